@@ -1,0 +1,3 @@
+export * from './clickhouse-client';
+export * from './migrations';
+export * from './sql';

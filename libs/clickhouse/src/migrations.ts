@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ClickHouse } from './clickhouse-client';
+import { identifier, sql, SqlFragment } from './sql';
+
+export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
+
+export interface ClickHouseMigration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+/** Numbered SQL files, `0001_checkins.sql`; statements end with `;` at the end of a line. */
+export function readMigrations(dir: string = MIGRATIONS_DIR): ClickHouseMigration[] {
+  return readdirSync(dir)
+    .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
+    .sort()
+    .map((file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file.replace(/\.sql$/, ''),
+      statements: readFileSync(join(dir, file), 'utf8')
+        .split(/;\s*$/m)
+        .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+        .filter((statement) => statement.length > 0),
+    }));
+}
+
+/**
+ * Creates the database if needed and applies the migrations not yet recorded in `schema_migrations`.
+ * Every statement is written to be safe to run again (IF NOT EXISTS), because ClickHouse has no
+ * transactions: a run cut short is finished by the next one.
+ */
+export async function migrateClickHouse(config: Parameters<typeof ClickHouse.connect>[0], dir?: string): Promise<string[]> {
+  const server = ClickHouse.connect(config, { database: null });
+  try {
+    await server.command(sql`CREATE DATABASE IF NOT EXISTS ${identifier(config.VIGIL_CLICKHOUSE_DATABASE)}`);
+  } finally {
+    await server.close();
+  }
+  const db = ClickHouse.connect(config);
+  try {
+    await db.command(
+      sql`CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree() ORDER BY version`,
+    );
+    const done = new Set((await db.query<{ version: number }>(sql`SELECT version FROM schema_migrations`)).map((row) => Number(row.version)));
+    const applied: string[] = [];
+    for (const migration of readMigrations(dir)) {
+      if (done.has(migration.version)) continue;
+      for (const statement of migration.statements) await db.command(new SqlFragment(statement));
+      await db.insert('schema_migrations', [{ version: migration.version, name: migration.name }]);
+      applied.push(migration.name);
+    }
+    return applied;
+  } finally {
+    await db.close();
+  }
+}

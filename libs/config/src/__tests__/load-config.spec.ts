@@ -1,0 +1,46 @@
+import { ConfigError, configVariables, kafkaBrokers, loadConfig } from '../index';
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives the local stack defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.VIGIL_INGEST_PORT).toBe(8080);
+    expect(kafkaBrokers(config)).toEqual(['127.0.0.1:9092']);
+  });
+
+  it('converts numbers and keeps strings', () => {
+    const config = loadConfig({ VIGIL_INGEST_PORT: '9090', VIGIL_KAFKA_BROKERS: 'a:1,b:2' });
+    expect(config.VIGIL_INGEST_PORT).toBe(9090);
+    expect(kafkaBrokers(config)).toEqual(['a:1', 'b:2']);
+  });
+
+  it('names each bad variable and its rule', () => {
+    const problems = problemsOf({ VIGIL_INGEST_PORT: '70000', VIGIL_API_PORT: 'eighty', VIGIL_KAFKA_BROKERS: 'nohost' });
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/VIGIL_API_PORT: must be a number \(got "eighty"\)/);
+    expect(problems.join('\n')).toMatch(/VIGIL_INGEST_PORT: .*65535/);
+    expect(problems.join('\n')).toMatch(/VIGIL_KAFKA_BROKERS: must be a comma-separated list of host:port/);
+  });
+
+  it('never echoes a secret value', () => {
+    const problems = problemsOf({ VIGIL_POSTGRES_URL: 'mysql://root:hunter2@db' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^VIGIL_POSTGRES_URL: must be a postgres:\/\/ URL$/);
+    expect(problems[0]).not.toContain('hunter2');
+  });
+
+  it('declares a description for every variable', () => {
+    const declared = Object.keys(loadConfig({})).sort();
+    expect([...configVariables().keys()].sort()).toEqual(declared);
+    for (const options of configVariables().values()) expect(options.description.length).toBeGreaterThan(10);
+  });
+});

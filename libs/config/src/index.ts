@@ -1,0 +1,3 @@
+export * from './config-variable.decorator';
+export * from './load-config';
+export * from './vigil-config';

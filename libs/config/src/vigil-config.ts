@@ -1,0 +1,96 @@
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ConfigVariable } from './config-variable.decorator';
+
+const PORT = [IsInt(), Min(1), Max(65535)] as const;
+function Port(): PropertyDecorator {
+  return (target, key) => PORT.forEach((decorate) => decorate(target, key));
+}
+
+/**
+ * Every environment variable any Vigil service reads, with its rule and its default.
+ * Defaults describe the local stack that `make up` starts, so a developer sets nothing.
+ */
+export class VigilConfig {
+  @ConfigVariable({ description: 'Minimum log level: trace, debug, info, warn, error, fatal or silent.' })
+  @IsIn(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
+  VIGIL_LOG_LEVEL = 'info';
+
+  @ConfigVariable({ description: 'Address every HTTP listener binds to.' })
+  @IsString()
+  @MaxLength(255)
+  VIGIL_HOST = '127.0.0.1';
+
+  @ConfigVariable({ description: 'Port of the ingest service (check-ins from SDKs and ping URLs).' })
+  @Port()
+  VIGIL_INGEST_PORT = 8080;
+
+  @ConfigVariable({ description: 'Port of the management and read API.' })
+  @Port()
+  VIGIL_API_PORT = 8081;
+
+  @ConfigVariable({ description: 'Port of the scheduler health endpoints.' })
+  @Port()
+  VIGIL_SCHEDULER_PORT = 8082;
+
+  @ConfigVariable({ description: 'Port of the issues service health endpoints.' })
+  @Port()
+  VIGIL_ISSUES_PORT = 8083;
+
+  @ConfigVariable({ description: 'Port of the notifier health endpoints.' })
+  @Port()
+  VIGIL_NOTIFIER_PORT = 8084;
+
+  @ConfigVariable({ description: 'Port of the history writer health endpoints.' })
+  @Port()
+  VIGIL_HISTORY_PORT = 8085;
+
+  @ConfigVariable({ description: 'Public base URL of ingest, used to build DSNs and ping URLs shown to users.' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  VIGIL_PUBLIC_INGEST_URL = 'http://127.0.0.1:8080';
+
+  @ConfigVariable({ description: 'Kafka bootstrap servers, comma-separated host:port.' })
+  @Matches(/^[^,\s:]+:\d{1,5}(,[^,\s:]+:\d{1,5})*$/, { message: 'must be a comma-separated list of host:port' })
+  VIGIL_KAFKA_BROKERS = '127.0.0.1:9092';
+
+  @ConfigVariable({ description: 'Prefix put before every topic name, so several installations can share a cluster.' })
+  @Matches(/^[A-Za-z0-9._-]{0,100}$/, { message: 'may hold only letters, digits, ".", "_" and "-" (at most 100)' })
+  VIGIL_KAFKA_TOPIC_PREFIX = '';
+
+  @ConfigVariable({ description: 'Postgres connection URL (configuration store).', secret: true })
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  VIGIL_POSTGRES_URL = 'postgres://vigil:vigil@127.0.0.1:5433/vigil';
+
+  @ConfigVariable({ description: 'ClickHouse HTTP URL (check-in history).' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  VIGIL_CLICKHOUSE_URL = 'http://127.0.0.1:8123';
+
+  @ConfigVariable({ description: 'ClickHouse database holding the history tables.' })
+  @Matches(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, { message: 'must be a plain identifier' })
+  VIGIL_CLICKHOUSE_DATABASE = 'vigil';
+
+  @ConfigVariable({ description: 'ClickHouse user.' })
+  @IsString()
+  VIGIL_CLICKHOUSE_USER = 'default';
+
+  @ConfigVariable({ description: 'ClickHouse password.', secret: true })
+  @IsString()
+  VIGIL_CLICKHOUSE_PASSWORD = '';
+
+  @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  VIGIL_HISTORY_BATCH_SIZE = 5000;
+
+  @ConfigVariable({ description: 'Producer batching window in milliseconds: how long a message may wait to share a Kafka request.' })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  VIGIL_KAFKA_LINGER_MS = 2;
+
+  @ConfigVariable({ description: 'Milliseconds a service waits for in-flight work on SIGTERM before it exits anyway.' })
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  VIGIL_SHUTDOWN_TIMEOUT_MS = 10000;
+}

@@ -1,0 +1,68 @@
+import {
+  ContractViolationError,
+  TOPIC_NAMES,
+  TOPICS,
+  checkinMessageV1Example,
+  decodeMessage,
+  encodeMessage,
+  monitorEnvironmentKey,
+  physicalTopicName,
+} from '../index';
+
+describe('topic contracts', () => {
+  it.each(TOPIC_NAMES)('%s: its example message matches its schema and survives a round trip', (topic) => {
+    const example = TOPICS[topic].example;
+    const encoded = encodeMessage(topic, example);
+    expect(decodeMessage(topic, Buffer.from(encoded))).toEqual(example);
+  });
+
+  it.each(TOPIC_NAMES)('%s: the name carries a version and a partition count is declared', (topic) => {
+    expect(topic).toMatch(/^vigil\.[a-z-]+\.v\d+$/);
+    expect(TOPICS[topic].name).toBe(topic);
+    expect(TOPICS[topic].partitions).toBeGreaterThan(0);
+  });
+
+  it('names the missing field and the rule', () => {
+    const { status: _status, ...withoutStatus } = checkinMessageV1Example;
+    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify(withoutStatus))).toThrow(
+      expect.objectContaining({ field: '/status', rule: 'required' }),
+    );
+  });
+
+  it('rejects an unknown status, naming the field', () => {
+    const bad = { ...checkinMessageV1Example, status: 'missed' };
+    let caught: unknown;
+    try {
+      decodeMessage('vigil.checkins.v1', JSON.stringify(bad));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ContractViolationError);
+    expect((caught as ContractViolationError).field).toBe('/status');
+    expect((caught as ContractViolationError).rule).toBe('enum');
+  });
+
+  it('rejects unknown fields instead of carrying them silently', () => {
+    const bad = { ...checkinMessageV1Example, surprise: true };
+    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify(bad))).toThrow(
+      expect.objectContaining({ field: '/surprise', rule: 'additionalProperties' }),
+    );
+  });
+
+  it('rejects bytes that are not JSON', () => {
+    expect(() => decodeMessage('vigil.monitor-events.v1', Buffer.from('{not json'))).toThrow(
+      expect.objectContaining({ rule: 'json' }),
+    );
+  });
+
+  it('refuses to encode a malformed payload', () => {
+    const bad = { ...checkinMessageV1Example, monitor_id: 'not-a-uuid' };
+    expect(() => encodeMessage('vigil.checkins.v1', bad)).toThrow(ContractViolationError);
+  });
+
+  it('keys one monitor-environment track the same way every time', () => {
+    expect(monitorEnvironmentKey('m', 'production')).toBe('m:production');
+    expect(monitorEnvironmentKey('m', 'staging')).not.toBe(monitorEnvironmentKey('m', 'production'));
+    expect(physicalTopicName('vigil.checkins.v1', 'test.')).toBe('test.vigil.checkins.v1');
+  });
+});

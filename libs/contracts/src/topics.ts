@@ -1,0 +1,64 @@
+import type { TopicSchema } from './formats';
+import { checkinMessageV1Example, checkinMessageV1Schema, type CheckinMessageV1 } from './topics/checkins.topic';
+import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from './topics/monitor-events.topic';
+
+/**
+ * Every Kafka topic Vigil uses. The name carries the schema version: a breaking change is a new topic
+ * (`...v2`) produced beside the old one until every consumer has moved, never an edit of a published schema.
+ */
+export interface TopicPayloads {
+  'vigil.checkins.v1': CheckinMessageV1;
+  'vigil.monitor-events.v1': MonitorEventV1;
+}
+
+export type TopicName = keyof TopicPayloads;
+
+export interface TopicDefinition<T extends TopicName> {
+  name: T;
+  description: string;
+  producers: readonly string[];
+  consumers: readonly string[];
+  partitions: number;
+  /** Kafka `cleanup.policy` and retention; compacted topics keep the latest value per key. */
+  config: Readonly<Record<string, string>>;
+  schema: TopicSchema<TopicPayloads[T]>;
+  example: TopicPayloads[T];
+}
+
+export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
+  'vigil.checkins.v1': {
+    name: 'vigil.checkins.v1',
+    description: 'Check-ins accepted by ingest, keyed by monitor-environment.',
+    producers: ['ingest'],
+    consumers: ['scheduler', 'issues', 'history'],
+    partitions: 12,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
+    schema: checkinMessageV1Schema,
+    example: checkinMessageV1Example,
+  },
+  'vigil.monitor-events.v1': {
+    name: 'vigil.monitor-events.v1',
+    description: 'Missed and timed-out runs detected by the scheduler, keyed by monitor-environment.',
+    producers: ['scheduler'],
+    consumers: ['issues', 'history'],
+    partitions: 12,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
+    schema: monitorEventV1Schema,
+    example: monitorEventV1Example,
+  },
+};
+
+export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];
+
+/**
+ * The physical topic name: an optional prefix lets several Vigil installations (or a test run) share
+ * one Kafka cluster without reading each other's messages.
+ */
+export function physicalTopicName(topic: TopicName, prefix: string): string {
+  return `${prefix}${topic}`;
+}
+
+/** The Kafka message key of one monitor-environment track: all of its messages land on one partition. */
+export function monitorEnvironmentKey(monitorId: string, environment: string): string {
+  return `${monitorId}:${environment}`;
+}

@@ -1,0 +1,90 @@
+import { ContractViolationError, decodeMessage, physicalTopicName, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import type { Logger } from '@vigil/logging';
+import type { Consumer, Kafka } from 'kafkajs';
+
+export interface ConsumedMessage<T extends TopicName> {
+  topic: T;
+  partition: number;
+  offset: string;
+  key: string | null;
+  payload: TopicPayloads[T];
+}
+
+export interface TopicConsumerOptions<T extends TopicName> {
+  groupId: string;
+  topics: readonly T[];
+  prefix: string;
+  /**
+   * Handles one batch of valid messages from one partition. Offsets are committed only after it resolves,
+   * so a crash re-delivers the batch: handlers must be idempotent.
+   */
+  handleBatch: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  fromBeginning?: boolean;
+}
+
+/**
+ * Reads topics batch by batch, validates every message against its contract, and commits offsets only
+ * after the batch was handled. A message that breaks its contract is logged with its coordinates and
+ * skipped: one bad message must not stop a partition.
+ */
+export class TopicConsumer<T extends TopicName> {
+  private readonly consumer: Consumer;
+  private readonly byPhysicalName = new Map<string, T>();
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly logger: Logger,
+    private readonly options: TopicConsumerOptions<T>,
+  ) {
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    for (const topic of options.topics) this.byPhysicalName.set(physicalTopicName(topic, options.prefix), topic);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.byPhysicalName.keys()], fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        if (!isRunning() || isStale()) return;
+        const topic = this.byPhysicalName.get(batch.topic);
+        if (topic === undefined) return;
+        const valid: ConsumedMessage<T>[] = [];
+        for (const message of batch.messages) {
+          try {
+            valid.push({
+              topic,
+              partition: batch.partition,
+              offset: message.offset,
+              key: message.key?.toString('utf8') ?? null,
+              payload: decodeMessage(topic, message.value ?? Buffer.alloc(0)),
+            });
+          } catch (error) {
+            if (!(error instanceof ContractViolationError)) throw error;
+            this.logger.error({ topic: batch.topic, partition: batch.partition, offset: message.offset, field: error.field, rule: error.rule }, 'skipping message that breaks its contract');
+          }
+        }
+        if (valid.length > 0) await this.options.handleBatch(valid);
+        const last = batch.messages[batch.messages.length - 1];
+        if (last) {
+          resolveOffset(last.offset);
+          await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        }
+        await heartbeat();
+      },
+    });
+    this.running = true;
+  }
+
+  /** Finishes the batch in hand, commits it, and leaves the group. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+}

@@ -1,0 +1,34 @@
+import { Writable } from 'node:stream';
+import { createLogger, redactUrl } from '../index';
+
+function capture(): { stream: Writable; lines: () => Record<string, unknown>[] } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      chunks.push(chunk.toString());
+      done();
+    },
+  });
+  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
+describe('logging', () => {
+  it('writes JSON with the service name and redacts credentials at any depth', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger('ingest', 'info', stream);
+    logger.info({ monitor_id: 'm1', sentry_key: 'abc123', req: { headers: { authorization: 'Bearer s3cret', 'x-sentry-auth': 'Sentry sentry_key=abc' } }, nested: { password: 'pw' } }, 'accepted');
+    const [line] = lines();
+    expect(line).toMatchObject({ service: 'ingest', level: 'info', msg: 'accepted', monitor_id: 'm1', sentry_key: '[REDACTED]', nested: { password: '[REDACTED]' } });
+    expect(JSON.stringify(line)).not.toMatch(/s3cret|abc123|sentry_key=abc|"pw"/);
+  });
+
+  it.each([
+    ['/api/1/envelope/?sentry_key=abc&sentry_version=7', '/api/1/envelope/?sentry_key=[REDACTED]&sentry_version=7'],
+    ['/api/1/cron/nightly/abc123/?status=ok', '/api/1/cron/nightly/[REDACTED]/?status=ok'],
+    ['/ping/5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b/start', '/ping/[REDACTED]/start'],
+    ['/ping/pingkey123/nightly-backup/fail', '/ping/[REDACTED]/nightly-backup/fail'],
+    ['/healthz', '/healthz'],
+  ])('redacts the credential in %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});

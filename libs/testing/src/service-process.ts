@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from './stack';
+import { waitFor } from './wait-for';
+
+export const SERVICE_NAMES = ['ingest', 'api', 'history', 'scheduler', 'issues', 'notifier'] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+const PORT_VARIABLE: Record<ServiceName, string> = {
+  ingest: 'VIGIL_INGEST_PORT',
+  api: 'VIGIL_API_PORT',
+  history: 'VIGIL_HISTORY_PORT',
+  scheduler: 'VIGIL_SCHEDULER_PORT',
+  issues: 'VIGIL_ISSUES_PORT',
+  notifier: 'VIGIL_NOTIFIER_PORT',
+};
+
+/** A service running as its own process, exactly as `make up` runs it (from its build output). */
+export class ServiceProcess {
+  private output = '';
+  private exited: Promise<number | null>;
+
+  private constructor(
+    readonly name: ServiceName,
+    readonly url: string,
+    private readonly child: ChildProcess,
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.output = (this.output + chunk.toString()).slice(-20000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+    const main = join(REPO_ROOT, 'services', name, 'dist', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
+    const port = env[PORT_VARIABLE[name]];
+    if (!port) throw new Error(`no ${PORT_VARIABLE[name]} in the environment given to ${name}`);
+    const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
+    let gone = false;
+    void service.exited.then(() => {
+      gone = true;
+    });
+    try {
+      await waitFor(`${name} to be ready`, async () => {
+        if (gone) throw new Error(`${name} exited:\n${service.output}`);
+        const response = await fetch(`${service.url}/readyz`);
+        return response.ok;
+      }, { timeoutMs: 45000, intervalMs: 200 });
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${name} output ---\n${service.output}`);
+    }
+    return service;
+  }
+
+  get logs(): string {
+    return this.output;
+  }
+
+  /** SIGTERM and wait: the graceful path. Returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.child.exitCode;
+    this.child.kill('SIGTERM');
+    return this.exited;
+  }
+
+  /** SIGKILL: the crash path. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
