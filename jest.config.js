@@ -21,6 +21,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration and end-to-end tests start processes and wait on real services; unit tests finish long before.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -32,14 +34,12 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/{libs,services}/*/src/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
-      testTimeout: 60000,
     },
     {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/src/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
-      testTimeout: 120000,
     },
   ],
 };

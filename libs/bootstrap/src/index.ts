@@ -2,3 +2,6 @@ export * from './domain-error';
 export * from './readiness.registry';
 export * from './run-service';
 export * from './service-core.module';
+export * from './infrastructure/clickhouse.module';
+export * from './infrastructure/kafka-producer.module';
+export * from './infrastructure/postgres.module';

@@ -36,7 +36,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   const logger = createLogger(definition.name, config.VIGIL_LOG_LEVEL);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-  const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: false, return503OnClosing: true });
+  const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { ignoreTrailingSlash: true } });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, { bufferLogs: true });
   app.useLogger(app.get(NestPinoLogger));
   app.useGlobalFilters(new DomainErrorFilter(logger));

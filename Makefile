@@ -1,0 +1,64 @@
+# The two commands of the README. Both work on a fresh machine: they install what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+STACK := deploy/local/stack.sh
+CREDENTIALS := .stack/credentials.env
+
+.PHONY: up down test deps build migrate topics seed test-unit test-integration test-e2e status
+
+## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
+up: deps build
+	bash $(STACK) up
+	$(MAKE) --no-print-directory migrate topics
+	bash deploy/local/services.sh up
+	$(MAKE) --no-print-directory seed
+	@echo
+	@echo "Vigil is up. Credentials (also in $(CREDENTIALS)):"
+	@sed 's/^/  /' $(CREDENTIALS)
+
+## down: stop the services and the stack
+down:
+	-bash deploy/local/services.sh down
+	bash $(STACK) down
+
+status:
+	-bash deploy/local/services.sh status
+	bash $(STACK) status
+
+## test: every tier on the real stack: unit, integration, end-to-end
+test: deps build
+	bash $(STACK) up
+	$(MAKE) --no-print-directory test-unit test-integration test-e2e
+
+test-unit:
+	npx jest --config jest.config.js --selectProjects unit --ci
+
+test-integration:
+	npx jest --config jest.config.js --selectProjects integration --ci --runInBand --forceExit
+
+test-e2e:
+	npx jest --config jest.config.js --selectProjects e2e --ci --runInBand --forceExit
+
+deps: node_modules/.package-lock.json
+
+node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/*/package.json services/*/package.json e2e/package.json)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## build: type-check everything (tests included) and compile every project
+build:
+	npx tsc -b tsconfig.json
+	npx tsc -p tsconfig.spec.json
+
+migrate:
+	node libs/db/dist/cli/migrate.js
+	node libs/clickhouse/dist/cli/migrate.js
+
+topics:
+	node libs/kafka/dist/cli/create-topics.js
+
+seed:
+	@mkdir -p .stack
+	@( [ -f $(CREDENTIALS) ] && set -a && . ./$(CREDENTIALS) && set +a; node services/api/dist/cli/seed-default.js ) > $(CREDENTIALS).new
+	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; cat $(CREDENTIALS).new; } > $(CREDENTIALS)
+	@rm -f $(CREDENTIALS).new

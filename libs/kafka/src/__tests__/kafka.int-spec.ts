@@ -1,0 +1,66 @@
+import { checkinMessageV1Example, monitorEnvironmentKey, physicalTopicName, type CheckinMessageV1 } from '@vigil/contracts';
+import { createLogger } from '@vigil/logging';
+import { testConfig, waitFor } from '@vigil/testing';
+import { randomUUID } from 'node:crypto';
+import { createKafkaClient } from '../kafka-client';
+import { ensureTopics } from '../topic-admin';
+import { TopicConsumer, type ConsumedMessage } from '../topic-consumer';
+import { TopicProducer } from '../topic-producer';
+
+// Real Kafka (KRaft, 3.9): what the producer acknowledges, the consumer reads, in key order per partition.
+describe('kafka producer and consumer', () => {
+  const config = testConfig();
+  const logger = createLogger('kafka-test', 'silent');
+  const kafka = createKafkaClient(config, 'kafka-int-test', logger);
+  const prefix = config.VIGIL_KAFKA_TOPIC_PREFIX;
+  const producer = new TopicProducer(kafka, logger, { prefix, lingerMs: 5 });
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, prefix);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.close();
+  });
+
+  it('creating topics again creates nothing', async () => {
+    expect(await ensureTopics(kafka, prefix)).toEqual([]);
+  });
+
+  it('keeps one monitor-environment on one partition, in order, and skips messages that break the contract', async () => {
+    const monitorId = randomUUID();
+    const key = monitorEnvironmentKey(monitorId, 'production');
+    const sent: CheckinMessageV1[] = Array.from({ length: 50 }, (_, i) => ({ ...checkinMessageV1Example, monitor_id: monitorId, event_id: randomUUID(), received_at: 1795000000000 + i }));
+    // A raw producer writes one malformed message between the valid ones.
+    const raw = kafka.producer();
+    await raw.connect();
+    await Promise.all(sent.slice(0, 25).map((m) => producer.produce('vigil.checkins.v1', key, m)));
+    await raw.send({ topic: physicalTopicName('vigil.checkins.v1', prefix), messages: [{ key, value: '{"version":1}' }] });
+    await raw.disconnect();
+    await Promise.all(sent.slice(25).map((m) => producer.produce('vigil.checkins.v1', key, m)));
+
+    const received: ConsumedMessage<'vigil.checkins.v1'>[] = [];
+    const consumer = new TopicConsumer(kafka, logger, {
+      groupId: `kafka-int-${randomUUID()}`,
+      topics: ['vigil.checkins.v1'],
+      prefix,
+      handleBatch: async (messages) => {
+        received.push(...messages.filter((m) => m.payload.monitor_id === monitorId));
+      },
+    });
+    await consumer.start();
+    try {
+      await waitFor('50 messages', () => received.length >= 50, { timeoutMs: 30000 });
+    } finally {
+      await consumer.stop();
+    }
+    expect(received.map((m) => m.payload.event_id)).toEqual(sent.map((m) => m.event_id));
+    expect(new Set(received.map((m) => m.partition)).size).toBe(1);
+    expect(received.every((m) => m.key === key)).toBe(true);
+  });
+
+  it('refuses to produce a payload that breaks the contract', async () => {
+    await expect(producer.produce('vigil.checkins.v1', 'k', { ...checkinMessageV1Example, status: 'missed' as 'ok' })).rejects.toThrow(/status/);
+  });
+});

@@ -1,0 +1,16 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClickHouseModule, ServiceCoreModule } from '@vigil/bootstrap';
+import type { VigilConfig } from '@vigil/config';
+import type { Logger } from '@vigil/logging';
+import { HistoryWriter } from './checkins/history-writer';
+
+@Module({})
+export class HistoryModule {
+  static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
+    return {
+      module: HistoryModule,
+      imports: [ServiceCoreModule.forRoot(config, logger), ClickHouseModule],
+      providers: [HistoryWriter],
+    };
+  }
+}

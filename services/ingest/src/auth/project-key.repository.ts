@@ -1,0 +1,40 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface ProjectIdentity {
+  projectId: number;
+  organizationId: string;
+}
+
+interface Cached {
+  value: ProjectIdentity | null;
+  until: number;
+}
+
+/**
+ * DSN key lookup. Answers come from memory for a few seconds, so a burst of check-ins costs one query;
+ * a revoked key stops working when its entry expires.
+ */
+@Injectable()
+export class ProjectKeyRepository {
+  private readonly cache = new Map<string, Cached>();
+  private readonly ttlMs = 5000;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async findActive(projectId: number, publicKey: string): Promise<ProjectIdentity | null> {
+    const cacheKey = `${projectId}:${publicKey}`;
+    const hit = this.cache.get(cacheKey);
+    if (hit && hit.until > Date.now()) return hit.value;
+    const rows: Array<{ project_id: number; organization_id: string }> = await this.dataSource.query(
+      `SELECT p.id AS project_id, p.organization_id
+         FROM project_keys k JOIN projects p ON p.id = k.project_id
+        WHERE k.public_key = $1 AND k.project_id = $2 AND k.revoked_at IS NULL`,
+      [publicKey, projectId],
+    );
+    const row = rows[0];
+    const value = row ? { projectId: row.project_id, organizationId: row.organization_id } : null;
+    this.cache.set(cacheKey, { value, until: Date.now() + this.ttlMs });
+    return value;
+  }
+}

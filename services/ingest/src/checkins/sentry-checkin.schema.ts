@@ -1,0 +1,100 @@
+import { DomainError } from '@vigil/bootstrap';
+import { CHECKIN_STATUSES, type CheckinStatus } from '@vigil/contracts';
+import { INTERVAL_UNITS } from '@vigil/db';
+import Ajv, { type ErrorObject } from 'ajv';
+import type { SentryMonitorConfig } from '../monitors/monitor-config';
+
+/** A `check_in` item or DSN cron JSON body, as Sentry SDKs and sentry-cli send it. */
+export interface SentryCheckinPayload {
+  check_in_id?: string;
+  monitor_slug: string;
+  status: CheckinStatus;
+  duration?: number | null;
+  release?: string | null;
+  environment?: string | null;
+  monitor_config?: SentryMonitorConfig | null;
+  contexts?: { trace?: { trace_id?: string } };
+}
+
+
+// Bounds follow Sentry's: margin and runtime in minutes (up to four weeks), thresholds up to 720.
+const schema = {
+  type: 'object',
+  required: ['monitor_slug', 'status'],
+  properties: {
+    check_in_id: { type: 'string', pattern: '^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$' },
+    monitor_slug: { type: 'string', minLength: 1, maxLength: 128 },
+    status: { type: 'string', enum: [...CHECKIN_STATUSES] },
+    duration: { type: ['number', 'null'], minimum: 0, maximum: 365 * 86400 },
+    release: { type: ['string', 'null'], maxLength: 250 },
+    environment: { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t]+$' },
+    contexts: {
+      type: 'object',
+      properties: { trace: { type: 'object', properties: { trace_id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } } } },
+    },
+    monitor_config: {
+      type: ['object', 'null'],
+      properties: {
+        schedule: {
+          type: 'object',
+          required: ['type', 'value'],
+          oneOf: [
+            { properties: { type: { const: 'crontab' }, value: { type: 'string', minLength: 1, maxLength: 256 } }, required: ['type', 'value'] },
+            {
+              properties: { type: { const: 'interval' }, value: { type: 'integer', minimum: 1, maximum: 10000 }, unit: { type: 'string', enum: [...INTERVAL_UNITS] } },
+              required: ['type', 'value', 'unit'],
+            },
+          ],
+        },
+        checkin_margin: { type: ['integer', 'null'], minimum: 1, maximum: 40320 },
+        max_runtime: { type: ['integer', 'null'], minimum: 1, maximum: 40320 },
+        failure_issue_threshold: { type: ['integer', 'null'], minimum: 1, maximum: 720 },
+        recovery_threshold: { type: ['integer', 'null'], minimum: 1, maximum: 720 },
+        timezone: { type: ['string', 'null'], maxLength: 64 },
+        owner: { type: ['string', 'null'], maxLength: 255 },
+      },
+    },
+  },
+} as const;
+
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validate = ajv.compile<SentryCheckinPayload>(schema);
+
+function describe(error: ErrorObject): { field: string; message: string } {
+  const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  if (error.keyword === 'required') {
+    const field = [path, String(error.params['missingProperty'])].filter(Boolean).join('.');
+    return { field, message: `${field} is required` };
+  }
+  if (error.keyword === 'enum') return { field: path, message: `${path} must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}` };
+  if (error.keyword === 'oneOf' || error.keyword === 'const') return { field: path, message: `${path} must be {"type":"crontab","value":"<crontab>"} or {"type":"interval","value":<n>,"unit":"minute|hour|day|week|month|year"}` };
+  return { field: path, message: `${path || 'check-in'} ${error.message ?? 'is invalid'}` };
+}
+
+/** Validates a check-in payload; throws a DomainError naming the field and the rule. */
+export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
+  if (validate(value)) return value;
+  const first = validate.errors?.find((e) => e.keyword !== 'if') ?? validate.errors?.[0];
+  const { field, message } = first ? describe(first) : { field: '', message: 'check-in is invalid' };
+  throw new DomainError('invalid', 'invalid_checkin', message, field || undefined);
+}
+
+/** Sentry slugifies monitor slugs the SDKs send; so do we, and reject what is left empty or too long. */
+export function slugify(raw: string): string {
+  const slug = raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (slug === '') throw new DomainError('invalid', 'invalid_checkin', `monitor_slug "${raw}" has no letters or digits`, 'monitor_slug');
+  if (slug.length > 50) throw new DomainError('invalid', 'invalid_checkin', 'monitor_slug must be at most 50 characters', 'monitor_slug');
+  return slug;
+}
+
+/** check_in_id in canonical dashed lower-case form (SDKs send 32 hex digits without dashes). */
+export function canonicalUuid(raw: string): string {
+  const hex = raw.replace(/-/g, '').toLowerCase();
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
