@@ -42,7 +42,8 @@ test-e2e:
 deps: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/*/package.json services/*/package.json e2e/package.json)
-	npm ci --no-audit --no-fund --loglevel=error
+	@# npm 11 ci rejects this lock file for optional platform packages of @swc/core it did record; install from the lock instead
+	npm install --no-audit --no-fund --loglevel=error
 	@touch $@
 
 ## build: type-check everything (tests included) and compile every project

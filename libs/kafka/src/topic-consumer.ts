@@ -37,7 +37,7 @@ export class TopicConsumer<T extends TopicName> {
     private readonly logger: Logger,
     private readonly options: TopicConsumerOptions<T>,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: 30000, heartbeatInterval: 3000 });
+    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000 });
     for (const topic of options.topics) this.byPhysicalName.set(physicalTopicName(topic, options.prefix), topic);
   }
 

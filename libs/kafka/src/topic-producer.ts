@@ -47,7 +47,12 @@ export class TopicProducer {
   /** Resolves once Kafka acknowledged the message; rejects if it could not be written. */
   produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T]): Promise<void> {
     if (this.closed) return Promise.reject(new Error('producer is shutting down'));
-    const value = encodeMessage(topic, payload);
+    let value: string;
+    try {
+      value = encodeMessage(topic, payload);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ topic, key, value, resolve, reject });
       this.schedule();
