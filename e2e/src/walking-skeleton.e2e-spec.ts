@@ -152,6 +152,15 @@ describe('walking skeleton: check-in to history', () => {
     expect(list[0]).toMatchObject({ status: 'in_progress' });
   });
 
+  it('takes an envelope whatever content type the client claims (curl sends a form type)', async () => {
+    const slug = `curl-${Date.now()}`;
+    const body = envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '@daily' } } } }]);
+    for (const contentType of ['application/x-www-form-urlencoded', 'application/json', 'text/plain;charset=UTF-8']) {
+      expect((await postEnvelope(body, { 'content-type': contentType })).status).toBe(200);
+    }
+    await waitFor('three check-ins', async () => ((await checkins(slug)).length === 3 ? true : undefined));
+  });
+
   it('a failing ping and exit codes map to error and ok', async () => {
     const slug = `codes-${Date.now()}`;
     expect((await postEnvelope(envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '@hourly' } } } }]))).status).toBe(200);

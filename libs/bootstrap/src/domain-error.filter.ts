@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Logger } from '@vigil/logging';
 import type { FastifyReply } from 'fastify';
-import { DomainError, ERROR_KINDS, errorBody } from './domain-error';
+import { DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
 
 /** The HTTP edge: domain errors become JSON with a stable code; anything unexpected is a logged 500. */
 @Catch()

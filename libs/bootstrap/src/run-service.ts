@@ -14,6 +14,8 @@ export interface ServiceDefinition {
   module: (config: VigilConfig, logger: Logger) => DynamicModule;
   /** Largest request body in bytes. */
   bodyLimit?: number;
+  /** Take every request body as raw bytes (no JSON or form parsing): for protocols that are not plain JSON. */
+  rawBodies?: boolean;
   /** Hook for protocol-specific body parsers and the like. */
   configure?: (app: NestFastifyApplication, config: VigilConfig) => void;
 }
@@ -37,7 +39,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { ignoreTrailingSlash: true } });
-  const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, { bufferLogs: true, bodyParser: !definition.rawBodies });
   app.useLogger(app.get(NestPinoLogger));
   app.useGlobalFilters(new DomainErrorFilter(logger));
   definition.configure?.(app, config);

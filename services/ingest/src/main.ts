@@ -6,6 +6,7 @@ void runService({
   port: (config) => config.VIGIL_INGEST_PORT,
   module: (config, logger) => IngestModule.forRoot(config, logger),
   bodyLimit: 1024 * 1024,
+  rawBodies: true,
   configure: (app) => {
     // Envelopes are newline-delimited and often gzip-encoded; ping bodies are anything. Take them raw.
     const fastify = app.getHttpAdapter().getInstance();

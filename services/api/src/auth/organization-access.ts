@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import { ApiTokenRepository, type TokenGrant } from './api-token.repository';
 
 /**

@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
 import { MonitorReadRepository } from './monitor-read.repository';

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ROOT_LOGGER } from '@vigil/bootstrap';
+import { ROOT_LOGGER } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import { monitorEnvironmentKey, type CheckinMessageV1, type CheckinSource, type CheckinStatus } from '@vigil/contracts';
 import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';

@@ -1,4 +1,4 @@
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import { CHECKIN_STATUSES, type CheckinStatus } from '@vigil/contracts';
 import { INTERVAL_UNITS } from '@vigil/db';
 import Ajv, { type ErrorObject } from 'ajv';
@@ -75,7 +75,8 @@ function describe(error: ErrorObject): { field: string; message: string } {
 /** Validates a check-in payload; throws a DomainError naming the field and the rule. */
 export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
   if (validate(value)) return value;
-  const first = validate.errors?.find((e) => e.keyword !== 'if') ?? validate.errors?.[0];
+  // A schedule that fits neither form is reported at the schedule, not at whichever branch failed first.
+  const first = validate.errors?.find((e) => e.keyword === 'oneOf') ?? validate.errors?.[0];
   const { field, message } = first ? describe(first) : { field: '', message: 'check-in is invalid' };
   throw new DomainError('invalid', 'invalid_checkin', message, field || undefined);
 }

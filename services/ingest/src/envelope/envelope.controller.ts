@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import type { FastifyRequest } from 'fastify';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import { ProjectKeyRepository, type ProjectIdentity } from '../auth/project-key.repository';

@@ -1,4 +1,4 @@
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 
 export interface EnvelopeItem {
   type: string;

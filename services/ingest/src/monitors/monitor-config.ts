@@ -1,4 +1,4 @@
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import type { IntervalUnit, ScheduleType } from '@vigil/db';
 import { CronExpressionParser } from 'cron-parser';
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { MonitorConfigUpdate } from './monitor-config';

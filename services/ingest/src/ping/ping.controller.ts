@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
-import { DomainError } from '@vigil/bootstrap';
+import { DomainError } from '@vigil/errors';
 import type { FastifyReply } from 'fastify';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { MonitorRepository } from '../monitors/monitor.repository';

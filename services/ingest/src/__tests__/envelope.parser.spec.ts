@@ -1,0 +1,34 @@
+import { DomainError } from '@vigil/errors';
+import { parseEnvelope } from '../envelope/envelope.parser';
+
+describe('parseEnvelope', () => {
+  it('reads items with and without a length header', () => {
+    const withLength = '{"monitor_slug":"a\\nb","status":"ok"}';
+    const body = Buffer.from(
+      `{"sent_at":"2026-01-01T00:00:00Z"}\n{"type":"check_in","length":${Buffer.byteLength(withLength)}}\n${withLength}\n{"type":"check_in"}\n{"monitor_slug":"c","status":"ok"}\n`,
+    );
+    const envelope = parseEnvelope(body);
+    expect(envelope.header).toEqual({ sent_at: '2026-01-01T00:00:00Z' });
+    expect(envelope.items.map((item) => [item.type, item.payload.toString()])).toEqual([
+      ['check_in', withLength],
+      ['check_in', '{"monitor_slug":"c","status":"ok"}'],
+    ]);
+  });
+
+  it('takes a length-delimited payload that contains newlines and no trailing newline', () => {
+    const payload = '{"a":\n1}';
+    const envelope = parseEnvelope(Buffer.from(`{}\n{"type":"check_in","length":${payload.length}}\n${payload}`));
+    expect(envelope.items[0]?.payload.toString()).toBe(payload);
+  });
+
+  it.each([
+    ['not json', 'envelope header is not valid JSON'],
+    ['[]', 'envelope header must be a JSON object'],
+    ['{}\n{"length":2}\n{}', 'item 1 has no type'],
+    ['{}\n{"type":"check_in","length":99}\n{}', 'item 1: length 99 runs past the end of the envelope'],
+    ['{}\n{"type":"check_in","length":-1}\n{}', 'item 1: length must be a non-negative integer'],
+  ])('rejects %j: %s', (body, message) => {
+    expect(() => parseEnvelope(Buffer.from(body))).toThrow(expect.objectContaining({ message, code: 'invalid_envelope' }));
+    expect(() => parseEnvelope(Buffer.from(body))).toThrow(DomainError);
+  });
+});

@@ -1,0 +1,102 @@
+import { sentryKeyFrom } from '../auth/sentry-auth';
+import { canonicalUuid, parseSentryCheckin, slugify } from '../checkins/sentry-checkin.schema';
+import { toMonitorConfigUpdate } from '../monitors/monitor-config';
+import { pingStatus } from '../ping/ping-signal';
+
+function errorOf(fn: () => unknown): { code: string; field?: string; message: string } {
+  try {
+    fn();
+  } catch (error) {
+    return error as { code: string; field?: string; message: string };
+  }
+  throw new Error('expected an error');
+}
+
+describe('Sentry check-in payloads', () => {
+  it('accepts what the SDKs send', () => {
+    const payload = parseSentryCheckin({
+      check_in_id: 'a'.repeat(32),
+      monitor_slug: 'job',
+      status: 'in_progress',
+      environment: 'staging',
+      monitor_config: { schedule: { type: 'interval', value: 5, unit: 'minute' }, checkin_margin: 1, max_runtime: 10, timezone: 'UTC' },
+      contexts: { trace: { trace_id: 'b'.repeat(32) } },
+    });
+    expect(payload.status).toBe('in_progress');
+  });
+
+  it.each([
+    [{ status: 'ok' }, 'monitor_slug', 'monitor_slug is required'],
+    [{ monitor_slug: 'j', status: 'done' }, 'status', 'status must be one of in_progress, ok, error'],
+    [{ monitor_slug: 'j', status: 'ok', check_in_id: 'nope' }, 'check_in_id', undefined],
+    [{ monitor_slug: 'j', status: 'ok', duration: -1 }, 'duration', undefined],
+    [{ monitor_slug: 'j', status: 'ok', environment: 'a/b' }, 'environment', undefined],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: { checkin_margin: 0 } }, 'monitor_config.checkin_margin', undefined],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: { max_runtime: 40321 } }, 'monitor_config.max_runtime', undefined],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'fortnight' } } }, 'monitor_config.schedule', undefined],
+  ])('rejects %j naming %s', (payload, field, message) => {
+    const error = errorOf(() => parseSentryCheckin(payload));
+    expect(error.code).toBe('invalid_checkin');
+    expect(error.field).toBe(field);
+    if (message) expect(error.message).toBe(message);
+  });
+
+  it('slugifies like Sentry and canonicalises check-in ids', () => {
+    expect(slugify('My Nightly Job!')).toBe('my-nightly-job');
+    expect(errorOf(() => slugify('!!!')).field).toBe('monitor_slug');
+    expect(errorOf(() => slugify('x'.repeat(51))).message).toMatch(/at most 50/);
+    expect(canonicalUuid('ABCDEF0123456789ABCDEF0123456789')).toBe('abcdef01-2345-6789-abcd-ef0123456789');
+  });
+});
+
+describe('monitor_config', () => {
+  it('maps a crontab config onto the columns it sets, and nothing else', () => {
+    expect(toMonitorConfigUpdate({ schedule: { type: 'crontab', value: '@daily' }, timezone: 'Asia/Kolkata' })).toEqual({
+      scheduleType: 'crontab',
+      scheduleCrontab: '@daily',
+      scheduleIntervalValue: null,
+      scheduleIntervalUnit: null,
+      timezone: 'Asia/Kolkata',
+    });
+    expect(toMonitorConfigUpdate({ owner: 'team:ops' })).toEqual({ owner: 'team:ops' });
+  });
+
+  it.each([
+    [{ schedule: { type: 'crontab' as const, value: '61 * * * *' } }, 'monitor_config.schedule'],
+    [{ schedule: { type: 'crontab' as const, value: '* * * * * *' } }, 'monitor_config.schedule'],
+    [{ timezone: 'Mars/Olympus' }, 'monitor_config.timezone'],
+  ])('rejects %j naming %s', (config, field) => {
+    const error = errorOf(() => toMonitorConfigUpdate(config));
+    expect(error).toMatchObject({ code: 'invalid_monitor_config', field });
+  });
+});
+
+describe('DSN key extraction', () => {
+  it.each([
+    [{ 'x-sentry-auth': 'Sentry sentry_version=7, sentry_key=abc, sentry_client=x' }, {}, 'abc'],
+    [{ authorization: 'Sentry sentry_key=def' }, {}, 'def'],
+    [{ authorization: 'DSN http://ghi@host/1' }, {}, 'ghi'],
+    [{}, { sentry_key: 'jkl' }, 'jkl'],
+    [{}, {}, undefined],
+  ])('%j %j -> %s', (headers, query, key) => {
+    expect(sentryKeyFrom(headers, query)).toBe(key);
+  });
+});
+
+describe('ping signals', () => {
+  it.each([
+    [undefined, 'ok'],
+    ['start', 'in_progress'],
+    ['fail', 'error'],
+    ['0', 'ok'],
+    ['1', 'error'],
+    ['255', 'error'],
+  ])('%s -> %s', (suffix, status) => {
+    expect(pingStatus(suffix)).toBe(status);
+  });
+
+  it('rejects exit statuses above 255 and unknown signals', () => {
+    expect(errorOf(() => pingStatus('256'))).toMatchObject({ code: 'invalid_exit_status', field: 'exit_status' });
+    expect(errorOf(() => pingStatus('bogus'))).toMatchObject({ code: 'unknown_signal' });
+  });
+});
