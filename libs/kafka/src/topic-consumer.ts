@@ -11,6 +11,7 @@ export interface ConsumedMessage<T extends TopicName> {
 }
 
 export interface TopicConsumerOptions<T extends TopicName> {
+  /** Carries the topic prefix too, so installations sharing a cluster never share a consumer group. */
   groupId: string;
   topics: readonly T[];
   prefix: string;
@@ -37,7 +38,7 @@ export class TopicConsumer<T extends TopicName> {
     private readonly logger: Logger,
     private readonly options: TopicConsumerOptions<T>,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000 });
+    this.consumer = kafka.consumer({ groupId: `${options.prefix}${options.groupId}`, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000 });
     for (const topic of options.topics) this.byPhysicalName.set(physicalTopicName(topic, options.prefix), topic);
   }
 
