@@ -20,7 +20,8 @@ export const TEST_ENV: Readonly<Record<string, string>> = {
 
 function testPostgresUrl(url: string): string {
   const parsed = new URL(url);
-  parsed.pathname = `${parsed.pathname.replace(/^\//, '') || 'vigil'}_test`.replace(/^/, '/').replace(/_test_test$/, '_test');
+  const database = parsed.pathname.slice(1) || 'vigil';
+  parsed.pathname = `/${database.endsWith('_test') ? database : `${database}_test`}`;
   return parsed.toString();
 }
 

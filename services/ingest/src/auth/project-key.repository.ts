@@ -1,14 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { TtlCache } from './ttl-cache';
 
 export interface ProjectIdentity {
   projectId: number;
   organizationId: string;
-}
-
-interface Cached {
-  value: ProjectIdentity | null;
-  until: number;
 }
 
 /**
@@ -17,15 +13,15 @@ interface Cached {
  */
 @Injectable()
 export class ProjectKeyRepository {
-  private readonly cache = new Map<string, Cached>();
-  private readonly ttlMs = 5000;
+  private readonly cache = new TtlCache<ProjectIdentity | null>(5000);
 
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async findActive(projectId: number, publicKey: string): Promise<ProjectIdentity | null> {
-    const cacheKey = `${projectId}:${publicKey}`;
-    const hit = this.cache.get(cacheKey);
-    if (hit && hit.until > Date.now()) return hit.value;
+  findActive(projectId: number, publicKey: string): Promise<ProjectIdentity | null> {
+    return this.cache.get(`${projectId}:${publicKey}`, () => this.load(projectId, publicKey));
+  }
+
+  private async load(projectId: number, publicKey: string): Promise<ProjectIdentity | null> {
     const rows: Array<{ project_id: number; organization_id: string }> = await this.dataSource.query(
       `SELECT p.id AS project_id, p.organization_id
          FROM project_keys k JOIN projects p ON p.id = k.project_id
@@ -33,8 +29,6 @@ export class ProjectKeyRepository {
       [publicKey, projectId],
     );
     const row = rows[0];
-    const value = row ? { projectId: row.project_id, organizationId: row.organization_id } : null;
-    this.cache.set(cacheKey, { value, until: Date.now() + this.ttlMs });
-    return value;
+    return row ? { projectId: row.project_id, organizationId: row.organization_id } : null;
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { TtlCache } from '../auth/ttl-cache';
 import type { MonitorConfigUpdate } from './monitor-config';
 
 export interface KnownMonitor {
@@ -29,21 +30,22 @@ const COLUMNS: Record<keyof MonitorConfigUpdate, string> = {
 export class MonitorRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async findBySlug(projectId: number, slug: string): Promise<KnownMonitor | null> {
-    const rows: Array<{ id: string; slug: string; project_id: number; organization_id: string }> = await this.dataSource.query(
-      `SELECT m.id, m.slug, m.project_id, p.organization_id FROM monitors m JOIN projects p ON p.id = m.project_id
-        WHERE m.project_id = $1 AND m.slug = $2`,
-      [projectId, slug],
-    );
-    const row = rows[0];
-    return row ? { id: row.id, slug: row.slug, projectId: row.project_id, organizationId: row.organization_id } : null;
+  // Only found monitors are remembered: one created a moment ago must be found at once.
+  private readonly bySlug = new TtlCache<KnownMonitor | null>(5000);
+  private readonly byPingUuid = new TtlCache<KnownMonitor | null>(5000);
+
+  findBySlug(projectId: number, slug: string): Promise<KnownMonitor | null> {
+    return this.bySlug.get(`${projectId}:${slug}`, () => this.findOne('m.project_id = $1 AND m.slug = $2', [projectId, slug]), Boolean);
   }
 
-  async findByPingUuid(pingUuid: string): Promise<KnownMonitor | null> {
+  findByPingUuid(pingUuid: string): Promise<KnownMonitor | null> {
+    return this.byPingUuid.get(pingUuid, () => this.findOne('m.ping_uuid = $1', [pingUuid]), Boolean);
+  }
+
+  private async findOne(condition: string, parameters: unknown[]): Promise<KnownMonitor | null> {
     const rows: Array<{ id: string; slug: string; project_id: number; organization_id: string }> = await this.dataSource.query(
-      `SELECT m.id, m.slug, m.project_id, p.organization_id FROM monitors m JOIN projects p ON p.id = m.project_id
-        WHERE m.ping_uuid = $1`,
-      [pingUuid],
+      `SELECT m.id, m.slug, m.project_id, p.organization_id FROM monitors m JOIN projects p ON p.id = m.project_id WHERE ${condition}`,
+      parameters,
     );
     const row = rows[0];
     return row ? { id: row.id, slug: row.slug, projectId: row.project_id, organizationId: row.organization_id } : null;
