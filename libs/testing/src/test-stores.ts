@@ -1,6 +1,7 @@
 import { ClickHouse, identifier, migrateClickHouse, sql } from '@vigil/clickhouse';
 import type { VigilConfig } from '@vigil/config';
 import { createDataSource, runMigrations } from '@vigil/db';
+import { Client } from 'pg';
 import { createKafkaClient, ensureTopics } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 
@@ -9,6 +10,7 @@ import { createLogger } from '@vigil/logging';
  * database dropped and migrated, the prefixed test topics created.
  */
 export async function resetTestStores(config: VigilConfig): Promise<void> {
+  await ensurePostgresDatabase(config);
   const dataSource = createDataSource(config, { poolSize: 1 });
   await dataSource.initialize();
   try {
@@ -29,4 +31,20 @@ export async function resetTestStores(config: VigilConfig): Promise<void> {
 
   const kafka = createKafkaClient(config, 'vigil-test-setup', createLogger('test-setup', 'warn'));
   await ensureTopics(kafka, config.VIGIL_KAFKA_TOPIC_PREFIX);
+}
+
+/** A test slot's database may not exist yet: create it through the maintenance database. */
+async function ensurePostgresDatabase(config: VigilConfig): Promise<void> {
+  const target = new URL(config.VIGIL_POSTGRES_URL);
+  const database = decodeURIComponent(target.pathname.slice(1));
+  const maintenance = new URL(target.toString());
+  maintenance.pathname = '/postgres';
+  const client = new Client({ connectionString: maintenance.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replace(/"/g, '""')}"`);
+  } finally {
+    await client.end();
+  }
 }
