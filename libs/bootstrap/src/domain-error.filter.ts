@@ -11,6 +11,7 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof DomainError) {
+      if (exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
       void reply.status(ERROR_KINDS[exception.kind]).send(errorBody(exception));
       return;
     }

@@ -6,10 +6,19 @@ export type ReadinessCheck = () => Promise<boolean>;
 @Injectable()
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly informational = new Set<string>();
   private shuttingDown = false;
 
   register(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /**
+   * A check /readyz reports but does not need: the service works without it for a while (ingest answers from
+   * its in-memory view while Postgres is down, so taking it out of a load balancer would make things worse).
+   */
+  markInformational(name: string): void {
+    this.informational.add(name);
   }
 
   markShuttingDown(): void {
@@ -29,6 +38,6 @@ export class ReadinessRegistry {
       }),
     );
     const checks = Object.fromEntries(entries);
-    return { ready: !this.shuttingDown && entries.every(([, ok]) => ok), checks };
+    return { ready: !this.shuttingDown && entries.every(([name, ok]) => ok || this.informational.has(name)), checks };
   }
 }

@@ -16,6 +16,8 @@ export interface ServiceDefinition {
   bodyLimit?: number;
   /** Take every request body as raw bytes (no JSON or form parsing): for protocols that are not plain JSON. */
   rawBodies?: boolean;
+  /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For sets `request.ip`; none by default. */
+  trustedProxies?: (config: VigilConfig) => string[];
   /** Hook for protocol-specific body parsers and the like. */
   configure?: (app: NestFastifyApplication, config: VigilConfig) => void;
 }
@@ -38,7 +40,8 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   const logger = createLogger(definition.name, config.VIGIL_LOG_LEVEL);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
-  const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: false, return503OnClosing: true, routerOptions: { ignoreTrailingSlash: true } });
+  const proxies = definition.trustedProxies?.(config) ?? [];
+  const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, return503OnClosing: true, routerOptions: { ignoreTrailingSlash: true } });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, { bufferLogs: true, bodyParser: !definition.rawBodies });
   app.useLogger(app.get(NestPinoLogger));
   app.useGlobalFilters(new DomainErrorFilter(logger));

@@ -76,6 +76,37 @@ export class VigilConfig {
   @IsString()
   VIGIL_CLICKHOUSE_PASSWORD = '';
 
+  @ConfigVariable({ description: 'Ingest: bytes of a ping request body that are stored (the rest is cut off); advertised in the Ping-Body-Limit header.' })
+  @IsInt()
+  @Min(0)
+  @Max(1048576)
+  VIGIL_PING_BODY_LIMIT = 100000;
+
+  @ConfigVariable({
+    description:
+      'Ingest: comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty means the peer address is the client address.',
+  })
+  @Matches(/^$|^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, { message: 'must be a comma-separated list of IP addresses or CIDR ranges' })
+  VIGIL_TRUSTED_PROXIES = '';
+
+  @ConfigVariable({ description: 'Ingest: check-ins accepted per minute for one monitor-environment, sustained (0 turns the limit off).' })
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
+  VIGIL_CHECKIN_RATE_PER_MINUTE = 600;
+
+  @ConfigVariable({ description: 'Ingest: check-ins one monitor-environment may send at once above the sustained rate.' })
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  VIGIL_CHECKIN_RATE_BURST = 120;
+
+  @ConfigVariable({ description: 'Ingest: how often the in-memory view of keys and monitors is fully re-read from Postgres, in milliseconds (changes arrive at once by LISTEN/NOTIFY).' })
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  VIGIL_INGEST_VIEW_RESYNC_MS = 300000;
+
   @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
   @IsInt()
   @Min(1)

@@ -2,4 +2,5 @@ export * from './formats';
 export * from './topics';
 export * from './topics/checkins.topic';
 export * from './topics/monitor-events.topic';
+export * from './topics/processing-errors.topic';
 export * from './validation';

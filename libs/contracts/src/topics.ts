@@ -1,6 +1,7 @@
 import type { TopicSchema } from './formats';
 import { checkinMessageV1Example, checkinMessageV1Schema, type CheckinMessageV1 } from './topics/checkins.topic';
 import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from './topics/monitor-events.topic';
+import { processingErrorV1Example, processingErrorV1Schema, type ProcessingErrorV1 } from './topics/processing-errors.topic';
 
 /**
  * Every Kafka topic Vigil uses. The name carries the schema version: a breaking change is a new topic
@@ -9,6 +10,7 @@ import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from
 export interface TopicPayloads {
   'vigil.checkins.v1': CheckinMessageV1;
   'vigil.monitor-events.v1': MonitorEventV1;
+  'vigil.processing-errors.v1': ProcessingErrorV1;
 }
 
 export type TopicName = keyof TopicPayloads;
@@ -45,6 +47,16 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
     schema: monitorEventV1Schema,
     example: monitorEventV1Example,
+  },
+  'vigil.processing-errors.v1': {
+    name: 'vigil.processing-errors.v1',
+    description: 'Check-ins ingest rejected or rate-limited where the client never reads the answer, keyed by project id.',
+    producers: ['ingest'],
+    consumers: ['history'],
+    partitions: 3,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(3 * 24 * 3600 * 1000) },
+    schema: processingErrorV1Schema,
+    example: processingErrorV1Example,
   },
 };
 

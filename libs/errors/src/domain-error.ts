@@ -22,6 +22,8 @@ export class DomainError extends Error {
     message: string,
     /** The request field at fault, as the client named it, when there is one. */
     readonly field?: string,
+    /** For `rate_limited` and `unavailable`: when a retry may succeed (sent as Retry-After). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'DomainError';

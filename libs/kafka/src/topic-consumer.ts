@@ -21,6 +21,11 @@ export interface TopicConsumerOptions<T extends TopicName> {
    */
   handleBatch: (messages: ConsumedMessage<T>[]) => Promise<void>;
   fromBeginning?: boolean;
+  /**
+   * Called when this member (re)joins the group, before any batch of the new assignment: partitions may have
+   * moved, so state kept per partition must be dropped (and rebuilt from the store) here.
+   */
+  onGroupJoin?: () => void;
 }
 
 /**
@@ -47,6 +52,8 @@ export class TopicConsumer<T extends TopicName> {
   }
 
   async start(): Promise<void> {
+    const onGroupJoin = this.options.onGroupJoin;
+    if (onGroupJoin) this.consumer.on(this.consumer.events.GROUP_JOIN, () => onGroupJoin());
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.byPhysicalName.keys()], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({

@@ -7,6 +7,8 @@ import { OrganizationAccess } from './auth/organization-access';
 import { CheckinHistoryRepository } from './checkins/checkin-history.repository';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
+import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
+import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
 
 @Module({})
 export class ApiModule {
@@ -14,8 +16,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [MonitorsController],
-      providers: [ApiTokenRepository, OrganizationAccess, MonitorReadRepository, CheckinHistoryRepository],
+      controllers: [MonitorsController, ProcessingErrorsController],
+      providers: [ApiTokenRepository, OrganizationAccess, MonitorReadRepository, CheckinHistoryRepository, ProcessingErrorRepository],
     };
   }
 }

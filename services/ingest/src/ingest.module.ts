@@ -2,8 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { KafkaProducerModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
-import { ProjectKeyRepository } from './auth/project-key.repository';
+import { IngestCatalog } from './catalog/ingest-catalog';
+import { ProcessingErrorRecorder } from './checkins/processing-errors';
 import { RecordCheckinsUseCase } from './checkins/record-checkins.usecase';
+import { CronController } from './envelope/cron.controller';
 import { EnvelopeController } from './envelope/envelope.controller';
 import { MonitorRepository } from './monitors/monitor.repository';
 import { PingController } from './ping/ping.controller';
@@ -14,8 +16,8 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, KafkaProducerModule],
-      controllers: [EnvelopeController, PingController],
-      providers: [ProjectKeyRepository, MonitorRepository, RecordCheckinsUseCase],
+      controllers: [EnvelopeController, CronController, PingController],
+      providers: [IngestCatalog, MonitorRepository, ProcessingErrorRecorder, RecordCheckinsUseCase],
     };
   }
 }

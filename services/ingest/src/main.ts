@@ -7,6 +7,7 @@ void runService({
   module: (config, logger) => IngestModule.forRoot(config, logger),
   bodyLimit: 1024 * 1024,
   rawBodies: true,
+  trustedProxies: (config) => config.VIGIL_TRUSTED_PROXIES.split(',').filter((entry) => entry !== ''),
   configure: (app) => {
     // Envelopes are newline-delimited and often gzip-encoded; ping bodies are anything. Take them raw.
     const fastify = app.getHttpAdapter().getInstance();

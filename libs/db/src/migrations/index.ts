@@ -1,4 +1,5 @@
 import { Initial1795315174932 } from './1795315174932-initial';
+import { ConfigChangeNotify1795900000000 } from './1795900000000-config-change-notify';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
-export const MIGRATIONS = [Initial1795315174932];
+export const MIGRATIONS = [Initial1795315174932, ConfigChangeNotify1795900000000];

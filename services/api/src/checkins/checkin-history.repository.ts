@@ -21,7 +21,9 @@ interface Row {
 
 /**
  * Check-in history from ClickHouse, one entry per run: a run's signals (start, finish, repeats of either)
- * fold into its latest status, so a redelivered message never shows twice.
+ * fold into its latest status, so a redelivered message never shows twice. `log` pings change no status:
+ * they are left out of the fold, and a run of logs alone is not a check-in. The duration is the one
+ * history resolved for the closing signal (the client's, or the time since the run started).
  */
 @Injectable()
 export class CheckinHistoryRepository {
@@ -31,13 +33,14 @@ export class CheckinHistoryRepository {
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
              environment,
-             toString(argMax(status, received_at_ms)) AS status,
-             argMax(duration_ms, received_at_ms) AS duration_ms,
+             argMaxIf(toString(status), received_at_ms, status != 'log') AS status,
+             max(duration_ms) AS duration_ms,
              min(received_at_ms) AS date_created_ms,
              max(received_at_ms) AS date_updated_ms
         FROM checkins
        WHERE project_id = ${projectId} AND monitor_id = ${monitorId}
        GROUP BY checkin_id, environment
+      HAVING status != ''
        ORDER BY date_created_ms DESC, checkin_id DESC
        LIMIT ${limit}`);
     return rows.map((row) => ({

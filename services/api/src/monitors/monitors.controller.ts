@@ -5,7 +5,7 @@ import { CheckinHistoryRepository } from '../checkins/checkin-history.repository
 import { MonitorReadRepository } from './monitor-read.repository';
 import { presentMonitor } from './monitor.presenter';
 
-function perPage(raw: string | undefined): number {
+export function perPage(raw: string | undefined): number {
   if (raw === undefined) return 100;
   if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) throw new DomainError('invalid', 'invalid_per_page', 'per_page must be an integer from 1 to 100', 'per_page');
   return Number(raw);

@@ -1,7 +1,8 @@
 import { toClickHouseDateTime } from '@vigil/clickhouse';
-import type { CheckinMessageV1, MonitorEventV1 } from '@vigil/contracts';
+import type { CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1 } from '@vigil/contracts';
+import type { ResolvedSignal } from '@vigil/runs';
 
-/** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001_checkins.sql). */
+/** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001, 0002). */
 export interface CheckinRow extends Record<string, unknown> {
   event_id: string;
   checkin_id: string;
@@ -10,31 +11,40 @@ export interface CheckinRow extends Record<string, unknown> {
   monitor_id: string;
   monitor_slug: string;
   environment: string;
-  status: 'in_progress' | 'ok' | 'error' | 'missed' | 'timeout';
+  status: CheckinSignal | MonitorEventKind;
   duration_ms: number | null;
   received_at: string;
   received_at_ms: number;
   release: string;
   trace_id: string;
-  source: 'sentry_envelope' | 'sentry_cron' | 'ping' | 'scheduler';
+  source: CheckinSource | 'scheduler';
+  exit_status: number | null;
+  body: string;
+  remote_addr: string;
+  user_agent: string;
 }
 
-export function rowFromCheckin(message: CheckinMessageV1): CheckinRow {
+/** A check-in as history stores it: under the run it was resolved to, with the run's duration. */
+export function rowFromCheckin(message: CheckinMessageV1, resolved: ResolvedSignal): CheckinRow {
   return {
     event_id: message.event_id,
-    checkin_id: message.checkin_id,
+    checkin_id: resolved.checkinId,
     organization_id: message.organization_id,
     project_id: message.project_id,
     monitor_id: message.monitor_id,
     monitor_slug: message.monitor_slug,
     environment: message.environment,
     status: message.status,
-    duration_ms: message.duration_ms,
+    duration_ms: resolved.durationMs,
     received_at: toClickHouseDateTime(message.received_at),
     received_at_ms: message.received_at,
     release: message.release ?? '',
     trace_id: message.trace_id ?? '',
     source: message.source,
+    exit_status: message.exit_status,
+    body: message.body ?? '',
+    remote_addr: message.remote_addr ?? '',
+    user_agent: message.user_agent ?? '',
   };
 }
 
@@ -55,5 +65,9 @@ export function rowFromMonitorEvent(event: MonitorEventV1): CheckinRow {
     release: '',
     trace_id: '',
     source: 'scheduler',
+    exit_status: null,
+    body: '',
+    remote_addr: '',
+    user_agent: '',
   };
 }

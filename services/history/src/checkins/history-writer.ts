@@ -2,21 +2,25 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit }
 import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
 import { ClickHouse } from '@vigil/clickhouse';
 import { VigilConfig } from '@vigil/config';
-import type { CheckinMessageV1, MonitorEventV1 } from '@vigil/contracts';
+import type { CheckinMessageV1, MonitorEventV1, ProcessingErrorV1 } from '@vigil/contracts';
 import { createKafkaClient, TopicConsumer, type ConsumedMessage } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
+import { rowFromProcessingError } from '../processing-errors/processing-error-row';
 import { rowFromCheckin, rowFromMonitorEvent, type CheckinRow } from './checkin-row';
+import { ClickHouseRunStore } from './clickhouse-run-store';
+import { RunResolver } from './run-resolver';
 
-type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1';
+type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.processing-errors.v1';
 
 /**
- * Consumes check-ins and monitor events and writes them to ClickHouse, one insert per batch. Offsets are
- * committed after the insert, so a crash repeats a batch rather than losing it; repeats are harmless
- * because reads take the latest row per check-in and the table folds identical event ids.
+ * Consumes check-ins, monitor events and processing errors and writes them to ClickHouse, one insert per
+ * batch. Check-ins are first resolved to their runs (see `RunResolver`). Offsets are committed after the
+ * insert, so a crash repeats a batch rather than losing it; a repeat is recognised by its event ids.
  */
 @Injectable()
 export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly consumer: TopicConsumer<HistoryTopic>;
+  private readonly runs: RunResolver;
 
   constructor(
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
@@ -24,11 +28,13 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     private readonly readiness: ReadinessRegistry,
   ) {
+    this.runs = new RunResolver(new ClickHouseRunStore(clickhouse));
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: 'vigil-history',
-      topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1'],
+      topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.processing-errors.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: (messages) => this.write(messages),
+      onGroupJoin: () => this.runs.forget(),
     });
   }
 
@@ -43,12 +49,27 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private async write(messages: ConsumedMessage<HistoryTopic>[]): Promise<void> {
-    const rows: CheckinRow[] = messages.map((message) =>
-      message.topic === 'vigil.checkins.v1' ? rowFromCheckin(message.payload as CheckinMessageV1) : rowFromMonitorEvent(message.payload as MonitorEventV1),
-    );
-    for (let start = 0; start < rows.length; start += this.config.VIGIL_HISTORY_BATCH_SIZE) {
-      await this.clickhouse.insert('checkins', rows.slice(start, start + this.config.VIGIL_HISTORY_BATCH_SIZE));
+    const topic = messages[0]?.topic;
+    try {
+      if (topic === 'vigil.processing-errors.v1') {
+        await this.insert('processing_errors', messages.map((m) => rowFromProcessingError(m.payload as ProcessingErrorV1)));
+      } else if (topic === 'vigil.monitor-events.v1') {
+        await this.insert('checkins', messages.map((m) => rowFromMonitorEvent(m.payload as MonitorEventV1)));
+      } else {
+        const resolved = await this.runs.resolve(messages.map((m) => m.payload as CheckinMessageV1));
+        await this.insert('checkins', resolved.map(({ message, resolved: run }): CheckinRow => rowFromCheckin(message, run)));
+      }
+    } catch (error) {
+      // The batch will be delivered again: what was remembered about its runs must come from the store.
+      this.runs.forget();
+      throw error;
     }
-    this.logger.debug({ rows: rows.length, partition: messages[0]?.partition }, 'history written');
+    this.logger.debug({ rows: messages.length, topic, partition: messages[0]?.partition }, 'history written');
+  }
+
+  private async insert(table: string, rows: Record<string, unknown>[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += this.config.VIGIL_HISTORY_BATCH_SIZE) {
+      await this.clickhouse.insert(table, rows.slice(start, start + this.config.VIGIL_HISTORY_BATCH_SIZE));
+    }
   }
 }

@@ -1,7 +1,8 @@
 import { sentryKeyFrom } from '../auth/sentry-auth';
 import { canonicalUuid, parseSentryCheckin, slugify } from '../checkins/sentry-checkin.schema';
 import { toMonitorConfigUpdate } from '../monitors/monitor-config';
-import { pingStatus } from '../ping/ping-signal';
+import { pingSignal } from '../ping/ping-signal';
+import { isNilUuid } from '../checkins/sentry-checkin.schema';
 
 function errorOf(fn: () => unknown): { code: string; field?: string; message: string } {
   try {
@@ -85,18 +86,25 @@ describe('DSN key extraction', () => {
 
 describe('ping signals', () => {
   it.each([
-    [undefined, 'ok'],
-    ['start', 'in_progress'],
-    ['fail', 'error'],
-    ['0', 'ok'],
-    ['1', 'error'],
-    ['255', 'error'],
-  ])('%s -> %s', (suffix, status) => {
-    expect(pingStatus(suffix)).toBe(status);
+    [undefined, 'ok', null],
+    ['start', 'in_progress', null],
+    ['fail', 'error', null],
+    ['log', 'log', null],
+    ['0', 'ok', 0],
+    ['1', 'error', 1],
+    ['255', 'error', 255],
+  ])('%s -> %s (exit status %s)', (suffix, status, exitStatus) => {
+    expect(pingSignal(suffix)).toEqual({ status, exitStatus });
+  });
+
+  it('knows the all-zero check_in_id in both spellings, and only that', () => {
+    expect(isNilUuid('00000000000000000000000000000000')).toBe(true);
+    expect(isNilUuid('00000000-0000-0000-0000-000000000000')).toBe(true);
+    expect(isNilUuid('00000000000000000000000000000001')).toBe(false);
   });
 
   it('rejects exit statuses above 255 and unknown signals', () => {
-    expect(errorOf(() => pingStatus('256'))).toMatchObject({ code: 'invalid_exit_status', field: 'exit_status' });
-    expect(errorOf(() => pingStatus('bogus'))).toMatchObject({ code: 'unknown_signal' });
+    expect(errorOf(() => pingSignal('256'))).toMatchObject({ code: 'invalid_exit_status', field: 'exit_status' });
+    expect(errorOf(() => pingSignal('bogus'))).toMatchObject({ code: 'unknown_signal' });
   });
 });

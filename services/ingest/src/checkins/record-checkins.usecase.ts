@@ -1,22 +1,48 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROOT_LOGGER } from '@vigil/bootstrap';
+import { VigilConfig } from '@vigil/config';
+import { monitorEnvironmentKey, type CheckinMessageV1, type CheckinSignal, type CheckinSource } from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
-import { monitorEnvironmentKey, type CheckinMessageV1, type CheckinSource, type CheckinStatus } from '@vigil/contracts';
 import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { ProjectIdentity } from '../auth/project-key.repository';
+import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
+import { IngestCatalog } from '../catalog/ingest-catalog';
+import { RateLimiter } from '../limits/rate-limiter';
 import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '../monitors/monitor-config';
-import { MonitorRepository, type KnownMonitor } from '../monitors/monitor.repository';
-import { canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
+import { MonitorRepository } from '../monitors/monitor.repository';
+import { detailOf, ProcessingErrorRecorder } from './processing-errors';
+import { isNilUuid, canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
 
 export const DEFAULT_ENVIRONMENT = 'production';
+
+/** Who sent a check-in, as far as the request tells. */
+export interface ClientInfo {
+  remoteAddr: string | null;
+  userAgent: string | null;
+}
+
+/** A ping URL signal, after the URL was understood. */
+export interface PingSignal {
+  status: CheckinSignal;
+  runId: string | undefined;
+  exitStatus: number | null;
+  body: string | null;
+}
 
 interface PreparedCheckin {
   payload: SentryCheckinPayload;
   slug: string;
+  environment: string;
   config: MonitorConfigUpdate | undefined;
+}
+
+/** The outcome of a Sentry request: ids accepted, and how many check-ins a rate limit turned away. */
+export interface SentryOutcome {
+  accepted: string[];
+  rateLimited: number;
+  retryAfterSeconds: number;
 }
 
 /**
@@ -26,80 +52,128 @@ interface PreparedCheckin {
  */
 @Injectable()
 export class RecordCheckinsUseCase {
+  private readonly limiter: RateLimiter;
+
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly catalog: IngestCatalog,
     private readonly monitors: MonitorRepository,
+    private readonly processingErrors: ProcessingErrorRecorder,
     @Inject(TopicProducer) private readonly producer: TopicProducer,
+    @Inject(VigilConfig) config: VigilConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.limiter = new RateLimiter(config.VIGIL_CHECKIN_RATE_PER_MINUTE, config.VIGIL_CHECKIN_RATE_BURST);
+    setInterval(() => this.limiter.sweep(), 60_000).unref();
+  }
 
-  async recordSentry(project: ProjectIdentity, payloads: readonly SentryCheckinPayload[], source: CheckinSource): Promise<string[]> {
-    // Every check-in of the request is validated before anything is written.
+  /**
+   * Records Sentry check-ins (envelope items or a DSN cron request). Every check-in is validated before
+   * anything is written; one over its monitor-environment's rate limit is left out and, for envelopes,
+   * recorded as a processing error.
+   */
+  async recordSentry(project: CatalogProject, payloads: readonly SentryCheckinPayload[], source: CheckinSource, client: ClientInfo): Promise<SentryOutcome> {
     const prepared: PreparedCheckin[] = payloads.map((payload) => ({
       payload,
       slug: slugify(payload.monitor_slug),
+      environment: payload.environment ?? DEFAULT_ENVIRONMENT,
       config: payload.monitor_config ? toMonitorConfigUpdate(payload.monitor_config) : undefined,
     }));
-    if (prepared.every((item) => item.config === undefined)) {
-      const monitors = await Promise.all(prepared.map((item) => this.existing(project, item.slug)));
-      return this.publish(prepared.map((item, index) => this.message(project, monitors[index]!, item.payload, source)));
-    }
-    return this.dataSource.transaction(async (manager) => {
-      const monitors: KnownMonitor[] = [];
-      for (const item of prepared) {
-        monitors.push(
-          item.config ? await this.monitors.upsert(manager, project.projectId, project.organizationId, item.slug, item.config) : await this.existing(project, item.slug),
-        );
+    const accepted: PreparedCheckin[] = [];
+    let retryAfterMs = 0;
+    for (const item of prepared) {
+      const wait = this.limiter.take(`${project.id}:${item.slug}:${item.environment}`);
+      if (wait === 0) {
+        accepted.push(item);
+        continue;
       }
-      return this.publish(prepared.map((item, index) => this.message(project, monitors[index]!, item.payload, source)));
+      retryAfterMs = Math.max(retryAfterMs, wait);
+      if (source === 'sentry_envelope') {
+        const error = rateLimited(item.slug, item.environment, wait);
+        this.processingErrors.record(project, source, { monitorSlug: item.slug, environment: item.environment, payload: JSON.stringify(item.payload), errors: [detailOf(error)] });
+      }
+    }
+    const outcome = (ids: string[]): SentryOutcome => ({ accepted: ids, rateLimited: prepared.length - accepted.length, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
+    if (accepted.length === 0) return outcome([]);
+
+    if (accepted.every((item) => item.config === undefined)) {
+      const monitors = await Promise.all(accepted.map((item) => this.existing(project, item.slug)));
+      return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))));
+    }
+    const written: CatalogMonitor[] = [];
+    const ids = await this.dataSource.transaction(async (manager) => {
+      const monitors: CatalogMonitor[] = [];
+      for (const item of accepted) {
+        const monitor = item.config ? await this.monitors.upsert(manager, project, item.slug, item.config) : await this.existing(project, item.slug);
+        if (item.config) written.push(monitor);
+        monitors.push(monitor);
+      }
+      return this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client)));
     });
+    for (const monitor of written) this.catalog.rememberMonitor(monitor);
+    return outcome(ids);
   }
 
-  async recordPing(monitor: KnownMonitor, status: CheckinStatus, runId: string | undefined): Promise<string> {
+  /** Records one ping URL signal; throws `rate_limited` when the monitor is over its limit. */
+  async recordPing(monitor: CatalogMonitor, signal: PingSignal, client: ClientInfo): Promise<string> {
+    const wait = this.limiter.take(`${monitor.projectId}:${monitor.slug}:${DEFAULT_ENVIRONMENT}`);
+    if (wait > 0) throw rateLimited(monitor.slug, DEFAULT_ENVIRONMENT, wait);
     const message: CheckinMessageV1 = {
-      version: 1,
-      event_id: randomUUID(),
-      checkin_id: runId ?? randomUUID(),
-      organization_id: monitor.organizationId,
-      project_id: monitor.projectId,
-      monitor_id: monitor.id,
-      monitor_slug: monitor.slug,
-      environment: DEFAULT_ENVIRONMENT,
-      status,
-      duration_ms: null,
-      received_at: Date.now(),
-      release: null,
-      trace_id: null,
-      source: 'ping',
+      ...this.baseMessage(monitor, DEFAULT_ENVIRONMENT, 'ping', client),
+      checkin_id: signal.runId ?? randomUUID(),
+      // A start without rid always starts a run; any other signal without rid belongs to the latest open one.
+      run_match: signal.runId !== undefined || signal.status === 'in_progress' ? 'exact' : 'latest_open',
+      status: signal.status,
+      exit_status: signal.exitStatus,
+      body: signal.body,
     };
     const [checkinId] = await this.publish([message]);
     return checkinId!;
   }
 
-  private async existing(project: ProjectIdentity, slug: string): Promise<KnownMonitor> {
-    const monitor = await this.monitors.findBySlug(project.projectId, slug);
+  private async existing(project: CatalogProject, slug: string): Promise<CatalogMonitor> {
+    const monitor = await this.catalog.monitorBySlug(project.id, slug);
     if (!monitor) {
       throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" does not exist; send monitor_config to create it`, 'monitor_slug');
     }
     return monitor;
   }
 
-  private message(project: ProjectIdentity, monitor: KnownMonitor, payload: SentryCheckinPayload, source: CheckinSource): CheckinMessageV1 {
+  private baseMessage(monitor: CatalogMonitor, environment: string, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
     return {
       version: 1,
       event_id: randomUUID(),
-      checkin_id: payload.check_in_id ? canonicalUuid(payload.check_in_id) : randomUUID(),
-      organization_id: project.organizationId,
-      project_id: project.projectId,
+      checkin_id: randomUUID(),
+      organization_id: monitor.organizationId,
+      project_id: monitor.projectId,
       monitor_id: monitor.id,
       monitor_slug: monitor.slug,
-      environment: payload.environment ?? DEFAULT_ENVIRONMENT,
+      environment,
+      status: 'ok',
+      run_match: 'exact',
+      duration_ms: null,
+      received_at: Date.now(),
+      release: null,
+      trace_id: null,
+      source,
+      exit_status: null,
+      body: null,
+      remote_addr: client.remoteAddr,
+      user_agent: client.userAgent === null ? null : client.userAgent.slice(0, 512),
+    };
+  }
+
+  private sentryMessage(monitor: CatalogMonitor, item: PreparedCheckin, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
+    const { payload } = item;
+    const named = payload.check_in_id !== undefined && !isNilUuid(payload.check_in_id);
+    return {
+      ...this.baseMessage(monitor, item.environment, source, client),
+      checkin_id: named ? canonicalUuid(payload.check_in_id!) : randomUUID(),
+      run_match: named ? 'exact' : 'latest_open',
       status: payload.status,
       duration_ms: payload.duration == null ? null : Math.round(payload.duration * 1000),
-      received_at: Date.now(),
       release: payload.release ?? null,
       trace_id: payload.contexts?.trace?.trace_id?.toLowerCase() ?? null,
-      source,
     };
   }
 
@@ -108,11 +182,21 @@ export class RecordCheckinsUseCase {
       await Promise.all(messages.map((m) => this.producer.produce('vigil.checkins.v1', monitorEnvironmentKey(m.monitor_id, m.environment), m)));
     } catch (error) {
       this.logger.error({ err: error, checkins: messages.length }, 'check-ins not acknowledged by Kafka');
-      throw new DomainError('unavailable', 'not_stored', 'the check-in could not be stored; retry');
+      throw new DomainError('unavailable', 'not_stored', 'the check-in could not be stored; retry', undefined, 5);
     }
     for (const m of messages) {
       this.logger.debug({ monitor_id: m.monitor_id, environment: m.environment, checkin_id: m.checkin_id, project_id: m.project_id, status: m.status }, 'check-in accepted');
     }
     return messages.map((m) => m.checkin_id);
   }
+}
+
+function rateLimited(slug: string, environment: string, waitMs: number): DomainError {
+  return new DomainError(
+    'rate_limited',
+    'rate_limited',
+    `monitor "${slug}" in environment "${environment}" is over its check-in rate limit; retry in ${Math.ceil(waitMs / 1000)} s`,
+    'monitor_slug',
+    Math.ceil(waitMs / 1000),
+  );
 }

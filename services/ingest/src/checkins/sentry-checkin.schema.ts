@@ -94,6 +94,11 @@ export function slugify(raw: string): string {
   return slug;
 }
 
+/** The all-zero check_in_id: "the latest in-progress check-in of this monitor-environment, or a new one". */
+export function isNilUuid(raw: string): boolean {
+  return /^[0-]+$/.test(raw);
+}
+
 /** check_in_id in canonical dashed lower-case form (SDKs send 32 hex digits without dashes). */
 export function canonicalUuid(raw: string): string {
   const hex = raw.replace(/-/g, '').toLowerCase();

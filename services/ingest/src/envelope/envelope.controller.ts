@@ -2,10 +2,13 @@ import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import type { FastifyRequest } from 'fastify';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { ProjectKeyRepository, type ProjectIdentity } from '../auth/project-key.repository';
+import type { CatalogProject } from '../catalog/catalog-snapshot';
+import { IngestCatalog } from '../catalog/ingest-catalog';
 import { sentryKeyFrom } from '../auth/sentry-auth';
+import { clientInfo } from '../checkins/client-info';
+import { detailOf, ProcessingErrorRecorder } from '../checkins/processing-errors';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
-import { parseSentryCheckin } from '../checkins/sentry-checkin.schema';
+import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
 import { parseEnvelope } from './envelope.parser';
 
 export const MAX_DECOMPRESSED_BYTES = 1024 * 1024;
@@ -32,19 +35,43 @@ export function parseProjectId(raw: string): number {
 }
 
 /** Authenticates a Sentry request by its DSN key, for the project in the URL. */
-export async function authenticateSentry(keys: ProjectKeyRepository, request: FastifyRequest, projectId: number, pathKey?: string): Promise<ProjectIdentity> {
+export async function authenticateSentry(catalog: IngestCatalog, request: FastifyRequest, projectId: number, pathKey?: string): Promise<CatalogProject> {
   const key = pathKey ?? sentryKeyFrom(request.headers, (request.query ?? {}) as Record<string, unknown>);
   if (!key) throw new DomainError('unauthorized', 'missing_key', 'no DSN key: send X-Sentry-Auth, Authorization or ?sentry_key=', 'sentry_key');
-  const project = await keys.findActive(projectId, key);
+  const project = await catalog.projectForKey(projectId, key);
   if (!project) throw new DomainError('forbidden', 'unknown_key', 'the DSN key is not valid for this project', 'sentry_key');
   return project;
 }
 
-/** POST /api/<project_id>/envelope/: Sentry SDK envelopes; `check_in` items are recorded, others ignored. */
+/** A check_in item's text, parsed and validated; the error names the item when it is not JSON. */
+function readItem(text: string, index: number): SentryCheckinPayload {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new DomainError('invalid', 'invalid_checkin', `check_in item ${index + 1} is not valid JSON`);
+  }
+  return parseSentryCheckin(json);
+}
+
+function slugOf(text: string): string | null {
+  try {
+    const value = JSON.parse(text) as { monitor_slug?: unknown };
+    return typeof value.monitor_slug === 'string' ? value.monitor_slug : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * POST /api/<project_id>/envelope/: Sentry SDK envelopes; `check_in` items are recorded, others ignored.
+ * SDKs never read the answer, so every rejected check-in is also recorded as a processing error.
+ */
 @Controller('api/:projectId')
 export class EnvelopeController {
   constructor(
-    private readonly keys: ProjectKeyRepository,
+    private readonly catalog: IngestCatalog,
+    private readonly processingErrors: ProcessingErrorRecorder,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
   ) {}
 
@@ -52,20 +79,37 @@ export class EnvelopeController {
   @HttpCode(200)
   async envelope(@Param('projectId') rawProjectId: string, @Req() request: FastifyRequest): Promise<Record<string, never>> {
     const projectId = parseProjectId(rawProjectId);
-    const project = await authenticateSentry(this.keys, request, projectId);
+    const project = await authenticateSentry(this.catalog, request, projectId);
     const envelope = parseEnvelope(decodeBody(request));
-    const checkins = envelope.items
-      .filter((item) => item.type === 'check_in')
-      .map((item, index) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(item.payload.toString('utf8'));
-        } catch {
-          throw new DomainError('invalid', 'invalid_checkin', `check_in item ${index + 1} is not valid JSON`);
-        }
-        return parseSentryCheckin(json);
-      });
-    if (checkins.length > 0) await this.record.recordSentry(project, checkins, 'sentry_envelope');
+    const texts = envelope.items.filter((item) => item.type === 'check_in').map((item) => item.payload.toString('utf8'));
+    if (texts.length === 0) return {};
+
+    const checkins: SentryCheckinPayload[] = [];
+    let firstError: DomainError | undefined;
+    texts.forEach((text, index) => {
+      try {
+        checkins.push(readItem(text, index));
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        firstError ??= error;
+        this.processingErrors.record(project, 'sentry_envelope', { monitorSlug: slugOf(text), environment: null, payload: text, errors: [detailOf(error)] });
+      }
+    });
+    if (firstError) throw firstError;
+
+    try {
+      const outcome = await this.record.recordSentry(project, checkins, 'sentry_envelope', clientInfo(request));
+      if (outcome.accepted.length === 0 && outcome.rateLimited > 0) {
+        throw new DomainError('rate_limited', 'rate_limited', 'every check-in of the envelope is over its monitor rate limit', 'monitor_slug', outcome.retryAfterSeconds);
+      }
+    } catch (error) {
+      if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'not_found')) {
+        texts.forEach((text, index) =>
+          this.processingErrors.record(project, 'sentry_envelope', { monitorSlug: checkins[index]?.monitor_slug ?? null, environment: checkins[index]?.environment ?? null, payload: text, errors: [detailOf(error)] }),
+        );
+      }
+      throw error;
+    }
     return {};
   }
 }

@@ -1,17 +1,23 @@
+import type { CheckinSignal } from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
-import type { CheckinStatus } from '@vigil/contracts';
+
+export interface ParsedSignal {
+  status: CheckinSignal;
+  exitStatus: number | null;
+}
 
 /**
- * The Healthchecks ping suffixes: none = success, /start, /fail, /<exit status> (0 success, 1-255 failure).
- * `/log` and slug URLs arrive with the full Healthchecks protocol (issue #3).
+ * The Healthchecks ping suffixes: none = success, /start, /fail, /log (a message, no state change), and
+ * /<exit status> (0 success, 1-255 failure, above 255 rejected).
  */
-export function pingStatus(suffix: string | undefined): CheckinStatus {
-  if (suffix === undefined || suffix === '') return 'ok';
-  if (suffix === 'start') return 'in_progress';
-  if (suffix === 'fail') return 'error';
-  if (/^\d{1,3}$/.test(suffix)) {
+export function pingSignal(suffix: string | undefined): ParsedSignal {
+  if (suffix === undefined || suffix === '') return { status: 'ok', exitStatus: null };
+  if (suffix === 'start') return { status: 'in_progress', exitStatus: null };
+  if (suffix === 'fail') return { status: 'error', exitStatus: null };
+  if (suffix === 'log') return { status: 'log', exitStatus: null };
+  if (/^\d{1,3}$/.test(suffix) && Number(suffix) <= 255) {
     const code = Number(suffix);
-    if (code <= 255) return code === 0 ? 'ok' : 'error';
+    return { status: code === 0 ? 'ok' : 'error', exitStatus: code };
   }
   if (/^\d+$/.test(suffix)) throw new DomainError('invalid', 'invalid_exit_status', 'exit status must be between 0 and 255', 'exit_status');
   throw new DomainError('not_found', 'unknown_signal', `unknown ping signal "${suffix}"`);
@@ -22,3 +28,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
+
+/** Healthchecks slugs: lower-case letters, digits, hyphens and underscores. */
+export const PING_SLUG = /^[a-z0-9_-]{1,50}$/;

@@ -1,64 +1,143 @@
-import { Controller, Get, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/errors';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CatalogMonitor } from '../catalog/catalog-snapshot';
+import { IngestCatalog } from '../catalog/ingest-catalog';
+import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { MonitorRepository } from '../monitors/monitor.repository';
-import { isUuid, pingStatus } from './ping-signal';
+import { isUuid, PING_SLUG, pingSignal, type ParsedSignal } from './ping-signal';
 
-/** Healthchecks-style ping URLs. Answers are plain text, as Healthchecks clients expect. */
+/** A Healthchecks answer: plain text and a status, which is all its clients (curl -f, runitor) read. */
+class PingAnswer {
+  constructor(
+    readonly status: number,
+    readonly text: string,
+  ) {}
+}
+
+const NOT_FOUND = new PingAnswer(404, 'not found');
+const BAD_URL = new PingAnswer(400, 'invalid url format');
+
+/**
+ * Healthchecks ping URLs, answered as Healthchecks answers them:
+ * `/ping/<uuid>[/start|/fail|/log|/<exit status>]` and `/ping/<ping_key>/<slug>[/...]`, by HEAD, GET or POST,
+ * with `?rid=<uuid>` naming the run and `?create=1` provisioning a slug that does not exist yet.
+ */
 @Controller('ping')
 export class PingController {
   constructor(
+    private readonly catalog: IngestCatalog,
     private readonly monitors: MonitorRepository,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
+    @Inject(VigilConfig) private readonly config: VigilConfig,
   ) {}
 
-  // HEAD is answered by the GET routes. Nest maps one HTTP method per handler, hence the pairs.
-  @Get(':uuid')
-  async getSuccess(@Param('uuid') uuid: string, @Query('rid') rid: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await this.ping(uuid, undefined, rid, reply);
+  @All(':first')
+  one(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.handle(request, reply);
   }
 
-  @Post(':uuid')
-  async postSuccess(@Param('uuid') uuid: string, @Query('rid') rid: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await this.ping(uuid, undefined, rid, reply);
+  @All(':first/:second')
+  two(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.handle(request, reply);
   }
 
-  @Get(':uuid/:signal')
-  async getSignal(@Param('uuid') uuid: string, @Param('signal') signal: string, @Query('rid') rid: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await this.ping(uuid, signal, rid, reply);
+  @All(':first/:second/:third')
+  three(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.handle(request, reply);
   }
 
-  @Post(':uuid/:signal')
-  async postSignal(@Param('uuid') uuid: string, @Param('signal') signal: string, @Query('rid') rid: string | undefined, @Res() reply: FastifyReply): Promise<void> {
-    await this.ping(uuid, signal, rid, reply);
-  }
-
-  private async ping(uuid: string, signal: string | undefined, rid: string | undefined, reply: FastifyReply): Promise<void> {
-    if (!isUuid(uuid)) {
-      await reply.status(404).type('text/plain').send('not found');
+  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    void reply.header('access-control-allow-origin', '*');
+    if (request.method === 'OPTIONS') {
+      await reply
+        .status(204)
+        .header('access-control-allow-methods', 'GET, HEAD, POST, OPTIONS')
+        .header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'Content-Type')
+        .header('access-control-max-age', '600')
+        .send();
       return;
     }
-    let status;
+    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
+      await reply.status(405).header('allow', 'GET, HEAD, POST, OPTIONS').type('text/plain').send('method not allowed');
+      return;
+    }
+    let answer: PingAnswer;
     try {
-      status = pingStatus(signal);
+      answer = await this.ping(request);
     } catch (error) {
-      if (error instanceof DomainError) {
-        await reply.status(error.kind === 'not_found' ? 404 : 400).type('text/plain').send(error.kind === 'not_found' ? 'not found' : 'invalid url format');
-        return;
+      if (!(error instanceof DomainError)) throw error;
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+      answer = new PingAnswer(error.kind === 'rate_limited' ? 429 : error.kind === 'unavailable' ? 503 : 400, error.kind === 'rate_limited' ? 'rate limited' : error.message);
+    }
+    await reply
+      .status(answer.status)
+      .header('ping-body-limit', String(this.config.VIGIL_PING_BODY_LIMIT))
+      .header('access-control-expose-headers', 'Ping-Body-Limit')
+      .header('cache-control', 'no-store')
+      .type('text/plain; charset=utf-8')
+      .send(answer.text);
+  }
+
+  private async ping(request: FastifyRequest): Promise<PingAnswer> {
+    const params = request.params as Record<string, string | undefined>;
+    const segments = [params['first'], params['second'], params['third']].filter((segment): segment is string => segment !== undefined);
+    const query = (request.query ?? {}) as Record<string, unknown>;
+
+    let signal: ParsedSignal;
+    let monitor: CatalogMonitor | null;
+    let created = false;
+    if (isUuid(segments[0]!)) {
+      if (segments.length > 2) return NOT_FOUND;
+      const parsed = this.signal(segments[1]);
+      if (parsed instanceof PingAnswer) return parsed;
+      signal = parsed;
+      monitor = await this.catalog.monitorByPingUuid(segments[0]!.toLowerCase());
+    } else {
+      if (segments.length < 2) return NOT_FOUND;
+      const [pingKey, slug] = segments as [string, string];
+      if (!PING_SLUG.test(slug)) return BAD_URL;
+      const parsed = this.signal(segments[2]);
+      if (parsed instanceof PingAnswer) return parsed;
+      signal = parsed;
+      const project = await this.catalog.projectForPingKey(pingKey);
+      if (!project) return NOT_FOUND;
+      monitor = await this.catalog.monitorBySlug(project.id, slug);
+      if (!monitor && query['create'] === '1') {
+        const provisioned = await this.monitors.provision(project, slug);
+        this.catalog.rememberMonitor(provisioned.monitor);
+        monitor = provisioned.monitor;
+        created = provisioned.created;
       }
+    }
+    if (!monitor) return NOT_FOUND;
+
+    const rid = query['rid'];
+    if (rid !== undefined && (typeof rid !== 'string' || !isUuid(rid))) return new PingAnswer(400, 'invalid uuid format');
+
+    await this.record.recordPing(
+      monitor,
+      { status: signal.status, exitStatus: signal.exitStatus, runId: typeof rid === 'string' ? rid.toLowerCase() : undefined, body: this.body(request) },
+      clientInfo(request),
+    );
+    return created ? new PingAnswer(201, 'Created') : new PingAnswer(200, 'OK');
+  }
+
+  private signal(suffix: string | undefined): ParsedSignal | PingAnswer {
+    try {
+      return pingSignal(suffix);
+    } catch (error) {
+      if (error instanceof DomainError) return error.kind === 'not_found' ? NOT_FOUND : BAD_URL;
       throw error;
     }
-    if (rid !== undefined && !isUuid(rid)) {
-      await reply.status(400).type('text/plain').send('invalid rid: must be a UUID');
-      return;
-    }
-    const monitor = await this.monitors.findByPingUuid(uuid.toLowerCase());
-    if (!monitor) {
-      await reply.status(404).type('text/plain').send('not found');
-      return;
-    }
-    await this.record.recordPing(monitor, status, rid?.toLowerCase());
-    await reply.status(200).type('text/plain').send('OK');
+  }
+
+  /** The body a job posted (its output), cut to the advertised limit. */
+  private body(request: FastifyRequest): string | null {
+    const raw = request.body;
+    if (!Buffer.isBuffer(raw) || raw.length === 0 || this.config.VIGIL_PING_BODY_LIMIT === 0) return null;
+    return raw.subarray(0, this.config.VIGIL_PING_BODY_LIMIT).toString('utf8');
   }
 }

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import type { LedgerSignal } from '../run-ledger';
+import { MAX_OPEN_RUN_AGE_MS, MAX_OPEN_RUNS, TrackRuns } from '../run-ledger';
+
+function signal(status: LedgerSignal['status'], at: number, overrides: Partial<LedgerSignal> = {}): LedgerSignal {
+  return { checkin_id: randomUUID(), run_match: 'latest_open', status, duration_ms: null, received_at: at, ...overrides };
+}
+
+describe('TrackRuns', () => {
+  it('closes the run named by its id and computes the duration from its start', () => {
+    const runs = new TrackRuns();
+    const id = randomUUID();
+    expect(runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
+    expect(runs.apply(signal('ok', 13_500, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: 12_500, closedRun: true });
+    expect(runs.openRuns).toEqual([]);
+  });
+
+  it("keeps the client's duration when it sent one", () => {
+    const runs = new TrackRuns();
+    const id = randomUUID();
+    runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }));
+    expect(runs.apply(signal('error', 9000, { checkin_id: id, run_match: 'exact', duration_ms: 7777 })).durationMs).toBe(7777);
+  });
+
+  it('attaches a signal without a run id to the latest open run (all-zero check_in_id, ping without rid)', () => {
+    const runs = new TrackRuns();
+    const first = signal('in_progress', 1000);
+    const second = signal('in_progress', 2000, { run_match: 'exact' });
+    runs.apply(first);
+    runs.apply(second);
+    expect(runs.apply(signal('ok', 5000))).toEqual({ checkinId: second.checkin_id, durationMs: 3000, closedRun: true });
+    expect(runs.apply(signal('ok', 6000))).toEqual({ checkinId: first.checkin_id, durationMs: 5000, closedRun: true });
+  });
+
+  it('a zero-id in_progress re-touches the open run instead of starting another', () => {
+    const runs = new TrackRuns();
+    const first = signal('in_progress', 1000);
+    runs.apply(first);
+    expect(runs.apply(signal('in_progress', 2000)).checkinId).toBe(first.checkin_id);
+    expect(runs.openRuns).toHaveLength(1);
+    expect(runs.apply(signal('ok', 4000)).durationMs).toBe(3000);
+  });
+
+  it('a result with nothing open is a standalone run with its own id and the client duration', () => {
+    const runs = new TrackRuns();
+    const lone = signal('ok', 1000, { duration_ms: 250 });
+    expect(runs.apply(lone)).toEqual({ checkinId: lone.checkin_id, durationMs: 250, closedRun: false });
+    const exact = signal('error', 2000, { run_match: 'exact' });
+    expect(runs.apply(exact)).toEqual({ checkinId: exact.checkin_id, durationMs: null, closedRun: false });
+  });
+
+  it('a repeated close of the same id is a standalone result, not a second close', () => {
+    const runs = new TrackRuns();
+    const id = randomUUID();
+    runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }));
+    runs.apply(signal('ok', 2000, { checkin_id: id, run_match: 'exact' }));
+    expect(runs.apply(signal('ok', 3000, { checkin_id: id, run_match: 'exact' })).closedRun).toBe(false);
+  });
+
+  it('logs change nothing and join the open run when they name none', () => {
+    const runs = new TrackRuns();
+    const start = signal('in_progress', 1000);
+    runs.apply(start);
+    expect(runs.apply(signal('log', 1500))).toEqual({ checkinId: start.checkin_id, durationMs: null, closedRun: false });
+    expect(runs.openRuns).toHaveLength(1);
+    const lone = signal('log', 1600, { run_match: 'exact' });
+    expect(runs.apply(lone).checkinId).toBe(lone.checkin_id);
+  });
+
+  it('forgets runs older than the longest max_runtime and keeps at most MAX_OPEN_RUNS', () => {
+    const runs = new TrackRuns([{ checkinId: randomUUID(), startedAt: 0 }]);
+    const late = signal('ok', MAX_OPEN_RUN_AGE_MS + 1);
+    expect(runs.apply(late)).toEqual({ checkinId: late.checkin_id, durationMs: null, closedRun: false });
+    for (let i = 0; i < MAX_OPEN_RUNS + 5; i += 1) runs.apply(signal('in_progress', MAX_OPEN_RUN_AGE_MS + 10 + i, { run_match: 'exact' }));
+    expect(runs.openRuns).toHaveLength(MAX_OPEN_RUNS);
+  });
+});

@@ -1,0 +1,68 @@
+import type { CheckinMessageV1 } from '@vigil/contracts';
+
+/** A run of one monitor-environment that has started and not yet finished. */
+export interface OpenRun {
+  checkinId: string;
+  startedAt: number;
+}
+
+/** The signal after resolution: the run it belongs to, and its duration when it closes one. */
+export interface ResolvedSignal {
+  checkinId: string;
+  durationMs: number | null;
+  /** True when the signal finished a run that was in progress (as opposed to a standalone result). */
+  closedRun: boolean;
+}
+
+export type LedgerSignal = Pick<CheckinMessageV1, 'checkin_id' | 'run_match' | 'status' | 'duration_ms' | 'received_at'>;
+
+/** Longest a run can stay open and still be closed: Sentry's largest max_runtime, four weeks. */
+export const MAX_OPEN_RUN_AGE_MS = 28 * 24 * 3600 * 1000;
+/** Runs remembered per monitor-environment; a job that leaves more than this open is abandoning them. */
+export const MAX_OPEN_RUNS = 20;
+
+/**
+ * The open runs of one monitor-environment track, folded from its signals in partition order. Every consumer
+ * that needs resolved runs (history, scheduler, issues) applies the same rules to the same ordered stream, so
+ * they agree without talking to each other:
+ *
+ * - `in_progress` opens a run (exact id), or re-touches the latest open run (latest_open), or opens one.
+ * - `ok` / `error` close the named run (exact) or the latest open run (latest_open); the duration is the
+ *   client's, or the time since the run started. With no open run to close, it is a standalone result.
+ * - `log` changes nothing; without a run id it attaches to the latest open run if there is one.
+ */
+export class TrackRuns {
+  private open: OpenRun[];
+
+  constructor(open: readonly OpenRun[] = []) {
+    this.open = [...open].sort((a, b) => a.startedAt - b.startedAt).slice(-MAX_OPEN_RUNS);
+  }
+
+  get openRuns(): readonly OpenRun[] {
+    return this.open;
+  }
+
+  apply(signal: LedgerSignal): ResolvedSignal {
+    this.open = this.open.filter((run) => run.startedAt > signal.received_at - MAX_OPEN_RUN_AGE_MS);
+    const latest = this.open[this.open.length - 1];
+    const target = signal.run_match === 'latest_open' ? latest : this.open.find((run) => run.checkinId === signal.checkin_id);
+
+    switch (signal.status) {
+      case 'log':
+        return { checkinId: target?.checkinId ?? signal.checkin_id, durationMs: null, closedRun: false };
+      case 'in_progress':
+        if (!target) {
+          this.open.push({ checkinId: signal.checkin_id, startedAt: signal.received_at });
+          if (this.open.length > MAX_OPEN_RUNS) this.open.shift();
+        }
+        return { checkinId: target?.checkinId ?? signal.checkin_id, durationMs: null, closedRun: false };
+      case 'ok':
+      case 'error': {
+        if (!target) return { checkinId: signal.checkin_id, durationMs: signal.duration_ms, closedRun: false };
+        this.open = this.open.filter((run) => run !== target);
+        const durationMs = signal.duration_ms ?? Math.max(0, signal.received_at - target.startedAt);
+        return { checkinId: target.checkinId, durationMs, closedRun: true };
+      }
+    }
+  }
+}

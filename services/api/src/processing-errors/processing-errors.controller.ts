@@ -1,0 +1,55 @@
+import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
+import { DomainError } from '@vigil/errors';
+import { DataSource } from 'typeorm';
+import { OrganizationAccess } from '../auth/organization-access';
+import { perPage } from '../monitors/monitors.controller';
+import { ProcessingErrorRepository, type ProcessingErrorEntry } from './processing-error.repository';
+
+/**
+ * Why check-ins are missing: what ingest rejected from SDK envelopes (which never read the answer) and what
+ * a rate limit turned away, per project and per monitor slug (Bearer token of the organization).
+ */
+@Controller('api/0/projects/:org/:project')
+export class ProcessingErrorsController {
+  constructor(
+    private readonly access: OrganizationAccess,
+    private readonly errors: ProcessingErrorRepository,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+  ) {}
+
+  @Get('processing-errors')
+  async forProject(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Query('per_page') rawPerPage: string | undefined,
+  ): Promise<ProcessingErrorEntry[]> {
+    const projectId = await this.project(org, project, authorization);
+    return this.errors.list(projectId, null, perPage(rawPerPage));
+  }
+
+  @Get('monitors/:slug/processing-errors')
+  async forMonitor(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Param('slug') slug: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Query('per_page') rawPerPage: string | undefined,
+  ): Promise<ProcessingErrorEntry[]> {
+    const projectId = await this.project(org, project, authorization);
+    return this.errors.list(projectId, slug, perPage(rawPerPage));
+  }
+
+  /** The project named by slug or numeric id, within the token's organization. */
+  private async project(org: string, project: string, authorization: string | undefined): Promise<number> {
+    const grant = await this.access.authorize(authorization, org);
+    const byId = /^\d{1,9}$/.test(project);
+    const rows: Array<{ id: number }> = await this.dataSource.query(
+      `SELECT id FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`,
+      [grant.organizationId, byId ? Number(project) : project],
+    );
+    const row = rows[0];
+    if (!row) throw new DomainError('not_found', 'unknown_project', `project "${project}" not found`, 'project');
+    return Number(row.id);
+  }
+}

@@ -1,0 +1,8 @@
+import type { FastifyRequest } from 'fastify';
+import type { ClientInfo } from './record-checkins.usecase';
+
+/** The client's address (Fastify takes X-Forwarded-For only from VIGIL_TRUSTED_PROXIES) and user agent. */
+export function clientInfo(request: FastifyRequest): ClientInfo {
+  const agent = request.headers['user-agent'];
+  return { remoteAddr: request.ip || null, userAgent: typeof agent === 'string' && agent !== '' ? agent : null };
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ROOT_LOGGER } from '@vigil/bootstrap';
+import type { CheckinSource, ProcessingErrorDetail, ProcessingErrorV1 } from '@vigil/contracts';
+import { DomainError } from '@vigil/errors';
+import { TopicProducer } from '@vigil/kafka';
+import type { Logger } from '@vigil/logging';
+import { randomUUID } from 'node:crypto';
+import type { CatalogProject } from '../catalog/catalog-snapshot';
+import { RateLimiter } from '../limits/rate-limiter';
+
+export const MAX_RECORDED_PAYLOAD = 16 * 1024;
+
+export interface RejectedCheckin {
+  monitorSlug: string | null;
+  environment: string | null;
+  payload: string | null;
+  errors: ProcessingErrorDetail[];
+}
+
+export function detailOf(error: DomainError): ProcessingErrorDetail {
+  return { code: error.code, field: error.field ?? null, message: error.message };
+}
+
+/**
+ * Records check-ins that were rejected where the client never reads the answer, so the API can tell users
+ * why a check-in is missing. Best effort, and bounded per project (a misconfigured fleet must not turn
+ * into a flood): recording never fails or delays the request.
+ */
+@Injectable()
+export class ProcessingErrorRecorder {
+  private readonly budget = new RateLimiter(120, 60);
+
+  constructor(
+    @Inject(TopicProducer) private readonly producer: TopicProducer,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  record(project: CatalogProject, source: CheckinSource, rejected: RejectedCheckin): void {
+    if (this.budget.take(String(project.id)) > 0) return;
+    const message: ProcessingErrorV1 = {
+      version: 1,
+      error_id: randomUUID(),
+      organization_id: project.organizationId,
+      project_id: project.id,
+      monitor_slug: rejected.monitorSlug?.slice(0, 256) ?? null,
+      environment: rejected.environment?.slice(0, 256) ?? null,
+      source,
+      errors: rejected.errors.slice(0, 16).map((error) => ({ code: error.code.slice(0, 64), field: error.field?.slice(0, 128) ?? null, message: error.message.slice(0, 1024) })),
+      payload: rejected.payload === null ? null : rejected.payload.slice(0, MAX_RECORDED_PAYLOAD),
+      received_at: Date.now(),
+    };
+    this.logger.info({ project_id: project.id, monitor_slug: message.monitor_slug, codes: message.errors.map((e) => e.code) }, 'check-in rejected');
+    this.producer.produce('vigil.processing-errors.v1', String(project.id), message).catch((error: unknown) => {
+      this.logger.warn({ err: error, project_id: project.id }, 'processing error not recorded');
+    });
+  }
+}

@@ -1,0 +1,74 @@
+import { All, Controller, Inject, Param, Req, Res } from '@nestjs/common';
+import { DomainError } from '@vigil/errors';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IngestCatalog } from '../catalog/ingest-catalog';
+import { clientInfo } from '../checkins/client-info';
+import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
+import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
+import { authenticateSentry, decodeBody, parseProjectId } from './envelope.controller';
+
+/**
+ * The check-in a DSN cron request carries. JSON-body mode (content type application/json): the full
+ * check-in, monitor_config included, with the slug from the URL. Query mode: `status`, `check_in_id`,
+ * `environment`, `duration` (seconds); without check_in_id the signal belongs to the latest open run.
+ */
+export function cronCheckin(slug: string, request: FastifyRequest): SentryCheckinPayload {
+  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+  if (contentType.startsWith('application/json')) {
+    let body: unknown;
+    try {
+      body = JSON.parse(decodeBody(request).toString('utf8'));
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      throw new DomainError('invalid', 'invalid_json', 'the body is not valid JSON', 'body');
+    }
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DomainError('invalid', 'invalid_checkin', 'the body must be a JSON object', 'body');
+    return parseSentryCheckin({ ...body, monitor_slug: slug });
+  }
+  const query = (request.query ?? {}) as Record<string, unknown>;
+  const candidate: Record<string, unknown> = { monitor_slug: slug, status: query['status'] };
+  for (const name of ['check_in_id', 'environment'] as const) if (query[name] !== undefined) candidate[name] = query[name];
+  if (query['duration'] !== undefined) {
+    const duration = Number(query['duration']);
+    if (typeof query['duration'] !== 'string' || query['duration'].trim() === '' || !Number.isFinite(duration)) {
+      throw new DomainError('invalid', 'invalid_checkin', 'duration must be a number of seconds', 'duration');
+    }
+    candidate['duration'] = duration;
+  }
+  return parseSentryCheckin(candidate);
+}
+
+/**
+ * The DSN cron endpoint, for jobs that check in with curl: `GET|POST /api/<project_id>/cron/<slug>/<key>/`,
+ * or without the key segment when it is sent in X-Sentry-Auth, Authorization or ?sentry_key=. Answers 202.
+ */
+@Controller('api/:projectId/cron')
+export class CronController {
+  constructor(
+    private readonly catalog: IngestCatalog,
+    @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
+  ) {}
+
+  @All(':slug')
+  withoutKey(@Param('projectId') projectId: string, @Param('slug') slug: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.checkIn(projectId, slug, undefined, request, reply);
+  }
+
+  @All(':slug/:key')
+  withKey(@Param('projectId') projectId: string, @Param('slug') slug: string, @Param('key') key: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.checkIn(projectId, slug, key, request, reply);
+  }
+
+  private async checkIn(rawProjectId: string, slug: string, key: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'HEAD') {
+      throw new DomainError('invalid', 'method_not_allowed', 'use GET or POST', 'method');
+    }
+    const project = await authenticateSentry(this.catalog, request, parseProjectId(rawProjectId), key);
+    const checkin = cronCheckin(slug, request);
+    const outcome = await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
+    if (outcome.accepted.length === 0) {
+      throw new DomainError('rate_limited', 'rate_limited', `monitor "${checkin.monitor_slug}" is over its check-in rate limit`, 'monitor_slug', outcome.retryAfterSeconds);
+    }
+    await reply.status(202).send();
+  }
+}
