@@ -14,12 +14,12 @@ export interface ProcessingErrorEntry {
 
 interface Row {
   error_id: string;
-  monitor_slug: string;
-  environment: string;
-  source: CheckinSource;
-  errors: string;
-  payload: string;
-  received_at_ms: string | number;
+  slug: string;
+  env: string;
+  via: CheckinSource;
+  details: string;
+  body: string;
+  at_ms: string | number;
 }
 
 /** Processing errors from ClickHouse, newest first; a redelivered one (same id) shows once. */
@@ -30,21 +30,21 @@ export class ProcessingErrorRepository {
   async list(projectId: number, monitorSlug: string | null, limit: number): Promise<ProcessingErrorEntry[]> {
     const bySlug: SqlFragment = monitorSlug === null ? sql`1 = 1` : sql`monitor_slug = ${monitorSlug}`;
     const rows = await this.clickhouse.query<Row>(sql`
-      SELECT error_id, any(monitor_slug) AS monitor_slug, any(environment) AS environment, toString(any(source)) AS source,
-             any(errors) AS errors, any(payload) AS payload, any(received_at_ms) AS received_at_ms
+      SELECT error_id, any(monitor_slug) AS slug, any(environment) AS env, toString(any(source)) AS via,
+             any(errors) AS details, any(payload) AS body, max(received_at_ms) AS at_ms
         FROM processing_errors
        WHERE project_id = ${projectId} AND ${bySlug}
        GROUP BY error_id
-       ORDER BY received_at_ms DESC, error_id DESC
+       ORDER BY at_ms DESC, error_id DESC
        LIMIT ${limit}`);
     return rows.map((row) => ({
       id: row.error_id,
-      monitorSlug: row.monitor_slug === '' ? null : row.monitor_slug,
-      environment: row.environment === '' ? null : row.environment,
-      source: row.source,
-      errors: JSON.parse(row.errors) as ProcessingErrorDetail[],
-      payload: row.payload === '' ? null : row.payload,
-      dateCreated: new Date(Number(row.received_at_ms)).toISOString(),
+      monitorSlug: row.slug === '' ? null : row.slug,
+      environment: row.env === '' ? null : row.env,
+      source: row.via,
+      errors: JSON.parse(row.details) as ProcessingErrorDetail[],
+      payload: row.body === '' ? null : row.body,
+      dateCreated: new Date(Number(row.at_ms)).toISOString(),
     }));
   }
 }
