@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build migrate topics seed test-unit test-integration test-e2e status
+.PHONY: up down test deps build migrate topics seed test-unit test-integration test-e2e status tools test-compat
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -26,7 +26,7 @@ status:
 	bash $(STACK) status
 
 ## test: every tier on the real stack: unit, integration, end-to-end
-test: deps build
+test: deps build tools
 	bash $(STACK) up
 	$(MAKE) --no-print-directory test-unit test-integration test-e2e
 
@@ -38,6 +38,15 @@ test-integration:
 
 test-e2e:
 	npx jest --config jest.config.js --selectProjects e2e --ci --runInBand --forceExit
+
+## test-compat: clients no reachable registry provides (runitor), where installed; not part of make test
+test-compat: deps build tools
+	bash $(STACK) up
+	npx jest --config jest.config.js --selectProjects compat --ci --runInBand --forceExit
+
+## tools: the third-party clients the end-to-end tests drive (Python sentry-sdk, runitor), cached in ~/.cache/vigil/tools
+tools:
+	bash deploy/local/tools.sh
 
 deps: node_modules/.package-lock.json
 

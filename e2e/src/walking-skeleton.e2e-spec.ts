@@ -95,7 +95,7 @@ describe('walking skeleton: check-in to history', () => {
   it('seeding twice keeps the organization, project, DSN and a still-valid token', () => {
     const again = seed({ VIGIL_API_TOKEN: credentials.VIGIL_API_TOKEN });
     expect(again).toEqual(credentials);
-    expect(credentials.VIGIL_DSN).toMatch(/^http:\/\/[0-9a-f]{32}@127\.0\.0\.1:18080\/\d+$/);
+    expect(credentials.VIGIL_DSN).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:${env['VIGIL_INGEST_PORT']}/\\d+$`));
   });
 
   it('an envelope creates the monitor, a ping adds a check-in, and the API returns both newest first', async () => {

@@ -1,0 +1,5 @@
+export * from './api';
+export * from './curl';
+export * from './process';
+export * from './tools';
+export * from './vigil';

@@ -1,0 +1,27 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@vigil/testing';
+
+/** Where `make tools` (deploy/local/tools.sh) installs the third-party clients that npm does not provide. */
+export const TOOLS_DIR = process.env['VIGIL_TOOLS_DIR'] ?? join(homedir(), '.cache', 'vigil', 'tools');
+
+const TOOLS = {
+  /** The Python of a venv holding the pinned sentry-sdk. */
+  python: join(TOOLS_DIR, 'python', 'bin', 'python'),
+  runitor: join(TOOLS_DIR, 'bin', 'runitor'),
+  /** The npm package's launcher (a devDependency of e2e), which runs the binary of its platform package. */
+  'sentry-cli': join(REPO_ROOT, 'node_modules', '.bin', 'sentry-cli'),
+} as const;
+
+export type Tool = keyof typeof TOOLS;
+
+/** The path of a client the tests drive. Throws (the tests fail, never skip) when it is not installed. */
+export function toolPath(tool: Tool): string {
+  const path = TOOLS[tool];
+  if (!existsSync(path)) {
+    const how = tool === 'sentry-cli' ? 'npm install (it is a devDependency of e2e/package.json)' : 'make tools (deploy/local/tools.sh)';
+    throw new Error(`${tool} is not installed at ${path}: run ${how}`);
+  }
+  return path;
+}
