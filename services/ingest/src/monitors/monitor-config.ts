@@ -1,6 +1,6 @@
 import { DomainError } from '@vigil/errors';
 import type { IntervalUnit, ScheduleType } from '@vigil/db';
-import { CronExpressionParser } from 'cron-parser';
+import { isValidTimeZone, parseSchedule, ScheduleError } from '@vigil/schedule';
 
 /** `monitor_config` as Sentry SDKs send it, after schema validation. */
 export interface SentryMonitorConfig {
@@ -27,47 +27,26 @@ export interface MonitorConfigUpdate {
   owner?: string | null;
 }
 
-const ALIASES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-
 function invalid(field: string, message: string): DomainError {
   return new DomainError('invalid', 'invalid_monitor_config', `monitor_config.${field} ${message}`, `monitor_config.${field}`);
 }
 
-export function isValidTimezone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A five-field crontab or an alias; six-field (seconds) expressions are not cron job schedules. */
+/** A five-field crontab or an alias, checked by the engine the scheduler runs (`@vigil/schedule`). */
 export function normalizeCrontab(expression: string, timezone: string): string {
-  const trimmed = expression.trim().replace(/\s+/g, ' ');
-  const expanded = ALIASES[trimmed.toLowerCase()] ?? trimmed;
-  if (expanded.split(' ').length !== 5) throw invalid('schedule', `"${expression}" must be a crontab of five fields (minute hour day-of-month month day-of-week) or an alias such as @daily`);
   try {
-    CronExpressionParser.parse(expanded, { tz: timezone });
+    parseSchedule({ type: 'crontab', value: expression, timezone });
   } catch (error) {
-    throw invalid('schedule', `"${expression}" is not a valid crontab: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof ScheduleError) throw invalid('schedule', `"${expression}" is not a valid crontab: ${error.message}`);
+    throw error;
   }
-  return trimmed;
+  return expression.trim().replace(/\s+/g, ' ');
 }
 
 /** Semantic checks the schema cannot make (crontab syntax, IANA zone), and the mapping onto monitor columns. */
 export function toMonitorConfigUpdate(config: SentryMonitorConfig): MonitorConfigUpdate {
   const update: MonitorConfigUpdate = {};
   if (config.timezone != null) {
-    if (!isValidTimezone(config.timezone)) throw invalid('timezone', `"${config.timezone}" is not an IANA time zone`);
+    if (!isValidTimeZone(config.timezone)) throw invalid('timezone', `"${config.timezone}" is not an IANA time zone`);
     update.timezone = config.timezone;
   }
   if (config.schedule) {

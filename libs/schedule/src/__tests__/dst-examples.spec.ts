@@ -1,0 +1,82 @@
+import { parseSchedule } from '@vigil/schedule';
+
+// The DST rules stated as concrete examples (each also covered by the oracle comparison).
+const at = (iso: string) => Date.parse(iso);
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const cron = (value: string, timezone: string) => parseSchedule({ type: 'crontab', value, timezone });
+const slots = (value: string, timezone: string, after: string, atOrBefore: string) =>
+  [...cron(value, timezone).slotsBetween(at(after), at(atOrBefore))].map(iso);
+
+describe('DST rules', () => {
+  it('a wall time skipped by spring-forward runs at the first valid moment after the gap (03:00 EDT)', () => {
+    expect(slots('30 2 * * *', 'America/New_York', '2025-03-08T00:00:00Z', '2025-03-11T00:00:00Z')).toEqual([
+      '2025-03-08T07:30:00.000Z', // 02:30 EST
+      '2025-03-09T07:00:00.000Z', // 02:30 does not exist: 03:00 EDT
+      '2025-03-10T06:30:00.000Z', // 02:30 EDT
+    ]);
+  });
+
+  it('several skipped wall times collapse into one run', () => {
+    expect(slots('*/20 2 * * *', 'Europe/Berlin', '2025-03-30T00:00:00Z', '2025-03-30T02:00:00Z')).toEqual(['2025-03-30T01:00:00.000Z']);
+  });
+
+  it('a repeated wall time runs once, at its first occurrence', () => {
+    expect(slots('15 1 * * *', 'America/New_York', '2025-11-01T12:00:00Z', '2025-11-03T12:00:00Z')).toEqual([
+      '2025-11-02T05:15:00.000Z', // 01:15 EDT; 01:15 EST (06:15Z) does not run
+      '2025-11-03T06:15:00.000Z',
+    ]);
+    expect(slots('@hourly', 'America/New_York', '2025-11-02T04:30:00Z', '2025-11-02T08:00:00Z')).toEqual([
+      '2025-11-02T05:00:00.000Z',
+      '2025-11-02T07:00:00.000Z',
+      '2025-11-02T08:00:00.000Z',
+    ]);
+  });
+
+  it('inside the repeated hour, slotAtOrBefore anchors to the first pass and nextAfter skips the second', () => {
+    const s = cron('*/30 * * * *', 'America/New_York');
+    expect(iso(s.slotAtOrBefore(at('2025-11-02T06:40:00Z')))).toBe('2025-11-02T05:30:00.000Z'); // 01:40 EST
+    expect(iso(s.nextAfter(at('2025-11-02T06:10:00Z')))).toBe('2025-11-02T07:00:00.000Z'); // 01:10 EST -> 02:00 EST
+  });
+
+  it('Lord Howe: 30-minute shifts', () => {
+    // 2025-10-05 02:00 LHST (+10:30) jumps to 02:30 LHDT (+11): 02:00 runs at 02:30.
+    expect(slots('0 2 * * *', 'Australia/Lord_Howe', '2025-10-03T12:00:00Z', '2025-10-06T00:00:00Z')).toEqual([
+      '2025-10-03T15:30:00.000Z',
+      '2025-10-04T15:30:00.000Z',
+      '2025-10-05T15:00:00.000Z',
+    ]);
+    // 2025-04-06 02:00 LHDT falls back to 01:30 LHST: 01:30-01:59 repeat and run once.
+    expect(slots('45 1 * * *', 'Australia/Lord_Howe', '2025-04-05T12:00:00Z', '2025-04-06T12:00:00Z')).toEqual(['2025-04-05T14:45:00.000Z']);
+  });
+
+  it('Chatham (+12:45/+13:45) and Kolkata (+05:30)', () => {
+    expect(slots('0 3 * * *', 'Pacific/Chatham', '2025-09-27T12:00:00Z', '2025-09-28T14:00:00Z')).toEqual([
+      '2025-09-27T14:00:00.000Z', // 03:00 skipped (02:45 -> 03:45): runs at 03:45 CHADT
+      '2025-09-28T13:15:00.000Z',
+    ]);
+    expect(slots('0 9 * * 1-5', 'Asia/Kolkata', '2026-01-02T00:00:00Z', '2026-01-06T00:00:00Z')).toEqual([
+      '2026-01-02T03:30:00.000Z',
+      '2026-01-05T03:30:00.000Z',
+    ]);
+  });
+
+  it("Vixie's day rule: OR when both day fields are restricted, AND when either starts with *", () => {
+    expect(slots('0 0 1,15 * MON', 'UTC', '2026-06-01T00:00:00Z', '2026-06-16T00:00:00Z')).toEqual([
+      '2026-06-08T00:00:00.000Z',
+      '2026-06-15T00:00:00.000Z',
+    ]);
+    expect(slots('0 0 */10 * MON', 'UTC', '2025-03-01T00:00:00Z', '2025-08-01T00:00:00Z')).toEqual([
+      '2025-03-31T00:00:00.000Z',
+      '2025-04-21T00:00:00.000Z',
+      '2025-07-21T00:00:00.000Z',
+    ]);
+  });
+
+  it('finds rare slots by jumping, in both directions', () => {
+    const s = cron('0 0 29 2 *', 'Pacific/Chatham');
+    expect(iso(s.nextAfter(at('2028-03-01T00:00:00Z')))).toBe('2032-02-28T10:15:00.000Z');
+    expect(iso(s.slotAtOrBefore(at('2032-02-28T10:14:59Z')))).toBe('2028-02-28T10:15:00.000Z');
+    const far = cron('0 0 29 2 *', 'UTC');
+    expect(iso(far.nextAfter(at('2097-01-01T00:00:00Z')))).toBe('2104-02-29T00:00:00.000Z'); // 2100 is not a leap year
+  });
+});
