@@ -114,6 +114,20 @@ export class RecordCheckinsUseCase {
     return outcome(ids);
   }
 
+  /**
+   * `?create=1` on a slug URL: provisions the monitor if needed and records the ping, in one transaction
+   * committed after Kafka acknowledged the ping, so a ping that fails creates nothing.
+   */
+  async provisionAndRecordPing(project: CatalogProject, slug: string, signal: PingSignal, client: ClientInfo): Promise<{ created: boolean }> {
+    const provisioned = await this.dataSource.transaction(async (manager) => {
+      const result = await this.monitors.provision(manager, project, slug);
+      await this.recordPing(result.monitor, signal, client);
+      return result;
+    });
+    this.catalog.rememberMonitor(provisioned.monitor);
+    return { created: provisioned.created };
+  }
+
   /** Records one ping URL signal; throws `rate_limited` when the monitor is over its limit. */
   async recordPing(monitor: CatalogMonitor, signal: PingSignal, client: ClientInfo): Promise<string> {
     const wait = this.limiter.take(`${monitor.projectId}:${monitor.slug}:${DEFAULT_ENVIRONMENT}`);

@@ -1,7 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
 import type { MonitorConfigUpdate } from './monitor-config';
 
@@ -24,8 +24,6 @@ export const PROVISIONED_BY_PING: MonitorConfigUpdate = { scheduleType: 'interva
 /** Monitor writes ingest makes: `monitor_config` upserts and monitors provisioned by slug ping URLs. */
 @Injectable()
 export class MonitorRepository {
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
-
   /**
    * Creates the monitor, or updates only the fields the config carries. One statement, so two SDKs
    * upserting the same new monitor at once both end with the same row.
@@ -59,12 +57,12 @@ export class MonitorRepository {
   }
 
   /** `?create=1`: the monitor, created with Healthchecks' defaults if it does not exist; `created` tells which. */
-  async provision(project: CatalogProject, slug: string): Promise<{ monitor: CatalogMonitor; created: boolean }> {
+  async provision(manager: EntityManager, project: CatalogProject, slug: string): Promise<{ monitor: CatalogMonitor; created: boolean }> {
     const defaults = PROVISIONED_BY_PING;
     // A concurrent provisioning of the same slug commits after this statement's snapshot: then neither
     // branch sees a row, and a second attempt finds it.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-    const rows: Array<{ id: string; ping_uuid: string; created: boolean }> = await this.dataSource.query(
+    const rows: Array<{ id: string; ping_uuid: string; created: boolean }> = await manager.query(
       `WITH inserted AS (
          INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin)
          VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)

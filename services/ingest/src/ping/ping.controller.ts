@@ -2,11 +2,9 @@ import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import { VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CatalogMonitor } from '../catalog/catalog-snapshot';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
-import { MonitorRepository } from '../monitors/monitor.repository';
 import { isUuid, PING_SLUG, pingSignal, type ParsedSignal } from './ping-signal';
 
 /** A Healthchecks answer: plain text and a status, which is all its clients (curl -f, runitor) read. */
@@ -19,6 +17,8 @@ class PingAnswer {
 
 const NOT_FOUND = new PingAnswer(404, 'not found');
 const BAD_URL = new PingAnswer(400, 'invalid url format');
+const OK = new PingAnswer(200, 'OK');
+const CREATED = new PingAnswer(201, 'Created');
 
 /**
  * Healthchecks ping URLs, answered as Healthchecks answers them:
@@ -29,7 +29,6 @@ const BAD_URL = new PingAnswer(400, 'invalid url format');
 export class PingController {
   constructor(
     private readonly catalog: IngestCatalog,
-    private readonly monitors: MonitorRepository,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
     @Inject(VigilConfig) private readonly config: VigilConfig,
   ) {}
@@ -86,43 +85,35 @@ export class PingController {
     const segments = [params['first'], params['second'], params['third']].filter((segment): segment is string => segment !== undefined);
     const query = (request.query ?? {}) as Record<string, unknown>;
 
-    let signal: ParsedSignal;
-    let monitor: CatalogMonitor | null;
-    let created = false;
+    const rid = query['rid'];
+    if (rid !== undefined && (typeof rid !== 'string' || !isUuid(rid))) return new PingAnswer(400, 'invalid uuid format');
+    const runId = typeof rid === 'string' ? rid.toLowerCase() : undefined;
+
     if (isUuid(segments[0]!)) {
       if (segments.length > 2) return NOT_FOUND;
       const parsed = this.signal(segments[1]);
       if (parsed instanceof PingAnswer) return parsed;
-      signal = parsed;
-      monitor = await this.catalog.monitorByPingUuid(segments[0]!.toLowerCase());
-    } else {
-      if (segments.length < 2) return NOT_FOUND;
-      const [pingKey, slug] = segments as [string, string];
-      if (!PING_SLUG.test(slug)) return BAD_URL;
-      const parsed = this.signal(segments[2]);
-      if (parsed instanceof PingAnswer) return parsed;
-      signal = parsed;
-      const project = await this.catalog.projectForPingKey(pingKey);
-      if (!project) return NOT_FOUND;
-      monitor = await this.catalog.monitorBySlug(project.id, slug);
-      if (!monitor && query['create'] === '1') {
-        const provisioned = await this.monitors.provision(project, slug);
-        this.catalog.rememberMonitor(provisioned.monitor);
-        monitor = provisioned.monitor;
-        created = provisioned.created;
-      }
+      const monitor = await this.catalog.monitorByPingUuid(segments[0]!.toLowerCase());
+      if (!monitor) return NOT_FOUND;
+      await this.record.recordPing(monitor, { ...parsed, runId, body: this.body(request) }, clientInfo(request));
+      return OK;
     }
-    if (!monitor) return NOT_FOUND;
-
-    const rid = query['rid'];
-    if (rid !== undefined && (typeof rid !== 'string' || !isUuid(rid))) return new PingAnswer(400, 'invalid uuid format');
-
-    await this.record.recordPing(
-      monitor,
-      { status: signal.status, exitStatus: signal.exitStatus, runId: typeof rid === 'string' ? rid.toLowerCase() : undefined, body: this.body(request) },
-      clientInfo(request),
-    );
-    return created ? new PingAnswer(201, 'Created') : new PingAnswer(200, 'OK');
+    if (segments.length < 2) return NOT_FOUND;
+    const [pingKey, slug] = segments as [string, string];
+    if (!PING_SLUG.test(slug)) return BAD_URL;
+    const parsed = this.signal(segments[2]);
+    if (parsed instanceof PingAnswer) return parsed;
+    const project = await this.catalog.projectForPingKey(pingKey);
+    if (!project) return NOT_FOUND;
+    const signal = { ...parsed, runId, body: this.body(request) };
+    const monitor = await this.catalog.monitorBySlug(project.id, slug);
+    if (monitor) {
+      await this.record.recordPing(monitor, signal, clientInfo(request));
+      return OK;
+    }
+    if (query['create'] !== '1') return NOT_FOUND;
+    const { created } = await this.record.provisionAndRecordPing(project, slug, signal, clientInfo(request));
+    return created ? CREATED : OK;
   }
 
   private signal(suffix: string | undefined): ParsedSignal | PingAnswer {
