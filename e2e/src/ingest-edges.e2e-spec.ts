@@ -264,6 +264,19 @@ describe('Healthchecks URLs: answers a client can act on', () => {
 });
 
 describe('the in-memory catalog', () => {
+  it('an SDK repeating an unchanged monitor_config writes nothing to Postgres; a changed one is applied', async () => {
+    const slug = uniqueSlug('repeated-config');
+    const config = { schedule: { type: 'crontab', value: '0 3 * * *' }, checkin_margin: 10, timezone: 'Europe/Berlin' };
+    expect((await postEnvelope([{ monitor_slug: slug, status: 'in_progress', monitor_config: config }])).status).toBe(200);
+    const updatedAt = async () => ((await db.query('SELECT updated_at FROM monitors WHERE slug = $1', [slug])) as Array<{ updated_at: Date }>)[0]!.updated_at.getTime();
+    const first = await updatedAt();
+    expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'again', monitor_config: config }])).status).toBe(200);
+    expect(await updatedAt()).toBe(first);
+    expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'changed', monitor_config: { ...config, checkin_margin: 20 } }])).status).toBe(200);
+    expect(await updatedAt()).toBeGreaterThan(first);
+    expect((await api.monitor(slug))?.config.checkin_margin).toBe(20);
+  });
+
   it('keeps known keys and monitors working while Postgres is unreachable, and refuses what it cannot check with 503', async () => {
     const slug = uniqueSlug('pg-down');
     const uuid = await createMonitor(slug);

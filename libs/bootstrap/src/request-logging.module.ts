@@ -6,9 +6,18 @@ import { redactUrl } from '@vigil/logging';
 
 const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
+/**
+ * Which requests get a log line: every request (the default), or only those answered 4xx/5xx, for services
+ * whose hot path takes thousands of requests a second (ingest), where a line and a child logger per
+ * request cost more than the request.
+ */
+export type RequestLogMode = 'every-request' | 'failures';
+
 /** nestjs-pino wired to the process logger: one JSON line per request, health probes not logged, URLs redacted. */
-export function loggingModule(logger: Logger): DynamicModule {
+export function loggingModule(logger: Logger, mode: RequestLogMode = 'every-request'): DynamicModule {
   return LoggerModule.forRoot({
+    // No middleware at all in 'failures' mode: FailedRequestLog logs from a Fastify hook instead.
+    ...(mode === 'failures' ? { forRoutes: [] } : {}),
     pinoHttp: {
       logger,
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },

@@ -5,19 +5,19 @@ import type { Logger } from '@vigil/logging';
 import { IngestCatalog } from './catalog/ingest-catalog';
 import { ProcessingErrorRecorder } from './checkins/processing-errors';
 import { RecordCheckinsUseCase } from './checkins/record-checkins.usecase';
-import { CronController } from './envelope/cron.controller';
-import { EnvelopeController } from './envelope/envelope.controller';
+import { CronHandler } from './envelope/cron.handler';
+import { EnvelopeHandler } from './envelope/envelope.handler';
 import { MonitorRepository } from './monitors/monitor.repository';
-import { PingController } from './ping/ping.controller';
+import { PingHandler } from './ping/ping.handler';
 
 @Module({})
 export class IngestModule {
   static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
     return {
       module: IngestModule,
-      imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, KafkaProducerModule],
-      controllers: [EnvelopeController, CronController, PingController],
-      providers: [IngestCatalog, MonitorRepository, ProcessingErrorRecorder, RecordCheckinsUseCase],
+      imports: [ServiceCoreModule.forRoot(config, logger, { requestLog: 'failures' }), PostgresModule, KafkaProducerModule],
+      // The check-in routes are registered on Fastify directly: see http/ingest-routes.ts.
+      providers: [EnvelopeHandler, CronHandler, PingHandler, IngestCatalog, MonitorRepository, ProcessingErrorRecorder, RecordCheckinsUseCase],
     };
   }
 }

@@ -1,4 +1,6 @@
-import { runService } from '@vigil/bootstrap';
+import { ROOT_LOGGER, runService } from '@vigil/bootstrap';
+import type { Logger } from '@vigil/logging';
+import { registerIngestRoutes } from './http/ingest-routes';
 import { IngestModule } from './ingest.module';
 
 void runService({
@@ -13,5 +15,6 @@ void runService({
     const fastify = app.getHttpAdapter().getInstance();
     fastify.removeAllContentTypeParsers();
     fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+    registerIngestRoutes(app, app.get<Logger>(ROOT_LOGGER));
   },
 });

@@ -1,7 +1,25 @@
-import { CatalogSnapshot } from '../catalog/catalog-snapshot';
+import { CatalogSnapshot, configApplied, type CatalogMonitor } from '../catalog/catalog-snapshot';
 
 const project = { id: 7, organizationId: 'org', pingKey: 'ping-key-a' };
-const monitor = { id: 'm1', slug: 'nightly', projectId: 7, organizationId: 'org', pingUuid: 'uuid-1' };
+const monitor: CatalogMonitor = {
+  id: 'm1',
+  slug: 'nightly',
+  projectId: 7,
+  organizationId: 'org',
+  pingUuid: 'uuid-1',
+  config: {
+    scheduleType: 'crontab',
+    scheduleCrontab: '0 3 * * *',
+    scheduleIntervalValue: null,
+    scheduleIntervalUnit: null,
+    checkinMargin: 10,
+    maxRuntime: null,
+    failureIssueThreshold: 1,
+    recoveryThreshold: 1,
+    timezone: 'UTC',
+    owner: null,
+  },
+};
 
 describe('CatalogSnapshot', () => {
   it('finds an active key only for its own project', () => {
@@ -34,5 +52,13 @@ describe('CatalogSnapshot', () => {
     snapshot.putProject({ ...project, pingKey: 'ping-key-b' });
     expect(snapshot.projectByPing('ping-key-a')).toBeUndefined();
     expect(snapshot.projectByPing('ping-key-b')?.id).toBe(7);
+  });
+
+  it('knows when a monitor_config would change nothing (so no Postgres write is needed)', () => {
+    expect(configApplied(monitor, { scheduleType: 'crontab', scheduleCrontab: '0 3 * * *', checkinMargin: 10 })).toBe(true);
+    expect(configApplied(monitor, {})).toBe(true);
+    expect(configApplied(monitor, { checkinMargin: 15 })).toBe(false);
+    expect(configApplied(monitor, { maxRuntime: 30 })).toBe(false);
+    expect(configApplied(monitor, { owner: 'team:ops' })).toBe(false);
   });
 });

@@ -5,6 +5,8 @@ export interface CatalogProject {
   pingKey: string;
 }
 
+import type { MonitorConfigUpdate } from '../monitors/monitor-config';
+
 /** A monitor as the hot path needs it. */
 export interface CatalogMonitor {
   id: string;
@@ -12,6 +14,13 @@ export interface CatalogMonitor {
   projectId: number;
   organizationId: string;
   pingUuid: string;
+  /** The stored configuration, so an SDK repeating an unchanged monitor_config costs no Postgres write. */
+  config: Required<MonitorConfigUpdate>;
+}
+
+/** True when every field the update carries already has that value: the upsert would change nothing. */
+export function configApplied(monitor: CatalogMonitor, update: MonitorConfigUpdate): boolean {
+  return (Object.keys(update) as Array<keyof MonitorConfigUpdate>).every((key) => update[key] === undefined || update[key] === monitor.config[key]);
 }
 
 export interface CatalogKey {

@@ -5,6 +5,7 @@ import { ConfigChangeListener, type ConfigChange } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
+import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '../monitors/monitor-config';
 import { CatalogSnapshot, type CatalogKey, type CatalogMonitor, type CatalogProject } from './catalog-snapshot';
 
 interface ProjectRow {
@@ -18,7 +19,7 @@ interface KeyRow {
   project_id: number;
   revoked: boolean;
 }
-interface MonitorRow {
+export interface MonitorRow extends MonitorConfigRow {
   id: string;
   slug: string;
   project_id: number;
@@ -28,7 +29,8 @@ interface MonitorRow {
 
 const PROJECTS_SQL = 'SELECT id, organization_id, ping_key FROM projects';
 const KEYS_SQL = 'SELECT id, public_key, project_id, revoked_at IS NOT NULL AS revoked FROM project_keys';
-const MONITORS_SQL = 'SELECT m.id, m.slug, m.project_id, p.organization_id, m.ping_uuid FROM monitors m JOIN projects p ON p.id = m.project_id';
+const MONITORS_SQL = `SELECT m.id, m.slug, m.project_id, p.organization_id, m.ping_uuid, ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
+  FROM monitors m JOIN projects p ON p.id = m.project_id`;
 
 /** How long "not in Postgres either" is remembered, so a flood of unknown keys or slugs costs one query each. */
 const NEGATIVE_TTL_MS = 2000;
@@ -36,12 +38,13 @@ const NEGATIVE_MAX = 10_000;
 
 const toProject = (row: ProjectRow): CatalogProject => ({ id: Number(row.id), organizationId: row.organization_id, pingKey: row.ping_key });
 const toKey = (row: KeyRow): CatalogKey => ({ id: Number(row.id), publicKey: row.public_key, projectId: Number(row.project_id), revoked: row.revoked });
-const toMonitor = (row: MonitorRow): CatalogMonitor => ({
+export const toMonitor = (row: MonitorRow): CatalogMonitor => ({
   id: row.id,
   slug: row.slug,
   projectId: Number(row.project_id),
   organizationId: row.organization_id,
   pingUuid: row.ping_uuid,
+  config: configFromRow(row),
 });
 
 /**

@@ -7,7 +7,7 @@ import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
+import { configApplied, type CatalogMonitor, type CatalogProject } from '../catalog/catalog-snapshot';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { RateLimiter } from '../limits/rate-limiter';
 import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '../monitors/monitor-config';
@@ -96,6 +96,13 @@ export class RecordCheckinsUseCase {
     const outcome = (ids: string[]): SentryOutcome => ({ accepted: ids, rateLimited: prepared.length - accepted.length, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
     if (accepted.length === 0) return outcome([]);
 
+    // SDKs repeat monitor_config on every run (withMonitor on each start, Python on both ends): a config the
+    // catalog already holds changes nothing, and must not cost a Postgres transaction.
+    for (const item of accepted) {
+      if (item.config === undefined) continue;
+      const known = await this.catalog.monitorBySlug(project.id, item.slug);
+      if (known && configApplied(known, item.config)) item.config = undefined;
+    }
     if (accepted.every((item) => item.config === undefined)) {
       const monitors = await Promise.all(accepted.map((item) => this.existing(project, item.slug)));
       return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))));

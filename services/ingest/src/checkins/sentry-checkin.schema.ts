@@ -82,7 +82,10 @@ export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
 }
 
 /** Sentry slugifies monitor slugs the SDKs send; so do we, and reject what is left empty or too long. */
+const PLAIN_SLUG = /^[a-z0-9_-]{1,50}$/;
+
 export function slugify(raw: string): string {
+  if (PLAIN_SLUG.test(raw) && raw[0] !== '-' && raw[raw.length - 1] !== '-') return raw;
   const slug = raw
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -69,3 +69,47 @@ export function toMonitorConfigUpdate(config: SentryMonitorConfig): MonitorConfi
   if (config.owner !== undefined) update.owner = config.owner;
   return update;
 }
+
+/** The monitor columns a config sets, as Postgres names them. */
+export const MONITOR_CONFIG_COLUMN_OF: Readonly<Record<keyof MonitorConfigUpdate, string>> = {
+  scheduleType: 'schedule_type',
+  scheduleCrontab: 'schedule_crontab',
+  scheduleIntervalValue: 'schedule_interval_value',
+  scheduleIntervalUnit: 'schedule_interval_unit',
+  checkinMargin: 'checkin_margin',
+  maxRuntime: 'max_runtime',
+  failureIssueThreshold: 'failure_issue_threshold',
+  recoveryThreshold: 'recovery_threshold',
+  timezone: 'timezone',
+  owner: 'owner',
+};
+
+export const MONITOR_CONFIG_COLUMNS = Object.values(MONITOR_CONFIG_COLUMN_OF);
+
+export interface MonitorConfigRow {
+  schedule_type: ScheduleType;
+  schedule_crontab: string | null;
+  schedule_interval_value: number | null;
+  schedule_interval_unit: IntervalUnit | null;
+  checkin_margin: number | null;
+  max_runtime: number | null;
+  failure_issue_threshold: number;
+  recovery_threshold: number;
+  timezone: string;
+  owner: string | null;
+}
+
+export function configFromRow(row: MonitorConfigRow): Required<MonitorConfigUpdate> {
+  return {
+    scheduleType: row.schedule_type,
+    scheduleCrontab: row.schedule_crontab,
+    scheduleIntervalValue: row.schedule_interval_value === null ? null : Number(row.schedule_interval_value),
+    scheduleIntervalUnit: row.schedule_interval_unit,
+    checkinMargin: row.checkin_margin === null ? null : Number(row.checkin_margin),
+    maxRuntime: row.max_runtime === null ? null : Number(row.max_runtime),
+    failureIssueThreshold: Number(row.failure_issue_threshold),
+    recoveryThreshold: Number(row.recovery_threshold),
+    timezone: row.timezone,
+    owner: row.owner,
+  };
+}

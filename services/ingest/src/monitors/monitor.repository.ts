@@ -3,20 +3,10 @@ import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
-import type { MonitorConfigUpdate } from './monitor-config';
+import { configFromRow, MONITOR_CONFIG_COLUMN_OF, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorConfigUpdate } from './monitor-config';
 
-const COLUMNS: Record<keyof MonitorConfigUpdate, string> = {
-  scheduleType: 'schedule_type',
-  scheduleCrontab: 'schedule_crontab',
-  scheduleIntervalValue: 'schedule_interval_value',
-  scheduleIntervalUnit: 'schedule_interval_unit',
-  checkinMargin: 'checkin_margin',
-  maxRuntime: 'max_runtime',
-  failureIssueThreshold: 'failure_issue_threshold',
-  recoveryThreshold: 'recovery_threshold',
-  timezone: 'timezone',
-  owner: 'owner',
-};
+const COLUMNS = MONITOR_CONFIG_COLUMN_OF;
+const RETURNING = `id, ping_uuid, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;
 
 /** What Healthchecks gives a check it creates from a ping (`?create=1`): a one-day period, one hour of grace. */
 export const PROVISIONED_BY_PING: MonitorConfigUpdate = { scheduleType: 'interval', scheduleIntervalValue: 1, scheduleIntervalUnit: 'day', checkinMargin: 60 };
@@ -32,11 +22,11 @@ export class MonitorRepository {
     const keys = (Object.keys(COLUMNS) as Array<keyof MonitorConfigUpdate>).filter((key) => update[key] !== undefined);
     const values = keys.map((key) => update[key]);
     const assignments = (offset: number) => [...keys.map((key, index) => `${COLUMNS[key]} = $${index + offset}`), 'updated_at = now()'].join(', ');
-    let rows: Array<{ id: string; ping_uuid: string }>;
+    let rows: Array<MonitorConfigRow & { id: string; ping_uuid: string }>;
     if (update.scheduleType === undefined) {
       // Without a schedule the config can only change a monitor that exists.
       rows = await manager.query(
-        `WITH changed AS (UPDATE monitors SET ${assignments(3)} WHERE project_id = $1 AND slug = $2 RETURNING id, ping_uuid) SELECT id, ping_uuid FROM changed`,
+        `WITH changed AS (UPDATE monitors SET ${assignments(3)} WHERE project_id = $1 AND slug = $2 RETURNING ${RETURNING}) SELECT * FROM changed`,
         [project.id, slug, ...values],
       );
       if (!rows[0]) {
@@ -47,13 +37,13 @@ export class MonitorRepository {
         `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, ${keys.map((key) => COLUMNS[key]).join(', ')})
          VALUES ($1, $2, $3, $3, $4, ${keys.map((_key, index) => `$${index + 5}`).join(', ')})
          ON CONFLICT (project_id, slug) DO UPDATE SET ${assignments(5)}
-         RETURNING id, ping_uuid`,
+         RETURNING ${RETURNING}`,
         [randomUUID(), project.id, slug, randomUUID(), ...values],
       );
     }
     const row = rows[0];
     if (!row) throw new Error(`upsert of monitor ${slug} returned no row`);
-    return { id: row.id, slug, projectId: project.id, organizationId: project.organizationId, pingUuid: row.ping_uuid };
+    return { id: row.id, slug, projectId: project.id, organizationId: project.organizationId, pingUuid: row.ping_uuid, config: configFromRow(row) };
   }
 
   /** `?create=1`: the monitor, created with Healthchecks' defaults if it does not exist; `created` tells which. */
@@ -62,19 +52,19 @@ export class MonitorRepository {
     // A concurrent provisioning of the same slug commits after this statement's snapshot: then neither
     // branch sees a row, and a second attempt finds it.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-    const rows: Array<{ id: string; ping_uuid: string; created: boolean }> = await manager.query(
+    const rows: Array<MonitorConfigRow & { id: string; ping_uuid: string; created: boolean }> = await manager.query(
       `WITH inserted AS (
          INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin)
          VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)
          ON CONFLICT (project_id, slug) DO NOTHING
-         RETURNING id, ping_uuid)
-       SELECT id, ping_uuid, true AS created FROM inserted
+         RETURNING ${RETURNING})
+       SELECT *, true AS created FROM inserted
        UNION ALL
-       SELECT id, ping_uuid, false AS created FROM monitors WHERE project_id = $2 AND slug = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`,
+       SELECT ${RETURNING}, false AS created FROM monitors WHERE project_id = $2 AND slug = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`,
       [randomUUID(), project.id, slug, randomUUID(), defaults.scheduleType, defaults.scheduleIntervalValue, defaults.scheduleIntervalUnit, defaults.checkinMargin],
     );
     const row = rows[0];
-    if (row) return { monitor: { id: row.id, slug, projectId: project.id, organizationId: project.organizationId, pingUuid: row.ping_uuid }, created: row.created };
+    if (row) return { monitor: { id: row.id, slug, projectId: project.id, organizationId: project.organizationId, pingUuid: row.ping_uuid, config: configFromRow(row) }, created: row.created };
     }
     throw new Error(`provisioning monitor ${slug} returned no row`);
   }

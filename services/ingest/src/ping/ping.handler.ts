@@ -1,4 +1,4 @@
-import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -25,30 +25,15 @@ const CREATED = new PingAnswer(201, 'Created');
  * `/ping/<uuid>[/start|/fail|/log|/<exit status>]` and `/ping/<ping_key>/<slug>[/...]`, by HEAD, GET or POST,
  * with `?rid=<uuid>` naming the run and `?create=1` provisioning a slug that does not exist yet.
  */
-@Controller('ping')
-export class PingController {
+@Injectable()
+export class PingHandler {
   constructor(
     private readonly catalog: IngestCatalog,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
     @Inject(VigilConfig) private readonly config: VigilConfig,
   ) {}
 
-  @All(':first')
-  one(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.handle(request, reply);
-  }
-
-  @All(':first/:second')
-  two(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.handle(request, reply);
-  }
-
-  @All(':first/:second/:third')
-  three(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.handle(request, reply);
-  }
-
-  private async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     void reply.header('access-control-allow-origin', '*');
     if (request.method === 'OPTIONS') {
       await reply

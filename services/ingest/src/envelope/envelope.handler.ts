@@ -1,6 +1,6 @@
-import { Controller, HttpCode, Inject, Param, Post, Req } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gunzipSync, inflateSync } from 'node:zlib';
 import type { CatalogProject } from '../catalog/catalog-snapshot';
 import { IngestCatalog } from '../catalog/ingest-catalog';
@@ -67,22 +67,25 @@ function slugOf(text: string): string | null {
  * POST /api/<project_id>/envelope/: Sentry SDK envelopes; `check_in` items are recorded, others ignored.
  * SDKs never read the answer, so every rejected check-in is also recorded as a processing error.
  */
-@Controller('api/:projectId')
-export class EnvelopeController {
+@Injectable()
+export class EnvelopeHandler {
   constructor(
     private readonly catalog: IngestCatalog,
     private readonly processingErrors: ProcessingErrorRecorder,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
   ) {}
 
-  @Post('envelope')
-  @HttpCode(200)
-  async envelope(@Param('projectId') rawProjectId: string, @Req() request: FastifyRequest): Promise<Record<string, never>> {
-    const projectId = parseProjectId(rawProjectId);
+  async handle(request: FastifyRequest<{ Params: { projectId: string } }>, reply: FastifyReply): Promise<void> {
+    await this.accept(request);
+    await reply.status(200).send({});
+  }
+
+  private async accept(request: FastifyRequest<{ Params: { projectId: string } }>): Promise<void> {
+    const projectId = parseProjectId(request.params.projectId);
     const project = await authenticateSentry(this.catalog, request, projectId);
     const envelope = parseEnvelope(decodeBody(request));
     const texts = envelope.items.filter((item) => item.type === 'check_in').map((item) => item.payload.toString('utf8'));
-    if (texts.length === 0) return {};
+    if (texts.length === 0) return;
 
     const checkins: SentryCheckinPayload[] = [];
     let firstError: DomainError | undefined;
@@ -110,6 +113,5 @@ export class EnvelopeController {
       }
       throw error;
     }
-    return {};
   }
 }

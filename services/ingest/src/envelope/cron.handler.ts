@@ -1,11 +1,11 @@
-import { All, Controller, Inject, Param, Req, Res } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
-import { authenticateSentry, decodeBody, parseProjectId } from './envelope.controller';
+import { authenticateSentry, decodeBody, parseProjectId } from './envelope.handler';
 
 /**
  * The check-in a DSN cron request carries. JSON-body mode (content type application/json): the full
@@ -42,21 +42,15 @@ export function cronCheckin(slug: string, request: FastifyRequest): SentryChecki
  * The DSN cron endpoint, for jobs that check in with curl: `GET|POST /api/<project_id>/cron/<slug>/<key>/`,
  * or without the key segment when it is sent in X-Sentry-Auth, Authorization or ?sentry_key=. Answers 202.
  */
-@Controller('api/:projectId/cron')
-export class CronController {
+@Injectable()
+export class CronHandler {
   constructor(
     private readonly catalog: IngestCatalog,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
   ) {}
 
-  @All(':slug')
-  withoutKey(@Param('projectId') projectId: string, @Param('slug') slug: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.checkIn(projectId, slug, undefined, request, reply);
-  }
-
-  @All(':slug/:key')
-  withKey(@Param('projectId') projectId: string, @Param('slug') slug: string, @Param('key') key: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.checkIn(projectId, slug, key, request, reply);
+  handle(request: FastifyRequest<{ Params: { projectId: string; slug: string; key?: string } }>, reply: FastifyReply): Promise<void> {
+    return this.checkIn(request.params.projectId, request.params.slug, request.params.key, request, reply);
   }
 
   private async checkIn(rawProjectId: string, slug: string, key: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
