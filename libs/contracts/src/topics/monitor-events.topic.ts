@@ -10,7 +10,10 @@ export type MonitorEventKind = (typeof MONITOR_EVENT_KINDS)[number];
  */
 export interface MonitorEventV1 {
   version: 1;
-  /** Deterministic: `<monitor_id>:<environment>:<slot>:<kind>`, so a repeat after a restart can be dropped. */
+  /**
+   * Deterministic, so a repeat after a restart or rebalance can be dropped: `<monitor_id>:<environment>:<slot>:missed`
+   * for a miss, `<monitor_id>:<environment>:<checkin_id>:timeout` for a timeout (two runs of one slot can each time out).
+   */
   event_id: string;
   kind: MonitorEventKind;
   organization_id: string;
