@@ -21,6 +21,11 @@ export interface TopicDefinition<T extends TopicName> {
   producers: readonly string[];
   consumers: readonly string[];
   partitions: number;
+  /**
+   * Whether the topic also carries clock pulses (see `PULSE_HEADER`): the scheduler's event-time clock
+   * travels through the same partitions as the check-ins it judges.
+   */
+  carriesPulses: boolean;
   /** Kafka `cleanup.policy` and retention; compacted topics keep the latest value per key. */
   config: Readonly<Record<string, string>>;
   schema: TopicSchema<TopicPayloads[T]>;
@@ -34,6 +39,7 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     producers: ['ingest'],
     consumers: ['scheduler', 'issues', 'history'],
     partitions: 12,
+    carriesPulses: true,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
     schema: checkinMessageV1Schema,
     example: checkinMessageV1Example,
@@ -44,6 +50,7 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     producers: ['scheduler'],
     consumers: ['issues', 'history'],
     partitions: 12,
+    carriesPulses: false,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
     schema: monitorEventV1Schema,
     example: monitorEventV1Example,
@@ -54,6 +61,7 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     producers: ['ingest'],
     consumers: ['history'],
     partitions: 3,
+    carriesPulses: false,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(3 * 24 * 3600 * 1000) },
     schema: processingErrorV1Schema,
     example: processingErrorV1Example,
@@ -73,4 +81,21 @@ export function physicalTopicName(topic: TopicName, prefix: string): string {
 /** The Kafka message key of one monitor-environment track: all of its messages land on one partition. */
 export function monitorEnvironmentKey(monitorId: string, environment: string): string {
   return `${monitorId}:${environment}`;
+}
+
+/**
+ * A clock pulse: a record with this header (its value the event time, epoch milliseconds, in decimal), no key
+ * and an empty value, written to one partition of a topic that `carriesPulses`. A consumer reads it in order
+ * with the check-ins of that partition, so when it handles a pulse it has already handled every check-in
+ * Kafka appended before it. Pulses are not payloads: they have no schema version and consumers that do not
+ * keep time skip them.
+ */
+export const PULSE_HEADER = 'vigil-pulse';
+
+/** The event time a pulse record carries, or null if the headers are not a pulse's. */
+export function pulseTime(headers: Readonly<Record<string, Buffer | string | Array<Buffer | string> | undefined>> | undefined): number | null {
+  const raw = headers?.[PULSE_HEADER];
+  if (raw === undefined) return null;
+  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString() ?? '';
+  return /^\d{1,16}$/.test(text) ? Number(text) : null;
 }

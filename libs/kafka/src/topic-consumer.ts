@@ -1,14 +1,27 @@
-import { ContractViolationError, decodeMessage, physicalTopicName, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import { ContractViolationError, decodeMessage, physicalTopicName, pulseTime, type TopicName, type TopicPayloads } from '@vigil/contracts';
 import type { Logger } from '@vigil/logging';
 import type { Consumer, Kafka } from 'kafkajs';
 
 export interface ConsumedMessage<T extends TopicName> {
+  kind: 'message';
   topic: T;
   partition: number;
   offset: string;
   key: string | null;
   payload: TopicPayloads[T];
 }
+
+/** A clock pulse read from a partition, in its place among the messages (see PULSE_HEADER). */
+export interface ConsumedPulse<T extends TopicName> {
+  kind: 'pulse';
+  topic: T;
+  partition: number;
+  offset: string;
+  /** The event time the pulse carries, epoch milliseconds. */
+  at: number;
+}
+
+export type ConsumedItem<T extends TopicName> = ConsumedMessage<T> | ConsumedPulse<T>;
 
 export interface TopicConsumerOptions<T extends TopicName> {
   /** Carries the topic prefix too, so installations sharing a cluster never share a consumer group. */
@@ -20,6 +33,11 @@ export interface TopicConsumerOptions<T extends TopicName> {
    * so a crash re-delivers the batch: handlers must be idempotent.
    */
   handleBatch: (messages: ConsumedMessage<T>[]) => Promise<void>;
+  /**
+   * Consumers that keep event time (the scheduler) set this: the batch then goes to `handleItems` instead,
+   * with the pulses in their place among the messages. Everyone else never sees a pulse.
+   */
+  handleItems?: (items: ConsumedItem<T>[]) => Promise<void>;
   fromBeginning?: boolean;
   /**
    * Called when this member (re)joins the group, before any batch of the new assignment: partitions may have
@@ -63,10 +81,16 @@ export class TopicConsumer<T extends TopicName> {
         if (!isRunning() || isStale()) return;
         const topic = this.byPhysicalName.get(batch.topic);
         if (topic === undefined) return;
-        const valid: ConsumedMessage<T>[] = [];
+        const items: ConsumedItem<T>[] = [];
         for (const message of batch.messages) {
+          const at = pulseTime(message.headers);
+          if (at !== null) {
+            items.push({ kind: 'pulse', topic, partition: batch.partition, offset: message.offset, at });
+            continue;
+          }
           try {
-            valid.push({
+            items.push({
+              kind: 'message',
               topic,
               partition: batch.partition,
               offset: message.offset,
@@ -78,7 +102,12 @@ export class TopicConsumer<T extends TopicName> {
             this.logger.error({ topic: batch.topic, partition: batch.partition, offset: message.offset, field: error.field, rule: error.rule }, 'skipping message that breaks its contract');
           }
         }
-        if (valid.length > 0) await this.options.handleBatch(valid);
+        if (this.options.handleItems) {
+          if (items.length > 0) await this.options.handleItems(items);
+        } else {
+          const messages = items.filter((item): item is ConsumedMessage<T> => item.kind === 'message');
+          if (messages.length > 0) await this.options.handleBatch(messages);
+        }
         const last = batch.messages[batch.messages.length - 1];
         if (last) {
           resolveOffset(last.offset);

@@ -1,11 +1,13 @@
-import { encodeMessage, physicalTopicName, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import { encodeMessage, physicalTopicName, PULSE_HEADER, TOPICS, type TopicName, type TopicPayloads } from '@vigil/contracts';
 import type { Logger } from '@vigil/logging';
 import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 
 interface Pending {
   topic: TopicName;
-  key: string;
+  key: string | null;
   value: string;
+  partition?: number;
+  headers?: Record<string, string>;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -59,6 +61,24 @@ export class TopicProducer {
     });
   }
 
+  /**
+   * Writes a clock pulse at event time `at` into each of the given partitions (see PULSE_HEADER). Resolves
+   * once Kafka acknowledged all of them. Only topics that carry pulses take them.
+   */
+  pulse(topic: TopicName, partitions: readonly number[], at: number): Promise<void> {
+    if (!TOPICS[topic].carriesPulses) return Promise.reject(new Error(`${topic} does not carry clock pulses`));
+    if (this.closed) return Promise.reject(new Error('producer is shutting down'));
+    return Promise.all(
+      partitions.map(
+        (partition) =>
+          new Promise<void>((resolve, reject) => {
+            this.queue.push({ topic, key: null, value: '', partition, headers: { [PULSE_HEADER]: String(Math.trunc(at)) }, resolve, reject });
+            this.schedule();
+          }),
+      ),
+    ).then(() => undefined);
+  }
+
   private schedule(): void {
     if (this.sending) return;
     if (this.queue.length >= (this.options.maxBatch ?? 1000) || this.options.lingerMs === 0) {
@@ -87,7 +107,7 @@ export class TopicProducer {
         for (const item of batch) {
           const name = physicalTopicName(item.topic, this.options.prefix);
           const entry = byTopic.get(name) ?? { topic: name, messages: [] };
-          entry.messages.push({ key: item.key, value: item.value });
+          entry.messages.push({ key: item.key, value: item.value, ...(item.partition === undefined ? {} : { partition: item.partition }), ...(item.headers ? { headers: item.headers } : {}) });
           byTopic.set(name, entry);
         }
         try {

@@ -4,7 +4,7 @@ import { testConfig, waitFor } from '@vigil/testing';
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient } from '../kafka-client';
 import { ensureTopics } from '../topic-admin';
-import { TopicConsumer, type ConsumedMessage } from '../topic-consumer';
+import { TopicConsumer, type ConsumedItem, type ConsumedMessage } from '../topic-consumer';
 import { TopicProducer } from '../topic-producer';
 
 // Real Kafka (KRaft, 3.9): what the producer acknowledges, the consumer reads, in key order per partition.
@@ -63,4 +63,55 @@ describe('kafka producer and consumer', () => {
   it('refuses to produce a payload that breaks the contract', async () => {
     await expect(producer.produce('vigil.checkins.v1', 'k', { ...checkinMessageV1Example, status: 'missed' as 'ok' })).rejects.toThrow(/status/);
   });
+
+  it('a pulse lands in each partition after what was acknowledged before it; consumers that keep no time never see one', async () => {
+    const monitorId = randomUUID();
+    const key = monitorEnvironmentKey(monitorId, 'production');
+    const message = (i: number): CheckinMessageV1 => ({ ...checkinMessageV1Example, monitor_id: monitorId, event_id: randomUUID(), received_at: 1795000000000 + i });
+    const before = [message(0), message(1), message(2)];
+    const after = [message(3), message(4)];
+    const partitions = Array.from({ length: 12 }, (_, i) => i);
+    const pulseAt = Date.now() * 10 + Math.floor(Math.random() * 10); // unique: the topic keeps earlier runs' pulses
+    await Promise.all(before.map((m) => producer.produce('vigil.checkins.v1', key, m)));
+    await producer.pulse('vigil.checkins.v1', partitions, pulseAt);
+    await Promise.all(after.map((m) => producer.produce('vigil.checkins.v1', key, m)));
+    await expect(producer.pulse('vigil.monitor-events.v1', [0], pulseAt)).rejects.toThrow(/does not carry clock pulses/);
+
+    const timeKeeper: ConsumedItem<'vigil.checkins.v1'>[] = [];
+    const plain: ConsumedMessage<'vigil.checkins.v1'>[] = [];
+    const mine = (item: ConsumedItem<'vigil.checkins.v1'>) => (item.kind === 'pulse' ? item.at === pulseAt : item.payload.monitor_id === monitorId);
+    const consumers = [
+      new TopicConsumer(kafka, logger, {
+        groupId: `kafka-int-${randomUUID()}`,
+        topics: ['vigil.checkins.v1'],
+        prefix,
+        handleBatch: async () => {
+          throw new Error('a consumer with handleItems gets no plain batches');
+        },
+        handleItems: async (items) => {
+          timeKeeper.push(...items.filter(mine));
+        },
+      }),
+      new TopicConsumer(kafka, logger, {
+        groupId: `kafka-int-${randomUUID()}`,
+        topics: ['vigil.checkins.v1'],
+        prefix,
+        handleBatch: async (messages) => {
+          plain.push(...messages.filter(mine));
+        },
+      }),
+    ];
+    await Promise.all(consumers.map((consumer) => consumer.start()));
+    try {
+      await waitFor('every pulse and message', () => timeKeeper.length >= 5 + 12 && plain.length >= 5, { timeoutMs: 30000 });
+    } finally {
+      await Promise.all(consumers.map((consumer) => consumer.stop()));
+    }
+    expect(new Set(timeKeeper.filter((item) => item.kind === 'pulse').map((item) => item.partition))).toEqual(new Set(partitions));
+    const partition = timeKeeper.find((item) => item.kind === 'message')!.partition;
+    const track = timeKeeper.filter((item) => item.partition === partition).map((item) => (item.kind === 'pulse' ? 'pulse' : item.payload.event_id));
+    expect(track).toEqual([...before.map((m) => m.event_id), 'pulse', ...after.map((m) => m.event_id)]);
+    expect(plain.map((m) => m.payload.event_id)).toEqual([...before, ...after].map((m) => m.event_id));
+  });
 });
+
