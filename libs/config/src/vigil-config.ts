@@ -107,6 +107,18 @@ export class VigilConfig {
   @Max(3600000)
   VIGIL_INGEST_VIEW_RESYNC_MS = 300000;
 
+  @ConfigVariable({ description: 'Scheduler: how often it writes a clock pulse into every check-ins partition, in milliseconds (0: never, for tests that write their own pulses).' })
+  @IsInt()
+  @Min(0)
+  @Max(60000)
+  VIGIL_SCHEDULER_PULSE_MS = 1000;
+
+  @ConfigVariable({ description: 'Scheduler: how far behind the wall clock a pulse is dated, in milliseconds, to cover clock skew between ingest hosts.' })
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  VIGIL_SCHEDULER_PULSE_LAG_MS = 5000;
+
   @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
   @IsInt()
   @Min(1)

@@ -43,7 +43,7 @@ export interface TopicConsumerOptions<T extends TopicName> {
    * Called when this member (re)joins the group, before any batch of the new assignment: partitions may have
    * moved, so state kept per partition must be dropped (and rebuilt from the store) here.
    */
-  onGroupJoin?: () => void;
+  onGroupJoin?: (assignment: ReadonlyMap<T, readonly number[]>) => void;
 }
 
 /**
@@ -55,6 +55,7 @@ export class TopicConsumer<T extends TopicName> {
   private readonly consumer: Consumer;
   private readonly byPhysicalName = new Map<string, T>();
   private running = false;
+  private assigned = false;
 
   constructor(
     kafka: Kafka,
@@ -69,9 +70,22 @@ export class TopicConsumer<T extends TopicName> {
     return this.running;
   }
 
+  /** True once the group has given this member its partitions (a new group starting at the latest offset reads from here). */
+  get isAssigned(): boolean {
+    return this.assigned;
+  }
+
   async start(): Promise<void> {
     const onGroupJoin = this.options.onGroupJoin;
-    if (onGroupJoin) this.consumer.on(this.consumer.events.GROUP_JOIN, () => onGroupJoin());
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      this.assigned = true;
+      const assignment = new Map<T, number[]>();
+      for (const [physical, partitions] of Object.entries(event.payload.memberAssignment)) {
+        const topic = this.byPhysicalName.get(physical);
+        if (topic !== undefined) assignment.set(topic, [...partitions]);
+      }
+      onGroupJoin?.(assignment);
+    });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.byPhysicalName.keys()], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({

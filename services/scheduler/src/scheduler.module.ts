@@ -1,12 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ServiceCoreModule } from '@vigil/bootstrap';
+import { KafkaProducerModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { MonitorFeed } from './monitors/monitor-feed';
+import { DetectionWorker } from './worker/detection-worker';
 
-/** The process shell: config, logging, health and graceful shutdown. Its domain arrives with its own issue. */
+/** Detection of missed and timed-out runs from check-ins and clock pulses (see src/detection). */
 @Module({})
 export class SchedulerModule {
   static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
-    return { module: SchedulerModule, imports: [ServiceCoreModule.forRoot(config, logger)] };
+    return {
+      module: SchedulerModule,
+      imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, KafkaProducerModule],
+      providers: [MonitorFeed, DetectionWorker],
+    };
   }
 }

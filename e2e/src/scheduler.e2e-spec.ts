@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { checkinMessageV1Example, monitorEnvironmentKey, TOPICS, type CheckinMessageV1, type MonitorEventV1 } from '@vigil/contracts';
+import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { createLogger } from '@vigil/logging';
+import { ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
+import { seed, uniqueSlug, VigilApi, type Credentials } from './support';
+
+/**
+ * The scheduler on real Kafka with the clock in the test's hands: the scheduler writes no pulses
+ * (VIGIL_SCHEDULER_PULSE_MS=0); the test writes check-ins and pulses with chosen event times into the
+ * check-ins topic, so hours of schedule take seconds, and reads what the scheduler publishes.
+ */
+const env = testEnv({ VIGIL_SCHEDULER_PULSE_MS: '0' });
+const config = testConfig();
+const logger = createLogger('scheduler-e2e', 'silent');
+const kafka = createKafkaClient(config, 'scheduler-e2e', logger);
+const producer = new TopicProducer(kafka, logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
+const HOUR = 3600_000;
+const MINUTE = 60_000;
+const ALL_PARTITIONS = Array.from({ length: TOPICS['vigil.checkins.v1'].partitions }, (_, index) => index);
+
+let services: ServiceProcess[] = [];
+let credentials: Credentials;
+let api: VigilApi;
+let ingestUrl: string;
+const events: MonitorEventV1[] = [];
+let eventsConsumer: TopicConsumer<'vigil.monitor-events.v1'>;
+
+beforeAll(async () => {
+  credentials = seed(env);
+  services = await Promise.all((['ingest', 'history', 'api', 'scheduler'] as const).map((name) => ServiceProcess.start(name, env)));
+  ingestUrl = services[0]!.url;
+  api = new VigilApi(services[2]!.url, credentials.VIGIL_ORG, credentials.VIGIL_API_TOKEN);
+  await producer.connect();
+  eventsConsumer = new TopicConsumer(kafka, logger, {
+    groupId: `scheduler-e2e-${randomUUID()}`,
+    topics: ['vigil.monitor-events.v1'],
+    prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
+    handleBatch: async (messages) => {
+      events.push(...messages.map((message) => message.payload));
+    },
+  });
+  await eventsConsumer.start();
+});
+
+afterAll(async () => {
+  await eventsConsumer?.stop();
+  await producer.close();
+  await Promise.all(services.map((service) => service.stop()));
+});
+
+/** Creates an hourly monitor through ingest (as an SDK would) and returns its id. */
+async function hourlyMonitor(slug: string): Promise<string> {
+  const key = new URL(credentials.VIGIL_DSN).username;
+  const item = { monitor_slug: slug, status: 'ok', environment: 'setup', monitor_config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 5 } };
+  const response = await fetch(`${ingestUrl}/api/${credentials.VIGIL_PROJECT_ID}/envelope/`, {
+    method: 'POST',
+    headers: { 'x-sentry-auth': `Sentry sentry_key=${key}` },
+    body: [JSON.stringify({}), JSON.stringify({ type: 'check_in' }), JSON.stringify(item)].join('\n'),
+  });
+  expect(response.status).toBe(200);
+  return (await api.waitForMonitor(slug)).id;
+}
+
+describe('scheduler', () => {
+  it('emits exactly the misses and timeouts of an event-time timeline, early check-ins counting for their slot', async () => {
+    const slug = uniqueSlug('timeline');
+    const monitorId = await hourlyMonitor(slug);
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the monitor's notification reaches the scheduler
+    const environment = 'timeline';
+    const base = Math.ceil((Date.now() + 2 * 24 * HOUR) / HOUR) * HOUR;
+    const checkin = (status: CheckinMessageV1['status'], at: number, checkinId: string): Promise<void> =>
+      producer.produce('vigil.checkins.v1', monitorEnvironmentKey(monitorId, environment), {
+        ...checkinMessageV1Example,
+        event_id: randomUUID(),
+        checkin_id: checkinId,
+        project_id: Number(credentials.VIGIL_PROJECT_ID),
+        monitor_id: monitorId,
+        monitor_slug: slug,
+        environment,
+        status,
+        run_match: 'exact',
+        received_at: at,
+        duration_ms: null,
+      });
+    const pulse = (at: number) => producer.pulse('vigil.checkins.v1', ALL_PARTITIONS, at);
+
+    const first = randomUUID();
+    await checkin('in_progress', base + 10_000, first);
+    await checkin('ok', base + 70_000, first);
+    await pulse(base + 30 * MINUTE);
+    await pulse(base + HOUR + 6 * MINUTE); // nothing for base + 1 h: missed
+    const early = randomUUID();
+    await checkin('in_progress', base + 2 * HOUR - 20_000, early); // 20 s early: counts for base + 2 h
+    await pulse(base + 2 * HOUR + 6 * MINUTE);
+    await pulse(base + 2 * HOUR + 6 * MINUTE); // a repeated pulse changes nothing
+    await pulse(base + 3 * HOUR + 6 * MINUTE); // the early run passed its 30 min max runtime; base + 3 h missed
+
+    const mine = () => events.filter((event) => event.monitor_id === monitorId && event.environment === environment);
+    await waitFor('three monitor events', () => (mine().length >= 3 ? true : undefined), { timeoutMs: 20000 });
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // anything extra would have arrived by now
+    expect(mine().map((event) => [event.kind, event.kind === 'missed' ? event.slot - base : event.checkin_id])).toEqual([
+      ['missed', HOUR],
+      ['timeout', early],
+      ['missed', 3 * HOUR],
+    ]);
+    expect(mine().map((event) => event.event_id)).toContain(`${monitorId}:${environment}:${base + HOUR}:missed`);
+
+    const runs = await api.waitForRuns(slug, 4, { environment, settled: (found) => found.length === 4 });
+    expect(runs.map((run) => run.status).sort()).toEqual(['missed', 'missed', 'ok', 'timeout']);
+  });
+});

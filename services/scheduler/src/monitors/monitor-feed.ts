@@ -1,0 +1,92 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ROOT_LOGGER } from '@vigil/bootstrap';
+import { VigilConfig } from '@vigil/config';
+import { ConfigChangeListener, type IntervalUnit, type MonitorStatus as StoredStatus, type ScheduleType } from '@vigil/db';
+import type { Logger } from '@vigil/logging';
+import { DataSource } from 'typeorm';
+import type { MonitorConfigInput, MonitorIdentity } from '../detection';
+
+export interface FeedMonitor {
+  id: string;
+  identity: MonitorIdentity;
+  config: MonitorConfigInput;
+}
+
+interface Row {
+  id: string;
+  slug: string;
+  project_id: number;
+  organization_id: string;
+  schedule_type: ScheduleType;
+  schedule_crontab: string | null;
+  schedule_interval_value: number | null;
+  schedule_interval_unit: IntervalUnit | null;
+  checkin_margin: number | null;
+  max_runtime: number | null;
+  timezone: string;
+  status: StoredStatus;
+}
+
+const SELECT = `SELECT m.id, m.slug, m.project_id, p.organization_id, m.schedule_type, m.schedule_crontab, m.schedule_interval_value,
+       m.schedule_interval_unit, m.checkin_margin, m.max_runtime, m.timezone, m.status
+  FROM monitors m JOIN projects p ON p.id = m.project_id`;
+
+export function toFeedMonitor(row: Row): FeedMonitor {
+  const schedule: MonitorConfigInput['schedule'] =
+    row.schedule_type === 'crontab'
+      ? { type: 'crontab', value: row.schedule_crontab ?? '', timezone: row.timezone }
+      : { type: 'interval', value: Number(row.schedule_interval_value), unit: row.schedule_interval_unit ?? 'day' };
+  return {
+    id: row.id,
+    identity: { organization_id: row.organization_id, project_id: Number(row.project_id), monitor_slug: row.slug },
+    config: {
+      schedule,
+      checkinMarginMinutes: row.checkin_margin === null ? null : Number(row.checkin_margin),
+      maxRuntimeMinutes: row.max_runtime === null ? null : Number(row.max_runtime),
+      status: row.status === 'disabled' ? 'disabled' : 'active',
+    },
+  };
+}
+
+export interface MonitorFeedHandlers {
+  /** Every monitor, read in full (at start and after every reconnect). */
+  onAll: (monitors: FeedMonitor[]) => Promise<void>;
+  /** One monitor changed (or was deleted: null). */
+  onOne: (id: string, monitor: FeedMonitor | null) => Promise<void>;
+}
+
+/** Monitor configuration for detection: read from Postgres, kept current by LISTEN/NOTIFY. */
+@Injectable()
+export class MonitorFeed implements OnApplicationShutdown {
+  private listener: ConfigChangeListener | null = null;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(VigilConfig) private readonly config: VigilConfig,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async start(handlers: MonitorFeedHandlers): Promise<void> {
+    this.listener = new ConfigChangeListener(
+      this.config.VIGIL_POSTGRES_URL,
+      {
+        onConnected: async () => {
+          const rows: Row[] = await this.dataSource.query(SELECT);
+          await handlers.onAll(rows.map(toFeedMonitor));
+          this.logger.info({ monitors: rows.length }, 'monitor configuration loaded');
+        },
+        onChange: async (change) => {
+          if (change.table !== 'monitors') return;
+          const rows: Row[] = await this.dataSource.query(`${SELECT} WHERE m.id = $1`, [change.id]);
+          await handlers.onOne(change.id, rows[0] ? toFeedMonitor(rows[0]) : null);
+        },
+      },
+      this.logger.child({ component: 'monitor-feed' }),
+    );
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+  }
+}
