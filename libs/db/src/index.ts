@@ -3,3 +3,4 @@ export * from './entities';
 export * from './migrations';
 export * from './secrets';
 export * from './config-change-listener';
+export * from './monitor-row';

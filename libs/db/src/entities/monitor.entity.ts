@@ -3,8 +3,10 @@ import { ProjectEntity } from './project.entity';
 
 export const SCHEDULE_TYPES = ['crontab', 'interval'] as const;
 export type ScheduleType = (typeof SCHEDULE_TYPES)[number];
-export const INTERVAL_UNITS = ['minute', 'hour', 'day', 'week', 'month', 'year'] as const;
-export type IntervalUnit = (typeof INTERVAL_UNITS)[number];
+import type { IntervalUnit } from '@vigil/schedule';
+
+// One list of interval units: the schedule engine's, which is what has to understand them.
+export { INTERVAL_UNITS, type IntervalUnit } from '@vigil/schedule';
 export const MONITOR_STATUSES = ['active', 'disabled'] as const;
 export type MonitorStatus = (typeof MONITOR_STATUSES)[number];
 

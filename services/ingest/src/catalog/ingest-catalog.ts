@@ -1,11 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { ConfigChangeListener, type ConfigChange } from '@vigil/db';
+import { ConfigChangeListener, MONITOR_CONFIG_COLUMNS, type ConfigChange, type MonitorConfigRow } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
-import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '../monitors/monitor-config';
+import { configFromRow } from '../monitors/monitor-config';
 import { CatalogSnapshot, type CatalogKey, type CatalogMonitor, type CatalogProject } from './catalog-snapshot';
 
 interface ProjectRow {
@@ -19,7 +19,7 @@ interface KeyRow {
   project_id: number;
   revoked: boolean;
 }
-export interface MonitorRow extends MonitorConfigRow {
+interface MonitorRow extends MonitorConfigRow {
   id: string;
   slug: string;
   project_id: number;
@@ -38,7 +38,7 @@ const NEGATIVE_MAX = 10_000;
 
 const toProject = (row: ProjectRow): CatalogProject => ({ id: Number(row.id), organizationId: row.organization_id, pingKey: row.ping_key });
 const toKey = (row: KeyRow): CatalogKey => ({ id: Number(row.id), publicKey: row.public_key, projectId: Number(row.project_id), revoked: row.revoked });
-export const toMonitor = (row: MonitorRow): CatalogMonitor => ({
+const toMonitor = (row: MonitorRow): CatalogMonitor => ({
   id: row.id,
   slug: row.slug,
   projectId: Number(row.project_id),
@@ -86,10 +86,6 @@ export class IngestCatalog implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     await this.listener.stop();
-  }
-
-  get isLoaded(): boolean {
-    return this.loaded;
   }
 
   /** The project of an active DSN key, or null when the key is unknown, revoked or for another project. */

@@ -1,5 +1,5 @@
 import { DomainError } from '@vigil/errors';
-import type { IntervalUnit, ScheduleType } from '@vigil/db';
+import type { IntervalUnit, MonitorConfigRow, ScheduleType } from '@vigil/db';
 import { isValidTimeZone, parseSchedule, ScheduleError } from '@vigil/schedule';
 
 /** `monitor_config` as Sentry SDKs send it, after schema validation. */
@@ -71,7 +71,7 @@ export function toMonitorConfigUpdate(config: SentryMonitorConfig): MonitorConfi
 }
 
 /** The monitor columns a config sets, as Postgres names them. */
-export const MONITOR_CONFIG_COLUMN_OF: Readonly<Record<keyof MonitorConfigUpdate, string>> = {
+export const MONITOR_CONFIG_COLUMN_OF: Readonly<Record<keyof MonitorConfigUpdate, keyof MonitorConfigRow>> = {
   scheduleType: 'schedule_type',
   scheduleCrontab: 'schedule_crontab',
   scheduleIntervalValue: 'schedule_interval_value',
@@ -83,21 +83,6 @@ export const MONITOR_CONFIG_COLUMN_OF: Readonly<Record<keyof MonitorConfigUpdate
   timezone: 'timezone',
   owner: 'owner',
 };
-
-export const MONITOR_CONFIG_COLUMNS = Object.values(MONITOR_CONFIG_COLUMN_OF);
-
-export interface MonitorConfigRow {
-  schedule_type: ScheduleType;
-  schedule_crontab: string | null;
-  schedule_interval_value: number | null;
-  schedule_interval_unit: IntervalUnit | null;
-  checkin_margin: number | null;
-  max_runtime: number | null;
-  failure_issue_threshold: number;
-  recovery_threshold: number;
-  timezone: string;
-  owner: string | null;
-}
 
 export function configFromRow(row: MonitorConfigRow): Required<MonitorConfigUpdate> {
   return {

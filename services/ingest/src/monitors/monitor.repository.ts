@@ -3,7 +3,8 @@ import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
-import { configFromRow, MONITOR_CONFIG_COLUMN_OF, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorConfigUpdate } from './monitor-config';
+import { MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@vigil/db';
+import { configFromRow, MONITOR_CONFIG_COLUMN_OF, type MonitorConfigUpdate } from './monitor-config';
 
 const COLUMNS = MONITOR_CONFIG_COLUMN_OF;
 const RETURNING = `id, ping_uuid, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ROOT_LOGGER } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { ConfigChangeListener, type IntervalUnit, type MonitorStatus as StoredStatus, type ScheduleType } from '@vigil/db';
+import { ConfigChangeListener, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@vigil/db';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
 import type { MonitorConfigInput, MonitorIdentity } from '../detection';
@@ -12,23 +12,14 @@ export interface FeedMonitor {
   config: MonitorConfigInput;
 }
 
-interface Row {
+interface Row extends MonitorConfigRow {
   id: string;
   slug: string;
   project_id: number;
   organization_id: string;
-  schedule_type: ScheduleType;
-  schedule_crontab: string | null;
-  schedule_interval_value: number | null;
-  schedule_interval_unit: IntervalUnit | null;
-  checkin_margin: number | null;
-  max_runtime: number | null;
-  timezone: string;
-  status: StoredStatus;
 }
 
-const SELECT = `SELECT m.id, m.slug, m.project_id, p.organization_id, m.schedule_type, m.schedule_crontab, m.schedule_interval_value,
-       m.schedule_interval_unit, m.checkin_margin, m.max_runtime, m.timezone, m.status
+const SELECT = `SELECT m.id, m.slug, m.project_id, p.organization_id, ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
   FROM monitors m JOIN projects p ON p.id = m.project_id`;
 
 export function toFeedMonitor(row: Row): FeedMonitor {

@@ -1,0 +1,30 @@
+import type { IntervalUnit, MonitorStatus, ScheduleType } from './entities/monitor.entity';
+
+/** The configuration columns of a `monitors` row as raw SQL returns them (ingest and the scheduler read them). */
+export interface MonitorConfigRow {
+  schedule_type: ScheduleType;
+  schedule_crontab: string | null;
+  schedule_interval_value: number | null;
+  schedule_interval_unit: IntervalUnit | null;
+  checkin_margin: number | null;
+  max_runtime: number | null;
+  failure_issue_threshold: number;
+  recovery_threshold: number;
+  timezone: string;
+  owner: string | null;
+  status: MonitorStatus;
+}
+
+export const MONITOR_CONFIG_COLUMNS: ReadonlyArray<keyof MonitorConfigRow> = [
+  'schedule_type',
+  'schedule_crontab',
+  'schedule_interval_value',
+  'schedule_interval_unit',
+  'checkin_margin',
+  'max_runtime',
+  'failure_issue_threshold',
+  'recovery_threshold',
+  'timezone',
+  'owner',
+  'status',
+];
