@@ -32,10 +32,10 @@ export interface PingSignal {
 }
 
 interface PreparedCheckin {
-  payload: SentryCheckinPayload;
-  slug: string;
-  environment: string;
-  config: MonitorConfigUpdate | undefined;
+  readonly payload: SentryCheckinPayload;
+  readonly slug: string;
+  readonly environment: string;
+  readonly config: MonitorConfigUpdate | undefined;
 }
 
 /** The outcome of a Sentry request: ids accepted, and how many check-ins a rate limit turned away. */
@@ -96,23 +96,25 @@ export class RecordCheckinsUseCase {
     const outcome = (ids: string[]): SentryOutcome => ({ accepted: ids, rateLimited: prepared.length - accepted.length, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
     if (accepted.length === 0) return outcome([]);
 
-    // SDKs repeat monitor_config on every run (withMonitor on each start, Python on both ends): a config the
-    // catalog already holds changes nothing, and must not cost a Postgres transaction.
-    for (const item of accepted) {
-      if (item.config === undefined) continue;
-      const known = await this.catalog.monitorBySlug(project.id, item.slug);
-      if (known && configApplied(known, item.config)) item.config = undefined;
-    }
-    if (accepted.every((item) => item.config === undefined)) {
-      const monitors = await Promise.all(accepted.map((item) => this.existing(project, item.slug)));
+    // One look-up per check-in, from memory. SDKs repeat monitor_config on every run (withMonitor on each
+    // start, Python on both ends): a config the catalog already holds changes nothing, and must not cost a
+    // Postgres transaction.
+    const known = await Promise.all(accepted.map((item) => this.catalog.monitorBySlug(project.id, item.slug)));
+    const writes = accepted.map((item, index) => {
+      const monitor = known[index];
+      return item.config !== undefined && !(monitor && configApplied(monitor, item.config)) ? item.config : undefined;
+    });
+    if (writes.every((update) => update === undefined)) {
+      const monitors = accepted.map((item, index) => existing(known[index], item.slug));
       return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))));
     }
     const written: CatalogMonitor[] = [];
     const ids = await this.dataSource.transaction(async (manager) => {
       const monitors: CatalogMonitor[] = [];
-      for (const item of accepted) {
-        const monitor = item.config ? await this.monitors.upsert(manager, project, item.slug, item.config) : await this.existing(project, item.slug);
-        if (item.config) written.push(monitor);
+      for (const [index, item] of accepted.entries()) {
+        const update = writes[index];
+        const monitor = update ? await this.monitors.upsert(manager, project, item.slug, update) : existing(known[index], item.slug);
+        if (update) written.push(monitor);
         monitors.push(monitor);
       }
       return this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client)));
@@ -150,14 +152,6 @@ export class RecordCheckinsUseCase {
     };
     const [checkinId] = await this.publish([message]);
     return checkinId!;
-  }
-
-  private async existing(project: CatalogProject, slug: string): Promise<CatalogMonitor> {
-    const monitor = await this.catalog.monitorBySlug(project.id, slug);
-    if (!monitor) {
-      throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" does not exist; send monitor_config to create it`, 'monitor_slug');
-    }
-    return monitor;
   }
 
   private baseMessage(monitor: CatalogMonitor, environment: string, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
@@ -210,6 +204,12 @@ export class RecordCheckinsUseCase {
     }
     return messages.map((m) => m.checkin_id);
   }
+}
+
+/** The monitor a check-in without a (new) config names; it must exist. */
+function existing(monitor: CatalogMonitor | null | undefined, slug: string): CatalogMonitor {
+  if (!monitor) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" does not exist; send monitor_config to create it`, 'monitor_slug');
+  return monitor;
 }
 
 function rateLimited(slug: string, environment: string, waitMs: number): DomainError {

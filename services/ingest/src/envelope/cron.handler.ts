@@ -54,9 +54,6 @@ export class CronHandler {
   }
 
   private async checkIn(rawProjectId: string, slug: string, key: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    if (request.method !== 'GET' && request.method !== 'POST' && request.method !== 'HEAD') {
-      throw new DomainError('invalid', 'method_not_allowed', 'use GET or POST', 'method');
-    }
     const project = await authenticateSentry(this.catalog, request, parseProjectId(rawProjectId), key);
     const checkin = cronCheckin(slug, request);
     const outcome = await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));

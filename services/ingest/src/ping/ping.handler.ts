@@ -44,10 +44,6 @@ export class PingHandler {
         .send();
       return;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD' && request.method !== 'POST') {
-      await reply.status(405).header('allow', 'GET, HEAD, POST, OPTIONS').type('text/plain').send('method not allowed');
-      return;
-    }
     let answer: PingAnswer;
     try {
       answer = await this.ping(request);
