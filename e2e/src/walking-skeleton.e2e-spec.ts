@@ -6,13 +6,8 @@ import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
 import { REPO_ROOT, ServiceProcess, testEnv, waitFor } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
+import { seed, type Credentials } from './support';
 
-interface Credentials {
-  VIGIL_ORG: string;
-  VIGIL_PROJECT_ID: string;
-  VIGIL_DSN: string;
-  VIGIL_API_TOKEN: string;
-}
 
 interface ApiCheckin {
   id: string;
@@ -29,10 +24,6 @@ let api: ServiceProcess;
 let credentials: Credentials;
 let db: DataSource;
 
-function seed(extra: Record<string, string> = {}): Credentials {
-  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], { env: { ...process.env, ...env, ...extra } }).toString();
-  return Object.fromEntries(output.trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2))) as unknown as Credentials;
-}
 
 function publicKey(): string {
   return new URL(credentials.VIGIL_DSN).username;
@@ -76,7 +67,7 @@ async function monitorCount(): Promise<number> {
 }
 
 beforeAll(async () => {
-  credentials = seed();
+  credentials = seed(env);
   db = createDataSource(loadConfig({ ...process.env, ...env }), { poolSize: 1 });
   await db.initialize();
   [ingest, history, api] = await Promise.all([
@@ -93,7 +84,7 @@ afterAll(async () => {
 
 describe('walking skeleton: check-in to history', () => {
   it('seeding twice keeps the organization, project, DSN and a still-valid token', () => {
-    const again = seed({ VIGIL_API_TOKEN: credentials.VIGIL_API_TOKEN });
+    const again = seed({ ...env, VIGIL_API_TOKEN: credentials.VIGIL_API_TOKEN });
     expect(again).toEqual(credentials);
     expect(credentials.VIGIL_DSN).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:${env['VIGIL_INGEST_PORT']}/\\d+$`));
   });

@@ -25,6 +25,11 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   /** Per assigned partition: its detector and the offset of the last item it applied. */
   private readonly detectors = new Map<number, { detector: PartitionDetector; lastOffset: bigint }>();
   private readonly monitors = new Map<string, FeedMonitor>();
+  /**
+   * Outcomes not yet published: those a configuration change settled (a shorter margin), and those of a batch
+   * whose send failed. They go out with the next batch.
+   */
+  private readonly pendingOutcomes: Outcome[] = [];
   private pulseTimer: NodeJS.Timeout | null = null;
   private feedLoaded = false;
 
@@ -102,9 +107,6 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     }
     return entry;
   }
-
-  /** Configuration changes can themselves settle outcomes (a shorter margin): those are published with the next batch. */
-  private readonly pendingOutcomes: Outcome[] = [];
 
   private apply(detector: PartitionDetector, id: string, monitor: FeedMonitor | null): void {
     try {
