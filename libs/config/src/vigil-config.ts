@@ -111,13 +111,16 @@ export class VigilConfig {
   @IsInt()
   @Min(0)
   @Max(60000)
-  VIGIL_SCHEDULER_PULSE_MS = 1000;
+  VIGIL_SCHEDULER_PULSE_MS = 250;
 
-  @ConfigVariable({ description: 'Scheduler: how far behind the wall clock a pulse is dated, in milliseconds, to cover clock skew between ingest hosts.' })
+  @ConfigVariable({
+    description:
+      'Scheduler: how far behind the wall clock a pulse is dated, in milliseconds: the clock skew between scheduler and ingest hosts it tolerates. Detection lag is at most this plus VIGIL_SCHEDULER_PULSE_MS plus processing.',
+  })
   @IsInt()
   @Min(0)
   @Max(600000)
-  VIGIL_SCHEDULER_PULSE_LAG_MS = 5000;
+  VIGIL_SCHEDULER_PULSE_LAG_MS = 750;
 
   @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
   @IsInt()

@@ -1,7 +1,9 @@
 import type { TopicSchema } from './formats';
 import { checkinMessageV1Example, checkinMessageV1Schema, type CheckinMessageV1 } from './topics/checkins.topic';
 import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from './topics/monitor-events.topic';
+import { monitorStateV1Example, monitorStateV1Schema, type MonitorStateV1 } from './topics/monitor-states.topic';
 import { processingErrorV1Example, processingErrorV1Schema, type ProcessingErrorV1 } from './topics/processing-errors.topic';
+import { schedulerStateV1Example, schedulerStateV1Schema, type SchedulerStateV1 } from './topics/scheduler-state.topic';
 
 /**
  * Every Kafka topic Vigil uses. The name carries the schema version: a breaking change is a new topic
@@ -11,6 +13,8 @@ export interface TopicPayloads {
   'vigil.checkins.v1': CheckinMessageV1;
   'vigil.monitor-events.v1': MonitorEventV1;
   'vigil.processing-errors.v1': ProcessingErrorV1;
+  'vigil.monitor-states.v1': MonitorStateV1;
+  'vigil.scheduler-state.v1': SchedulerStateV1;
 }
 
 export type TopicName = keyof TopicPayloads;
@@ -65,6 +69,31 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(3 * 24 * 3600 * 1000) },
     schema: processingErrorV1Schema,
     example: processingErrorV1Example,
+  },
+  'vigil.monitor-states.v1': {
+    name: 'vigil.monitor-states.v1',
+    description: 'State changes of monitor-environments (new, ok, late, missed, timeout, error, paused) judged by the scheduler, keyed by monitor-environment.',
+    producers: ['scheduler'],
+    consumers: [],
+    partitions: 12,
+    carriesPulses: false,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
+    schema: monitorStateV1Schema,
+    example: monitorStateV1Example,
+  },
+  'vigil.scheduler-state.v1': {
+    name: 'vigil.scheduler-state.v1',
+    description:
+      "The scheduler's detection state, compacted: partition p holds the tracks of check-ins partition p (keyed by monitor-environment) and that partition's position. Read back when a partition is assigned.",
+    producers: ['scheduler'],
+    consumers: ['scheduler'],
+    // Must equal vigil.checkins.v1's partition count: partition p is the state of check-ins partition p.
+    partitions: 12,
+    carriesPulses: false,
+    // Segments roll hourly so the cleaner can compact them: a restore reads about one record per track.
+    config: { 'cleanup.policy': 'compact', 'segment.ms': String(3600 * 1000), 'min.cleanable.dirty.ratio': '0.1', 'delete.retention.ms': String(24 * 3600 * 1000) },
+    schema: schedulerStateV1Schema,
+    example: schedulerStateV1Example,
   },
 };
 

@@ -13,6 +13,7 @@ export interface MonitorConfigRow {
   timezone: string;
   owner: string | null;
   status: MonitorStatus;
+  timeout_from_margin: boolean;
 }
 
 export const MONITOR_CONFIG_COLUMNS: ReadonlyArray<keyof MonitorConfigRow> = [
@@ -27,4 +28,5 @@ export const MONITOR_CONFIG_COLUMNS: ReadonlyArray<keyof MonitorConfigRow> = [
   'timezone',
   'owner',
   'status',
+  'timeout_from_margin',
 ];

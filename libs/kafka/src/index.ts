@@ -2,3 +2,4 @@ export * from './kafka-client';
 export * from './topic-admin';
 export * from './topic-consumer';
 export * from './topic-producer';
+export * from './partition-reader';

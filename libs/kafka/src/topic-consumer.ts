@@ -23,6 +23,11 @@ export interface ConsumedPulse<T extends TopicName> {
 
 export type ConsumedItem<T extends TopicName> = ConsumedMessage<T> | ConsumedPulse<T>;
 
+export interface BatchContext {
+  /** Keeps this member in its group during long work on one batch (a state rebuild). */
+  heartbeat: () => Promise<void>;
+}
+
 export interface TopicConsumerOptions<T extends TopicName> {
   /** Carries the topic prefix too, so installations sharing a cluster never share a consumer group. */
   groupId: string;
@@ -37,7 +42,7 @@ export interface TopicConsumerOptions<T extends TopicName> {
    * Consumers that keep event time (the scheduler) set this: the batch then goes to `handleItems` instead,
    * with the pulses in their place among the messages. Everyone else never sees a pulse.
    */
-  handleItems?: (items: ConsumedItem<T>[]) => Promise<void>;
+  handleItems?: (items: ConsumedItem<T>[], context: BatchContext) => Promise<void>;
   fromBeginning?: boolean;
   /**
    * Called when this member (re)joins the group, before any batch of the new assignment: partitions may have
@@ -117,7 +122,7 @@ export class TopicConsumer<T extends TopicName> {
           }
         }
         if (this.options.handleItems) {
-          if (items.length > 0) await this.options.handleItems(items);
+          if (items.length > 0) await this.options.handleItems(items, { heartbeat });
         } else {
           const messages = items.filter((item): item is ConsumedMessage<T> => item.kind === 'message');
           if (messages.length > 0) await this.options.handleBatch(messages);

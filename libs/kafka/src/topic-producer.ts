@@ -5,7 +5,8 @@ import { CompressionTypes, type Kafka, type Producer, type TopicMessages } from 
 interface Pending {
   topic: TopicName;
   key: string | null;
-  value: string;
+  /** Null: a tombstone (compacted topics only). */
+  value: string | null;
   partition?: number;
   headers?: Record<string, string>;
   resolve: () => void;
@@ -46,17 +47,30 @@ export class TopicProducer {
     await this.producer.connect();
   }
 
-  /** Resolves once Kafka acknowledged the message; rejects if it could not be written. */
-  produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T]): Promise<void> {
-    if (this.closed) return Promise.reject(new Error('producer is shutting down'));
+  /**
+   * Resolves once Kafka acknowledged the message; rejects if it could not be written. The partition follows
+   * from the key unless `partition` names one (a changelog that mirrors another topic's partitions).
+   */
+  produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void> {
     let value: string;
     try {
       value = encodeMessage(topic, payload);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+    return this.enqueue({ topic, key, value, ...(partition === undefined ? {} : { partition }) });
+  }
+
+  /** Deletes a key from a compacted topic (a record with a null value). Only compacted topics take them. */
+  tombstone(topic: TopicName, key: string, partition?: number): Promise<void> {
+    if (TOPICS[topic].config['cleanup.policy'] !== 'compact') return Promise.reject(new Error(`${topic} is not compacted: it takes no tombstones`));
+    return this.enqueue({ topic, key, value: null, ...(partition === undefined ? {} : { partition }) });
+  }
+
+  private enqueue(message: Omit<Pending, 'resolve' | 'reject'>): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('producer is shutting down'));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, key, value, resolve, reject });
+      this.queue.push({ ...message, resolve, reject });
       this.schedule();
     });
   }
@@ -67,16 +81,8 @@ export class TopicProducer {
    */
   pulse(topic: TopicName, partitions: readonly number[], at: number): Promise<void> {
     if (!TOPICS[topic].carriesPulses) return Promise.reject(new Error(`${topic} does not carry clock pulses`));
-    if (this.closed) return Promise.reject(new Error('producer is shutting down'));
-    return Promise.all(
-      partitions.map(
-        (partition) =>
-          new Promise<void>((resolve, reject) => {
-            this.queue.push({ topic, key: null, value: '', partition, headers: { [PULSE_HEADER]: String(Math.trunc(at)) }, resolve, reject });
-            this.schedule();
-          }),
-      ),
-    ).then(() => undefined);
+    const headers = { [PULSE_HEADER]: String(Math.trunc(at)) };
+    return Promise.all(partitions.map((partition) => this.enqueue({ topic, key: null, value: '', partition, headers }))).then(() => undefined);
   }
 
   private schedule(): void {

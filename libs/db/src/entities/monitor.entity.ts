@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { ProjectEntity } from './project.entity';
 
 export const SCHEDULE_TYPES = ['crontab', 'interval'] as const;
@@ -7,10 +7,15 @@ import type { IntervalUnit } from '@vigil/schedule';
 
 // One list of interval units: the schedule engine's, which is what has to understand them.
 export { INTERVAL_UNITS, type IntervalUnit } from '@vigil/schedule';
-export const MONITOR_STATUSES = ['active', 'disabled'] as const;
+/**
+ * `active` is watched; `paused` produces no alerts and resumes as new (Healthchecks' paused); `disabled` is not
+ * watched at all (Sentry's disabled monitor).
+ */
+export const MONITOR_STATUSES = ['active', 'paused', 'disabled'] as const;
 export type MonitorStatus = (typeof MONITOR_STATUSES)[number];
 
 @Entity({ name: 'monitors' })
+@Check('chk_monitors_status', `"status" IN ('active', 'paused', 'disabled')`)
 @Index('uq_monitors_project_slug', ['projectId', 'slug'], { unique: true })
 export class MonitorEntity {
   @PrimaryColumn('uuid')
@@ -67,6 +72,13 @@ export class MonitorEntity {
 
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: MonitorStatus;
+
+  /**
+   * Healthchecks semantics, set for checks created by a ping URL: a start not followed by a result within the
+   * grace time (`checkin_margin`) is a failure, instead of running until `max_runtime`.
+   */
+  @Column({ name: 'timeout_from_margin', type: 'boolean', default: false })
+  timeoutFromMargin!: boolean;
 
   @Column({ name: 'is_muted', type: 'boolean', default: false })
   isMuted!: boolean;

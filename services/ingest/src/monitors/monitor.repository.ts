@@ -9,7 +9,10 @@ import { configFromRow, MONITOR_CONFIG_COLUMN_OF, type MonitorConfigUpdate } fro
 const COLUMNS = MONITOR_CONFIG_COLUMN_OF;
 const RETURNING = `id, ping_uuid, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;
 
-/** What Healthchecks gives a check it creates from a ping (`?create=1`): a one-day period, one hour of grace. */
+/**
+ * What Healthchecks gives a check it creates from a ping (`?create=1`): a one-day period, one hour of grace. Such
+ * a check also has `timeout_from_margin` (a start not followed by a result within the grace time is a failure).
+ */
 export const PROVISIONED_BY_PING: MonitorConfigUpdate = { scheduleType: 'interval', scheduleIntervalValue: 1, scheduleIntervalUnit: 'day', checkinMargin: 60 };
 
 /** Monitor writes ingest makes: `monitor_config` upserts and monitors provisioned by slug ping URLs. */
@@ -55,8 +58,8 @@ export class MonitorRepository {
     for (let attempt = 0; attempt < 3; attempt += 1) {
     const rows: Array<MonitorConfigRow & { id: string; ping_uuid: string; created: boolean }> = await manager.query(
       `WITH inserted AS (
-         INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin)
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8)
+         INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin, timeout_from_margin)
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, true)
          ON CONFLICT (project_id, slug) DO NOTHING
          RETURNING ${RETURNING})
        SELECT *, true AS created FROM inserted

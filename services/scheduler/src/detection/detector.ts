@@ -1,7 +1,13 @@
 import { DueQueue } from './due-queue';
-import { MonitorSettingsRegistry } from './settings';
+import { MonitorSettingsRegistry, type MonitorSettings } from './settings';
 import { MonitorHandle, Track } from './track';
 import type { CheckinResult, DetectionCheckin, DetectionResult, MonitorConfigInput, TrackSnapshotV1 } from './types';
+
+/**
+ * Where a detector finds the settings of a monitor it meets for the first time (a check-in, a restored track):
+ * the service's monitor directory. Null: not known (yet).
+ */
+export type SettingsSource = (monitorId: string) => MonitorSettings | null;
 
 /** A track whose persisted state changed since the last `drainChanges`: its new snapshot, or null when deleted. */
 export interface TrackChange {
@@ -35,7 +41,14 @@ export class PartitionDetector {
   private time = -Infinity;
   private count = 0;
 
-  constructor(readonly settings: MonitorSettingsRegistry = new MonitorSettingsRegistry()) {}
+  /**
+   * Monitors come from `setMonitor`, or, when a `source` is given, are looked up the first time the partition
+   * meets them: a partition then holds only its own monitors, not a copy of every monitor.
+   */
+  constructor(
+    readonly settings: MonitorSettingsRegistry = new MonitorSettingsRegistry(),
+    private readonly source: SettingsSource | null = null,
+  ) {}
 
   /** The partition's event time: the latest pulse (or restored clock). */
   get clock(): number {
@@ -61,8 +74,18 @@ export class PartitionDetector {
    * the partition's current event time and re-evaluate on the next pulse.
    */
   setMonitor(monitorId: string, config: MonitorConfigInput | null): DetectionResult {
+    return this.applySettings(monitorId, config === null ? null : this.settings.resolve(config));
+  }
+
+  /** Whether the partition has met this monitor (it has tracks, or was told its settings). */
+  knows(monitorId: string): boolean {
+    return this.monitors.has(monitorId);
+  }
+
+  /** `setMonitor` with settings already resolved (by this detector's registry). Null deletes the monitor. */
+  applySettings(monitorId: string, settings: MonitorSettings | null): DetectionResult {
     const out: DetectionResult = { outcomes: [], transitions: [] };
-    if (config === null) {
+    if (settings === null) {
       const handle = this.monitors.get(monitorId);
       if (!handle) return out;
       for (const track of handle.tracks) {
@@ -74,7 +97,6 @@ export class PartitionDetector {
       this.monitors.delete(monitorId);
       return out;
     }
-    const settings = this.settings.resolve(config);
     const handle = this.handle(monitorId);
     if (handle.settings === settings) return out;
     handle.settings = settings;
@@ -150,6 +172,17 @@ export class PartitionDetector {
     return out;
   }
 
+  /** Drops one track without reporting it (a deletion read back from the changelog during a restore). */
+  forget(monitorId: string, environment: string): void {
+    const handle = this.monitors.get(monitorId);
+    const track = handle?.track(environment);
+    if (!handle || !track) return;
+    track.dueAt = NaN;
+    this.changed.delete(track);
+    handle.tracks = handle.tracks.filter((other) => other !== track);
+    this.count -= 1;
+  }
+
   /** Snapshots of the tracks changed since the last call (and deletions), for the changelog. */
   drainChanges(): TrackChange[] {
     const changes: TrackChange[] = this.deleted.splice(0);
@@ -176,6 +209,7 @@ export class PartitionDetector {
     let handle = this.monitors.get(monitorId);
     if (!handle) {
       handle = new MonitorHandle(monitorId);
+      handle.settings = this.source?.(monitorId) ?? null;
       this.monitors.set(monitorId, handle);
     }
     return handle;

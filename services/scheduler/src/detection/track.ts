@@ -267,7 +267,7 @@ export class Track implements Queued {
       v: 1,
       monitor_id: this.monitor.id,
       environment: this.environment,
-      clock: this.clock,
+      clock: Number.isFinite(this.clock) ? this.clock : null,
       resolved: nullable(this.resolved),
       anchor: nullable(this.anchor),
       result: RESULT_NAMES[this.result]!,
@@ -294,7 +294,7 @@ export class Track implements Queued {
   static restore(snapshot: TrackSnapshotV1, monitor: MonitorHandle): Track {
     if (snapshot.v !== 1) throw new Error(`unknown track snapshot version ${String(snapshot.v)}`);
     const track = new Track(monitor, snapshot.environment);
-    track.clock = snapshot.clock;
+    track.clock = snapshot.clock ?? -Infinity;
     track.resolved = snapshot.resolved ?? NaN;
     track.anchor = snapshot.anchor ?? NaN;
     const result = RESULT_NAMES.indexOf(snapshot.result as ResultName);

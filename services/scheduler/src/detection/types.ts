@@ -1,22 +1,13 @@
-import type { CheckinMessageV1, MonitorEventKind } from '@vigil/contracts';
+import type { CheckinMessageV1, MonitorEventKind, TrackState } from '@vigil/contracts';
 import type { ResolvedSignal } from '@vigil/runs';
 import type { ScheduleSpec } from '@vigil/schedule';
 
-/**
- * What a monitor-environment track reports about itself (for a future versioned state topic):
- * - `new`: no check-in has counted yet; a new track is never missed.
- * - `ok`: the last result was a success (or the first check-in was a start), and no expected slot is overdue.
- * - `late`: the last result was `ok`, an expected slot has passed, its check-in margin has not.
- * - `missed`, `timeout`, `error`: the last result. They stay until a check-in changes them (Healthchecks keeps
- *   "down" the same way): a failed track does not go `late` again, and a start alone does not clear them.
- * - `paused`: the monitor is paused; it produces nothing.
- */
-export const TRACK_STATES = ['new', 'ok', 'late', 'missed', 'timeout', 'error', 'paused'] as const;
-export type TrackState = (typeof TRACK_STATES)[number];
+/** Track states and snapshots are part of the scheduler's topics: see libs/contracts. */
+export { TRACK_STATES, type TrackSnapshotV1, type TrackState } from '@vigil/contracts';
 
 /** `paused` reports the `paused` state; `disabled` is skipped altogether (no outcomes, no transitions). */
-export const MONITOR_STATUSES = ['active', 'paused', 'disabled'] as const;
-export type MonitorStatus = (typeof MONITOR_STATUSES)[number];
+export type { MonitorStatus } from '@vigil/db';
+import type { MonitorStatus } from '@vigil/db';
 
 /** A monitor's settings as configured (Postgres `monitors` row, or a Sentry `monitor_config`). */
 export interface MonitorConfigInput {
@@ -101,30 +92,4 @@ export interface CheckinResult extends DetectionResult {
   creditedSlot: number | null;
   /** The signal closed a run that had already timed out: its duration is recorded, the timeout stands. */
   closedTimedOutRun: boolean;
-}
-
-/** A track's state as a small plain JSON object (changelog value; see `Track.snapshot`). */
-export interface TrackSnapshotV1 {
-  v: 1;
-  monitor_id: string;
-  environment: string;
-  /** Latest event time the track was evaluated at. */
-  clock: number;
-  /** Every slot at or before this instant is settled (counted or missed); null while the track is new. */
-  resolved: number | null;
-  /** The instant the last counted check-in was credited at (an interval's anchor). */
-  anchor: number | null;
-  result: 'none' | 'ok' | 'error' | 'missed' | 'timeout';
-  state: TrackState;
-  streak: number;
-  last_miss: number | null;
-  collapsed_from: number | null;
-  /** A counting check-in seen before the monitor's config was known, credited when it arrives. */
-  held_credit: number | null;
-  /** The key of the schedule rule the state was computed under, so a restore notices a changed schedule. */
-  schedule_key: string | null;
-  suspended: 'paused' | 'disabled' | null;
-  configured: boolean;
-  /** Open runs, oldest first: [checkin_id, started_at, 0 open | 1 timed out | 2 open across a pause, exempt]. */
-  runs: Array<[string, number, 0 | 1 | 2]>;
 }

@@ -4,13 +4,10 @@ import { VigilConfig } from '@vigil/config';
 import { ConfigChangeListener, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@vigil/db';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
-import type { MonitorConfigInput, MonitorIdentity } from '../detection';
+import type { MonitorConfigInput } from '../detection';
+import type { DirectoryMonitor } from '../engine/monitor-directory';
 
-export interface FeedMonitor {
-  id: string;
-  identity: MonitorIdentity;
-  config: MonitorConfigInput;
-}
+export type FeedMonitor = DirectoryMonitor;
 
 interface Row extends MonitorConfigRow {
   id: string;
@@ -34,7 +31,8 @@ export function toFeedMonitor(row: Row): FeedMonitor {
       schedule,
       checkinMarginMinutes: row.checkin_margin === null ? null : Number(row.checkin_margin),
       maxRuntimeMinutes: row.max_runtime === null ? null : Number(row.max_runtime),
-      status: row.status === 'disabled' ? 'disabled' : 'active',
+      status: row.status,
+      timeoutFromMargin: row.timeout_from_margin,
     },
   };
 }

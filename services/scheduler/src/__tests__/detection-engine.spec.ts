@@ -1,0 +1,197 @@
+import { checkinMessageV1Example, encodeMessage, PARTITION_POSITION_KEY, type MonitorEventV1, type MonitorStateV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import type { StoredRecord } from '@vigil/kafka';
+import { createLogger } from '@vigil/logging';
+import type { MonitorConfigInput } from '../detection';
+import { DetectionEngine, type EngineSink, type SchedulerInput } from '../engine/detection-engine';
+import { MonitorDirectory } from '../engine/monitor-directory';
+import { HOUR, hourly, MINUTE, SECOND, T0 } from './detection-harness';
+
+const logger = createLogger('engine-spec', 'silent');
+const MONITOR = '5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b';
+const OTHER = '5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3c';
+const ORG = '2d1f4b8e-7c6a-4f3e-9b2d-1a0c9e8f7d6c';
+const RUN = '00000000-0000-4000-8000-00000000abcd';
+const noHeartbeat = { heartbeat: async () => undefined };
+
+interface Written {
+  topic: TopicName;
+  key: string;
+  value: string | null;
+  partition: number | undefined;
+}
+
+/** Kafka as the engine sees it: an append-only log per topic, and a switch that makes the next sends fail. */
+class FakeKafka implements EngineSink {
+  readonly log: Written[] = [];
+  failNext = false;
+
+  async produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void> {
+    if (this.failNext) throw new Error('broker unavailable');
+    this.log.push({ topic, key, value: encodeMessage(topic, payload), partition });
+  }
+
+  async tombstone(topic: TopicName, key: string, partition?: number): Promise<void> {
+    if (this.failNext) throw new Error('broker unavailable');
+    this.log.push({ topic, key, value: null, partition });
+  }
+
+  readonly readState = async (partitions: readonly number[], onRecord: (record: StoredRecord) => void): Promise<number> => {
+    let count = 0;
+    this.log.forEach((written, offset) => {
+      if (written.topic !== 'vigil.scheduler-state.v1' || !partitions.includes(written.partition ?? -1)) return;
+      onRecord({ partition: written.partition!, offset: String(offset), key: written.key, value: written.value === null ? null : Buffer.from(written.value) });
+      count += 1;
+    });
+    return count;
+  };
+
+  events(): MonitorEventV1[] {
+    return this.log.filter((w) => w.topic === 'vigil.monitor-events.v1').map((w) => JSON.parse(w.value!) as MonitorEventV1);
+  }
+
+  states(): MonitorStateV1[] {
+    return this.log.filter((w) => w.topic === 'vigil.monitor-states.v1').map((w) => JSON.parse(w.value!) as MonitorStateV1);
+  }
+}
+
+function directory(monitors: Array<[string, MonitorConfigInput]> = [[MONITOR, hourly()]]): MonitorDirectory {
+  const found = new MonitorDirectory(logger);
+  for (const [id, config] of monitors) found.set({ id, identity: { organization_id: ORG, project_id: 1, monitor_slug: `slug-${id.slice(-2)}` }, config });
+  return found;
+}
+
+/** Builds the items of one partition with consecutive offsets, as the consumer would deliver them. */
+class Partition {
+  private offset = 0;
+  constructor(readonly partition = 3) {}
+
+  checkin(status: 'in_progress' | 'ok' | 'error', at: number, checkinId = RUN, monitorId = MONITOR): SchedulerInput {
+    return {
+      kind: 'message',
+      topic: 'vigil.checkins.v1',
+      partition: this.partition,
+      offset: String(this.offset++),
+      key: `${monitorId}:production`,
+      payload: { ...checkinMessageV1Example, checkin_id: checkinId, monitor_id: monitorId, environment: 'production', status, run_match: 'exact', received_at: at, duration_ms: null },
+    };
+  }
+
+  pulse(at: number): SchedulerInput {
+    return { kind: 'pulse', topic: 'vigil.checkins.v1', partition: this.partition, offset: String(this.offset++), at };
+  }
+}
+
+const slotsOf = (events: MonitorEventV1[]) => events.map((event) => `${event.kind}@${(event.slot - T0) / HOUR}h`);
+
+describe('detection engine: publishing, changelog and restore', () => {
+  it('publishes outcomes and state changes, then the changed tracks and the partition position', async () => {
+    const kafka = new FakeKafka();
+    const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger);
+    const p = new Partition();
+    await engine.handle([p.checkin('ok', T0 + 10 * SECOND, RUN), p.pulse(T0 + HOUR + 6 * MINUTE)], noHeartbeat);
+
+    expect(slotsOf(kafka.events())).toEqual(['missed@1h']);
+    expect(kafka.states().map((state) => `${state.from}->${state.to}`)).toEqual(['new->ok', 'ok->missed']);
+    expect(kafka.states()[1]!.event_id).toBe(`${MONITOR}:production:${T0 + HOUR + 6 * MINUTE}:missed`);
+    const topics = kafka.log.map((written) => written.topic);
+    expect(topics.lastIndexOf('vigil.monitor-events.v1')).toBeLessThan(topics.indexOf('vigil.scheduler-state.v1'));
+    const state = kafka.log.filter((written) => written.topic === 'vigil.scheduler-state.v1');
+    expect(state.map((written) => [written.key, written.partition])).toEqual([
+      [`${MONITOR}:production`, 3],
+      [PARTITION_POSITION_KEY, 3],
+    ]);
+    expect(JSON.parse(state[1]!.value!)).toMatchObject({ kind: 'partition', position: { clock: T0 + HOUR + 6 * MINUTE, offset: '1' } });
+  });
+
+  it('a partition moved to another instance continues from the changelog: the same events as without the move', async () => {
+    const p = new Partition();
+    const items = [
+      p.checkin('ok', T0 + 10 * SECOND, RUN),
+      p.pulse(T0 + 30 * MINUTE),
+      p.checkin('in_progress', T0 + 2 * HOUR + 5 * SECOND, '00000000-0000-4000-8000-000000000002'),
+      p.pulse(T0 + 2 * HOUR + 10 * MINUTE),
+      p.pulse(T0 + 3 * HOUR + 6 * MINUTE),
+      p.pulse(T0 + 4 * HOUR + 6 * MINUTE),
+    ];
+    const straight = new FakeKafka();
+    const unmoved = new DetectionEngine(directory(), straight, straight.readState, logger);
+    await unmoved.handle(items, noHeartbeat);
+
+    const moved = new FakeKafka();
+    const first = new DetectionEngine(directory(), moved, moved.readState, logger);
+    await first.handle(items.slice(0, 4), noHeartbeat);
+    first.assigned([]); // the partition went elsewhere
+    const second = new DetectionEngine(directory(), moved, moved.readState, logger);
+    // The rebalance cut the commit short: the new owner gets the last two records again, then the rest.
+    await second.handle(items.slice(2), noHeartbeat);
+
+    expect(slotsOf(moved.events())).toEqual(slotsOf(straight.events()));
+    expect(slotsOf(straight.events())).toEqual(['missed@1h', 'timeout@2h', 'missed@3h', 'missed@4h']);
+    expect(second.detector(3)?.track(MONITOR, 'production')?.snapshot()).toEqual(unmoved.detector(3)?.track(MONITOR, 'production')?.snapshot());
+  });
+
+  it('a failed publish drops the partition; the redelivered batch is applied to the restored state and repeats the same ids', async () => {
+    const kafka = new FakeKafka();
+    const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger);
+    const p = new Partition();
+    await engine.handle([p.checkin('ok', T0 + 10 * SECOND)], noHeartbeat);
+    const batch = [p.pulse(T0 + HOUR + 6 * MINUTE), p.pulse(T0 + 2 * HOUR + 6 * MINUTE)];
+    kafka.failNext = true;
+    await expect(engine.handle(batch, noHeartbeat)).rejects.toThrow('broker unavailable');
+    expect(engine.detector(3)).toBeUndefined();
+    kafka.failNext = false;
+    await engine.handle(batch, noHeartbeat);
+    expect(slotsOf(kafka.events())).toEqual(['missed@1h', 'missed@2h']);
+  });
+
+  it('a check-in that reaches the scheduler before its monitor does is credited when the monitor arrives: no false miss or timeout', async () => {
+    const kafka = new FakeKafka();
+    const known = directory([]);
+    const engine = new DetectionEngine(known, kafka, kafka.readState, logger);
+    const p = new Partition();
+    await engine.handle([p.pulse(T0), p.checkin('in_progress', T0 + 5 * SECOND), p.pulse(T0 + SECOND)], noHeartbeat);
+    known.set({ id: MONITOR, identity: { organization_id: ORG, project_id: 1, monitor_slug: 'late-config' }, config: hourly() });
+    engine.monitorChanged(MONITOR);
+    await engine.handle([p.checkin('ok', T0 + 2 * MINUTE), p.pulse(T0 + 50 * MINUTE), p.pulse(T0 + HOUR + 6 * MINUTE)], noHeartbeat);
+    expect(slotsOf(kafka.events())).toEqual(['missed@1h']);
+    expect(kafka.states().map((state) => state.to)).toEqual(['ok', 'missed']);
+  });
+
+  it('a monitor paused in Postgres produces nothing until resumed, then starts as new', async () => {
+    const kafka = new FakeKafka();
+    const known = directory();
+    const engine = new DetectionEngine(known, kafka, kafka.readState, logger);
+    const p = new Partition();
+    const identity = { organization_id: ORG, project_id: 1, monitor_slug: 'paused' };
+    await engine.handle([p.checkin('ok', T0 + 10 * SECOND)], noHeartbeat);
+    known.set({ id: MONITOR, identity, config: hourly({ status: 'paused' }) });
+    engine.monitorChanged(MONITOR);
+    await engine.handle([p.pulse(T0 + 5 * HOUR)], noHeartbeat);
+    known.set({ id: MONITOR, identity, config: hourly() });
+    engine.monitorChanged(MONITOR);
+    await engine.handle([p.pulse(T0 + 10 * HOUR)], noHeartbeat);
+    expect(kafka.events()).toEqual([]);
+    expect(kafka.states().map((state) => state.to)).toEqual(['ok', 'paused', 'new']);
+  });
+
+  it('a deleted monitor leaves a tombstone, so a restore does not bring its track back', async () => {
+    const kafka = new FakeKafka();
+    const known = directory([
+      [MONITOR, hourly()],
+      [OTHER, hourly()],
+    ]);
+    const engine = new DetectionEngine(known, kafka, kafka.readState, logger);
+    const p = new Partition();
+    await engine.handle([p.checkin('ok', T0 + 10 * SECOND), p.checkin('ok', T0 + 20 * SECOND, RUN, OTHER)], noHeartbeat);
+    known.delete(MONITOR);
+    engine.monitorChanged(MONITOR);
+    await engine.handle([p.pulse(T0 + MINUTE)], noHeartbeat);
+    expect(kafka.log.some((written) => written.key === `${MONITOR}:production` && written.value === null)).toBe(true);
+
+    const restored = new DetectionEngine(known, kafka, kafka.readState, logger);
+    await restored.restore([3]);
+    expect(restored.detector(3)?.track(MONITOR, 'production')).toBeUndefined();
+    expect(restored.detector(3)?.track(OTHER, 'production')?.state).toBe('ok');
+    expect(restored.detector(3)?.clock).toBe(T0 + MINUTE);
+  });
+});

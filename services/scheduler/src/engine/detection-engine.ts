@@ -1,0 +1,253 @@
+import {
+  ContractViolationError,
+  decodeMessage,
+  monitorEnvironmentKey,
+  PARTITION_POSITION_KEY,
+  type MonitorEventV1,
+  type MonitorStateV1,
+  type SchedulerStateV1,
+  type TopicName,
+  type TopicPayloads,
+} from '@vigil/contracts';
+import type { BatchContext, ConsumedItem, StoredRecord } from '@vigil/kafka';
+import type { Logger } from '@vigil/logging';
+import { PartitionDetector, toMonitorEventV1, type DetectionResult, type Transition } from '../detection';
+import type { MonitorDirectory } from './monitor-directory';
+
+export type SchedulerInput = ConsumedItem<'vigil.checkins.v1'>;
+
+/** Where the engine writes (a `TopicProducer` fits): every promise resolves once Kafka acknowledged. */
+export interface EngineSink {
+  produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void>;
+  tombstone(topic: TopicName, key: string, partition?: number): Promise<void>;
+}
+
+/** Reads changelog partitions from their start to their current end (`readPartitionsToEnd` fits). */
+export type StateReader = (partitions: readonly number[], onRecord: (record: StoredRecord) => void, heartbeat: () => Promise<void>) => Promise<number>;
+
+interface PartitionState {
+  detector: PartitionDetector;
+  /** Offset of the last check-ins record applied: a redelivered record at or below it is skipped. */
+  lastOffset: bigint;
+  /** What configuration changes and the restore produced, published with the partition's next batch. */
+  pending: DetectionResult;
+}
+
+const UUID_LENGTH = 36;
+
+/**
+ * Detection for the check-ins partitions one scheduler instance owns, without Nest or timers (the worker
+ * drives it; the benchmark drives it the same way). Per batch of one partition, in order:
+ * 1. a partition seen for the first time since it was assigned is rebuilt from the state changelog
+ *    (`vigil.scheduler-state.v1`, partition p for check-ins partition p), tracks and position;
+ * 2. its check-ins and pulses go through the partition's `PartitionDetector`; records at or below the
+ *    restored position are skipped (they are in the state already);
+ * 3. missed/timeout events and state changes are published and acknowledged;
+ * 4. the changed tracks and the new position are written to the changelog and acknowledged.
+ * Only then does the consumer commit. A failure at 3 or 4 drops the partition's state: the batch comes
+ * again and is applied to the state rebuilt from the changelog, so what was published is published again
+ * with the same deterministic ids (consumers drop repeats) and nothing is lost.
+ */
+export class DetectionEngine {
+  private readonly partitions = new Map<number, PartitionState>();
+
+  constructor(
+    private readonly directory: MonitorDirectory,
+    private readonly sink: EngineSink,
+    private readonly readState: StateReader,
+    private readonly logger: Logger,
+  ) {}
+
+  /** The partitions with state in memory, and their tracks (for metrics and the benchmark). */
+  get trackCount(): number {
+    let count = 0;
+    for (const state of this.partitions.values()) count += state.detector.trackCount;
+    return count;
+  }
+
+  detector(partition: number): PartitionDetector | undefined {
+    return this.partitions.get(partition)?.detector;
+  }
+
+  /**
+   * After a (re)join: partitions this instance still owns keep their state (nobody else processed them in
+   * between); the others are dropped and will be rebuilt from the changelog if they come back.
+   */
+  assigned(partitions: readonly number[]): void {
+    const kept = new Set(partitions);
+    for (const partition of this.partitions.keys()) if (!kept.has(partition)) this.partitions.delete(partition);
+  }
+
+  /** A monitor was created, changed or deleted (null): applied to the partitions that know it. */
+  monitorChanged(monitorId: string): void {
+    const settings = this.directory.settings(monitorId);
+    const deleted = this.directory.identity(monitorId) === null;
+    for (const state of this.partitions.values()) {
+      if (!state.detector.knows(monitorId)) continue;
+      if (deleted) {
+        merge(state.pending, state.detector.applySettings(monitorId, null));
+      } else if (settings) {
+        merge(state.pending, state.detector.applySettings(monitorId, settings));
+      }
+    }
+  }
+
+  /** Rebuilds the given partitions from the changelog (the worker calls it for a batch's new partitions). */
+  async restore(partitions: readonly number[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
+    const fresh = new Map<number, PartitionState>();
+    for (const partition of partitions) {
+      fresh.set(partition, { detector: new PartitionDetector(this.directory.registry, this.directory.settings), lastOffset: -1n, pending: { outcomes: [], transitions: [] } });
+    }
+    const started = Date.now();
+    const records = await this.readState(
+      partitions,
+      (record) => {
+        const state = fresh.get(record.partition);
+        if (state) this.restoreRecord(state, record);
+      },
+      heartbeat,
+    );
+    for (const [partition, state] of fresh) {
+      this.partitions.set(partition, state);
+      this.logger.info({ partition, tracks: state.detector.trackCount, offset: state.lastOffset.toString(), clock: state.detector.clock }, 'partition state restored');
+    }
+    this.logger.info({ partitions: [...partitions], records, ms: Date.now() - started }, 'scheduler state rebuilt from the changelog');
+  }
+
+  /** Applies one batch (the consumer commits its offsets once this resolves). */
+  async handle(items: readonly SchedulerInput[], context: BatchContext): Promise<void> {
+    const missing = [...new Set(items.map((item) => item.partition))].filter((partition) => !this.partitions.has(partition));
+    if (missing.length > 0) await this.restore(missing, context.heartbeat);
+
+    const touched = new Map<number, DetectionResult>();
+    for (const item of items) {
+      const state = this.partitions.get(item.partition)!;
+      let result = touched.get(item.partition);
+      if (!result) {
+        result = state.pending;
+        state.pending = { outcomes: [], transitions: [] };
+        touched.set(item.partition, result);
+      }
+      const offset = BigInt(item.offset);
+      if (offset <= state.lastOffset) continue;
+      state.lastOffset = offset;
+      merge(result, item.kind === 'pulse' ? state.detector.pulse(item.at) : state.detector.checkin(item.payload));
+    }
+
+    try {
+      await this.publish([...touched.values()]);
+      await this.writeState(touched.keys());
+    } catch (error) {
+      // The detectors moved past records whose results are not all stored: rebuild them when the batch
+      // comes again, from the changelog, which holds only what was acknowledged.
+      for (const partition of touched.keys()) this.partitions.delete(partition);
+      throw error;
+    }
+  }
+
+  private restoreRecord(state: PartitionState, record: StoredRecord): void {
+    if (record.key === PARTITION_POSITION_KEY) {
+      if (record.value === null) return;
+      const message = this.decode(record);
+      if (message?.position) {
+        if (message.position.clock !== null) state.detector.restoreClock(message.position.clock);
+        state.lastOffset = BigInt(message.position.offset);
+      }
+      return;
+    }
+    if (record.value === null) {
+      if (record.key !== null && record.key.length > UUID_LENGTH) state.detector.forget(record.key.slice(0, UUID_LENGTH), record.key.slice(UUID_LENGTH + 1));
+      return;
+    }
+    const message = this.decode(record);
+    if (message?.track) merge(state.pending, state.detector.restore(message.track));
+  }
+
+  private decode(record: StoredRecord): SchedulerStateV1 | null {
+    try {
+      return decodeMessage('vigil.scheduler-state.v1', record.value ?? Buffer.alloc(0));
+    } catch (error) {
+      if (!(error instanceof ContractViolationError)) throw error;
+      this.logger.error({ partition: record.partition, offset: record.offset, field: error.field, rule: error.rule }, 'skipping a changelog record that breaks its contract: that track starts as new');
+      return null;
+    }
+  }
+
+  private async publish(results: readonly DetectionResult[]): Promise<void> {
+    const sends: Array<Promise<void>> = [];
+    const logged: MonitorEventV1[] = [];
+    for (const result of results) {
+      for (const outcome of result.outcomes) {
+        const identity = this.directory.identity(outcome.monitorId);
+        if (!identity) continue;
+        const event = toMonitorEventV1(outcome, identity);
+        logged.push(event);
+        sends.push(this.send('vigil.monitor-events.v1', monitorEnvironmentKey(event.monitor_id, event.environment), event));
+      }
+      for (const transition of result.transitions) {
+        const state = this.toMonitorStateV1(transition);
+        if (state) sends.push(this.send('vigil.monitor-states.v1', monitorEnvironmentKey(state.monitor_id, state.environment), state));
+      }
+    }
+    await Promise.all(sends);
+    for (const event of logged) {
+      this.logger.info({ monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, kind: event.kind, slot: event.slot }, 'monitor event');
+    }
+  }
+
+  private async writeState(partitions: Iterable<number>): Promise<void> {
+    const sends: Array<Promise<void>> = [];
+    for (const partition of partitions) {
+      const state = this.partitions.get(partition);
+      if (!state) continue;
+      for (const change of state.detector.drainChanges()) {
+        const key = monitorEnvironmentKey(change.monitorId, change.environment);
+        sends.push(
+          change.snapshot === null
+            ? this.sink.tombstone('vigil.scheduler-state.v1', key, partition)
+            : this.send('vigil.scheduler-state.v1', key, { version: 1, kind: 'track', track: change.snapshot, position: null }, partition),
+        );
+      }
+      // The position goes after the tracks in the same partition, so a restore that sees it sees them too.
+      const clock = state.detector.clock;
+      sends.push(
+        this.send(
+          'vigil.scheduler-state.v1',
+          PARTITION_POSITION_KEY,
+          { version: 1, kind: 'partition', track: null, position: { clock: Number.isFinite(clock) ? clock : null, offset: state.lastOffset.toString() } },
+          partition,
+        ),
+      );
+    }
+    await Promise.all(sends);
+  }
+
+  private toMonitorStateV1(transition: Transition): MonitorStateV1 | null {
+    const identity = this.directory.identity(transition.monitorId);
+    // A change before the partition has any event time (a new track paused) has no instant to report.
+    if (!identity || !Number.isFinite(transition.at)) return null;
+    return {
+      version: 1,
+      event_id: `${transition.monitorId}:${transition.environment}:${transition.at}:${transition.to}`,
+      ...identity,
+      monitor_id: transition.monitorId,
+      environment: transition.environment,
+      from: transition.from,
+      to: transition.to,
+      at: transition.at,
+    };
+  }
+
+  /** A message its schema rejects is a bug to log, not a reason to stop the partition for ever. */
+  private send<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void> {
+    return this.sink.produce(topic, key, payload, partition).catch((error: unknown) => {
+      if (!(error instanceof ContractViolationError)) throw error;
+      this.logger.error({ topic, key, field: error.field, rule: error.rule }, 'not publishing a message that breaks its contract');
+    });
+  }
+}
+
+function merge(into: DetectionResult, from: DetectionResult): void {
+  for (const outcome of from.outcomes) into.outcomes.push(outcome);
+  for (const transition of from.transitions) into.transitions.push(transition);
+}
