@@ -22,6 +22,11 @@ describe('topic contracts', () => {
     expect(TOPICS[topic].partitions).toBeGreaterThan(0);
   });
 
+  it("the scheduler's changelog mirrors the check-ins partitions (partition p holds the state of partition p)", () => {
+    expect(TOPICS['vigil.scheduler-state.v1'].partitions).toBe(TOPICS['vigil.checkins.v1'].partitions);
+    expect(TOPICS['vigil.scheduler-state.v1'].config['cleanup.policy']).toBe('compact');
+  });
+
   it('names the missing field and the rule', () => {
     const { status: _status, ...withoutStatus } = checkinMessageV1Example;
     expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify(withoutStatus))).toThrow(

@@ -1,10 +1,11 @@
-import { checkinMessageV1Example, monitorEnvironmentKey, physicalTopicName, type CheckinMessageV1 } from '@vigil/contracts';
+import { checkinMessageV1Example, schedulerStateV1Example, monitorEnvironmentKey, physicalTopicName, type CheckinMessageV1 } from '@vigil/contracts';
 import { createLogger } from '@vigil/logging';
 import { testConfig, waitFor } from '@vigil/testing';
 import { randomUUID } from 'node:crypto';
 import { createKafkaClient } from '../kafka-client';
 import { ensureTopics } from '../topic-admin';
 import { TopicConsumer, type ConsumedItem, type ConsumedMessage } from '../topic-consumer';
+import { readPartitionsToEnd, type StoredRecord } from '../partition-reader';
 import { TopicProducer } from '../topic-producer';
 
 // Real Kafka (KRaft, 3.9): what the producer acknowledges, the consumer reads, in key order per partition.
@@ -58,6 +59,40 @@ describe('kafka producer and consumer', () => {
     expect(received.map((m) => m.payload.event_id)).toEqual(sent.map((m) => m.event_id));
     expect(new Set(received.map((m) => m.partition)).size).toBe(1);
     expect(received.every((m) => m.key === key)).toBe(true);
+  });
+
+  it('reads chosen partitions of a compacted topic to their end, tombstones included, and then stops', async () => {
+    const monitorId = randomUUID();
+    const key = (env: string) => monitorEnvironmentKey(monitorId, env);
+    const state = (env: string, clock: number) => ({ ...schedulerStateV1Example, track: { ...schedulerStateV1Example.track!, monitor_id: monitorId, environment: env, clock } });
+    await producer.produce('vigil.scheduler-state.v1', key('a'), state('a', 1), 5);
+    await producer.produce('vigil.scheduler-state.v1', key('b'), state('b', 2), 5);
+    await producer.produce('vigil.scheduler-state.v1', key('elsewhere'), state('elsewhere', 3), 6);
+    await producer.tombstone('vigil.scheduler-state.v1', key('a'), 5);
+    await expect(producer.tombstone('vigil.checkins.v1', key('a'))).rejects.toThrow('not compacted');
+
+    const read: StoredRecord[] = [];
+    let heartbeats = 0;
+    const count = await readPartitionsToEnd(kafka, logger, {
+      topic: 'vigil.scheduler-state.v1',
+      prefix,
+      partitions: [5, 7],
+      onRecord: (record) => read.push(record),
+      heartbeat: async () => {
+        heartbeats += 1;
+      },
+    });
+    const mine = read.filter((record) => record.key?.startsWith(monitorId));
+    expect(mine.map((record) => [record.partition, record.key, record.value === null ? null : JSON.parse(record.value.toString()).track.clock])).toEqual([
+      [5, key('a'), 1],
+      [5, key('b'), 2],
+      [5, key('a'), null],
+    ]);
+    expect(count).toBe(read.length);
+    expect(read.every((record) => record.partition === 5 || record.partition === 7)).toBe(true);
+    expect(heartbeats).toBeGreaterThan(0);
+    // An empty partition set reads nothing and returns at once.
+    expect(await readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix, partitions: [], onRecord: () => undefined })).toBe(0);
   });
 
   it('refuses to produce a payload that breaks the contract', async () => {
