@@ -10,7 +10,8 @@ import { seed, uniqueSlug, VigilApi, type Credentials } from './support';
  * (VIGIL_SCHEDULER_PULSE_MS=0); the test writes check-ins and pulses with chosen event times into the
  * check-ins topic, so hours of schedule take seconds, and reads what the scheduler publishes.
  */
-const env = testEnv({ VIGIL_SCHEDULER_PULSE_MS: '0' });
+// The timeline lies days ahead (clear of real-time data), so pulses that far ahead are allowed here.
+const env = testEnv({ VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * 24 * 3600_000) });
 const config = testConfig();
 const logger = createLogger('scheduler-e2e', 'silent');
 const kafka = createKafkaClient(config, 'scheduler-e2e', logger);

@@ -122,6 +122,14 @@ export class VigilConfig {
   @Max(600000)
   VIGIL_SCHEDULER_PULSE_LAG_MS = 750;
 
+  @ConfigVariable({
+    description:
+      'Scheduler: a clock pulse dated further than this ahead of its host clock is skipped (a producer with a wrong clock must not make every monitor miss years of slots), in milliseconds.',
+  })
+  @IsInt()
+  @Min(60000)
+  VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS = 3600000;
+
   @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
   @IsInt()
   @Min(1)

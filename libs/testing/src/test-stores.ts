@@ -2,12 +2,13 @@ import { ClickHouse, identifier, migrateClickHouse, sql } from '@vigil/clickhous
 import type { VigilConfig } from '@vigil/config';
 import { createDataSource, runMigrations } from '@vigil/db';
 import { Client } from 'pg';
+import { waitFor } from './wait-for';
 import { createKafkaClient, ensureTopics } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 
 /**
  * Gives the test run clean stores: the test Postgres database emptied and migrated, the test ClickHouse
- * database dropped and migrated, the prefixed test topics created.
+ * database dropped and migrated, the prefixed test topics and consumer groups deleted and created again.
  */
 export async function resetTestStores(config: VigilConfig): Promise<void> {
   await ensurePostgresDatabase(config);
@@ -30,7 +31,33 @@ export async function resetTestStores(config: VigilConfig): Promise<void> {
   await migrateClickHouse(config);
 
   const kafka = createKafkaClient(config, 'vigil-test-setup', createLogger('test-setup', 'warn'));
-  await ensureTopics(kafka, config.VIGIL_KAFKA_TOPIC_PREFIX);
+  await resetTestTopics(kafka, config.VIGIL_KAFKA_TOPIC_PREFIX);
+}
+
+/**
+ * The run's topics and consumer groups start empty: the scheduler keeps its state in a compacted topic and
+ * its position in its group, so a previous run's pulses and tracks would otherwise carry into this one.
+ */
+async function resetTestTopics(kafka: ReturnType<typeof createKafkaClient>, prefix: string): Promise<void> {
+  if (!prefix.startsWith('test')) throw new Error(`refusing to delete topics with prefix "${prefix}": not a test prefix`);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter((id) => id.startsWith(prefix));
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) {
+      await admin.deleteTopics({ topics, timeout: 30000 });
+      await waitFor('deleted test topics to disappear', async () => !(await admin.listTopics()).some((topic) => topics.includes(topic)), { timeoutMs: 30000, intervalMs: 200 });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  // Creating a topic right after its deletion can still collide with the deletion: try again briefly.
+  await waitFor('test topics to be created', async () => {
+    await ensureTopics(kafka, prefix);
+    return true;
+  }, { timeoutMs: 30000, intervalMs: 500 });
 }
 
 /** A test slot's database may not exist yet: create it through the maintenance database. */

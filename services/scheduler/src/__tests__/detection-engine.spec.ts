@@ -174,6 +174,15 @@ describe('detection engine: publishing, changelog and restore', () => {
     expect(kafka.states().map((state) => state.to)).toEqual(['ok', 'paused', 'new']);
   });
 
+  it('a pulse dated far ahead of the host clock is skipped, not allowed to miss every slot up to it', async () => {
+    const kafka = new FakeKafka();
+    const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, { maxPulseAheadMs: HOUR, now: () => T0 + HOUR });
+    const p = new Partition();
+    await engine.handle([p.checkin('ok', T0 + 10 * SECOND), p.pulse(T0 + 500 * 24 * HOUR), p.pulse(T0 + HOUR + 6 * MINUTE)], noHeartbeat);
+    expect(slotsOf(kafka.events())).toEqual(['missed@1h']);
+    expect(engine.detector(3)?.clock).toBe(T0 + HOUR + 6 * MINUTE);
+  });
+
   it('a deleted monitor leaves a tombstone, so a restore does not bring its track back', async () => {
     const kafka = new FakeKafka();
     const known = directory([

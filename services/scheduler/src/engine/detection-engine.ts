@@ -35,6 +35,15 @@ interface PartitionState {
 
 const UUID_LENGTH = 36;
 
+export interface DetectionEngineOptions {
+  /**
+   * A pulse dated further than this ahead of this host's clock is skipped and logged: a producer with a wrong
+   * clock must not make every monitor miss years of slots at once. Backlogs are in the past, unaffected.
+   */
+  maxPulseAheadMs: number;
+  now?: () => number;
+}
+
 /**
  * Detection for the check-ins partitions one scheduler instance owns, without Nest or timers (the worker
  * drives it; the benchmark drives it the same way). Per batch of one partition, in order:
@@ -56,6 +65,7 @@ export class DetectionEngine {
     private readonly sink: EngineSink,
     private readonly readState: StateReader,
     private readonly logger: Logger,
+    private readonly options: DetectionEngineOptions = { maxPulseAheadMs: 3_600_000 },
   ) {}
 
   /** The partitions with state in memory, and their tracks (for metrics and the benchmark). */
@@ -131,7 +141,16 @@ export class DetectionEngine {
       const offset = BigInt(item.offset);
       if (offset <= state.lastOffset) continue;
       state.lastOffset = offset;
-      merge(result, item.kind === 'pulse' ? state.detector.pulse(item.at) : state.detector.checkin(item.payload));
+      if (item.kind === 'pulse') {
+        const limit = (this.options.now ?? Date.now)() + this.options.maxPulseAheadMs;
+        if (item.at > limit) {
+          this.logger.error({ partition: item.partition, offset: item.offset, pulse_at: item.at, limit }, 'skipping a clock pulse dated too far ahead of this host');
+          continue;
+        }
+        merge(result, state.detector.pulse(item.at));
+      } else {
+        merge(result, state.detector.checkin(item.payload));
+      }
     }
 
     try {

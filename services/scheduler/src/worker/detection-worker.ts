@@ -37,6 +37,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       (partitions, onRecord, heartbeat) =>
         readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, partitions, onRecord, heartbeat }),
       logger,
+      { maxPulseAheadMs: config.VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS },
     );
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: 'vigil-scheduler',
