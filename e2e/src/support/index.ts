@@ -3,3 +3,4 @@ export * from './curl';
 export * from './process';
 export * from './tools';
 export * from './vigil';
+export * from './timeline';

@@ -108,6 +108,44 @@ export class Vigil {
     if (response.status !== 200) throw new Error(`creating monitor ${slug}: ${response.status} ${await response.text()}`);
   }
 
+  /** A monitor's id, from Postgres (it is there once ingest answered: ingest commits before it replies). */
+  async monitorId(slug: string): Promise<string> {
+    const rows: Array<{ id: string }> = await this.db.query('SELECT id FROM monitors WHERE slug = $1', [slug]);
+    const id = rows[0]?.id;
+    if (!id) throw new Error(`monitor ${slug} is not in Postgres`);
+    return id;
+  }
+
+  /**
+   * Sets a monitor's status in Postgres, as the API's pause and resume would: the committed change reaches the
+   * services through the configuration NOTIFY trigger, asynchronously. `paused` is written as such although
+   * `MonitorStatus` in libs/db does not list it yet (the column is a plain varchar).
+   */
+  async setMonitorStatus(monitorId: string, status: 'active' | 'paused' | 'disabled'): Promise<void> {
+    const result: [unknown[], number] = await this.db.query('UPDATE monitors SET status = $2 WHERE id = $1', [monitorId, status]);
+    if (result[1] !== 1) throw new Error(`monitor ${monitorId} is not in Postgres`);
+  }
+
+  /**
+   * Runs `work` with the monitors table's change notifications switched off (its NOTIFY trigger disabled, in
+   * the test database only), so services that follow changes by LISTEN do not hear of what `work` creates or
+   * changes until `announceMonitor`: a NOTIFY delayed at will. The trigger is back on when this returns.
+   */
+  async withMonitorNotificationsHeld<T>(work: () => Promise<T>): Promise<T> {
+    await this.db.query('ALTER TABLE monitors DISABLE TRIGGER monitors_notify_change');
+    try {
+      return await work();
+    } finally {
+      await this.db.query('ALTER TABLE monitors ENABLE TRIGGER monitors_notify_change');
+    }
+  }
+
+  /** Announces a monitor as changed (an UPDATE that fires the NOTIFY trigger), so services re-read it. */
+  async announceMonitor(monitorId: string): Promise<void> {
+    const result: [unknown[], number] = await this.db.query('UPDATE monitors SET updated_at = now() WHERE id = $1', [monitorId]);
+    if (result[1] !== 1) throw new Error(`monitor ${monitorId} is not in Postgres`);
+  }
+
   /** A monitor's ping UUID (its Healthchecks-style credential), which only Postgres holds. */
   async pingUuid(slug: string): Promise<string> {
     const rows: Array<{ ping_uuid: string }> = await this.db.query('SELECT ping_uuid FROM monitors WHERE slug = $1', [slug]);

@@ -30,16 +30,26 @@ export const MAX_OPEN_RUNS = 20;
  * - `ok` / `error` close the named run (exact) or the latest open run (latest_open); the duration is the
  *   client's, or the time since the run started. With no open run to close, it is a standalone result.
  * - `log` changes nothing; without a run id it attaches to the latest open run if there is one.
+ * - A start that arrives after its own result (exact id; two requests of a short job overtaking each other)
+ *   belongs to the run that already finished: it opens nothing that could later time out. The ledger
+ *   remembers the last finished run id for this (one id: the overtaking is between neighbours).
  */
 export class TrackRuns {
   private open: OpenRun[];
+  private finished: string | null;
 
-  constructor(open: readonly OpenRun[] = []) {
+  constructor(open: readonly OpenRun[] = [], lastFinished: string | null = null) {
     this.open = [...open].sort((a, b) => a.startedAt - b.startedAt).slice(-MAX_OPEN_RUNS);
+    this.finished = lastFinished;
   }
 
   get openRuns(): readonly OpenRun[] {
     return this.open;
+  }
+
+  /** The id of the last run finished by an exact-id result (closed, or a standalone result). */
+  get lastFinished(): string | null {
+    return this.finished;
   }
 
   apply(signal: LedgerSignal): ResolvedSignal {
@@ -51,6 +61,9 @@ export class TrackRuns {
       case 'log':
         return { checkinId: target?.checkinId ?? signal.checkin_id, durationMs: null, closedRun: false };
       case 'in_progress':
+        if (!target && signal.run_match === 'exact' && signal.checkin_id === this.finished) {
+          return { checkinId: signal.checkin_id, durationMs: null, closedRun: false };
+        }
         if (!target) {
           this.open.push({ checkinId: signal.checkin_id, startedAt: signal.received_at });
           if (this.open.length > MAX_OPEN_RUNS) this.open.shift();
@@ -58,6 +71,7 @@ export class TrackRuns {
         return { checkinId: target?.checkinId ?? signal.checkin_id, durationMs: null, closedRun: false };
       case 'ok':
       case 'error': {
+        if (signal.run_match === 'exact') this.finished = signal.checkin_id;
         if (!target) return { checkinId: signal.checkin_id, durationMs: signal.duration_ms, closedRun: false };
         this.open = this.open.filter((run) => run !== target);
         const durationMs = signal.duration_ms ?? Math.max(0, signal.received_at - target.startedAt);

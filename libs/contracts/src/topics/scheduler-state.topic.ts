@@ -31,8 +31,13 @@ export interface TrackSnapshotV1 {
   streak: number;
   last_miss: number | null;
   collapsed_from: number | null;
-  /** A counting check-in seen before the monitor's config was known, credited when it arrives. */
-  held_credit: number | null;
+  /**
+   * Counting check-ins seen before the monitor's config was known, oldest first: [received_at, 0 success or
+   * start | 1 error]. Replayed in order when the config arrives. At most `MAX_HELD_CHECKINS`.
+   */
+  held: Array<[number, 0 | 1]>;
+  /** The last run finished by an exact id, so its start arriving late opens nothing (see libs/runs). */
+  last_finished: string | null;
   /** The key of the schedule rule the state was computed under, so a restore notices a changed schedule. */
   schedule_key: string | null;
   suspended: 'paused' | 'disabled' | null;
@@ -75,7 +80,7 @@ const trackSnapshotSchema = {
   additionalProperties: false,
   required: [
     'v', 'monitor_id', 'environment', 'clock', 'resolved', 'anchor', 'result', 'state', 'streak', 'last_miss',
-    'collapsed_from', 'held_credit', 'schedule_key', 'suspended', 'configured', 'runs',
+    'collapsed_from', 'held', 'last_finished', 'schedule_key', 'suspended', 'configured', 'runs',
   ],
   properties: {
     v: { type: 'integer', const: 1 },
@@ -89,7 +94,12 @@ const trackSnapshotSchema = {
     streak: { type: 'integer', minimum: 0 },
     last_miss: nullableInteger,
     collapsed_from: nullableInteger,
-    held_credit: nullableInteger,
+    held: {
+      type: 'array',
+      maxItems: 16,
+      items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'integer' }, { type: 'integer', enum: [0, 1] }] },
+    },
+    last_finished: { type: ['string', 'null'], maxLength: 64 },
     schedule_key: { type: ['string', 'null'], maxLength: 400 },
     suspended: { enum: ['paused', 'disabled', null] },
     configured: { type: 'boolean' },
@@ -144,7 +154,8 @@ export const schedulerStateV1Example: SchedulerStateV1 = {
     streak: 0,
     last_miss: null,
     collapsed_from: null,
-    held_credit: null,
+    held: [],
+    last_finished: '7b2e4c6a-1d3f-4e5a-9b7c-2d4f6a8c0e1f',
     schedule_key: 'crontab|UTC|0 * * * *',
     suspended: null,
     configured: true,

@@ -57,6 +57,23 @@ describe('TrackRuns', () => {
     expect(runs.apply(signal('ok', 3000, { checkin_id: id, run_match: 'exact' })).closedRun).toBe(false);
   });
 
+  it('a start that arrives after its own result (or again after it) opens nothing: no run left open to time out', () => {
+    const runs = new TrackRuns();
+    const id = randomUUID();
+    expect(runs.apply(signal('ok', 2000, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
+    expect(runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
+    expect(runs.openRuns).toEqual([]);
+    const next = randomUUID();
+    runs.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' }));
+    runs.apply(signal('ok', 4000, { checkin_id: next, run_match: 'exact' }));
+    runs.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' })); // redelivered start
+    expect(runs.openRuns).toEqual([]);
+    // Remembered across a rebuild of the ledger (the scheduler keeps it in its track snapshot).
+    const rebuilt = new TrackRuns(runs.openRuns, runs.lastFinished);
+    rebuilt.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' }));
+    expect(rebuilt.openRuns).toEqual([]);
+  });
+
   it('logs change nothing and join the open run when they name none', () => {
     const runs = new TrackRuns();
     const start = signal('in_progress', 1000);

@@ -347,6 +347,32 @@ describe('detection: pause, disable, configuration', () => {
     expect(h.slots('missed')).toEqual([iso(T0 + HOUR)]);
   });
 
+  it('check-ins held for hours before the configuration arrives are replayed in order: the slot between them is missed', () => {
+    const h = new Harness();
+    const early = runId();
+    h.checkin('ok', T0 + 10 * SECOND);
+    h.checkin('in_progress', T0 + 2 * HOUR - 20 * SECOND, { checkin_id: early, run_match: 'exact' });
+    h.every(10 * MINUTE, T0, T0 + 3 * HOUR + 6 * MINUTE);
+    expect(h.outcomes).toEqual([]);
+    h.monitor(hourly({ maxRuntimeMinutes: 30 }));
+    h.pulse(T0 + 3 * HOUR + 7 * MINUTE);
+    expect(h.outcomes.map((o) => `${o.kind}@${iso(o.slot)}`)).toEqual([
+      `missed@${iso(T0 + HOUR)}`,
+      `timeout@${iso(T0 + 2 * HOUR)}`,
+      `missed@${iso(T0 + 3 * HOUR)}`,
+    ]);
+  });
+
+  it('a start that arrives after its own ok opens no run: no false timeout', () => {
+    const h = new Harness().monitor(hourly());
+    const id = runId();
+    h.checkin('ok', T0 + 30 * SECOND, { checkin_id: id, run_match: 'exact' });
+    h.checkin('in_progress', T0 + 31 * SECOND, { checkin_id: id, run_match: 'exact' });
+    h.every(MINUTE, T0, T0 + 50 * MINUTE);
+    expect(h.outcomes).toEqual([]);
+    expect(h.detector.track(MONITOR, ENV)?.openRuns).toEqual([]);
+  });
+
   it('an invalid schedule throws before anything changes; a deleted monitor drops its tracks', () => {
     const h = new Harness().monitor(hourly());
     h.checkin('ok', T0);

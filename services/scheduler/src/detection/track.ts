@@ -34,6 +34,8 @@ type ResultName = (typeof RESULT_NAMES)[number];
 const RESULT_STATES: readonly TrackState[] = ['new', 'ok', 'error', 'missed', 'timeout'];
 
 const NO_RUNS: readonly OpenRun[] = [];
+/** Check-ins kept while a monitor's configuration is unknown; older ones are dropped beyond this. */
+export const MAX_HELD_CHECKINS = 8;
 const NO_TRACKS: Track[] = [];
 
 /** One monitor (shared by its environments' tracks): its id and current settings, null until known. */
@@ -86,8 +88,11 @@ export class MonitorHandle {
  *    the runs still open. Disabled: the same, without reporting any state. A changed schedule applies from the
  *    moment of the change (slots of the new schedule before it are never expected); a changed margin or max
  *    runtime applies at the next evaluation, to pending slots and open runs too.
- * 6. A check-in seen before its monitor's configuration is known (ingest commits a new monitor after the
- *    check-in is on Kafka) folds into the runs, and its time is credited once the configuration arrives.
+ * 6. Check-ins seen before their monitor's configuration is known (ingest commits a new monitor after the
+ *    check-in is on Kafka; the notification can come late) fold into the runs and are kept (the last
+ *    `MAX_HELD_CHECKINS`); when the configuration arrives they are applied in order as if it had been known,
+ *    so a slot between them that nothing covered is still missed.
+ * 7. A start that arrives after its own result (exact id) opens nothing (`TrackRuns`): no false timeout.
  */
 export class Track implements Queued {
   /** Latest event time this track was evaluated at. */
@@ -105,7 +110,10 @@ export class Track implements Queued {
   private lastMiss: number | null = null;
   /** In a collapsed outage: the first slot settled without an event of its own since the last emitted miss. */
   private collapsedFrom: number | null = null;
-  private heldCredit: number | null = null;
+  /** Counting check-ins before the config was known: [received_at, 0 | 1 error] pairs, flat, oldest first. */
+  private held: number[] | null = null;
+  /** The runs ledger's memory of the last finished run (kept here: the ledger exists only while runs are open). */
+  private lastFinished: string | null = null;
   /** The key of the rule the state was computed under; null until configured. Shared string, not a copy. */
   private ruleKey: string | null = null;
   private suspended: 'paused' | 'disabled' | null = null;
@@ -174,10 +182,11 @@ export class Track implements Queued {
     this.advance(signal.received_at, out);
     const at = this.clock;
     const before = this.runs ? [...this.runs.openRuns] : NO_RUNS;
-    const ledger = this.runs ?? new TrackRuns();
+    const ledger = this.runs ?? new TrackRuns(NO_RUNS, this.lastFinished);
     const run: ResolvedSignal = ledger.apply(signal);
     const after = ledger.openRuns;
     this.runs = after.length > 0 ? ledger : null;
+    this.lastFinished = ledger.lastFinished;
     const closedTimedOutRun = run.closedRun && includes(this.timedOutRuns, run.checkinId);
     const settings = this.active();
 
@@ -194,7 +203,7 @@ export class Track implements Queued {
     const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun };
     const counts = signal.status !== 'log' && (!run.closedRun || Number.isNaN(this.resolved));
     if (this.ruleKey === null) {
-      if (counts && (this.heldCredit === null || signal.received_at > this.heldCredit)) this.heldCredit = signal.received_at;
+      if (counts) this.hold(signal.received_at, signal.status === 'error' ? 1 : 0);
       return result;
     }
     if (!settings) return result;
@@ -244,13 +253,7 @@ export class Track implements Queued {
       this.ruleKey = settings.rule.key;
     } else if (this.ruleKey === null) {
       this.ruleKey = settings.rule.key;
-      if (this.heldCredit !== null) {
-        const emitted: Outcome[] = [];
-        this.credit(settings, this.heldCredit, this.clock, emitted);
-        this.record(emitted, out);
-        if (this.result === NONE) this.result = OK;
-        this.heldCredit = null;
-      }
+      if (this.held !== null) this.replayHeld(settings, out);
     } else if (this.ruleKey !== settings.rule.key) {
       this.ruleKey = settings.rule.key;
       // Slots of the new schedule up to now were never expected.
@@ -275,7 +278,8 @@ export class Track implements Queued {
       streak: this.streak,
       last_miss: this.lastMiss,
       collapsed_from: this.collapsedFrom,
-      held_credit: this.heldCredit,
+      held: pairs(this.held),
+      last_finished: this.lastFinished,
       schedule_key: this.ruleKey,
       suspended: this.suspended,
       configured: this.ruleKey !== null,
@@ -303,11 +307,12 @@ export class Track implements Queued {
     track.streak = snapshot.streak;
     track.lastMiss = snapshot.last_miss;
     track.collapsedFrom = snapshot.collapsed_from;
-    track.heldCredit = snapshot.held_credit;
+    track.held = snapshot.held.length > 0 ? snapshot.held.flat() : null;
+    track.lastFinished = snapshot.last_finished;
     track.ruleKey = snapshot.configured ? snapshot.schedule_key : null;
     track.suspended = snapshot.suspended;
     if (snapshot.runs.length > 0) {
-      track.runs = new TrackRuns(snapshot.runs.map(([checkinId, startedAt]) => ({ checkinId, startedAt })));
+      track.runs = new TrackRuns(snapshot.runs.map(([checkinId, startedAt]) => ({ checkinId, startedAt })), snapshot.last_finished);
       const flagged = (flag: number) => {
         const ids = snapshot.runs.filter((run) => run[2] === flag).map((run) => run[0]);
         return ids.length > 0 ? ids : null;
@@ -337,7 +342,32 @@ export class Track implements Queued {
     this.streak = 0;
     this.lastMiss = null;
     this.collapsedFrom = null;
-    this.heldCredit = null;
+    this.held = null;
+  }
+
+  private hold(receivedAt: number, error: 0 | 1): void {
+    const held = this.held ?? [];
+    held.push(receivedAt, error);
+    if (held.length > 2 * MAX_HELD_CHECKINS) held.splice(0, 2);
+    this.held = held;
+  }
+
+  /**
+   * The configuration arrived after check-ins did: apply them in order as if it had been known, so a slot
+   * between two of them that nothing covered is missed (at the later check-in's time, rule 3), and the
+   * last one decides the result. What fell due after them comes with the next evaluation.
+   */
+  private replayHeld(settings: MonitorSettings, out: DetectionResult): void {
+    const held = this.held!;
+    this.held = null;
+    const emitted: Outcome[] = [];
+    for (let index = 0; index < held.length; index += 2) {
+      const receivedAt = held[index]!;
+      if (this.result !== NONE) this.evaluateMisses(settings, receivedAt, emitted);
+      this.credit(settings, receivedAt, this.clock, emitted);
+      this.record(emitted.splice(0), out);
+      this.result = held[index + 1] === 1 ? ERROR : OK;
+    }
   }
 
   /** Credits a counted check-in received at r; returns the slot (instant) it was credited at. */
@@ -456,6 +486,12 @@ function stillOpen(ids: string[] | null, open: readonly OpenRun[]): string[] | n
   if (ids === null) return null;
   const still = ids.filter((id) => open.some((run) => run.checkinId === id));
   return still.length > 0 ? still : null;
+}
+
+function pairs(flat: number[] | null): Array<[number, 0 | 1]> {
+  const out: Array<[number, 0 | 1]> = [];
+  if (flat) for (let index = 0; index < flat.length; index += 2) out.push([flat[index]!, flat[index + 1] === 1 ? 1 : 0]);
+  return out;
 }
 
 function nullable(value: number): number | null {
