@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { checkinMessageV1Example, monitorEnvironmentKey, TOPICS, type CheckinMessageV1, type MonitorEventV1 } from '@vigil/contracts';
+import { checkinMessageV1Example, monitorEnvironmentKey, TOPICS, type CheckinMessageV1, type MonitorEventV1, type MonitorStateV1 } from '@vigil/contracts';
 import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
@@ -27,7 +27,9 @@ let ingestUrl: string;
 const slug = uniqueSlug('timeline');
 let monitorId: string;
 const events: MonitorEventV1[] = [];
+const states: MonitorStateV1[] = [];
 let eventsConsumer: TopicConsumer<'vigil.monitor-events.v1'>;
+let statesConsumer: TopicConsumer<'vigil.monitor-states.v1'>;
 
 beforeAll(async () => {
   credentials = seed(env);
@@ -46,11 +48,20 @@ beforeAll(async () => {
       events.push(...messages.map((message) => message.payload));
     },
   });
-  await eventsConsumer.start();
+  statesConsumer = new TopicConsumer(kafka, logger, {
+    groupId: `scheduler-e2e-states-${randomUUID()}`,
+    topics: ['vigil.monitor-states.v1'],
+    prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
+    handleBatch: async (messages) => {
+      states.push(...messages.map((message) => message.payload));
+    },
+  });
+  await Promise.all([eventsConsumer.start(), statesConsumer.start()]);
 });
 
 afterAll(async () => {
   await eventsConsumer?.stop();
+  await statesConsumer?.stop();
   await producer.close();
   await Promise.all(services.map((service) => service.stop()));
 });
@@ -108,6 +119,16 @@ describe('scheduler', () => {
       ['missed', 3 * HOUR],
     ]);
     expect(mine().map((event) => event.event_id)).toContain(`${monitorId}:${environment}:${base + HOUR}:missed`);
+
+    // The track's state changes, in event time, on the versioned states topic. A start does not clear `missed`
+    // (only a result does), and the timeout at +3h06 is followed by the +3h miss in the same evaluation.
+    const myStates = () => states.filter((state) => state.monitor_id === monitorId && state.environment === environment);
+    await waitFor('two state changes', () => (myStates().length >= 2 ? true : undefined), { timeoutMs: 10000 });
+    expect(myStates().map((state) => [`${state.from}->${state.to}`, state.at - base])).toEqual([
+      ['new->ok', 10_000],
+      ['ok->missed', HOUR + 6 * MINUTE],
+    ]);
+    expect(myStates()[1]!.event_id).toBe(`${monitorId}:${environment}:${base + HOUR + 6 * MINUTE}:missed`);
 
     const runs = await api.waitForRuns(slug, 4, { environment, settled: (found) => found.length === 4 });
     expect(runs.map((run) => run.status).sort()).toEqual(['missed', 'missed', 'ok', 'timeout']);
