@@ -1,9 +1,35 @@
-import { IsIn, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min } from 'class-validator';
+import { isIP } from 'node:net';
+import { IsIn, IsInt, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { ConfigVariable } from './config-variable.decorator';
 
 const PORT = [IsInt(), Min(1), Max(65535)] as const;
 function Port(): PropertyDecorator {
   return (target, key) => PORT.forEach((decorate) => decorate(target, key));
+}
+
+/** An address or a CIDR range: `10.0.0.0/8`, `::1`, `fd00::/8` (prefix at most 32 for IPv4, 128 for IPv6). */
+function isCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/** A comma-separated list of addresses or CIDR ranges; empty entries and spaces around entries are ignored. */
+function IsCidrList(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isCidrList',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        value
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== '')
+          .every(isCidr),
+      defaultMessage: () => 'must be a comma-separated list of IP addresses or CIDR ranges (prefix at most 32 for IPv4, 128 for IPv6)',
+    },
+  });
 }
 
 /**
@@ -135,6 +161,68 @@ export class VigilConfig {
   @Min(1)
   @Max(100000)
   VIGIL_HISTORY_BATCH_SIZE = 5000;
+
+  @ConfigVariable({
+    description:
+      'Notifier: comma-separated addresses or CIDR ranges that integration URLs may reach although they are loopback, private, link-local or otherwise not public (refused by default); empty allows only public addresses.',
+  })
+  @IsCidrList()
+  VIGIL_NOTIFIER_ALLOWED_CIDRS = '';
+
+  @ConfigVariable({ description: 'Notifier: budget of one delivery attempt (DNS, connect, TLS, request and answer, or one SMTP send), in milliseconds.' })
+  @IsInt()
+  @Min(100)
+  @Max(120000)
+  VIGIL_NOTIFIER_ATTEMPT_TIMEOUT_MS = 10000;
+
+  @ConfigVariable({ description: 'Notifier: delivery attempts per alert and integration, the first included, before the alert goes to the dead-letter topic.' })
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  VIGIL_NOTIFIER_MAX_ATTEMPTS = 5;
+
+  @ConfigVariable({ description: 'Notifier: upper bound of the wait before the first retry, in milliseconds; each later bound is 4 times the previous (full jitter below it).' })
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  VIGIL_NOTIFIER_RETRY_BASE_MS = 5000;
+
+  @ConfigVariable({ description: 'Notifier: longest wait between two attempts, in milliseconds (also caps a receiver\'s Retry-After).' })
+  @IsInt()
+  @Min(1000)
+  @Max(86400000)
+  VIGIL_NOTIFIER_RETRY_MAX_DELAY_MS = 600000;
+
+  @ConfigVariable({ description: 'Notifier: PagerDuty Events API v2 endpoint (events.eu.pagerduty.com for an EU account).' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  VIGIL_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+  @ConfigVariable({ description: 'Notifier: SMTP relay host for email integrations; empty means email is not set up (email deliveries fail permanently).' })
+  @Matches(/^$|^[A-Za-z0-9.-]{1,253}$|^[0-9A-Fa-f:.]{2,45}$/, { message: 'must be empty, a host name or an IP address' })
+  VIGIL_SMTP_HOST = '';
+
+  @ConfigVariable({ description: 'Notifier: SMTP relay port (587 for STARTTLS, 465 for implicit TLS, 25 plain).' })
+  @Port()
+  VIGIL_SMTP_PORT = 587;
+
+  @ConfigVariable({ description: 'Notifier: SMTP transport security: none (plain, never upgraded), starttls (required) or implicit (TLS from the first byte).' })
+  @IsIn(['none', 'starttls', 'implicit'])
+  VIGIL_SMTP_TLS = 'starttls';
+
+  @ConfigVariable({ description: 'Notifier: SMTP user name; empty means no authentication.' })
+  @IsString()
+  @MaxLength(255)
+  VIGIL_SMTP_USER = '';
+
+  @ConfigVariable({ description: 'Notifier: SMTP password.', secret: true })
+  @IsString()
+  @MaxLength(1024)
+  VIGIL_SMTP_PASSWORD = '';
+
+  @ConfigVariable({ description: 'Notifier: From header of alert emails, e.g. "Vigil <alerts@example.com>".' })
+  @Matches(/^[^\r\n]*@[^\r\n]*$/, { message: 'must be an email address, optionally with a display name, on one line' })
+  @MaxLength(320)
+  VIGIL_SMTP_FROM = 'Vigil <vigil@localhost>';
 
   @ConfigVariable({ description: 'Producer batching window in milliseconds: how long a message may wait to share a Kafka request.' })
   @IsInt()

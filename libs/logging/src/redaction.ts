@@ -17,6 +17,9 @@ export const SENSITIVE_FIELDS = [
   'ping_key',
   'ping_uuid',
   'dsn',
+  // Integration credentials (notifier): a Slack webhook URL's path and a PagerDuty routing key grant posting.
+  'webhook_url',
+  'routing_key',
 ] as const;
 
 export const REDACTED = '[REDACTED]';

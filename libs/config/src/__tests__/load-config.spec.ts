@@ -38,6 +38,32 @@ describe('loadConfig', () => {
     expect(problems[0]).not.toContain('hunter2');
   });
 
+  it('notifier: delivery and SMTP settings, with their rules', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      VIGIL_NOTIFIER_ALLOWED_CIDRS: '',
+      VIGIL_NOTIFIER_ATTEMPT_TIMEOUT_MS: 10000,
+      VIGIL_NOTIFIER_MAX_ATTEMPTS: 5,
+      VIGIL_SMTP_HOST: '',
+      VIGIL_SMTP_TLS: 'starttls',
+      VIGIL_PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com/v2/enqueue',
+    });
+    expect(loadConfig({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8, ::1,fd00::/8' }).VIGIL_NOTIFIER_ALLOWED_CIDRS).toBe('127.0.0.0/8, ::1,fd00::/8');
+    const problems = problemsOf({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8,10.0.0.0/33', VIGIL_SMTP_TLS: 'ssl', VIGIL_NOTIFIER_MAX_ATTEMPTS: '0' }).join('\n');
+    expect(problems).toMatch(/VIGIL_NOTIFIER_ALLOWED_CIDRS: must be a comma-separated list of IP addresses or CIDR ranges .*\(got "127\.0\.0\.0\/8,10\.0\.0\.0\/33"\)/);
+    expect(problems).toMatch(/VIGIL_SMTP_TLS: must be one of the following values: none, starttls, implicit/);
+    expect(problems).toMatch(/VIGIL_NOTIFIER_MAX_ATTEMPTS: must not be less than 1/);
+    for (const bad of ['localhost/8', '1.2.3.4/8/8', '::1/129', '10.0.0.0/', '10.0.0.0/-1']) {
+      expect(problemsOf({ VIGIL_NOTIFIER_ALLOWED_CIDRS: bad })).toHaveLength(1);
+    }
+  });
+
+  it('never echoes the SMTP password', () => {
+    const problems = problemsOf({ VIGIL_SMTP_PASSWORD: `hunter2${'x'.repeat(1100)}` });
+    expect(problems).toEqual([expect.stringMatching(/^VIGIL_SMTP_PASSWORD: /) as string]);
+    expect(problems[0]).not.toContain('hunter2');
+  });
+
   it('declares a description for every variable', () => {
     const declared = Object.keys(loadConfig({})).sort();
     expect([...configVariables().keys()].sort()).toEqual(declared);

@@ -22,6 +22,15 @@ describe('logging', () => {
     expect(JSON.stringify(line)).not.toMatch(/s3cret|abc123|sentry_key=abc|"pw"/);
   });
 
+  it('redacts integration credentials in a logged integration config', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger('notifier', 'info', stream);
+    logger.info({ integration: { config: { type: 'slack', webhook_url: 'https://hooks.slack.com/services/T/B/tok3n' } }, routing_key: 'R0123456789abcdef0123456789ABCDE', secret: 'whsec_1' }, 'delivering');
+    const [line] = lines();
+    expect(line).toMatchObject({ integration: { config: { type: 'slack', webhook_url: '[REDACTED]' } }, routing_key: '[REDACTED]', secret: '[REDACTED]' });
+    expect(JSON.stringify(line)).not.toMatch(/tok3n|R0123456789|whsec_1/);
+  });
+
   it.each([
     ['/api/1/envelope/?sentry_key=abc&sentry_version=7', '/api/1/envelope/?sentry_key=[REDACTED]&sentry_version=7'],
     ['/api/1/cron/nightly/abc123/?status=ok', '/api/1/cron/nightly/[REDACTED]/?status=ok'],
