@@ -1,8 +1,10 @@
 import type { TopicSchema } from './formats';
 import { checkinMessageV1Example, checkinMessageV1Schema, type CheckinMessageV1 } from './topics/checkins.topic';
+import { issueEventV1Example, issueEventV1Schema, type IssueEventV1 } from './topics/issues.topic';
 import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from './topics/monitor-events.topic';
 import { monitorStateV1Example, monitorStateV1Schema, type MonitorStateV1 } from './topics/monitor-states.topic';
 import { processingErrorV1Example, processingErrorV1Schema, type ProcessingErrorV1 } from './topics/processing-errors.topic';
+import { runResultV1Example, runResultV1Schema, type RunResultV1 } from './topics/run-results.topic';
 import { schedulerStateV1Example, schedulerStateV1Schema, type SchedulerStateV1 } from './topics/scheduler-state.topic';
 
 /**
@@ -15,6 +17,8 @@ export interface TopicPayloads {
   'vigil.processing-errors.v1': ProcessingErrorV1;
   'vigil.monitor-states.v1': MonitorStateV1;
   'vigil.scheduler-state.v1': SchedulerStateV1;
+  'vigil.run-results.v1': RunResultV1;
+  'vigil.issues.v1': IssueEventV1;
 }
 
 export type TopicName = keyof TopicPayloads;
@@ -94,6 +98,28 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     config: { 'cleanup.policy': 'compact', 'segment.ms': String(3600 * 1000), 'min.cleanable.dirty.ratio': '0.1', 'delete.retention.ms': String(24 * 3600 * 1000) },
     schema: schedulerStateV1Schema,
     example: schedulerStateV1Example,
+  },
+  'vigil.run-results.v1': {
+    name: 'vigil.run-results.v1',
+    description: 'Every finished run (ok, error, missed, timeout) in the order the scheduler judged them, keyed by monitor-environment.',
+    producers: ['scheduler'],
+    consumers: ['issues'],
+    partitions: 12,
+    carriesPulses: false,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },
+    schema: runResultV1Schema,
+    example: runResultV1Example,
+  },
+  'vigil.issues.v1': {
+    name: 'vigil.issues.v1',
+    description: 'Issues opened, updated and resolved by failure and recovery thresholds, keyed by monitor-environment.',
+    producers: ['issues'],
+    consumers: ['notifier'],
+    partitions: 12,
+    carriesPulses: false,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(14 * 24 * 3600 * 1000) },
+    schema: issueEventV1Schema,
+    example: issueEventV1Example,
   },
 };
 

@@ -1,4 +1,4 @@
-import { checkinMessageV1Example, encodeMessage, PARTITION_POSITION_KEY, type MonitorEventV1, type MonitorStateV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import { checkinMessageV1Example, encodeMessage, PARTITION_POSITION_KEY, type MonitorEventV1, type MonitorStateV1, type RunResultV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
 import type { StoredRecord } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import type { MonitorConfigInput } from '../detection';
@@ -47,6 +47,10 @@ class FakeKafka implements EngineSink {
 
   events(): MonitorEventV1[] {
     return this.log.filter((w) => w.topic === 'vigil.monitor-events.v1').map((w) => JSON.parse(w.value!) as MonitorEventV1);
+  }
+
+  results(): RunResultV1[] {
+    return this.log.filter((w) => w.topic === 'vigil.run-results.v1').map((w) => JSON.parse(w.value!) as RunResultV1);
   }
 
   states(): MonitorStateV1[] {
@@ -101,6 +105,27 @@ describe('detection engine: publishing, changelog and restore', () => {
       [PARTITION_POSITION_KEY, 3],
     ]);
     expect(JSON.parse(state[1]!.value!)).toMatchObject({ kind: 'partition', position: { clock: T0 + HOUR + 6 * MINUTE, offset: '1' } });
+  });
+
+  it('run results: reported results and detected outcomes in one ordered stream; a start, and an ok for a timed-out run, are not results', async () => {
+    const kafka = new FakeKafka();
+    const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger);
+    const p = new Partition();
+    const slow = '00000000-0000-4000-8000-000000000005';
+    await engine.handle(
+      [
+        p.checkin('ok', T0 + 10 * SECOND, '00000000-0000-4000-8000-000000000001'),
+        p.pulse(T0 + HOUR + 6 * MINUTE),
+        p.checkin('error', T0 + 2 * HOUR + 5 * SECOND, '00000000-0000-4000-8000-000000000002'),
+        p.checkin('in_progress', T0 + 3 * HOUR + 5 * SECOND, slow),
+        p.pulse(T0 + 3 * HOUR + 30 * MINUTE),
+        p.checkin('ok', T0 + 3 * HOUR + 40 * MINUTE, slow),
+      ],
+      noHeartbeat,
+    );
+    expect(kafka.results().map((result) => `${result.kind}@${result.slot === null ? '-' : (result.slot - T0) / HOUR}`)).toEqual(['ok@0', 'missed@1', 'error@2', 'timeout@3']);
+    expect(kafka.results()[1]!.event_id).toBe(kafka.events()[0]!.event_id);
+    expect(kafka.results()[3]!.checkin_id).toBe(slow);
   });
 
   it('a partition moved to another instance continues from the changelog: the same events as without the move', async () => {

@@ -200,7 +200,8 @@ export class Track implements Queued {
     this.timedOutRuns = stillOpen(this.timedOutRuns, after);
     this.exemptRuns = stillOpen(this.exemptRuns, after);
 
-    const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun };
+    const finished = (signal.status === 'ok' || signal.status === 'error') && !closedTimedOutRun && this.suspended === null ? signal.status : null;
+    const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun, finished };
     const counts = signal.status !== 'log' && (!run.closedRun || Number.isNaN(this.resolved));
     if (this.ruleKey === null) {
       if (counts) this.hold(signal.received_at, signal.status === 'error' ? 1 : 0);

@@ -92,4 +92,9 @@ export interface CheckinResult extends DetectionResult {
   creditedSlot: number | null;
   /** The signal closed a run that had already timed out: its duration is recorded, the timeout stands. */
   closedTimedOutRun: boolean;
+  /**
+   * The run result this check-in reports, for failure and recovery counting: its `ok` or `error`, or null (a
+   * start, a log, a result for a run that already timed out, a paused or disabled monitor).
+   */
+  finished: 'ok' | 'error' | null;
 }

@@ -5,13 +5,14 @@ import {
   PARTITION_POSITION_KEY,
   type MonitorEventV1,
   type MonitorStateV1,
+  type RunResultV1,
   type SchedulerStateV1,
   type TopicName,
   type TopicPayloads,
 } from '@vigil/contracts';
 import type { BatchContext, ConsumedItem, StoredRecord } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
-import { PartitionDetector, toMonitorEventV1, type DetectionResult, type Transition } from '../detection';
+import { PartitionDetector, toMonitorEventV1, type DetectionResult, type Outcome, type Transition } from '../detection';
 import type { MonitorDirectory } from './monitor-directory';
 
 export type SchedulerInput = ConsumedItem<'vigil.checkins.v1'>;
@@ -25,12 +26,32 @@ export interface EngineSink {
 /** Reads changelog partitions from their start to their current end (`readPartitionsToEnd` fits). */
 export type StateReader = (partitions: readonly number[], onRecord: (record: StoredRecord) => void, heartbeat: () => Promise<void>) => Promise<number>;
 
+/** A result a check-in reported (`ok`, `error`), in its place among the detected outcomes. */
+interface Finished {
+  kind: 'finished';
+  status: 'ok' | 'error';
+  eventId: string;
+  monitorId: string;
+  environment: string;
+  checkinId: string;
+  slot: number | null;
+  at: number;
+}
+
+/** What a batch produced, in order: outcomes and finished check-ins (for run results), and state changes. */
+interface Judged {
+  results: Array<Outcome | Finished>;
+  transitions: Transition[];
+}
+
+const nothing = (): Judged => ({ results: [], transitions: [] });
+
 interface PartitionState {
   detector: PartitionDetector;
   /** Offset of the last check-ins record applied: a redelivered record at or below it is skipped. */
   lastOffset: bigint;
   /** What configuration changes and the restore produced, published with the partition's next batch. */
-  pending: DetectionResult;
+  pending: Judged;
 }
 
 const UUID_LENGTH = 36;
@@ -51,7 +72,8 @@ export interface DetectionEngineOptions {
  *    (`vigil.scheduler-state.v1`, partition p for check-ins partition p), tracks and position;
  * 2. its check-ins and pulses go through the partition's `PartitionDetector`; records at or below the
  *    restored position are skipped (they are in the state already);
- * 3. missed/timeout events and state changes are published and acknowledged;
+ * 3. missed/timeout events, run results (check-ins' ok/error and the outcomes, in order) and state changes
+ *    are published and acknowledged;
  * 4. the changed tracks and the new position are written to the changelog and acknowledged.
  * Only then does the consumer commit. A failure at 3 or 4 drops the partition's state: the batch comes
  * again and is applied to the state rebuilt from the changelog, so what was published is published again
@@ -106,7 +128,7 @@ export class DetectionEngine {
   async restore(partitions: readonly number[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
     const fresh = new Map<number, PartitionState>();
     for (const partition of partitions) {
-      fresh.set(partition, { detector: new PartitionDetector(this.directory.registry, this.directory.settings), lastOffset: -1n, pending: { outcomes: [], transitions: [] } });
+      fresh.set(partition, { detector: new PartitionDetector(this.directory.registry, this.directory.settings), lastOffset: -1n, pending: nothing() });
     }
     const started = Date.now();
     const records = await this.readState(
@@ -129,13 +151,13 @@ export class DetectionEngine {
     const missing = [...new Set(items.map((item) => item.partition))].filter((partition) => !this.partitions.has(partition));
     if (missing.length > 0) await this.restore(missing, context.heartbeat);
 
-    const touched = new Map<number, DetectionResult>();
+    const touched = new Map<number, Judged>();
     for (const item of items) {
       const state = this.partitions.get(item.partition)!;
       let result = touched.get(item.partition);
       if (!result) {
         result = state.pending;
-        state.pending = { outcomes: [], transitions: [] };
+        state.pending = nothing();
         touched.set(item.partition, result);
       }
       const offset = BigInt(item.offset);
@@ -149,7 +171,21 @@ export class DetectionEngine {
         }
         merge(result, state.detector.pulse(item.at));
       } else {
-        merge(result, state.detector.checkin(item.payload));
+        const checkin = state.detector.checkin(item.payload);
+        merge(result, checkin);
+        if (checkin.finished) {
+          const signal = item.payload;
+          result.results.push({
+            kind: 'finished',
+            status: checkin.finished,
+            eventId: signal.event_id,
+            monitorId: signal.monitor_id,
+            environment: signal.environment,
+            checkinId: checkin.run.checkinId,
+            slot: checkin.creditedSlot,
+            at: signal.received_at,
+          });
+        }
       }
     }
 
@@ -192,18 +228,26 @@ export class DetectionEngine {
     }
   }
 
-  private async publish(results: readonly DetectionResult[]): Promise<void> {
+  private async publish(batches: readonly Judged[]): Promise<void> {
     const sends: Array<Promise<void>> = [];
     const logged: MonitorEventV1[] = [];
-    for (const result of results) {
-      for (const outcome of result.outcomes) {
-        const identity = this.directory.identity(outcome.monitorId);
+    for (const batch of batches) {
+      for (const judged of batch.results) {
+        const identity = this.directory.identity(judged.monitorId);
         if (!identity) continue;
-        const event = toMonitorEventV1(outcome, identity);
-        logged.push(event);
-        sends.push(this.send('vigil.monitor-events.v1', monitorEnvironmentKey(event.monitor_id, event.environment), event));
+        const key = monitorEnvironmentKey(judged.monitorId, judged.environment);
+        let result: RunResultV1;
+        if (judged.kind === 'finished') {
+          result = { version: 1, event_id: judged.eventId, kind: judged.status, ...identity, monitor_id: judged.monitorId, environment: judged.environment, checkin_id: judged.checkinId, slot: judged.slot, at: judged.at };
+        } else {
+          const event = toMonitorEventV1(judged, identity);
+          logged.push(event);
+          sends.push(this.send('vigil.monitor-events.v1', key, event));
+          result = { version: 1, event_id: event.event_id, kind: event.kind, ...identity, monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, slot: event.slot, at: event.emitted_at };
+        }
+        sends.push(this.send('vigil.run-results.v1', key, result));
       }
-      for (const transition of result.transitions) {
+      for (const transition of batch.transitions) {
         const state = this.toMonitorStateV1(transition);
         if (state) sends.push(this.send('vigil.monitor-states.v1', monitorEnvironmentKey(state.monitor_id, state.environment), state));
       }
@@ -266,7 +310,7 @@ export class DetectionEngine {
   }
 }
 
-function merge(into: DetectionResult, from: DetectionResult): void {
-  for (const outcome of from.outcomes) into.outcomes.push(outcome);
+function merge(into: Judged, from: DetectionResult): void {
+  for (const outcome of from.outcomes) into.results.push(outcome);
   for (const transition of from.transitions) into.transitions.push(transition);
 }
