@@ -21,6 +21,8 @@ export interface ReadToEndOptions {
   heartbeat?: () => Promise<void>;
   /** Gives up (rejects) after this long; a partial read is never reported as complete. */
   timeoutMs?: number;
+  /** Most bytes fetched per partition in one request (8 MiB); a partition larger than this takes several fetches. */
+  maxBytesPerPartition?: number;
 }
 
 /**
@@ -48,7 +50,7 @@ export async function readPartitionsToEnd(kafka: Kafka, logger: Logger, options:
   }
 
   const groupId = `${options.prefix}vigil-reader-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000, maxBytesPerPartition: 8 << 20, maxBytes: 32 << 20 });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000, maxBytesPerPartition: options.maxBytesPerPartition ?? 8 << 20, maxBytes: 32 << 20 });
   let records = 0;
   let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const finished = new Promise<void>((resolve, reject) => {
@@ -65,7 +67,7 @@ export async function readPartitionsToEnd(kafka: Kafka, logger: Logger, options:
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      eachBatch: async ({ batch, pause }) => {
+      eachBatch: async ({ batch, pause, resolveOffset }) => {
         const end = ends.get(batch.partition);
         if (end === undefined || !pending.has(batch.partition)) {
           pause();
@@ -77,6 +79,8 @@ export async function readPartitionsToEnd(kafka: Kafka, logger: Logger, options:
           records += 1;
         }
         const last = batch.messages[batch.messages.length - 1];
+        // kafkajs fetches the next batch from the last resolved offset: without this it reads the first again.
+        if (last) resolveOffset(last.offset);
         if (last && BigInt(last.offset) + 1n >= end) {
           pending.delete(batch.partition);
           pause();

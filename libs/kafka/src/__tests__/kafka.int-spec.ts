@@ -91,6 +91,14 @@ describe('kafka producer and consumer', () => {
     expect(count).toBe(read.length);
     expect(read.every((record) => record.partition === 5 || record.partition === 7)).toBe(true);
     expect(heartbeats).toBeGreaterThan(0);
+    // A partition larger than one fetch is read in several, each from where the last ended.
+    // One at a time: each record is its own record batch, so a 4 KiB fetch holds only a few of them.
+    for (let i = 0; i < 100; i += 1) await producer.produce('vigil.scheduler-state.v1', key(`many-${i}`), state(`many-${i}`, i), 8);
+    const inEight: StoredRecord[] = [];
+    await readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix, partitions: [8], maxBytesPerPartition: 4096, onRecord: (record) => inEight.push(record), timeoutMs: 20000 });
+    const clocks = inEight.filter((record) => record.key?.startsWith(monitorId)).map((record) => JSON.parse(record.value!.toString()).track.clock as number);
+    expect(clocks).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(new Set(inEight.map((record) => record.offset)).size).toBe(inEight.length);
     // An empty partition set reads nothing and returns at once.
     expect(await readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix, partitions: [], onRecord: () => undefined })).toBe(0);
   });
