@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckinMessageV1, MonitorEventV1 } from '@vigil/contracts';
-import { ServiceProcess, testConfig } from '@vigil/testing';
+import { resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
 import { CHECKIN_PARTITIONS, checkinPartition, EventTimeline, uniqueSlug, Vigil, type SentryMonitorConfig } from './support';
 
 /**
@@ -196,6 +196,8 @@ async function oneScheduler(): Promise<ServiceProcess> {
 }
 
 beforeAll(async () => {
+  // The scheduler's partition clocks only move forward: start from empty topics, whatever spec ran before.
+  await resetTestTopics(testConfig());
   vigil = await Vigil.start();
   schedulerEnv = { ...vigil.env, VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * 24 * 3600_000) };
   await Promise.all(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { checkinMessageV1Example, monitorEnvironmentKey, TOPICS, type CheckinMessageV1, type MonitorEventV1, type MonitorStateV1 } from '@vigil/contracts';
 import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
-import { ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
+import { resetTestTopics, ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
 import { seed, uniqueSlug, VigilApi, type Credentials } from './support';
 
 /**
@@ -32,6 +32,8 @@ let eventsConsumer: TopicConsumer<'vigil.monitor-events.v1'>;
 let statesConsumer: TopicConsumer<'vigil.monitor-states.v1'>;
 
 beforeAll(async () => {
+  // The scheduler's partition clocks only move forward: start from empty topics, whatever spec ran before.
+  await resetTestTopics(config);
   credentials = seed(env);
   services = await Promise.all((['ingest', 'history', 'api'] as const).map((name) => ServiceProcess.start(name, env)));
   ingestUrl = services[0]!.url;

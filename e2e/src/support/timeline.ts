@@ -5,6 +5,7 @@ import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { waitFor } from '@vigil/testing';
 import { AssignerProtocol, Partitioners, type Admin } from 'kafkajs';
+import { waitForGroupCommit, waitForReader } from './kafka-progress';
 
 /** The scheduler's consumer group on the check-ins topic (`DetectionWorker`), before the topic prefix. */
 export const SCHEDULER_GROUP = 'vigil-scheduler';
@@ -135,28 +136,8 @@ export class EventTimeline {
    */
   async caughtUp(timeoutMs = 30000): Promise<void> {
     const checkins = physicalTopicName('vigil.checkins.v1', this.prefix);
-    const groupId = `${this.prefix}${SCHEDULER_GROUP}`;
-    let lag = 'nothing fetched yet';
-    try {
-      await waitFor(
-        'the scheduler to commit every check-in and pulse',
-        async () => {
-          const [ends, committed] = await Promise.all([this.admin.fetchTopicOffsets(checkins), this.admin.fetchOffsets({ groupId, topics: [checkins] })]);
-          const done = new Map((committed[0]?.partitions ?? []).map((entry) => [entry.partition, BigInt(entry.offset)]));
-          const behind = ends.filter((end) => BigInt(end.high) > BigInt(end.low) && (done.get(end.partition) ?? -1n) < BigInt(end.high));
-          lag = behind.map((end) => `partition ${end.partition}: committed ${done.get(end.partition) ?? 'none'} of ${end.high}`).join(', ');
-          return behind.length === 0;
-        },
-        { timeoutMs, intervalMs: 100 },
-      );
-    } catch (error) {
-      throw new Error(`${error instanceof Error ? error.message : String(error)} (${lag})`);
-    }
-    const ends = await this.admin.fetchTopicOffsets(physicalTopicName('vigil.monitor-events.v1', this.prefix));
-    await waitFor('the test to read every monitor event', () => ends.every((end) => (this.read.get(end.partition) ?? BigInt(end.low)) >= BigInt(end.high)), {
-      timeoutMs,
-      intervalMs: 50,
-    });
+    await waitForGroupCommit(this.admin, `${this.prefix}${SCHEDULER_GROUP}`, checkins, 'the scheduler to commit every check-in and pulse', timeoutMs);
+    await waitForReader(this.admin, physicalTopicName('vigil.monitor-events.v1', this.prefix), this.read, 'the test to read every monitor event', timeoutMs);
   }
 
   /** The scheduler's consumer group: its state and which check-ins partitions each member holds. */

@@ -1,4 +1,5 @@
 export * from './formats';
+export * from './name-based-uuid';
 export * from './topics';
 export * from './topics/checkins.topic';
 export * from './topics/issues.topic';

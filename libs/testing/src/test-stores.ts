@@ -30,15 +30,18 @@ export async function resetTestStores(config: VigilConfig): Promise<void> {
   }
   await migrateClickHouse(config);
 
-  const kafka = createKafkaClient(config, 'vigil-test-setup', createLogger('test-setup', 'warn'));
-  await resetTestTopics(kafka, config.VIGIL_KAFKA_TOPIC_PREFIX);
+  await resetTestTopics(config);
 }
 
 /**
  * The run's topics and consumer groups start empty: the scheduler keeps its state in a compacted topic and
  * its position in its group, so a previous run's pulses and tracks would otherwise carry into this one.
+ * A test whose event times must not meet another test's (the scheduler's partition clocks only move
+ * forward) calls it too, with every service it started stopped.
  */
-async function resetTestTopics(kafka: ReturnType<typeof createKafkaClient>, prefix: string): Promise<void> {
+export async function resetTestTopics(config: VigilConfig): Promise<void> {
+  const kafka = createKafkaClient(config, 'vigil-test-setup', createLogger('test-setup', 'warn'));
+  const prefix = config.VIGIL_KAFKA_TOPIC_PREFIX;
   if (!prefix.startsWith('test')) throw new Error(`refusing to delete topics with prefix "${prefix}": not a test prefix`);
   const admin = kafka.admin();
   await admin.connect();

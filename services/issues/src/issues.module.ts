@@ -1,12 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ServiceCoreModule } from '@vigil/bootstrap';
+import { KafkaProducerModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { IssuesWorker } from './worker/issues-worker';
 
-/** The process shell: config, logging, health and graceful shutdown. Its domain arrives with its own issue. */
+/** Failure and recovery thresholds: run results in, issues in Postgres and issue events out (see README.md). */
 @Module({})
 export class IssuesModule {
   static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
-    return { module: IssuesModule, imports: [ServiceCoreModule.forRoot(config, logger)] };
+    return {
+      module: IssuesModule,
+      imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, KafkaProducerModule],
+      providers: [IssuesWorker],
+    };
   }
 }

@@ -25,7 +25,10 @@ export interface IssueEventV1 {
   status: RunResultKind;
   checkin_id: string;
   slot: number | null;
-  /** Consecutive failures so far in this issue (at least the threshold once opened). */
+  /**
+   * Failures attached to this issue so far: the consecutive failures that opened it (at least the threshold),
+   * plus every failure while it stayed open (an `ok` short of the recovery threshold does not reset it).
+   */
   failure_count: number;
   /** When the issue opened and, for `issue.resolved`, resolved: event time, epoch milliseconds. */
   opened_at: number;

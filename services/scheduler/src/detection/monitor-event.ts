@@ -1,5 +1,4 @@
-import type { MonitorEventV1 } from '@vigil/contracts';
-import { createHash } from 'node:crypto';
+import { nameBasedUuid, type MonitorEventV1 } from '@vigil/contracts';
 import type { Outcome } from './types';
 
 /** What a `MonitorEventV1` needs beyond the outcome: the monitor's identity, from the monitor catalog. */
@@ -13,15 +12,11 @@ export interface MonitorIdentity {
 const MISSED_CHECKIN_NAMESPACE = Buffer.from('6f1d2c3b4a5948e7b6a5c4d3e2f1a0b9', 'hex');
 
 /**
- * A UUID (version 5, RFC 9562: SHA-1 of a namespace and a name) derived from an outcome's event id, so the
- * check-in id of a miss is the same every time the miss is emitted (after a restart, on another instance).
+ * A UUID (version 5) derived from an outcome's event id, so the check-in id of a miss is the same every time
+ * the miss is emitted (after a restart, on another instance).
  */
 export function deterministicCheckinId(eventId: string): string {
-  const hash = createHash('sha1').update(MISSED_CHECKIN_NAMESPACE).update(eventId, 'utf8').digest();
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const hex = hash.subarray(0, 16).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  return nameBasedUuid(MISSED_CHECKIN_NAMESPACE, eventId);
 }
 
 /**

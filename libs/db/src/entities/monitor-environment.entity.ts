@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { MonitorEntity } from './monitor.entity';
+
+/**
+ * Settings of one environment of a monitor. A muted environment (or a muted monitor, `monitors.is_muted`)
+ * still records its issues; their events say `muted` and nobody is notified. No row: not muted.
+ */
+@Entity({ name: 'monitor_environments' })
+export class MonitorEnvironmentEntity {
+  @PrimaryColumn({ name: 'monitor_id', type: 'uuid' })
+  monitorId!: string;
+
+  @ManyToOne(() => MonitorEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'monitor_id' })
+  monitor?: MonitorEntity;
+
+  @PrimaryColumn({ type: 'varchar', length: 64 })
+  environment!: string;
+
+  @Column({ name: 'is_muted', type: 'boolean', default: false })
+  isMuted!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,47 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
+import { VigilConfig } from '@vigil/config';
+import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import type { Logger } from '@vigil/logging';
+import { DataSource } from 'typeorm';
+import { ApplyRunResults } from '../processing/apply-run-results.usecase';
+import { IssueRepository } from '../store/issue.repository';
+
+/**
+ * Runs `ApplyRunResults` for the `vigil.run-results.v1` partitions the consumer group `vigil-issues` gives
+ * this instance. A new group reads the topic from its start: the counting state is built from every result
+ * the topic still holds. Offsets are committed only after a batch's Postgres transaction committed.
+ */
+@Injectable()
+export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly consumer: TopicConsumer<'vigil.run-results.v1'>;
+
+  constructor(
+    @Inject(VigilConfig) config: VigilConfig,
+    @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(TopicProducer) producer: TopicProducer,
+    @Inject(DataSource) dataSource: DataSource,
+    private readonly readiness: ReadinessRegistry,
+  ) {
+    const useCase = new ApplyRunResults(new IssueRepository(dataSource), producer, logger);
+    this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-issues', logger), logger, {
+      groupId: 'vigil-issues',
+      topics: ['vigil.run-results.v1'],
+      prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
+      handleBatch: async (messages) => {
+        await useCase.execute(messages);
+      },
+      fromBeginning: true,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.readiness.register('consumer', async () => this.consumer.isAssigned);
+    await this.consumer.start();
+  }
+
+  /** Before the producer and Postgres close: finish and commit the batch in hand, then leave the group. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumer.stop();
+  }
+}
