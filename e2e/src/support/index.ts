@@ -1,6 +1,7 @@
 export * from './api';
 export * from './curl';
 export * from './process';
+export * from './receivers';
 export * from './tools';
 export * from './vigil';
 export * from './timeline';

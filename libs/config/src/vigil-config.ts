@@ -74,6 +74,13 @@ export class VigilConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   VIGIL_PUBLIC_INGEST_URL = 'http://127.0.0.1:8080';
 
+  @ConfigVariable({
+    description:
+      'Public base URL of Vigil as users open it in a browser: alerts link to <url>/<organization>/monitors/<monitor slug>?environment=<environment>.',
+  })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  VIGIL_PUBLIC_APP_URL = 'http://127.0.0.1:8081';
+
   @ConfigVariable({ description: 'Kafka bootstrap servers, comma-separated host:port.' })
   @Matches(/^[^,\s:]+:\d{1,5}(,[^,\s:]+:\d{1,5})*$/, { message: 'must be a comma-separated list of host:port' })
   VIGIL_KAFKA_BROKERS = '127.0.0.1:9092';
@@ -192,6 +199,21 @@ export class VigilConfig {
   @Min(1000)
   @Max(86400000)
   VIGIL_NOTIFIER_RETRY_MAX_DELAY_MS = 600000;
+
+  @ConfigVariable({
+    description:
+      'Notifier: how often the delivery worker looks for due deliveries (retries, and deliveries other instances created), in milliseconds; new deliveries of its own consumer are sent at once.',
+  })
+  @IsInt()
+  @Min(10)
+  @Max(60000)
+  VIGIL_NOTIFIER_POLL_MS = 200;
+
+  @ConfigVariable({ description: 'Notifier: delivery attempts one notifier instance has in flight at most.' })
+  @IsInt()
+  @Min(1)
+  @Max(256)
+  VIGIL_NOTIFIER_CONCURRENCY = 16;
 
   @ConfigVariable({ description: 'Notifier: PagerDuty Events API v2 endpoint (events.eu.pagerduty.com for an EU account).' })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })

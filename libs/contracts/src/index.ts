@@ -5,6 +5,7 @@ export * from './topics/checkins.topic';
 export * from './topics/issues.topic';
 export * from './topics/monitor-events.topic';
 export * from './topics/monitor-states.topic';
+export * from './topics/notifications-dead-letter.topic';
 export * from './topics/processing-errors.topic';
 export * from './topics/run-results.topic';
 export * from './topics/scheduler-state.topic';

@@ -3,6 +3,7 @@ import { checkinMessageV1Example, checkinMessageV1Schema, type CheckinMessageV1 
 import { issueEventV1Example, issueEventV1Schema, type IssueEventV1 } from './topics/issues.topic';
 import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from './topics/monitor-events.topic';
 import { monitorStateV1Example, monitorStateV1Schema, type MonitorStateV1 } from './topics/monitor-states.topic';
+import { notificationDeadLetterV1Example, notificationDeadLetterV1Schema, type NotificationDeadLetterV1 } from './topics/notifications-dead-letter.topic';
 import { processingErrorV1Example, processingErrorV1Schema, type ProcessingErrorV1 } from './topics/processing-errors.topic';
 import { runResultV1Example, runResultV1Schema, type RunResultV1 } from './topics/run-results.topic';
 import { schedulerStateV1Example, schedulerStateV1Schema, type SchedulerStateV1 } from './topics/scheduler-state.topic';
@@ -19,6 +20,7 @@ export interface TopicPayloads {
   'vigil.scheduler-state.v1': SchedulerStateV1;
   'vigil.run-results.v1': RunResultV1;
   'vigil.issues.v1': IssueEventV1;
+  'vigil.notifications-dead-letter.v1': NotificationDeadLetterV1;
 }
 
 export type TopicName = keyof TopicPayloads;
@@ -120,6 +122,17 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(14 * 24 * 3600 * 1000) },
     schema: issueEventV1Schema,
     example: issueEventV1Example,
+  },
+  'vigil.notifications-dead-letter.v1': {
+    name: 'vigil.notifications-dead-letter.v1',
+    description: 'Alerts the notifier gave up on (a permanent failure, or every attempt failed), one per issue transition and integration, keyed by integration id.',
+    producers: ['notifier'],
+    consumers: [],
+    partitions: 3,
+    carriesPulses: false,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
+    schema: notificationDeadLetterV1Schema,
+    example: notificationDeadLetterV1Example,
   },
 };
 

@@ -2,9 +2,17 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ClickHouseModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { AlertRuleRepository } from './alert-rules/alert-rule.repository';
+import { AlertRuleService } from './alert-rules/alert-rule.service';
+import { AlertRulesController } from './alert-rules/alert-rules.controller';
 import { ApiTokenRepository } from './auth/api-token.repository';
 import { OrganizationAccess } from './auth/organization-access';
 import { CheckinHistoryRepository } from './checkins/checkin-history.repository';
+import { DeliveryReadRepository } from './deliveries/delivery-read.repository';
+import { IssueDeliveriesController } from './deliveries/issue-deliveries.controller';
+import { IntegrationRepository } from './integrations/integration.repository';
+import { IntegrationsController } from './integrations/integrations.controller';
+import { SendTestNotification } from './integrations/send-test-notification.usecase';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
@@ -16,8 +24,19 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [MonitorsController, ProcessingErrorsController],
-      providers: [ApiTokenRepository, OrganizationAccess, MonitorReadRepository, CheckinHistoryRepository, ProcessingErrorRepository],
+      controllers: [MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
+      providers: [
+        ApiTokenRepository,
+        OrganizationAccess,
+        MonitorReadRepository,
+        CheckinHistoryRepository,
+        ProcessingErrorRepository,
+        IntegrationRepository,
+        AlertRuleRepository,
+        AlertRuleService,
+        DeliveryReadRepository,
+        SendTestNotification,
+      ],
     };
   }
 }

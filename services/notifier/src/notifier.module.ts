@@ -1,12 +1,17 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ServiceCoreModule } from '@vigil/bootstrap';
+import { KafkaProducerModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { NotifierWorker } from './worker/notifier-worker';
 
-/** The process shell: config, logging, health and graceful shutdown. Its domain arrives with its own issue. */
+/** Alerts for issue transitions: the consumer of `vigil.issues.v1` and the delivery worker (see README.md). */
 @Module({})
 export class NotifierModule {
   static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
-    return { module: NotifierModule, imports: [ServiceCoreModule.forRoot(config, logger)] };
+    return {
+      module: NotifierModule,
+      imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, KafkaProducerModule],
+      providers: [NotifierWorker],
+    };
   }
 }

@@ -1,4 +1,8 @@
+import { AlertRuleEntity } from './alert-rule.entity';
 import { ApiTokenEntity } from './api-token.entity';
+import { DeliveryAttemptEntity } from './delivery-attempt.entity';
+import { DeliveryEntity } from './delivery.entity';
+import { IntegrationEntity } from './integration.entity';
 import { IssueTrackEntity } from './issue-track.entity';
 import { IssueEntity } from './issue.entity';
 import { MonitorEnvironmentEntity } from './monitor-environment.entity';
@@ -7,7 +11,11 @@ import { OrganizationEntity } from './organization.entity';
 import { ProjectKeyEntity } from './project-key.entity';
 import { ProjectEntity } from './project.entity';
 
+export * from './alert-rule.entity';
 export * from './api-token.entity';
+export * from './delivery-attempt.entity';
+export * from './delivery.entity';
+export * from './integration.entity';
 export * from './issue-track.entity';
 export * from './issue.entity';
 export * from './monitor-environment.entity';
@@ -16,4 +24,17 @@ export * from './organization.entity';
 export * from './project-key.entity';
 export * from './project.entity';
 
-export const ENTITIES = [OrganizationEntity, ProjectEntity, ProjectKeyEntity, ApiTokenEntity, MonitorEntity, MonitorEnvironmentEntity, IssueEntity, IssueTrackEntity];
+export const ENTITIES = [
+  OrganizationEntity,
+  ProjectEntity,
+  ProjectKeyEntity,
+  ApiTokenEntity,
+  MonitorEntity,
+  MonitorEnvironmentEntity,
+  IssueEntity,
+  IssueTrackEntity,
+  IntegrationEntity,
+  AlertRuleEntity,
+  DeliveryEntity,
+  DeliveryAttemptEntity,
+];

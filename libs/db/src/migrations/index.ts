@@ -2,6 +2,13 @@ import { Initial1795315174932 } from './1795315174932-initial';
 import { ConfigChangeNotify1795900000000 } from './1795900000000-config-change-notify';
 import { MonitorPauseAndGraceTimeout1795910000000 } from './1795910000000-monitor-pause-and-grace-timeout';
 import { Issues1795920000000 } from './1795920000000-issues';
+import { Notifications1795930000000 } from './1795930000000-notifications';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
-export const MIGRATIONS = [Initial1795315174932, ConfigChangeNotify1795900000000, MonitorPauseAndGraceTimeout1795910000000, Issues1795920000000];
+export const MIGRATIONS = [
+  Initial1795315174932,
+  ConfigChangeNotify1795900000000,
+  MonitorPauseAndGraceTimeout1795910000000,
+  Issues1795920000000,
+  Notifications1795930000000,
+];

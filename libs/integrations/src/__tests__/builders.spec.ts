@@ -11,7 +11,7 @@ import {
   truncate,
   type PagerDutyIntegrationConfig,
   type PagerDutyTriggerEvent,
-} from '../integrations';
+} from '../index';
 import { alertFixture, ISSUE_ID, MONITOR_URL, SLOT, TRANSITION_ID } from './alert-fixture';
 
 const PD: PagerDutyIntegrationConfig = { type: 'pagerduty', routing_key: 'R0123456789abcdef0123456789ABCDE', severity: 'critical' };

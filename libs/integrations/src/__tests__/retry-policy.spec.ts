@@ -9,7 +9,7 @@ import {
   parseRetryAfter,
   retryPolicyFromConfig,
   type RetryPolicy,
-} from '../integrations';
+} from '../index';
 
 const POLICY: RetryPolicy = { baseMs: 1000, factor: 2, capMs: 10_000, maxAttempts: 5 };
 

@@ -1,4 +1,4 @@
-import { AddressPolicy, AllowListError, classifyAddress, parseCidr, parseIp, type AddressClass } from '../integrations';
+import { AddressPolicy, AllowListError, classifyAddress, parseCidr, parseIp, type AddressClass } from '../index';
 
 describe('address policy: classification', () => {
   it.each<[string, AddressClass]>([

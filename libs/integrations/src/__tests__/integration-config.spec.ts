@@ -6,7 +6,7 @@ import {
   parseIntegrationConfig,
   redactIntegrationConfig,
   type ParseOptions,
-} from '../integrations';
+} from '../index';
 
 const ROUTING_KEY = 'R0123456789abcdef0123456789ABCDE';
 const SECRET = 'whsec_0123456789abcdef';

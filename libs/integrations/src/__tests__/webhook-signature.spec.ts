@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { buildWebhookRequest, computeSignature, signWebhook, verifyWebhookSignature } from '../integrations';
+import { buildWebhookRequest, computeSignature, signWebhook, verifyWebhookSignature } from '../index';
 import { alertFixture, TRANSITION_ID } from './alert-fixture';
 
 const SECRET = 'vigil_whsec_test-secret-0123456789';

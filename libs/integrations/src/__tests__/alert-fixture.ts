@@ -1,4 +1,4 @@
-import type { Alert } from '../integrations';
+import type { Alert } from '../index';
 
 /** 2026-11-04T03:00:00Z, a Wednesday. */
 export const SLOT = Date.UTC(2026, 10, 4, 3, 0, 0);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { INTEGRATION_TYPES, type IntegrationType } from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
 
 /**
@@ -7,8 +8,8 @@ import { DomainError } from '@vigil/errors';
  * 400 naming the field), and the notifier trusts what it stored.
  */
 
-export const INTEGRATION_TYPES = ['email', 'slack', 'pagerduty', 'webhook'] as const;
-export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+// One list of channels, in the contracts: the dead-letter topic and the `integrations` table carry it too.
+export { INTEGRATION_TYPES, type IntegrationType };
 
 /** PagerDuty Events API v2 severities. */
 export const PAGERDUTY_SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;

@@ -1,5 +1,5 @@
 import { loadConfig } from '@vigil/config';
-import { deliver, deliveryDepsFromConfig, fromDomain, type DeliveryDeps } from '../integrations';
+import { deliver, deliveryDepsFromConfig, fromDomain, type DeliveryDeps } from '../index';
 import { alertFixture } from './alert-fixture';
 
 describe('delivery dependencies from config', () => {

@@ -46,6 +46,15 @@ export interface Alert {
   url: string;
 }
 
+/**
+ * The monitor's page in Vigil, which every alert links to: `<app url>/<organization>/monitors/<slug>?environment=<environment>`
+ * (`VIGIL_PUBLIC_APP_URL`).
+ */
+export function monitorUrl(appUrl: string, organizationSlug: string, monitorSlug: string, environment: string): string {
+  const base = appUrl.replace(/\/+$/, '');
+  return `${base}/${encodeURIComponent(organizationSlug)}/monitors/${encodeURIComponent(monitorSlug)}?environment=${encodeURIComponent(environment)}`;
+}
+
 /** Human words for a status, as messages show it. */
 export const STATUS_LABEL: Readonly<Record<AlertStatus, string>> = {
   missed: 'Missed',

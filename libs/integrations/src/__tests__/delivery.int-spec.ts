@@ -15,7 +15,7 @@ import {
   type Integration,
   type PagerDutyIntegrationConfig,
   type SmtpSettings,
-} from '../integrations';
+} from '../index';
 import { alertFixture, ISSUE_ID, MONITOR_URL, TRANSITION_ID } from './alert-fixture';
 
 /**

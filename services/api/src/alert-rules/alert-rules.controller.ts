@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { DomainError } from '@vigil/errors';
+import { OrganizationAccess } from '../auth/organization-access';
+import { pathId } from '../common/request-body';
+import { AlertRuleRepository, type AlertRuleView } from './alert-rule.repository';
+import { AlertRuleService } from './alert-rule.service';
+import { presentAlertRule } from './alert-rule.presenter';
+
+type Auth = string | undefined;
+
+/**
+ * Alert rules (Bearer token; changes need the write scope): which issue transitions of a project, or of one of
+ * its monitors, go to which integration, for which environments, on open and on resolve.
+ */
+@Controller('api/0/organizations/:org/alert-rules')
+export class AlertRulesController {
+  constructor(
+    private readonly access: OrganizationAccess,
+    private readonly rules: AlertRuleRepository,
+    private readonly service: AlertRuleService,
+  ) {}
+
+  /** Every rule of the organization, or of one project (`?project=<slug or id>`). */
+  @Get()
+  async list(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Query('project') projectRef: string | undefined): Promise<Record<string, unknown>[]> {
+    const grant = await this.access.authorize(authorization, org);
+    let projectId: number | null = null;
+    if (projectRef !== undefined) {
+      const project = await this.rules.project(grant.organizationId, projectRef);
+      if (!project) throw new DomainError('not_found', 'unknown_project', `project "${projectRef}" not found`, 'project');
+      projectId = project.id;
+    }
+    return (await this.rules.list(grant.organizationId, projectId)).map(presentAlertRule);
+  }
+
+  @Post()
+  async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'write');
+    return presentAlertRule(await this.service.create(grant.organizationId, body));
+  }
+
+  @Get(':id')
+  async get(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org);
+    return presentAlertRule(await this.find(grant.organizationId, id));
+  }
+
+  /** Changes the fields sent; fields left out keep their values. */
+  @Put(':id')
+  async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'write');
+    return presentAlertRule(await this.service.update(grant.organizationId, await this.find(grant.organizationId, id), body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
+    const grant = await this.access.authorize(authorization, org, 'write');
+    await this.rules.delete((await this.find(grant.organizationId, id)).rule.id);
+  }
+
+  private async find(organizationId: string, id: string): Promise<AlertRuleView> {
+    const view = await this.rules.find(organizationId, pathId(id, 'alert rule', 'unknown_alert_rule', 'alert_rule'));
+    if (!view) throw new DomainError('not_found', 'unknown_alert_rule', `alert rule "${id}" not found`, 'alert_rule');
+    return view;
+  }
+}

@@ -1,0 +1,164 @@
+import type { NotificationDeadLetterV1 } from '@vigil/contracts';
+import type { DeliveryAttempt, RetryPolicy } from '@vigil/integrations';
+import { createLogger } from '@vigil/logging';
+import type { DeliveryDecision } from '../deliveries/delivery-decision';
+import { DeliveryDispatcher, type DispatchLedger } from '../deliveries/delivery-dispatcher';
+import type { ClaimedDelivery, ClaimedWork } from '../deliveries/delivery-ledger';
+import { buildAlert } from '../alerts/alert-builder';
+import { issueEvent } from './issue-event-fixture';
+
+/** Polls until `check` holds (a unit test has no real I/O to wait for, only the dispatcher's loop). */
+async function waitFor(what: string, check: () => boolean, { timeoutMs }: { timeoutMs: number; intervalMs?: number }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+const POLICY: RetryPolicy = { baseMs: 0, factor: 1, capMs: 0, maxAttempts: 3 };
+const INTEGRATION = 'a0000000-0000-4000-8000-00000000000a';
+
+function claimed(id: string, config: unknown = { type: 'slack', webhook_url: 'https://hooks.example.com/services/x' }): ClaimedDelivery {
+  return {
+    id,
+    idempotencyKey: `event:${INTEGRATION}`,
+    eventId: 'event',
+    kind: 'opened',
+    issueId: issueEvent().issue_id,
+    alert: buildAlert(issueEvent(), { organizationSlug: 'acme', projectSlug: 'backend', monitorName: 'Backup' }, id, 'https://vigil.example.com'),
+    createdAt: 1,
+    integration: { id: INTEGRATION, organizationId: 'org', type: 'slack', config },
+  };
+}
+
+function result(outcome: DeliveryAttempt['outcome'], attempt: number): DeliveryAttempt {
+  return {
+    outcome,
+    statusCode: outcome === 'delivered' ? 200 : 500,
+    errorCode: outcome === 'delivered' ? null : 'http_status',
+    error: outcome === 'delivered' ? null : 'HTTP 500',
+    durationMs: 3,
+    retryAfterMs: null,
+    response: null,
+    integrationId: INTEGRATION,
+    channel: 'slack',
+    target: 'slack:https://hooks.example.com',
+    idempotencyKey: 'x',
+    attempt,
+    startedAt: 0,
+  };
+}
+
+/** A ledger that hands out scripted claims once and records what the dispatcher wrote, in order. */
+class ScriptedLedger implements DispatchLedger {
+  readonly writes: string[] = [];
+  constructor(private claims: ClaimedWork[]) {}
+  async claimDue(limit: number): Promise<ClaimedWork[]> {
+    const taken = this.claims.slice(0, limit);
+    this.claims = this.claims.slice(limit);
+    return taken;
+  }
+  async recordResult(id: string, attempt: number, attemptResult: DeliveryAttempt, decision: DeliveryDecision): Promise<boolean> {
+    this.writes.push(`result ${id} #${attempt} ${attemptResult.outcome} -> ${decision.action}`);
+    return true;
+  }
+  async markDead(id: string, attempts: number, reason: string): Promise<boolean> {
+    this.writes.push(`dead ${id} after ${attempts} (${reason})`);
+    return true;
+  }
+}
+
+function dispatcher(ledger: DispatchLedger, outcomes: Record<string, DeliveryAttempt['outcome']>, deadLetters: NotificationDeadLetterV1[], log: string[]): DeliveryDispatcher {
+  return new DeliveryDispatcher({
+    ledger,
+    send: async (delivery, _integration, attempt) => result(outcomes[delivery.id] ?? 'delivered', attempt),
+    publishDeadLetter: async (record) => {
+      log.push(`publish ${record.delivery_id}`);
+      deadLetters.push(record);
+    },
+    policy: POLICY,
+    pollMs: 5,
+    concurrency: 4,
+    recordBudgetMs: 100,
+    logger: createLogger('test', 'silent'),
+  });
+}
+
+describe('DeliveryDispatcher', () => {
+  it('sends each claimed attempt and records the decision: success, retry, or dead with its dead letter first', async () => {
+    const ledger = new ScriptedLedger([
+      { kind: 'send', delivery: claimed('ok'), attempt: 1 },
+      { kind: 'send', delivery: claimed('flaky'), attempt: 1 },
+      { kind: 'send', delivery: claimed('last'), attempt: 3 },
+    ]);
+    const deadLetters: NotificationDeadLetterV1[] = [];
+    const log = ledger.writes;
+    const worker = dispatcher(ledger, { flaky: 'retryable', last: 'retryable' }, deadLetters, log);
+    worker.start();
+    await waitFor('four writes', () => log.length >= 4, { timeoutMs: 2000, intervalMs: 5 });
+    await worker.stop();
+    expect(log).toEqual(
+      expect.arrayContaining(['result ok #1 delivered -> succeed', 'result flaky #1 retryable -> retry', 'result last #3 retryable -> dead']),
+    );
+    expect(log.indexOf('publish last')).toBeGreaterThan(log.indexOf('result last #3 retryable -> dead'));
+    expect(log.indexOf('dead last after 3 (exhausted)')).toBeGreaterThan(log.indexOf('publish last'));
+    expect(deadLetters).toEqual([expect.objectContaining({ delivery_id: 'last', reason: 'exhausted', attempts: 3, last_status_code: 500, last_error_code: 'http_status', integration_id: INTEGRATION })]);
+  });
+
+  it('a stale claim decided dead is published and marked without sending anything', async () => {
+    const ledger = new ScriptedLedger([{ kind: 'dead', delivery: claimed('stale'), attempts: 3, reason: 'exhausted', last: null }]);
+    const deadLetters: NotificationDeadLetterV1[] = [];
+    const worker = dispatcher(ledger, {}, deadLetters, ledger.writes);
+    worker.start();
+    await waitFor('the dead mark', () => ledger.writes.some((write) => write.startsWith('dead')), { timeoutMs: 2000, intervalMs: 5 });
+    await worker.stop();
+    expect(ledger.writes).toEqual(['publish stale', 'dead stale after 3 (exhausted)']);
+    expect(deadLetters[0]).toMatchObject({ last_status_code: null, last_error: null });
+  });
+
+  it('an integration whose stored config no longer validates fails permanently without a request', async () => {
+    const ledger = new ScriptedLedger([{ kind: 'send', delivery: claimed('broken', { type: 'slack', webhook_url: 'ftp://nope' }), attempt: 1 }]);
+    let sent = 0;
+    const deadLetters: NotificationDeadLetterV1[] = [];
+    const worker = new DeliveryDispatcher({
+      ledger,
+      send: async () => {
+        sent += 1;
+        return result('delivered', 1);
+      },
+      publishDeadLetter: async (record) => {
+        deadLetters.push(record);
+      },
+      policy: POLICY,
+      pollMs: 5,
+      concurrency: 1,
+      recordBudgetMs: 100,
+      logger: createLogger('test', 'silent'),
+    });
+    worker.start();
+    await waitFor('the dead mark', () => ledger.writes.some((write) => write.startsWith('dead')), { timeoutMs: 2000, intervalMs: 5 });
+    await worker.stop();
+    expect(sent).toBe(0);
+    expect(ledger.writes).toEqual(['result broken #1 permanent -> dead', 'dead broken after 1 (permanent)']);
+    expect(deadLetters[0]?.last_error).toMatch(/stored config is not valid: webhook_url/);
+  });
+
+  it('wake() makes it look at once instead of at the next poll', async () => {
+    let claims = 0;
+    const ledger: DispatchLedger = {
+      claimDue: async () => {
+        claims += 1;
+        return [];
+      },
+      recordResult: async () => true,
+      markDead: async () => true,
+    };
+    const worker = new DeliveryDispatcher({ ledger, send: async () => result('delivered', 1), publishDeadLetter: async () => undefined, policy: POLICY, pollMs: 60_000, concurrency: 1, recordBudgetMs: 100, logger: createLogger('test', 'silent') });
+    worker.start();
+    await waitFor('the first claim', () => claims === 1, { timeoutMs: 1000, intervalMs: 2 });
+    worker.wake();
+    await waitFor('a claim after the wake', () => claims === 2, { timeoutMs: 1000, intervalMs: 2 });
+    await worker.stop();
+  });
+});
