@@ -96,8 +96,9 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     // Must equal vigil.checkins.v1's partition count: partition p is the state of check-ins partition p.
     partitions: 12,
     carriesPulses: false,
-    // Segments roll hourly so the cleaner can compact them: a restore reads about one record per track.
-    config: { 'cleanup.policy': 'compact', 'segment.ms': String(3600 * 1000), 'min.cleanable.dirty.ratio': '0.1', 'delete.retention.ms': String(24 * 3600 * 1000) },
+    // Segments roll every 10 minutes so the cleaner can compact them: a restore reads about one record per
+    // track plus the changes of the last minutes.
+    config: { 'cleanup.policy': 'compact', 'segment.ms': String(600 * 1000), 'min.cleanable.dirty.ratio': '0.1', 'delete.retention.ms': String(24 * 3600 * 1000) },
     schema: schedulerStateV1Schema,
     example: schedulerStateV1Example,
   },

@@ -45,6 +45,11 @@ export interface TopicConsumerOptions<T extends TopicName> {
   handleItems?: (items: ConsumedItem<T>[], context: BatchContext) => Promise<void>;
   fromBeginning?: boolean;
   /**
+   * How many partitions' batches may be in the handler at once (1). Order within a partition is kept; a
+   * handler that waits on Kafka acknowledgements gets more done with several.
+   */
+  partitionsConcurrently?: number;
+  /**
    * Called when this member (re)joins the group, before any batch of the new assignment: partitions may have
    * moved, so state kept per partition must be dropped (and rebuilt from the store) here.
    */
@@ -94,6 +99,7 @@ export class TopicConsumer<T extends TopicName> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.byPhysicalName.keys()], fromBeginning: this.options.fromBeginning ?? true });
     await this.consumer.run({
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {

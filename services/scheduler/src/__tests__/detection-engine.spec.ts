@@ -105,6 +105,11 @@ describe('detection engine: publishing, changelog and restore', () => {
       [PARTITION_POSITION_KEY, 3],
     ]);
     expect(JSON.parse(state[1]!.value!)).toMatchObject({ kind: 'partition', position: { clock: T0 + HOUR + 6 * MINUTE, offset: '1' } });
+
+    // Pulses with nothing due change no track: nothing is written to the changelog for them.
+    const before = kafka.log.length;
+    await engine.handle([p.pulse(T0 + HOUR + 7 * MINUTE), p.pulse(T0 + HOUR + 8 * MINUTE)], noHeartbeat);
+    expect(kafka.log.length).toBe(before);
   });
 
   it('run results: reported results and detected outcomes in one ordered stream; a start, and an ok for a timed-out run, are not results', async () => {

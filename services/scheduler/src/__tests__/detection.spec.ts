@@ -201,6 +201,20 @@ describe('detection: slots and misses', () => {
     expect(due.transitions).toHaveLength(200);
     expect(detector.pulse(T0 + DAY + 3 * HOUR + 5 * MINUTE).outcomes).toHaveLength(200);
   });
+
+  it('stale queue entries stay bounded (a restore replaces tracks, leaving their old entries) and order is kept', () => {
+    const detector = new PartitionDetector();
+    const daily = hourly({ schedule: { type: 'crontab', value: '0 3 * * *', timezone: 'UTC' } });
+    const ids = Array.from({ length: 600 }, (_, i) => `5a7c9e1b-3d5f-4a7c-9e1b-${i.toString(16).padStart(12, '0')}`);
+    for (const id of ids) {
+      detector.setMonitor(id, daily);
+      detector.checkin({ monitor_id: id, environment: ENV, checkin_id: runId(), run_match: 'latest_open', status: 'ok', received_at: T0 + 3 * HOUR, duration_ms: null });
+    }
+    for (let round = 0; round < 10; round += 1) for (const snapshot of [...detector.snapshots()]) detector.restore(snapshot);
+    expect(detector.queuedCount).toBeLessThanOrEqual(2 * detector.trackCount + 1024);
+    const missed = detector.pulse(T0 + DAY + 3 * HOUR + 5 * MINUTE).outcomes;
+    expect(missed.map((outcome) => outcome.monitorId)).toEqual(ids);
+  });
 });
 
 describe('detection: timeouts', () => {

@@ -169,6 +169,7 @@ export class PartitionDetector {
     }
     track.reconfigure(track.clock, out);
     this.queue.schedule(track, track.nextDue());
+    this.bound();
     return out;
   }
 
@@ -218,6 +219,12 @@ export class PartitionDetector {
   private touched(track: Track): void {
     this.changed.set(track, true);
     this.queue.schedule(track, track.nextDue());
+    this.bound();
+  }
+
+  /** Keeps the due queue's stale entries (re-queued or replaced tracks) from outnumbering the live ones. */
+  private bound(): void {
+    if (this.queue.length > 2 * this.count + 1024) this.queue.compact();
   }
 }
 

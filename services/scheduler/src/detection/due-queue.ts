@@ -53,6 +53,49 @@ export class DueQueue<T extends Queued> {
     return undefined;
   }
 
+  /**
+   * Drops the stale entries (each keeps a replaced or re-queued item reachable until it surfaces) and
+   * rebuilds the heap: O(n). Callers run it when stale entries outnumber live ones.
+   */
+  compact(): void {
+    const dues: number[] = [];
+    const items: T[] = [];
+    for (let i = 0; i < this.dues.length; i += 1) {
+      if (this.items[i]!.dueAt === this.dues[i]) {
+        dues.push(this.dues[i]!);
+        items.push(this.items[i]!);
+      }
+    }
+    this.dues.length = 0;
+    this.items.length = 0;
+    for (let i = 0; i < dues.length; i += 1) {
+      this.dues.push(dues[i]!);
+      this.items.push(items[i]!);
+    }
+    for (let i = (this.dues.length >> 1) - 1; i >= 0; i -= 1) this.siftDown(i);
+  }
+
+  private siftDown(start: number): void {
+    const dues = this.dues;
+    const items = this.items;
+    const n = dues.length;
+    const due = dues[start]!;
+    const item = items[start]!;
+    let i = start;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= n) break;
+      const right = left + 1;
+      const child = right < n && dues[right]! < dues[left]! ? right : left;
+      if (dues[child]! >= due) break;
+      dues[i] = dues[child]!;
+      items[i] = items[child]!;
+      i = child;
+    }
+    dues[i] = due;
+    items[i] = item;
+  }
+
   private removeTop(): void {
     const dues = this.dues;
     const items = this.items;

@@ -263,7 +263,11 @@ export class DetectionEngine {
     for (const partition of partitions) {
       const state = this.partitions.get(partition);
       if (!state) continue;
-      for (const change of state.detector.drainChanges()) {
+      const changes = state.detector.drainChanges();
+      // A batch that changed no track (pulses with nothing due) needs no position: replaying it after a
+      // restore changes nothing either. This keeps idle pulses from writing to the changelog at all.
+      if (changes.length === 0) continue;
+      for (const change of changes) {
         const key = monitorEnvironmentKey(change.monitorId, change.environment);
         sends.push(
           change.snapshot === null

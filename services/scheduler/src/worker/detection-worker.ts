@@ -50,6 +50,8 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       onGroupJoin: (assignment) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? []),
       // A new group starts at the latest check-ins: detection begins now, it does not replay a week of them.
       fromBeginning: false,
+      // Partitions are independent: one partition's batch waits for its acknowledgements while another's runs.
+      partitionsConcurrently: TOPICS['vigil.checkins.v1'].partitions,
     });
   }
 
