@@ -61,8 +61,9 @@ export class Vigil {
     readonly ingestUrl: string,
   ) {}
 
-  static async start(): Promise<Vigil> {
-    const env = testEnv();
+  /** `overrides` go to every service started here (and are in `env` for services a test starts itself). */
+  static async start(overrides: Record<string, string> = {}): Promise<Vigil> {
+    const env = testEnv(overrides);
     const credentials = seed(env);
     const db = createDataSource(loadConfig({ ...process.env, ...env }), { poolSize: 1 });
     await db.initialize();
