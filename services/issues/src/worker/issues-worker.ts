@@ -32,6 +32,9 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
         await useCase.execute(messages);
       },
       fromBeginning: true,
+      // Partition batches are independent (different monitor-environments): several overlap their Postgres
+      // round trips. Bounded well below the connection pool.
+      partitionsConcurrently: 4,
     });
   }
 

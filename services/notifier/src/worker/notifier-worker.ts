@@ -61,6 +61,9 @@ export class NotifierWorker implements OnModuleInit, BeforeApplicationShutdown {
       },
       // A new group reads the retained transitions from the start: the ledger drops the ones it already holds.
       fromBeginning: true,
+      // Partition batches are independent (different monitor-environments): several overlap their Postgres
+      // round trips. Bounded well below the connection pool.
+      partitionsConcurrently: 4,
     });
   }
 
