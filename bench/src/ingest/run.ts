@@ -12,6 +12,7 @@ import { formatSummary, summarizeProfile } from '../support/cpu-profile';
 import { runLoad, type LoadRequest, type LoadResult } from '../support/load';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
+import { BENCHMARKS_PREAMBLE } from '../support/preamble';
 import { cpuWindow, findChild, memory, waitForQuiet, type CpuWindow } from '../support/proc';
 import { BENCH_MONITOR_SLUG, createMonitorEnvelope, ENVELOPE_CONTENT_TYPE, envelopeRequest, pingRequest, sentryAuth } from './payloads';
 
@@ -311,18 +312,6 @@ function renderReport(report: Report): string {
   ].join('\n');
 }
 
-const PREAMBLE = `# Benchmarks
-
-Each benchmark runs on the native stack (\`deploy/local/stack.sh\`, started if it is down) with stores of its own (test slot 9),
-starts the services it measures as real processes from their build output, and rewrites only its own section below
-(between its \`<!-- bench:<name>:start -->\` and \`<!-- bench:<name>:end -->\` markers). Benchmarks are not tests: they
-never run in \`make test\` or CI, and their numbers hold for the machine named in each section.
-
-| command | what it measures |
-| --- | --- |
-| \`npm run bench:ingest\` | ingest's accepted check-ins per second and p50/p99 latency, for ping URLs and Sentry envelopes with Kafka's acknowledgement included, beside a bare \`node:http\` server that only parses the same requests (the ceiling); a closed loop for maximum throughput and an open loop at 2,000 check-ins/s for latency; ingest's RSS after the run. \`-- --profile\` profiles ingest instead (\`node --cpu-prof\`) and prints where its time goes. |
-`;
-
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const started = Date.now();
@@ -407,7 +396,7 @@ async function main(): Promise<void> {
   }
   if (options.write) {
     const file = join(REPO_ROOT, 'docs', 'benchmarks.md');
-    writeSection(file, 'ingest', section, PREAMBLE);
+    writeSection(file, 'ingest', section, BENCHMARKS_PREAMBLE);
     log(`wrote ${file}`);
   }
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
