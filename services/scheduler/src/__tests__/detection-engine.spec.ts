@@ -232,5 +232,7 @@ describe('detection engine: publishing, changelog and restore', () => {
     expect(restored.detector(3)?.track(MONITOR, 'production')).toBeUndefined();
     expect(restored.detector(3)?.track(OTHER, 'production')?.state).toBe('ok');
     expect(restored.detector(3)?.clock).toBe(T0 + MINUTE);
+    // Every later snapshot of a track replaced the earlier one: no stale queue entry is left keeping them alive.
+    expect(restored.detector(3)?.queuedCount).toBeLessThanOrEqual(restored.detector(3)!.trackCount);
   });
 });

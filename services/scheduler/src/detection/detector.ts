@@ -173,6 +173,11 @@ export class PartitionDetector {
     return out;
   }
 
+  /** After a rebuild (many tracks replaced by later snapshots of themselves): drops the queue's stale entries. */
+  finishRestore(): void {
+    this.queue.compact();
+  }
+
   /** Drops one track without reporting it (a deletion read back from the changelog during a restore). */
   forget(monitorId: string, environment: string): void {
     const handle = this.monitors.get(monitorId);

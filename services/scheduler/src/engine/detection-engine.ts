@@ -140,6 +140,7 @@ export class DetectionEngine {
       heartbeat,
     );
     for (const [partition, state] of fresh) {
+      state.detector.finishRestore();
       this.partitions.set(partition, state);
       this.logger.info({ partition, tracks: state.detector.trackCount, offset: state.lastOffset.toString(), clock: state.detector.clock }, 'partition state restored');
     }
