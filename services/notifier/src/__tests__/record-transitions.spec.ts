@@ -1,7 +1,8 @@
 import { createLogger } from '@vigil/logging';
 import type { AlertRule } from '../rules/alert-rule-matcher';
 import { deliveryIdFor } from '../deliveries/delivery-id';
-import { RecordTransitions, type NewDelivery, type TransitionStore } from '../transitions/record-transitions.usecase';
+import type { MonitorContext } from '../alerts/alert-builder';
+import { monitorKey, RecordTransitions, type MonitorRef, type NewDelivery, type TransitionStore } from '../transitions/record-transitions.usecase';
 import { issueEvent, MONITOR_ID, PROJECT_ID } from './issue-event-fixture';
 
 const SLACK = 'a0000000-0000-4000-8000-00000000000a';
@@ -12,12 +13,12 @@ class MemoryStore implements TransitionStore {
   readonly ledger = new Map<string, NewDelivery>();
   ruleReads = 0;
   constructor(private readonly rules: AlertRule[]) {}
-  async rulesFor(projectId: number, monitorId: string): Promise<AlertRule[]> {
+  async rulesFor(monitors: readonly MonitorRef[]): Promise<Map<string, AlertRule[]>> {
     this.ruleReads += 1;
-    return this.rules.filter((rule) => rule.projectId === projectId && (rule.monitorId === null || rule.monitorId === monitorId));
+    return new Map(monitors.map((m) => [monitorKey(m), this.rules.filter((rule) => rule.projectId === m.projectId && (rule.monitorId === null || rule.monitorId === m.monitorId))]));
   }
-  async monitorContext(projectId: number): Promise<{ organizationSlug: string; projectSlug: string; monitorName: string } | null> {
-    return projectId === PROJECT_ID ? { organizationSlug: 'acme', projectSlug: 'backend', monitorName: 'Nightly backup' } : null;
+  async monitorContexts(monitors: readonly MonitorRef[]): Promise<Map<string, MonitorContext>> {
+    return new Map(monitors.filter((m) => m.projectId === PROJECT_ID).map((m) => [monitorKey(m), { organizationSlug: 'acme', projectSlug: 'backend', monitorName: 'Nightly backup' }]));
   }
   async insertDeliveries(deliveries: readonly NewDelivery[]): Promise<number> {
     let created = 0;
@@ -87,7 +88,7 @@ describe('RecordTransitions', () => {
     ]);
   });
 
-  it('reads the rules of one monitor once per batch', async () => {
+  it('reads the rules once per batch, whatever the number of monitors', async () => {
     const store = new MemoryStore(RULES);
     await recorder(store).handle([issueEvent({ event_id: 'a' }), issueEvent({ event_id: 'b' }), issueEvent({ event_id: 'c' })]);
     expect(store.ruleReads).toBe(1);

@@ -16,17 +16,33 @@ export interface NewDelivery {
   alert: Alert;
 }
 
-/** What recording transitions needs from Postgres (`TransitionRepository`). */
+/** A monitor of a project, as the store is asked about it; `monitorKey` names it in the answers. */
+export interface MonitorRef {
+  projectId: number;
+  monitorId: string;
+}
+
+export const monitorKey = (ref: MonitorRef): string => `${ref.projectId}:${ref.monitorId}`;
+
+/** What recording transitions needs from Postgres (`TransitionRepository`): one round trip each per batch. */
 export interface TransitionStore {
-  /** The rules of a project that can match a monitor: the project's own and the monitor's. */
-  rulesFor(projectId: number, monitorId: string): Promise<AlertRule[]>;
-  /** Names and slugs for the alert text; null when the project is gone. */
-  monitorContext(projectId: number, monitorId: string): Promise<MonitorContext | null>;
+  /** For each monitor (by `monitorKey`), the rules that can match it: its project's own and its own. */
+  rulesFor(monitors: readonly MonitorRef[]): Promise<Map<string, AlertRule[]>>;
+  /** Names and slugs for the alert text, by `monitorKey`; a monitor whose project is gone is absent. */
+  monitorContexts(monitors: readonly MonitorRef[]): Promise<Map<string, MonitorContext>>;
   /**
-   * Inserts the deliveries in one transaction; a key already in the ledger is left alone (a redelivered event).
-   * Returns how many were new.
+   * Inserts the deliveries in one statement; a key already in the ledger is left alone (a redelivered event),
+   * and so is a delivery to an integration deleted meanwhile. Returns how many were new.
    */
   insertDeliveries(deliveries: readonly NewDelivery[]): Promise<number>;
+}
+
+function refOf(event: IssueEventV1): MonitorRef {
+  return { projectId: event.project_id, monitorId: event.monitor_id };
+}
+
+function logContext(event: IssueEventV1): Record<string, string> {
+  return { issue_id: event.issue_id, monitor_id: event.monitor_id, environment: event.environment, event_id: event.event_id, kind: event.kind };
 }
 
 export interface RecordTransitionsOptions {
@@ -50,24 +66,25 @@ export class RecordTransitions {
   /** Returns how many deliveries were created. */
   async handle(events: readonly IssueEventV1[]): Promise<number> {
     const deliveries: NewDelivery[] = [];
-    const rules = new Map<string, Promise<AlertRule[]>>();
-    for (const event of events) {
-      const context = { issue_id: event.issue_id, monitor_id: event.monitor_id, environment: event.environment, event_id: event.event_id, kind: event.kind };
+    const notifiable = events.filter((event) => {
       const decision = notifyDecision(event);
-      if (!decision.notify) {
-        this.logger.debug({ ...context, reason: decision.reason }, 'issue event notifies nobody');
-        continue;
-      }
-      const key = `${event.project_id}:${event.monitor_id}`;
-      if (!rules.has(key)) rules.set(key, this.store.rulesFor(event.project_id, event.monitor_id));
-      const integrations = matchingIntegrations((await rules.get(key)) ?? [], event);
+      if (!decision.notify) this.logger.debug({ ...logContext(event), reason: decision.reason }, 'issue event notifies nobody');
+      return decision.notify;
+    });
+    if (notifiable.length === 0) return 0;
+    const monitors = [...new Map(notifiable.map((event) => [monitorKey(refOf(event)), refOf(event)])).values()];
+    // One query for the batch's rules and one for its monitors' names, whatever the batch's size.
+    const [rules, contexts] = await Promise.all([this.store.rulesFor(monitors), this.store.monitorContexts(monitors)]);
+    for (const event of notifiable) {
+      const key = monitorKey(refOf(event));
+      const integrations = matchingIntegrations(rules.get(key) ?? [], event);
       if (integrations.length === 0) {
-        this.logger.info(context, 'no alert rule matches the issue transition');
+        this.logger.info(logContext(event), 'no alert rule matches the issue transition');
         continue;
       }
-      const monitor = await this.store.monitorContext(event.project_id, event.monitor_id);
+      const monitor = contexts.get(key);
       if (!monitor) {
-        this.logger.warn(context, 'the project of the issue transition is gone: nobody to notify');
+        this.logger.warn(logContext(event), 'the project of the issue transition is gone: nobody to notify');
         continue;
       }
       for (const integrationId of integrations) {
