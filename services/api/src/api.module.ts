@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
@@ -13,8 +14,10 @@ import { IssueDeliveriesController } from './deliveries/issue-deliveries.control
 import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
+import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
+import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
 import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
 
@@ -24,8 +27,10 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
+      controllers: [OpenApiController, MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
       providers: [
+        { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
+        OpenApiDocumentHolder,
         ApiTokenRepository,
         OrganizationAccess,
         MonitorReadRepository,
