@@ -35,7 +35,7 @@ export class AlertRulesController {
 
   @Post()
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentAlertRule(await this.service.create(grant.organizationId, body));
   }
 
@@ -48,14 +48,14 @@ export class AlertRulesController {
   /** Changes the fields sent; fields left out keep their values. */
   @Put(':id')
   async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentAlertRule(await this.service.update(grant.organizationId, await this.find(grant.organizationId, id), body));
   }
 
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     await this.rules.delete((await this.find(grant.organizationId, id)).rule.id);
   }
 

@@ -35,7 +35,7 @@ export class IntegrationsController {
 
   @Post()
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const input = parseIntegrationCreate(body);
     return presentIntegration(await this.integrations.create(grant.organizationId, input.name, input.config));
   }
@@ -49,7 +49,7 @@ export class IntegrationsController {
   /** Changes the name and/or config fields sent; config fields left out keep their values. The type cannot change. */
   @Put(':id')
   async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const integration = await this.find(grant, id);
     return presentIntegration(await this.integrations.update(integration, parseIntegrationUpdate(body, storedConfig(integration))));
   }
@@ -58,7 +58,7 @@ export class IntegrationsController {
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     await this.integrations.delete(await this.find(grant, id));
   }
 
@@ -66,7 +66,7 @@ export class IntegrationsController {
   @Post(':id/test')
   @HttpCode(200)
   async test(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentDelivery(await this.testNotification.send(grant, await this.find(grant, id), body));
   }
 
