@@ -18,9 +18,9 @@ export const PERMISSIONS = {
   'monitors:write': 'member',
   /** Integrations, alert rules, test notifications. */
   'alerts:write': 'member',
-  /** Projects (create, rename, delete) and their ping keys. */
+  /** Projects: create, rename, delete. */
   'projects:write': 'admin',
-  /** DSN keys: create, rename, rotate, revoke. */
+  /** DSN keys (create, rename, rotate, revoke) and the ping key (rotate). */
   'keys:write': 'admin',
   /** API tokens: list (names, prefixes, scopes; never a secret). */
   'tokens:read': 'admin',
