@@ -19,3 +19,8 @@ export function newPingKey(): string {
 export function newApiToken(): string {
   return `vgl_${randomBytes(20).toString('hex')}`;
 }
+
+/** What is shown of an API token after it was made: `vgl_` and its first 8 random characters. */
+export function apiTokenPrefix(token: string): string {
+  return token.slice(0, 12);
+}

@@ -5,11 +5,14 @@ import { DeliveryEntity } from './delivery.entity';
 import { IntegrationEntity } from './integration.entity';
 import { IssueTrackEntity } from './issue-track.entity';
 import { IssueEntity } from './issue.entity';
+import { MemberEntity } from './member.entity';
 import { MonitorEnvironmentEntity } from './monitor-environment.entity';
 import { MonitorEntity } from './monitor.entity';
 import { OrganizationEntity } from './organization.entity';
 import { ProjectKeyEntity } from './project-key.entity';
 import { ProjectEntity } from './project.entity';
+import { TeamMemberEntity } from './team-member.entity';
+import { TeamEntity } from './team.entity';
 
 export * from './alert-rule.entity';
 export * from './api-token.entity';
@@ -18,16 +21,22 @@ export * from './delivery.entity';
 export * from './integration.entity';
 export * from './issue-track.entity';
 export * from './issue.entity';
+export * from './member.entity';
 export * from './monitor-environment.entity';
 export * from './monitor.entity';
 export * from './organization.entity';
 export * from './project-key.entity';
 export * from './project.entity';
+export * from './team-member.entity';
+export * from './team.entity';
 
 export const ENTITIES = [
   OrganizationEntity,
   ProjectEntity,
   ProjectKeyEntity,
+  MemberEntity,
+  TeamEntity,
+  TeamMemberEntity,
   ApiTokenEntity,
   MonitorEntity,
   MonitorEnvironmentEntity,

@@ -3,6 +3,7 @@ import { ConfigChangeNotify1795900000000 } from './1795900000000-config-change-n
 import { MonitorPauseAndGraceTimeout1795910000000 } from './1795910000000-monitor-pause-and-grace-timeout';
 import { Issues1795920000000 } from './1795920000000-issues';
 import { Notifications1795930000000 } from './1795930000000-notifications';
+import { AccessModel1795940000000 } from './1795940000000-access-model';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   MonitorPauseAndGraceTimeout1795910000000,
   Issues1795920000000,
   Notifications1795930000000,
+  AccessModel1795940000000,
 ];

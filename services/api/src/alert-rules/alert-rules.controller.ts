@@ -48,7 +48,7 @@ export class AlertRulesController {
   @Post()
   @Endpoint({ summary: 'Create an alert rule', auth: 'bearer', params: ORG_PARAM, body: { schema: ALERT_RULE_CREATE }, response: { status: 201, description: 'The rule.', schema: ALERT_RULE } })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentAlertRule(await this.service.create(grant.organizationId, body));
   }
 
@@ -63,14 +63,14 @@ export class AlertRulesController {
   @Put(':id')
   @Endpoint({ summary: 'Update an alert rule', description: 'Changes the fields sent; fields left out keep their values.', auth: 'bearer', params: ID_PARAMS, body: { schema: ALERT_RULE_UPDATE }, response: { status: 200, description: 'The rule.', schema: ALERT_RULE } })
   async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentAlertRule(await this.service.update(grant.organizationId, await this.find(grant.organizationId, id), body));
   }
 
   @Delete(':id')
   @Endpoint({ summary: 'Delete an alert rule', auth: 'bearer', params: ID_PARAMS, response: { status: 204, description: 'Deleted.' } })
   async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     await this.rules.delete((await this.find(grant.organizationId, id)).rule.id);
   }
 

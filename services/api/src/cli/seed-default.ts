@@ -1,14 +1,29 @@
 import { loadConfig } from '@vigil/config';
-import { ApiTokenEntity, createDataSource, hashSecret, newApiToken, newPingKey, newPublicKey, OrganizationEntity, ProjectEntity, ProjectKeyEntity } from '@vigil/db';
+import {
+  apiTokenPrefix,
+  ApiTokenEntity,
+  createDataSource,
+  hashSecret,
+  MemberEntity,
+  newApiToken,
+  newPingKey,
+  newPublicKey,
+  OrganizationEntity,
+  ProjectEntity,
+  ProjectKeyEntity,
+} from '@vigil/db';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 
 /**
- * `node services/api/dist/cli/seed-default.js`: makes sure organization `default` has a project `default`
- * with a DSN key, a ping key and a read-write API token, and prints them as shell assignments.
- * Running it again changes nothing: an API token given in VIGIL_API_TOKEN that is still valid is kept
- * (tokens are stored hashed, so only the caller can hand it back); otherwise a new one is made.
+ * `node services/api/dist/cli/seed-default.js`: makes sure organization `default` has an owner (member
+ * `owner@vigil.local`) and a project `default` with a DSN key and a ping key, and prints them with a personal
+ * read-write API token of the owner (it may do everything: docs/decisions/0010-access-model.md) as shell
+ * assignments. Running it again changes nothing: an owner's token given in VIGIL_API_TOKEN that is still valid
+ * is kept (tokens are stored hashed, so only the caller can hand it back); otherwise a new one is made.
  */
+const OWNER_EMAIL = 'owner@vigil.local';
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = createDataSource(config, { poolSize: 1 });
@@ -18,15 +33,28 @@ async function main(): Promise<void> {
       await manager.query('SELECT pg_advisory_xact_lock(7331)');
       let organization = await manager.findOneBy(OrganizationEntity, { slug: 'default' });
       if (!organization) organization = await manager.save(manager.create(OrganizationEntity, { id: randomUUID(), slug: 'default', name: 'Default' }));
+      let owner = await manager.findOneBy(MemberEntity, { organizationId: organization.id, email: OWNER_EMAIL });
+      if (!owner) owner = await manager.save(manager.create(MemberEntity, { id: randomUUID(), organizationId: organization.id, email: OWNER_EMAIL, name: 'Owner', role: 'owner' }));
       let project = await manager.findOneBy(ProjectEntity, { organizationId: organization.id, slug: 'default' });
       if (!project) project = await manager.save(manager.create(ProjectEntity, { organizationId: organization.id, slug: 'default', name: 'Default', pingKey: newPingKey() }));
       let key = await manager.findOne(ProjectKeyEntity, { where: { projectId: project.id, revokedAt: IsNull() }, order: { id: 'ASC' } });
       if (!key) key = await manager.save(manager.create(ProjectKeyEntity, { projectId: project.id, publicKey: newPublicKey(), label: 'Default', revokedAt: null }));
       let token = process.env['VIGIL_API_TOKEN'];
       const known = token ? await manager.findOneBy(ApiTokenEntity, { tokenHash: hashSecret(token), organizationId: organization.id }) : null;
-      if (!token || !known || known.revokedAt || known.scope !== 'write') {
+      if (!token || !known || known.revokedAt || known.scope !== 'write' || known.memberId !== owner.id) {
         token = newApiToken();
-        await manager.save(manager.create(ApiTokenEntity, { id: randomUUID(), organizationId: organization.id, name: 'make up', tokenHash: hashSecret(token), scope: 'write', revokedAt: null }));
+        await manager.save(
+          manager.create(ApiTokenEntity, {
+            id: randomUUID(),
+            organizationId: organization.id,
+            memberId: owner.id,
+            name: 'make up',
+            tokenHash: hashSecret(token),
+            tokenPrefix: apiTokenPrefix(token),
+            scope: 'write',
+            revokedAt: null,
+          }),
+        );
       }
       const ingest = new URL(config.VIGIL_PUBLIC_INGEST_URL);
       const dsn = `${ingest.protocol}//${key.publicKey}@${ingest.host}/${project.id}`;

@@ -48,7 +48,7 @@ export class IntegrationsController {
     response: { status: 201, description: 'The integration, credentials redacted.', schema: INTEGRATION },
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const input = parseIntegrationCreate(body);
     return presentIntegration(await this.integrations.create(grant.organizationId, input.name, input.config));
   }
@@ -71,7 +71,7 @@ export class IntegrationsController {
     response: { status: 200, description: 'The integration, credentials redacted.', schema: INTEGRATION },
   })
   async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const integration = await this.find(grant, id);
     return presentIntegration(await this.integrations.update(integration, parseIntegrationUpdate(body, storedConfig(integration))));
   }
@@ -80,7 +80,7 @@ export class IntegrationsController {
   @Delete(':id')
   @Endpoint({ summary: 'Delete an integration', description: 'Its alert rules and delivery history go with it.', auth: 'bearer', params: ID_PARAMS, response: { status: 204, description: 'Deleted.' } })
   async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     await this.integrations.delete(await this.find(grant, id));
   }
 
@@ -95,7 +95,7 @@ export class IntegrationsController {
     response: { status: 200, description: 'The delivery with its attempts.', schema: DELIVERY },
   })
   async test(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org, 'write');
+    const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentDelivery(await this.testNotification.send(grant, await this.find(grant, id), body));
   }
 
