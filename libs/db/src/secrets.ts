@@ -24,3 +24,16 @@ export function newApiToken(): string {
 export function apiTokenPrefix(token: string): string {
   return token.slice(0, 12);
 }
+
+/**
+ * A project API key: `vgw_` (read-write) or `vgr_` (read-only) and 28 random hex characters, 32 in all, the
+ * length Healthchecks' keys have (its clients send them as they are).
+ */
+export function newProjectApiKey(readOnly: boolean): string {
+  return `${readOnly ? 'vgr_' : 'vgw_'}${randomBytes(14).toString('hex')}`;
+}
+
+/** What is shown of a project API key after it was made: its kind and its first 8 random characters. */
+export function projectApiKeyPrefix(key: string): string {
+  return key.slice(0, 12);
+}

@@ -9,6 +9,7 @@ import { MemberEntity } from './member.entity';
 import { MonitorEnvironmentEntity } from './monitor-environment.entity';
 import { MonitorEntity } from './monitor.entity';
 import { OrganizationEntity } from './organization.entity';
+import { ProjectApiKeyEntity } from './project-api-key.entity';
 import { ProjectKeyEntity } from './project-key.entity';
 import { ProjectEntity } from './project.entity';
 import { TeamMemberEntity } from './team-member.entity';
@@ -25,6 +26,7 @@ export * from './member.entity';
 export * from './monitor-environment.entity';
 export * from './monitor.entity';
 export * from './organization.entity';
+export * from './project-api-key.entity';
 export * from './project-key.entity';
 export * from './project.entity';
 export * from './team-member.entity';
@@ -34,6 +36,7 @@ export const ENTITIES = [
   OrganizationEntity,
   ProjectEntity,
   ProjectKeyEntity,
+  ProjectApiKeyEntity,
   MemberEntity,
   TeamEntity,
   TeamMemberEntity,

@@ -83,6 +83,21 @@ export class MonitorEntity {
   @Column({ name: 'is_muted', type: 'boolean', default: false })
   isMuted!: boolean;
 
+  /** Healthchecks' tags: space-separated words, for filtering (`GET /api/v3/checks/?tag=`). */
+  @Column({ type: 'varchar', length: 500, default: '' })
+  tags!: string;
+
+  /** Healthchecks' `desc`: free text about the check. */
+  @Column({ type: 'text', default: '' })
+  description!: string;
+
+  /**
+   * Healthchecks' `manual_resume`: a ping to a paused monitor leaves it paused. Without it, a ping URL signal
+   * that finishes a run (success or failure) resumes a paused monitor.
+   */
+  @Column({ name: 'manual_resume', type: 'boolean', default: false })
+  manualResume!: boolean;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
