@@ -19,6 +19,8 @@ const monitor: CatalogMonitor = {
     timezone: 'UTC',
     owner: null,
   },
+  status: 'active',
+  manualResume: false,
 };
 
 describe('CatalogSnapshot', () => {

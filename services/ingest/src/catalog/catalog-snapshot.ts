@@ -5,6 +5,7 @@ export interface CatalogProject {
   pingKey: string;
 }
 
+import type { MonitorStatus } from '@vigil/db';
 import type { MonitorConfigUpdate } from '../monitors/monitor-config';
 
 /** A monitor as the hot path needs it. */
@@ -16,6 +17,9 @@ export interface CatalogMonitor {
   pingUuid: string;
   /** The stored configuration, so an SDK repeating an unchanged monitor_config costs no Postgres write. */
   config: Required<MonitorConfigUpdate>;
+  /** `paused` monitors are resumed by a ping that finishes a run, unless `manualResume` (Healthchecks). */
+  status: MonitorStatus;
+  manualResume: boolean;
 }
 
 /** True when every field the update carries already has that value: the upsert would change nothing. */

@@ -25,11 +25,12 @@ interface MonitorRow extends MonitorConfigRow {
   project_id: number;
   organization_id: string;
   ping_uuid: string;
+  manual_resume: boolean;
 }
 
 const PROJECTS_SQL = 'SELECT id, organization_id, ping_key FROM projects';
 const KEYS_SQL = 'SELECT id, public_key, project_id, revoked_at IS NOT NULL AS revoked FROM project_keys';
-const MONITORS_SQL = `SELECT m.id, m.slug, m.project_id, p.organization_id, m.ping_uuid, ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
+const MONITORS_SQL = `SELECT m.id, m.slug, m.project_id, p.organization_id, m.ping_uuid, m.manual_resume, ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
   FROM monitors m JOIN projects p ON p.id = m.project_id`;
 
 /** How long "not in Postgres either" is remembered, so a flood of unknown keys or slugs costs one query each. */
@@ -45,6 +46,8 @@ const toMonitor = (row: MonitorRow): CatalogMonitor => ({
   organizationId: row.organization_id,
   pingUuid: row.ping_uuid,
   config: configFromRow(row),
+  status: row.status,
+  manualResume: row.manual_resume,
 });
 
 /**

@@ -12,6 +12,7 @@ import { IngestCatalog } from '../catalog/ingest-catalog';
 import { RateLimiter } from '../limits/rate-limiter';
 import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '../monitors/monitor-config';
 import { MonitorRepository } from '../monitors/monitor.repository';
+import { resumesPausedMonitor } from '../ping/ping-resume';
 import { detailOf, ProcessingErrorRecorder } from './processing-errors';
 import { isNilUuid, canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
 
@@ -137,10 +138,17 @@ export class RecordCheckinsUseCase {
     return { created: provisioned.created };
   }
 
-  /** Records one ping URL signal; throws `rate_limited` when the monitor is over its limit. */
+  /**
+   * Records one ping URL signal; throws `rate_limited` when the monitor is over its limit. A ping that resumes
+   * a paused monitor (`resumesPausedMonitor`) commits the resume first, so the scheduler, which hears of it by
+   * NOTIFY, usually has it before the ping arrives through Kafka and counts the ping (the check goes up); if
+   * the ping gets there first, it is not counted and the check is `new` until its next ping. Should Kafka then
+   * refuse the ping, the client gets a 503 and the monitor stays resumed (`new`), which a retry completes.
+   */
   async recordPing(monitor: CatalogMonitor, signal: PingSignal, client: ClientInfo): Promise<string> {
     const wait = this.limiter.take(`${monitor.projectId}:${monitor.slug}:${DEFAULT_ENVIRONMENT}`);
     if (wait > 0) throw rateLimited(monitor.slug, DEFAULT_ENVIRONMENT, wait);
+    if (resumesPausedMonitor(monitor, signal.status)) await this.resume(monitor);
     const message: CheckinMessageV1 = {
       ...this.baseMessage(monitor, DEFAULT_ENVIRONMENT, 'ping', client),
       checkin_id: signal.runId ?? randomUUID(),
@@ -152,6 +160,20 @@ export class RecordCheckinsUseCase {
     };
     const [checkinId] = await this.publish([message]);
     return checkinId!;
+  }
+
+  private async resume(monitor: CatalogMonitor): Promise<void> {
+    let resumed: CatalogMonitor | null;
+    try {
+      resumed = await this.monitors.resume(this.dataSource.manager, monitor);
+    } catch (error) {
+      this.logger.warn({ err: error, monitor_id: monitor.id }, 'a paused monitor could not be resumed by its ping');
+      throw new DomainError('unavailable', 'not_stored', 'the ping resumes a paused check, which cannot be stored now; retry', undefined, 5);
+    }
+    if (resumed) {
+      this.catalog.rememberMonitor(resumed);
+      this.logger.info({ monitor_id: monitor.id }, 'paused monitor resumed by a ping');
+    }
   }
 
   private baseMessage(monitor: CatalogMonitor, environment: string, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {

@@ -7,7 +7,22 @@ import { MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@vigil/db';
 import { configFromRow, MONITOR_CONFIG_COLUMN_OF, type MonitorConfigUpdate } from './monitor-config';
 
 const COLUMNS = MONITOR_CONFIG_COLUMN_OF;
-const RETURNING = `id, ping_uuid, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;
+const RETURNING = `id, ping_uuid, manual_resume, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;
+
+type ReturnedRow = MonitorConfigRow & { id: string; ping_uuid: string; manual_resume: boolean };
+
+function catalogMonitor(row: ReturnedRow, project: Pick<CatalogProject, 'id' | 'organizationId'>, slug: string): CatalogMonitor {
+  return {
+    id: row.id,
+    slug,
+    projectId: project.id,
+    organizationId: project.organizationId,
+    pingUuid: row.ping_uuid,
+    config: configFromRow(row),
+    status: row.status,
+    manualResume: row.manual_resume,
+  };
+}
 
 /**
  * What Healthchecks gives a check it creates from a ping (`?create=1`): a one-day period, one hour of grace. Such
@@ -26,7 +41,7 @@ export class MonitorRepository {
     const keys = (Object.keys(COLUMNS) as Array<keyof MonitorConfigUpdate>).filter((key) => update[key] !== undefined);
     const values = keys.map((key) => update[key]);
     const assignments = (offset: number) => [...keys.map((key, index) => `${COLUMNS[key]} = $${index + offset}`), 'updated_at = now()'].join(', ');
-    let rows: Array<MonitorConfigRow & { id: string; ping_uuid: string }>;
+    let rows: ReturnedRow[];
     if (update.scheduleType === undefined) {
       // Without a schedule the config can only change a monitor that exists.
       rows = await manager.query(
@@ -47,7 +62,20 @@ export class MonitorRepository {
     }
     const row = rows[0];
     if (!row) throw new Error(`upsert of monitor ${slug} returned no row`);
-    return { id: row.id, slug, projectId: project.id, organizationId: project.organizationId, pingUuid: row.ping_uuid, config: configFromRow(row) };
+    return catalogMonitor(row, project, slug);
+  }
+
+  /**
+   * Healthchecks: a ping that finishes a run resumes a paused monitor, unless it has `manual_resume`. The
+   * monitor as it is now, or null when there was nothing to resume (it was resumed or changed meanwhile).
+   */
+  async resume(manager: EntityManager, monitor: CatalogMonitor): Promise<CatalogMonitor | null> {
+    const rows: ReturnedRow[] = await manager.query(
+      `WITH resumed AS (UPDATE monitors SET status = 'active', updated_at = now() WHERE id = $1 AND status = 'paused' AND NOT manual_resume RETURNING ${RETURNING}) SELECT * FROM resumed`,
+      [monitor.id],
+    );
+    const row = rows[0];
+    return row ? catalogMonitor(row, { id: monitor.projectId, organizationId: monitor.organizationId }, monitor.slug) : null;
   }
 
   /** `?create=1`: the monitor, created with Healthchecks' defaults if it does not exist; `created` tells which. */
@@ -56,7 +84,7 @@ export class MonitorRepository {
     // A concurrent provisioning of the same slug commits after this statement's snapshot: then neither
     // branch sees a row, and a second attempt finds it.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-    const rows: Array<MonitorConfigRow & { id: string; ping_uuid: string; created: boolean }> = await manager.query(
+    const rows: Array<ReturnedRow & { created: boolean }> = await manager.query(
       `WITH inserted AS (
          INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin, timeout_from_margin)
          VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, true)
@@ -68,7 +96,7 @@ export class MonitorRepository {
       [randomUUID(), project.id, slug, randomUUID(), defaults.scheduleType, defaults.scheduleIntervalValue, defaults.scheduleIntervalUnit, defaults.checkinMargin],
     );
     const row = rows[0];
-    if (row) return { monitor: { id: row.id, slug, projectId: project.id, organizationId: project.organizationId, pingUuid: row.ping_uuid, config: configFromRow(row) }, created: row.created };
+    if (row) return { monitor: catalogMonitor(row, project, slug), created: row.created };
     }
     throw new Error(`provisioning monitor ${slug} returned no row`);
   }
