@@ -15,9 +15,10 @@ export interface Credentials {
   VIGIL_DSN: string;
   VIGIL_PING_KEY: string;
   VIGIL_API_TOKEN: string;
+  VIGIL_PROJECT_API_KEY: string;
 }
 
-const CREDENTIAL_NAMES = ['VIGIL_ORG', 'VIGIL_PROJECT', 'VIGIL_PROJECT_ID', 'VIGIL_DSN', 'VIGIL_PING_KEY', 'VIGIL_API_TOKEN'] as const;
+const CREDENTIAL_NAMES = ['VIGIL_ORG', 'VIGIL_PROJECT', 'VIGIL_PROJECT_ID', 'VIGIL_DSN', 'VIGIL_PING_KEY', 'VIGIL_API_TOKEN', 'VIGIL_PROJECT_API_KEY'] as const;
 
 /** Seeds the default organization in the test stores, as `make up` does, and returns what it printed. */
 export function seed(env: Record<string, string>): Credentials {

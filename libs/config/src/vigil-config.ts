@@ -74,6 +74,10 @@ export class VigilConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   VIGIL_PUBLIC_INGEST_URL = 'http://127.0.0.1:8080';
 
+  @ConfigVariable({ description: 'Public base URL of the API, used to build the API links it returns (update_url, pause_url and body_url of the Healthchecks-shaped API).' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  VIGIL_PUBLIC_API_URL = 'http://127.0.0.1:8081';
+
   @ConfigVariable({
     description:
       'Public base URL of Vigil as users open it in a browser: alerts link to <url>/<organization>/monitors/<monitor slug>?environment=<environment>.',

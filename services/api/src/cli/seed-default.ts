@@ -8,7 +8,10 @@ import {
   newApiToken,
   newPingKey,
   newPublicKey,
+  newProjectApiKey,
   OrganizationEntity,
+  ProjectApiKeyEntity,
+  projectApiKeyPrefix,
   ProjectEntity,
   ProjectKeyEntity,
 } from '@vigil/db';
@@ -18,9 +21,10 @@ import { IsNull } from 'typeorm';
 /**
  * `node services/api/dist/cli/seed-default.js`: makes sure organization `default` has an owner (member
  * `owner@vigil.local`) and a project `default` with a DSN key and a ping key, and prints them with a personal
- * read-write API token of the owner (it may do everything: docs/decisions/0010-access-model.md) as shell
- * assignments. Running it again changes nothing: an owner's token given in VIGIL_API_TOKEN that is still valid
- * is kept (tokens are stored hashed, so only the caller can hand it back); otherwise a new one is made.
+ * read-write API token of the owner (it may do everything: docs/decisions/0010-access-model.md) and a read-write
+ * project API key for the Healthchecks-shaped API (`VIGIL_PROJECT_API_KEY`) as shell assignments. Running it
+ * again changes nothing: a token given in VIGIL_API_TOKEN and a key given in VIGIL_PROJECT_API_KEY that are still
+ * valid are kept (both are stored hashed, so only the caller can hand them back); otherwise new ones are made.
  */
 const OWNER_EMAIL = 'owner@vigil.local';
 
@@ -56,6 +60,23 @@ async function main(): Promise<void> {
           }),
         );
       }
+      let apiKey = process.env['VIGIL_PROJECT_API_KEY'];
+      const knownKey = apiKey ? await manager.findOneBy(ProjectApiKeyEntity, { keyHash: hashSecret(apiKey), projectId: project.id }) : null;
+      if (!apiKey || !knownKey || knownKey.revokedAt || knownKey.readOnly) {
+        apiKey = newProjectApiKey(false);
+        await manager.save(
+          manager.create(ProjectApiKeyEntity, {
+            id: randomUUID(),
+            projectId: project.id,
+            name: 'make up',
+            keyHash: hashSecret(apiKey),
+            keyPrefix: projectApiKeyPrefix(apiKey),
+            readOnly: false,
+            lastUsedAt: null,
+            revokedAt: null,
+          }),
+        );
+      }
       const ingest = new URL(config.VIGIL_PUBLIC_INGEST_URL);
       const dsn = `${ingest.protocol}//${key.publicKey}@${ingest.host}/${project.id}`;
       return {
@@ -65,6 +86,7 @@ async function main(): Promise<void> {
         VIGIL_DSN: dsn,
         VIGIL_PING_KEY: project.pingKey,
         VIGIL_API_TOKEN: token,
+        VIGIL_PROJECT_API_KEY: apiKey,
       };
     });
     for (const [name, value] of Object.entries(lines)) process.stdout.write(`${name}=${value}\n`);
