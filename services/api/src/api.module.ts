@@ -15,11 +15,19 @@ import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
 import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
+import { CheckHistoryRepository } from './healthchecks/check-history.repository';
+import { CheckRepository } from './healthchecks/check.repository';
+import { HealthchecksChecks } from './healthchecks/healthchecks-checks.service';
+import { HealthchecksController } from './healthchecks/healthchecks.controller';
+import { ProjectKeyAccess } from './healthchecks/project-key-access';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
 import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
+import { ProjectApiKeyRepository } from './project-api-keys/project-api-key.repository';
+import { ProjectApiKeysController } from './project-api-keys/project-api-keys.controller';
+import { ProjectLookup } from './projects/project-lookup.repository';
 
 @Module({})
 export class ApiModule {
@@ -27,7 +35,16 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [OpenApiController, MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
+      controllers: [
+        OpenApiController,
+        MonitorsController,
+        ProcessingErrorsController,
+        IntegrationsController,
+        AlertRulesController,
+        IssueDeliveriesController,
+        ProjectApiKeysController,
+        HealthchecksController,
+      ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
         OpenApiDocumentHolder,
@@ -41,6 +58,12 @@ export class ApiModule {
         AlertRuleService,
         DeliveryReadRepository,
         SendTestNotification,
+        ProjectLookup,
+        ProjectApiKeyRepository,
+        ProjectKeyAccess,
+        CheckRepository,
+        CheckHistoryRepository,
+        HealthchecksChecks,
       ],
     };
   }

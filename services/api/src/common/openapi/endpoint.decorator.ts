@@ -13,8 +13,16 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
     SetMetadata(ENDPOINT_SPEC, spec),
     HttpCode(spec.response.status),
     ApiOperation({ summary: spec.summary, ...(spec.description ? { description: spec.description } : {}) }),
-    ApiResponse({ status: spec.response.status, description: spec.response.description, ...(spec.response.schema ? { schema: spec.response.schema } : {}), ...(spec.response.headers ? { headers: spec.response.headers } : {}) }),
+    ApiResponse({
+      status: spec.response.status,
+      description: spec.response.description,
+      ...(spec.response.schema ? (spec.response.contentType ? { content: { [spec.response.contentType]: { schema: spec.response.schema } } } : { schema: spec.response.schema }) : {}),
+      ...(spec.response.headers ? { headers: spec.response.headers } : {}),
+    }),
   ];
+  for (const other of spec.otherResponses ?? []) {
+    decorators.push(ApiResponse({ status: other.status, description: other.description, ...(other.schema ? { schema: other.schema } : {}) }));
+  }
   if (spec.auth === 'bearer') decorators.push(ApiBearerAuth('bearer'));
   if (spec.auth === 'api-key') decorators.push(ApiSecurity('api_key'));
   for (const [name, param] of Object.entries(spec.params ?? {})) {

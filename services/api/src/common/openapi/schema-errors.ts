@@ -46,6 +46,8 @@ function rule(error: ErrorObject): string {
       return `must have at least ${String(params['limit'])} items`;
     case 'maxItems':
       return `must have at most ${String(params['limit'])} items`;
+    case 'multipleOf':
+      return `must be a multiple of ${String(params['multipleOf'])}`;
     case 'pattern':
       return `must match ${String(params['pattern'])}`;
     case 'format':

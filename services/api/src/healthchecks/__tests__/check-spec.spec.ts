@@ -1,0 +1,125 @@
+import { DomainError } from '@vigil/errors';
+import { RequestValidator } from '../../common/openapi/request-validator';
+import { intervalForSeconds, normalizeCron, parseCheckSpec, secondsOfInterval, slugFromName, tagList } from '../check-spec';
+import { CHECK_SPEC } from '../healthchecks.schemas';
+
+function rejection(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+describe('Healthchecks timeouts as Vigil intervals', () => {
+  it('uses the largest fixed unit that divides the timeout', () => {
+    expect(intervalForSeconds(60)).toEqual({ value: 1, unit: 'minute' });
+    expect(intervalForSeconds(90 * 60)).toEqual({ value: 90, unit: 'minute' });
+    expect(intervalForSeconds(7200)).toEqual({ value: 2, unit: 'hour' });
+    expect(intervalForSeconds(86_400)).toEqual({ value: 1, unit: 'day' });
+    expect(intervalForSeconds(3 * 86_400)).toEqual({ value: 3, unit: 'day' });
+    expect(intervalForSeconds(604_800)).toEqual({ value: 1, unit: 'week' });
+    expect(intervalForSeconds(31_536_000)).toEqual({ value: 365, unit: 'day' });
+  });
+
+  it('reads every interval back as the seconds it was made from', () => {
+    for (const seconds of [60, 120, 3600, 5400, 86_400, 172_800, 604_800, 31_536_000]) {
+      const { value, unit } = intervalForSeconds(seconds);
+      expect(secondsOfInterval(value, unit)).toBe(seconds);
+    }
+  });
+
+  it('shows calendar months and years (Sentry monitors) as 30 and 365 days', () => {
+    expect(secondsOfInterval(1, 'month')).toBe(2_592_000);
+    expect(secondsOfInterval(2, 'year')).toBe(63_072_000);
+  });
+});
+
+describe('parseCheckSpec', () => {
+  it('maps a simple check: timeout to an interval, grace to minutes of margin, desc to description', () => {
+    expect(parseCheckSpec({ name: 'Backups', slug: 'backups', tags: 'prod db', desc: 'nightly', timeout: 3600, grace: 600, manual_resume: true }, 'UTC')).toEqual({
+      name: 'Backups',
+      slug: 'backups',
+      tags: 'prod db',
+      description: 'nightly',
+      schedule: { type: 'interval', value: 1, unit: 'hour' },
+      checkinMargin: 10,
+      manualResume: true,
+    });
+  });
+
+  it('makes a cron check when schedule is given (timeout is then ignored, as in Healthchecks)', () => {
+    expect(parseCheckSpec({ schedule: ' 0  3 * * 1-5 ', tz: 'Europe/Berlin', timeout: 120 }, 'UTC')).toEqual({
+      schedule: { type: 'crontab', value: '0 3 * * 1-5' },
+      timezone: 'Europe/Berlin',
+    });
+  });
+
+  it('changes nothing it was not given', () => {
+    expect(parseCheckSpec({}, 'UTC')).toEqual({});
+    expect(parseCheckSpec({ slug: '' }, 'UTC')).toEqual({});
+  });
+
+  it('refuses an invalid cron expression naming schedule, and says OnCalendar is not supported', () => {
+    expect(rejection(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC'))).toMatchObject({ kind: 'invalid', code: 'invalid_schedule', field: 'schedule' });
+    expect(rejection(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC')).message).toMatch(/minute/);
+    expect(rejection(() => parseCheckSpec({ schedule: 'Mon *-*-* 03:00' }, 'UTC')).message).toMatch(/not OnCalendar/);
+  });
+
+  it('refuses an unknown time zone naming tz', () => {
+    expect(rejection(() => parseCheckSpec({ tz: 'Mars/Olympus' }, 'UTC'))).toMatchObject({ code: 'invalid_tz', field: 'tz' });
+  });
+
+  it('accepts the fields Vigil does not model only with the value that means off', () => {
+    expect(parseCheckSpec({ methods: '', subject: '', success_kw: '', filter_body: false, filter_http_body: false }, 'UTC')).toEqual({});
+    expect(rejection(() => parseCheckSpec({ methods: 'POST' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'methods' });
+    expect(rejection(() => parseCheckSpec({ success_kw: 'SUCCESS' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'success_kw' });
+    expect(rejection(() => parseCheckSpec({ filter_default_fail: true }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'filter_default_fail' });
+  });
+
+  it('normalizes cron whitespace and accepts aliases', () => {
+    expect(normalizeCron('@daily', 'UTC')).toBe('@daily');
+    expect(normalizeCron('*/5\t*  * * *', 'UTC')).toBe('*/5 * * * *');
+  });
+});
+
+describe('tags and slugs', () => {
+  it('splits tags on spaces', () => {
+    expect(tagList(' prod  db ')).toEqual(['prod', 'db']);
+    expect(tagList('')).toEqual([]);
+  });
+
+  it('makes a slug from a name', () => {
+    expect(slugFromName('Nightly Backup (DB)')).toBe('nightly-backup-db');
+    expect(slugFromName('Crème brûlée')).toBe('creme-brulee');
+    expect(slugFromName('!!!')).toBe('');
+    expect(slugFromName('x'.repeat(80))).toHaveLength(50);
+  });
+});
+
+describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, field named', () => {
+  const validator = new RequestValidator({ summary: 't', auth: 'api-key', body: { schema: CHECK_SPEC }, response: { status: 200, description: 'ok' } });
+
+  it('refuses timeout and grace out of bounds or not whole minutes', () => {
+    expect(rejection(() => validator.body({ timeout: 59 }))).toMatchObject({ code: 'invalid_timeout', field: 'timeout', message: 'timeout must be >= 60' });
+    expect(rejection(() => validator.body({ timeout: 31_536_060 }))).toMatchObject({ field: 'timeout', message: 'timeout must be <= 31536000' });
+    expect(rejection(() => validator.body({ timeout: 90 }))).toMatchObject({ field: 'timeout', message: 'timeout must be a multiple of 60' });
+    expect(rejection(() => validator.body({ grace: 30 }))).toMatchObject({ code: 'invalid_grace', field: 'grace', message: 'grace must be >= 60' });
+    expect(rejection(() => validator.body({ grace: 31_536_000 }))).toMatchObject({ field: 'grace', message: 'grace must be <= 2419200' });
+  });
+
+  it('refuses wrong types, nulls, unknown fields and unknown unique fields', () => {
+    expect(rejection(() => validator.body({ timeout: '3600' }))).toMatchObject({ field: 'timeout', message: 'timeout must be an integer' });
+    expect(rejection(() => validator.body({ name: null }))).toMatchObject({ field: 'name' });
+    expect(rejection(() => validator.body({ colour: 'red' }))).toMatchObject({ code: 'unknown_field', field: 'colour' });
+    expect(rejection(() => validator.body({ unique: ['desc'] }))).toMatchObject({ field: 'unique[0]' });
+    expect(rejection(() => validator.body({ slug: 'Has Spaces' }))).toMatchObject({ field: 'slug' });
+  });
+
+  it('accepts a full Healthchecks body', () => {
+    const body = { api_key: 'k', name: 'n', slug: 's', tags: 't', desc: 'd', timeout: 3600, grace: 60, manual_resume: false, methods: '', channels: '*', unique: ['name', 'slug'] };
+    expect(validator.body(body)).toEqual(body);
+  });
+});

@@ -1,0 +1,165 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClickHouse, SqlFragment, sql } from '@vigil/clickhouse';
+import { TRACK_STATES, type TrackState } from '@vigil/contracts';
+import type { CheckActivity } from './check.presenter';
+import { STORED_STATUS_OF } from './check-status';
+
+/** The environment Healthchecks pings record into (ingest's default), which is the check this API shows. */
+export const CHECK_ENVIRONMENT = 'production';
+
+/** How many pings `GET .../pings/` returns, newest first (Healthchecks' default ping log limit). */
+export const PING_LOG_LIMIT = 100;
+/** How many flips `GET .../flips/` returns, newest first. */
+export const FLIP_LIMIT = 1000;
+
+/** One check-in as the pings list shows it. `n` counts the monitor's check-ins from 1, oldest first. */
+export interface PingEntry {
+  n: number;
+  status: 'in_progress' | 'ok' | 'error' | 'log';
+  receivedAtMs: number;
+  runId: string;
+  durationMs: number | null;
+  hasBody: boolean;
+  remoteAddr: string;
+  userAgent: string;
+}
+
+export interface FlipEntry {
+  atMs: number;
+  to: TrackState;
+}
+
+export interface FlipWindow {
+  fromMs: number | null;
+  untilMs: number | null;
+}
+
+interface ActivityRow {
+  monitor_id: string;
+  n_pings: string | number;
+  last_ping_ms: string | number;
+  last_signal: string;
+  last_start_ms: string | number;
+  last_duration_ms: string | number | null;
+}
+
+interface PingRow {
+  status: PingEntry['status'];
+  received_at_ms: string | number;
+  checkin_id: string;
+  duration_ms: string | number | null;
+  body_length: string | number;
+  remote_addr: string;
+  user_agent: string;
+}
+
+/** Rows of the check's own check-ins (no scheduler outcomes), each signal once however often it was delivered. */
+function ownCheckins(projectId: number, monitorId: string | null): SqlFragment {
+  const monitor = monitorId === null ? sql`` : sql` AND monitor_id = ${monitorId}`;
+  return sql`project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT} AND source != 'scheduler'`;
+}
+
+/** `multiIf` giving the Healthchecks stored status of a state column, from `STORED_STATUS_OF` (one mapping for SQL and code). */
+function storedStatus(column: 'from_state' | 'to_state'): SqlFragment {
+  const groups = new Map<string, string[]>();
+  for (const state of TRACK_STATES) groups.set(STORED_STATUS_OF[state], [...(groups.get(STORED_STATUS_OF[state]) ?? []), state]);
+  const branches = [...groups.entries()].map(([group, states]) => sql`has(${states}, toString(${new SqlFragment(column)})), ${group}`.text);
+  return new SqlFragment(`multiIf(${branches.join(', ')}, '')`);
+}
+
+/**
+ * The Healthchecks view of history (ClickHouse, `checkins` and `monitor_states`), for a monitor's `production`
+ * environment. Every value goes through `sql`; the SQL runs on ClickHouse 18.16 and current releases.
+ */
+@Injectable()
+export class CheckHistoryRepository {
+  constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
+
+  /** Activity of the project's monitors (or of one), by monitor id; a monitor without history is absent. */
+  async activity(projectId: number, monitorId: string | null = null): Promise<Map<string, CheckActivity>> {
+    const monitor = monitorId === null ? sql`` : sql` AND monitor_id = ${monitorId}`;
+    const [signals, states] = await Promise.all([
+      this.clickhouse.query<ActivityRow>(sql`
+        SELECT monitor_id,
+               uniqExact(event_id) AS n_pings,
+               maxIf(received_at_ms, status IN ('ok', 'error')) AS last_ping_ms,
+               argMaxIf(toString(status), received_at_ms, status != 'log') AS last_signal,
+               maxIf(received_at_ms, status = 'in_progress') AS last_start_ms,
+               argMaxIf(duration_ms, received_at_ms, status IN ('ok', 'error')) AS last_duration_ms
+          FROM checkins
+         WHERE ${ownCheckins(projectId, monitorId)}
+         GROUP BY monitor_id`),
+      this.clickhouse.query<{ monitor_id: string; state: TrackState }>(sql`
+        SELECT monitor_id, argMax(toString(to_state), at_ms) AS state
+          FROM monitor_states
+         WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT}
+         GROUP BY monitor_id`),
+    ]);
+    const result = new Map<string, CheckActivity>();
+    for (const row of signals) {
+      const lastPing = Number(row.last_ping_ms);
+      result.set(row.monitor_id, {
+        nPings: Number(row.n_pings),
+        lastPingMs: lastPing > 0 ? lastPing : null,
+        openStartMs: row.last_signal === 'in_progress' ? Number(row.last_start_ms) : null,
+        lastDurationMs: row.last_duration_ms === null ? null : Number(row.last_duration_ms),
+        state: null,
+      });
+    }
+    for (const row of states) {
+      const known = result.get(row.monitor_id) ?? { nPings: 0, lastPingMs: null, openStartMs: null, lastDurationMs: null, state: null };
+      result.set(row.monitor_id, { ...known, state: row.state });
+    }
+    return result;
+  }
+
+  /** The latest `PING_LOG_LIMIT` check-ins, newest first, numbered from the oldest (1) on. */
+  async pings(projectId: number, monitorId: string): Promise<PingEntry[]> {
+    const where = ownCheckins(projectId, monitorId);
+    const rows = await this.clickhouse.query<PingRow & { total: string | number }>(sql`
+      SELECT toString(status) AS status, received_at_ms, checkin_id, duration_ms, length(body) AS body_length, remote_addr, user_agent,
+             (SELECT uniqExact(event_id) FROM checkins WHERE ${where}) AS total
+        FROM checkins
+       WHERE ${where}
+       ORDER BY received_at_ms DESC, event_id DESC
+       LIMIT 1 BY event_id
+       LIMIT ${PING_LOG_LIMIT}`);
+    return rows.map((row, index) => ({
+      n: Number(row.total) - index,
+      status: row.status,
+      receivedAtMs: Number(row.received_at_ms),
+      runId: row.checkin_id,
+      durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
+      hasBody: Number(row.body_length) > 0,
+      remoteAddr: row.remote_addr,
+      userAgent: row.user_agent,
+    }));
+  }
+
+  /** The body of the n-th check-in (1: the oldest), '' when it has none, null when there is no n-th one. */
+  async pingBody(projectId: number, monitorId: string, n: number): Promise<string | null> {
+    const rows = await this.clickhouse.query<{ body: string }>(sql`
+      SELECT body
+        FROM checkins
+       WHERE ${ownCheckins(projectId, monitorId)}
+       ORDER BY received_at_ms ASC, event_id ASC
+       LIMIT 1 BY event_id
+       LIMIT ${n - 1}, 1`);
+    return rows[0]?.body ?? null;
+  }
+
+  /** Changes between Healthchecks' stored statuses (up, down, new, paused), newest first. */
+  async flips(projectId: number, monitorId: string, window: FlipWindow): Promise<FlipEntry[]> {
+    const from = window.fromMs === null ? sql`` : sql` AND at_ms >= ${window.fromMs}`;
+    const until = window.untilMs === null ? sql`` : sql` AND at_ms < ${window.untilMs}`;
+    const rows = await this.clickhouse.query<{ to_state: TrackState; at_ms: string | number }>(sql`
+      SELECT toString(to_state) AS to_state, at_ms
+        FROM monitor_states
+       WHERE project_id = ${projectId} AND monitor_id = ${monitorId} AND environment = ${CHECK_ENVIRONMENT}${from}${until}
+         AND ${storedStatus('from_state')} != ${storedStatus('to_state')}
+       ORDER BY at_ms DESC, event_id DESC
+       LIMIT 1 BY event_id
+       LIMIT ${FLIP_LIMIT}`);
+    return rows.map((row) => ({ atMs: Number(row.at_ms), to: row.to_state }));
+  }
+}

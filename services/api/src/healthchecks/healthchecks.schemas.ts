@@ -1,0 +1,142 @@
+import { ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
+import { MAX_GRACE_SECONDS, MAX_TIMEOUT_SECONDS, MIN_SECONDS, UNIQUE_FIELDS } from './check-spec';
+import { CHECK_STATUSES } from './check-status';
+
+const KEYWORD: JsonSchema = { type: 'string', maxLength: 200, description: 'Not supported by Vigil (no keyword filtering): only "" is accepted.' };
+const FILTER: JsonSchema = { type: 'boolean', description: 'Not supported by Vigil (no keyword filtering): only false is accepted.' };
+
+/** A Healthchecks check as `POST /api/v3/checks/` and `POST /api/v3/checks/<uuid>` take it. Unknown fields are refused. */
+export const CHECK_SPEC: JsonSchema = objectOf({
+  api_key: { type: 'string', description: 'The project API key, for clients that cannot send the X-Api-Key header.' },
+  name: { type: 'string', maxLength: 100, description: 'The check\'s name (default "").' },
+  slug: {
+    type: 'string',
+    maxLength: 50,
+    pattern: '^[a-z0-9_-]*$',
+    description: 'Names the check in slug ping URLs (/ping/<ping_key>/<slug>); unique in the project. Left out or "" on create: made from the name.',
+  },
+  tags: { type: 'string', maxLength: 500, description: 'Space-separated tags.' },
+  desc: { type: 'string', maxLength: 10000, description: 'Description.' },
+  timeout: {
+    type: 'integer',
+    minimum: MIN_SECONDS,
+    maximum: MAX_TIMEOUT_SECONDS,
+    multipleOf: 60,
+    description: 'Seconds between pings (a simple check; default 86400). A whole number of minutes: Vigil counts in minutes. Ignored when `schedule` is given.',
+  },
+  grace: {
+    type: 'integer',
+    minimum: MIN_SECONDS,
+    maximum: MAX_GRACE_SECONDS,
+    multipleOf: 60,
+    description: 'Seconds after the expected time before the check is down (default 3600). A whole number of minutes, at most 28 days (Vigil\'s margin limit; Healthchecks allows 365).',
+  },
+  schedule: { type: 'string', maxLength: 100, description: 'A cron expression (five fields, or an alias such as @daily) read in `tz`; makes the check a cron check. OnCalendar expressions are not supported.' },
+  tz: { type: 'string', maxLength: 64, description: 'IANA time zone of `schedule` (default UTC).' },
+  manual_resume: { type: 'boolean', description: 'A ping to a paused check leaves it paused (default false: a success or failure ping resumes it).' },
+  methods: { type: 'string', enum: ['', 'POST'], description: 'Only "" (any method counts) is supported.' },
+  channels: { type: 'string', description: '"*" every integration, "" none, or comma-separated integration ids or names: the integrations that alert for this check.' },
+  subject: KEYWORD,
+  subject_fail: KEYWORD,
+  start_kw: KEYWORD,
+  success_kw: KEYWORD,
+  failure_kw: KEYWORD,
+  filter_subject: FILTER,
+  filter_body: FILTER,
+  filter_http_body: FILTER,
+  filter_default_fail: FILTER,
+  unique: {
+    type: 'array',
+    items: { type: 'string', enum: [...UNIQUE_FIELDS] },
+    description: 'Create only: fields that identify an existing check. When one matches all of them (oldest first), it is updated (200) instead of a new one created (201).',
+  },
+});
+
+/** Pause and resume take no fields but the key. */
+export const API_KEY_BODY: JsonSchema = objectOf({ api_key: { type: 'string', description: 'The project API key, for clients that cannot send the X-Api-Key header.' } });
+
+const COMMON: Record<string, JsonSchema> = {
+  name: { type: 'string' },
+  slug: { type: 'string' },
+  tags: { type: 'string' },
+  desc: { type: 'string' },
+  grace: { type: 'integer', description: 'Seconds.' },
+  n_pings: { type: 'integer', description: 'Check-ins received (of its production environment).' },
+  status: { type: 'string', enum: [...CHECK_STATUSES], description: "From the scheduler's latest state of the check's production environment; `paused` while the monitor is paused or disabled." },
+  started: { type: 'boolean', description: 'A run is open: the latest signal was a start.' },
+  last_ping: nullable({ ...ISO_DATE_TIME, description: 'The latest success or failure.' }),
+  next_ping: nullable({ ...ISO_DATE_TIME, description: 'When the next ping is expected (up and grace only).' }),
+  manual_resume: { type: 'boolean' },
+  methods: { type: 'string' },
+  subject: { type: 'string' },
+  subject_fail: { type: 'string' },
+  start_kw: { type: 'string' },
+  success_kw: { type: 'string' },
+  failure_kw: { type: 'string' },
+  filter_subject: { type: 'boolean' },
+  filter_body: { type: 'boolean' },
+  filter_http_body: { type: 'boolean' },
+  filter_default_fail: { type: 'boolean' },
+};
+
+/** A check in Healthchecks' v3 shape: `uuid`, the URLs and `channels` for a read-write key, `unique_key` for a read-only one; `timeout` or `schedule` and `tz`. */
+export const CHECK: JsonSchema = objectOf(
+  {
+    ...COMMON,
+    last_duration: { type: 'integer', description: 'Seconds the latest run took, when its end closed a start.' },
+    uuid: { ...UUID, description: 'Read-write keys: the check\'s id in this API, and its ping credential.' },
+    ping_url: { type: 'string' },
+    update_url: { type: 'string' },
+    pause_url: { type: 'string' },
+    resume_url: { type: 'string' },
+    channels: { type: 'string', description: 'Comma-separated ids of the integrations that alert for the check.' },
+    unique_key: { type: 'string', pattern: '^[0-9a-f]{40}$', description: 'Read-only keys: names the check without revealing its uuid.' },
+    timeout: { type: 'integer', description: 'Simple checks: seconds between pings.' },
+    schedule: { type: 'string', description: 'Cron checks: the expression.' },
+    tz: { type: 'string', description: 'Cron checks: its time zone.' },
+  },
+  Object.keys(COMMON),
+);
+
+export const CHECK_LIST: JsonSchema = objectOf({ checks: arrayOf(CHECK) }, ['checks']);
+
+export const PING: JsonSchema = objectOf(
+  {
+    type: { type: 'string', enum: ['start', 'success', 'fail', 'log'] },
+    date: ISO_DATE_TIME,
+    n: { type: 'integer', description: 'The check-in\'s number, counting from the oldest (1).' },
+    scheme: { type: 'string', description: 'Not recorded by Vigil: "".' },
+    remote_addr: nullable({ type: 'string' }),
+    method: { type: 'string', description: 'Not recorded by Vigil: "".' },
+    ua: { type: 'string' },
+    rid: { type: 'string', description: 'The run the check-in belongs to (its rid, or the run Vigil matched it to).' },
+    duration: { type: 'number', description: 'Seconds since the run\'s start, for a success or failure that closed one.' },
+    body_url: nullable({ type: 'string' }),
+  },
+  ['type', 'date', 'n', 'scheme', 'remote_addr', 'method', 'ua', 'rid', 'body_url'],
+);
+
+export const PING_LIST: JsonSchema = objectOf({ pings: arrayOf(PING) }, ['pings']);
+
+export const FLIP_LIST: JsonSchema = objectOf(
+  { flips: arrayOf(objectOf({ timestamp: ISO_DATE_TIME, up: { type: 'integer', enum: [0, 1] } }, ['timestamp', 'up'])) },
+  ['flips'],
+);
+
+export const CHANNEL_LIST: JsonSchema = objectOf(
+  { channels: arrayOf(objectOf({ id: UUID, name: { type: 'string' }, kind: { type: 'string', description: 'email, slack, pd (PagerDuty) or webhook.' } }, ['id', 'name', 'kind'])) },
+  ['channels'],
+);
+
+const TIMESTAMP: JsonSchema = { type: 'integer', minimum: 0, maximum: 10_000_000_000 };
+
+export const FLIPS_QUERY = {
+  start: { description: 'Only flips at or after this UNIX time (seconds).', schema: TIMESTAMP },
+  end: { description: 'Only flips before this UNIX time (seconds).', schema: TIMESTAMP },
+  seconds: { description: 'Only flips of the last this many seconds (at most 31536000).', schema: { type: 'integer', minimum: 0, maximum: 31_536_000 } },
+};
+
+export const CHECKS_QUERY = {
+  tag: { description: 'Only checks with this tag; repeat it for checks with all of them.', schema: arrayOf({ type: 'string' }) },
+  slug: { description: 'Only the check with this slug.', schema: { type: 'string' } },
+};
