@@ -79,8 +79,8 @@ export class HealthchecksChecks {
 
   /** Changes the fields the body carries; the others keep their values. */
   async update(grant: ProjectKeyGrant, code: string, body: CheckSpec & { api_key?: string }): Promise<Record<string, unknown>> {
+    // Healthchecks clears a slug sent as ""; Vigil needs one, so "" keeps it (parseCheckSpec leaves it out).
     const spec = specOf(body);
-    if (spec.slug === '') throw new DomainError('invalid', 'invalid_slug', 'slug cannot be empty: Vigil names every check by a slug (its slug ping URL)', 'slug');
     const record = await this.checks.inProjectTransaction(grant.projectId, async (manager) => {
       const current = await this.checks.findByPingUuid(grant.projectId, this.uuidOf(code), manager);
       if (!current) throw unknownCheck(code);

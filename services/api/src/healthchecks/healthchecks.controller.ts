@@ -41,6 +41,7 @@ export class HealthchecksController {
     body: { schema: CHECK_SPEC, required: false },
     response: { status: 201, description: 'Created.', schema: CHECK },
     otherResponses: [{ status: 200, description: 'An existing check matched `unique` and was updated.', schema: CHECK }],
+    errors: ['conflict'],
   })
   async create(@Headers('x-api-key') key: Key, @Body() body: SpecBody | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(key, body, 'read-write');
@@ -63,6 +64,7 @@ export class HealthchecksController {
     params: CODE,
     body: { schema: CHECK_SPEC, required: false },
     response: { status: 200, description: 'The check as it is now.', schema: CHECK },
+    errors: ['conflict'],
   })
   async update(@Headers('x-api-key') key: Key, @Param('code') code: string, @Body() body: SpecBody | undefined): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(key, body, 'read-write');

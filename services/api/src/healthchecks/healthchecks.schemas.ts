@@ -1,22 +1,22 @@
-import { ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
+import { ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, text, type JsonSchema } from '../common/openapi/json-schema';
 import { MAX_GRACE_SECONDS, MAX_TIMEOUT_SECONDS, MIN_SECONDS, UNIQUE_FIELDS } from './check-spec';
 import { CHECK_STATUSES } from './check-status';
 
-const KEYWORD: JsonSchema = { type: 'string', maxLength: 200, description: 'Not supported by Vigil (no keyword filtering): only "" is accepted.' };
-const FILTER: JsonSchema = { type: 'boolean', description: 'Not supported by Vigil (no keyword filtering): only false is accepted.' };
+const KEYWORD: JsonSchema = { type: 'string', enum: [''], description: 'Healthchecks filters pings by keywords; Vigil does not, so only "" (off) is accepted.' };
+const FILTER: JsonSchema = { type: 'boolean', enum: [false], description: 'Healthchecks filters pings by keywords; Vigil does not, so only false (off) is accepted.' };
 
 /** A Healthchecks check as `POST /api/v3/checks/` and `POST /api/v3/checks/<uuid>` take it. Unknown fields are refused. */
 export const CHECK_SPEC: JsonSchema = objectOf({
-  api_key: { type: 'string', description: 'The project API key, for clients that cannot send the X-Api-Key header.' },
-  name: { type: 'string', maxLength: 100, description: 'The check\'s name (default "").' },
+  api_key: text(undefined, 'The project API key, for clients that cannot send the X-Api-Key header.'),
+  name: text(100, 'The check\'s name (default "").'),
   slug: {
     type: 'string',
     maxLength: 50,
     pattern: '^[a-z0-9_-]*$',
-    description: 'Names the check in slug ping URLs (/ping/<ping_key>/<slug>); unique in the project. Left out or "" on create: made from the name.',
+    description: 'Names the check in slug ping URLs (/ping/<ping_key>/<slug>); unique in the project. Left out or "": made from the name on create, kept on update (Vigil needs a slug).',
   },
-  tags: { type: 'string', maxLength: 500, description: 'Space-separated tags.' },
-  desc: { type: 'string', maxLength: 10000, description: 'Description.' },
+  tags: text(500, 'Space-separated tags.'),
+  desc: text(10000, 'Description.'),
   timeout: {
     type: 'integer',
     minimum: MIN_SECONDS,
@@ -31,11 +31,11 @@ export const CHECK_SPEC: JsonSchema = objectOf({
     multipleOf: 60,
     description: 'Seconds after the expected time before the check is down (default 3600). A whole number of minutes, at most 28 days (Vigil\'s margin limit; Healthchecks allows 365).',
   },
-  schedule: { type: 'string', maxLength: 100, description: 'A cron expression (five fields, or an alias such as @daily) read in `tz`; makes the check a cron check. OnCalendar expressions are not supported.' },
-  tz: { type: 'string', maxLength: 64, description: 'IANA time zone of `schedule` (default UTC).' },
+  schedule: { ...text(100), description: 'A cron expression (five fields, or an alias such as @daily) read in `tz`; makes the check a cron check. OnCalendar expressions are not supported.' },
+  tz: text(64, 'IANA time zone of `schedule` (default UTC).'),
   manual_resume: { type: 'boolean', description: 'A ping to a paused check leaves it paused (default false: a success or failure ping resumes it).' },
-  methods: { type: 'string', enum: ['', 'POST'], description: 'Only "" (any method counts) is supported.' },
-  channels: { type: 'string', description: '"*" every integration, "" none, or comma-separated integration ids or names: the integrations that alert for this check.' },
+  methods: { type: 'string', enum: [''], description: 'Healthchecks can count POST pings only ("POST"); Vigil counts pings of every method, so only "" is accepted.' },
+  channels: { ...text(), description: '"*" every integration, "" none, or comma-separated integration ids or names: the integrations that alert for this check.' },
   subject: KEYWORD,
   subject_fail: KEYWORD,
   start_kw: KEYWORD,
@@ -53,7 +53,7 @@ export const CHECK_SPEC: JsonSchema = objectOf({
 });
 
 /** Pause and resume take no fields but the key. */
-export const API_KEY_BODY: JsonSchema = objectOf({ api_key: { type: 'string', description: 'The project API key, for clients that cannot send the X-Api-Key header.' } });
+export const API_KEY_BODY: JsonSchema = objectOf({ api_key: text(undefined, 'The project API key, for clients that cannot send the X-Api-Key header.') });
 
 const COMMON: Record<string, JsonSchema> = {
   name: { type: 'string' },
@@ -137,6 +137,6 @@ export const FLIPS_QUERY = {
 };
 
 export const CHECKS_QUERY = {
-  tag: { description: 'Only checks with this tag; repeat it for checks with all of them.', schema: arrayOf({ type: 'string' }) },
-  slug: { description: 'Only the check with this slug.', schema: { type: 'string' } },
+  tag: { description: 'Only checks with this tag; repeat it for checks with all of them.', schema: arrayOf(text()) },
+  slug: { description: 'Only the check with this slug.', schema: text() },
 };

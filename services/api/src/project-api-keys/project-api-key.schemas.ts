@@ -1,10 +1,10 @@
-import { ISO_DATE_TIME, UUID, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
+import { ISO_DATE_TIME, UUID, nullable, objectOf, text, type JsonSchema } from '../common/openapi/json-schema';
 
 export const API_KEY_NAME_MAX = 100;
 
 export const PROJECT_API_KEY_CREATE: JsonSchema = objectOf(
   {
-    name: { type: 'string', minLength: 1, maxLength: API_KEY_NAME_MAX, description: 'What the key is for, to tell keys apart.' },
+    name: { ...text(API_KEY_NAME_MAX, 'What the key is for, to tell keys apart.'), minLength: 1 },
     read_only: { type: 'boolean', description: 'A read-only key lists and reads checks and flips, and never writes (default false).' },
   },
   ['name'],

@@ -14,6 +14,7 @@ export class ProjectLookup {
 
   /** The project, or a 404 naming it: another organization's project is not found, like one that does not exist. */
   async require(organizationId: string, reference: string): Promise<ProjectRef> {
+    if (reference.includes('\u0000')) throw new DomainError('not_found', 'unknown_project', 'project not found', 'project');
     const byId = /^\d{1,9}$/.test(reference);
     const rows: Array<{ id: number; slug: string }> = await this.dataSource.query(
       `SELECT id, slug FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`,

@@ -25,6 +25,14 @@ export function nullable(schema: JsonSchema): JsonSchema {
   return { ...schema, nullable: true };
 }
 
+/** Strings stored in Postgres cannot hold NUL characters (JSON can): `text()` says so in the schema. */
+export const NO_NUL = '^[^\\u0000]*$';
+
+/** Free text: any characters but NUL, at most `maxLength`. */
+export function text(maxLength?: number, description?: string): JsonSchema {
+  return { type: 'string', pattern: NO_NUL, ...(maxLength === undefined ? {} : { maxLength }), ...(description ? { description } : {}) };
+}
+
 export const ISO_DATE_TIME: JsonSchema = { type: 'string', format: 'date-time' };
 export const UUID: JsonSchema = { type: 'string', format: 'uuid' };
 /** Numeric ids travel as strings, as in Sentry's API. */

@@ -34,17 +34,38 @@ export class RequestValidator {
     const query: Record<string, unknown> = { ...((raw ?? {}) as Record<string, unknown>) };
     if (!this.queryCheck) return query;
     if (!this.queryCheck(query)) throw schemaErrorToDomainError(this.queryCheck.errors![0]!, 'query');
+    refuseNul(query, '');
     return query;
   }
 
   /** The body when it matches the schema; a 400 naming the field otherwise. An endpoint without a body schema gets what was sent. */
   body(raw: unknown): unknown {
     if (!this.bodyCheck) return raw;
-    if (raw === undefined || raw === null) {
+    // No body at all is what an optional body may be; a JSON `null` is a body, and not an object.
+    if (raw === undefined || (raw === null && this.spec.body?.required !== false)) {
       if (this.spec.body?.required === false) return raw;
       throw new DomainError('invalid', 'invalid_body', 'the request body must be a JSON object');
     }
     if (!this.bodyCheck(raw)) throw schemaErrorToDomainError(this.bodyCheck.errors![0]!, 'body');
+    refuseNul(raw, '');
     return raw;
+  }
+}
+
+/**
+ * Postgres text cannot hold a NUL character (JSON allows `\u0000`): a string with one is a 400 naming the
+ * field here, not a failed insert later.
+ */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new DomainError('invalid', 'invalid_text', `${path || 'the value'} must not contain NUL characters`, path || undefined);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => refuseNul(item, `${path}[${index}]`));
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) refuseNul(item, path === '' ? key : `${path}.${key}`);
   }
 }

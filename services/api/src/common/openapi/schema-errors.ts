@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { DomainError } from '@vigil/errors';
+import { NO_NUL } from './json-schema';
 
 /**
  * One ajv error as the API's 400: the field named the way the client wrote it (`config.schedule`, `per_page`,
@@ -49,7 +50,7 @@ function rule(error: ErrorObject): string {
     case 'multipleOf':
       return `must be a multiple of ${String(params['multipleOf'])}`;
     case 'pattern':
-      return `must match ${String(params['pattern'])}`;
+      return params['pattern'] === NO_NUL ? 'must not contain NUL characters' : `must match ${String(params['pattern'])}`;
     case 'format':
       return `must be a valid ${String(params['format'])}`;
     default:

@@ -110,6 +110,17 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
     expect(rejection(() => validator.body({ grace: 31_536_000 }))).toMatchObject({ field: 'grace', message: 'grace must be <= 2419200' });
   });
 
+  it('accepts the fields Vigil does not model only with the value that means off', () => {
+    expect(rejection(() => validator.body({ success_kw: 'OK' }))).toMatchObject({ field: 'success_kw', message: 'success_kw must be one of ""' });
+    expect(rejection(() => validator.body({ methods: 'POST' }))).toMatchObject({ field: 'methods' });
+    expect(rejection(() => validator.body({ filter_http_body: true }))).toMatchObject({ field: 'filter_http_body' });
+    expect(validator.body({ success_kw: '', methods: '', filter_http_body: false })).toEqual({ success_kw: '', methods: '', filter_http_body: false });
+  });
+
+  it('refuses NUL characters in text, which Postgres cannot store', () => {
+    expect(rejection(() => validator.body({ desc: 'a\u0000b' }))).toMatchObject({ field: 'desc', message: 'desc must not contain NUL characters' });
+  });
+
   it('refuses wrong types, nulls, unknown fields and unknown unique fields', () => {
     expect(rejection(() => validator.body({ timeout: '3600' }))).toMatchObject({ field: 'timeout', message: 'timeout must be an integer' });
     expect(rejection(() => validator.body({ name: null }))).toMatchObject({ field: 'name' });

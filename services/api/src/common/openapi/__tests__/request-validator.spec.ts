@@ -75,3 +75,22 @@ describe('impliedErrors', () => {
     expect(impliedErrors({ summary: 'x', auth: 'public', params: { id: { description: 'id' } }, errors: ['conflict'], response: { status: 200, description: 'ok' } })).toEqual(['not_found', 'conflict']);
   });
 });
+
+describe('RequestValidator and NUL characters (Postgres text cannot hold them)', () => {
+  const validator = new RequestValidator(spec);
+
+  it('refuses a NUL in any body or query string, naming the field', () => {
+    expect(rejection(() => validator.body({ name: 'a\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'name' });
+    expect(rejection(() => validator.body({ name: 'a', config: { tags: ['ok', 'b\u0000'] } }))).toMatchObject({ code: 'invalid_text', field: 'config.tags[1]' });
+    expect(rejection(() => validator.query({ cursor: '\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'cursor' });
+  });
+});
+
+describe('RequestValidator with an optional body', () => {
+  const optional = new RequestValidator({ ...spec, body: { schema: spec.body!.schema, required: false } });
+
+  it('takes no body, but refuses a JSON null (a body that is not an object)', () => {
+    expect(optional.body(undefined)).toBeUndefined();
+    expect(rejection(() => optional.body(null))).toMatchObject({ code: 'invalid_body' });
+  });
+});
