@@ -88,6 +88,11 @@ export class CheckRepository {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
+  async findById(projectId: number, id: string, manager: EntityManager = this.dataSource.manager): Promise<CheckRecord | null> {
+    const rows: CheckRow[] = await manager.query(`${SELECT} WHERE m.project_id = $1 AND m.id = $2`, [projectId, id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
   /** Runs `work` in a transaction that holds the project's check-writing lock, so two upserts never both create. */
   async inProjectTransaction<T>(projectId: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {

@@ -70,7 +70,7 @@ export class HealthchecksChecks {
         id = await this.checks.insert(manager, grant.projectId, change);
       }
       if (spec.channels !== undefined) await this.checks.assignChannels(manager, id, grant.projectId, selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)));
-      const saved = (await this.checks.list(grant.projectId, manager)).find((candidate) => candidate.id === id);
+      const saved = await this.checks.findById(grant.projectId, id, manager);
       if (!saved) throw new Error(`check ${id} vanished inside its own transaction`);
       return { record: saved, created: existing === null };
     });
