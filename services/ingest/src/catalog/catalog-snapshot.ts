@@ -5,7 +5,7 @@ export interface CatalogProject {
   pingKey: string;
 }
 
-import type { MonitorConfigUpdate } from '../monitors/monitor-config';
+import type { MonitorConfigUpdate } from '@vigil/db';
 
 /** A monitor as the hot path needs it. */
 export interface CatalogMonitor {
