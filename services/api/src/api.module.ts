@@ -17,6 +17,8 @@ import { SendTestNotification } from './integrations/send-test-notification.usec
 import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
+import { MonitorRepository } from './monitors/monitor.repository';
+import { MonitorService } from './monitors/monitor.service';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
 import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
@@ -34,6 +36,8 @@ export class ApiModule {
         ApiTokenRepository,
         OrganizationAccess,
         MonitorReadRepository,
+        MonitorRepository,
+        MonitorService,
         CheckinHistoryRepository,
         ProcessingErrorRepository,
         IntegrationRepository,
