@@ -39,7 +39,12 @@ export function parseTimestamp(value: string, field: string): number {
   const hasTime = value.length > 10;
   const hasOffset = /(Z|[+-][0-9]{2}:?[0-9]{2})$/.test(value) && hasTime;
   const ms = Date.parse(hasOffset ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}${hasTime ? '' : 'T00:00:00'}Z`);
-  if (!Number.isFinite(ms)) throw invalid(field, `${field} is not a date that exists: ${value}`);
+  const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  // Date.parse rolls 2026-02-30 over into March: the calendar date must be the one written.
+  if (!Number.isFinite(ms) || date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+    throw invalid(field, `${field} is not a date that exists: ${value}`);
+  }
   return ms;
 }
 
