@@ -92,7 +92,8 @@ export class CheckinHistoryRepository {
          ${environment}
        GROUP BY checkin_id, environment
       HAVING status != ''
-         AND date_created_ms >= ${range.startMs} AND date_created_ms <= ${range.endMs}
+         AND date_created_ms >= ${range.startMs}
+         ${range.endMs === null ? sql`` : sql`AND date_created_ms <= ${range.endMs}`}
          ${page}
        ORDER BY date_created_ms ${order}, checkin_id ${order}, environment ${order}
        LIMIT ${window.fetch}`);

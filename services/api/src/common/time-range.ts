@@ -1,9 +1,9 @@
 import { DomainError } from '@vigil/errors';
 
-/** A time range in epoch milliseconds, both ends included. */
+/** A time range in epoch milliseconds, both ends included; no end: up to whatever arrived last. */
 export interface TimeRange {
   startMs: number;
-  endMs: number;
+  endMs: number | null;
 }
 
 /** The query parameters Sentry's history endpoints take for a time range. */
@@ -51,12 +51,15 @@ export function parseTimestamp(value: string, field: string): number {
 /**
  * Sentry's rules for a history range: `statsPeriod` (the last 24h, 14d, ...) wins; else `statsPeriodStart` and
  * `statsPeriodEnd` (a window in the past, both needed); else `start` and `end` (both needed); else the last 90
- * days. The start must come before the end.
+ * days. The start must come before the end. A range that ends "now" (a period, or the default) has no end:
+ * what ingest stamped a moment ahead of this host's clock still shows.
  */
 export function parseTimeRange(query: TimeRangeQuery, nowMs: number): TimeRange {
-  let range: TimeRange = { startMs: nowMs - DEFAULT_PERIOD_MS, endMs: nowMs };
+  let range: TimeRange = { startMs: nowMs - DEFAULT_PERIOD_MS, endMs: null };
   if (query.statsPeriod !== undefined) {
-    range = { startMs: nowMs - parseStatsPeriod(query.statsPeriod, 'statsPeriod'), endMs: nowMs };
+    const periodMs = parseStatsPeriod(query.statsPeriod, 'statsPeriod');
+    if (periodMs <= 0) throw invalid('statsPeriod', 'statsPeriod must be longer than 0: start must be before end');
+    range = { startMs: nowMs - periodMs, endMs: null };
   } else if (query.statsPeriodStart !== undefined || query.statsPeriodEnd !== undefined) {
     if (query.statsPeriodStart === undefined) throw invalid('statsPeriodStart', 'statsPeriodStart and statsPeriodEnd are both required');
     if (query.statsPeriodEnd === undefined) throw invalid('statsPeriodEnd', 'statsPeriodStart and statsPeriodEnd are both required');
@@ -66,9 +69,6 @@ export function parseTimeRange(query: TimeRangeQuery, nowMs: number): TimeRange 
     if (query.end === undefined) throw invalid('end', 'start and end are both required');
     range = { startMs: parseTimestamp(query.start, 'start'), endMs: parseTimestamp(query.end, 'end') };
   }
-  if (range.startMs >= range.endMs) {
-    const field = query.statsPeriod !== undefined ? 'statsPeriod' : query.start !== undefined ? 'start' : 'statsPeriodStart';
-    throw invalid(field, 'start must be before end');
-  }
+  if (range.endMs !== null && range.startMs >= range.endMs) throw invalid(query.start !== undefined ? 'start' : 'statsPeriodStart', 'start must be before end');
   return { startMs: Math.max(range.startMs, 0), endMs: range.endMs };
 }

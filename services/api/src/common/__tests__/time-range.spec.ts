@@ -14,8 +14,8 @@ function rejection(run: () => unknown): DomainError {
 }
 
 describe("time ranges, by Sentry's rules", () => {
-  it('is the last 90 days when nothing is asked', () => {
-    expect(parseTimeRange({}, NOW)).toEqual({ startMs: NOW - DEFAULT_PERIOD_MS, endMs: NOW });
+  it('is the last 90 days when nothing is asked, with no end (a check-in stamped a moment ahead still shows)', () => {
+    expect(parseTimeRange({}, NOW)).toEqual({ startMs: NOW - DEFAULT_PERIOD_MS, endMs: null });
   });
 
   it.each([
@@ -27,11 +27,11 @@ describe("time ranges, by Sentry's rules", () => {
     ['2w', 14 * 86_400_000],
   ])('statsPeriod %s is that long before now', (period, ms) => {
     expect(parseStatsPeriod(period, 'statsPeriod')).toBe(ms);
-    expect(parseTimeRange({ statsPeriod: period }, NOW)).toEqual({ startMs: NOW - ms, endMs: NOW });
+    expect(parseTimeRange({ statsPeriod: period }, NOW)).toEqual({ startMs: NOW - ms, endMs: null });
   });
 
   it('statsPeriod wins over start and end; statsPeriodStart/End is a window in the past', () => {
-    expect(parseTimeRange({ statsPeriod: '1h', start: '2020-01-01', end: '2020-01-02' }, NOW)).toEqual({ startMs: NOW - 3_600_000, endMs: NOW });
+    expect(parseTimeRange({ statsPeriod: '1h', start: '2020-01-01', end: '2020-01-02' }, NOW)).toEqual({ startMs: NOW - 3_600_000, endMs: null });
     expect(parseTimeRange({ statsPeriodStart: '14d', statsPeriodEnd: '7d' }, NOW)).toEqual({ startMs: NOW - 14 * 86_400_000, endMs: NOW - 7 * 86_400_000 });
   });
 
