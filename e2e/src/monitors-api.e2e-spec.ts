@@ -183,6 +183,7 @@ describe('create and get', () => {
     ['an unknown status', 'status', { name: 'x', project: 'default', status: 'ok', config: HOURLY }],
     ['a project not in the organization', 'project', { name: 'x', project: 'no-such-project', config: HOURLY }],
     ['is_muted and isMuted disagreeing', 'isMuted', { name: 'x', project: 'default', config: HOURLY, is_muted: true, isMuted: false }],
+    ['a NUL in the name (Postgres cannot store it)', 'name', { name: 'a\u0000b', project: 'default', config: HOURLY }],
   ])('refuses %s with a 400 naming %s, writing nothing', async (_what, field, body) => {
     const before = await monitorTables();
     const answer = await call('POST', 'monitors/', body);
@@ -191,8 +192,10 @@ describe('create and get', () => {
     expect(await monitorTables()).toBe(before);
   });
 
-  it('an unknown monitor is a 404', async () => {
+  it('an unknown monitor is a 404, whatever its slug holds', async () => {
     expect(await call('GET', 'monitors/no-such-monitor/')).toMatchObject({ status: 404, json: { error: { code: 'unknown_monitor' } } });
+    expect(await call('GET', 'monitors/a%00b/')).toMatchObject({ status: 404, json: { error: { code: 'unknown_monitor' } } });
+    expect(await call('PUT', 'monitors/a%00b/environments/production/', { isMuted: true })).toMatchObject({ status: 404 });
   });
 });
 
@@ -361,6 +364,9 @@ describe('list', () => {
     ['per_page=101', 'per_page'],
     ['project=no-such-project', 'project'],
     ['environment=a%2Fb', 'environment[0]'],
+    ['environment=a%00b', 'environment[0]'],
+    ['query=a%00b', 'query'],
+    ['owner=a%00b', 'owner[0]'],
   ])('refuses ?%s naming %s', async (query, field) => {
     const answer = await call('GET', `monitors/?${query}`);
     expect(answer.status).toBe(query.startsWith('project') ? 404 : 400);

@@ -44,6 +44,9 @@ interface Row {
  */
 const RUN_REACH_MS = 29 * 86_400_000;
 
+/** The last instant ClickHouse's DateTime holds (2106): a bound past it would wrap around. */
+const LAST_DATETIME_MS = 4_294_967_295_000;
+
 /** `expression IN (a, b, c)` for a non-empty list of values. */
 function inList(expression: SqlFragment, values: readonly SqlValue[]): SqlFragment {
   return sql`${expression} IN (${joinSql(values.map((value) => sql`${value}`), ', ')})`;
@@ -88,7 +91,7 @@ export class CheckinHistoryRepository {
              max(received_at_ms) AS date_updated_ms
         FROM checkins
        WHERE project_id = ${projectId} AND monitor_id = ${monitorId}
-         AND received_at >= ${new Date(Math.max(range.startMs - RUN_REACH_MS, 0))}
+         AND received_at >= ${new Date(Math.min(Math.max(range.startMs - RUN_REACH_MS, 0), LAST_DATETIME_MS))}
          ${environment}
        GROUP BY checkin_id, environment
       HAVING status != ''

@@ -70,5 +70,6 @@ export function parseTimeRange(query: TimeRangeQuery, nowMs: number): TimeRange 
     range = { startMs: parseTimestamp(query.start, 'start'), endMs: parseTimestamp(query.end, 'end') };
   }
   if (range.endMs !== null && range.startMs >= range.endMs) throw invalid(query.start !== undefined ? 'start' : 'statsPeriodStart', 'start must be before end');
-  return { startMs: Math.max(range.startMs, 0), endMs: range.endMs };
+  // History begins in 1970: a range before it is empty, not negative.
+  return { startMs: Math.max(range.startMs, 0), endMs: range.endMs === null ? null : Math.max(range.endMs, 0) };
 }

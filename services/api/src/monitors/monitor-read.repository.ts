@@ -98,6 +98,7 @@ export class MonitorReadRepository {
    * per project only, so two projects may share one: the first project's wins, as before.
    */
   async find(organizationId: string, reference: string): Promise<MonitorView | null> {
+    if (reference.includes('\0')) return null; // no slug has one, and Postgres text cannot hold it
     const byId = UUID.test(reference);
     const rows: MonitorRow[] = await this.dataSource.query(
       `${MONITOR_SELECT} WHERE p.organization_id = $1 AND ${byId ? 'm.id = $2::uuid' : 'm.slug = $2'} ORDER BY p.id LIMIT 1`,

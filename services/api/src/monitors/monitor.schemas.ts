@@ -4,8 +4,11 @@ import { ID_STRING, ISO_DATE_TIME, PER_PAGE, UUID, arrayOf, nullable, objectOf, 
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
 import { SLUG_MAX } from '../common/slug';
 
-/** An environment name, as ingest accepts it from SDKs. */
-export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t]+$' };
+/** Text Postgres can store: anything but NUL. */
+const TEXT = '^[^\\u0000]*$';
+
+/** An environment name, as ingest accepts it from SDKs (and without NUL, which Postgres cannot store). */
+export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t\\u0000]+$' };
 
 const STATUS: JsonSchema = {
   type: 'string',
@@ -76,7 +79,7 @@ const CONFIG_FIELDS: Record<string, JsonSchema> = {
   schedule: SCHEDULE_INPUT,
   checkin_margin: MINUTES(LIMITS.marginMax, 'How late a check-in may be before the run counts as missed'),
   max_runtime: MINUTES(LIMITS.runtimeMax, 'How long a run may stay in progress before it counts as timed out'),
-  timezone: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.timezoneMaxLength, description: 'The IANA zone a crontab runs in (null: UTC).' }),
+  timezone: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.timezoneMaxLength, pattern: TEXT, description: 'The IANA zone a crontab runs in (null: UTC).' }),
   failure_issue_threshold: THRESHOLD('Consecutive failures that open an issue'),
   recovery_threshold: THRESHOLD('Consecutive successes that resolve it'),
 };
@@ -84,11 +87,11 @@ const CONFIG_FIELDS: Record<string, JsonSchema> = {
 const MUTED: JsonSchema = { type: 'boolean', description: 'Mute the monitor: its issues are recorded, nobody is notified. `is_muted` and `isMuted` are the same field.' };
 
 const MONITOR_FIELDS: Record<string, JsonSchema> = {
-  project: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64 }, { type: 'integer', minimum: 1 }], description: 'The slug or id of the monitor\'s project.' },
-  name: { type: 'string', minLength: 1, maxLength: 128 },
+  project: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The slug or id of the monitor\'s project.' },
+  name: { type: 'string', minLength: 1, maxLength: 128, pattern: TEXT },
   slug: { type: 'string', minLength: 1, maxLength: SLUG_MAX, description: 'Lower-case letters, digits, - and _, not only digits; made from the name when left out. Unique in the organization.' },
   status: STATUS,
-  owner: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, description: 'Who owns the monitor, as Sentry writes it (`user:<id>`, `team:<slug>`); free text.' }),
+  owner: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT, description: 'Who owns the monitor, as Sentry writes it (`user:<id>`, `team:<slug>`); free text.' }),
   is_muted: MUTED,
   isMuted: MUTED,
 };
@@ -112,10 +115,10 @@ const CURSOR_QUERY = {
 };
 
 export const MONITOR_LIST_QUERY = {
-  query: { description: 'Only monitors whose name or slug contains this text (any case), or whose id it is.', schema: { type: 'string', maxLength: 200 } as JsonSchema },
-  project: REPEATABLE({ type: 'string', minLength: 1, maxLength: 64 }, 'Only monitors of these projects (slugs or ids; repeat the parameter). -1: every project.'),
+  query: { description: 'Only monitors whose name or slug contains this text (any case), or whose id it is.', schema: { type: 'string', maxLength: 200, pattern: TEXT } as JsonSchema },
+  project: REPEATABLE({ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, 'Only monitors of these projects (slugs or ids; repeat the parameter). -1: every project.'),
   environment: REPEATABLE(ENVIRONMENT, 'Only monitors that have one of these environments (repeat the parameter).'),
-  owner: REPEATABLE({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength }, 'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.'),
+  owner: REPEATABLE({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT }, 'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.'),
   ...CURSOR_QUERY,
   per_page: { description: 'Items per page, 1 to 100 (default 100).', schema: PER_PAGE },
 };

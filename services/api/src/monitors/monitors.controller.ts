@@ -30,7 +30,7 @@ import { MonitorService } from './monitor.service';
 type Auth = string | undefined;
 const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug (or its id).' } };
 const ENVIRONMENT_PARAMS = { ...SLUG_PARAMS, environment: { description: 'The environment name.' } };
-const ENVIRONMENT_NAME = /^[^/\r\n\f\t]{1,64}$/;
+const ENVIRONMENT_NAME = /^[^/\r\n\f\t\0]{1,64}$/;
 
 interface MonitorListQuery {
   query?: string;
