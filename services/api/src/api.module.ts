@@ -5,6 +5,8 @@ import type { Logger } from '@vigil/logging';
 import { AlertRuleRepository } from './alert-rules/alert-rule.repository';
 import { AlertRuleService } from './alert-rules/alert-rule.service';
 import { AlertRulesController } from './alert-rules/alert-rules.controller';
+import { ApiTokensController } from './api-tokens/api-tokens.controller';
+import { TokenManagementRepository } from './api-tokens/token-management.repository';
 import { ApiTokenRepository } from './auth/api-token.repository';
 import { OrganizationAccess } from './auth/organization-access';
 import { CheckinHistoryRepository } from './checkins/checkin-history.repository';
@@ -13,10 +15,21 @@ import { IssueDeliveriesController } from './deliveries/issue-deliveries.control
 import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
+import { MemberRepository } from './members/member.repository';
+import { MemberService } from './members/member.service';
+import { MembersController } from './members/members.controller';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
+import { OrganizationController } from './organizations/organization.controller';
+import { OrganizationRepository } from './organizations/organization.repository';
 import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
+import { ProjectKeyRepository } from './project-keys/project-key.repository';
+import { ProjectKeysController } from './project-keys/project-keys.controller';
+import { ProjectRepository } from './projects/project.repository';
+import { OrganizationProjectsController, ProjectController } from './projects/projects.controller';
+import { MemberTeamsController, OrganizationTeamsController, TeamController } from './teams/teams.controller';
+import { TeamRepository } from './teams/team.repository';
 
 @Module({})
 export class ApiModule {
@@ -24,7 +37,22 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
+      controllers: [
+        MonitorsController,
+        ProcessingErrorsController,
+        IntegrationsController,
+        AlertRulesController,
+        IssueDeliveriesController,
+        OrganizationController,
+        OrganizationProjectsController,
+        ProjectController,
+        ProjectKeysController,
+        ApiTokensController,
+        MembersController,
+        OrganizationTeamsController,
+        TeamController,
+        MemberTeamsController,
+      ],
       providers: [
         ApiTokenRepository,
         OrganizationAccess,
@@ -36,6 +64,13 @@ export class ApiModule {
         AlertRuleService,
         DeliveryReadRepository,
         SendTestNotification,
+        OrganizationRepository,
+        ProjectRepository,
+        ProjectKeyRepository,
+        TokenManagementRepository,
+        MemberRepository,
+        MemberService,
+        TeamRepository,
       ],
     };
   }

@@ -1,0 +1,111 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import type { MemberEntity, TeamEntity } from '@vigil/db';
+import { DomainError } from '@vigil/errors';
+import { OrganizationAccess } from '../auth/organization-access';
+import type { AccessNeed } from '../auth/permissions';
+import { pathId } from '../common/request-body';
+import { presentMember } from '../members/member.presenter';
+import { MemberRepository } from '../members/member.repository';
+import { parseTeamCreate } from './team-input';
+import { presentTeam } from './team.presenter';
+import { TeamRepository } from './team.repository';
+
+type Auth = string | undefined;
+
+function unknownTeam(slug: string): DomainError {
+  return new DomainError('not_found', 'unknown_team', `team "${slug}" not found`, 'team');
+}
+
+/** `GET|POST /api/0/organizations/<org>/teams/`: list (everyone), create (`teams:write`). */
+@Controller('api/0/organizations/:org/teams')
+export class OrganizationTeamsController {
+  constructor(
+    private readonly access: OrganizationAccess,
+    private readonly teams: TeamRepository,
+  ) {}
+
+  @Get()
+  async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
+    const grant = await this.access.authorize(authorization, org, 'org:read');
+    return (await this.teams.list(grant.organizationId)).map(presentTeam);
+  }
+
+  @Post()
+  async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'teams:write');
+    const input = parseTeamCreate(body);
+    return presentTeam({ team: await this.teams.create(grant.organizationId, input.slug, input.name), memberCount: 0 });
+  }
+}
+
+/** `GET|DELETE /api/0/teams/<org>/<team>/` and `GET .../members/`, in Sentry's shape. */
+@Controller('api/0/teams/:org/:team')
+export class TeamController {
+  constructor(
+    private readonly access: OrganizationAccess,
+    private readonly teams: TeamRepository,
+  ) {}
+
+  @Get()
+  async get(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+    return presentTeam(await this.teams.view(await this.find(authorization, org, slug, 'org:read')));
+  }
+
+  /** Deletes the team and its memberships; its members stay in the organization. */
+  @Delete()
+  @HttpCode(204)
+  async remove(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
+    await this.teams.delete(await this.find(authorization, org, slug, 'teams:write'));
+  }
+
+  @Get('members')
+  async members(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
+    const team = await this.find(authorization, org, slug, 'org:read');
+    return (await this.teams.members(team)).map((member) => presentMember({ member, teams: [team.slug] })).map(({ teams: _teams, ...rest }) => rest);
+  }
+
+  private async find(authorization: Auth, org: string, slug: string, needs: AccessNeed): Promise<TeamEntity> {
+    const grant = await this.access.authorize(authorization, org, needs);
+    const team = await this.teams.find(grant.organizationId, slug);
+    if (!team) throw unknownTeam(slug);
+    return team;
+  }
+}
+
+/**
+ * `POST|DELETE /api/0/organizations/<org>/members/<member_id>/teams/<team>/` (Sentry's shape): puts a member in
+ * a team (201 with the team, also when it already was in it) or takes it out (204), with `teams:write`.
+ */
+@Controller('api/0/organizations/:org/members/:member/teams/:team')
+export class MemberTeamsController {
+  constructor(
+    private readonly access: OrganizationAccess,
+    private readonly teams: TeamRepository,
+    private readonly members: MemberRepository,
+  ) {}
+
+  @Post()
+  async add(@Param('org') org: string, @Param('member') memberId: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+    const { team, member } = await this.pair(authorization, org, memberId, slug);
+    await this.teams.addMember(team, member);
+    return presentTeam(await this.teams.view(team));
+  }
+
+  @Delete()
+  @HttpCode(204)
+  async remove(@Param('org') org: string, @Param('member') memberId: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
+    const { team, member } = await this.pair(authorization, org, memberId, slug);
+    if (!(await this.teams.removeMember(team, member))) {
+      throw new DomainError('not_found', 'not_in_team', `member "${member.id}" is not in team "${team.slug}"`, 'member');
+    }
+  }
+
+  private async pair(authorization: Auth, org: string, memberId: string, slug: string): Promise<{ team: TeamEntity; member: MemberEntity }> {
+    const grant = await this.access.authorize(authorization, org, 'teams:write');
+    const member = await this.members.find(grant.organizationId, pathId(memberId, 'member', 'unknown_member', 'member'));
+    if (!member) throw new DomainError('not_found', 'unknown_member', `member "${memberId}" not found`, 'member');
+    const team = await this.teams.find(grant.organizationId, slug);
+    if (!team) throw unknownTeam(slug);
+    return { team, member };
+  }
+}
