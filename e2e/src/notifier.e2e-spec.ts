@@ -190,7 +190,7 @@ afterAll(async () => {
 describe('notifier: integrations and rules through the API', () => {
   it('refuses invalid configs with a 400 naming the field, and never shows a credential', async () => {
     const refused = async (body: Record<string, unknown>) => (await call('POST', 'integrations/', body)).json.error;
-    expect(await refused({ name: 'x', type: 'fax', config: {} })).toMatchObject({ code: 'invalid_integration_config', field: 'type' });
+    expect(await refused({ name: 'x', type: 'fax', config: {} })).toMatchObject({ code: 'invalid_type', field: 'type' });
     expect(await refused({ name: 'x', type: 'slack', config: { webhook_url: 'hooks.slack.com/no-scheme' } })).toMatchObject({ field: 'config.webhook_url' });
     expect(await refused({ name: 'x', type: 'pagerduty', config: { severity: 'error' } })).toMatchObject({ field: 'config.routing_key' });
     expect(await refused({ name: 'x', type: 'webhook', config: { url: 'https://ops.example.com/hook' } })).toMatchObject({ field: 'config.secret' });

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
@@ -15,11 +16,13 @@ import { IssueDeliveriesController } from './deliveries/issue-deliveries.control
 import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
+import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
 import { MemberRepository } from './members/member.repository';
 import { MemberService } from './members/member.service';
 import { MembersController } from './members/members.controller';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
+import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
 import { OrganizationController } from './organizations/organization.controller';
 import { OrganizationRepository } from './organizations/organization.repository';
@@ -38,6 +41,7 @@ export class ApiModule {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
       controllers: [
+        OpenApiController,
         MonitorsController,
         ProcessingErrorsController,
         IntegrationsController,
@@ -54,6 +58,8 @@ export class ApiModule {
         MemberTeamsController,
       ],
       providers: [
+        { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
+        OpenApiDocumentHolder,
         ApiTokenRepository,
         OrganizationAccess,
         MonitorReadRepository,

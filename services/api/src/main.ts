@@ -1,8 +1,11 @@
 import { runService } from '@vigil/bootstrap';
 import { ApiModule } from './api.module';
+import { buildOpenApiDocument } from './common/openapi/openapi-document';
+import { OpenApiDocumentHolder } from './openapi/openapi.controller';
 
 void runService({
   name: 'api',
   port: (config) => config.VIGIL_API_PORT,
   module: (config, logger) => ApiModule.forRoot(config, logger),
+  configure: (app) => app.get(OpenApiDocumentHolder).set(buildOpenApiDocument(app, ApiModule)),
 });

@@ -1,18 +1,23 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Post, Put, Query } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import type { IntegrationEntity } from '@vigil/db';
 import type { TokenGrant } from '../auth/api-token.repository';
 import { OrganizationAccess } from '../auth/organization-access';
+import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { Endpoint } from '../common/openapi/endpoint.decorator';
+import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
 import { DeliveryReadRepository } from '../deliveries/delivery-read.repository';
 import { presentDelivery } from '../deliveries/delivery.presenter';
-import { perPage } from '../monitors/monitors.controller';
+import { DELIVERY } from '../deliveries/delivery.schemas';
 import { parseIntegrationCreate, parseIntegrationUpdate } from './integration-input';
 import { IntegrationRepository } from './integration.repository';
 import { presentIntegration, storedConfig } from './integration.presenter';
+import { INTEGRATION, INTEGRATION_CREATE, INTEGRATION_UPDATE, TEST_NOTIFICATION } from './integration.schemas';
 import { SendTestNotification } from './send-test-notification.usecase';
 
 type Auth = string | undefined;
+const ID_PARAMS = { ...ORG_PARAM, id: { description: 'The integration id (uuid).' } };
 
 /**
  * An organization's integrations (Bearer token; changes need the write scope): where alerts go. Configs are
@@ -28,12 +33,20 @@ export class IntegrationsController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'List integrations', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every integration of the organization.', schema: arrayOf(INTEGRATION) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     return (await this.integrations.list(grant.organizationId)).map(presentIntegration);
   }
 
   @Post()
+  @Endpoint({
+    summary: 'Create an integration',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    body: { schema: INTEGRATION_CREATE },
+    response: { status: 201, description: 'The integration, credentials redacted.', schema: INTEGRATION },
+  })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const input = parseIntegrationCreate(body);
@@ -41,6 +54,7 @@ export class IntegrationsController {
   }
 
   @Get(':id')
+  @Endpoint({ summary: 'Get an integration', auth: 'bearer', params: ID_PARAMS, response: { status: 200, description: 'The integration, credentials redacted.', schema: INTEGRATION } })
   async get(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
     return presentIntegration(await this.find(grant, id));
@@ -48,6 +62,14 @@ export class IntegrationsController {
 
   /** Changes the name and/or config fields sent; config fields left out keep their values. The type cannot change. */
   @Put(':id')
+  @Endpoint({
+    summary: 'Update an integration',
+    description: 'Changes the name and/or the config fields sent; config fields left out keep their values. The type cannot change.',
+    auth: 'bearer',
+    params: ID_PARAMS,
+    body: { schema: INTEGRATION_UPDATE },
+    response: { status: 200, description: 'The integration, credentials redacted.', schema: INTEGRATION },
+  })
   async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const integration = await this.find(grant, id);
@@ -56,7 +78,7 @@ export class IntegrationsController {
 
   /** Its alert rules and its delivery history go with it. */
   @Delete(':id')
-  @HttpCode(204)
+  @Endpoint({ summary: 'Delete an integration', description: 'Its alert rules and delivery history go with it.', auth: 'bearer', params: ID_PARAMS, response: { status: 204, description: 'Deleted.' } })
   async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     await this.integrations.delete(await this.find(grant, id));
@@ -64,7 +86,14 @@ export class IntegrationsController {
 
   /** Sends a test notification now and answers with the delivery and its attempts (`status` says how it went). */
   @Post(':id/test')
-  @HttpCode(200)
+  @Endpoint({
+    summary: 'Send a test notification',
+    description: 'Sends now, up to 3 attempts within a few seconds; `status` of the answer says how it went.',
+    auth: 'bearer',
+    params: ID_PARAMS,
+    body: { schema: TEST_NOTIFICATION, required: false },
+    response: { status: 200, description: 'The delivery with its attempts.', schema: DELIVERY },
+  })
   async test(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentDelivery(await this.testNotification.send(grant, await this.find(grant, id), body));
@@ -72,14 +101,14 @@ export class IntegrationsController {
 
   /** The integration's deliveries, newest first, each with every attempt. */
   @Get(':id/deliveries')
+  @Endpoint({ summary: "List an integration's deliveries", auth: 'bearer', params: ID_PARAMS, query: PER_PAGE_QUERY, response: { status: 200, description: 'Newest first, each with every attempt.', schema: arrayOf(DELIVERY) } })
   async deliveriesOf(
     @Param('org') org: string,
     @Param('id') id: string,
     @Headers('authorization') authorization: Auth,
-    @Query('per_page') rawPerPage: string | undefined,
+    @Query('per_page') limit: number,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
-    const limit = perPage(rawPerPage);
     const integration = await this.find(grant, id);
     return (await this.deliveries.forIntegration(grant.organizationId, integration.id, limit)).map(presentDelivery);
   }

@@ -2,14 +2,14 @@ import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
+import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { Endpoint } from '../common/openapi/endpoint.decorator';
+import { arrayOf } from '../common/openapi/json-schema';
 import { MonitorReadRepository } from './monitor-read.repository';
 import { presentMonitor } from './monitor.presenter';
+import { CHECKIN, MONITOR } from './monitor.schemas';
 
-export function perPage(raw: string | undefined): number {
-  if (raw === undefined) return 100;
-  if (!/^\d{1,3}$/.test(raw) || Number(raw) < 1 || Number(raw) > 100) throw new DomainError('invalid', 'invalid_per_page', 'per_page must be an integer from 1 to 100', 'per_page');
-  return Number(raw);
-}
+const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug.' } };
 
 /** Sentry-shaped organization monitor endpoints (Bearer token). */
 @Controller('api/0/organizations/:org/monitors')
@@ -21,12 +21,14 @@ export class MonitorsController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'List monitors', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every monitor of the organization.', schema: arrayOf(MONITOR) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     return (await this.monitors.list(grant.organizationId)).map(presentMonitor);
   }
 
   @Get(':slug')
+  @Endpoint({ summary: 'Get a monitor', auth: 'bearer', params: SLUG_PARAMS, response: { status: 200, description: 'The monitor.', schema: MONITOR } })
   async get(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
     const found = await this.monitors.findBySlug(grant.organizationId, slug);
@@ -36,14 +38,14 @@ export class MonitorsController {
 
   /** The monitor's check-ins, newest first, one entry per run. */
   @Get(':slug/checkins')
+  @Endpoint({ summary: "List a monitor's check-ins", auth: 'bearer', params: SLUG_PARAMS, query: PER_PAGE_QUERY, response: { status: 200, description: 'Newest first, one entry per run.', schema: arrayOf(CHECKIN) } })
   async checkins(
     @Param('org') org: string,
     @Param('slug') slug: string,
     @Headers('authorization') authorization: string | undefined,
-    @Query('per_page') rawPerPage: string | undefined,
+    @Query('per_page') limit: number,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
-    const limit = perPage(rawPerPage);
     const found = await this.monitors.findBySlug(grant.organizationId, slug);
     if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
     const checkins = await this.history.listForMonitor(found.monitor.projectId, found.monitor.id, limit);
