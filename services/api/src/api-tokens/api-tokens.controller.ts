@@ -1,12 +1,16 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Post } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import type { TokenGrant } from '../auth/api-token.repository';
 import { OrganizationAccess } from '../auth/organization-access';
 import { checkMemberToken } from '../auth/permissions';
+import { ORG_PARAM } from '../common/openapi/common-params';
+import { Endpoint } from '../common/openapi/endpoint.decorator';
+import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
 import { MemberRepository } from '../members/member.repository';
 import { parseApiTokenCreate } from './api-token-input';
 import { presentApiToken } from './api-token.presenter';
+import { API_TOKEN, API_TOKEN_CREATE, API_TOKEN_CREATED } from './api-token.schemas';
 import { TokenManagementRepository, type ApiTokenView } from './token-management.repository';
 
 type Auth = string | undefined;
@@ -25,12 +29,21 @@ export class ApiTokensController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'List API tokens', description: 'Needs tokens:read (admin or owner). Live tokens, never their secrets.', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Oldest first.', schema: arrayOf(API_TOKEN) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'tokens:read');
     return (await this.tokens.list(grant.organizationId)).map(presentApiToken);
   }
 
   @Post()
+  @Endpoint({
+    summary: 'Create an API token',
+    description: "Needs tokens:write. An organization token, or with `member` a member's personal token (an owner's only by an owner). The secret is in this answer only.",
+    auth: 'bearer',
+    params: ORG_PARAM,
+    body: { schema: API_TOKEN_CREATE },
+    response: { status: 201, description: 'The token, with its secret in `token`.', schema: API_TOKEN_CREATED },
+  })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'tokens:write');
     const input = parseApiTokenCreate(body);
@@ -46,7 +59,13 @@ export class ApiTokensController {
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @Endpoint({
+    summary: 'Revoke an API token',
+    description: "Needs tokens:write (an owner's personal token only by an owner). It stops working at its next request.",
+    auth: 'bearer',
+    params: { ...ORG_PARAM, id: { description: 'The token id (uuid).' } },
+    response: { status: 204, description: 'Revoked.' },
+  })
   async revoke(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'tokens:write');
     const view = await this.mustFind(grant, pathId(id, 'API token', 'unknown_token', 'token'));

@@ -1,11 +1,15 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Inject, Param, Post, Put } from '@nestjs/common';
 import { VigilConfig } from '@vigil/config';
 import type { ProjectEntity } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
+import { ORG_PARAM, PROJECT_PARAMS } from '../common/openapi/common-params';
+import { Endpoint } from '../common/openapi/endpoint.decorator';
+import { arrayOf } from '../common/openapi/json-schema';
 import { parseProjectCreate, parseProjectUpdate } from './project-input';
 import { presentProject } from './project.presenter';
 import { ProjectRepository } from './project.repository';
+import { PROJECT, PROJECT_CREATE, PROJECT_UPDATE } from './project.schemas';
 
 type Auth = string | undefined;
 
@@ -19,6 +23,7 @@ export class OrganizationProjectsController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'List projects', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every project of the organization, by slug.', schema: arrayOf(PROJECT) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.projects.list(grant.organizationId)).map((project) => presentProject(project, this.config.VIGIL_PUBLIC_INGEST_URL));
@@ -26,6 +31,15 @@ export class OrganizationProjectsController {
 
   /** A new project comes with its ping key and a first DSN key (`GET .../keys/`). */
   @Post()
+  @Endpoint({
+    summary: 'Create a project',
+    description: 'Needs projects:write (admin or owner). The project comes with its ping key and a first DSN key named Default.',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    body: { schema: PROJECT_CREATE },
+    response: { status: 201, description: 'The project.', schema: PROJECT },
+    errors: ['conflict'],
+  })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'projects:write');
     const input = parseProjectCreate(body);
@@ -43,12 +57,22 @@ export class ProjectController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'Get a project', auth: 'bearer', params: PROJECT_PARAMS, response: { status: 200, description: 'The project.', schema: PROJECT } })
   async get(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return this.present(await this.find(grant.organizationId, project));
   }
 
   @Put()
+  @Endpoint({
+    summary: 'Update a project',
+    description: 'Needs projects:write. Renames it or changes its slug.',
+    auth: 'bearer',
+    params: PROJECT_PARAMS,
+    body: { schema: PROJECT_UPDATE },
+    response: { status: 200, description: 'The project.', schema: PROJECT },
+    errors: ['conflict'],
+  })
   async update(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'projects:write');
     const found = await this.find(grant.organizationId, project);
@@ -57,7 +81,13 @@ export class ProjectController {
 
   /** Deletes the project with its keys, monitors, alert rules and issues; its keys stop working at ingest. */
   @Delete()
-  @HttpCode(204)
+  @Endpoint({
+    summary: 'Delete a project',
+    description: 'Needs projects:write. Its keys, monitors, alert rules and issues go with it; its keys stop working at ingest within moments.',
+    auth: 'bearer',
+    params: PROJECT_PARAMS,
+    response: { status: 204, description: 'Deleted.' },
+  })
   async remove(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'projects:write');
     await this.projects.delete(await this.find(grant.organizationId, project));
@@ -65,7 +95,13 @@ export class ProjectController {
 
   /** A new ping key; slug ping URLs with the old one answer 404 within moments (ingest hears of it by NOTIFY). */
   @Post('ping-key/rotate')
-  @HttpCode(200)
+  @Endpoint({
+    summary: "Rotate a project's ping key",
+    description: 'Needs keys:write. Slug ping URLs with the old key answer 404 within moments.',
+    auth: 'bearer',
+    params: PROJECT_PARAMS,
+    response: { status: 200, description: 'The project with its new ping key.', schema: PROJECT },
+  })
   async rotatePingKey(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'keys:write');
     return this.present(await this.projects.rotatePingKey(await this.find(grant.organizationId, project)));

@@ -1,14 +1,22 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Post } from '@nestjs/common';
 import type { MemberEntity, TeamEntity } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import type { AccessNeed } from '../auth/permissions';
+import { ORG_PARAM } from '../common/openapi/common-params';
+import { Endpoint } from '../common/openapi/endpoint.decorator';
+import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
 import { presentMember } from '../members/member.presenter';
 import { MemberRepository } from '../members/member.repository';
+import { TEAM_MEMBER } from '../members/member.schemas';
 import { parseTeamCreate } from './team-input';
 import { presentTeam } from './team.presenter';
 import { TeamRepository } from './team.repository';
+import { TEAM, TEAM_CREATE } from './team.schemas';
+
+const TEAM_PARAMS = { ...ORG_PARAM, team: { description: 'The team slug.' } };
+const MEMBER_TEAM_PARAMS = { ...TEAM_PARAMS, member: { description: 'The member id (uuid).' } };
 
 type Auth = string | undefined;
 
@@ -25,12 +33,22 @@ export class OrganizationTeamsController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'List teams', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By slug.', schema: arrayOf(TEAM) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.teams.list(grant.organizationId)).map(presentTeam);
   }
 
   @Post()
+  @Endpoint({
+    summary: 'Create a team',
+    description: 'Needs teams:write (admin or owner).',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    body: { schema: TEAM_CREATE },
+    response: { status: 201, description: 'The team.', schema: TEAM },
+    errors: ['conflict'],
+  })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'teams:write');
     const input = parseTeamCreate(body);
@@ -47,18 +65,20 @@ export class TeamController {
   ) {}
 
   @Get()
+  @Endpoint({ summary: 'Get a team', auth: 'bearer', params: TEAM_PARAMS, response: { status: 200, description: 'The team.', schema: TEAM } })
   async get(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     return presentTeam(await this.teams.view(await this.find(authorization, org, slug, 'org:read')));
   }
 
   /** Deletes the team and its memberships; its members stay in the organization. */
   @Delete()
-  @HttpCode(204)
+  @Endpoint({ summary: 'Delete a team', description: 'Needs teams:write. Its members stay in the organization.', auth: 'bearer', params: TEAM_PARAMS, response: { status: 204, description: 'Deleted.' } })
   async remove(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
     await this.teams.delete(await this.find(authorization, org, slug, 'teams:write'));
   }
 
   @Get('members')
+  @Endpoint({ summary: "List a team's members", auth: 'bearer', params: TEAM_PARAMS, response: { status: 200, description: 'By address.', schema: arrayOf(TEAM_MEMBER) } })
   async members(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const team = await this.find(authorization, org, slug, 'org:read');
     return (await this.teams.members(team)).map((member) => presentMember({ member, teams: [team.slug] })).map(({ teams: _teams, ...rest }) => rest);
@@ -85,6 +105,13 @@ export class MemberTeamsController {
   ) {}
 
   @Post()
+  @Endpoint({
+    summary: 'Add a member to a team',
+    description: 'Needs teams:write. Also 201 when the member already was in the team.',
+    auth: 'bearer',
+    params: MEMBER_TEAM_PARAMS,
+    response: { status: 201, description: 'The team.', schema: TEAM },
+  })
   async add(@Param('org') org: string, @Param('member') memberId: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const { team, member } = await this.pair(authorization, org, memberId, slug);
     await this.teams.addMember(team, member);
@@ -92,7 +119,7 @@ export class MemberTeamsController {
   }
 
   @Delete()
-  @HttpCode(204)
+  @Endpoint({ summary: 'Take a member out of a team', description: 'Needs teams:write.', auth: 'bearer', params: MEMBER_TEAM_PARAMS, response: { status: 204, description: 'Taken out.' } })
   async remove(@Param('org') org: string, @Param('member') memberId: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
     const { team, member } = await this.pair(authorization, org, memberId, slug);
     if (!(await this.teams.removeMember(team, member))) {
