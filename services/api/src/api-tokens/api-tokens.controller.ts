@@ -3,7 +3,7 @@ import { DomainError } from '@vigil/errors';
 import type { TokenGrant } from '../auth/api-token.repository';
 import { OrganizationAccess } from '../auth/organization-access';
 import { checkMemberToken } from '../auth/permissions';
-import { ORG_PARAM } from '../common/openapi/common-params';
+import { linksById, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
@@ -42,7 +42,7 @@ export class ApiTokensController {
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: API_TOKEN_CREATE },
-    response: { status: 201, description: 'The token, with its secret in `token`.', schema: API_TOKEN_CREATED },
+    response: { status: 201, description: 'The token, with its secret in `token`.', schema: API_TOKEN_CREATED, links: linksById({ RevokeToken: 'ApiTokens_revoke' }) },
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'tokens:write');

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Post, Put } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
-import { ORG_PARAM } from '../common/openapi/common-params';
+import { linksByValue, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
@@ -42,7 +42,12 @@ export class MembersController {
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: MEMBER_CREATE },
-    response: { status: 201, description: 'The member.', schema: MEMBER },
+    response: {
+      status: 201,
+      description: 'The member.',
+      schema: MEMBER,
+      links: linksByValue('member', '$response.body#/id', { GetMember: 'Members_get', UpdateMember: 'Members_update', RemoveMember: 'Members_remove' }),
+    },
     errors: ['conflict'],
   })
   async add(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {

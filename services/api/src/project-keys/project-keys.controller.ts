@@ -4,7 +4,7 @@ import type { ProjectEntity, ProjectKeyEntity } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import type { AccessNeed } from '../auth/permissions';
-import { PROJECT_PARAMS } from '../common/openapi/common-params';
+import { linksByValue, PROJECT_PARAMS } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { ProjectRepository } from '../projects/project.repository';
@@ -52,7 +52,12 @@ export class ProjectKeysController {
     auth: 'bearer',
     params: PROJECT_PARAMS,
     body: { schema: KEY_CREATE, required: false },
-    response: { status: 201, description: 'The key.', schema: PROJECT_KEY },
+    response: {
+      status: 201,
+      description: 'The key.',
+      schema: PROJECT_KEY,
+      links: linksByValue('key', '$response.body#/id', { GetKey: 'ProjectKeys_get', RenameKey: 'ProjectKeys_update', RevokeKey: 'ProjectKeys_revoke', RotateKey: 'ProjectKeys_rotate' }, ['org', 'project']),
+    },
   })
   async create(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const found = await this.project(authorization, org, project, 'keys:write');

@@ -3,7 +3,7 @@ import type { MemberEntity, TeamEntity } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import type { AccessNeed } from '../auth/permissions';
-import { ORG_PARAM } from '../common/openapi/common-params';
+import { linksByValue, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
@@ -46,7 +46,12 @@ export class OrganizationTeamsController {
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: TEAM_CREATE },
-    response: { status: 201, description: 'The team.', schema: TEAM },
+    response: {
+      status: 201,
+      description: 'The team.',
+      schema: TEAM,
+      links: linksByValue('team', '$response.body#/slug', { GetTeam: 'Team_get', TeamMembers: 'Team_members', DeleteTeam: 'Team_remove' }),
+    },
     errors: ['conflict'],
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
