@@ -6,6 +6,8 @@ import type { Logger } from '@vigil/logging';
 import { AlertRuleRepository } from './alert-rules/alert-rule.repository';
 import { AlertRuleService } from './alert-rules/alert-rule.service';
 import { AlertRulesController } from './alert-rules/alert-rules.controller';
+import { ApiTokensController } from './api-tokens/api-tokens.controller';
+import { TokenManagementRepository } from './api-tokens/token-management.repository';
 import { ApiTokenRepository } from './auth/api-token.repository';
 import { OrganizationAccess } from './auth/organization-access';
 import { CheckinHistoryRepository } from './checkins/checkin-history.repository';
@@ -15,13 +17,24 @@ import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
 import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
+import { MemberRepository } from './members/member.repository';
+import { MemberService } from './members/member.service';
+import { MembersController } from './members/members.controller';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { MonitorRepository } from './monitors/monitor.repository';
 import { MonitorService } from './monitors/monitor.service';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
+import { OrganizationController } from './organizations/organization.controller';
+import { OrganizationRepository } from './organizations/organization.repository';
 import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
+import { ProjectKeyRepository } from './project-keys/project-key.repository';
+import { ProjectKeysController } from './project-keys/project-keys.controller';
+import { ProjectRepository } from './projects/project.repository';
+import { OrganizationProjectsController, ProjectController } from './projects/projects.controller';
+import { MemberTeamsController, OrganizationTeamsController, TeamController } from './teams/teams.controller';
+import { TeamRepository } from './teams/team.repository';
 
 @Module({})
 export class ApiModule {
@@ -29,7 +42,23 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [OpenApiController, MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
+      controllers: [
+        OpenApiController,
+        MonitorsController,
+        ProcessingErrorsController,
+        IntegrationsController,
+        AlertRulesController,
+        IssueDeliveriesController,
+        OrganizationController,
+        OrganizationProjectsController,
+        ProjectController,
+        ProjectKeysController,
+        ApiTokensController,
+        MembersController,
+        OrganizationTeamsController,
+        TeamController,
+        MemberTeamsController,
+      ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
         OpenApiDocumentHolder,
@@ -45,6 +74,13 @@ export class ApiModule {
         AlertRuleService,
         DeliveryReadRepository,
         SendTestNotification,
+        OrganizationRepository,
+        ProjectRepository,
+        ProjectKeyRepository,
+        TokenManagementRepository,
+        MemberRepository,
+        MemberService,
+        TeamRepository,
       ],
     };
   }

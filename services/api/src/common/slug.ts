@@ -1,11 +1,15 @@
 import { DomainError } from '@vigil/errors';
 
-/** Sentry's slug rule: lower-case letters, digits, `-` and `_`, at most 50, not only digits (a number is an id). */
-const SLUG = /^[a-z0-9_-]{1,50}$/;
+/**
+ * Sentry's slug rule: lower-case letters, digits, `-` and `_`, at most 50, not only digits (a number is an id).
+ * Written without look-ahead so the JSON Schema of the OpenAPI document (`SLUG_SCHEMA`) can carry it as is.
+ */
+export const SLUG_PATTERN = '^[a-z0-9_-]*[a-z_-][a-z0-9_-]*$';
 export const SLUG_MAX = 50;
+const SLUG = new RegExp(SLUG_PATTERN);
 
 export function isSlug(value: unknown): value is string {
-  return typeof value === 'string' && SLUG.test(value) && !/^\d+$/.test(value);
+  return typeof value === 'string' && value.length <= SLUG_MAX && SLUG.test(value);
 }
 
 /** A slug from a body field, or a 400 naming the field and the rule. */
@@ -16,16 +20,21 @@ export function parseSlug(value: unknown, field: string): string {
   return value;
 }
 
-/** A slug made from a name, as Sentry makes one when none is sent; null when nothing usable is left. */
+/**
+ * A slug made from a name as Sentry (Django's slugify) makes one when none is sent: accents dropped, other
+ * characters that are not letters, digits, `_`, `-` or spaces removed, runs of spaces and dashes made one dash.
+ * Null when nothing usable is left.
+ */
 export function slugify(name: string): string | null {
   const slug = name
     .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^\x00-\x7f]/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '')
+    .replace(/[^a-z0-9_\s-]/g, '')
+    .replace(/[-\s]+/g, '-')
+    .replace(/^[-_]+|[-_]+$/g, '')
     .slice(0, SLUG_MAX)
-    .replace(/-+$/, '');
+    .replace(/[-_]+$/, '');
   return isSlug(slug) ? slug : null;
 }
 

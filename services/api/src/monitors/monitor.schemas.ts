@@ -2,7 +2,7 @@ import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, MONITOR_STATUSES, SCHE
 import { CURSOR_PATTERN } from '../common/pagination/cursor';
 import { ID_STRING, ISO_DATE_TIME, PER_PAGE, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
-import { SLUG_MAX } from '../common/slug';
+import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
 
 /** Text Postgres can store: anything but NUL. */
 const TEXT = '^[^\\u0000]*$';
@@ -89,7 +89,7 @@ const MUTED: JsonSchema = { type: 'boolean', description: 'Mute the monitor: its
 const MONITOR_FIELDS: Record<string, JsonSchema> = {
   project: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The slug or id of the monitor\'s project.' },
   name: { type: 'string', minLength: 1, maxLength: 128, pattern: TEXT },
-  slug: { type: 'string', minLength: 1, maxLength: SLUG_MAX, description: 'Lower-case letters, digits, - and _, not only digits; made from the name when left out. Unique in the organization.' },
+  slug: { type: 'string', minLength: 1, maxLength: SLUG_MAX, pattern: SLUG_PATTERN, description: 'Lower-case letters, digits, - and _, not only digits; made from the name when left out. Unique in the organization.' },
   status: STATUS,
   owner: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT, description: 'Who owns the monitor, as Sentry writes it (`user:<id>`, `team:<slug>`); free text.' }),
   is_muted: MUTED,

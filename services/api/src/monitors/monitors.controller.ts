@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationAccess } from '../auth/organization-access';
 import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
 import { RUN_KEY_CODEC } from '../checkins/run-key';
-import { ORG_PARAM } from '../common/openapi/common-params';
+import { linksByValue, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { parseCursor, type Page } from '../common/pagination/cursor';
@@ -110,7 +110,17 @@ export class MonitorsController {
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: MONITOR_CREATE },
-    response: { status: 201, description: 'The monitor.', schema: MONITOR },
+    response: {
+      status: 201,
+      description: 'The monitor.',
+      schema: MONITOR,
+      links: linksByValue('slug', '$response.body#/slug', {
+        GetMonitor: 'Monitors_get',
+        UpdateMonitor: 'Monitors_update',
+        DeleteMonitor: 'Monitors_remove',
+        MonitorCheckins: 'Monitors_checkins',
+      }),
+    },
     errors: ['conflict'],
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: MonitorBody): Promise<Record<string, unknown>> {
