@@ -74,7 +74,8 @@ it('schemathesis finds no 5xx and no answer the document does not promise', asyn
       '--report', 'junit', '--report-dir', reports,
       '-H', `Authorization: Bearer ${token}`,
     ],
-    { env: { FUZZ_ORG: organization.slug, FUZZ_PROJECT: project.slug }, timeoutMs: 600_000 },
+    // Its working directory is the report directory: schemathesis keeps a cache in `.schemathesis/` there.
+    { env: { FUZZ_ORG: organization.slug, FUZZ_PROJECT: project.slug }, cwd: reports, timeoutMs: 600_000 },
   );
   writeFileSync(join(reports, 'stdout.txt'), result.stdout);
   if (result.code !== 0) throw new Error(`schemathesis found problems (reports in ${reports}):\n${describeResult(result)}\n${vigil.logs}`);
