@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
+import { ClickHouse } from '@vigil/clickhouse';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { DataSource } from 'typeorm';
 import { AlertRuleRepository } from './alert-rules/alert-rule.repository';
 import { AlertRuleService } from './alert-rules/alert-rule.service';
 import { AlertRulesController } from './alert-rules/alert-rules.controller';
@@ -13,8 +15,15 @@ import { DeliveryReadRepository } from './deliveries/delivery-read.repository';
 import { IssueDeliveriesController } from './deliveries/issue-deliveries.controller';
 import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
+import { IssueReadRepository } from './issues/issue-read.repository';
+import { IssueRunsRepository } from './issues/issue-runs.repository';
+import { IssuesController } from './issues/issues.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
 import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
+import { MonitorEnvironmentRepository } from './monitor-environments/monitor-environment.repository';
+import { MonitorEnvironmentsController } from './monitor-environments/monitor-environments.controller';
+import { MonitorTimelineController } from './monitor-timeline/monitor-timeline.controller';
+import { TimelineRepository } from './monitor-timeline/timeline.repository';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
@@ -27,7 +36,17 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [ServiceCoreModule.forRoot(config, logger), PostgresModule, ClickHouseModule],
-      controllers: [OpenApiController, MonitorsController, ProcessingErrorsController, IntegrationsController, AlertRulesController, IssueDeliveriesController],
+      controllers: [
+        OpenApiController,
+        MonitorsController,
+        MonitorEnvironmentsController,
+        MonitorTimelineController,
+        ProcessingErrorsController,
+        IntegrationsController,
+        AlertRulesController,
+        IssuesController,
+        IssueDeliveriesController,
+      ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
         OpenApiDocumentHolder,
@@ -41,6 +60,15 @@ export class ApiModule {
         AlertRuleService,
         DeliveryReadRepository,
         SendTestNotification,
+        IssueReadRepository,
+        // Plain classes (no Nest), so integration tests run them on real ClickHouse.
+        { provide: IssueRunsRepository, useFactory: (clickhouse: ClickHouse) => new IssueRunsRepository(clickhouse), inject: [ClickHouse] },
+        { provide: TimelineRepository, useFactory: (clickhouse: ClickHouse) => new TimelineRepository(clickhouse), inject: [ClickHouse] },
+        {
+          provide: MonitorEnvironmentRepository,
+          useFactory: (clickhouse: ClickHouse, dataSource: DataSource) => new MonitorEnvironmentRepository(clickhouse, dataSource),
+          inject: [ClickHouse, DataSource],
+        },
       ],
     };
   }
