@@ -21,7 +21,18 @@ type Status = 'in_progress' | 'ok' | 'error' | 'missed' | 'timeout' | 'log';
 type Source = 'sentry_envelope' | 'sentry_cron' | 'ping' | 'scheduler';
 
 const monitorId = randomUUID();
-const run = Object.fromEntries(Array.from({ length: 10 }, (_, index) => [`r${index + 1}`, randomUUID()])) as Record<`r${number}`, string>;
+const run = {
+  r1: randomUUID(),
+  r2: randomUUID(),
+  r3: randomUUID(),
+  r4: randomUUID(),
+  r5: randomUUID(),
+  r6: randomUUID(),
+  r7: randomUUID(),
+  r8: randomUUID(),
+  r9: randomUUID(),
+  r10: randomUUID(),
+};
 
 function signal(checkinId: string, status: Status, at: number, options: { duration?: number; environment?: string; source?: Source; eventId?: string } = {}) {
   return {
