@@ -58,7 +58,10 @@ export class IssueRunsRepository {
     return new Map(rows.map((row) => [row.checkin_id, toRun(row)]));
   }
 
-  /** The `count` latest failed runs judged at or before `upTo`, oldest first. `marginMs` dates when a miss was judged. */
+  /**
+   * The `count` latest failed runs judged at or before `upTo`, in the order they began (a miss: its slot).
+   * `marginMs` dates when a miss was judged.
+   */
   async failures(track: IssueTrack, upTo: number, count: number, marginMs: number): Promise<IssueRun[]> {
     if (count <= 0) return [];
     const rows = await this.clickhouse.query<RunRow & { judged_at_ms: string | number }>(sql`
@@ -84,6 +87,6 @@ export class IssueRunsRepository {
        WHERE judged_at_ms <= ${upTo}
        ORDER BY judged_at_ms DESC, checkin_id DESC
        LIMIT ${count}`);
-    return rows.map(toRun).reverse();
+    return rows.map(toRun).sort((a, b) => a.dateCreatedMs - b.dateCreatedMs || (a.checkinId < b.checkinId ? -1 : 1));
   }
 }

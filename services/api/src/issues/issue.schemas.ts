@@ -40,7 +40,7 @@ export const ISSUE_DETAIL: JsonSchema = objectOf(
       {
         opening: nullable({ ...ISSUE_CHECKIN, description: 'Null when history no longer holds the run.' }),
         resolving: nullable(ISSUE_CHECKIN),
-        failures: arrayOf(ISSUE_CHECKIN, 'The failed runs the issue counted (`failureCount` of them while history holds them), oldest first.'),
+        failures: arrayOf(ISSUE_CHECKIN, 'The failed runs the issue counted (`failureCount` of them while history holds them), in the order they began.'),
       },
       ['opening', 'resolving', 'failures'],
     ),
