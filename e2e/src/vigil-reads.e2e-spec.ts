@@ -288,6 +288,7 @@ describe('issues', () => {
       ['project=no-such-project', 'project'],
       ['project=987654', 'project'],
       [`monitor=no-such-monitor-${randomUUID().slice(0, 6)}`, 'monitor'],
+      ['environment=a%00b', 'environment'],
     ] as const) {
       const answer = await get(`issues/?${query}`);
       expect([query, answer.status, answer.body.error?.field]).toEqual([query, 400, field]);
@@ -378,6 +379,10 @@ describe('monitor environments', () => {
     const unknownEnvironment = await get(`monitors/${slugA}/environments/nowhere/`);
     expect([unknownEnvironment.status, unknownEnvironment.body.error.field]).toEqual([404, 'environment']);
     expect((await get(`monitors/no-such-monitor/environments/`)).status).toBe(404);
+    // Names no row can have (Postgres text holds no NUL) are unknown too, not a server error.
+    expect((await get(`monitors/${slugA}/environments/a%00b/`)).status).toBe(404);
+    expect((await get(`monitors/a%00b/environments/`)).status).toBe(404);
+    expect((await get(`monitors/a%00b/timeline/`)).status).toBe(404);
     expect((await get(`monitors/${slugA}/environments/`, other.token)).status).toBe(404);
     expect((await get(`monitors/${slugA}/environments/`, other.token, other.slug)).status).toBe(404);
   });
@@ -460,6 +465,7 @@ describe('timeline', () => {
       [`start=${encodeURIComponent(iso(range().start))}`, 'end'],
       [`start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().start - HOUR))}`, 'end'],
       ['start=2026-01-01&end=2026-01-02', 'start'],
+      ['environment=a%00b', 'environment'],
     ] as const) {
       const answer = await get(`monitors/${slugA}/timeline/?${search}`);
       expect([search, answer.status, answer.body.error?.field]).toEqual([search, 400, field]);

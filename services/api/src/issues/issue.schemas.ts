@@ -1,4 +1,5 @@
 import { FAILURE_KINDS, ISSUE_STATUSES } from '@vigil/db';
+import { NO_NUL_PATTERN } from '../common/request-body';
 import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 
 /** A run of the issue's monitor-environment, folded from its check-ins in history. */
@@ -50,7 +51,7 @@ export const ISSUE_DETAIL: JsonSchema = objectOf(
 
 export const ISSUE_LIST_QUERY = {
   status: { description: 'Only open or only resolved issues.', schema: { type: 'string', enum: [...ISSUE_STATUSES] } as JsonSchema },
-  project: { description: 'Only issues of this project (slug or numeric id).', schema: { type: 'string', minLength: 1, maxLength: 50 } as JsonSchema },
-  monitor: { description: 'Only issues of monitors with this slug.', schema: { type: 'string', minLength: 1, maxLength: 50 } as JsonSchema },
-  environment: { description: 'Only issues of this environment.', schema: { type: 'string', minLength: 1, maxLength: 64 } as JsonSchema },
+  project: { description: 'Only issues of this project (slug or numeric id).', schema: { type: 'string', minLength: 1, maxLength: 50, pattern: NO_NUL_PATTERN } as JsonSchema },
+  monitor: { description: 'Only issues of monitors with this slug.', schema: { type: 'string', minLength: 1, maxLength: 50, pattern: NO_NUL_PATTERN } as JsonSchema },
+  environment: { description: 'Only issues of this environment.', schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN } as JsonSchema },
 };

@@ -3,6 +3,7 @@ import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
+import { pathName } from '../common/request-body';
 import { arrayOf } from '../common/openapi/json-schema';
 import { MonitorReadRepository, type MonitorWithProject } from '../monitors/monitor-read.repository';
 import { environmentState } from './monitor-environment-state';
@@ -54,6 +55,7 @@ export class MonitorEnvironmentsController {
     @Headers('authorization') authorization: string | undefined,
   ): Promise<Record<string, unknown>> {
     const found = await this.monitor(org, slug, authorization);
+    pathName(environment, 64, 'environment', 'unknown_environment', 'environment');
     const known = (await this.environments.facts(found.monitor.projectId, found.monitor.id, environment)).get(environment);
     if (!known) throw new DomainError('not_found', 'unknown_environment', `monitor "${slug}" has no environment "${environment}"`, 'environment');
     return presentEnvironment(environmentState(environment, known, found.monitor, Date.now()), found.monitor.timezone);
@@ -61,7 +63,7 @@ export class MonitorEnvironmentsController {
 
   private async monitor(org: string, slug: string, authorization: string | undefined): Promise<MonitorWithProject> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.findBySlug(grant.organizationId, slug);
+    const found = await this.monitors.findBySlug(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
     if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
     return found;
   }

@@ -1,3 +1,4 @@
+import { NO_NUL_PATTERN } from '../common/request-body';
 import { ISO_DATE_TIME, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { RESOLUTIONS, STATS_PERIOD_PATTERN, TIMELINE_STATUSES } from './timeline-range';
 
@@ -42,5 +43,5 @@ export const TIMELINE_QUERY = {
     description: 'Bucket size: `1h` or `1d` (UTC). Default: `1h` up to 7 days, `1d` beyond. At most 1000 buckets.',
     schema: { type: 'string', enum: [...RESOLUTIONS] } as JsonSchema,
   },
-  environment: { description: 'Only runs of this environment.', schema: { type: 'string', minLength: 1, maxLength: 64 } as JsonSchema },
+  environment: { description: 'Only runs of this environment.', schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN } as JsonSchema },
 };
