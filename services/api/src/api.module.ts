@@ -8,6 +8,8 @@ import { DataSource } from 'typeorm';
 import { AlertRuleRepository } from './alert-rules/alert-rule.repository';
 import { AlertRuleService } from './alert-rules/alert-rule.service';
 import { AlertRulesController } from './alert-rules/alert-rules.controller';
+import { ApiTokensController } from './api-tokens/api-tokens.controller';
+import { TokenManagementRepository } from './api-tokens/token-management.repository';
 import { ApiTokenRepository } from './auth/api-token.repository';
 import { OrganizationAccess } from './auth/organization-access';
 import { CheckinHistoryRepository } from './checkins/checkin-history.repository';
@@ -24,11 +26,22 @@ import { MonitorEnvironmentRepository } from './monitor-environments/monitor-env
 import { MonitorEnvironmentsController } from './monitor-environments/monitor-environments.controller';
 import { MonitorTimelineController } from './monitor-timeline/monitor-timeline.controller';
 import { TimelineRepository } from './monitor-timeline/timeline.repository';
+import { MemberRepository } from './members/member.repository';
+import { MemberService } from './members/member.service';
+import { MembersController } from './members/members.controller';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
 import { ProcessingErrorRepository } from './processing-errors/processing-error.repository';
+import { OrganizationController } from './organizations/organization.controller';
+import { OrganizationRepository } from './organizations/organization.repository';
 import { ProcessingErrorsController } from './processing-errors/processing-errors.controller';
+import { ProjectKeyRepository } from './project-keys/project-key.repository';
+import { ProjectKeysController } from './project-keys/project-keys.controller';
+import { ProjectRepository } from './projects/project.repository';
+import { OrganizationProjectsController, ProjectController } from './projects/projects.controller';
+import { MemberTeamsController, OrganizationTeamsController, TeamController } from './teams/teams.controller';
+import { TeamRepository } from './teams/team.repository';
 
 @Module({})
 export class ApiModule {
@@ -46,6 +59,15 @@ export class ApiModule {
         AlertRulesController,
         IssuesController,
         IssueDeliveriesController,
+        OrganizationController,
+        OrganizationProjectsController,
+        ProjectController,
+        ProjectKeysController,
+        ApiTokensController,
+        MembersController,
+        OrganizationTeamsController,
+        TeamController,
+        MemberTeamsController,
       ],
       providers: [
         { provide: APP_INTERCEPTOR, useClass: RequestValidationInterceptor },
@@ -69,6 +91,13 @@ export class ApiModule {
           useFactory: (clickhouse: ClickHouse, dataSource: DataSource) => new MonitorEnvironmentRepository(clickhouse, dataSource),
           inject: [ClickHouse, DataSource],
         },
+        OrganizationRepository,
+        ProjectRepository,
+        ProjectKeyRepository,
+        TokenManagementRepository,
+        MemberRepository,
+        MemberService,
+        TeamRepository,
       ],
     };
   }

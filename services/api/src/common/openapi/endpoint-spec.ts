@@ -17,7 +17,14 @@ export interface EndpointSpec {
   /** The JSON body; validated before the handler runs. */
   body?: { schema: JsonSchema; description?: string; required?: boolean };
   /** The success answer. */
-  response: { status: number; description: string; schema?: JsonSchema; headers?: Record<string, { description: string; schema: JsonSchema }> };
+  response: {
+    status: number;
+    description: string;
+    schema?: JsonSchema;
+    headers?: Record<string, { description: string; schema: JsonSchema }>;
+    /** OpenAPI links: which operations take a value of this answer (`{ operationId, parameters: { id: '$response.body#/id' } }`). */
+    links?: Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>;
+  };
   /** Error answers beyond those every endpoint of its kind can give (see `impliedErrors`). */
   errors?: ErrorKind[];
 }

@@ -13,7 +13,7 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
     SetMetadata(ENDPOINT_SPEC, spec),
     HttpCode(spec.response.status),
     ApiOperation({ summary: spec.summary, ...(spec.description ? { description: spec.description } : {}) }),
-    ApiResponse({ status: spec.response.status, description: spec.response.description, ...(spec.response.schema ? { schema: spec.response.schema } : {}), ...(spec.response.headers ? { headers: spec.response.headers } : {}) }),
+    ApiResponse({ status: spec.response.status, description: spec.response.description, ...(spec.response.schema ? { schema: spec.response.schema } : {}), ...(spec.response.headers ? { headers: spec.response.headers } : {}), ...(spec.response.links ? { links: spec.response.links } : {}) }),
   ];
   if (spec.auth === 'bearer') decorators.push(ApiBearerAuth('bearer'));
   if (spec.auth === 'api-key') decorators.push(ApiSecurity('api_key'));
