@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { apiTokenPrefix, createDataSource, hashSecret, newApiToken } from '@vigil/db';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { createDataSource } from '@vigil/db';
 import { createKafkaClient } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
-import { resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
+import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { EventTimeline, IssueFeed, SETUP_ENVIRONMENT, uniqueSlug, Vigil, waitForGroupCommit } from './support';
+import { createOrganization, EventTimeline, IssueFeed, SETUP_ENVIRONMENT, uniqueSlug, Vigil, waitForGroupCommit } from './support';
 
 /**
  * Vigil's own read endpoints on the real stack: issues, the state of each monitor-environment with its next
@@ -69,9 +73,38 @@ async function envelope(item: Record<string, unknown>): Promise<void> {
 const checkin = (slug: string, checkInId: string, status: 'in_progress' | 'ok' | 'error', environment: string, duration?: number) =>
   envelope({ check_in_id: checkInId, monitor_slug: slug, status, environment, ...(duration === undefined ? {} : { duration }) });
 
+/**
+ * The committed OpenAPI document's schema of each answer of these endpoints (`/issues/`, `/monitors/{slug}/...`),
+ * so every answer the tests read is also checked against what the document promises, error answers included.
+ */
+const DOCUMENT = JSON.parse(readFileSync(join(REPO_ROOT, 'docs/openapi.json'), 'utf8')) as { paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: object }> }> } }> };
+const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
+const validators = new Map<string, ValidateFunction>();
+
+function documented(path: string, status: number): ValidateFunction {
+  const template = path
+    .replace(/\?.*$/, '')
+    .replace(/\/$/, '')
+    .replace(/^issues\/[^/]+$/, 'issues/{issueId}')
+    .replace(/^monitors\/[^/]+\//, 'monitors/{slug}/')
+    .replace(/^(monitors\/\{slug\}\/environments)\/[^/]+$/, '$1/{environment}');
+  const key = `/api/0/organizations/{org}/${template} ${status}`;
+  let validate = validators.get(key);
+  if (!validate) {
+    const schema = DOCUMENT.paths[`/api/0/organizations/{org}/${template}`]?.get?.responses[String(status)]?.content?.['application/json']?.schema;
+    if (!schema) throw new Error(`the document promises no ${status} answer for GET ${key}`);
+    validate = ajv.compile(schema);
+    validators.set(key, validate);
+  }
+  return validate;
+}
+
 async function get(path: string, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<{ status: number; body: any; headers: Headers }> {
   const response = await fetch(`${vigil.api.url}/api/0/organizations/${org}/${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: await response.json(), headers: response.headers };
+  const body: unknown = await response.json();
+  const validate = documented(path, response.status);
+  if (!validate(body)) throw new Error(`GET ${path} answered ${response.status} with what the document does not promise: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+  return { status: response.status, body, headers: response.headers };
 }
 
 async function ok(path: string): Promise<any> {
@@ -93,23 +126,6 @@ async function clearOfBoundaries(guard: number): Promise<void> {
   }
 }
 
-/** An organization of its own with a read token, straight in Postgres (no API creates organizations here). */
-async function otherOrganization(): Promise<{ slug: string; token: string }> {
-  const id = randomUUID();
-  const slug = `reads-other-${randomUUID().slice(0, 8)}`;
-  await db.query('INSERT INTO organizations (id, slug, name) VALUES ($1, $2, $2)', [id, slug]);
-  const token = newApiToken();
-  await db.query('INSERT INTO api_tokens (id, organization_id, member_id, name, token_hash, token_prefix, scope) VALUES ($1, $2, NULL, $3, $4, $5, $6)', [
-    randomUUID(),
-    id,
-    'e2e',
-    hashSecret(token),
-    apiTokenPrefix(token),
-    'read',
-  ]);
-  return { slug, token };
-}
-
 beforeAll(async () => {
   // The scheduler's partition clocks only move forward, and this test moves them ahead of the wall clock.
   await resetTestTopics(testConfig());
@@ -118,7 +134,8 @@ beforeAll(async () => {
   await db.initialize();
   admin = createKafkaClient(testConfig(), 'vigil-reads-e2e', createLogger('vigil-reads-e2e', 'silent')).admin();
   await admin.connect();
-  other = await otherOrganization();
+  const organization = await createOrganization(db, 'reads-other');
+  other = { slug: organization.slug, token: organization.ownerToken };
 
   await clearOfBoundaries(3 * MINUTE);
   // Created before the scheduler starts (it begins at the latest offsets), so the setup check-ins are not judged.
