@@ -80,7 +80,7 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     name: 'vigil.monitor-states.v1',
     description: 'State changes of monitor-environments (new, ok, late, missed, timeout, error, paused) judged by the scheduler, keyed by monitor-environment.',
     producers: ['scheduler'],
-    consumers: [],
+    consumers: ['history'],
     partitions: 12,
     carriesPulses: false,
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(7 * 24 * 3600 * 1000) },

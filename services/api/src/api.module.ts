@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
+import { ClickHouse } from '@vigil/clickhouse';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { DataSource } from 'typeorm';
 import { AlertRuleRepository } from './alert-rules/alert-rule.repository';
 import { AlertRuleService } from './alert-rules/alert-rule.service';
 import { AlertRulesController } from './alert-rules/alert-rules.controller';
@@ -15,8 +17,15 @@ import { DeliveryReadRepository } from './deliveries/delivery-read.repository';
 import { IssueDeliveriesController } from './deliveries/issue-deliveries.controller';
 import { IntegrationRepository } from './integrations/integration.repository';
 import { IntegrationsController } from './integrations/integrations.controller';
+import { IssueReadRepository } from './issues/issue-read.repository';
+import { IssueRunsRepository } from './issues/issue-runs.repository';
+import { IssuesController } from './issues/issues.controller';
 import { SendTestNotification } from './integrations/send-test-notification.usecase';
 import { RequestValidationInterceptor } from './common/openapi/request-validation.interceptor';
+import { MonitorEnvironmentRepository } from './monitor-environments/monitor-environment.repository';
+import { MonitorEnvironmentsController } from './monitor-environments/monitor-environments.controller';
+import { MonitorTimelineController } from './monitor-timeline/monitor-timeline.controller';
+import { TimelineRepository } from './monitor-timeline/timeline.repository';
 import { MemberRepository } from './members/member.repository';
 import { MemberService } from './members/member.service';
 import { MembersController } from './members/members.controller';
@@ -45,9 +54,12 @@ export class ApiModule {
       controllers: [
         OpenApiController,
         MonitorsController,
+        MonitorEnvironmentsController,
+        MonitorTimelineController,
         ProcessingErrorsController,
         IntegrationsController,
         AlertRulesController,
+        IssuesController,
         IssueDeliveriesController,
         OrganizationController,
         OrganizationProjectsController,
@@ -74,6 +86,15 @@ export class ApiModule {
         AlertRuleService,
         DeliveryReadRepository,
         SendTestNotification,
+        IssueReadRepository,
+        // Plain classes (no Nest), so integration tests run them on real ClickHouse.
+        { provide: IssueRunsRepository, useFactory: (clickhouse: ClickHouse) => new IssueRunsRepository(clickhouse), inject: [ClickHouse] },
+        { provide: TimelineRepository, useFactory: (clickhouse: ClickHouse) => new TimelineRepository(clickhouse), inject: [ClickHouse] },
+        {
+          provide: MonitorEnvironmentRepository,
+          useFactory: (clickhouse: ClickHouse, dataSource: DataSource) => new MonitorEnvironmentRepository(clickhouse, dataSource),
+          inject: [ClickHouse, DataSource],
+        },
         OrganizationRepository,
         ProjectRepository,
         ProjectKeyRepository,

@@ -4,6 +4,7 @@ import { MonitorPauseAndGraceTimeout1795910000000 } from './1795910000000-monito
 import { Issues1795920000000 } from './1795920000000-issues';
 import { Notifications1795930000000 } from './1795930000000-notifications';
 import { AccessModel1795940000000 } from './1795940000000-access-model';
+import { IssuesByOrganization1795970000000 } from './1795970000000-issues-by-organization';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Issues1795920000000,
   Notifications1795930000000,
   AccessModel1795940000000,
+  IssuesByOrganization1795970000000,
 ];

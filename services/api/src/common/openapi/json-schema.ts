@@ -16,13 +16,16 @@ export function arrayOf(items: JsonSchema, description?: string): JsonSchema {
   return { type: 'array', items, ...(description ? { description } : {}) };
 }
 
-/** The schema, or null. A `oneOf` takes null through its first branch: ajv wants `nullable` next to a `type`. */
+/**
+ * The schema, or null. A `oneOf` takes null through its first branch: ajv wants `nullable` next to a `type`. An
+ * `enum` lists null too: `nullable` does not lift it (OpenAPI 3.0.3), so ajv would refuse null otherwise.
+ */
 export function nullable(schema: JsonSchema): JsonSchema {
   if (schema.oneOf) {
     const [first, ...rest] = schema.oneOf as JsonSchema[];
-    return { ...schema, oneOf: [{ ...first, nullable: true }, ...rest] };
+    return { ...schema, oneOf: [nullable(first!), ...rest] };
   }
-  return { ...schema, nullable: true };
+  return { ...schema, nullable: true, ...(schema.enum && !schema.enum.includes(null) ? { enum: [...schema.enum, null] } : {}) };
 }
 
 export const ISO_DATE_TIME: JsonSchema = { type: 'string', format: 'date-time' };
