@@ -5,8 +5,8 @@ import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { pathName } from '../common/request-body';
 import { arrayOf } from '../common/openapi/json-schema';
-import { MonitorReadRepository, type MonitorWithProject } from '../monitors/monitor-read.repository';
-import { environmentState } from './monitor-environment-state';
+import { MonitorReadRepository, type MonitorView } from '../monitors/monitor-read.repository';
+import { environmentState, type MonitorTiming } from './monitor-environment-state';
 import { MonitorEnvironmentRepository } from './monitor-environment.repository';
 import { presentEnvironment } from './monitor-environment.presenter';
 import { MONITOR_ENVIRONMENT } from './monitor-environment.schemas';
@@ -34,11 +34,11 @@ export class MonitorEnvironmentsController {
   })
   async list(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>[]> {
     const found = await this.monitor(org, slug, authorization);
-    const facts = await this.environments.facts(found.monitor.projectId, found.monitor.id, null);
+    const facts = await this.environments.facts(found.projectId, found.id, null);
     const now = Date.now();
     return [...facts.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, known]) => presentEnvironment(environmentState(name, known, found.monitor, now), found.monitor.timezone));
+      .map(([name, known]) => presentEnvironment(environmentState(name, known, timingOf(found), now), found.config.timezone));
   }
 
   @Get(':environment')
@@ -56,15 +56,19 @@ export class MonitorEnvironmentsController {
   ): Promise<Record<string, unknown>> {
     const found = await this.monitor(org, slug, authorization);
     pathName(environment, 64, 'environment', 'unknown_environment', 'environment');
-    const known = (await this.environments.facts(found.monitor.projectId, found.monitor.id, environment)).get(environment);
+    const known = (await this.environments.facts(found.projectId, found.id, environment)).get(environment);
     if (!known) throw new DomainError('not_found', 'unknown_environment', `monitor "${slug}" has no environment "${environment}"`, 'environment');
-    return presentEnvironment(environmentState(environment, known, found.monitor, Date.now()), found.monitor.timezone);
+    return presentEnvironment(environmentState(environment, known, timingOf(found), Date.now()), found.config.timezone);
   }
 
-  private async monitor(org: string, slug: string, authorization: string | undefined): Promise<MonitorWithProject> {
+  private async monitor(org: string, slug: string, authorization: string | undefined): Promise<MonitorView> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.findBySlug(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
+    const found = await this.monitors.find(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
     if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
     return found;
   }
+}
+
+function timingOf(monitor: MonitorView): MonitorTiming {
+  return { ...monitor.config, status: monitor.status };
 }

@@ -35,11 +35,11 @@ export class MonitorTimelineController {
     @Query() query: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.findBySlug(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
+    const found = await this.monitors.find(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
     if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
     const range = timelineRange(query as TimelineRangeInput, Date.now());
     const environment = typeof query['environment'] === 'string' ? query['environment'] : null;
-    const { rows, duration } = await this.timelines.buckets({ projectId: found.monitor.projectId, monitorId: found.monitor.id, environment, range });
+    const { rows, duration } = await this.timelines.buckets({ projectId: found.projectId, monitorId: found.id, environment, range });
     const buckets = fillBuckets(range, rows);
     return presentTimeline({ range, environment, totals: totalCounts(buckets), duration, buckets });
   }
