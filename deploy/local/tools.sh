@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Third-party clients the end-to-end tests drive against Vigil, installed once into a cache directory:
 #   $VIGIL_TOOLS_DIR/python/   a Python venv with sentry-sdk (pinned)
+#   $VIGIL_TOOLS_DIR/schemathesis/  a Python venv with schemathesis (pinned), the API fuzzer
 #   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), where the Go module proxy serves it (see below)
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
@@ -8,6 +9,7 @@
 set -euo pipefail
 
 SENTRY_SDK_VERSION=2.75.0
+SCHEMATHESIS_VERSION=4.32.5
 RUNITOR_VERSION=v1.4.1
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -36,6 +38,21 @@ python_sdk() {
   touch "$marker"
 }
 
+schemathesis() {
+  local venv="$TOOLS/schemathesis" marker="$TOOLS/schemathesis/.schemathesis-$SCHEMATHESIS_VERSION"
+  if [[ -f "$marker" && -x "$venv/bin/schemathesis" ]]; then
+    return
+  fi
+  command -v python3 >/dev/null || die "python3 is not installed (needed for the schemathesis API fuzz run)"
+  log "installing a Python venv with schemathesis==$SCHEMATHESIS_VERSION into $venv"
+  rm -rf "$venv"
+  python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "schemathesis==$SCHEMATHESIS_VERSION" \
+    || die "pip could not install schemathesis==$SCHEMATHESIS_VERSION"
+  "$venv/bin/schemathesis" --version | grep -q "$SCHEMATHESIS_VERSION" || die "schemathesis is not at $SCHEMATHESIS_VERSION"
+  touch "$marker"
+}
+
 # runitor is not part of `make test`: the Go module proxy these machines reach refuses its module
 # (bdd.fi/x/runitor, and github.com/bdd/runitor, answer 403), and no other registry carries it. Where the proxy
 # serves it, this installs it for `make test-compat`; elsewhere it says so and carries on.
@@ -55,9 +72,11 @@ runitor() {
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
+schemathesis & schemathesis_pid=$!
 runitor & runitor_pid=$!
 failed=0
 wait "$python_pid" || failed=1
+wait "$schemathesis_pid" || failed=1
 wait "$runitor_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION$([[ -x "$TOOLS/bin/runitor" ]] && echo ", runitor $RUNITOR_VERSION")"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION$([[ -x "$TOOLS/bin/runitor" ]] && echo ", runitor $RUNITOR_VERSION")"

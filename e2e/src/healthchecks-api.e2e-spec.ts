@@ -354,8 +354,9 @@ describe('credentials: missing, read-only and other projects', () => {
     const list = await hc('GET', 'checks/?tag=guarded', otherProjectKey);
     expect(list).toMatchObject({ status: 200, json: { checks: [] } });
     expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { name: 'guarded', status: 'new' } });
-    // The other project's checks are its own: the same slug is free there.
-    expect(await hc('POST', 'checks/', otherProjectKey, { name: 'guarded', slug: check.slug })).toMatchObject({ status: 201 });
+    // Its own checks are its project's; slugs are unique in the organization, as the monitors API keeps them.
+    expect(await hc('POST', 'checks/', otherProjectKey, { name: 'guarded', slug: uniqueSlug('guarded') })).toMatchObject({ status: 201 });
+    expect(await hc('POST', 'checks/', otherProjectKey, { name: 'guarded', slug: check.slug })).toMatchObject({ status: 409, json: { error: { field: 'slug' } } });
   });
 });
 

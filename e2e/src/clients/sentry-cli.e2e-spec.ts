@@ -1,8 +1,10 @@
 import { SentryCli } from '@sentry/cli';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadConfig } from '@vigil/config';
+import { createDataSource, newPingKey } from '@vigil/db';
 import { REPO_ROOT } from '@vigil/testing';
-import { runProcess, toolPath, uniqueSlug, Vigil } from '../support';
+import { createOrganization, describeResult, runProcess, toolPath, uniqueSlug, Vigil } from '../support';
 
 /** sentry-cli (npm @sentry/cli, its binary from the npm platform package) wrapping jobs with `monitors run`. */
 let vigil: Vigil;
@@ -80,5 +82,39 @@ describe('sentry-cli', () => {
     expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringContaining("could not invoke program 'no-such-command-vigil-e2e'") });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'error' });
+  });
+
+  it('monitors list, pointed at Vigil with SENTRY_URL and an API token, lists every monitor of the organization, page after page', async () => {
+    // An organization of its own, with more monitors than one page (100) holds.
+    const db = createDataSource(loadConfig({ ...process.env, ...vigil.env }), { poolSize: 1 });
+    await db.initialize();
+    const organization = await createOrganization(db, 'cli');
+    await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3)', [organization.id, 'jobs', newPingKey()]);
+    await db.destroy();
+    const slugs = Array.from({ length: 105 }, (_, index) => `cli-list-${String(index).padStart(3, '0')}`);
+    for (let start = 0; start < slugs.length; start += 15) {
+      await Promise.all(
+        slugs.slice(start, start + 15).map(async (slug) => {
+          const response = await fetch(`${vigil.api.url}/api/0/organizations/${organization.slug}/monitors/`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${organization.ownerToken}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ project: 'jobs', name: `Job ${slug}`, slug, config: { schedule: '0 * * * *' } }),
+          });
+          expect(response.status).toBe(201);
+        }),
+      );
+    }
+
+    const result = await runProcess(cli, ['--log-level=debug', 'monitors', 'list', '--org', organization.slug], {
+      env: { SENTRY_URL: vigil.api.url, SENTRY_AUTH_TOKEN: organization.ownerToken, SENTRY_ORG: undefined, SENTRY_DSN: undefined, SENTRY_LOG_LEVEL: undefined },
+    });
+    expect({ code: result.code, output: result.code === 0 ? '' : describeResult(result) }).toEqual({ code: 0, output: '' });
+    // A table row per monitor: | <id> | <slug> | <name> | <status> |
+    const rows = result.stdout.split('\n').map((line) => /^\| ([0-9a-f-]{36}) +\| (\S+) +\| (.+?) +\| (\w+) +\|$/.exec(line)).filter((match) => match !== null);
+    expect(rows.map((row) => row[2]).sort()).toEqual(slugs);
+    expect(rows.every((row) => row[3] === `Job ${row[2]}` && row[4] === 'active')).toBe(true);
+    // The requests it made: the first page, then the next one from the Link header, and nothing else.
+    const requests = result.stderr.split('\n').flatMap((line) => /> (GET|POST|PUT|DELETE) (\S+) HTTP/.exec(line)?.slice(1, 3).join(' ') ?? []);
+    expect(requests).toEqual([`GET /api/0/organizations/${organization.slug}/monitors/?cursor=`, `GET /api/0/organizations/${organization.slug}/monitors/?cursor=100:1:0`]);
   });
 });

@@ -7,3 +7,4 @@ export * from './vigil';
 export * from './timeline';
 export * from './issue-feed';
 export * from './kafka-progress';
+export * from './management';

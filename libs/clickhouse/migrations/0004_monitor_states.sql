@@ -1,19 +1,20 @@
--- The scheduler's state changes (vigil.monitor-states.v1) as history: a monitor-environment's current state is
--- the argMax of to_state by at_ms, and its flips (Healthchecks' up/down changes) are the rows whose from/to fall
--- in different groups. ReplacingMergeTree folds a redelivered change (same event_id) away on merge; reads take
--- one row per event_id (LIMIT 1 BY, or a GROUP BY) so an unmerged repeat never shows twice. 18.16 and current.
+-- Every state change of a monitor-environment the scheduler published (vigil.monitor-states.v1): the API reads
+-- the current state as the latest change per environment, ordered by event time and then by the Kafka offset
+-- (one track is one partition, and two changes can share an event time: a miss and the check-in after it).
+-- A change delivered twice is the same event_id at the same time: ReplacingMergeTree folds it on merge, and
+-- reads that take the latest change are right before any merge.
 CREATE TABLE IF NOT EXISTS monitor_states
 (
     event_id String,
     organization_id String,
     project_id UInt64,
     monitor_id String,
-    monitor_slug String,
     environment String,
     from_state Enum8('new' = 1, 'ok' = 2, 'late' = 3, 'missed' = 4, 'timeout' = 5, 'error' = 6, 'paused' = 7),
     to_state Enum8('new' = 1, 'ok' = 2, 'late' = 3, 'missed' = 4, 'timeout' = 5, 'error' = 6, 'paused' = 7),
     at DateTime('UTC'),
     at_ms UInt64,
+    kafka_offset UInt64,
     inserted_at DateTime('UTC') DEFAULT now()
 )
 ENGINE = ReplacingMergeTree(inserted_at)

@@ -4,3 +4,4 @@ export * from './migrations';
 export * from './secrets';
 export * from './config-change-listener';
 export * from './monitor-row';
+export * from './monitor-config';

@@ -19,6 +19,8 @@ export type FailureKind = (typeof FAILURE_KINDS)[number];
 // At most one open issue per monitor-environment: further failures attach to it.
 @Index('uq_issues_open_per_track', ['monitorId', 'environment'], { unique: true, where: `"status" = 'open'` })
 @Index('ix_issues_track_opened', ['monitorId', 'environment', 'openedAt'])
+// The API lists an organization's issues newest first, by (opened_at, id) pages.
+@Index('ix_issues_organization_opened', ['organizationId', 'openedAt', 'id'])
 export class IssueEntity {
   @PrimaryColumn('uuid')
   id!: string;

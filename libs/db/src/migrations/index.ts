@@ -5,6 +5,7 @@ import { Issues1795920000000 } from './1795920000000-issues';
 import { Notifications1795930000000 } from './1795930000000-notifications';
 import { AccessModel1795940000000 } from './1795940000000-access-model';
 import { HealthchecksApi1795950000000 } from './1795950000000-healthchecks-api';
+import { IssuesByOrganization1795970000000 } from './1795970000000-issues-by-organization';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Notifications1795930000000,
   AccessModel1795940000000,
   HealthchecksApi1795950000000,
+  IssuesByOrganization1795970000000,
 ];

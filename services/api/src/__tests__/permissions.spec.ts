@@ -3,6 +3,7 @@ import {
   allows,
   canAssign,
   canManage,
+  checkMemberEdit,
   checkMemberToken,
   checkNewMemberRole,
   checkRemoval,
@@ -98,6 +99,9 @@ describe('handing out roles', () => {
     expect(canManage('owner', 'owner')).toBe(true);
     expect(canManage('admin', 'owner')).toBe(false);
     expect(canManage('admin', 'admin')).toBe(true);
+    expect(outcome(() => checkMemberEdit('admin', 'owner'))).toBe('forbidden:owner_required');
+    expect(outcome(() => checkMemberEdit('admin', 'admin'))).toBe('ok');
+    expect(outcome(() => checkMemberEdit('owner', 'owner'))).toBe('ok');
     expect(outcome(() => checkMemberToken('admin', 'owner', 'create'))).toBe('forbidden:owner_required');
     expect(outcome(() => checkMemberToken('admin', 'owner', 'revoke'))).toBe('forbidden:owner_required');
     expect(outcome(() => checkMemberToken('admin', 'member', 'create'))).toBe('ok');

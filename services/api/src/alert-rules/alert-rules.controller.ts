@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, Param, Post, Put, Query } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
-import { ORG_PARAM } from '../common/openapi/common-params';
+import { linksById, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
@@ -46,7 +46,13 @@ export class AlertRulesController {
   }
 
   @Post()
-  @Endpoint({ summary: 'Create an alert rule', auth: 'bearer', params: ORG_PARAM, body: { schema: ALERT_RULE_CREATE }, response: { status: 201, description: 'The rule.', schema: ALERT_RULE } })
+  @Endpoint({
+    summary: 'Create an alert rule',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    body: { schema: ALERT_RULE_CREATE },
+    response: { status: 201, description: 'The rule.', schema: ALERT_RULE, links: linksById({ GetAlertRule: 'AlertRules_get', UpdateAlertRule: 'AlertRules_update', DeleteAlertRule: 'AlertRules_remove' }) },
+  })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentAlertRule(await this.service.create(grant.organizationId, body));

@@ -126,6 +126,11 @@ export function checkRoleChange(actor: Role, current: Role, next: Role, owners: 
   }
 }
 
+/** Checks any change to a member (its name, its role): an owner only by an owner. */
+export function checkMemberEdit(actor: Role, current: Role): void {
+  if (!canManage(actor, current)) denyOwnerBusiness('change an owner');
+}
+
 /** Checks a member's removal, with the same last-owner rule. */
 export function checkRemoval(actor: Role, current: Role, owners: number): void {
   if (!canManage(actor, current)) denyOwnerBusiness('remove an owner');

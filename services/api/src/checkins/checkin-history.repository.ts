@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, sql } from '@vigil/clickhouse';
+import { ClickHouse, joinSql, sql, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
+import type { KeysetWindow } from '../common/pagination/keyset-pagination';
+import type { TimeRange } from '../common/time-range';
+import type { RunKey } from './run-key';
 
 export interface CheckinSummary {
   checkin_id: string;
@@ -8,6 +11,21 @@ export interface CheckinSummary {
   duration_ms: number | null;
   date_created_ms: number;
   date_updated_ms: number;
+}
+
+/** Which runs of a monitor to list: environments (empty: all), when they started, and the page. */
+export interface CheckinQuery {
+  environments: readonly string[];
+  range: TimeRange;
+  window: KeysetWindow<RunKey>;
+}
+
+/** One environment of a monitor as its history knows it. */
+export interface EnvironmentSeen {
+  monitorId: string;
+  environment: string;
+  /** When the latest check-in (not a scheduler outcome) arrived; null when there was none. */
+  lastCheckinMs: number | null;
 }
 
 interface Row {
@@ -20,16 +38,50 @@ interface Row {
 }
 
 /**
+ * Runs are read with their signals from this far before the range starts, so a run's start (its first signal)
+ * is known even when it arrived before the range and the run ended inside it: the longest a run can stay open
+ * (max_runtime, four weeks) and a day more. Only the partitions of those months are read.
+ */
+const RUN_REACH_MS = 29 * 86_400_000;
+
+/** The last instant ClickHouse's DateTime holds (2106): a bound past it would wrap around. */
+const LAST_DATETIME_MS = 4_294_967_295_000;
+
+/** `expression IN (a, b, c)` for a non-empty list of values. */
+function inList(expression: SqlFragment, values: readonly SqlValue[]): SqlFragment {
+  return sql`${expression} IN (${joinSql(values.map((value) => sql`${value}`), ', ')})`;
+}
+
+/**
+ * The run key comparison of keyset pages: runs are ordered newest first by (start, checkin_id, environment), and a
+ * page holds the runs after (`older`) or before (`newer`) the boundary run, or from it (`inclusive`).
+ */
+function beyond(key: RunKey, direction: 'older' | 'newer', inclusive: boolean): SqlFragment {
+  const strict = direction === 'older' ? sql`<` : sql`>`;
+  const last = inclusive ? (direction === 'older' ? sql`<=` : sql`>=`) : strict;
+  return sql`(date_created_ms ${strict} ${key.createdMs}
+    OR (date_created_ms = ${key.createdMs} AND (checkin_id ${strict} ${key.checkinId}
+      OR (checkin_id = ${key.checkinId} AND environment ${last} ${key.environment}))))`;
+}
+
+/**
  * Check-in history from ClickHouse, one entry per run: a run's signals (start, finish, repeats of either)
  * fold into its latest status, so a redelivered message never shows twice. `log` pings change no status:
  * they are left out of the fold, and a run of logs alone is not a check-in. The duration is the one
- * history resolved for the closing signal (the client's, or the time since the run started).
+ * history resolved for the closing signal (the client's, or the time since the run started). Every value
+ * goes through `sql`'s literals; the SQL runs on ClickHouse 18.16 and current releases.
  */
 @Injectable()
 export class CheckinHistoryRepository {
   constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
 
-  async listForMonitor(projectId: number, monitorId: string, limit: number): Promise<CheckinSummary[]> {
+  /** One page of a monitor's runs, in the order the window reads them (see `keysetPage`). */
+  async listForMonitor(projectId: number, monitorId: string, query: CheckinQuery): Promise<CheckinSummary[]> {
+    const { window, range } = query;
+    if (window.empty) return [];
+    const environment = query.environments.length > 0 ? sql`AND ${inList(sql`environment`, query.environments)}` : sql``;
+    const page = window.key ? sql`AND ${beyond(window.key, window.direction, window.inclusive)}` : sql``;
+    const order = window.direction === 'older' ? sql`DESC` : sql`ASC`;
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
              environment,
@@ -39,10 +91,15 @@ export class CheckinHistoryRepository {
              max(received_at_ms) AS date_updated_ms
         FROM checkins
        WHERE project_id = ${projectId} AND monitor_id = ${monitorId}
+         AND received_at >= ${new Date(Math.min(Math.max(range.startMs - RUN_REACH_MS, 0), LAST_DATETIME_MS))}
+         ${environment}
        GROUP BY checkin_id, environment
       HAVING status != ''
-       ORDER BY date_created_ms DESC, checkin_id DESC
-       LIMIT ${limit}`);
+         AND date_created_ms >= ${range.startMs}
+         ${range.endMs === null ? sql`` : sql`AND date_created_ms <= ${range.endMs}`}
+         ${page}
+       ORDER BY date_created_ms ${order}, checkin_id ${order}, environment ${order}
+       LIMIT ${window.fetch}`);
     return rows.map((row) => ({
       checkin_id: row.checkin_id,
       environment: row.environment,
@@ -51,5 +108,27 @@ export class CheckinHistoryRepository {
       date_created_ms: Number(row.date_created_ms),
       date_updated_ms: Number(row.date_updated_ms),
     }));
+  }
+
+  /** The environments each of these monitors has checked in from, with the latest check-in's time. */
+  async environmentsOf(projectIds: readonly number[], monitorIds: readonly string[]): Promise<EnvironmentSeen[]> {
+    if (projectIds.length === 0 || monitorIds.length === 0) return [];
+    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; last_ms: string | number }>(sql`
+      SELECT monitor_id, environment, maxIf(received_at_ms, source != 'scheduler') AS last_ms
+        FROM checkins
+       WHERE ${inList(sql`project_id`, projectIds)} AND ${inList(sql`monitor_id`, monitorIds)}
+       GROUP BY monitor_id, environment
+       ORDER BY monitor_id, environment`);
+    return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, lastCheckinMs: Number(row.last_ms) > 0 ? Number(row.last_ms) : null }));
+  }
+
+  /** The monitors of these projects that have checked in from one of these environments. */
+  async monitorsIn(projectIds: readonly number[], environments: readonly string[]): Promise<string[]> {
+    if (projectIds.length === 0 || environments.length === 0) return [];
+    const rows = await this.clickhouse.query<{ monitor_id: string }>(sql`
+      SELECT DISTINCT monitor_id
+        FROM checkins
+       WHERE ${inList(sql`project_id`, projectIds)} AND ${inList(sql`environment`, environments)}`);
+    return rows.map((row) => row.monitor_id);
   }
 }

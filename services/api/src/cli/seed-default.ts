@@ -17,6 +17,7 @@ import {
 } from '@vigil/db';
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
+import { dsnFor } from '../project-keys/project-key.presenter';
 
 /**
  * `node services/api/dist/cli/seed-default.js`: makes sure organization `default` has an owner (member
@@ -77,8 +78,7 @@ async function main(): Promise<void> {
           }),
         );
       }
-      const ingest = new URL(config.VIGIL_PUBLIC_INGEST_URL);
-      const dsn = `${ingest.protocol}//${key.publicKey}@${ingest.host}/${project.id}`;
+      const dsn = dsnFor(config.VIGIL_PUBLIC_INGEST_URL, key.publicKey, project.id);
       return {
         VIGIL_ORG: organization.slug,
         VIGIL_PROJECT: project.slug,

@@ -90,7 +90,7 @@ export class CheckHistoryRepository {
          WHERE ${ownCheckins(projectId, monitorId)}
          GROUP BY monitor_id`),
       this.clickhouse.query<{ monitor_id: string; state: TrackState }>(sql`
-        SELECT monitor_id, argMax(toString(to_state), at_ms) AS state
+        SELECT monitor_id, toString(argMax(to_state, (at_ms, kafka_offset))) AS state
           FROM monitor_states
          WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT}
          GROUP BY monitor_id`),
@@ -157,7 +157,7 @@ export class CheckHistoryRepository {
         FROM monitor_states
        WHERE project_id = ${projectId} AND monitor_id = ${monitorId} AND environment = ${CHECK_ENVIRONMENT}${from}${until}
          AND ${storedStatus('from_state')} != ${storedStatus('to_state')}
-       ORDER BY at_ms DESC, event_id DESC
+       ORDER BY at_ms DESC, kafka_offset DESC
        LIMIT 1 BY event_id
        LIMIT ${FLIP_LIMIT}`);
     return rows.map((row) => ({ atMs: Number(row.at_ms), to: row.to_state }));

@@ -148,16 +148,3 @@ export function normalizeCron(expression: string, timezone: string): string {
 export function tagList(tags: string): string[] {
   return tags.split(' ').filter((tag) => tag.trim() !== '').map((tag) => tag.trim());
 }
-
-/** A slug made from a name (Healthchecks v1 and v2 did this; v3 leaves it to the client, Vigil needs one). */
-export function slugFromName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9_\s-]/g, '')
-    .trim()
-    .replace(/[\s-]+/g, '-')
-    .slice(0, 50)
-    .replace(/-+$/, '');
-}

@@ -5,7 +5,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel } from './channel-selection';
 import { CHECK_ENVIRONMENT } from './check-history.repository';
-import { DEFAULT_GRACE_SECONDS, DEFAULT_TIMEOUT_SECONDS, intervalForSeconds, slugFromName, type CheckChange } from './check-spec';
+import { SLUG_MAX, slugify } from '../common/slug';
+import { isUniqueViolation } from '../common/unique-violation';
+import { DEFAULT_GRACE_SECONDS, DEFAULT_TIMEOUT_SECONDS, intervalForSeconds, type CheckChange } from './check-spec';
 import type { CheckRecord } from './check.presenter';
 
 interface CheckRow {
@@ -64,11 +66,7 @@ function toRecord(row: CheckRow): CheckRecord {
 }
 
 function slugTaken(slug: string): DomainError {
-  return new DomainError('conflict', 'slug_taken', `slug "${slug}" is already used by another check of this project (slugs are unique in Vigil: they name the check in slug ping URLs)`, 'slug');
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505';
+  return new DomainError('conflict', 'slug_taken', `a monitor with slug "${slug}" already exists in this organization (slugs name checks in slug ping URLs and in the monitors API)`, 'slug');
 }
 
 /** Monitors as Healthchecks checks (Postgres). Writes commit with the monitors trigger's NOTIFY, which ingest and the scheduler follow. */
@@ -101,11 +99,15 @@ export class CheckRepository {
     });
   }
 
-  /** Creates a monitor with Healthchecks' defaults for what the change leaves out. */
-  async insert(manager: EntityManager, projectId: number, change: CheckChange): Promise<string> {
+  /**
+   * Creates a monitor with Healthchecks' defaults for what the change leaves out. Its slug is unique in the
+   * organization, as the monitors API keeps slugs (the same lock); one made from the name gets a short suffix
+   * when taken, one sent is a 409.
+   */
+  async insert(manager: EntityManager, organizationId: string, projectId: number, change: CheckChange): Promise<string> {
     const id = randomUUID();
-    const slug = change.slug ?? (await this.freeSlug(manager, projectId, slugFromName(change.name ?? '') || 'check'));
-    if (change.slug !== undefined && (await this.slugUsed(manager, projectId, change.slug, null))) throw slugTaken(change.slug);
+    const slug = change.slug ?? (await this.freeSlug(manager, organizationId, slugify(change.name ?? '') ?? 'check'));
+    if (change.slug !== undefined && (await this.slugUsed(manager, organizationId, change.slug, null))) throw slugTaken(change.slug);
     const schedule = change.schedule ?? { type: 'interval' as const, ...intervalForSeconds(DEFAULT_TIMEOUT_SECONDS) };
     try {
       await manager.query(
@@ -137,8 +139,8 @@ export class CheckRepository {
   }
 
   /** Sets the columns the change carries; the others keep their values. */
-  async update(manager: EntityManager, record: CheckRecord, change: CheckChange): Promise<void> {
-    if (change.slug !== undefined && change.slug !== record.slug && (await this.slugUsed(manager, record.projectId, change.slug, record.id))) throw slugTaken(change.slug);
+  async update(manager: EntityManager, organizationId: string, record: CheckRecord, change: CheckChange): Promise<void> {
+    if (change.slug !== undefined && change.slug !== record.slug && (await this.slugUsed(manager, organizationId, change.slug, record.id))) throw slugTaken(change.slug);
     const columns: Array<[string, unknown]> = [];
     if (change.name !== undefined) columns.push(['name', change.name]);
     if (change.slug !== undefined) columns.push(['slug', change.slug]);
@@ -214,14 +216,23 @@ export class CheckRepository {
     }
   }
 
-  private async slugUsed(manager: EntityManager, projectId: number, slug: string, exceptId: string | null): Promise<boolean> {
-    const rows: unknown[] = await manager.query('SELECT 1 FROM monitors WHERE project_id = $1 AND slug = $2 AND ($3::uuid IS NULL OR id <> $3)', [projectId, slug, exceptId]);
+  /** Whether another monitor of the organization has the slug; takes the monitors API's transaction lock on it first. */
+  private async slugUsed(manager: EntityManager, organizationId: string, slug: string, exceptId: string | null): Promise<boolean> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:monitor-slug:${organizationId}:${slug}`]);
+    const rows: unknown[] = await manager.query(
+      'SELECT 1 FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = $1 AND m.slug = $2 AND ($3::uuid IS NULL OR m.id <> $3::uuid) LIMIT 1',
+      [organizationId, slug, exceptId],
+    );
     return rows.length > 0;
   }
 
-  /** `base`, or `base` with a random suffix when a monitor of the project already has it. */
-  private async freeSlug(manager: EntityManager, projectId: number, base: string): Promise<string> {
-    if (!(await this.slugUsed(manager, projectId, base, null))) return base;
-    return `${base.slice(0, 41)}-${randomBytes(4).toString('hex')}`;
+  /** `base`, or `base` with a random suffix when a monitor of the organization already has it. */
+  private async freeSlug(manager: EntityManager, organizationId: string, base: string): Promise<string> {
+    let slug = base;
+    for (let attempt = 0; await this.slugUsed(manager, organizationId, slug, null); attempt += 1) {
+      if (attempt >= 4) throw slugTaken(slug);
+      slug = `${base.slice(0, SLUG_MAX - 9).replace(/-+$/, '')}-${randomBytes(4).toString('hex')}`;
+    }
+    return slug;
   }
 }

@@ -64,10 +64,10 @@ export class HealthchecksChecks {
       const change = parseCheckSpec(spec, existing?.timezone ?? 'UTC');
       let id: string;
       if (existing) {
-        await this.checks.update(manager, existing, change);
+        await this.checks.update(manager, grant.organizationId, existing, change);
         id = existing.id;
       } else {
-        id = await this.checks.insert(manager, grant.projectId, change);
+        id = await this.checks.insert(manager, grant.organizationId, grant.projectId, change);
       }
       if (spec.channels !== undefined) await this.checks.assignChannels(manager, id, grant.projectId, selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)));
       const saved = await this.checks.findById(grant.projectId, id, manager);
@@ -84,7 +84,7 @@ export class HealthchecksChecks {
     const record = await this.checks.inProjectTransaction(grant.projectId, async (manager) => {
       const current = await this.checks.findByPingUuid(grant.projectId, this.uuidOf(code), manager);
       if (!current) throw unknownCheck(code);
-      await this.checks.update(manager, current, parseCheckSpec(spec, current.timezone));
+      await this.checks.update(manager, grant.organizationId, current, parseCheckSpec(spec, current.timezone));
       if (spec.channels !== undefined) await this.checks.assignChannels(manager, current.id, grant.projectId, selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)));
       return (await this.checks.findByPingUuid(grant.projectId, current.pingUuid, manager)) ?? current;
     });

@@ -1,4 +1,5 @@
 import { ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, text, type JsonSchema } from '../common/openapi/json-schema';
+import { SLUG_PATTERN } from '../common/slug';
 import { MAX_GRACE_SECONDS, MAX_TIMEOUT_SECONDS, MIN_SECONDS, UNIQUE_FIELDS } from './check-spec';
 import { CHECK_STATUSES } from './check-status';
 
@@ -12,8 +13,8 @@ export const CHECK_SPEC: JsonSchema = objectOf({
   slug: {
     type: 'string',
     maxLength: 50,
-    pattern: '^[a-z0-9_-]*$',
-    description: 'Names the check in slug ping URLs (/ping/<ping_key>/<slug>); unique in the project. Left out or "": made from the name on create, kept on update (Vigil needs a slug).',
+    pattern: `^(${SLUG_PATTERN.slice(1, -1)})?$`,
+    description: 'Names the check in slug ping URLs (/ping/<ping_key>/<slug>) and in the monitors API; unique in the organization, not only digits (a number is an id). Left out or "": made from the name on create, kept on update (Vigil needs a slug).',
   },
   tags: text(500, 'Space-separated tags.'),
   desc: text(10000, 'Description.'),

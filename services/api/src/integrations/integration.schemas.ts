@@ -13,7 +13,10 @@ const CONFIG: JsonSchema = {
 const NAME: JsonSchema = { type: 'string', minLength: 1, maxLength: NAME_MAX };
 const TYPE: JsonSchema = { type: 'string', enum: [...INTEGRATION_TYPES] };
 
-export const INTEGRATION_CREATE: JsonSchema = objectOf({ name: NAME, type: TYPE, config: CONFIG }, ['name', 'type', 'config']);
+export const INTEGRATION_CREATE: JsonSchema = {
+  ...objectOf({ name: NAME, type: TYPE, config: CONFIG }, ['name', 'type', 'config']),
+  example: { name: 'Ops webhook', type: 'webhook', config: { url: 'https://hooks.example.com/vigil', secret: 'a-secret-of-at-least-16-characters' } },
+};
 export const INTEGRATION_UPDATE: JsonSchema = objectOf({ name: NAME, type: TYPE, config: CONFIG });
 
 export const INTEGRATION: JsonSchema = objectOf(

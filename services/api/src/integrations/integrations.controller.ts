@@ -3,7 +3,7 @@ import { DomainError } from '@vigil/errors';
 import type { IntegrationEntity } from '@vigil/db';
 import type { TokenGrant } from '../auth/api-token.repository';
 import { OrganizationAccess } from '../auth/organization-access';
-import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { linksById, ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
@@ -45,7 +45,12 @@ export class IntegrationsController {
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: INTEGRATION_CREATE },
-    response: { status: 201, description: 'The integration, credentials redacted.', schema: INTEGRATION },
+    response: {
+      status: 201,
+      description: 'The integration, credentials redacted.',
+      schema: INTEGRATION,
+      links: linksById({ GetIntegration: 'Integrations_get', UpdateIntegration: 'Integrations_update', DeleteIntegration: 'Integrations_remove', TestIntegration: 'Integrations_test', IntegrationDeliveries: 'Integrations_deliveriesOf' }),
+    },
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');

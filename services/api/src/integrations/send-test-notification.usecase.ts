@@ -115,40 +115,50 @@ export class SendTestNotification implements OnApplicationShutdown {
     const last = attempts[attempts.length - 1];
     if (!last) throw new Error('a test notification made no attempt');
     const step = nextStep(TEST_NOTIFICATION_POLICY, last.attempt, last);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.save(
-        manager.create(DeliveryEntity, {
-          id,
-          idempotencyKey: `test:${id}`,
-          integrationId: integration.id,
-          issueId: null,
-          eventId: null,
-          kind: 'test',
-          alert: { ...alert },
-          status: last.outcome === 'delivered' ? 'succeeded' : 'dead',
-          attempts: attempts.length,
-          nextAttemptAt: null,
-          deadReason: step.action === 'dead_letter' ? step.reason : null,
-        }),
-      );
-      await manager.save(
-        attempts.map((attempt) =>
-          manager.create(DeliveryAttemptEntity, {
-            id: randomUUID(),
-            deliveryId: id,
-            attempt: attempt.attempt,
-            outcome: attempt.outcome,
-            statusCode: attempt.statusCode,
-            errorCode: attempt.errorCode,
-            error: attempt.error,
-            target: attempt.target,
-            response: attempt.response,
-            durationMs: attempt.durationMs,
-            startedAt: new Date(attempt.startedAt),
-            finishedAt: new Date(attempt.startedAt + attempt.durationMs),
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        await manager.save(
+          manager.create(DeliveryEntity, {
+            id,
+            idempotencyKey: `test:${id}`,
+            integrationId: integration.id,
+            issueId: null,
+            eventId: null,
+            kind: 'test',
+            alert: { ...alert },
+            status: last.outcome === 'delivered' ? 'succeeded' : 'dead',
+            attempts: attempts.length,
+            nextAttemptAt: null,
+            deadReason: step.action === 'dead_letter' ? step.reason : null,
           }),
-        ),
-      );
-    });
+        );
+        await manager.save(
+          attempts.map((attempt) =>
+            manager.create(DeliveryAttemptEntity, {
+              id: randomUUID(),
+              deliveryId: id,
+              attempt: attempt.attempt,
+              outcome: attempt.outcome,
+              statusCode: attempt.statusCode,
+              errorCode: attempt.errorCode,
+              error: attempt.error,
+              target: attempt.target,
+              response: attempt.response,
+              durationMs: attempt.durationMs,
+              startedAt: new Date(attempt.startedAt),
+              finishedAt: new Date(attempt.startedAt + attempt.durationMs),
+            }),
+          ),
+        );
+      });
+    } catch (error) {
+      // Deleted while the test was being sent (found by the API fuzz run): the delivery has nothing to belong to.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION) {
+        throw new DomainError('not_found', 'unknown_integration', `integration "${integration.id}" was deleted while the test notification was sent`, 'integration');
+      }
+      throw error;
+    }
   }
 }
+
+const FOREIGN_KEY_VIOLATION = '23503';

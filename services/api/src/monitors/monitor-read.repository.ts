@@ -1,35 +1,133 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { MonitorEntity } from '@vigil/db';
+import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorStatus } from '@vigil/db';
 import { DataSource } from 'typeorm';
+import type { MonitorSchedule, MonitorValues } from './monitor-input';
 
-export interface MonitorWithProject {
-  monitor: MonitorEntity;
+/** A monitor as the API reads and shows it. */
+export interface MonitorView extends MonitorValues {
+  id: string;
+  projectId: number;
   projectSlug: string;
+  createdAt: Date;
 }
 
+/** Which monitors a list shows; a filter left out (undefined) does not narrow it. */
+export interface MonitorListFilter {
+  projectIds?: readonly number[];
+  /** Text in the name or slug (any case), or the id. */
+  query?: string;
+  owners?: readonly string[];
+  /** With `owners`: monitors without an owner too. */
+  unassigned?: boolean;
+  /** Monitors having one of these environments: those whose history has them (`historyMonitorIds`) or with settings for them. */
+  environments?: { names: readonly string[]; historyMonitorIds: readonly string[] };
+}
+
+export interface MonitorRow extends MonitorConfigRow {
+  id: string;
+  project_id: number;
+  project_slug: string;
+  slug: string;
+  name: string;
+  is_muted: boolean;
+  created_at: Date;
+}
+
+export const MONITOR_SELECT = `SELECT m.id, m.project_id, p.slug AS project_slug, m.slug, m.name, m.is_muted, m.created_at,
+       ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
+  FROM monitors m JOIN projects p ON p.id = m.project_id`;
+
+export function toMonitorView(row: MonitorRow): MonitorView {
+  const { owner, ...schedule } = configFromRow(row);
+  return {
+    id: row.id,
+    projectId: Number(row.project_id),
+    projectSlug: row.project_slug,
+    slug: row.slug,
+    name: row.name,
+    status: row.status as MonitorStatus,
+    owner,
+    isMuted: row.is_muted,
+    config: schedule satisfies MonitorSchedule,
+    createdAt: row.created_at,
+  };
+}
+
+/** `%`, `_` and `\` match themselves in an ILIKE pattern. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Monitors of an organization (through their projects) and their per-environment settings, from Postgres. */
 @Injectable()
 export class MonitorReadRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async list(organizationId: string): Promise<MonitorWithProject[]> {
-    const monitors = await this.dataSource
-      .getRepository(MonitorEntity)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.project', 'p')
-      .where('p.organizationId = :organizationId', { organizationId })
-      .orderBy('m.slug', 'ASC')
-      .getMany();
-    return monitors.map((monitor) => ({ monitor, projectSlug: monitor.project?.slug ?? '' }));
+  /** A page of the organization's monitors, by name (then slug, project and id, so pages never overlap). */
+  async list(organizationId: string, filter: MonitorListFilter, offset: number, limit: number): Promise<MonitorView[]> {
+    const rows: MonitorRow[] = await this.dataSource.query(
+      `${MONITOR_SELECT}
+        WHERE p.organization_id = $1
+          AND ($2::integer[] IS NULL OR m.project_id = ANY($2::integer[]))
+          AND ($3::text IS NULL OR m.name ILIKE $3 OR m.slug ILIKE $3 OR m.id::text = lower($4::text))
+          AND ($5::text[] IS NULL OR m.owner = ANY($5::text[]) OR ($6::boolean AND m.owner IS NULL))
+          AND ($7::text[] IS NULL OR m.id::text = ANY($7::text[])
+               OR EXISTS (SELECT 1 FROM monitor_environments e WHERE e.monitor_id = m.id AND e.environment = ANY($8::text[])))
+        ORDER BY m.name, m.slug, m.project_id, m.id
+        OFFSET $9 LIMIT $10`,
+      [
+        organizationId,
+        filter.projectIds ?? null,
+        filter.query === undefined ? null : likePattern(filter.query),
+        filter.query ?? null,
+        filter.owners ?? null,
+        filter.unassigned ?? false,
+        filter.environments?.historyMonitorIds ?? null,
+        filter.environments?.names ?? [],
+        offset,
+        limit,
+      ],
+    );
+    return rows.map(toMonitorView);
   }
 
-  async findBySlug(organizationId: string, slug: string): Promise<MonitorWithProject | null> {
-    const monitor = await this.dataSource
-      .getRepository(MonitorEntity)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.project', 'p')
-      .where('p.organizationId = :organizationId AND m.slug = :slug', { organizationId, slug })
-      .orderBy('p.id', 'ASC')
-      .getOne();
-    return monitor ? { monitor, projectSlug: monitor.project?.slug ?? '' } : null;
+  /**
+   * A monitor of the organization by slug, or by id as Sentry's `monitor_id_or_slug`. Ingest keeps slugs unique
+   * per project only, so two projects may share one: the first project's wins, as before.
+   */
+  async find(organizationId: string, reference: string): Promise<MonitorView | null> {
+    if (reference.includes('\0')) return null; // no slug has one, and Postgres text cannot hold it
+    const byId = UUID.test(reference);
+    const rows: MonitorRow[] = await this.dataSource.query(
+      `${MONITOR_SELECT} WHERE p.organization_id = $1 AND ${byId ? 'm.id = $2::uuid' : 'm.slug = $2'} ORDER BY p.id LIMIT 1`,
+      [organizationId, byId ? reference.toLowerCase() : reference],
+    );
+    return rows[0] ? toMonitorView(rows[0]) : null;
+  }
+
+  /** The environments with settings (`monitor_environments`) of these monitors, muted or not. */
+  async environmentSettings(monitorIds: readonly string[]): Promise<Array<{ monitorId: string; environment: string; isMuted: boolean }>> {
+    if (monitorIds.length === 0) return [];
+    const rows: Array<{ monitor_id: string; environment: string; is_muted: boolean }> = await this.dataSource.query(
+      'SELECT monitor_id, environment, is_muted FROM monitor_environments WHERE monitor_id = ANY($1::uuid[]) ORDER BY monitor_id, environment',
+      [monitorIds],
+    );
+    return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, isMuted: row.is_muted }));
+  }
+
+  async projectIds(organizationId: string): Promise<number[]> {
+    const rows: Array<{ id: number }> = await this.dataSource.query('SELECT id FROM projects WHERE organization_id = $1 ORDER BY id', [organizationId]);
+    return rows.map((row) => Number(row.id));
+  }
+
+  /** Projects of the organization named by slug or numeric id, in the order asked; null for one that is not there. */
+  async projects(organizationId: string, references: readonly string[]): Promise<Array<{ id: number; slug: string } | null>> {
+    const rows: Array<{ id: number; slug: string }> = await this.dataSource.query('SELECT id, slug FROM projects WHERE organization_id = $1 ORDER BY id', [organizationId]);
+    return references.map((reference) => {
+      const found = /^[0-9]{1,9}$/.test(reference) ? rows.find((row) => Number(row.id) === Number(reference)) : rows.find((row) => row.slug === reference);
+      return found ? { id: Number(found.id), slug: found.slug } : null;
+    });
   }
 }

@@ -1,61 +1,217 @@
-import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationAccess } from '../auth/organization-access';
 import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
-import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { RUN_KEY_CODEC } from '../checkins/run-key';
+import { linksByValue, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
-import { MonitorReadRepository } from './monitor-read.repository';
-import { presentMonitor } from './monitor.presenter';
-import { CHECKIN, MONITOR } from './monitor.schemas';
+import { parseCursor, type Page } from '../common/pagination/cursor';
+import { keysetPage, keysetWindow } from '../common/pagination/keyset-pagination';
+import { linkHeader } from '../common/pagination/link-header';
+import { offsetPage, offsetWindow } from '../common/pagination/offset-pagination';
+import { parseTimeRange, type TimeRangeQuery } from '../common/time-range';
+import type { MonitorBody } from './monitor-input';
+import { MonitorReadRepository, type MonitorListFilter } from './monitor-read.repository';
+import { presentCheckin } from './monitor.presenter';
+import {
+  CHECKIN,
+  CHECKIN_LIST_QUERY,
+  LINK_HEADER,
+  MONITOR,
+  MONITOR_CREATE,
+  MONITOR_ENVIRONMENT_UPDATE,
+  MONITOR_LIST_QUERY,
+  MONITOR_UPDATE,
+} from './monitor.schemas';
+import { MonitorService } from './monitor.service';
 
-const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug.' } };
+type Auth = string | undefined;
+const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug (or its id).' } };
+const ENVIRONMENT_PARAMS = { ...SLUG_PARAMS, environment: { description: 'The environment name.' } };
+const ENVIRONMENT_NAME = /^[^/\r\n\f\t\0]{1,64}$/;
 
-/** Sentry-shaped organization monitor endpoints (Bearer token). */
+interface MonitorListQuery {
+  query?: string;
+  project?: string[];
+  environment?: string[];
+  owner?: string[];
+  cursor?: string;
+  per_page: number;
+}
+
+interface CheckinListQuery extends TimeRangeQuery {
+  environment?: string[];
+  cursor?: string;
+  per_page: number;
+}
+
+/** The request's own absolute URL, for the links of its pages. */
+function requestUrl(request: FastifyRequest): URL {
+  return new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
+}
+
+function paginate<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] {
+  void reply.header('link', linkHeader(requestUrl(request), page.previous, page.next));
+  return page.items;
+}
+
+/**
+ * Sentry-shaped organization monitor endpoints (Bearer token): list (filters and cursor pages as Sentry's, which
+ * `sentry-cli monitors list` follows), create, get, update, mute, delete, and each monitor's check-ins. Reads need
+ * `org:read`, changes `monitors:write`. A change reaches ingest and the scheduler through Postgres NOTIFY.
+ */
 @Controller('api/0/organizations/:org/monitors')
 export class MonitorsController {
   constructor(
     private readonly access: OrganizationAccess,
-    private readonly monitors: MonitorReadRepository,
+    private readonly monitors: MonitorService,
+    private readonly reads: MonitorReadRepository,
     private readonly history: CheckinHistoryRepository,
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List monitors', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every monitor of the organization.', schema: arrayOf(MONITOR) } })
-  async list(@Param('org') org: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>[]> {
-    const grant = await this.access.authorize(authorization, org);
-    return (await this.monitors.list(grant.organizationId)).map(presentMonitor);
+  @Endpoint({
+    summary: 'List monitors',
+    description: 'By name, a page at a time: follow the `Link` header\'s `rel="next"` while its `results` is "true".',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    query: MONITOR_LIST_QUERY,
+    response: { status: 200, description: 'A page of the organization\'s monitors.', schema: arrayOf(MONITOR), headers: LINK_HEADER },
+  })
+  async list(
+    @Param('org') org: string,
+    @Headers('authorization') authorization: Auth,
+    @Query() query: MonitorListQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>[]> {
+    const grant = await this.access.authorize(authorization, org, 'org:read');
+    const window = offsetWindow(parseCursor(query.cursor), query.per_page);
+    const projectIds = await this.monitors.projectFilter(grant.organizationId, query.project);
+    const owners = query.owner?.filter((owner) => owner !== 'unassigned');
+    const filter: MonitorListFilter = {
+      ...(projectIds ? { projectIds } : {}),
+      ...(query.query !== undefined && query.query.trim() !== '' ? { query: query.query.trim() } : {}),
+      ...(query.owner && query.owner.length > 0 ? { owners: owners ?? [], unassigned: query.owner.includes('unassigned') } : {}),
+    };
+    const environments = await this.monitors.environmentFilter(grant.organizationId, projectIds, query.environment);
+    if (environments) filter.environments = environments;
+    const rows = await this.reads.list(grant.organizationId, filter, window.offset, window.fetch);
+    const page = offsetPage(rows, window, query.per_page);
+    return paginate(request, reply, { ...page, items: await this.monitors.present(page.items) });
+  }
+
+  @Post()
+  @Endpoint({
+    summary: 'Create a monitor',
+    description: 'The slug is made from the name when left out (with a short suffix if that one is taken). Ingest and the scheduler know the monitor within moments: check-ins need no monitor_config.',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    body: { schema: MONITOR_CREATE },
+    response: {
+      status: 201,
+      description: 'The monitor.',
+      schema: MONITOR,
+      links: linksByValue('slug', '$response.body#/slug', {
+        GetMonitor: 'Monitors_get',
+        UpdateMonitor: 'Monitors_update',
+        DeleteMonitor: 'Monitors_remove',
+        MonitorCheckins: 'Monitors_checkins',
+      }),
+    },
+    errors: ['conflict'],
+  })
+  async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: MonitorBody): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'monitors:write');
+    const [shown] = await this.monitors.present([await this.monitors.create(grant.organizationId, body)]);
+    return shown!;
   }
 
   @Get(':slug')
   @Endpoint({ summary: 'Get a monitor', auth: 'bearer', params: SLUG_PARAMS, response: { status: 200, description: 'The monitor.', schema: MONITOR } })
-  async get(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>> {
-    const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.findBySlug(grant.organizationId, slug);
-    if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
-    return presentMonitor(found);
+  async get(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'org:read');
+    const [shown] = await this.monitors.present([await this.monitors.find(grant.organizationId, slug)]);
+    return shown!;
+  }
+
+  @Put(':slug')
+  @Endpoint({
+    summary: 'Update a monitor',
+    description: 'The fields sent change and the others keep their values, inside `config` too (Sentry\'s update). `{"isMuted": true}` mutes the monitor. A monitor cannot change project.',
+    auth: 'bearer',
+    params: SLUG_PARAMS,
+    body: { schema: MONITOR_UPDATE },
+    response: { status: 200, description: 'The monitor.', schema: MONITOR },
+    errors: ['conflict'],
+  })
+  async update(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Body() body: MonitorBody): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'monitors:write');
+    const [shown] = await this.monitors.present([await this.monitors.update(grant.organizationId, slug, body)]);
+    return shown!;
+  }
+
+  @Delete(':slug')
+  @Endpoint({
+    summary: 'Delete a monitor',
+    description: 'Deleted at once in Postgres, with its issues, per-environment settings and the alert rules naming it; ingest refuses its check-ins and the scheduler drops it within moments (hence 202, as Sentry answers). Its check-in history is no longer reachable.',
+    auth: 'bearer',
+    params: SLUG_PARAMS,
+    response: { status: 202, description: 'Deleted; ingest and the scheduler follow within moments.' },
+  })
+  async remove(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
+    const grant = await this.access.authorize(authorization, org, 'monitors:write');
+    await this.monitors.delete(grant.organizationId, slug);
+  }
+
+  @Put(':slug/environments/:environment')
+  @Endpoint({
+    summary: 'Mute or unmute one environment of a monitor',
+    description: '`{"isMuted": true}`: issues of this environment are recorded, nobody is notified. The environment must be one the monitor has.',
+    auth: 'bearer',
+    params: ENVIRONMENT_PARAMS,
+    body: { schema: MONITOR_ENVIRONMENT_UPDATE },
+    response: { status: 200, description: 'The monitor, with its environments.', schema: MONITOR },
+  })
+  async updateEnvironment(
+    @Param('org') org: string,
+    @Param('slug') slug: string,
+    @Param('environment') environment: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: { is_muted?: boolean; isMuted?: boolean },
+  ): Promise<Record<string, unknown>> {
+    const grant = await this.access.authorize(authorization, org, 'monitors:write');
+    if (!ENVIRONMENT_NAME.test(environment)) throw new DomainError('not_found', 'unknown_environment', `environment "${environment}" not found`, 'environment');
+    const [shown] = await this.monitors.present([await this.monitors.setEnvironmentMuted(grant.organizationId, slug, environment, body)]);
+    return shown!;
   }
 
   /** The monitor's check-ins, newest first, one entry per run. */
   @Get(':slug/checkins')
-  @Endpoint({ summary: "List a monitor's check-ins", auth: 'bearer', params: SLUG_PARAMS, query: PER_PAGE_QUERY, response: { status: 200, description: 'Newest first, one entry per run.', schema: arrayOf(CHECKIN) } })
+  @Endpoint({
+    summary: "List a monitor's check-ins",
+    description: 'Newest first, one entry per run, a page at a time (`Link` header). Runs started in the last 90 days unless a range is given.',
+    auth: 'bearer',
+    params: SLUG_PARAMS,
+    query: CHECKIN_LIST_QUERY,
+    response: { status: 200, description: 'A page of runs.', schema: arrayOf(CHECKIN), headers: LINK_HEADER },
+  })
   async checkins(
     @Param('org') org: string,
     @Param('slug') slug: string,
-    @Headers('authorization') authorization: string | undefined,
-    @Query('per_page') limit: number,
+    @Headers('authorization') authorization: Auth,
+    @Query() query: CheckinListQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
-    const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.findBySlug(grant.organizationId, slug);
-    if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
-    const checkins = await this.history.listForMonitor(found.monitor.projectId, found.monitor.id, limit);
-    return checkins.map((checkin) => ({
-      id: checkin.checkin_id,
-      environment: checkin.environment,
-      status: checkin.status,
-      duration: checkin.duration_ms,
-      dateCreated: new Date(checkin.date_created_ms).toISOString(),
-      dateUpdated: new Date(checkin.date_updated_ms).toISOString(),
-    }));
+    const grant = await this.access.authorize(authorization, org, 'org:read');
+    const range = parseTimeRange(query, Date.now());
+    const window = keysetWindow(RUN_KEY_CODEC, parseCursor(query.cursor), query.per_page);
+    const monitor = await this.monitors.find(grant.organizationId, slug);
+    const rows = await this.history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window });
+    const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({ createdMs: row.date_created_ms, checkinId: row.checkin_id, environment: row.environment }));
+    return paginate(request, reply, { ...page, items: page.items.map(presentCheckin) });
   }
 }

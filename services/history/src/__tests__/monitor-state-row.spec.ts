@@ -4,18 +4,18 @@ import { monitorStateV1Example, TRACK_STATES } from '@vigil/contracts';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 
 describe('rowFromMonitorState', () => {
-  it('keeps a state change with its event time, in seconds for partitioning and in milliseconds for order', () => {
-    expect(rowFromMonitorState({ ...monitorStateV1Example, at: 1795000080123 })).toEqual({
+  it('keeps a state change with its event time (seconds for partitioning, milliseconds for order) and its offset', () => {
+    expect(rowFromMonitorState({ ...monitorStateV1Example, at: 1795000080123 }, '42')).toEqual({
       event_id: monitorStateV1Example.event_id,
       organization_id: monitorStateV1Example.organization_id,
       project_id: monitorStateV1Example.project_id,
       monitor_id: monitorStateV1Example.monitor_id,
-      monitor_slug: monitorStateV1Example.monitor_slug,
       environment: 'production',
       from_state: 'late',
       to_state: 'missed',
       at: '2026-11-18 11:08:00',
       at_ms: 1795000080123,
+      kafka_offset: '42',
     });
   });
 

@@ -11,11 +11,11 @@ import { rowFromCheckin, rowFromMonitorEvent, type CheckinRow } from './checkin-
 import { ClickHouseRunStore } from './clickhouse-run-store';
 import { RunResolver } from './run-resolver';
 
-type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.monitor-states.v1' | 'vigil.processing-errors.v1';
+type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.processing-errors.v1' | 'vigil.monitor-states.v1';
 
 /**
- * Consumes check-ins, monitor events, monitor state changes and processing errors and writes them to
- * ClickHouse, one insert per batch. Check-ins are first resolved to their runs (see `RunResolver`). Offsets are committed after the
+ * Consumes check-ins, monitor events, processing errors and monitor state changes and writes them to ClickHouse,
+ * one insert per batch. Check-ins are first resolved to their runs (see `RunResolver`). Offsets are committed after the
  * insert, so a crash repeats a batch rather than losing it; a repeat is recognised by its event ids.
  */
 @Injectable()
@@ -32,7 +32,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     this.runs = new RunResolver(new ClickHouseRunStore(clickhouse));
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: 'vigil-history',
-      topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.monitor-states.v1', 'vigil.processing-errors.v1'],
+      topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.processing-errors.v1', 'vigil.monitor-states.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: (messages) => this.write(messages),
       onGroupJoin: () => this.runs.forget(),
@@ -55,7 +55,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
       if (topic === 'vigil.processing-errors.v1') {
         await this.insert('processing_errors', messages.map((m) => rowFromProcessingError(m.payload as ProcessingErrorV1)));
       } else if (topic === 'vigil.monitor-states.v1') {
-        await this.insert('monitor_states', messages.map((m) => rowFromMonitorState(m.payload as MonitorStateV1)));
+        await this.insert('monitor_states', messages.map((m) => rowFromMonitorState(m.payload as MonitorStateV1, m.offset)));
       } else if (topic === 'vigil.monitor-events.v1') {
         await this.insert('checkins', messages.map((m) => rowFromMonitorEvent(m.payload as MonitorEventV1)));
       } else {

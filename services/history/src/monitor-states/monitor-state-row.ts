@@ -7,26 +7,29 @@ export interface MonitorStateRow extends Record<string, unknown> {
   organization_id: string;
   project_id: number;
   monitor_id: string;
-  monitor_slug: string;
   environment: string;
   from_state: TrackState;
   to_state: TrackState;
   at: string;
   at_ms: number;
+  kafka_offset: string;
 }
 
-/** A state change as history keeps it, dated at the event time of the input that caused it. */
-export function rowFromMonitorState(change: MonitorStateV1): MonitorStateRow {
+/**
+ * A state change as history stores it. The Kafka offset orders changes of one track that share an event time
+ * (a track is one partition, and the scheduler publishes its changes in the order they happened).
+ */
+export function rowFromMonitorState(message: MonitorStateV1, offset: string): MonitorStateRow {
   return {
-    event_id: change.event_id,
-    organization_id: change.organization_id,
-    project_id: change.project_id,
-    monitor_id: change.monitor_id,
-    monitor_slug: change.monitor_slug,
-    environment: change.environment,
-    from_state: change.from,
-    to_state: change.to,
-    at: toClickHouseDateTime(change.at),
-    at_ms: change.at,
+    event_id: message.event_id,
+    organization_id: message.organization_id,
+    project_id: message.project_id,
+    monitor_id: message.monitor_id,
+    environment: message.environment,
+    from_state: message.from,
+    to_state: message.to,
+    at: toClickHouseDateTime(message.at),
+    at_ms: message.at,
+    kafka_offset: offset,
   };
 }

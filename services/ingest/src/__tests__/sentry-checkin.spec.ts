@@ -1,6 +1,6 @@
 import { sentryKeyFrom } from '../auth/sentry-auth';
 import { canonicalUuid, parseSentryCheckin, slugify } from '../checkins/sentry-checkin.schema';
-import { toMonitorConfigUpdate } from '../monitors/monitor-config';
+import { toMonitorConfigUpdate } from '@vigil/db';
 import { pingSignal } from '../ping/ping-signal';
 import { isNilUuid } from '../checkins/sentry-checkin.schema';
 

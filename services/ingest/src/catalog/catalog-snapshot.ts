@@ -5,8 +5,7 @@ export interface CatalogProject {
   pingKey: string;
 }
 
-import type { MonitorStatus } from '@vigil/db';
-import type { MonitorConfigUpdate } from '../monitors/monitor-config';
+import type { MonitorConfigUpdate, MonitorStatus } from '@vigil/db';
 
 /** A monitor as the hot path needs it. */
 export interface CatalogMonitor {

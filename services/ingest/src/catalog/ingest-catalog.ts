@@ -5,7 +5,7 @@ import { ConfigChangeListener, MONITOR_CONFIG_COLUMNS, type ConfigChange, type M
 import { DomainError } from '@vigil/errors';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
-import { configFromRow } from '../monitors/monitor-config';
+import { configFromRow } from '@vigil/db';
 import { CatalogSnapshot, type CatalogKey, type CatalogMonitor, type CatalogProject } from './catalog-snapshot';
 
 interface ProjectRow {

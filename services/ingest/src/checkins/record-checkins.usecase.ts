@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { configApplied, type CatalogMonitor, type CatalogProject } from '../catalog/catalog-snapshot';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { RateLimiter } from '../limits/rate-limiter';
-import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '../monitors/monitor-config';
+import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '@vigil/db';
 import { MonitorRepository } from '../monitors/monitor.repository';
 import { resumesPausedMonitor } from '../ping/ping-resume';
 import { detailOf, ProcessingErrorRecorder } from './processing-errors';

@@ -1,8 +1,7 @@
 import { DomainError } from '@vigil/errors';
 import { CHECKIN_STATUSES, type CheckinStatus } from '@vigil/contracts';
-import { INTERVAL_UNITS } from '@vigil/db';
+import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, type SentryMonitorConfig } from '@vigil/db';
 import Ajv, { type ErrorObject } from 'ajv';
-import type { SentryMonitorConfig } from '../monitors/monitor-config';
 
 /** A `check_in` item or DSN cron JSON body, as Sentry SDKs and sentry-cli send it. */
 export interface SentryCheckinPayload {
@@ -17,7 +16,7 @@ export interface SentryCheckinPayload {
 }
 
 
-// Bounds follow Sentry's: margin and runtime in minutes (up to four weeks), thresholds up to 720.
+// monitor_config's bounds are the ones the API's monitor endpoints apply too (MONITOR_CONFIG_LIMITS).
 const schema = {
   type: 'object',
   required: ['monitor_slug', 'status'],
@@ -39,19 +38,19 @@ const schema = {
           type: 'object',
           required: ['type', 'value'],
           oneOf: [
-            { properties: { type: { const: 'crontab' }, value: { type: 'string', minLength: 1, maxLength: 256 } }, required: ['type', 'value'] },
+            { properties: { type: { const: 'crontab' }, value: { type: 'string', minLength: 1, maxLength: LIMITS.crontabMaxLength } }, required: ['type', 'value'] },
             {
-              properties: { type: { const: 'interval' }, value: { type: 'integer', minimum: 1, maximum: 10000 }, unit: { type: 'string', enum: [...INTERVAL_UNITS] } },
+              properties: { type: { const: 'interval' }, value: { type: 'integer', minimum: 1, maximum: LIMITS.intervalMax }, unit: { type: 'string', enum: [...INTERVAL_UNITS] } },
               required: ['type', 'value', 'unit'],
             },
           ],
         },
-        checkin_margin: { type: ['integer', 'null'], minimum: 1, maximum: 40320 },
-        max_runtime: { type: ['integer', 'null'], minimum: 1, maximum: 40320 },
-        failure_issue_threshold: { type: ['integer', 'null'], minimum: 1, maximum: 720 },
-        recovery_threshold: { type: ['integer', 'null'], minimum: 1, maximum: 720 },
-        timezone: { type: ['string', 'null'], maxLength: 64 },
-        owner: { type: ['string', 'null'], maxLength: 255 },
+        checkin_margin: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.marginMax },
+        max_runtime: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.runtimeMax },
+        failure_issue_threshold: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.thresholdMax },
+        recovery_threshold: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.thresholdMax },
+        timezone: { type: ['string', 'null'], maxLength: LIMITS.timezoneMaxLength },
+        owner: { type: ['string', 'null'], maxLength: LIMITS.ownerMaxLength },
       },
     },
   },

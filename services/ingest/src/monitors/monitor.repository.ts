@@ -3,8 +3,7 @@ import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
-import { MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@vigil/db';
-import { configFromRow, MONITOR_CONFIG_COLUMN_OF, type MonitorConfigUpdate } from './monitor-config';
+import { configFromRow, MONITOR_CONFIG_COLUMN_OF, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorConfigUpdate } from '@vigil/db';
 
 const COLUMNS = MONITOR_CONFIG_COLUMN_OF;
 const RETURNING = `id, ping_uuid, manual_resume, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;

@@ -8,6 +8,6 @@ export {
   MonitorSettingsRegistry,
   type MonitorSettings,
 } from './settings';
-export { MAX_EARLY_TOLERANCE_MS, ScheduleRegistry, scheduleKey, type SlotRule } from './slot-rules';
+export { MAX_EARLY_TOLERANCE_MS, ScheduleRegistry, scheduleKey, type SlotRule } from '@vigil/schedule';
 export { COLLAPSED_MISS_EVERY_MS, MISS_STREAK_LIMIT, MonitorHandle, Track } from './track';
 export * from './types';

@@ -1,14 +1,8 @@
-import { ScheduleRegistry, type SlotRule } from './slot-rules';
+import { checkinMarginMs, maxRuntimeMs, ScheduleRegistry, type SlotRule } from '@vigil/schedule';
 import type { MonitorConfigInput, MonitorStatus } from './types';
 
-const MINUTE_MS = 60_000;
-
-/** Sentry's `DEFAULT_CHECKIN_MARGIN`: a slot is missed one minute after it when no margin is configured. */
-export const DEFAULT_CHECKIN_MARGIN_MINUTES = 1;
-/** Sentry's default max runtime (`TIMEOUT`): a run still open 30 minutes after its start times out. */
-export const DEFAULT_MAX_RUNTIME_MINUTES = 30;
-/** Sentry's hard limit for both margin and max runtime: 28 days (also `MAX_OPEN_RUN_AGE_MS` in libs/runs). */
-export const MAX_CONFIG_MINUTES = 40_320;
+/** The defaults and limits live in libs/schedule, shared with the API's view of what is expected next. */
+export { DEFAULT_CHECKIN_MARGIN_MINUTES, DEFAULT_MAX_RUNTIME_MINUTES, MAX_CONFIG_MINUTES } from '@vigil/schedule';
 
 /**
  * A monitor's settings, resolved and immutable: the shared slot rule, margins in milliseconds. Interned, so
@@ -24,12 +18,6 @@ export interface MonitorSettings {
   readonly status: MonitorStatus;
 }
 
-/** Minutes clamped to [1, MAX_CONFIG_MINUTES]; null, non-numbers and values below 1 take the default. */
-function minutes(value: number | null, fallback: number): number {
-  if (value === null || typeof value !== 'number' || !Number.isFinite(value) || value < 1) return fallback;
-  return Math.min(Math.floor(value), MAX_CONFIG_MINUTES);
-}
-
 export class MonitorSettingsRegistry {
   private readonly interned = new Map<string, MonitorSettings>();
 
@@ -42,14 +30,14 @@ export class MonitorSettingsRegistry {
   /** Resolves (and validates: throws `ScheduleError` for a bad schedule) a monitor's configuration. */
   resolve(input: MonitorConfigInput): MonitorSettings {
     const rule = this.schedules.rule(input.schedule);
-    const marginMs = minutes(input.checkinMarginMinutes, DEFAULT_CHECKIN_MARGIN_MINUTES) * MINUTE_MS;
-    const maxRuntimeMs = minutes(input.maxRuntimeMinutes, DEFAULT_MAX_RUNTIME_MINUTES) * MINUTE_MS;
-    const timeoutMs = input.timeoutFromMargin === true ? marginMs : maxRuntimeMs;
+    const marginMs = checkinMarginMs(input.checkinMarginMinutes);
+    const maxRuntime = maxRuntimeMs(input.maxRuntimeMinutes);
+    const timeoutMs = input.timeoutFromMargin === true ? marginMs : maxRuntime;
     const status: MonitorStatus = input.status === 'paused' || input.status === 'disabled' ? input.status : 'active';
-    const key = `${rule.key}#${marginMs}#${maxRuntimeMs}#${timeoutMs}#${status}`;
+    const key = `${rule.key}#${marginMs}#${maxRuntime}#${timeoutMs}#${status}`;
     const known = this.interned.get(key);
     if (known) return known;
-    const settings: MonitorSettings = Object.freeze({ key, rule, marginMs, maxRuntimeMs, timeoutMs, status });
+    const settings: MonitorSettings = Object.freeze({ key, rule, marginMs, maxRuntimeMs: maxRuntime, timeoutMs, status });
     this.interned.set(key, settings);
     return settings;
   }

@@ -16,8 +16,16 @@ export interface EndpointSpec {
   query?: Record<string, { description: string; schema: JsonSchema; required?: boolean }>;
   /** The JSON body; validated before the handler runs. */
   body?: { schema: JsonSchema; description?: string; required?: boolean };
-  /** The success answer; `contentType` when it is not JSON (a schema then describes the text). */
-  response: { status: number; description: string; schema?: JsonSchema; headers?: Record<string, { description: string; schema: JsonSchema }>; contentType?: string };
+  /** The success answer; `contentType` when it is not JSON (the schema then describes the text). */
+  response: {
+    status: number;
+    description: string;
+    schema?: JsonSchema;
+    headers?: Record<string, { description: string; schema: JsonSchema }>;
+    /** OpenAPI links: which operations take a value of this answer (`{ operationId, parameters: { id: '$response.body#/id' } }`). */
+    links?: Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>;
+    contentType?: string;
+  };
   /** Other success answers the handler chooses between (Healthchecks' upsert: 201 created, 200 matched). */
   otherResponses?: Array<{ status: number; description: string; schema?: JsonSchema }>;
   /** Error answers beyond those every endpoint of its kind can give (see `impliedErrors`). */

@@ -18,6 +18,7 @@ export function Endpoint(spec: EndpointSpec): MethodDecorator {
       description: spec.response.description,
       ...(spec.response.schema ? (spec.response.contentType ? { content: { [spec.response.contentType]: { schema: spec.response.schema } } } : { schema: spec.response.schema }) : {}),
       ...(spec.response.headers ? { headers: spec.response.headers } : {}),
+      ...(spec.response.links ? { links: spec.response.links } : {}),
     }),
   ];
   for (const other of spec.otherResponses ?? []) {

@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
+import { NO_NUL_PATTERN } from '../request-body';
 
 /**
  * The JSON Schemas of requests and responses. They are written once, next to the endpoint that uses them: the
@@ -16,21 +17,21 @@ export function arrayOf(items: JsonSchema, description?: string): JsonSchema {
   return { type: 'array', items, ...(description ? { description } : {}) };
 }
 
-/** The schema, or null. A `oneOf` takes null through its first branch: ajv wants `nullable` next to a `type`. */
+/**
+ * The schema, or null. A `oneOf` takes null through its first branch: ajv wants `nullable` next to a `type`. An
+ * `enum` lists null too: `nullable` does not lift it (OpenAPI 3.0.3), so ajv would refuse null otherwise.
+ */
 export function nullable(schema: JsonSchema): JsonSchema {
   if (schema.oneOf) {
     const [first, ...rest] = schema.oneOf as JsonSchema[];
-    return { ...schema, oneOf: [{ ...first, nullable: true }, ...rest] };
+    return { ...schema, oneOf: [nullable(first!), ...rest] };
   }
-  return { ...schema, nullable: true };
+  return { ...schema, nullable: true, ...(schema.enum && !schema.enum.includes(null) ? { enum: [...schema.enum, null] } : {}) };
 }
 
-/** Strings stored in Postgres cannot hold NUL characters (JSON can): `text()` says so in the schema. */
-export const NO_NUL = '^[^\\u0000]*$';
-
-/** Free text: any characters but NUL, at most `maxLength`. */
+/** Free text: any characters but NUL (Postgres text cannot hold it, JSON can), at most `maxLength`. */
 export function text(maxLength?: number, description?: string): JsonSchema {
-  return { type: 'string', pattern: NO_NUL, ...(maxLength === undefined ? {} : { maxLength }), ...(description ? { description } : {}) };
+  return { type: 'string', pattern: NO_NUL_PATTERN, ...(maxLength === undefined ? {} : { maxLength }), ...(description ? { description } : {}) };
 }
 
 export const ISO_DATE_TIME: JsonSchema = { type: 'string', format: 'date-time' };

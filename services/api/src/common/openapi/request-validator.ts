@@ -3,10 +3,11 @@ import addFormats from 'ajv-formats';
 import { DomainError } from '@vigil/errors';
 import type { EndpointSpec } from './endpoint-spec';
 import { objectOf, type JsonSchema } from './json-schema';
-import { schemaErrorToDomainError } from './schema-errors';
+import { mostRelevantError, schemaErrorToDomainError } from './schema-errors';
 
-const bodies = new Ajv({ allErrors: false, strict: false });
-const queries = new Ajv({ allErrors: false, strict: false, coerceTypes: 'array', useDefaults: true });
+// verbose: errors carry their schema, so a `oneOf` can be described by its `description` (`mostRelevantError`).
+const bodies = new Ajv({ allErrors: false, strict: false, verbose: true });
+const queries = new Ajv({ allErrors: false, strict: false, coerceTypes: 'array', useDefaults: true, verbose: true });
 addFormats(bodies);
 addFormats(queries);
 
@@ -33,7 +34,7 @@ export class RequestValidator {
   query(raw: unknown): Record<string, unknown> {
     const query: Record<string, unknown> = { ...((raw ?? {}) as Record<string, unknown>) };
     if (!this.queryCheck) return query;
-    if (!this.queryCheck(query)) throw schemaErrorToDomainError(this.queryCheck.errors![0]!, 'query');
+    if (!this.queryCheck(query)) throw schemaErrorToDomainError(mostRelevantError(this.queryCheck.errors!), 'query');
     refuseNul(query, '');
     return query;
   }
@@ -46,7 +47,7 @@ export class RequestValidator {
       if (this.spec.body?.required === false) return raw;
       throw new DomainError('invalid', 'invalid_body', 'the request body must be a JSON object');
     }
-    if (!this.bodyCheck(raw)) throw schemaErrorToDomainError(this.bodyCheck.errors![0]!, 'body');
+    if (!this.bodyCheck(raw)) throw schemaErrorToDomainError(mostRelevantError(this.bodyCheck.errors!), 'body');
     refuseNul(raw, '');
     return raw;
   }

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { DomainError } from '@vigil/errors';
-import { NO_NUL } from './json-schema';
+import { NO_NUL_PATTERN } from '../request-body';
 
 /**
  * One ajv error as the API's 400: the field named the way the client wrote it (`config.schedule`, `per_page`,
@@ -27,9 +27,37 @@ export function schemaErrorToDomainError(error: ErrorObject, where: 'body' | 'qu
   return new DomainError('invalid', `invalid_${lastName(path)}`, `${path} ${rule(error)}`, path);
 }
 
+/**
+ * The error to report among ajv's: for a value that fits none of a `oneOf`'s forms, the error of the form whose
+ * type the value has (an interval `[5, "fortnight"]` is wrong in its unit, not in not being a string), looked for
+ * from the outermost choice in; when no form has the value's type, the `oneOf` itself, described by the schema's
+ * `description`.
+ */
+export function mostRelevantError(errors: readonly ErrorObject[]): ErrorObject {
+  const choices = errors.filter((error) => error.keyword === 'oneOf' || error.keyword === 'anyOf');
+  const choice = choices.sort((a, b) => a.schemaPath.length - b.schemaPath.length)[0];
+  if (!choice) return errors[0]!;
+  const branches = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (!error.schemaPath.startsWith(`${choice.schemaPath}/`)) continue;
+    const branch = error.schemaPath.slice(choice.schemaPath.length + 1).split('/')[0] ?? '';
+    branches.set(branch, [...(branches.get(branch) ?? []), error]);
+  }
+  for (const branchErrors of branches.values()) {
+    const wrongType = branchErrors.some((error) => error.keyword === 'type' && error.instancePath === choice.instancePath);
+    if (!wrongType && branchErrors.length > 0) return mostRelevantError(branchErrors);
+  }
+  return choice;
+}
+
 function rule(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
+    case 'oneOf':
+    case 'anyOf': {
+      const description = (error.parentSchema as { description?: unknown } | undefined)?.description;
+      return typeof description === 'string' ? `must be ${description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())}` : 'is none of the accepted forms';
+    }
     case 'type':
       return `must be ${article(String(params['type']))}`;
     case 'enum':
@@ -50,7 +78,7 @@ function rule(error: ErrorObject): string {
     case 'multipleOf':
       return `must be a multiple of ${String(params['multipleOf'])}`;
     case 'pattern':
-      return params['pattern'] === NO_NUL ? 'must not contain NUL characters' : `must match ${String(params['pattern'])}`;
+      return params['pattern'] === NO_NUL_PATTERN ? 'must not contain NUL characters' : `must match ${String(params['pattern'])}`;
     case 'format':
       return `must be a valid ${String(params['format'])}`;
     default:

@@ -1,6 +1,6 @@
 import { DomainError } from '@vigil/errors';
 import { RequestValidator } from '../../common/openapi/request-validator';
-import { intervalForSeconds, normalizeCron, parseCheckSpec, secondsOfInterval, slugFromName, tagList } from '../check-spec';
+import { intervalForSeconds, normalizeCron, parseCheckSpec, secondsOfInterval, tagList } from '../check-spec';
 import { CHECK_SPEC } from '../healthchecks.schemas';
 
 function rejection(run: () => unknown): DomainError {
@@ -85,17 +85,10 @@ describe('parseCheckSpec', () => {
   });
 });
 
-describe('tags and slugs', () => {
+describe('tags', () => {
   it('splits tags on spaces', () => {
     expect(tagList(' prod  db ')).toEqual(['prod', 'db']);
     expect(tagList('')).toEqual([]);
-  });
-
-  it('makes a slug from a name', () => {
-    expect(slugFromName('Nightly Backup (DB)')).toBe('nightly-backup-db');
-    expect(slugFromName('Crème brûlée')).toBe('creme-brulee');
-    expect(slugFromName('!!!')).toBe('');
-    expect(slugFromName('x'.repeat(80))).toHaveLength(50);
   });
 });
 
@@ -127,6 +120,8 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
     expect(rejection(() => validator.body({ colour: 'red' }))).toMatchObject({ code: 'unknown_field', field: 'colour' });
     expect(rejection(() => validator.body({ unique: ['desc'] }))).toMatchObject({ field: 'unique[0]' });
     expect(rejection(() => validator.body({ slug: 'Has Spaces' }))).toMatchObject({ field: 'slug' });
+    expect(rejection(() => validator.body({ slug: '2024' }))).toMatchObject({ field: 'slug' });
+    expect(validator.body({ slug: '' })).toEqual({ slug: '' });
   });
 
   it('accepts a full Healthchecks body', () => {

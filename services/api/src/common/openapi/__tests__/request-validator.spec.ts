@@ -76,6 +76,25 @@ describe('impliedErrors', () => {
   });
 });
 
+describe('errors inside a oneOf', () => {
+  const UNIT = { type: 'string', enum: ['minute', 'day'] };
+  const schedule = {
+    description: 'A crontab, or [value, unit].',
+    oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { oneOf: [{ type: 'integer', minimum: 1 }, UNIT] }, minItems: 2, maxItems: 2 }],
+  };
+  const validator = new RequestValidator({ summary: 't', auth: 'bearer', body: { schema: objectOf({ config: objectOf({ schedule }) }) }, response: { status: 200, description: 'ok' } });
+
+  it('reports the error of the form whose type the value has', () => {
+    expect(rejection(() => validator.body({ config: { schedule: [5, 'fortnight'] } }))).toMatchObject({ field: 'config.schedule[1]', message: 'config.schedule[1] must be one of "minute", "day"' });
+    expect(rejection(() => validator.body({ config: { schedule: [5] } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must have at least 2 items' });
+    expect(rejection(() => validator.body({ config: { schedule: '' } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be at least 1 characters long' });
+  });
+
+  it('describes the oneOf when the value has none of its types', () => {
+    expect(rejection(() => validator.body({ config: { schedule: 5 } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be a crontab, or [value, unit]' });
+  });
+});
+
 describe('RequestValidator and NUL characters (Postgres text cannot hold them)', () => {
   const validator = new RequestValidator(spec);
 

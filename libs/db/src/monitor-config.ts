@@ -1,6 +1,24 @@
 import { DomainError } from '@vigil/errors';
-import type { IntervalUnit, MonitorConfigRow, ScheduleType } from '@vigil/db';
 import { isValidTimeZone, parseSchedule, ScheduleError } from '@vigil/schedule';
+import type { IntervalUnit, ScheduleType } from './entities/monitor.entity';
+import type { MonitorConfigRow } from './monitor-row';
+
+/**
+ * A monitor's configuration as clients send it, checked and mapped onto the `monitors` columns: one set of rules
+ * for ingest (an SDK's `monitor_config`) and the API (`config` of the monitors endpoints), so a schedule or zone
+ * one of them accepts, the other accepts too.
+ */
+
+/** Bounds, as Sentry's: margin and runtime in minutes (up to four weeks), thresholds up to 720. */
+export const MONITOR_CONFIG_LIMITS = {
+  crontabMaxLength: 256,
+  intervalMax: 10000,
+  marginMax: 40320,
+  runtimeMax: 40320,
+  thresholdMax: 720,
+  timezoneMaxLength: 64,
+  ownerMaxLength: 255,
+} as const;
 
 /** `monitor_config` as Sentry SDKs send it, after schema validation. */
 export interface SentryMonitorConfig {
@@ -27,32 +45,41 @@ export interface MonitorConfigUpdate {
   owner?: string | null;
 }
 
-function invalid(field: string, message: string): DomainError {
-  return new DomainError('invalid', 'invalid_monitor_config', `monitor_config.${field} ${message}`, `monitor_config.${field}`);
+/** How errors name the config: ingest says `monitor_config.schedule`, the API `config.schedule`. */
+export interface ConfigErrorNaming {
+  /** The config object's field name in the request. */
+  field: string;
+  code: string;
+}
+
+const INGEST_NAMING: ConfigErrorNaming = { field: 'monitor_config', code: 'invalid_monitor_config' };
+
+function invalid(naming: ConfigErrorNaming, field: string, message: string): DomainError {
+  return new DomainError('invalid', naming.code, `${naming.field}.${field} ${message}`, `${naming.field}.${field}`);
 }
 
 /** A five-field crontab or an alias, checked by the engine the scheduler runs (`@vigil/schedule`). */
-export function normalizeCrontab(expression: string, timezone: string): string {
+export function normalizeCrontab(expression: string, timezone: string, naming: ConfigErrorNaming = INGEST_NAMING): string {
   try {
     parseSchedule({ type: 'crontab', value: expression, timezone });
   } catch (error) {
-    if (error instanceof ScheduleError) throw invalid('schedule', `"${expression}" is not a valid crontab: ${error.message}`);
+    if (error instanceof ScheduleError) throw invalid(naming, 'schedule', `"${expression}" is not a valid crontab: ${error.message}`);
     throw error;
   }
   return expression.trim().replace(/\s+/g, ' ');
 }
 
-/** Semantic checks the schema cannot make (crontab syntax, IANA zone), and the mapping onto monitor columns. */
-export function toMonitorConfigUpdate(config: SentryMonitorConfig): MonitorConfigUpdate {
+/** Semantic checks a schema cannot make (crontab syntax, IANA zone), and the mapping onto monitor columns. */
+export function toMonitorConfigUpdate(config: SentryMonitorConfig, naming: ConfigErrorNaming = INGEST_NAMING): MonitorConfigUpdate {
   const update: MonitorConfigUpdate = {};
   if (config.timezone != null) {
-    if (!isValidTimeZone(config.timezone)) throw invalid('timezone', `"${config.timezone}" is not an IANA time zone`);
+    if (!isValidTimeZone(config.timezone)) throw invalid(naming, 'timezone', `"${config.timezone}" is not an IANA time zone`);
     update.timezone = config.timezone;
   }
   if (config.schedule) {
     if (config.schedule.type === 'crontab') {
       update.scheduleType = 'crontab';
-      update.scheduleCrontab = normalizeCrontab(config.schedule.value, update.timezone ?? 'UTC');
+      update.scheduleCrontab = normalizeCrontab(config.schedule.value, update.timezone ?? 'UTC', naming);
       update.scheduleIntervalValue = null;
       update.scheduleIntervalUnit = null;
     } else {

@@ -1,4 +1,4 @@
-import { IntervalSchedule, parseSchedule, type IntervalUnit, type Schedule, type ScheduleSpec } from '@vigil/schedule';
+import { IntervalSchedule, parseSchedule, type IntervalUnit, type Schedule, type ScheduleSpec } from './schedule';
 
 const MINUTE_MS = 60_000;
 

@@ -1,0 +1,489 @@
+import { loadConfig } from '@vigil/config';
+import { createDataSource } from '@vigil/db';
+import { waitFor } from '@vigil/testing';
+import type { DataSource } from 'typeorm';
+import { addToken, createOrganization, uniqueSlug, Vigil, type TestOrganization } from './support';
+
+/**
+ * The Sentry-shaped monitor endpoints on the real API, Postgres and ClickHouse: create, get, update (partial, as
+ * Sentry's), mute (the monitor and one environment), delete, the list with Sentry's filters and cursor pages,
+ * and a monitor's check-ins with environment and time-range filters. Bad input is a 400 naming the field, a
+ * slug taken a 409, another organization's token a 404, a read-only token a 403, and none of them writes.
+ */
+
+let vigil: Vigil;
+let db: DataSource;
+let readToken: string;
+let other: TestOrganization;
+/** A second project of the default organization. */
+let secondProject: { id: number; slug: string };
+
+interface Answer {
+  status: number;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads of documented JSON
+  link: string | null;
+}
+
+async function call(method: string, path: string, body?: unknown, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<Answer> {
+  const response = await fetch(`${vigil.api.url}/api/0/organizations/${org}/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, json: text === '' ? null : JSON.parse(text), link: response.headers.get('link') };
+}
+
+interface Link {
+  url: string;
+  rel: string;
+  results: boolean;
+  cursor: string;
+}
+
+/** Sentry's Link header, read as sentry-cli reads it. */
+function links(header: string | null): Record<'previous' | 'next', Link> {
+  expect(header).toMatch(/^<[^>]+>; rel="previous"; results="(true|false)"; cursor="[^"]+", <[^>]+>; rel="next"; results="(true|false)"; cursor="[^"]+"$/);
+  const parsed: Record<string, Link> = {};
+  for (const part of header!.split(', <')) {
+    const match = /^<?([^>]+)>; rel="(\w+)"; results="(true|false)"; cursor="([^"]+)"$/.exec(part)!;
+    parsed[match[2]!] = { url: match[1]!, rel: match[2]!, results: match[3] === 'true', cursor: match[4]! };
+  }
+  return parsed as Record<'previous' | 'next', Link>;
+}
+
+/** Follows `rel` links from `path` until `results` is false; returns every page's items in order. */
+async function allPages(path: string, rel: 'next' | 'previous' = 'next'): Promise<Array<Record<string, unknown>>> {
+  const items: Array<Record<string, unknown>> = [];
+  let answer = await call('GET', path);
+  for (let pages = 0; pages < 50; pages += 1) {
+    expect(answer.status).toBe(200);
+    items.push(...(answer.json as Array<Record<string, unknown>>));
+    const link = links(answer.link)[rel];
+    if (!link.results) return items;
+    const url = new URL(link.url);
+    expect(url.searchParams.get('cursor')).toBe(link.cursor);
+    answer = await call('GET', `${url.pathname.replace(/^\/api\/0\/organizations\/[^/]+\//, '')}${url.search}`);
+  }
+  throw new Error('more than 50 pages');
+}
+
+const HOURLY = { schedule_type: 'crontab', schedule: '0 * * * *' };
+
+async function createMonitor(body: Record<string, unknown>): Promise<Record<string, any>> {
+  const answer = await call('POST', 'monitors/', { project: vigil.credentials.VIGIL_PROJECT, config: HOURLY, ...body });
+  if (answer.status !== 201) throw new Error(`creating a monitor: ${answer.status} ${JSON.stringify(answer.json)}`);
+  return answer.json;
+}
+
+/** Everything a monitor write could touch, to show that a refused request wrote nothing. */
+async function monitorTables(): Promise<string> {
+  const rows: Array<{ fingerprint: string }> = await db.query(`
+    SELECT concat_ws('|',
+      (SELECT md5(coalesce(string_agg(m::text, ',' ORDER BY m.id), '')) FROM monitors m),
+      (SELECT md5(coalesce(string_agg(e::text, ',' ORDER BY e.monitor_id, e.environment), '')) FROM monitor_environments e)) AS fingerprint`);
+  return rows[0]!.fingerprint;
+}
+
+async function checkin(slug: string, query: string, project = vigil.credentials.VIGIL_PROJECT_ID, key = vigil.publicKey): Promise<number> {
+  const response = await fetch(`${vigil.ingestUrl}/api/${project}/cron/${slug}/${key}/?${query}`);
+  return response.status;
+}
+
+beforeAll(async () => {
+  vigil = await Vigil.start();
+  db = createDataSource(loadConfig({ ...process.env, ...vigil.env }), { poolSize: 2 });
+  await db.initialize();
+  const [org] = (await db.query('SELECT id FROM organizations WHERE slug = $1', [vigil.credentials.VIGIL_ORG])) as Array<{ id: string }>;
+  readToken = await addToken(db, org!.id, null, 'read');
+  other = await createOrganization(db, 'other');
+  const slug = uniqueSlug('second');
+  const [project] = (await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')])) as Array<{ id: number }>;
+  secondProject = { id: Number(project!.id), slug };
+});
+
+afterAll(async () => {
+  await db?.destroy();
+  await vigil?.stop();
+});
+
+describe('create and get', () => {
+  it('creates a monitor with every field, shows it as Sentry does, and finds it by slug and by id', async () => {
+    const slug = uniqueSlug('created');
+    const created = await createMonitor({
+      name: 'Nightly backup',
+      slug,
+      owner: 'team:ops',
+      status: 'active',
+      is_muted: false,
+      config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 3 },
+    });
+    expect(created).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      slug,
+      name: 'Nightly backup',
+      status: 'active',
+      isMuted: false,
+      project: { id: vigil.credentials.VIGIL_PROJECT_ID, slug: vigil.credentials.VIGIL_PROJECT },
+      owner: 'team:ops',
+      config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 3 },
+      environments: [],
+      dateCreated: expect.any(String),
+    });
+    expect((await call('GET', `monitors/${slug}/`)).json).toEqual(created);
+    expect((await call('GET', `monitors/${created['id']}/`)).json).toEqual(created);
+  });
+
+  it("makes the slug from the name as Sentry does, with Sentry's defaults; a name whose slug is taken gets a suffix", async () => {
+    const name = `Weekly Report ${uniqueSlug('x')} Ünïcode!`;
+    const first = await createMonitor({ name, config: { schedule: [2, 'hour'] } });
+    const expected = name.toLowerCase().replace('ünïcode!', 'unicode').replace(/ /g, '-');
+    expect(first).toMatchObject({
+      slug: expected,
+      status: 'active',
+      isMuted: false,
+      owner: null,
+      config: { schedule_type: 'interval', schedule: [2, 'hour'], checkin_margin: null, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 },
+    });
+    const second = await createMonitor({ name, config: { schedule: { type: 'interval', value: 1, unit: 'day' } } });
+    expect(second['slug']).toMatch(new RegExp(`^${expected}-[0-9a-f]{4}$`));
+    expect(second['config']).toMatchObject({ schedule_type: 'interval', schedule: [1, 'day'] });
+  });
+
+  it('a slug taken anywhere in the organization is a 409 naming slug, in another project too, and nothing is written', async () => {
+    const slug = uniqueSlug('taken');
+    await createMonitor({ name: 'first', slug });
+    const before = await monitorTables();
+    for (const project of [vigil.credentials.VIGIL_PROJECT, secondProject.slug]) {
+      const answer = await call('POST', 'monitors/', { project, name: 'second', slug, config: HOURLY });
+      expect(answer).toMatchObject({ status: 409, json: { error: { code: 'slug_taken', field: 'slug' } } });
+    }
+    expect(await monitorTables()).toBe(before);
+  });
+
+  it.each([
+    ['no config', 'config', { name: 'x', project: 'default' }],
+    ['no schedule', 'config.schedule', { name: 'x', project: 'default', config: { checkin_margin: 5 } }],
+    ['a crontab the scheduler cannot run', 'config.schedule', { name: 'x', project: 'default', config: { schedule: '61 * * * *' } }],
+    ['a six-field crontab', 'config.schedule', { name: 'x', project: 'default', config: { schedule: '* * * * * *' } }],
+    ['an unknown zone', 'config.timezone', { name: 'x', project: 'default', config: { schedule: '@daily', timezone: 'Mars/Olympus' } }],
+    ['an interval with a bad unit', 'config.schedule[1]', { name: 'x', project: 'default', config: { schedule: [5, 'fortnight'] } }],
+    ['an interval the wrong way round', 'config.schedule', { name: 'x', project: 'default', config: { schedule: ['day', 5] } }],
+    ['a schedule_type the schedule contradicts', 'config.schedule_type', { name: 'x', project: 'default', config: { schedule_type: 'interval', schedule: '@daily' } }],
+    ['a margin of 0 minutes', 'config.checkin_margin', { name: 'x', project: 'default', config: { schedule: '@daily', checkin_margin: 0 } }],
+    ['a runtime over four weeks', 'config.max_runtime', { name: 'x', project: 'default', config: { schedule: '@daily', max_runtime: 40321 } }],
+    ['a threshold over 720', 'config.failure_issue_threshold', { name: 'x', project: 'default', config: { schedule: '@daily', failure_issue_threshold: 721 } }],
+    ['an unknown config field', 'config.margin', { name: 'x', project: 'default', config: { schedule: '@daily', margin: 5 } }],
+    ['an unknown field', 'alert_rule', { name: 'x', project: 'default', config: HOURLY, alert_rule: {} }],
+    ['no name', 'name', { project: 'default', config: HOURLY }],
+    ['a blank name', 'name', { name: '   ', project: 'default', config: HOURLY }],
+    ['a slug with capitals', 'slug', { name: 'x', slug: 'Nightly', project: 'default', config: HOURLY }],
+    ['a slug of digits only', 'slug', { name: 'x', slug: '12345', project: 'default', config: HOURLY }],
+    ['a name with nothing to make a slug of', 'slug', { name: '!!!', project: 'default', config: HOURLY }],
+    ['an unknown status', 'status', { name: 'x', project: 'default', status: 'ok', config: HOURLY }],
+    ['a project not in the organization', 'project', { name: 'x', project: 'no-such-project', config: HOURLY }],
+    ['is_muted and isMuted disagreeing', 'isMuted', { name: 'x', project: 'default', config: HOURLY, is_muted: true, isMuted: false }],
+    ['a NUL in the name (Postgres cannot store it)', 'name', { name: 'a\u0000b', project: 'default', config: HOURLY }],
+  ])('refuses %s with a 400 naming %s, writing nothing', async (_what, field, body) => {
+    const before = await monitorTables();
+    const answer = await call('POST', 'monitors/', body);
+    expect(answer.status).toBe(400);
+    expect(answer.json.error).toMatchObject({ field, code: expect.any(String), message: expect.stringContaining(field.replace(/\[\d+\]$/, '')) });
+    expect(await monitorTables()).toBe(before);
+  });
+
+  it('an unknown monitor is a 404, whatever its slug holds', async () => {
+    expect(await call('GET', 'monitors/no-such-monitor/')).toMatchObject({ status: 404, json: { error: { code: 'unknown_monitor' } } });
+    expect(await call('GET', 'monitors/a%00b/')).toMatchObject({ status: 404, json: { error: { code: 'unknown_monitor' } } });
+    expect(await call('PUT', 'monitors/a%00b/environments/production/', { isMuted: true })).toMatchObject({ status: 404 });
+  });
+});
+
+describe('update', () => {
+  it("changes only the fields sent, inside config too (Sentry's update)", async () => {
+    const slug = uniqueSlug('update');
+    const created = await createMonitor({ name: 'Before', slug, owner: 'user:1', config: { schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin' } });
+    const margin = await call('PUT', `monitors/${slug}/`, { config: { checkin_margin: 20 } });
+    expect(margin.status).toBe(200);
+    expect(margin.json).toEqual({ ...created, config: { ...created['config'], checkin_margin: 20 } });
+
+    const renamed = await call('PUT', `monitors/${slug}/`, { name: 'After', owner: null, config: { schedule: [30, 'minute'], timezone: null } });
+    expect(renamed.json).toMatchObject({
+      name: 'After',
+      slug,
+      owner: null,
+      config: { schedule_type: 'interval', schedule: [30, 'minute'], checkin_margin: 20, max_runtime: 60, timezone: 'UTC', failure_issue_threshold: 1 },
+    });
+    const newSlug = uniqueSlug('renamed');
+    expect((await call('PUT', `monitors/${slug}/`, { slug: newSlug, status: 'disabled' })).json).toMatchObject({ slug: newSlug, status: 'disabled', name: 'After' });
+    expect((await call('GET', `monitors/${slug}/`)).status).toBe(404);
+    expect((await call('GET', `monitors/${newSlug}/`)).json).toMatchObject({ id: created['id'], slug: newSlug });
+  });
+
+  it('checks a new zone against the kept crontab, and refuses what breaks a rule, writing nothing', async () => {
+    const slug = uniqueSlug('update-bad');
+    const taken = (await createMonitor({ name: 'taken' }))['slug'] as string;
+    await createMonitor({ name: 'x', slug, config: { schedule: '*/5 * * * *' } });
+    const before = await monitorTables();
+    const cases: Array<[unknown, number, string]> = [
+      [{ config: { timezone: 'Nowhere/Else' } }, 400, 'config.timezone'],
+      [{ config: { schedule_type: 'interval' } }, 400, 'config.schedule'],
+      [{ config: { schedule: 'every day' } }, 400, 'config.schedule'],
+      [{ slug: taken }, 409, 'slug'],
+      [{ project: secondProject.slug }, 400, 'project'],
+      [{ name: '' }, 400, 'name'],
+      [{ isMuted: 'yes' }, 400, 'isMuted'],
+      [{ id: 'abc' }, 400, 'id'],
+    ];
+    for (const [body, status, field] of cases) {
+      const answer = await call('PUT', `monitors/${slug}/`, body);
+      expect({ body, status: answer.status, field: answer.json.error?.field }).toEqual({ body, status, field });
+    }
+    expect(await monitorTables()).toBe(before);
+    expect((await call('PUT', `monitors/${slug}/`, { project: vigil.credentials.VIGIL_PROJECT_ID, config: { timezone: 'Asia/Kolkata' } })).json).toMatchObject({ config: { timezone: 'Asia/Kolkata', schedule: '*/5 * * * *' } });
+  });
+});
+
+describe('mute and delete', () => {
+  it('mutes and unmutes a monitor with PUT {"isMuted"} (Postgres is_muted, what the issues service reads)', async () => {
+    const slug = uniqueSlug('mute');
+    const created = await createMonitor({ name: 'mute me', slug });
+    expect((await call('PUT', `monitors/${slug}/`, { isMuted: true })).json).toMatchObject({ isMuted: true });
+    expect(await db.query('SELECT is_muted FROM monitors WHERE id = $1', [created['id']])).toEqual([{ is_muted: true }]);
+    expect((await call('PUT', `monitors/${slug}/`, { is_muted: false })).json).toMatchObject({ isMuted: false });
+    expect(await db.query('SELECT is_muted FROM monitors WHERE id = $1', [created['id']])).toEqual([{ is_muted: false }]);
+  });
+
+  it('mutes one environment the monitor has, and only that one; an environment it does not have is a 404', async () => {
+    const slug = uniqueSlug('mute-env');
+    const created = await createMonitor({ name: 'env mute', slug });
+    expect(await checkin(slug, 'status=ok&environment=staging')).toBe(202);
+    expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
+    await waitFor('both environments in the monitor', async () => ((await call('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+
+    const muted = await call('PUT', `monitors/${slug}/environments/staging/`, { isMuted: true });
+    expect(muted.status).toBe(200);
+    expect(muted.json).toMatchObject({
+      isMuted: false,
+      environments: [
+        { name: 'production', isMuted: false, lastCheckIn: expect.any(String) },
+        { name: 'staging', isMuted: true, lastCheckIn: expect.any(String) },
+      ],
+    });
+    expect(await db.query('SELECT environment, is_muted FROM monitor_environments WHERE monitor_id = $1', [created['id']])).toEqual([{ environment: 'staging', is_muted: true }]);
+    expect((await call('PUT', `monitors/${slug}/environments/staging/`, { is_muted: false })).json.environments[1]).toMatchObject({ name: 'staging', isMuted: false });
+
+    const before = await monitorTables();
+    expect(await call('PUT', `monitors/${slug}/environments/nowhere/`, { isMuted: true })).toMatchObject({ status: 404, json: { error: { code: 'unknown_environment', field: 'environment' } } });
+    expect(await call('PUT', `monitors/${slug}/environments/staging/`, { muted: true })).toMatchObject({ status: 400, json: { error: { field: 'muted' } } });
+    expect(await monitorTables()).toBe(before);
+  });
+
+  it('deletes a monitor (202): gone from get and list, its issues and settings with it', async () => {
+    const slug = uniqueSlug('delete');
+    const created = await createMonitor({ name: 'delete me', slug });
+    await db.query(`INSERT INTO monitor_environments (monitor_id, environment, is_muted) VALUES ($1, 'production', true)`, [created['id']]);
+    const deleted = await call('DELETE', `monitors/${slug}/`);
+    expect(deleted).toMatchObject({ status: 202, json: null });
+    expect((await call('GET', `monitors/${slug}/`)).status).toBe(404);
+    expect((await call('GET', `monitors/?query=${slug}`)).json).toEqual([]);
+    expect(await db.query('SELECT count(*)::int AS n FROM monitor_environments WHERE monitor_id = $1', [created['id']])).toEqual([{ n: 0 }]);
+    expect((await call('DELETE', `monitors/${slug}/`)).status).toBe(404);
+  });
+});
+
+describe('list', () => {
+  const prefix = uniqueSlug('page');
+  let made: string[];
+
+  beforeAll(async () => {
+    made = [];
+    for (let index = 0; index < 7; index += 1) {
+      const owner = index % 3 === 0 ? null : index % 3 === 1 ? 'team:a' : 'user:7';
+      const project = index === 6 ? secondProject.slug : vigil.credentials.VIGIL_PROJECT;
+      const answer = await call('POST', 'monitors/', { project, name: `${prefix} ${index}`, owner, config: HOURLY });
+      expect(answer.status).toBe(201);
+      made.push(answer.json.slug);
+    }
+  });
+
+  it('pages by name with Link headers as Sentry writes them: forward to the end, and back again', async () => {
+    const first = await call('GET', `monitors/?query=${prefix}&per_page=3`);
+    const firstLinks = links(first.link);
+    expect(firstLinks.previous).toMatchObject({ results: false });
+    expect(firstLinks.next).toMatchObject({ results: true, cursor: '3:1:0' });
+    expect(first.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(0, 3));
+
+    const forward = await allPages(`monitors/?query=${prefix}&per_page=3`);
+    expect(forward.map((monitor) => monitor['slug'])).toEqual(made);
+
+    const last = await call('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:2:0`);
+    expect(last.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(6));
+    expect(links(last.link)).toMatchObject({ next: { results: false }, previous: { results: true, cursor: '3:1:1' } });
+    const back = await call('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:1:1`);
+    expect(back.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(3, 6));
+    // The filters stay in the links, so every page is of the same list.
+    expect(links(back.link).next.url).toContain(`query=${prefix}`);
+  });
+
+  it('sentry-cli\'s first request, ?cursor= (empty), is the first page', async () => {
+    const answer = await call('GET', `monitors/?cursor=&query=${prefix}`);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toHaveLength(7);
+  });
+
+  it('filters by text, project (slug or id, repeatable), owner (and unassigned)', async () => {
+    const slugs = async (query: string) => ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
+    const text = await call('GET', `monitors/?query=${encodeURIComponent(`${prefix} 4`.toUpperCase())}`);
+    expect(text.json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
+    expect((await call('GET', `monitors/?query=${text.json[0].id}`)).json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
+    expect(await slugs(`project=${secondProject.slug}`)).toEqual([made[6]]);
+    expect(await slugs(`project=${secondProject.id}&project=${vigil.credentials.VIGIL_PROJECT}`)).toEqual(made);
+    expect(await slugs('project=-1')).toEqual(made);
+    expect(await slugs('owner=team:a')).toEqual([made[1], made[4]]);
+    expect(await slugs('owner=team:a&owner=unassigned')).toEqual([made[0], made[1], made[3], made[4], made[6]]);
+    expect(await slugs('owner=nobody')).toEqual([]);
+  });
+
+  it('filters by environment: monitors that checked in from one of them (repeatable)', async () => {
+    const environment = uniqueSlug('env');
+    expect(await checkin(made[2]!, `status=ok&environment=${environment}`)).toBe(202);
+    expect(await checkin(made[5]!, `status=ok&environment=${environment}-other`)).toBe(202);
+    const slugs = async (query: string) => ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
+    await waitFor('check-ins in history', async () => ((await slugs(`environment=${environment}`)).length === 1 ? true : undefined), { timeoutMs: 20000 });
+    expect(await slugs(`environment=${environment}`)).toEqual([made[2]]);
+    await waitFor('the other check-in in history', async () => ((await slugs(`environment=${environment}-other`)).length === 1 ? true : undefined), { timeoutMs: 20000 });
+    expect(await slugs(`environment=${environment}&environment=${environment}-other`)).toEqual([made[2], made[5]]);
+    expect(await slugs('environment=never-seen')).toEqual([]);
+  });
+
+  it.each([
+    ['cursor=abc', 'cursor'],
+    ['cursor=x:1:0', 'cursor'],
+    ['per_page=0', 'per_page'],
+    ['per_page=101', 'per_page'],
+    ['project=no-such-project', 'project'],
+    ['environment=a%2Fb', 'environment[0]'],
+    ['environment=a%00b', 'environment[0]'],
+    ['query=a%00b', 'query'],
+    ['owner=a%00b', 'owner[0]'],
+  ])('refuses ?%s naming %s', async (query, field) => {
+    const answer = await call('GET', `monitors/?${query}`);
+    expect(answer.status).toBe(query.startsWith('project') ? 404 : 400);
+    expect(answer.json.error.field).toBe(field);
+  });
+});
+
+describe('check-ins', () => {
+  const slug = uniqueSlug('history');
+  const sent: Array<{ environment: string; status: string }> = [];
+
+  beforeAll(async () => {
+    await createMonitor({ name: 'history', slug });
+    // A monitor made through the API takes check-ins without a monitor_config at once.
+    for (const [environment, status] of [['production', 'ok'], ['staging', 'error'], ['production', 'error'], ['staging', 'ok'], ['production', 'ok']] as const) {
+      expect(await checkin(slug, `status=${status}&environment=${environment}`)).toBe(202);
+      sent.push({ environment, status });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await vigil.api.waitForRuns(slug, sent.length);
+  });
+
+  it('lists the runs newest first, a page at a time, forward and back again, none twice', async () => {
+    const all = (await call('GET', `monitors/${slug}/checkins/`)).json as Array<{ environment: string; status: string; dateCreated: string }>;
+    expect(all.map(({ environment, status }) => ({ environment, status }))).toEqual([...sent].reverse());
+    const forward = await allPages(`monitors/${slug}/checkins/?per_page=2`);
+    expect(forward).toEqual(all);
+
+    const first = await call('GET', `monitors/${slug}/checkins/?per_page=2`);
+    expect(links(first.link).previous.results).toBe(false);
+    const second = await call('GET', `monitors/${slug}/checkins/?per_page=2&cursor=${links(first.link).next.cursor}`);
+    expect(second.json).toEqual(all.slice(2, 4));
+    const back = await call('GET', `monitors/${slug}/checkins/?per_page=2&cursor=${links(second.link).previous.cursor}`);
+    expect(back.json).toEqual(all.slice(0, 2));
+    expect(links(back.link).previous.results).toBe(false);
+  });
+
+  it('filters by environment (repeatable) and by time: start/end, statsPeriod', async () => {
+    const statuses = async (query: string) => ((await call('GET', `monitors/${slug}/checkins/?${query}`)).json as Array<{ status: string }>).map((run) => run.status);
+    expect(await statuses('environment=staging')).toEqual(['ok', 'error']);
+    expect(await statuses('environment=staging&environment=production')).toHaveLength(5);
+    expect(await statuses('environment=nowhere')).toEqual([]);
+    expect(await statuses('statsPeriod=1h')).toHaveLength(5);
+
+    const all = (await call('GET', `monitors/${slug}/checkins/`)).json as Array<{ dateCreated: string }>;
+    const middle = all[2]!.dateCreated;
+    expect(await statuses(`start=${encodeURIComponent(middle)}&end=${encodeURIComponent(new Date().toISOString())}`)).toHaveLength(3);
+    expect(await statuses(`start=2000-01-01T00:00:00Z&end=${encodeURIComponent(middle)}`)).toHaveLength(3);
+    expect(await statuses('start=2000-01-01&end=2000-01-02')).toEqual([]);
+    expect(await statuses('statsPeriodStart=30d&statsPeriodEnd=1d')).toEqual([]);
+  });
+
+  it.each([
+    ['statsPeriod=soon', 'statsPeriod'],
+    ['statsPeriod=0', 'statsPeriod'],
+    ['start=2026-01-01T00:00:00Z', 'end'],
+    ['end=2026-01-01T00:00:00Z', 'start'],
+    ['start=yesterday&end=today', 'start'],
+    ['start=2026-02-01&end=2026-01-01', 'start'],
+    ['statsPeriodStart=2d', 'statsPeriodEnd'],
+    ['cursor=nope', 'cursor'],
+    ['cursor=bm9wZQ:0:0', 'cursor'],
+    ['per_page=1000', 'per_page'],
+    ['environment=', 'environment[0]'],
+  ])('refuses ?%s with a 400 naming %s', async (query, field) => {
+    const answer = await call('GET', `monitors/${slug}/checkins/?${query}`);
+    expect({ status: answer.status, field: answer.json.error?.field }).toEqual({ status: 400, field });
+  });
+});
+
+describe('access', () => {
+  let slug: string;
+  let env: string;
+
+  beforeAll(async () => {
+    slug = (await createMonitor({ name: 'guarded' }))['slug'];
+    env = 'production';
+    expect(await checkin(slug, `status=ok&environment=${env}`)).toBe(202);
+  });
+
+  const requests = (): Array<[string, string, unknown?]> => [
+    ['GET', 'monitors/'],
+    ['POST', 'monitors/', { project: 'default', name: 'intruder', config: HOURLY }],
+    ['GET', `monitors/${slug}/`],
+    ['PUT', `monitors/${slug}/`, { name: 'intruded' }],
+    ['PUT', `monitors/${slug}/`, { isMuted: true }],
+    ['DELETE', `monitors/${slug}/`],
+    ['PUT', `monitors/${slug}/environments/${env}/`, { isMuted: true }],
+    ['GET', `monitors/${slug}/checkins/`],
+  ];
+
+  it("another organization's token gets a 404 on every endpoint, never data, and writes nothing", async () => {
+    const before = await monitorTables();
+    for (const [method, path, body] of requests()) {
+      const answer = await call(method, path, body, other.ownerToken);
+      expect({ method, path, status: answer.status, code: answer.json?.error?.code }).toEqual({ method, path, status: 404, code: 'unknown_organization' });
+      expect(JSON.stringify(answer.json)).not.toContain(slug);
+    }
+    expect(await monitorTables()).toBe(before);
+    // Its own organization has none of them.
+    expect((await call('GET', `monitors/${slug}/`, undefined, other.ownerToken, other.slug)).status).toBe(404);
+    expect((await call('GET', 'monitors/', undefined, other.ownerToken, other.slug)).json).toEqual([]);
+  });
+
+  it('a read-only token reads everything and changes nothing (403)', async () => {
+    const before = await monitorTables();
+    for (const [method, path, body] of requests()) {
+      const answer = await call(method, path, body, readToken);
+      if (method === 'GET') expect({ method, path, status: answer.status }).toEqual({ method, path, status: 200 });
+      else expect({ method, path, status: answer.status, code: answer.json?.error?.code }).toEqual({ method, path, status: 403, code: 'insufficient_scope' });
+    }
+    expect(await monitorTables()).toBe(before);
+  });
+
+  it('no token, or a bad one, is a 401', async () => {
+    const response = await fetch(`${vigil.api.url}/api/0/organizations/${vigil.credentials.VIGIL_ORG}/monitors/`);
+    expect(response.status).toBe(401);
+    expect((await call('GET', 'monitors/', undefined, 'vgl_nope')).status).toBe(401);
+  });
+});

@@ -1,0 +1,125 @@
+import { DomainError } from '@vigil/errors';
+import { mutedOf, newMonitorValues, resolveConfig, scheduleOf, updatedMonitorValues, type MonitorSchedule, type MonitorValues } from '../monitors/monitor-input';
+
+function rejection(run: () => unknown): DomainError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a DomainError');
+}
+
+const BERLIN_NIGHTLY: MonitorSchedule = {
+  scheduleType: 'crontab',
+  scheduleCrontab: '0 3 * * *',
+  scheduleIntervalValue: null,
+  scheduleIntervalUnit: null,
+  checkinMargin: 10,
+  maxRuntime: 60,
+  failureIssueThreshold: 2,
+  recoveryThreshold: 3,
+  timezone: 'Europe/Berlin',
+};
+
+const CURRENT: MonitorValues = { name: 'Nightly', slug: 'nightly', status: 'active', owner: 'team:ops', isMuted: false, config: BERLIN_NIGHTLY };
+
+describe('schedules in every form Sentry takes', () => {
+  it.each([
+    ['0 3 * * *', undefined, { type: 'crontab', value: '0 3 * * *' }],
+    ['@daily', 'crontab', { type: 'crontab', value: '@daily' }],
+    [[5, 'minute'], undefined, { type: 'interval', value: 5, unit: 'minute' }],
+    [[1, 'day'], 'interval', { type: 'interval', value: 1, unit: 'day' }],
+    [{ type: 'crontab', value: '*/5 * * * *' }, undefined, { type: 'crontab', value: '*/5 * * * *' }],
+    [{ type: 'interval', value: 2, unit: 'hour' }, 'interval', { type: 'interval', value: 2, unit: 'hour' }],
+  ] as const)('%j (schedule_type %s)', (input, type, expected) => {
+    expect(scheduleOf(input as never, type)).toEqual(expected);
+  });
+
+  it.each([
+    [['day', 5], undefined, 'config.schedule'],
+    [[0, 'day'], undefined, 'config.schedule'],
+    ['@daily', 'interval', 'config.schedule_type'],
+    [[1, 'day'], 'crontab', 'config.schedule_type'],
+    [{ type: 'interval', value: 5 }, undefined, 'config.schedule.unit'],
+    [{ type: 'interval', value: '5', unit: 'day' }, undefined, 'config.schedule.value'],
+    [{ type: 'crontab', value: 5 }, undefined, 'config.schedule.value'],
+    [{ type: 'crontab', value: '@daily', unit: 'day' }, undefined, 'config.schedule.unit'],
+  ] as const)('refuses %j (schedule_type %s) naming %s', (input, type, field) => {
+    expect(rejection(() => scheduleOf(input as never, type))).toMatchObject({ kind: 'invalid', field });
+  });
+});
+
+describe("configs, by ingest's rules and Sentry's update semantics", () => {
+  it("a new monitor's config has Sentry's defaults for what is not sent", () => {
+    expect(resolveConfig(null, { schedule: '0 * * * *' })).toEqual({
+      scheduleType: 'crontab',
+      scheduleCrontab: '0 * * * *',
+      scheduleIntervalValue: null,
+      scheduleIntervalUnit: null,
+      checkinMargin: null,
+      maxRuntime: null,
+      failureIssueThreshold: 1,
+      recoveryThreshold: 1,
+      timezone: 'UTC',
+    });
+  });
+
+  it('an update changes the fields sent and keeps the others; null is the default', () => {
+    expect(resolveConfig(BERLIN_NIGHTLY, { checkin_margin: 20 })).toEqual({ ...BERLIN_NIGHTLY, checkinMargin: 20 });
+    expect(resolveConfig(BERLIN_NIGHTLY, { schedule: [30, 'minute'], max_runtime: null, failure_issue_threshold: null, timezone: null })).toEqual({
+      ...BERLIN_NIGHTLY,
+      scheduleType: 'interval',
+      scheduleCrontab: null,
+      scheduleIntervalValue: 30,
+      scheduleIntervalUnit: 'minute',
+      maxRuntime: null,
+      failureIssueThreshold: 1,
+      timezone: 'UTC',
+    });
+    expect(resolveConfig(BERLIN_NIGHTLY, { schedule_type: 'crontab' })).toEqual(BERLIN_NIGHTLY);
+  });
+
+  it('checks the whole result with the rules ingest applies to monitor_config, naming config.*', () => {
+    expect(rejection(() => resolveConfig(BERLIN_NIGHTLY, { timezone: 'Mars/Olympus' }))).toMatchObject({ code: 'invalid_config', field: 'config.timezone' });
+    expect(rejection(() => resolveConfig(null, { schedule: '61 * * * *' }))).toMatchObject({ code: 'invalid_config', field: 'config.schedule', message: expect.stringMatching(/^config\.schedule "61 \* \* \* \*" is not a valid crontab/) });
+    expect(rejection(() => resolveConfig(BERLIN_NIGHTLY, { schedule_type: 'interval' }))).toMatchObject({ field: 'config.schedule' });
+    expect(rejection(() => resolveConfig(null, { checkin_margin: 5 }))).toMatchObject({ code: 'missing_field', field: 'config.schedule' });
+  });
+});
+
+describe('monitor bodies', () => {
+  it('a new monitor: slug from the name, defaults for the rest', () => {
+    expect(newMonitorValues({ name: '  Nightly Backup (EU)  ', config: { schedule: '@daily' } })).toMatchObject({
+      name: 'Nightly Backup (EU)',
+      slug: 'nightly-backup-eu',
+      slugDerived: true,
+      status: 'active',
+      owner: null,
+      isMuted: false,
+    });
+    expect(newMonitorValues({ name: 'x', slug: 'my_job-1', isMuted: true, status: 'paused', config: { schedule: '@daily' } })).toMatchObject({ slug: 'my_job-1', slugDerived: false, isMuted: true, status: 'paused' });
+  });
+
+  it('refuses slugs Sentry refuses, and a name with nothing to make one from', () => {
+    expect(rejection(() => newMonitorValues({ name: 'x', slug: 'Has Caps', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug', code: 'invalid_slug' });
+    expect(rejection(() => newMonitorValues({ name: 'x', slug: '2024', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
+    expect(rejection(() => newMonitorValues({ name: '¡¿!', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
+    expect(rejection(() => newMonitorValues({ name: ' ', config: { schedule: '@daily' } }))).toMatchObject({ field: 'name' });
+  });
+
+  it('an update keeps what it does not send', () => {
+    expect(updatedMonitorValues(CURRENT, {})).toEqual(CURRENT);
+    expect(updatedMonitorValues(CURRENT, { is_muted: true, owner: null })).toEqual({ ...CURRENT, isMuted: true, owner: null });
+    expect(updatedMonitorValues(CURRENT, { slug: 'renamed', config: { recovery_threshold: 5 } })).toEqual({ ...CURRENT, slug: 'renamed', config: { ...BERLIN_NIGHTLY, recoveryThreshold: 5 } });
+  });
+
+  it('is_muted and isMuted are one field', () => {
+    expect(mutedOf({ isMuted: true })).toBe(true);
+    expect(mutedOf({ is_muted: false })).toBe(false);
+    expect(mutedOf({ is_muted: true, isMuted: true })).toBe(true);
+    expect(mutedOf({})).toBeUndefined();
+    expect(rejection(() => mutedOf({ is_muted: true, isMuted: false }))).toMatchObject({ field: 'isMuted', code: 'conflicting_fields' });
+  });
+});

@@ -1,0 +1,128 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { FailureKind, IssueStatus } from '@vigil/db';
+import { DataSource } from 'typeorm';
+import type { PageCursor } from '../common/page-cursor';
+
+export interface IssueView {
+  id: string;
+  status: IssueStatus;
+  projectId: number;
+  projectSlug: string;
+  monitorId: string;
+  monitorSlug: string;
+  monitorName: string;
+  /** The monitor's check-in margin (minutes), which dates when its misses were judged. */
+  monitorCheckinMargin: number | null;
+  environment: string;
+  failureCount: number;
+  openingCheckinId: string;
+  openingStatus: FailureKind;
+  openedAt: Date;
+  lastFailureAt: Date;
+  resolvingCheckinId: string | null;
+  resolvedAt: Date | null;
+}
+
+export interface IssueFilter {
+  status?: IssueStatus;
+  projectId?: number;
+  monitorSlug?: string;
+  environment?: string;
+}
+
+interface IssueRow {
+  id: string;
+  status: IssueStatus;
+  project_id: number;
+  project_slug: string;
+  monitor_id: string;
+  monitor_slug: string;
+  monitor_name: string;
+  checkin_margin: number | null;
+  environment: string;
+  failure_count: number;
+  opening_checkin_id: string;
+  opening_status: FailureKind;
+  opened_at: Date;
+  last_failure_at: Date;
+  resolving_checkin_id: string | null;
+  resolved_at: Date | null;
+}
+
+const SELECT = `SELECT i.id, i.status, i.project_id, p.slug AS project_slug, i.monitor_id, m.slug AS monitor_slug, m.name AS monitor_name,
+                       m.checkin_margin, i.environment, i.failure_count, i.opening_checkin_id, i.opening_status, i.opened_at,
+                       i.last_failure_at, i.resolving_checkin_id, i.resolved_at
+                  FROM issues i
+                  JOIN monitors m ON m.id = i.monitor_id
+                  JOIN projects p ON p.id = i.project_id`;
+
+/** Issues as the issues service wrote them, always within one organization, newest opened first. */
+@Injectable()
+export class IssueReadRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  async list(organizationId: string, filter: IssueFilter, after: PageCursor | null, limit: number): Promise<IssueView[]> {
+    const params: unknown[] = [organizationId];
+    const where = ['i.organization_id = $1'];
+    const add = (condition: (placeholder: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(condition(`$${params.length}`));
+    };
+    if (filter.status !== undefined) add((p) => `i.status = ${p}`, filter.status);
+    if (filter.projectId !== undefined) add((p) => `i.project_id = ${p}`, filter.projectId);
+    if (filter.monitorSlug !== undefined) add((p) => `m.slug = ${p}`, filter.monitorSlug);
+    if (filter.environment !== undefined) add((p) => `i.environment = ${p}`, filter.environment);
+    if (after) {
+      params.push(after.at, after.id);
+      where.push(`(i.opened_at, i.id) < ($${params.length - 1}, $${params.length}::uuid)`);
+    }
+    params.push(limit);
+    const rows: IssueRow[] = await this.dataSource.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY i.opened_at DESC, i.id DESC LIMIT $${params.length}`, params);
+    return rows.map(view);
+  }
+
+  async find(organizationId: string, id: string): Promise<IssueView | null> {
+    const rows: IssueRow[] = await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND i.id = $2`, [organizationId, id]);
+    return rows[0] ? view(rows[0]) : null;
+  }
+
+  /** The organization's project named by slug or numeric id. */
+  async projectId(organizationId: string, project: string): Promise<number | null> {
+    const byId = /^\d{1,9}$/.test(project);
+    const rows: Array<{ id: number }> = await this.dataSource.query(`SELECT id FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`, [
+      organizationId,
+      byId ? Number(project) : project,
+    ]);
+    return rows[0] ? Number(rows[0].id) : null;
+  }
+
+  /** Whether a monitor with this slug exists in the organization (in this project, when given). */
+  async monitorExists(organizationId: string, slug: string, projectId: number | undefined): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = $1 AND m.slug = $2 AND ($3::int IS NULL OR m.project_id = $3) LIMIT 1`,
+      [organizationId, slug, projectId ?? null],
+    );
+    return rows.length > 0;
+  }
+}
+
+function view(row: IssueRow): IssueView {
+  return {
+    id: row.id,
+    status: row.status,
+    projectId: Number(row.project_id),
+    projectSlug: row.project_slug,
+    monitorId: row.monitor_id,
+    monitorSlug: row.monitor_slug,
+    monitorName: row.monitor_name,
+    monitorCheckinMargin: row.checkin_margin === null ? null : Number(row.checkin_margin),
+    environment: row.environment,
+    failureCount: Number(row.failure_count),
+    openingCheckinId: row.opening_checkin_id,
+    openingStatus: row.opening_status,
+    openedAt: new Date(row.opened_at),
+    lastFailureAt: new Date(row.last_failure_at),
+    resolvingCheckinId: row.resolving_checkin_id,
+    resolvedAt: row.resolved_at === null ? null : new Date(row.resolved_at),
+  };
+}

@@ -1,0 +1,74 @@
+import type { TrackState } from '@vigil/contracts';
+import type { MonitorEntity } from '@vigil/db';
+import { checkinMarginMs, expectationOf, isoInZone, ScheduleRegistry, upcomingSlots, type ScheduleSpec, type SlotRule } from '@vigil/schedule';
+import type { EnvironmentFacts, EnvironmentRun } from './monitor-environment.repository';
+
+/** How many scheduled times the API shows ahead. */
+export const UPCOMING_SLOTS = 5;
+
+/** The monitor settings the state of an environment depends on. */
+export type MonitorTiming = Pick<MonitorEntity, 'status' | 'scheduleType' | 'scheduleCrontab' | 'scheduleIntervalValue' | 'scheduleIntervalUnit' | 'checkinMargin' | 'timezone'>;
+
+export interface EnvironmentState {
+  name: string;
+  /** The scheduler's latest judgement; null when it has published none for this environment. */
+  state: TrackState | null;
+  stateChangedAt: number | null;
+  isMuted: boolean;
+  openIssueId: string | null;
+  lastCheckIn: EnvironmentRun | null;
+  nextCheckIn: number | null;
+  nextCheckInLatest: number | null;
+  /** The next scheduled times after now, as RFC 3339 strings in the monitor's time zone. */
+  nextScheduled: string[];
+}
+
+/** The monitor's schedule as the scheduler reads it; null when the stored one cannot be (never written so). */
+export function scheduleSpecOf(monitor: MonitorTiming): ScheduleSpec | null {
+  if (monitor.scheduleType === 'crontab') return monitor.scheduleCrontab === null ? null : { type: 'crontab', value: monitor.scheduleCrontab, timezone: monitor.timezone };
+  if (monitor.scheduleIntervalValue === null || monitor.scheduleIntervalUnit === null) return null;
+  return { type: 'interval', value: monitor.scheduleIntervalValue, unit: monitor.scheduleIntervalUnit };
+}
+
+function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): SlotRule | null {
+  const spec = scheduleSpecOf(monitor);
+  if (!spec) return null;
+  try {
+    return registry.rule(spec);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An environment's state as the API shows it, from what history recorded (`facts`) and the monitor's settings.
+ * Pure: `now` is the wall clock, and event time is never behind the latest change the scheduler published or
+ * the latest check-in (clocks of hosts differ; tests run ahead).
+ * - Nothing is expected of a paused or disabled monitor, of a track the scheduler judges `new` or `paused`,
+ *   or of one without a counted check-in.
+ * - The next expected check-in and the time it is missed come from `expectationOf` (libs/schedule), with the
+ *   scheduler's slot rules and margin defaults.
+ */
+export function environmentState(name: string, facts: EnvironmentFacts, monitor: MonitorTiming, now: number, registry = new ScheduleRegistry()): EnvironmentState {
+  const countedAt = facts.runs
+    .map((run) => run.countedAtMs)
+    .filter((at): at is number => at !== null)
+    .sort((a, b) => a - b);
+  const eventTime = Math.max(now, facts.state?.at ?? -Infinity, countedAt.at(-1) ?? -Infinity);
+  const rule = ruleOf(monitor, registry);
+  const expectation = rule ? expectationOf({ rule, countedAt, marginMs: checkinMarginMs(monitor.checkinMargin), now: eventTime }) : null;
+  const state = facts.state?.state ?? null;
+  const expecting = monitor.status === 'active' && state !== 'new' && state !== 'paused' && expectation !== null;
+  const slots = rule && (rule.kind === 'crontab' || expectation) ? upcomingSlots(rule, expectation?.anchor ?? null, eventTime, UPCOMING_SLOTS) : [];
+  return {
+    name,
+    state,
+    stateChangedAt: facts.state?.at ?? null,
+    isMuted: facts.settings.isMuted,
+    openIssueId: facts.settings.openIssueId,
+    lastCheckIn: facts.runs[0] ?? null,
+    nextCheckIn: expecting ? expectation.nextExpected : null,
+    nextCheckInLatest: expecting ? expectation.nextExpectedLatest : null,
+    nextScheduled: slots.map((slot) => isoInZone(slot, monitor.timezone)),
+  };
+}

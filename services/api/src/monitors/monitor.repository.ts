@@ -1,0 +1,134 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@vigil/errors';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { SLUG_MAX } from '../common/slug';
+import { isUniqueViolation } from '../common/unique-violation';
+import type { MonitorValues } from './monitor-input';
+import { MONITOR_SELECT, toMonitorView, type MonitorRow, type MonitorView } from './monitor-read.repository';
+
+const COLUMNS = `name = $2, slug = $3, status = $4, owner = $5, is_muted = $6, schedule_type = $7, schedule_crontab = $8,
+  schedule_interval_value = $9, schedule_interval_unit = $10, checkin_margin = $11, max_runtime = $12,
+  failure_issue_threshold = $13, recovery_threshold = $14, timezone = $15`;
+
+function parameters(values: MonitorValues): unknown[] {
+  const { config } = values;
+  return [
+    values.name,
+    values.slug,
+    values.status,
+    values.owner,
+    values.isMuted,
+    config.scheduleType,
+    config.scheduleCrontab,
+    config.scheduleIntervalValue,
+    config.scheduleIntervalUnit,
+    config.checkinMargin,
+    config.maxRuntime,
+    config.failureIssueThreshold,
+    config.recoveryThreshold,
+    config.timezone,
+  ];
+}
+
+function slugTaken(slug: string): DomainError {
+  return new DomainError('conflict', 'slug_taken', `a monitor with slug "${slug}" already exists in this organization`, 'slug');
+}
+
+/**
+ * Monitor writes of the API. Each commits in one transaction, and the `monitors` trigger announces it on
+ * `vigil_config_changes`: ingest's catalog and the scheduler's directory take it from there within moments,
+ * without a restart (libs/db `ConfigChangeListener`). Slugs are unique in the organization for monitors the
+ * API makes (Sentry's rule), checked under a lock on the slug so two requests cannot both take it.
+ */
+@Injectable()
+export class MonitorRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** Creates a monitor. A slug made from the name gets a short suffix when taken (as Sentry does); a slug sent is a 409. */
+  async create(organizationId: string, projectId: number, values: MonitorValues, slugDerived: boolean): Promise<MonitorView> {
+    return this.dataSource.transaction(async (manager) => {
+      let slug = values.slug;
+      for (let attempt = 0; ; attempt += 1) {
+        if (!(await this.slugInUse(manager, organizationId, slug, null))) break;
+        if (!slugDerived || attempt >= 4) throw slugTaken(slug);
+        slug = `${values.slug.slice(0, SLUG_MAX - 5).replace(/-+$/, '')}-${randomBytes(3).toString('hex').slice(0, 4)}`;
+      }
+      const id = randomUUID();
+      try {
+        await manager.query(
+          `INSERT INTO monitors (id, project_id, ping_uuid, name, slug, status, owner, is_muted, schedule_type, schedule_crontab, schedule_interval_value,
+             schedule_interval_unit, checkin_margin, max_runtime, failure_issue_threshold, recovery_threshold, timezone)
+           VALUES ($1, $16, $17, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+          [id, ...parameters({ ...values, slug }), projectId, randomUUID()],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw slugTaken(slug);
+        throw error;
+      }
+      return this.read(manager, id);
+    });
+  }
+
+  /**
+   * Changes a monitor: `change` gets the monitor as it is now, read under a row lock, and returns its new values,
+   * so two updates of different fields never undo each other. Null when the monitor is gone.
+   */
+  async update(organizationId: string, monitorId: string, change: (current: MonitorView) => MonitorValues): Promise<MonitorView | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked: Array<{ id: string }> = await manager.query('SELECT id FROM monitors WHERE id = $1 FOR UPDATE', [monitorId]);
+      if (!locked[0]) return null;
+      const current = await this.read(manager, monitorId);
+      const values = change(current);
+      if (values.slug !== current.slug && (await this.slugInUse(manager, organizationId, values.slug, monitorId))) throw slugTaken(values.slug);
+      try {
+        await manager.query(`UPDATE monitors SET ${COLUMNS}, updated_at = now() WHERE id = $1`, [monitorId, ...parameters(values)]);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw slugTaken(values.slug);
+        throw error;
+      }
+      return this.read(manager, monitorId);
+    });
+  }
+
+  /**
+   * Deletes a monitor. Its issues (open ones too), issue counting state, per-environment settings and the alert
+   * rules naming it go with it (foreign keys); its check-in history stays in ClickHouse, out of reach of the API.
+   * Returns whether there was one.
+   */
+  async delete(monitorId: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query('DELETE FROM monitors WHERE id = $1', [monitorId]);
+    return result[1] > 0;
+  }
+
+  /** Mutes or unmutes one environment of a monitor (a `monitor_environments` row, made when first set). */
+  async setEnvironmentMuted(monitorId: string, environment: string, muted: boolean): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO monitor_environments (monitor_id, environment, is_muted) VALUES ($1, $2, $3)
+       ON CONFLICT (monitor_id, environment) DO UPDATE SET is_muted = EXCLUDED.is_muted, updated_at = now()`,
+      [monitorId, environment, muted],
+    );
+  }
+
+  /** Forgets the settings of one environment of a monitor; returns whether it had any. */
+  async deleteEnvironmentSettings(monitorId: string, environment: string): Promise<boolean> {
+    const result: [unknown[], number] = await this.dataSource.query('DELETE FROM monitor_environments WHERE monitor_id = $1 AND environment = $2', [monitorId, environment]);
+    return result[1] > 0;
+  }
+
+  /** Whether another monitor of the organization has the slug; takes a transaction lock on it first. */
+  private async slugInUse(manager: EntityManager, organizationId: string, slug: string, exceptId: string | null): Promise<boolean> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:monitor-slug:${organizationId}:${slug}`]);
+    const rows: unknown[] = await manager.query(
+      'SELECT 1 FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = $1 AND m.slug = $2 AND ($3::uuid IS NULL OR m.id <> $3::uuid) LIMIT 1',
+      [organizationId, slug, exceptId],
+    );
+    return rows.length > 0;
+  }
+
+  private async read(manager: EntityManager, monitorId: string): Promise<MonitorView> {
+    const rows: MonitorRow[] = await manager.query(`${MONITOR_SELECT} WHERE m.id = $1`, [monitorId]);
+    if (!rows[0]) throw new Error(`monitor ${monitorId} vanished inside its own transaction`);
+    return toMonitorView(rows[0]);
+  }
+}
