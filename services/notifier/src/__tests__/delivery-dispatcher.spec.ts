@@ -228,7 +228,30 @@ describe('DeliveryDispatcher', () => {
     worker.start();
     await waitFor('three results', () => ledger.writes.length >= 3, { timeoutMs: 3000 });
     await worker.stop();
-    expect(ledger.batches[0]).toEqual({ call: 'results', size: -3 });
+    // The failed batch, then each delivery again on its own.
+    expect(ledger.batches).toEqual([
+      { call: 'results', size: -3 },
+      { call: 'results', size: 1 },
+      { call: 'results', size: 1 },
+      { call: 'results', size: 1 },
+    ]);
     expect([...ledger.writes].sort()).toEqual(['result d0 #1 delivered -> succeed', 'result d1 #1 delivered -> succeed', 'result d2 #1 delivered -> succeed']);
+  });
+
+  it('a delivery whose result Postgres keeps refusing holds the others of its batch back once, and is left to its lease', async () => {
+    class PoisonedLedger extends ScriptedLedger {
+      override async recordResults(records: readonly AttemptRecord[]): Promise<boolean[]> {
+        if (records.some((record) => record.deliveryId === 'poison')) throw new Error('invalid byte sequence');
+        return super.recordResults(records);
+      }
+    }
+    const ledger = new PoisonedLedger([...sends(2), { kind: 'send', delivery: claimed('poison'), attempt: 1 }]);
+    const worker = dispatcher(ledger, {}, [], ledger.writes, { recordBudgetMs: 1000 });
+    worker.start();
+    await waitFor('the two others', () => ledger.writes.length >= 2, { timeoutMs: 3000 });
+    // Well before the poisoned one's budget ends: the others were written alone after one failed batch.
+    expect([...ledger.writes].sort()).toEqual(['result d0 #1 delivered -> succeed', 'result d1 #1 delivered -> succeed']);
+    await worker.stop();
+    expect(ledger.writes).toHaveLength(2);
   });
 });

@@ -322,5 +322,18 @@ describe('deliveries ledger: batched claims and writes', () => {
     expect((await delivery(permanent!)).due_in_ms).toBeGreaterThan(50_000);
     expect(await survivor.markDead([{ deliveryId: permanent!, attempts: 1, reason: 'permanent' }, { deliveryId: exhausted!, attempts: 3, reason: 'exhausted' }])).toEqual([true, true]);
   });
-});
 
+  it('a receiver answer with NUL characters is stored without them, and the rest of the batch with it', async () => {
+    const ids = await fixture.transitions(2);
+    const ledger = new DeliveryLedger(dataSource, POLICY, 60_000);
+    await ledger.claimDue(10);
+    const odd = { ...result('delivered', 1), response: 'ok\u0000\u0000done' };
+    expect(await ledger.recordResults([
+      { deliveryId: ids[0]!, attempt: 1, result: odd, decision: { action: 'succeed' } },
+      { deliveryId: ids[1]!, attempt: 1, result: result('delivered', 1), decision: { action: 'succeed' } },
+    ])).toEqual([true, true]);
+    const [stored] = await dataSource.query('SELECT response FROM delivery_attempts WHERE delivery_id = $1', [ids[0]]);
+    expect(stored).toEqual({ response: 'okdone' });
+    expect(await delivery(ids[1]!)).toMatchObject({ status: 'succeeded' });
+  });
+});

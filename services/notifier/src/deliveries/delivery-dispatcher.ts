@@ -141,7 +141,8 @@ export class DeliveryDispatcher {
     const decision = decideAfterAttempt(this.options.policy, attempt, result, this.options.random);
     const context = logContext(delivery, attempt);
     const detail = { outcome: result.outcome, status_code: result.statusCode, error_code: result.errorCode, error: result.error, duration_ms: result.durationMs, target: result.target };
-    const owned = await this.record(delivery, attempt, () => this.results.add({ deliveryId: delivery.id, attempt, result, decision }));
+    const record: AttemptRecord = { deliveryId: delivery.id, attempt, result, decision };
+    const owned = await this.record(delivery, attempt, (alone) => (alone ? this.options.ledger.recordResults([record]).then(([one]) => one === true) : this.results.add(record)));
     if (owned === null) return;
     if (!owned) {
       this.options.logger.warn({ ...context, ...detail }, 'delivery was taken over by another notifier while this attempt ran; its result is recorded, the delivery left alone');
@@ -176,19 +177,22 @@ export class DeliveryDispatcher {
   private async bury(delivery: ClaimedDelivery, attempts: number, reason: NotificationDeadLetterV1['reason'], last: Omit<RecordedAttempt, 'attempt' | 'outcome'> | null): Promise<void> {
     const context = logContext(delivery, attempts);
     await this.options.publishDeadLetter(deadLetterOf(delivery, attempts, reason, last, (this.options.now ?? Date.now)()));
-    const owned = await this.record(delivery, attempts, () => this.deaths.add({ deliveryId: delivery.id, attempts, reason }));
+    const mark: DeadMark = { deliveryId: delivery.id, attempts, reason };
+    const owned = await this.record(delivery, attempts, (alone) => (alone ? this.options.ledger.markDead([mark]).then(([one]) => one === true) : this.deaths.add(mark)));
     if (owned) this.options.logger.error({ ...context, reason, status_code: last?.statusCode ?? null, error_code: last?.errorCode ?? null, error: last?.error ?? null }, 'alert not delivered: written to the dead-letter topic');
   }
 
   /**
    * A ledger write after an attempt, retried while Postgres is away for up to `recordBudgetMs`. Null when it
-   * never succeeded: the delivery stays `sending` and is taken up again when its lease ends.
+   * never succeeded: the delivery stays `sending` and is taken up again when its lease ends. The first try goes
+   * out with the batch; a retry is written alone, so a batch that failed for one delivery's sake (a value
+   * Postgres refuses) holds the others back once, not until their budget ends.
    */
-  private async record(delivery: ClaimedDelivery, attempt: number, write: () => Promise<boolean>): Promise<boolean | null> {
+  private async record(delivery: ClaimedDelivery, attempt: number, write: (alone: boolean) => Promise<boolean>): Promise<boolean | null> {
     const deadline = (this.options.now ?? Date.now)() + this.options.recordBudgetMs;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    for (let wait = 100, alone = false; ; wait = Math.min(wait * 2, 2000), alone = true) {
       try {
-        return await write();
+        return await write(alone);
       } catch (error) {
         if ((this.options.now ?? Date.now)() + wait > deadline) {
           this.options.logger.error({ ...logContext(delivery, attempt), err: error }, 'could not record the delivery attempt; it is retried when its lease ends');

@@ -273,9 +273,9 @@ export class DeliveryLedger {
         column((record) => record.result.outcome),
         column((record) => record.result.statusCode),
         column((record) => record.result.errorCode),
-        column((record) => record.result.error),
-        column((record) => record.result.target),
-        column((record) => record.result.response),
+        column((record) => storable(record.result.error)),
+        column((record) => storable(record.result.target)),
+        column((record) => storable(record.result.response)),
         column((record) => Math.round(record.result.durationMs)),
         column((record) => record.decision.action),
         // A retry waits its backoff; a dead delivery keeps a fresh lease until its dead letter is out.
@@ -301,6 +301,14 @@ export class DeliveryLedger {
     const keys = new Set(updated.map((row) => `${row.id}#${Number(row.attempts)}`));
     return marks.map((mark) => keys.has(`${mark.deliveryId}#${mark.attempts}`));
   }
+}
+
+/**
+ * Text as Postgres can store it: without NUL characters, which a receiver's answer may hold and Postgres text
+ * refuses (the whole batch's write would fail, and the attempt be sent again when its lease ends).
+ */
+function storable(text: string | null): string | null {
+  return text === null ? null : text.replace(/\u0000/g, '');
 }
 
 function toClaimed(row: DeliveryRow): ClaimedDelivery {
