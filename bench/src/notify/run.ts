@@ -287,6 +287,8 @@ interface Report {
   lastAt: number;
   perSecond: number;
   counts: { missed: number; issueOpened: number; ledger: number; succeeded: number; attempts: number };
+  /** `VIGIL_NOTIFIER_CONCURRENCY` as the notifier got it. */
+  notifierConcurrency: number;
   /** Distinct transaction start times: the issues service's batches, the notifier consumer's ledger writes. */
   batches: { issues: number; ledger: number };
 }
@@ -368,7 +370,7 @@ function renderReport(report: Report): string {
     `Measured ${report.date} on ${machineLine(report.machine)}.`,
     '',
     `${fmt(options.monitors)} monitors miss their run in the same second. All six services run as real processes from their build output with their default settings ` +
-      `(\`VIGIL_LOG_LEVEL=${options.logLevel}\`; the scheduler writes real clock pulses every 250 ms dated 750 ms behind the wall clock; the notifier sends up to 16 attempts at once), ` +
+      `(\`VIGIL_LOG_LEVEL=${options.logLevel}\`; the scheduler writes real clock pulses every 250 ms dated 750 ms behind the wall clock; the notifier sends up to ${report.notifierConcurrency} attempts at once), ` +
       `on the stores of test slot ${process.env['VIGIL_TEST_SLOT']}, reset at the start. Kafka, Postgres and ClickHouse run on the same machine, so everything shares its ${report.machine.cores} cores. ` +
       `Each monitor was created through ingest by one Sentry envelope with \`monitor_config\` (crontab \`${report.crontab}\` UTC, margin ${MARGIN_MINUTES} min, failure_issue_threshold 1) ` +
       `whose \`ok\` check-in credited the previous day's slot (${fmt(options.monitors)} envelopes, ${options.concurrency} at a time, took ${sec(report.createMs)} s); ` +
@@ -593,6 +595,7 @@ async function main(): Promise<void> {
         succeeded: deliveryRows.filter((row) => row.status === 'succeeded').length,
         attempts: deliveryRows.reduce((sum, row) => sum + Number(row.attempts), 0),
       },
+      notifierConcurrency: config.VIGIL_NOTIFIER_CONCURRENCY,
       batches: { issues: new Set(issueRows.map((row) => row.created_at.getTime())).size, ledger: new Set(deliveryRows.map((row) => row.created_at.getTime())).size },
     };
     const section = renderReport(report);

@@ -213,11 +213,14 @@ export class VigilConfig {
   @Max(60000)
   VIGIL_NOTIFIER_POLL_MS = 200;
 
-  @ConfigVariable({ description: 'Notifier: delivery attempts one notifier instance has in flight at most.' })
+  @ConfigVariable({
+    description:
+      'Notifier: delivery attempts one notifier instance has in flight at most; also the most deliveries one claim (one statement) takes. Receivers answer in 0.1 to 1 s, so this bounds the deliveries per second of an instance.',
+  })
   @IsInt()
   @Min(1)
   @Max(256)
-  VIGIL_NOTIFIER_CONCURRENCY = 16;
+  VIGIL_NOTIFIER_CONCURRENCY = 64;
 
   @ConfigVariable({ description: 'Notifier: PagerDuty Events API v2 endpoint (events.eu.pagerduty.com for an EU account).' })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })

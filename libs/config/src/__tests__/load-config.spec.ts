@@ -48,7 +48,7 @@ describe('loadConfig', () => {
       VIGIL_SMTP_TLS: 'starttls',
       VIGIL_PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com/v2/enqueue',
       VIGIL_NOTIFIER_POLL_MS: 200,
-      VIGIL_NOTIFIER_CONCURRENCY: 16,
+      VIGIL_NOTIFIER_CONCURRENCY: 64,
       VIGIL_PUBLIC_APP_URL: 'http://127.0.0.1:8081',
     });
     expect(loadConfig({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8, ::1,fd00::/8' }).VIGIL_NOTIFIER_ALLOWED_CIDRS).toBe('127.0.0.0/8, ::1,fd00::/8');

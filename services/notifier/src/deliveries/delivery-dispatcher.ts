@@ -2,17 +2,20 @@ import type { NotificationDeadLetterV1 } from '@vigil/contracts';
 import { failure, parseIntegrationConfig, type DeliveryAttempt, type Integration, type Random, type RetryPolicy } from '@vigil/integrations';
 import type { Logger } from '@vigil/logging';
 import { deadLetterOf } from './dead-letter';
-import { decideAfterAttempt, type DeliveryDecision } from './delivery-decision';
-import type { ClaimedDelivery, ClaimedWork, RecordedAttempt } from './delivery-ledger';
+import { decideAfterAttempt } from './delivery-decision';
+import type { AttemptRecord, ClaimedDelivery, ClaimedWork, DeadMark, RecordedAttempt } from './delivery-ledger';
+import { WriteBatcher } from './write-batcher';
 
 /** The longest wait between two claims while claiming fails. */
 const MAX_CLAIM_BACKOFF_MS = 5000;
 
-/** The ledger operations the dispatcher needs (`DeliveryLedger`). */
+/** The ledger operations the dispatcher needs (`DeliveryLedger`), each one statement for a whole batch. */
 export interface DispatchLedger {
   claimDue(limit: number): Promise<ClaimedWork[]>;
-  recordResult(deliveryId: string, attempt: number, result: DeliveryAttempt, decision: DeliveryDecision): Promise<boolean>;
-  markDead(deliveryId: string, attempts: number, reason: NotificationDeadLetterV1['reason']): Promise<boolean>;
+  /** One answer per record, in order: false when the claim was lost (see `DeliveryLedger.recordResults`). */
+  recordResults(records: readonly AttemptRecord[]): Promise<boolean[]>;
+  /** One answer per mark, in order: false when the claim was lost. */
+  markDead(marks: readonly DeadMark[]): Promise<boolean[]>;
 }
 
 export interface DispatcherOptions {
@@ -34,20 +37,27 @@ export interface DispatcherOptions {
 }
 
 /**
- * The delivery worker's loop, without Nest or Kafka consumers: claims due deliveries from the ledger (up to
- * `concurrency` in flight), sends each attempt, records its result and what follows (succeeded, a retry
- * after backoff, or dead: the dead letter first, then the status). It sleeps `pollMs` between looks unless
- * `wake()` says new deliveries were just written. Nothing here keeps state a crash would lose: the ledger is
- * the state.
+ * The delivery worker's loop, without Nest or Kafka consumers: claims due deliveries from the ledger in
+ * batches (as many as there are free slots of `concurrency`, in one statement), sends them concurrently,
+ * records each result and what follows (succeeded, a retry after backoff, or dead: the dead letter first, then
+ * the status). Results and dead marks are written in batches too (`WriteBatcher`): the attempts that finish
+ * while a write is running go out together in the next one. It sleeps `pollMs` between looks unless `wake()`
+ * says new deliveries were just written or attempts finished. Nothing here keeps state a crash would lose: the
+ * ledger is the state.
  */
 export class DeliveryDispatcher {
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly results: WriteBatcher<AttemptRecord, boolean>;
+  private readonly deaths: WriteBatcher<DeadMark, boolean>;
   private stopping = false;
   private loop: Promise<void> | null = null;
   private woken = false;
   private wakeUp: (() => void) | null = null;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    this.results = new WriteBatcher((records) => options.ledger.recordResults(records), options.concurrency);
+    this.deaths = new WriteBatcher((marks) => options.ledger.markDead(marks), options.concurrency);
+  }
 
   get isRunning(): boolean {
     return this.loop !== null && !this.stopping;
@@ -88,6 +98,9 @@ export class DeliveryDispatcher {
         }
       }
       await this.idle(failures === 0 ? pollMs : Math.min(pollMs * 2 ** failures, MAX_CLAIM_BACKOFF_MS));
+      // One more turn of the event loop: every attempt whose result the same batched write recorded has left
+      // `inFlight` by then, so the next claim takes their slots together instead of one by one.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     await Promise.allSettled([...this.inFlight]);
   }
@@ -128,7 +141,8 @@ export class DeliveryDispatcher {
     const decision = decideAfterAttempt(this.options.policy, attempt, result, this.options.random);
     const context = logContext(delivery, attempt);
     const detail = { outcome: result.outcome, status_code: result.statusCode, error_code: result.errorCode, error: result.error, duration_ms: result.durationMs, target: result.target };
-    const owned = await this.record(delivery, attempt, () => this.options.ledger.recordResult(delivery.id, attempt, result, decision));
+    const record: AttemptRecord = { deliveryId: delivery.id, attempt, result, decision };
+    const owned = await this.record(delivery, attempt, (alone) => (alone ? this.options.ledger.recordResults([record]).then(([one]) => one === true) : this.results.add(record)));
     if (owned === null) return;
     if (!owned) {
       this.options.logger.warn({ ...context, ...detail }, 'delivery was taken over by another notifier while this attempt ran; its result is recorded, the delivery left alone');
@@ -163,19 +177,22 @@ export class DeliveryDispatcher {
   private async bury(delivery: ClaimedDelivery, attempts: number, reason: NotificationDeadLetterV1['reason'], last: Omit<RecordedAttempt, 'attempt' | 'outcome'> | null): Promise<void> {
     const context = logContext(delivery, attempts);
     await this.options.publishDeadLetter(deadLetterOf(delivery, attempts, reason, last, (this.options.now ?? Date.now)()));
-    const owned = await this.record(delivery, attempts, () => this.options.ledger.markDead(delivery.id, attempts, reason));
+    const mark: DeadMark = { deliveryId: delivery.id, attempts, reason };
+    const owned = await this.record(delivery, attempts, (alone) => (alone ? this.options.ledger.markDead([mark]).then(([one]) => one === true) : this.deaths.add(mark)));
     if (owned) this.options.logger.error({ ...context, reason, status_code: last?.statusCode ?? null, error_code: last?.errorCode ?? null, error: last?.error ?? null }, 'alert not delivered: written to the dead-letter topic');
   }
 
   /**
    * A ledger write after an attempt, retried while Postgres is away for up to `recordBudgetMs`. Null when it
-   * never succeeded: the delivery stays `sending` and is taken up again when its lease ends.
+   * never succeeded: the delivery stays `sending` and is taken up again when its lease ends. The first try goes
+   * out with the batch; a retry is written alone, so a batch that failed for one delivery's sake (a value
+   * Postgres refuses) holds the others back once, not until their budget ends.
    */
-  private async record(delivery: ClaimedDelivery, attempt: number, write: () => Promise<boolean>): Promise<boolean | null> {
+  private async record(delivery: ClaimedDelivery, attempt: number, write: (alone: boolean) => Promise<boolean>): Promise<boolean | null> {
     const deadline = (this.options.now ?? Date.now)() + this.options.recordBudgetMs;
-    for (let wait = 100; ; wait = Math.min(wait * 2, 2000)) {
+    for (let wait = 100, alone = false; ; wait = Math.min(wait * 2, 2000), alone = true) {
       try {
-        return await write();
+        return await write(alone);
       } catch (error) {
         if ((this.options.now ?? Date.now)() + wait > deadline) {
           this.options.logger.error({ ...logContext(delivery, attempt), err: error }, 'could not record the delivery attempt; it is retried when its lease ends');
