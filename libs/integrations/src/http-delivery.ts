@@ -146,7 +146,8 @@ function send(url: URL, target: ResolvedAddress, post: HttpPost, options: HttpDe
           resolve({
             status: response.statusCode ?? 0,
             retryAfter: headerValue(response.headers['retry-after']),
-            excerpt: Buffer.concat(chunks).toString('utf8').slice(0, RESPONSE_EXCERPT_MAX),
+            // NUL removed: the excerpt is stored in Postgres text, which refuses it.
+            excerpt: Buffer.concat(chunks).toString('utf8').replace(/\u0000/g, '').slice(0, RESPONSE_EXCERPT_MAX),
           });
         response.on('data', (chunk: Buffer) => {
           if (size < MAX_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size));

@@ -54,6 +54,8 @@ class Receiver {
             return response.writeHead(202, { 'content-type': 'application/json' }).end('{"status":"success","message":"Event processed"}');
           case 'fail':
             return response.writeHead(500).end('internal error');
+          case 'nul':
+            return response.writeHead(500).end('bad\u0000answer');
           case 'throttle':
             return response.writeHead(429, { 'retry-after': '7' }).end('slow down');
           case 'gone':
@@ -207,6 +209,11 @@ describe('HTTP delivery to loopback receivers', () => {
   it('a receiver that answers 500 is retryable', async () => {
     const attempt = await deliver(alertFixture(), webhook(receiver.url('/fail')), deps(receiver));
     expect(attempt).toMatchObject({ outcome: 'retryable', statusCode: 500, errorCode: 'http_status', error: 'HTTP 500', response: 'internal error' });
+  });
+
+  it("keeps a receiver's answer without NUL characters (Postgres text, where attempts are stored, refuses them)", async () => {
+    const attempt = await deliver(alertFixture(), webhook(receiver.url('/nul')), deps(receiver));
+    expect(attempt).toMatchObject({ outcome: 'retryable', statusCode: 500, response: 'badanswer' });
   });
 
   it('a receiver that hangs past the attempt timeout is retryable, and the attempt ends at the timeout', async () => {
