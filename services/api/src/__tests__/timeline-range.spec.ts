@@ -1,18 +1,13 @@
-import { DomainError } from '@vigil/errors';
+import type { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { fillBuckets, timelineRange, totalCounts, type TimelineRangeInput } from '../monitor-timeline/timeline-range';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
 const NOW = at('2026-05-04T10:17:30Z');
 
-function refusal(input: TimelineRangeInput): { field: string | undefined; code: string; message: string } {
-  try {
-    timelineRange(input, NOW);
-  } catch (error) {
-    if (error instanceof DomainError) return { field: error.field, code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a DomainError');
+function refusal(input: TimelineRangeInput): DomainError {
+  return domainErrorOf(() => timelineRange(input, NOW));
 }
 
 describe('timelineRange', () => {

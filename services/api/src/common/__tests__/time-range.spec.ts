@@ -1,17 +1,7 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { DEFAULT_PERIOD_MS, parseStatsPeriod, parseTimeRange, parseTimestamp } from '../time-range';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
-
-function rejection(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe("time ranges, by Sentry's rules", () => {
   it('is the last 90 days when nothing is asked, with no end (a check-in stamped a moment ahead still shows)', () => {
@@ -56,7 +46,7 @@ describe("time ranges, by Sentry's rules", () => {
     [{ statsPeriodStart: '1d' }, 'statsPeriodEnd', /both required/],
     [{ statsPeriodStart: '1d', statsPeriodEnd: '2d' }, 'statsPeriodStart', /start must be before end/],
   ])('refuses %j naming %s', (query, field, message) => {
-    const error = rejection(() => parseTimeRange(query, NOW));
+    const error = domainErrorOf(() => parseTimeRange(query, NOW));
     expect(error).toMatchObject({ kind: 'invalid', field });
     expect(error.message).toMatch(message);
   });
