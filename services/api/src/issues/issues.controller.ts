@@ -7,9 +7,12 @@ import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
-import { CURSOR_QUERY, LINK_HEADER, nextPageLink, parseCursor } from '../common/page-cursor';
+import { parseCursor } from '../common/pagination/cursor';
+import { keysetPage, keysetWindow } from '../common/pagination/keyset-pagination';
+import { pageItems } from '../common/pagination/link-header';
+import { CURSOR_QUERY, LINK_HEADER } from '../common/pagination/pagination.schemas';
 import { pathId } from '../common/request-body';
-import { requestUrl } from '../common/request-url';
+import { ISSUE_KEY_CODEC } from './issue-key';
 import { IssueReadRepository, type IssueFilter } from './issue-read.repository';
 import { IssueRunsRepository } from './issue-runs.repository';
 import { presentIssue, presentIssueDetail } from './issue.presenter';
@@ -44,6 +47,8 @@ export class IssuesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
+    const limit = query['per_page'] as number;
+    const window = keysetWindow(ISSUE_KEY_CODEC, parseCursor(query['cursor']), limit);
     const filter: IssueFilter = {};
     if (typeof query['status'] === 'string') filter.status = query['status'] as IssueStatus;
     if (typeof query['project'] === 'string') {
@@ -58,12 +63,9 @@ export class IssuesController {
       filter.monitorSlug = query['monitor'];
     }
     if (typeof query['environment'] === 'string') filter.environment = query['environment'];
-    const limit = query['per_page'] as number;
-    const page = await this.issues.list(grant.organizationId, filter, parseCursor(query['cursor']), limit + 1);
-    const items = page.slice(0, limit);
-    const cursorOf = (index: number) => (items[index] ? { at: items[index].openedAt, id: items[index].id } : null);
-    reply.header('Link', nextPageLink(requestUrl(request), page.length > limit ? cursorOf(items.length - 1) : null, cursorOf(items.length - 1)));
-    return items.map(presentIssue);
+    const rows = await this.issues.list(grant.organizationId, filter, window);
+    const page = keysetPage(ISSUE_KEY_CODEC, rows, window, limit, (issue) => ({ openedMs: issue.openedAt.getTime(), id: issue.id }));
+    return pageItems(request, reply, { ...page, items: page.items.map(presentIssue) });
   }
 
   @Get(':issueId')
