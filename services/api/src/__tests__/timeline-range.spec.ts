@@ -28,6 +28,14 @@ describe('timelineRange', () => {
     expect([iso(range.start), iso(range.end), range.buckets, range.bucketMs]).toEqual(['2026-03-28T00:00:00.000Z', '2026-03-31T00:00:00.000Z', 3, 86_400_000]);
   });
 
+  it('takes every RFC 3339 date-time, read as the other history endpoints read times', () => {
+    expect(timelineRange({ start: '2026-05-01t00:00:00z', end: '2026-05-01 06:00:00.1234567891+00:00' }, NOW)).toMatchObject({
+      start: at('2026-05-01T00:00:00Z'),
+      end: at('2026-05-01T07:00:00Z'),
+    });
+    expect(timelineRange({ start: '2026-05-01T02:00:00+0200', end: '2026-05-01T06:00:00Z' }, NOW).start).toBe(at('2026-05-01T00:00:00Z'));
+  });
+
   it('an aligned range stays as it is', () => {
     const range = timelineRange({ start: '2026-05-01T00:00:00Z', end: '2026-05-01T06:00:00Z' }, NOW);
     expect([iso(range.start), iso(range.end), range.buckets]).toEqual(['2026-05-01T00:00:00.000Z', '2026-05-01T06:00:00.000Z', 6]);

@@ -29,6 +29,8 @@ describe("time ranges, by Sentry's rules", () => {
     expect(parseTimeRange({ start: '2026-11-01T10:00:00+02:00', end: '2026-11-02' }, NOW)).toEqual({ startMs: Date.parse('2026-11-01T08:00:00Z'), endMs: Date.parse('2026-11-02T00:00:00Z') });
     expect(parseTimestamp('2026-11-01T10:00:00.123', 'start')).toBe(Date.parse('2026-11-01T10:00:00.123Z'));
     expect(parseTimestamp('2026-11-01 10:00', 'start')).toBe(Date.parse('2026-11-01T10:00:00Z'));
+    // RFC 3339 date-times too (the timeline's `format: date-time`): lower-case t and z, any digits of a second.
+    expect(parseTimestamp('2026-11-01t10:00:00.1234567891z', 'start')).toBe(Date.parse('2026-11-01T10:00:00.123Z'));
   });
 
   it('a period longer than history starts at the epoch', () => {
