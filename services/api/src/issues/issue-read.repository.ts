@@ -94,16 +94,6 @@ export class IssueReadRepository {
     return rows[0] ? view(rows[0]) : null;
   }
 
-  /** The organization's project named by slug or numeric id. */
-  async projectId(organizationId: string, project: string): Promise<number | null> {
-    const byId = /^\d{1,9}$/.test(project);
-    const rows: Array<{ id: number }> = await this.dataSource.query(`SELECT id FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`, [
-      organizationId,
-      byId ? Number(project) : project,
-    ]);
-    return rows[0] ? Number(rows[0].id) : null;
-  }
-
   /** Whether a monitor with this slug exists in the organization (in this project, when given). */
   async monitorExists(organizationId: string, slug: string, projectId: number | undefined): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(

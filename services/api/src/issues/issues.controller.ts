@@ -12,6 +12,7 @@ import { keysetPage, keysetWindow } from '../common/pagination/keyset-pagination
 import { pageItems } from '../common/pagination/link-header';
 import { CURSOR_QUERY, LINK_HEADER } from '../common/pagination/pagination.schemas';
 import { pathId } from '../common/request-body';
+import { ProjectRepository } from '../projects/project.repository';
 import { ISSUE_KEY_CODEC } from './issue-key';
 import { IssueReadRepository, type IssueFilter } from './issue-read.repository';
 import { IssueRunsRepository } from './issue-runs.repository';
@@ -28,6 +29,7 @@ export class IssuesController {
     private readonly access: OrganizationAccess,
     private readonly issues: IssueReadRepository,
     private readonly runs: IssueRunsRepository,
+    private readonly projects: ProjectRepository,
   ) {}
 
   /** Newest opened first, open and resolved alike unless `status` says; pages follow the `Link` header. */
@@ -52,9 +54,9 @@ export class IssuesController {
     const filter: IssueFilter = {};
     if (typeof query['status'] === 'string') filter.status = query['status'] as IssueStatus;
     if (typeof query['project'] === 'string') {
-      const projectId = await this.issues.projectId(grant.organizationId, query['project']);
-      if (projectId === null) throw new DomainError('invalid', 'unknown_project', `project "${query['project']}" not found`, 'project');
-      filter.projectId = projectId;
+      const project = await this.projects.find(grant.organizationId, query['project']);
+      if (!project) throw new DomainError('invalid', 'unknown_project', `project "${query['project']}" not found`, 'project');
+      filter.projectId = project.id;
     }
     if (typeof query['monitor'] === 'string') {
       if (!(await this.issues.monitorExists(grant.organizationId, query['monitor'], filter.projectId))) {
