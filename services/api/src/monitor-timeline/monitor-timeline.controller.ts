@@ -3,7 +3,6 @@ import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
-import { pathName } from '../common/request-body';
 import { MonitorReadRepository } from '../monitors/monitor-read.repository';
 import { fillBuckets, timelineRange, totalCounts, type TimelineRangeInput } from './timeline-range';
 import { TimelineRepository } from './timeline.repository';
@@ -35,7 +34,7 @@ export class MonitorTimelineController {
     @Query() query: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.find(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
+    const found = await this.monitors.find(grant.organizationId, slug);
     if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
     const range = timelineRange(query as TimelineRangeInput, Date.now());
     const environment = typeof query['environment'] === 'string' ? query['environment'] : null;

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorStatus } from '@vigil/db';
 import { DataSource } from 'typeorm';
+import { isPostgresText } from '../common/postgres-text';
 import type { MonitorSchedule, MonitorValues } from './monitor-input';
 
 /** A monitor as the API reads and shows it. */
@@ -98,7 +99,7 @@ export class MonitorReadRepository {
    * per project only, so two projects may share one: the first project's wins, as before.
    */
   async find(organizationId: string, reference: string): Promise<MonitorView | null> {
-    if (reference.includes('\0')) return null; // no slug has one, and Postgres text cannot hold it
+    if (!isPostgresText(reference)) return null;
     const byId = UUID.test(reference);
     const rows: MonitorRow[] = await this.dataSource.query(
       `${MONITOR_SELECT} WHERE p.organization_id = $1 AND ${byId ? 'm.id = $2::uuid' : 'm.slug = $2'} ORDER BY p.id LIMIT 1`,

@@ -2,10 +2,8 @@ import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, MONITOR_STATUSES, SCHE
 import { CURSOR_QUERY } from '../common/pagination/pagination.schemas';
 import { ID_STRING, ISO_DATE_TIME, PER_PAGE, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
+import { NO_NUL_PATTERN as TEXT } from '../common/postgres-text';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
-
-/** Text Postgres can store: anything but NUL. */
-const TEXT = '^[^\\u0000]*$';
 
 /** An environment name, as ingest accepts it from SDKs (and without NUL, which Postgres cannot store). */
 export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t\\u0000]+$' };
