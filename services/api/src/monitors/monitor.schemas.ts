@@ -1,6 +1,7 @@
 import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, MONITOR_STATUSES, SCHEDULE_TYPES } from '@vigil/db';
 import { CURSOR_QUERY } from '../common/pagination/pagination.schemas';
-import { ID_STRING, ISO_DATE_TIME, PER_PAGE, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
+import { PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
 import { NO_NUL_PATTERN as TEXT } from '../common/postgres-text';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
@@ -114,7 +115,7 @@ export const MONITOR_LIST_QUERY = {
   environment: REPEATABLE(ENVIRONMENT, 'Only monitors that have one of these environments (repeat the parameter).'),
   owner: REPEATABLE({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT }, 'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.'),
   ...CURSOR_QUERY,
-  per_page: { description: 'Items per page, 1 to 100 (default 100).', schema: PER_PAGE },
+  ...PER_PAGE_QUERY,
 };
 
 export const CHECKIN_LIST_QUERY = {
@@ -125,7 +126,7 @@ export const CHECKIN_LIST_QUERY = {
   start: { description: 'With end: only runs started at or after this ISO 8601 time (UTC when it has no offset).', schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema },
   end: { description: 'With start: only runs started at or before this time. Without any range: the last 90 days.', schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema },
   ...CURSOR_QUERY,
-  per_page: { description: 'Items per page, 1 to 100 (default 100).', schema: PER_PAGE },
+  ...PER_PAGE_QUERY,
 };
 
 /** One run of a monitor, as Sentry's monitor check-ins API shows it. */
