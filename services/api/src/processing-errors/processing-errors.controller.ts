@@ -1,5 +1,4 @@
 import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
-import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { PER_PAGE_QUERY, PROJECT_PARAMS } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
@@ -54,8 +53,6 @@ export class ProcessingErrorsController {
   /** The project named by slug or numeric id, within the token's organization. */
   private async project(org: string, project: string, authorization: string | undefined): Promise<number> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.projects.find(grant.organizationId, project);
-    if (!found) throw new DomainError('not_found', 'unknown_project', `project "${project}" not found`, 'project');
-    return found.id;
+    return (await this.projects.get(grant.organizationId, project)).id;
   }
 }

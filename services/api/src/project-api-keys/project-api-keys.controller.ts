@@ -61,8 +61,6 @@ export class ProjectApiKeysController {
   /** The project by slug or id within the token's organization. */
   private async project(authorization: Auth, org: string, ref: string, needs: AccessNeed): Promise<{ id: number }> {
     const grant = await this.access.authorize(authorization, org, needs);
-    const project = await this.projects.find(grant.organizationId, ref);
-    if (!project) throw new DomainError('not_found', 'unknown_project', `project "${ref}" not found`, 'project');
-    return project;
+    return this.projects.get(grant.organizationId, ref);
   }
 }

@@ -31,6 +31,13 @@ export class ProjectRepository {
     return repository.findOneBy({ organizationId, slug: ref });
   }
 
+  /** `find`, or a 404 naming `project`. */
+  async get(organizationId: string, ref: string): Promise<ProjectEntity> {
+    const project = await this.find(organizationId, ref);
+    if (!project) throw new DomainError('not_found', 'unknown_project', `project "${ref}" not found`, 'project');
+    return project;
+  }
+
   /** A new project with its ping key and a first DSN key named `Default`, as Sentry gives every new project. */
   async create(organizationId: string, slug: string, name: string): Promise<ProjectEntity> {
     try {
