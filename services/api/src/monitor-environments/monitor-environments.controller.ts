@@ -4,7 +4,8 @@ import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
-import { MonitorReadRepository, type MonitorView } from '../monitors/monitor-read.repository';
+import type { MonitorView } from '../monitors/monitor-read.repository';
+import { MonitorService } from '../monitors/monitor.service';
 import { environmentState, type MonitorTiming } from './monitor-environment-state';
 import { MonitorEnvironmentRepository } from './monitor-environment.repository';
 import { presentEnvironment } from './monitor-environment.presenter';
@@ -20,7 +21,7 @@ const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug.' } }
 export class MonitorEnvironmentsController {
   constructor(
     private readonly access: OrganizationAccess,
-    private readonly monitors: MonitorReadRepository,
+    private readonly monitors: MonitorService,
     private readonly environments: MonitorEnvironmentRepository,
   ) {}
 
@@ -61,9 +62,7 @@ export class MonitorEnvironmentsController {
 
   private async monitor(org: string, slug: string, authorization: string | undefined): Promise<MonitorView> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.find(grant.organizationId, slug);
-    if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
-    return found;
+    return this.monitors.find(grant.organizationId, slug);
   }
 }
 
