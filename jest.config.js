@@ -14,7 +14,8 @@ const swc = [
 
 const common = {
   transform: { '^.+\\.ts$': swc },
-  moduleNameMapper: { '^@vigil/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  // `@vigil/<lib>/testing`: helpers for tests only, kept out of the library's index.
+  moduleNameMapper: { '^@vigil/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@vigil/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing' },
   testEnvironment: 'node',
   rootDir: __dirname,
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/', '<rootDir>/.stack/'],

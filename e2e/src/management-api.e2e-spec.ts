@@ -181,3 +181,39 @@ describe('members and teams', () => {
     expect((await call('GET', `organizations/${org.slug}/members/${ada}/`)).json).toMatchObject({ teams: [] });
   });
 });
+
+describe('names no row can have', () => {
+  // Postgres text cannot hold NUL: a path name with one must be an unknown name (404), never a failed query (500).
+  it('a NUL in a project, team, key or id of a path is a 404 with the code of an unknown one', async () => {
+    const created = await call('POST', `organizations/${org.slug}/projects/`, { name: 'Nul Guard' });
+    expect(created.status).toBe(201);
+    const project = (created.json as { slug: string }).slug;
+    const nul = 'a%00b';
+    for (const [method, path, code] of [
+      ['GET', `projects/${org.slug}/${nul}/`, 'unknown_project'],
+      ['PUT', `projects/${org.slug}/${nul}/`, 'unknown_project'],
+      ['DELETE', `projects/${org.slug}/${nul}/`, 'unknown_project'],
+      ['POST', `projects/${org.slug}/${nul}/ping-key/rotate/`, 'unknown_project'],
+      ['GET', `projects/${org.slug}/${nul}/keys/`, 'unknown_project'],
+      ['GET', `projects/${org.slug}/${nul}/api-keys/`, 'unknown_project'],
+      ['GET', `projects/${org.slug}/${nul}/processing-errors/`, 'unknown_project'],
+      ['GET', `projects/${org.slug}/${nul}/monitors/nightly/processing-errors/`, 'unknown_project'],
+      ['GET', `projects/${org.slug}/${project}/keys/${nul}/`, 'unknown_key'],
+      ['DELETE', `projects/${org.slug}/${project}/api-keys/${nul}/`, 'unknown_api_key'],
+      ['GET', `teams/${org.slug}/${nul}/`, 'unknown_team'],
+      ['GET', `teams/${org.slug}/${nul}/members/`, 'unknown_team'],
+      ['DELETE', `teams/${org.slug}/${nul}/`, 'unknown_team'],
+      ['POST', `organizations/${org.slug}/members/${org.ownerId}/teams/${nul}/`, 'unknown_team'],
+      ['GET', `organizations/${org.slug}/members/${nul}/`, 'unknown_member'],
+      ['DELETE', `organizations/${org.slug}/api-tokens/${nul}/`, 'unknown_token'],
+      ['GET', `organizations/${org.slug}/integrations/${nul}/`, 'unknown_integration'],
+      ['GET', `organizations/${org.slug}/alert-rules/${nul}/`, 'unknown_alert_rule'],
+      ['GET', `organizations/${org.slug}/issues/${nul}/`, 'unknown_issue'],
+      ['GET', `organizations/${org.slug}/issues/${nul}/deliveries/`, 'unknown_issue'],
+      ['GET', `organizations/${org.slug}/monitors/${nul}/`, 'unknown_monitor'],
+    ] as const) {
+      const answer = await call(method, path, method === 'PUT' ? { name: 'x' } : undefined);
+      expect([method, path, answer.status, (answer.json as { error?: { code?: string } } | null)?.error?.code]).toEqual([method, path, 404, code]);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
 import { waitFor } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
-import { addToken, createOrganization, uniqueSlug, Vigil, type TestOrganization } from './support';
+import { addToken, createOrganization, pageLinks, uniqueSlug, Vigil, type TestOrganization } from './support';
 
 /**
  * The Sentry-shaped monitor endpoints on the real API, Postgres and ClickHouse: create, get, update (partial, as
@@ -34,24 +34,6 @@ async function call(method: string, path: string, body?: unknown, token = vigil.
   return { status: response.status, json: text === '' ? null : JSON.parse(text), link: response.headers.get('link') };
 }
 
-interface Link {
-  url: string;
-  rel: string;
-  results: boolean;
-  cursor: string;
-}
-
-/** Sentry's Link header, read as sentry-cli reads it. */
-function links(header: string | null): Record<'previous' | 'next', Link> {
-  expect(header).toMatch(/^<[^>]+>; rel="previous"; results="(true|false)"; cursor="[^"]+", <[^>]+>; rel="next"; results="(true|false)"; cursor="[^"]+"$/);
-  const parsed: Record<string, Link> = {};
-  for (const part of header!.split(', <')) {
-    const match = /^<?([^>]+)>; rel="(\w+)"; results="(true|false)"; cursor="([^"]+)"$/.exec(part)!;
-    parsed[match[2]!] = { url: match[1]!, rel: match[2]!, results: match[3] === 'true', cursor: match[4]! };
-  }
-  return parsed as Record<'previous' | 'next', Link>;
-}
-
 /** Follows `rel` links from `path` until `results` is false; returns every page's items in order. */
 async function allPages(path: string, rel: 'next' | 'previous' = 'next'): Promise<Array<Record<string, unknown>>> {
   const items: Array<Record<string, unknown>> = [];
@@ -59,7 +41,7 @@ async function allPages(path: string, rel: 'next' | 'previous' = 'next'): Promis
   for (let pages = 0; pages < 50; pages += 1) {
     expect(answer.status).toBe(200);
     items.push(...(answer.json as Array<Record<string, unknown>>));
-    const link = links(answer.link)[rel];
+    const link = pageLinks(answer.link)[rel];
     if (!link.results) return items;
     const url = new URL(link.url);
     expect(url.searchParams.get('cursor')).toBe(link.cursor);
@@ -309,7 +291,7 @@ describe('list', () => {
 
   it('pages by name with Link headers as Sentry writes them: forward to the end, and back again', async () => {
     const first = await call('GET', `monitors/?query=${prefix}&per_page=3`);
-    const firstLinks = links(first.link);
+    const firstLinks = pageLinks(first.link);
     expect(firstLinks.previous).toMatchObject({ results: false });
     expect(firstLinks.next).toMatchObject({ results: true, cursor: '3:1:0' });
     expect(first.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(0, 3));
@@ -319,11 +301,11 @@ describe('list', () => {
 
     const last = await call('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:2:0`);
     expect(last.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(6));
-    expect(links(last.link)).toMatchObject({ next: { results: false }, previous: { results: true, cursor: '3:1:1' } });
+    expect(pageLinks(last.link)).toMatchObject({ next: { results: false }, previous: { results: true, cursor: '3:1:1' } });
     const back = await call('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:1:1`);
     expect(back.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(3, 6));
     // The filters stay in the links, so every page is of the same list.
-    expect(links(back.link).next.url).toContain(`query=${prefix}`);
+    expect(pageLinks(back.link).next.url).toContain(`query=${prefix}`);
   });
 
   it('sentry-cli\'s first request, ?cursor= (empty), is the first page', async () => {
@@ -396,12 +378,12 @@ describe('check-ins', () => {
     expect(forward).toEqual(all);
 
     const first = await call('GET', `monitors/${slug}/checkins/?per_page=2`);
-    expect(links(first.link).previous.results).toBe(false);
-    const second = await call('GET', `monitors/${slug}/checkins/?per_page=2&cursor=${links(first.link).next.cursor}`);
+    expect(pageLinks(first.link).previous.results).toBe(false);
+    const second = await call('GET', `monitors/${slug}/checkins/?per_page=2&cursor=${pageLinks(first.link).next.cursor}`);
     expect(second.json).toEqual(all.slice(2, 4));
-    const back = await call('GET', `monitors/${slug}/checkins/?per_page=2&cursor=${links(second.link).previous.cursor}`);
+    const back = await call('GET', `monitors/${slug}/checkins/?per_page=2&cursor=${pageLinks(second.link).previous.cursor}`);
     expect(back.json).toEqual(all.slice(0, 2));
-    expect(links(back.link).previous.results).toBe(false);
+    expect(pageLinks(back.link).previous.results).toBe(false);
   });
 
   it('filters by environment (repeatable) and by time: start/end, statsPeriod', async () => {

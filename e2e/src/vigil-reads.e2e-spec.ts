@@ -9,7 +9,7 @@ import { createLogger } from '@vigil/logging';
 import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { createOrganization, EventTimeline, IssueFeed, SETUP_ENVIRONMENT, uniqueSlug, Vigil, waitForGroupCommit } from './support';
+import { createOrganization, EventTimeline, IssueFeed, pageLinks, SETUP_ENVIRONMENT, uniqueSlug, Vigil, waitForGroupCommit } from './support';
 
 /**
  * Vigil's own read endpoints on the real stack: issues, the state of each monitor-environment with its next
@@ -240,25 +240,29 @@ describe('issues', () => {
     expect(await environments(`project=${vigil.credentials.VIGIL_PROJECT_ID}&status=resolved`)).toEqual(['resolved production']);
   });
 
-  it('pages with per_page and the Link header cursor, as Sentry does', async () => {
+  it('pages with per_page and the Link header cursors, as every list does: forward to the end and back again', async () => {
     const all = ((await ok(`issues/?monitor=${slugA}`)) as any[]).map((issue) => issue.id);
-    const seen: string[] = [];
+    expect(all).toHaveLength(3);
+    const pages: string[][] = [];
+    const more: boolean[] = [];
     let path = `issues/?monitor=${slugA}&per_page=1`;
-    const more: string[] = [];
+    let links: ReturnType<typeof pageLinks> | undefined;
     for (let page = 0; page < 3; page += 1) {
       const answer = await get(path);
       expect(answer.status).toBe(200);
-      seen.push(...answer.body.map((issue: any) => issue.id));
-      const link = answer.headers.get('link') ?? '';
-      const match = /^<([^>]+)>; rel="next"; results="(true|false)"; cursor="([^"]*)"$/.exec(link);
-      expect(match).not.toBeNull();
-      more.push(match![2]!);
-      const next = new URL(match![1]!);
-      expect(next.searchParams.get('cursor')).toBe(match![3]);
+      pages.push(answer.body.map((issue: any) => issue.id));
+      links = pageLinks(answer.headers.get('link'));
+      expect(links.previous.results).toBe(page > 0);
+      more.push(links.next.results);
+      const next = new URL(links.next.url);
+      expect(next.searchParams.get('cursor')).toBe(links.next.cursor);
+      expect(next.searchParams.get('monitor')).toBe(slugA);
       path = `issues/${next.search}`;
     }
-    expect(seen).toEqual(all);
-    expect(more).toEqual(['true', 'true', 'false']);
+    expect(pages.flat()).toEqual(all);
+    expect(more).toEqual([true, true, false]);
+    const back = await get(`issues/${new URL(links!.previous.url).search}`);
+    expect(back.body.map((issue: any) => issue.id)).toEqual([all[1]]);
   });
 
   it('one issue with its opening and resolving runs and the failures it counted', async () => {

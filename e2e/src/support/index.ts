@@ -8,3 +8,4 @@ export * from './timeline';
 export * from './issue-feed';
 export * from './kafka-progress';
 export * from './management';
+export * from './link-header';

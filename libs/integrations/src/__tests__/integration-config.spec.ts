@@ -1,4 +1,5 @@
-import { DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
+import { type DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import {
   describeTarget,
   generateWebhookSecret,
@@ -11,14 +12,9 @@ import {
 const ROUTING_KEY = 'R0123456789abcdef0123456789ABCDE';
 const SECRET = 'whsec_0123456789abcdef';
 
+/** The DomainError `parseIntegrationConfig` refuses this input with. */
 function rejection(input: unknown, options?: ParseOptions): DomainError {
-  try {
-    parseIntegrationConfig(input, options);
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
+  return domainErrorOf(() => parseIntegrationConfig(input, options));
 }
 
 describe('integration config: accepted', () => {

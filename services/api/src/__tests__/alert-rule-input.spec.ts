@@ -1,17 +1,7 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { parseAlertRuleChange } from '../alert-rules/alert-rule-input';
 
 const INTEGRATION = 'A0000000-0000-4000-8000-00000000000A';
-
-function fieldOf(call: () => unknown): string | undefined {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof DomainError) return error.field;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parseAlertRuleChange', () => {
   it('takes a full rule', () => {
@@ -43,6 +33,6 @@ describe('parseAlertRuleChange', () => {
     ['an unknown field', { project: 'p', integration: INTEGRATION, muted: true }, 'muted'],
     ['an empty monitor', { project: 'p', integration: INTEGRATION, monitor: '' }, 'monitor'],
   ])('refuses %s, naming the field', (_case, body, field) => {
-    expect(fieldOf(() => parseAlertRuleChange(body, 'create'))).toBe(field);
+    expect(domainErrorOf(() => parseAlertRuleChange(body, 'create')).field).toBe(field);
   });
 });

@@ -1,19 +1,8 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { parseIntegrationCreate, parseIntegrationUpdate } from '../integrations/integration-input';
 
 const ROUTING_KEY = 'R0123456789abcdef0123456789ABCDE';
 const SECRET = 'vigil_whsec_unit-test-secret-0123';
-
-/** The DomainError a call throws: its code and the field it names. */
-function rejection(call: () => unknown): { code: string; field: string | undefined; kind: string } {
-  try {
-    call();
-  } catch (error) {
-    if (error instanceof DomainError) return { code: error.code, field: error.field, kind: error.kind };
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parseIntegrationCreate', () => {
   it('takes name, type and config, and normalizes the config', () => {
@@ -41,15 +30,15 @@ describe('parseIntegrationCreate', () => {
     ['no name', { type: 'slack', config: { webhook_url: 'https://hooks.example.com/x' } }, 'name'],
     ['an unknown top-level field', { name: 'x', type: 'slack', config: {}, enabled: true }, 'enabled'],
   ])('refuses %s, naming the field', (_case, body, field) => {
-    expect(rejection(() => parseIntegrationCreate(body))).toMatchObject({ kind: 'invalid', field });
+    expect(domainErrorOf(() => parseIntegrationCreate(body))).toMatchObject({ kind: 'invalid', field });
   });
 
   it('refuses a body that is not an object', () => {
-    expect(rejection(() => parseIntegrationCreate([]))).toMatchObject({ kind: 'invalid', code: 'invalid_body' });
+    expect(domainErrorOf(() => parseIntegrationCreate([]))).toMatchObject({ kind: 'invalid', code: 'invalid_body' });
   });
 
   it('refuses a redacted value copied from a response', () => {
-    expect(rejection(() => parseIntegrationCreate({ name: 'x', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/[REDACTED]' } }))).toMatchObject({
+    expect(domainErrorOf(() => parseIntegrationCreate({ name: 'x', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/[REDACTED]' } }))).toMatchObject({
       field: 'config.webhook_url',
     });
   });
@@ -64,11 +53,11 @@ describe('parseIntegrationUpdate', () => {
   });
 
   it('refuses a type change and a redacted secret sent back', () => {
-    expect(rejection(() => parseIntegrationUpdate({ type: 'slack' }, current))).toMatchObject({ field: 'type' });
-    expect(rejection(() => parseIntegrationUpdate({ config: { secret: '[REDACTED]' } }, current))).toMatchObject({ field: 'config.secret' });
+    expect(domainErrorOf(() => parseIntegrationUpdate({ type: 'slack' }, current))).toMatchObject({ field: 'type' });
+    expect(domainErrorOf(() => parseIntegrationUpdate({ config: { secret: '[REDACTED]' } }, current))).toMatchObject({ field: 'config.secret' });
   });
 
   it('validates the merged config', () => {
-    expect(rejection(() => parseIntegrationUpdate({ config: { url: 'javascript:alert(1)' } }, current))).toMatchObject({ field: 'config.url' });
+    expect(domainErrorOf(() => parseIntegrationUpdate({ config: { url: 'javascript:alert(1)' } }, current))).toMatchObject({ field: 'config.url' });
   });
 });

@@ -1,15 +1,5 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { mutedOf, newMonitorValues, resolveConfig, scheduleOf, updatedMonitorValues, type MonitorSchedule, type MonitorValues } from '../monitors/monitor-input';
-
-function rejection(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 const BERLIN_NIGHTLY: MonitorSchedule = {
   scheduleType: 'crontab',
@@ -47,7 +37,7 @@ describe('schedules in every form Sentry takes', () => {
     [{ type: 'crontab', value: 5 }, undefined, 'config.schedule.value'],
     [{ type: 'crontab', value: '@daily', unit: 'day' }, undefined, 'config.schedule.unit'],
   ] as const)('refuses %j (schedule_type %s) naming %s', (input, type, field) => {
-    expect(rejection(() => scheduleOf(input as never, type))).toMatchObject({ kind: 'invalid', field });
+    expect(domainErrorOf(() => scheduleOf(input as never, type))).toMatchObject({ kind: 'invalid', field });
   });
 });
 
@@ -82,10 +72,10 @@ describe("configs, by ingest's rules and Sentry's update semantics", () => {
   });
 
   it('checks the whole result with the rules ingest applies to monitor_config, naming config.*', () => {
-    expect(rejection(() => resolveConfig(BERLIN_NIGHTLY, { timezone: 'Mars/Olympus' }))).toMatchObject({ code: 'invalid_config', field: 'config.timezone' });
-    expect(rejection(() => resolveConfig(null, { schedule: '61 * * * *' }))).toMatchObject({ code: 'invalid_config', field: 'config.schedule', message: expect.stringMatching(/^config\.schedule "61 \* \* \* \*" is not a valid crontab/) });
-    expect(rejection(() => resolveConfig(BERLIN_NIGHTLY, { schedule_type: 'interval' }))).toMatchObject({ field: 'config.schedule' });
-    expect(rejection(() => resolveConfig(null, { checkin_margin: 5 }))).toMatchObject({ code: 'missing_field', field: 'config.schedule' });
+    expect(domainErrorOf(() => resolveConfig(BERLIN_NIGHTLY, { timezone: 'Mars/Olympus' }))).toMatchObject({ code: 'invalid_config', field: 'config.timezone' });
+    expect(domainErrorOf(() => resolveConfig(null, { schedule: '61 * * * *' }))).toMatchObject({ code: 'invalid_config', field: 'config.schedule', message: expect.stringMatching(/^config\.schedule "61 \* \* \* \*" is not a valid crontab/) });
+    expect(domainErrorOf(() => resolveConfig(BERLIN_NIGHTLY, { schedule_type: 'interval' }))).toMatchObject({ field: 'config.schedule' });
+    expect(domainErrorOf(() => resolveConfig(null, { checkin_margin: 5 }))).toMatchObject({ code: 'missing_field', field: 'config.schedule' });
   });
 });
 
@@ -103,10 +93,10 @@ describe('monitor bodies', () => {
   });
 
   it('refuses slugs Sentry refuses, and a name with nothing to make one from', () => {
-    expect(rejection(() => newMonitorValues({ name: 'x', slug: 'Has Caps', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug', code: 'invalid_slug' });
-    expect(rejection(() => newMonitorValues({ name: 'x', slug: '2024', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
-    expect(rejection(() => newMonitorValues({ name: '¡¿!', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
-    expect(rejection(() => newMonitorValues({ name: ' ', config: { schedule: '@daily' } }))).toMatchObject({ field: 'name' });
+    expect(domainErrorOf(() => newMonitorValues({ name: 'x', slug: 'Has Caps', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug', code: 'invalid_slug' });
+    expect(domainErrorOf(() => newMonitorValues({ name: 'x', slug: '2024', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
+    expect(domainErrorOf(() => newMonitorValues({ name: '¡¿!', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
+    expect(domainErrorOf(() => newMonitorValues({ name: ' ', config: { schedule: '@daily' } }))).toMatchObject({ field: 'name' });
   });
 
   it('an update keeps what it does not send', () => {
@@ -120,6 +110,6 @@ describe('monitor bodies', () => {
     expect(mutedOf({ is_muted: false })).toBe(false);
     expect(mutedOf({ is_muted: true, isMuted: true })).toBe(true);
     expect(mutedOf({})).toBeUndefined();
-    expect(rejection(() => mutedOf({ is_muted: true, isMuted: false }))).toMatchObject({ field: 'isMuted', code: 'conflicting_fields' });
+    expect(domainErrorOf(() => mutedOf({ is_muted: true, isMuted: false }))).toMatchObject({ field: 'isMuted', code: 'conflicting_fields' });
   });
 });

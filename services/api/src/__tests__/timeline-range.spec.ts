@@ -1,18 +1,13 @@
-import { DomainError } from '@vigil/errors';
+import type { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { fillBuckets, timelineRange, totalCounts, type TimelineRangeInput } from '../monitor-timeline/timeline-range';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
 const NOW = at('2026-05-04T10:17:30Z');
 
-function refusal(input: TimelineRangeInput): { field: string | undefined; code: string; message: string } {
-  try {
-    timelineRange(input, NOW);
-  } catch (error) {
-    if (error instanceof DomainError) return { field: error.field, code: error.code, message: error.message };
-    throw error;
-  }
-  throw new Error('expected a DomainError');
+function refusal(input: TimelineRangeInput): DomainError {
+  return domainErrorOf(() => timelineRange(input, NOW));
 }
 
 describe('timelineRange', () => {
@@ -31,6 +26,14 @@ describe('timelineRange', () => {
   it('start and end, widened to whole UTC days', () => {
     const range = timelineRange({ start: '2026-03-29T01:30:00+02:00', end: '2026-03-31T00:00:00Z', resolution: '1d' }, NOW);
     expect([iso(range.start), iso(range.end), range.buckets, range.bucketMs]).toEqual(['2026-03-28T00:00:00.000Z', '2026-03-31T00:00:00.000Z', 3, 86_400_000]);
+  });
+
+  it('takes every RFC 3339 date-time, read as the other history endpoints read times', () => {
+    expect(timelineRange({ start: '2026-05-01t00:00:00z', end: '2026-05-01 06:00:00.1234567891+00:00' }, NOW)).toMatchObject({
+      start: at('2026-05-01T00:00:00Z'),
+      end: at('2026-05-01T07:00:00Z'),
+    });
+    expect(timelineRange({ start: '2026-05-01T02:00:00+0200', end: '2026-05-01T06:00:00Z' }, NOW).start).toBe(at('2026-05-01T00:00:00Z'));
   });
 
   it('an aligned range stays as it is', () => {

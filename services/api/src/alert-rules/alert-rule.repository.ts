@@ -3,6 +3,7 @@ import type { IntegrationType } from '@vigil/contracts';
 import { AlertRuleEntity } from '@vigil/db';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { isUuid } from '../common/request-body';
 
 /** A rule with what its references are called, as the API shows it. */
 export interface AlertRuleView {
@@ -64,19 +65,9 @@ export class AlertRuleRepository {
     return rows[0] ? toView(rows[0]) : null;
   }
 
-  /** A project of the organization by slug or numeric id. */
-  async project(organizationId: string, reference: string): Promise<{ id: number; slug: string } | null> {
-    const byId = /^\d{1,9}$/.test(reference);
-    const rows: Array<{ id: number; slug: string }> = await this.dataSource.query(
-      `SELECT id, slug FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`,
-      [organizationId, byId ? Number(reference) : reference],
-    );
-    return rows[0] ? { id: Number(rows[0].id), slug: rows[0].slug } : null;
-  }
-
   /** A monitor of the project by slug or id. */
   async monitor(projectId: number, reference: string): Promise<{ id: string; slug: string } | null> {
-    const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(reference);
+    const byId = isUuid(reference);
     const rows: Array<{ id: string; slug: string }> = await this.dataSource.query(
       `SELECT id, slug FROM monitors WHERE project_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`,
       [projectId, byId ? reference.toLowerCase() : reference],

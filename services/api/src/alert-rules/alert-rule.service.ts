@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
+import { ProjectRepository } from '../projects/project.repository';
 import { invalidRule, parseAlertRuleChange } from './alert-rule-input';
 import { AlertRuleRepository, type AlertRuleValues, type AlertRuleView } from './alert-rule.repository';
 
@@ -10,7 +11,10 @@ import { AlertRuleRepository, type AlertRuleValues, type AlertRuleView } from '.
  */
 @Injectable()
 export class AlertRuleService {
-  constructor(private readonly rules: AlertRuleRepository) {}
+  constructor(
+    private readonly rules: AlertRuleRepository,
+    private readonly projects: ProjectRepository,
+  ) {}
 
   async create(organizationId: string, body: unknown): Promise<AlertRuleView> {
     const values = await this.resolve(organizationId, body, null);
@@ -27,7 +31,7 @@ export class AlertRuleService {
     const change = parseAlertRuleChange(body, current ? 'update' : 'create');
     let project = current?.project ?? null;
     if (change.project !== undefined) {
-      project = await this.rules.project(organizationId, change.project);
+      project = await this.projects.find(organizationId, change.project);
       if (!project) throw new DomainError('invalid', 'unknown_project', `project "${change.project}" not found`, 'project');
     }
     if (!project) throw new Error('a rule without a project');

@@ -5,6 +5,7 @@ import { linksById, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { pathId } from '../common/request-body';
+import { ProjectRepository } from '../projects/project.repository';
 import { AlertRuleRepository, type AlertRuleView } from './alert-rule.repository';
 import { AlertRuleService } from './alert-rule.service';
 import { presentAlertRule } from './alert-rule.presenter';
@@ -23,6 +24,7 @@ export class AlertRulesController {
     private readonly access: OrganizationAccess,
     private readonly rules: AlertRuleRepository,
     private readonly service: AlertRuleService,
+    private readonly projects: ProjectRepository,
   ) {}
 
   /** Every rule of the organization, or of one project (`?project=<slug or id>`). */
@@ -36,12 +38,7 @@ export class AlertRulesController {
   })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Query('project') projectRef: string | undefined): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
-    let projectId: number | null = null;
-    if (projectRef !== undefined) {
-      const project = await this.rules.project(grant.organizationId, projectRef);
-      if (!project) throw new DomainError('not_found', 'unknown_project', `project "${projectRef}" not found`, 'project');
-      projectId = project.id;
-    }
+    const projectId = projectRef === undefined ? null : (await this.projects.get(grant.organizationId, projectRef)).id;
     return (await this.rules.list(grant.organizationId, projectId)).map(presentAlertRule);
   }
 

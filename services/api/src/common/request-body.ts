@@ -26,15 +26,3 @@ export function pathId(value: string, what: string, code: string, field: string)
   if (!isUuid(value)) throw new DomainError('not_found', code, `${what} "${value}" not found`, field);
   return value.toLowerCase();
 }
-
-/**
- * A name from a URL path (a slug, an environment): one longer than any stored name, or with a NUL (which
- * Postgres text cannot hold), cannot name anything, so it is a 404 like an unknown one.
- */
-export function pathName(value: string, maxLength: number, what: string, code: string, field: string): string {
-  if (value.length > maxLength || value.includes('\u0000')) throw new DomainError('not_found', code, `${what} not found`, field);
-  return value;
-}
-
-/** The pattern of free-text query filters: anything Postgres text can hold (no NUL). */
-export const NO_NUL_PATTERN = '^[^\\u0000]*$';

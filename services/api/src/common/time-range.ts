@@ -33,12 +33,19 @@ export function parseStatsPeriod(value: string, field: string): number {
   return Number(match[1]) * (UNIT_MS[match[2] ?? ''] ?? 1000);
 }
 
+/**
+ * What `parseTimestamp` reads: `ISO_TIMESTAMP_PATTERN`, and also every RFC 3339 date-time (a lower-case `t` or
+ * `z`, a second with more than 9 digits), which a schema's `format: date-time` lets through.
+ */
+const TIMESTAMP = /^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$/i;
+
 /** An ISO 8601 timestamp; one without an offset is UTC, as Sentry reads it. */
 export function parseTimestamp(value: string, field: string): number {
-  if (!new RegExp(ISO_TIMESTAMP_PATTERN).test(value)) throw invalid(field, `${field} must be an ISO 8601 timestamp such as 2026-01-31T23:00:00Z`);
-  const hasTime = value.length > 10;
-  const hasOffset = /(Z|[+-][0-9]{2}:?[0-9]{2})$/.test(value) && hasTime;
-  const ms = Date.parse(hasOffset ? value.replace(' ', 'T') : `${value.replace(' ', 'T')}${hasTime ? '' : 'T00:00:00'}Z`);
+  if (!TIMESTAMP.test(value)) throw invalid(field, `${field} must be an ISO 8601 timestamp such as 2026-01-31T23:00:00Z`);
+  const text = value.toUpperCase().replace(' ', 'T');
+  const hasTime = text.length > 10;
+  const hasOffset = /(Z|[+-][0-9]{2}:?[0-9]{2})$/.test(text) && hasTime;
+  const ms = Date.parse(hasOffset ? text : `${text}${hasTime ? '' : 'T00:00:00'}Z`);
   const [year, month, day] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day));
   // Date.parse rolls 2026-02-30 over into March: the calendar date must be the one written.

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { IntervalUnit, MonitorStatus, ScheduleType } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Channel } from './channel-selection';
 import { CHECK_ENVIRONMENT } from './check-history.repository';
-import { SLUG_MAX, slugify } from '../common/slug';
+import { slugify } from '../common/slug';
 import { isUniqueViolation } from '../common/unique-violation';
+import { freeMonitorSlug, monitorSlugInUse } from '../monitors/monitor-slug';
 import { DEFAULT_GRACE_SECONDS, DEFAULT_TIMEOUT_SECONDS, intervalForSeconds, type CheckChange } from './check-spec';
 import type { CheckRecord } from './check.presenter';
 
@@ -106,8 +107,9 @@ export class CheckRepository {
    */
   async insert(manager: EntityManager, organizationId: string, projectId: number, change: CheckChange): Promise<string> {
     const id = randomUUID();
-    const slug = change.slug ?? (await this.freeSlug(manager, organizationId, slugify(change.name ?? '') ?? 'check'));
-    if (change.slug !== undefined && (await this.slugUsed(manager, organizationId, change.slug, null))) throw slugTaken(change.slug);
+    const wanted = change.slug ?? slugify(change.name ?? '') ?? 'check';
+    const slug = await freeMonitorSlug(manager, organizationId, wanted, change.slug === undefined);
+    if (slug === null) throw slugTaken(wanted);
     const schedule = change.schedule ?? { type: 'interval' as const, ...intervalForSeconds(DEFAULT_TIMEOUT_SECONDS) };
     try {
       await manager.query(
@@ -140,7 +142,7 @@ export class CheckRepository {
 
   /** Sets the columns the change carries; the others keep their values. */
   async update(manager: EntityManager, organizationId: string, record: CheckRecord, change: CheckChange): Promise<void> {
-    if (change.slug !== undefined && change.slug !== record.slug && (await this.slugUsed(manager, organizationId, change.slug, record.id))) throw slugTaken(change.slug);
+    if (change.slug !== undefined && change.slug !== record.slug && (await monitorSlugInUse(manager, organizationId, change.slug, record.id))) throw slugTaken(change.slug);
     const columns: Array<[string, unknown]> = [];
     if (change.name !== undefined) columns.push(['name', change.name]);
     if (change.slug !== undefined) columns.push(['slug', change.slug]);
@@ -214,25 +216,5 @@ export class CheckRepository {
         [randomUUID(), projectId, monitorId, channel.id],
       );
     }
-  }
-
-  /** Whether another monitor of the organization has the slug; takes the monitors API's transaction lock on it first. */
-  private async slugUsed(manager: EntityManager, organizationId: string, slug: string, exceptId: string | null): Promise<boolean> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:monitor-slug:${organizationId}:${slug}`]);
-    const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = $1 AND m.slug = $2 AND ($3::uuid IS NULL OR m.id <> $3::uuid) LIMIT 1',
-      [organizationId, slug, exceptId],
-    );
-    return rows.length > 0;
-  }
-
-  /** `base`, or `base` with a random suffix when a monitor of the organization already has it. */
-  private async freeSlug(manager: EntityManager, organizationId: string, base: string): Promise<string> {
-    let slug = base;
-    for (let attempt = 0; await this.slugUsed(manager, organizationId, slug, null); attempt += 1) {
-      if (attempt >= 4) throw slugTaken(slug);
-      slug = `${base.slice(0, SLUG_MAX - 9).replace(/-+$/, '')}-${randomBytes(4).toString('hex')}`;
-    }
-    return slug;
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/errors';
+import { isUuid } from '../common/request-body';
 import type { ProjectKeyGrant } from '../project-api-keys/project-api-key.repository';
 import { CHANNEL_KIND_OF, selectChannels } from './channel-selection';
 import { CheckHistoryRepository, type FlipWindow } from './check-history.repository';
@@ -10,7 +11,6 @@ import { CheckRepository } from './check.repository';
 import { hcTime, NO_ACTIVITY, presentCheck, type CheckActivity, type CheckLinks, type CheckRecord } from './check.presenter';
 import { UNIQUE_KEY, uniqueKeyOf } from './unique-key';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Healthchecks' ping types, from Vigil's check-in statuses. */
 const PING_TYPE = { in_progress: 'start', ok: 'success', error: 'fail', log: 'log' } as const;
@@ -169,7 +169,7 @@ export class HealthchecksChecks {
   }
 
   private uuidOf(code: string): string {
-    if (!UUID.test(code)) throw unknownCheck(code);
+    if (!isUuid(code)) throw unknownCheck(code);
     return code.toLowerCase();
   }
 

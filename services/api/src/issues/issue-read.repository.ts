@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FailureKind, IssueStatus } from '@vigil/db';
 import { DataSource } from 'typeorm';
-import type { PageCursor } from '../common/page-cursor';
+import type { KeysetWindow } from '../common/pagination/keyset-pagination';
+import type { IssueKey } from './issue-key';
 
 export interface IssueView {
   id: string;
@@ -61,7 +62,9 @@ const SELECT = `SELECT i.id, i.status, i.project_id, p.slug AS project_slug, i.m
 export class IssueReadRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async list(organizationId: string, filter: IssueFilter, after: PageCursor | null, limit: number): Promise<IssueView[]> {
+  /** One page of the organization's issues, in the order the window reads them (see `keysetPage`). */
+  async list(organizationId: string, filter: IssueFilter, window: KeysetWindow<IssueKey>): Promise<IssueView[]> {
+    if (window.empty) return [];
     const params: unknown[] = [organizationId];
     const where = ['i.organization_id = $1'];
     const add = (condition: (placeholder: string) => string, value: unknown) => {
@@ -72,28 +75,23 @@ export class IssueReadRepository {
     if (filter.projectId !== undefined) add((p) => `i.project_id = ${p}`, filter.projectId);
     if (filter.monitorSlug !== undefined) add((p) => `m.slug = ${p}`, filter.monitorSlug);
     if (filter.environment !== undefined) add((p) => `i.environment = ${p}`, filter.environment);
-    if (after) {
-      params.push(after.at, after.id);
-      where.push(`(i.opened_at, i.id) < ($${params.length - 1}, $${params.length}::uuid)`);
+    if (window.key) {
+      params.push(new Date(window.key.openedMs), window.key.id);
+      const beyond = `${window.direction === 'older' ? '<' : '>'}${window.inclusive ? '=' : ''}`;
+      where.push(`(i.opened_at, i.id) ${beyond} ($${params.length - 1}, $${params.length}::uuid)`);
     }
-    params.push(limit);
-    const rows: IssueRow[] = await this.dataSource.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY i.opened_at DESC, i.id DESC LIMIT $${params.length}`, params);
+    const order = window.direction === 'older' ? 'DESC' : 'ASC';
+    params.push(window.fetch);
+    const rows: IssueRow[] = await this.dataSource.query(
+      `${SELECT} WHERE ${where.join(' AND ')} ORDER BY i.opened_at ${order}, i.id ${order} LIMIT $${params.length}`,
+      params,
+    );
     return rows.map(view);
   }
 
   async find(organizationId: string, id: string): Promise<IssueView | null> {
     const rows: IssueRow[] = await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND i.id = $2`, [organizationId, id]);
     return rows[0] ? view(rows[0]) : null;
-  }
-
-  /** The organization's project named by slug or numeric id. */
-  async projectId(organizationId: string, project: string): Promise<number | null> {
-    const byId = /^\d{1,9}$/.test(project);
-    const rows: Array<{ id: number }> = await this.dataSource.query(`SELECT id FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`, [
-      organizationId,
-      byId ? Number(project) : project,
-    ]);
-    return rows[0] ? Number(rows[0].id) : null;
   }
 
   /** Whether a monitor with this slug exists in the organization (in this project, when given). */

@@ -1,5 +1,5 @@
 import { FAILURE_KINDS, ISSUE_STATUSES } from '@vigil/db';
-import { NO_NUL_PATTERN } from '../common/request-body';
+import { NO_NUL_PATTERN } from '../common/postgres-text';
 import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 
 /** A run of the issue's monitor-environment, folded from its check-ins in history. */

@@ -7,9 +7,13 @@ import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
-import { CURSOR_QUERY, LINK_HEADER, nextPageLink, parseCursor } from '../common/page-cursor';
+import { parseCursor } from '../common/pagination/cursor';
+import { keysetPage, keysetWindow } from '../common/pagination/keyset-pagination';
+import { pageItems } from '../common/pagination/link-header';
+import { CURSOR_QUERY, LINK_HEADER } from '../common/pagination/pagination.schemas';
 import { pathId } from '../common/request-body';
-import { requestUrl } from '../common/request-url';
+import { ProjectRepository } from '../projects/project.repository';
+import { ISSUE_KEY_CODEC } from './issue-key';
 import { IssueReadRepository, type IssueFilter } from './issue-read.repository';
 import { IssueRunsRepository } from './issue-runs.repository';
 import { presentIssue, presentIssueDetail } from './issue.presenter';
@@ -25,6 +29,7 @@ export class IssuesController {
     private readonly access: OrganizationAccess,
     private readonly issues: IssueReadRepository,
     private readonly runs: IssueRunsRepository,
+    private readonly projects: ProjectRepository,
   ) {}
 
   /** Newest opened first, open and resolved alike unless `status` says; pages follow the `Link` header. */
@@ -44,12 +49,14 @@ export class IssuesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
+    const limit = query['per_page'] as number;
+    const window = keysetWindow(ISSUE_KEY_CODEC, parseCursor(query['cursor']), limit);
     const filter: IssueFilter = {};
     if (typeof query['status'] === 'string') filter.status = query['status'] as IssueStatus;
     if (typeof query['project'] === 'string') {
-      const projectId = await this.issues.projectId(grant.organizationId, query['project']);
-      if (projectId === null) throw new DomainError('invalid', 'unknown_project', `project "${query['project']}" not found`, 'project');
-      filter.projectId = projectId;
+      const project = await this.projects.find(grant.organizationId, query['project']);
+      if (!project) throw new DomainError('invalid', 'unknown_project', `project "${query['project']}" not found`, 'project');
+      filter.projectId = project.id;
     }
     if (typeof query['monitor'] === 'string') {
       if (!(await this.issues.monitorExists(grant.organizationId, query['monitor'], filter.projectId))) {
@@ -58,12 +65,9 @@ export class IssuesController {
       filter.monitorSlug = query['monitor'];
     }
     if (typeof query['environment'] === 'string') filter.environment = query['environment'];
-    const limit = query['per_page'] as number;
-    const page = await this.issues.list(grant.organizationId, filter, parseCursor(query['cursor']), limit + 1);
-    const items = page.slice(0, limit);
-    const cursorOf = (index: number) => (items[index] ? { at: items[index].openedAt, id: items[index].id } : null);
-    reply.header('Link', nextPageLink(requestUrl(request), page.length > limit ? cursorOf(items.length - 1) : null, cursorOf(items.length - 1)));
-    return items.map(presentIssue);
+    const rows = await this.issues.list(grant.organizationId, filter, window);
+    const page = keysetPage(ISSUE_KEY_CODEC, rows, window, limit, (issue) => ({ openedMs: issue.openedAt.getTime(), id: issue.id }));
+    return pageItems(request, reply, { ...page, items: page.items.map(presentIssue) });
   }
 
   @Get(':issueId')

@@ -1,6 +1,7 @@
 import { sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
 import type { TrackState } from '@vigil/contracts';
 import type { DataSource } from 'typeorm';
+import { isPostgresText } from '../common/postgres-text';
 
 /** How many of an environment's latest runs are read: enough for the scheduler's interval anchor to settle. */
 export const RUNS_READ_PER_ENVIRONMENT = 8;
@@ -114,6 +115,7 @@ export class MonitorEnvironmentRepository {
 
   /** Per-environment mute (a `monitor_environments` row) and the open issue, from Postgres. */
   private async settings(monitorId: string, environment: string | null): Promise<Map<string, EnvironmentSettings>> {
+    if (environment !== null && !isPostgresText(environment)) return new Map();
     const rows: Array<{ environment: string; is_muted: boolean | null; open_issue_id: string | null }> = await this.dataSource.query(
       `SELECT environment, bool_or(is_muted) AS is_muted, max(open_issue_id::text) AS open_issue_id
          FROM (SELECT environment, is_muted, NULL::uuid AS open_issue_id FROM monitor_environments WHERE monitor_id = $1

@@ -3,9 +3,9 @@ import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
-import { pathName } from '../common/request-body';
 import { arrayOf } from '../common/openapi/json-schema';
-import { MonitorReadRepository, type MonitorView } from '../monitors/monitor-read.repository';
+import type { MonitorView } from '../monitors/monitor-read.repository';
+import { MonitorService } from '../monitors/monitor.service';
 import { environmentState, type MonitorTiming } from './monitor-environment-state';
 import { MonitorEnvironmentRepository } from './monitor-environment.repository';
 import { presentEnvironment } from './monitor-environment.presenter';
@@ -21,7 +21,7 @@ const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug.' } }
 export class MonitorEnvironmentsController {
   constructor(
     private readonly access: OrganizationAccess,
-    private readonly monitors: MonitorReadRepository,
+    private readonly monitors: MonitorService,
     private readonly environments: MonitorEnvironmentRepository,
   ) {}
 
@@ -55,7 +55,6 @@ export class MonitorEnvironmentsController {
     @Headers('authorization') authorization: string | undefined,
   ): Promise<Record<string, unknown>> {
     const found = await this.monitor(org, slug, authorization);
-    pathName(environment, 64, 'environment', 'unknown_environment', 'environment');
     const known = (await this.environments.facts(found.projectId, found.id, environment)).get(environment);
     if (!known) throw new DomainError('not_found', 'unknown_environment', `monitor "${slug}" has no environment "${environment}"`, 'environment');
     return presentEnvironment(environmentState(environment, known, timingOf(found), Date.now()), found.config.timezone);
@@ -63,9 +62,7 @@ export class MonitorEnvironmentsController {
 
   private async monitor(org: string, slug: string, authorization: string | undefined): Promise<MonitorView> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.find(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
-    if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
-    return found;
+    return this.monitors.find(grant.organizationId, slug);
   }
 }
 

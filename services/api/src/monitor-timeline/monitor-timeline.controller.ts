@@ -1,10 +1,8 @@
 import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
-import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
-import { pathName } from '../common/request-body';
-import { MonitorReadRepository } from '../monitors/monitor-read.repository';
+import { MonitorService } from '../monitors/monitor.service';
 import { fillBuckets, timelineRange, totalCounts, type TimelineRangeInput } from './timeline-range';
 import { TimelineRepository } from './timeline.repository';
 import { presentTimeline } from './timeline.presenter';
@@ -15,7 +13,7 @@ import { TIMELINE, TIMELINE_QUERY } from './timeline.schemas';
 export class MonitorTimelineController {
   constructor(
     private readonly access: OrganizationAccess,
-    private readonly monitors: MonitorReadRepository,
+    private readonly monitors: MonitorService,
     private readonly timelines: TimelineRepository,
   ) {}
 
@@ -35,8 +33,7 @@ export class MonitorTimelineController {
     @Query() query: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
-    const found = await this.monitors.find(grant.organizationId, pathName(slug, 50, 'monitor', 'unknown_monitor', 'monitor_slug'));
-    if (!found) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" not found`, 'monitor_slug');
+    const found = await this.monitors.find(grant.organizationId, slug);
     const range = timelineRange(query as TimelineRangeInput, Date.now());
     const environment = typeof query['environment'] === 'string' ? query['environment'] : null;
     const { rows, duration } = await this.timelines.buckets({ projectId: found.projectId, monitorId: found.id, environment, range });

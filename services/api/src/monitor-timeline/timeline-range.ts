@@ -1,4 +1,5 @@
 import { DomainError } from '@vigil/errors';
+import { parseStatsPeriod, parseTimestamp } from '../common/time-range';
 
 export const RESOLUTIONS = ['1h', '1d'] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
@@ -18,8 +19,8 @@ const HOURLY_UP_TO_MS = 7 * DAY_MS;
 /** History's DateTime columns end in 2106; ranges stay well before. */
 const LATEST_INSTANT_MS = Date.UTC(2100, 0, 1);
 
+/** Narrower than the check-ins' periods (`common/time-range`): a unit is needed, and seconds make no bucket. */
 export const STATS_PERIOD_PATTERN = '^[1-9][0-9]{0,5}[mhdw]$';
-const PERIOD_UNIT_MS: Record<string, number> = { m: 60_000, h: HOUR_MS, d: DAY_MS, w: 7 * DAY_MS };
 
 export interface TimelineRangeInput {
   start?: string;
@@ -41,9 +42,9 @@ function invalid(field: string, code: string, message: string): never {
   throw new DomainError('invalid', code, message, field);
 }
 
+/** A time as the other history endpoints read it (`parseTimestamp`), within what history can hold. */
 function instant(value: string, field: string): number {
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms)) invalid(field, `invalid_${field}`, `${field} must be an RFC 3339 date-time`);
+  const ms = parseTimestamp(value, field);
   if (ms < 0 || ms >= LATEST_INSTANT_MS) invalid(field, `invalid_${field}`, `${field} must be from 1970-01-01T00:00:00Z to before 2100-01-01T00:00:00Z`);
   return ms;
 }
@@ -68,9 +69,8 @@ export function timelineRange(input: TimelineRangeInput, now: number): TimelineR
     rangeField = 'start';
   } else {
     const period = input.statsPeriod ?? DEFAULT_STATS_PERIOD;
-    const match = new RegExp(STATS_PERIOD_PATTERN).exec(period);
-    if (!match) invalid('statsPeriod', 'invalid_statsPeriod', `statsPeriod must match ${STATS_PERIOD_PATTERN} (a number and m, h, d or w)`);
-    const length = Number(period.slice(0, -1)) * PERIOD_UNIT_MS[period.slice(-1)]!;
+    if (!new RegExp(STATS_PERIOD_PATTERN).test(period)) invalid('statsPeriod', 'invalid_statsPeriod', `statsPeriod must match ${STATS_PERIOD_PATTERN} (a number and m, h, d or w)`);
+    const length = parseStatsPeriod(period, 'statsPeriod');
     if (length > MAX_RANGE_MS) invalid('statsPeriod', 'range_too_large', `statsPeriod must be at most 90 days, got ${period}`);
     end = now;
     start = now - length;

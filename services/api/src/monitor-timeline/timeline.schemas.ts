@@ -1,4 +1,4 @@
-import { NO_NUL_PATTERN } from '../common/request-body';
+import { NO_NUL_PATTERN } from '../common/postgres-text';
 import { ISO_DATE_TIME, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { RESOLUTIONS, STATS_PERIOD_PATTERN, TIMELINE_STATUSES } from './timeline-range';
 

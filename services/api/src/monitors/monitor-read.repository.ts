@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorStatus } from '@vigil/db';
 import { DataSource } from 'typeorm';
+import { isPostgresText } from '../common/postgres-text';
+import { isUuid } from '../common/request-body';
 import type { MonitorSchedule, MonitorValues } from './monitor-input';
 
 /** A monitor as the API reads and shows it. */
@@ -58,8 +60,6 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Monitors of an organization (through their projects) and their per-environment settings, from Postgres. */
 @Injectable()
 export class MonitorReadRepository {
@@ -98,8 +98,8 @@ export class MonitorReadRepository {
    * per project only, so two projects may share one: the first project's wins, as before.
    */
   async find(organizationId: string, reference: string): Promise<MonitorView | null> {
-    if (reference.includes('\0')) return null; // no slug has one, and Postgres text cannot hold it
-    const byId = UUID.test(reference);
+    if (!isPostgresText(reference)) return null;
+    const byId = isUuid(reference);
     const rows: MonitorRow[] = await this.dataSource.query(
       `${MONITOR_SELECT} WHERE p.organization_id = $1 AND ${byId ? 'm.id = $2::uuid' : 'm.slug = $2'} ORDER BY p.id LIMIT 1`,
       [organizationId, byId ? reference.toLowerCase() : reference],

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { SLUG_MAX } from '../common/slug';
 import { isUniqueViolation } from '../common/unique-violation';
 import type { MonitorValues } from './monitor-input';
+import { freeMonitorSlug, monitorSlugInUse } from './monitor-slug';
 import { MONITOR_SELECT, toMonitorView, type MonitorRow, type MonitorView } from './monitor-read.repository';
 
 const COLUMNS = `name = $2, slug = $3, status = $4, owner = $5, is_muted = $6, schedule_type = $7, schedule_crontab = $8,
@@ -48,12 +48,8 @@ export class MonitorRepository {
   /** Creates a monitor. A slug made from the name gets a short suffix when taken (as Sentry does); a slug sent is a 409. */
   async create(organizationId: string, projectId: number, values: MonitorValues, slugDerived: boolean): Promise<MonitorView> {
     return this.dataSource.transaction(async (manager) => {
-      let slug = values.slug;
-      for (let attempt = 0; ; attempt += 1) {
-        if (!(await this.slugInUse(manager, organizationId, slug, null))) break;
-        if (!slugDerived || attempt >= 4) throw slugTaken(slug);
-        slug = `${values.slug.slice(0, SLUG_MAX - 5).replace(/-+$/, '')}-${randomBytes(3).toString('hex').slice(0, 4)}`;
-      }
+      const slug = await freeMonitorSlug(manager, organizationId, values.slug, slugDerived);
+      if (slug === null) throw slugTaken(values.slug);
       const id = randomUUID();
       try {
         await manager.query(
@@ -80,7 +76,7 @@ export class MonitorRepository {
       if (!locked[0]) return null;
       const current = await this.read(manager, monitorId);
       const values = change(current);
-      if (values.slug !== current.slug && (await this.slugInUse(manager, organizationId, values.slug, monitorId))) throw slugTaken(values.slug);
+      if (values.slug !== current.slug && (await monitorSlugInUse(manager, organizationId, values.slug, monitorId))) throw slugTaken(values.slug);
       try {
         await manager.query(`UPDATE monitors SET ${COLUMNS}, updated_at = now() WHERE id = $1`, [monitorId, ...parameters(values)]);
       } catch (error) {
@@ -114,16 +110,6 @@ export class MonitorRepository {
   async deleteEnvironmentSettings(monitorId: string, environment: string): Promise<boolean> {
     const result: [unknown[], number] = await this.dataSource.query('DELETE FROM monitor_environments WHERE monitor_id = $1 AND environment = $2', [monitorId, environment]);
     return result[1] > 0;
-  }
-
-  /** Whether another monitor of the organization has the slug; takes a transaction lock on it first. */
-  private async slugInUse(manager: EntityManager, organizationId: string, slug: string, exceptId: string | null): Promise<boolean> {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`vigil:monitor-slug:${organizationId}:${slug}`]);
-    const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.organization_id = $1 AND m.slug = $2 AND ($3::uuid IS NULL OR m.id <> $3::uuid) LIMIT 1',
-      [organizationId, slug, exceptId],
-    );
-    return rows.length > 0;
   }
 
   private async read(manager: EntityManager, monitorId: string): Promise<MonitorView> {

@@ -1,11 +1,10 @@
 import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, MONITOR_STATUSES, SCHEDULE_TYPES } from '@vigil/db';
-import { CURSOR_PATTERN } from '../common/pagination/cursor';
-import { ID_STRING, ISO_DATE_TIME, PER_PAGE, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
+import { CURSOR_QUERY } from '../common/pagination/pagination.schemas';
+import { PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
+import { NO_NUL_PATTERN as TEXT } from '../common/postgres-text';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
-
-/** Text Postgres can store: anything but NUL. */
-const TEXT = '^[^\\u0000]*$';
 
 /** An environment name, as ingest accepts it from SDKs (and without NUL, which Postgres cannot store). */
 export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t\\u0000]+$' };
@@ -110,17 +109,13 @@ export const MONITOR_ENVIRONMENT_UPDATE: JsonSchema = objectOf(
 );
 
 const REPEATABLE = (item: JsonSchema, description: string) => ({ description, schema: { type: 'array', items: item, maxItems: 100 } as JsonSchema });
-const CURSOR_QUERY = {
-  cursor: { description: 'A cursor from the `Link` header of the previous answer; empty or left out: the first page.', schema: { type: 'string', pattern: `^(${CURSOR_PATTERN.slice(1, -1)})?$` } as JsonSchema },
-};
-
 export const MONITOR_LIST_QUERY = {
   query: { description: 'Only monitors whose name or slug contains this text (any case), or whose id it is.', schema: { type: 'string', maxLength: 200, pattern: TEXT } as JsonSchema },
   project: REPEATABLE({ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, 'Only monitors of these projects (slugs or ids; repeat the parameter). -1: every project.'),
   environment: REPEATABLE(ENVIRONMENT, 'Only monitors that have one of these environments (repeat the parameter).'),
   owner: REPEATABLE({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT }, 'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.'),
   ...CURSOR_QUERY,
-  per_page: { description: 'Items per page, 1 to 100 (default 100).', schema: PER_PAGE },
+  ...PER_PAGE_QUERY,
 };
 
 export const CHECKIN_LIST_QUERY = {
@@ -131,14 +126,7 @@ export const CHECKIN_LIST_QUERY = {
   start: { description: 'With end: only runs started at or after this ISO 8601 time (UTC when it has no offset).', schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema },
   end: { description: 'With start: only runs started at or before this time. Without any range: the last 90 days.', schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema },
   ...CURSOR_QUERY,
-  per_page: { description: 'Items per page, 1 to 100 (default 100).', schema: PER_PAGE },
-};
-
-export const LINK_HEADER = {
-  link: {
-    description: 'Sentry\'s pagination: `<url>; rel="previous"; results="true|false"; cursor="…", <url>; rel="next"; results="true|false"; cursor="…"`. Follow `next` while its `results` is true.',
-    schema: { type: 'string' } as JsonSchema,
-  },
+  ...PER_PAGE_QUERY,
 };
 
 /** One run of a monitor, as Sentry's monitor check-ins API shows it. */

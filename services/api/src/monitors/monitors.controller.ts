@@ -7,10 +7,11 @@ import { RUN_KEY_CODEC } from '../checkins/run-key';
 import { linksByValue, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
-import { parseCursor, type Page } from '../common/pagination/cursor';
+import { parseCursor } from '../common/pagination/cursor';
 import { keysetPage, keysetWindow } from '../common/pagination/keyset-pagination';
-import { linkHeader } from '../common/pagination/link-header';
+import { pageItems } from '../common/pagination/link-header';
 import { offsetPage, offsetWindow } from '../common/pagination/offset-pagination';
+import { LINK_HEADER } from '../common/pagination/pagination.schemas';
 import { parseTimeRange, type TimeRangeQuery } from '../common/time-range';
 import type { MonitorBody } from './monitor-input';
 import { MonitorReadRepository, type MonitorListFilter } from './monitor-read.repository';
@@ -18,7 +19,6 @@ import { presentCheckin } from './monitor.presenter';
 import {
   CHECKIN,
   CHECKIN_LIST_QUERY,
-  LINK_HEADER,
   MONITOR,
   MONITOR_CREATE,
   MONITOR_ENVIRONMENT_UPDATE,
@@ -45,16 +45,6 @@ interface CheckinListQuery extends TimeRangeQuery {
   environment?: string[];
   cursor?: string;
   per_page: number;
-}
-
-/** The request's own absolute URL, for the links of its pages. */
-function requestUrl(request: FastifyRequest): URL {
-  return new URL(request.url, `${request.protocol}://${request.headers.host ?? 'localhost'}`);
-}
-
-function paginate<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] {
-  void reply.header('link', linkHeader(requestUrl(request), page.previous, page.next));
-  return page.items;
 }
 
 /**
@@ -100,7 +90,7 @@ export class MonitorsController {
     if (environments) filter.environments = environments;
     const rows = await this.reads.list(grant.organizationId, filter, window.offset, window.fetch);
     const page = offsetPage(rows, window, query.per_page);
-    return paginate(request, reply, { ...page, items: await this.monitors.present(page.items) });
+    return pageItems(request, reply, { ...page, items: await this.monitors.present(page.items) });
   }
 
   @Post()
@@ -212,6 +202,6 @@ export class MonitorsController {
     const monitor = await this.monitors.find(grant.organizationId, slug);
     const rows = await this.history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window });
     const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({ createdMs: row.date_created_ms, checkinId: row.checkin_id, environment: row.environment }));
-    return paginate(request, reply, { ...page, items: page.items.map(presentCheckin) });
+    return pageItems(request, reply, { ...page, items: page.items.map(presentCheckin) });
   }
 }

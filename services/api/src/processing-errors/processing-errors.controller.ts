@@ -1,10 +1,9 @@
-import { Controller, Get, Headers, Inject, Param, Query } from '@nestjs/common';
-import { DomainError } from '@vigil/errors';
-import { DataSource } from 'typeorm';
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
 import { OrganizationAccess } from '../auth/organization-access';
 import { PER_PAGE_QUERY, PROJECT_PARAMS } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
+import { ProjectRepository } from '../projects/project.repository';
 import { ProcessingErrorRepository, type ProcessingErrorEntry } from './processing-error.repository';
 import { PROCESSING_ERROR } from './processing-error.schemas';
 
@@ -17,7 +16,7 @@ export class ProcessingErrorsController {
   constructor(
     private readonly access: OrganizationAccess,
     private readonly errors: ProcessingErrorRepository,
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly projects: ProjectRepository,
   ) {}
 
   @Get('processing-errors')
@@ -54,13 +53,6 @@ export class ProcessingErrorsController {
   /** The project named by slug or numeric id, within the token's organization. */
   private async project(org: string, project: string, authorization: string | undefined): Promise<number> {
     const grant = await this.access.authorize(authorization, org);
-    const byId = /^\d{1,9}$/.test(project);
-    const rows: Array<{ id: number }> = await this.dataSource.query(
-      `SELECT id FROM projects WHERE organization_id = $1 AND ${byId ? 'id = $2' : 'slug = $2'}`,
-      [grant.organizationId, byId ? Number(project) : project],
-    );
-    const row = rows[0];
-    if (!row) throw new DomainError('not_found', 'unknown_project', `project "${project}" not found`, 'project');
-    return Number(row.id);
+    return (await this.projects.get(grant.organizationId, project)).id;
   }
 }

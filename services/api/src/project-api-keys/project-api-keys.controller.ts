@@ -4,7 +4,7 @@ import { OrganizationAccess } from '../auth/organization-access';
 import { PROJECT_PARAMS } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
-import { pathId, pathName } from '../common/request-body';
+import { pathId } from '../common/request-body';
 import type { AccessNeed } from '../auth/permissions';
 import { ProjectRepository } from '../projects/project.repository';
 import { presentProjectApiKey } from './project-api-key.presenter';
@@ -58,11 +58,9 @@ export class ProjectApiKeysController {
     await this.keys.revoke(key);
   }
 
-  /** The project by slug or id within the token's organization; a name no project can have is a 404 too. */
+  /** The project by slug or id within the token's organization. */
   private async project(authorization: Auth, org: string, ref: string, needs: AccessNeed): Promise<{ id: number }> {
     const grant = await this.access.authorize(authorization, org, needs);
-    const project = await this.projects.find(grant.organizationId, pathName(ref, 50, `project "${ref}"`, 'unknown_project', 'project'));
-    if (!project) throw new DomainError('not_found', 'unknown_project', `project "${ref}" not found`, 'project');
-    return project;
+    return this.projects.get(grant.organizationId, ref);
   }
 }

@@ -121,9 +121,7 @@ export class ProjectKeysController {
 
   private async project(authorization: Auth, org: string, ref: string, needs: AccessNeed): Promise<ProjectEntity> {
     const grant = await this.access.authorize(authorization, org, needs);
-    const project = await this.projects.find(grant.organizationId, ref);
-    if (!project) throw new DomainError('not_found', 'unknown_project', `project "${ref}" not found`, 'project');
-    return project;
+    return this.projects.get(grant.organizationId, ref);
   }
 
   private async find(project: ProjectEntity, id: string): Promise<ProjectKeyEntity> {

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { newPingKey, newPublicKey, ProjectEntity, ProjectKeyEntity } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { DataSource, type EntityManager } from 'typeorm';
+import { isPostgresText } from '../common/postgres-text';
 import { isUniqueViolation } from '../common/unique-violation';
 
 const SLUG_TAKEN = 'uq_projects_org_slug';
@@ -23,10 +24,18 @@ export class ProjectRepository {
   }
 
   /** A project by slug, or by its numeric id (DSNs carry the id), within the organization. */
-  find(organizationId: string, ref: string): Promise<ProjectEntity | null> {
+  async find(organizationId: string, ref: string): Promise<ProjectEntity | null> {
     const repository = this.dataSource.getRepository(ProjectEntity);
     if (/^\d{1,9}$/.test(ref)) return repository.findOneBy({ organizationId, id: Number(ref) });
+    if (!isPostgresText(ref)) return null;
     return repository.findOneBy({ organizationId, slug: ref });
+  }
+
+  /** `find`, or a 404 naming `project`. */
+  async get(organizationId: string, ref: string): Promise<ProjectEntity> {
+    const project = await this.find(organizationId, ref);
+    if (!project) throw new DomainError('not_found', 'unknown_project', `project "${ref}" not found`, 'project');
+    return project;
   }
 
   /** A new project with its ping key and a first DSN key named `Default`, as Sentry gives every new project. */

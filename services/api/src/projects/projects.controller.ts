@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, Inject, Param, Post, Put } from '@nestjs/common';
 import { VigilConfig } from '@vigil/config';
 import type { ProjectEntity } from '@vigil/db';
-import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM, PROJECT_PARAMS } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
@@ -60,7 +59,7 @@ export class ProjectController {
   @Endpoint({ summary: 'Get a project', auth: 'bearer', params: PROJECT_PARAMS, response: { status: 200, description: 'The project.', schema: PROJECT } })
   async get(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    return this.present(await this.find(grant.organizationId, project));
+    return this.present(await this.projects.get(grant.organizationId, project));
   }
 
   @Put()
@@ -75,7 +74,7 @@ export class ProjectController {
   })
   async update(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'projects:write');
-    const found = await this.find(grant.organizationId, project);
+    const found = await this.projects.get(grant.organizationId, project);
     return this.present(await this.projects.update(found, parseProjectUpdate(body)));
   }
 
@@ -90,7 +89,7 @@ export class ProjectController {
   })
   async remove(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'projects:write');
-    await this.projects.delete(await this.find(grant.organizationId, project));
+    await this.projects.delete(await this.projects.get(grant.organizationId, project));
   }
 
   /** A new ping key; slug ping URLs with the old one answer 404 within moments (ingest hears of it by NOTIFY). */
@@ -104,16 +103,10 @@ export class ProjectController {
   })
   async rotatePingKey(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'keys:write');
-    return this.present(await this.projects.rotatePingKey(await this.find(grant.organizationId, project)));
+    return this.present(await this.projects.rotatePingKey(await this.projects.get(grant.organizationId, project)));
   }
 
   private present(project: ProjectEntity): Record<string, unknown> {
     return presentProject(project, this.config.VIGIL_PUBLIC_INGEST_URL);
-  }
-
-  private async find(organizationId: string, ref: string): Promise<ProjectEntity> {
-    const project = await this.projects.find(organizationId, ref);
-    if (!project) throw new DomainError('not_found', 'unknown_project', `project "${ref}" not found`, 'project');
-    return project;
   }
 }

@@ -3,6 +3,7 @@ import { MemberEntity, TeamEntity } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { isPostgresText } from '../common/postgres-text';
 import { isUniqueViolation } from '../common/unique-violation';
 
 export interface TeamView {
@@ -20,7 +21,8 @@ export class TeamRepository {
     return this.withCounts(teams);
   }
 
-  find(organizationId: string, slug: string): Promise<TeamEntity | null> {
+  async find(organizationId: string, slug: string): Promise<TeamEntity | null> {
+    if (!isPostgresText(slug)) return null;
     return this.dataSource.getRepository(TeamEntity).findOneBy({ organizationId, slug });
   }
 

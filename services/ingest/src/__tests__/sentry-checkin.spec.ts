@@ -1,17 +1,9 @@
+import { domainErrorOf } from '@vigil/errors/testing';
 import { sentryKeyFrom } from '../auth/sentry-auth';
 import { canonicalUuid, parseSentryCheckin, slugify } from '../checkins/sentry-checkin.schema';
 import { toMonitorConfigUpdate } from '@vigil/db';
 import { pingSignal } from '../ping/ping-signal';
 import { isNilUuid } from '../checkins/sentry-checkin.schema';
-
-function errorOf(fn: () => unknown): { code: string; field?: string; message: string } {
-  try {
-    fn();
-  } catch (error) {
-    return error as { code: string; field?: string; message: string };
-  }
-  throw new Error('expected an error');
-}
 
 describe('Sentry check-in payloads', () => {
   it('accepts what the SDKs send', () => {
@@ -36,7 +28,7 @@ describe('Sentry check-in payloads', () => {
     [{ monitor_slug: 'j', status: 'ok', monitor_config: { max_runtime: 40321 } }, 'monitor_config.max_runtime', undefined],
     [{ monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'fortnight' } } }, 'monitor_config.schedule', undefined],
   ])('rejects %j naming %s', (payload, field, message) => {
-    const error = errorOf(() => parseSentryCheckin(payload));
+    const error = domainErrorOf(() => parseSentryCheckin(payload));
     expect(error.code).toBe('invalid_checkin');
     expect(error.field).toBe(field);
     if (message) expect(error.message).toBe(message);
@@ -44,8 +36,8 @@ describe('Sentry check-in payloads', () => {
 
   it('slugifies like Sentry and canonicalises check-in ids', () => {
     expect(slugify('My Nightly Job!')).toBe('my-nightly-job');
-    expect(errorOf(() => slugify('!!!')).field).toBe('monitor_slug');
-    expect(errorOf(() => slugify('x'.repeat(51))).message).toMatch(/at most 50/);
+    expect(domainErrorOf(() => slugify('!!!')).field).toBe('monitor_slug');
+    expect(domainErrorOf(() => slugify('x'.repeat(51))).message).toMatch(/at most 50/);
     expect(canonicalUuid('ABCDEF0123456789ABCDEF0123456789')).toBe('abcdef01-2345-6789-abcd-ef0123456789');
   });
 });
@@ -67,7 +59,7 @@ describe('monitor_config', () => {
     [{ schedule: { type: 'crontab' as const, value: '* * * * * *' } }, 'monitor_config.schedule'],
     [{ timezone: 'Mars/Olympus' }, 'monitor_config.timezone'],
   ])('rejects %j naming %s', (config, field) => {
-    const error = errorOf(() => toMonitorConfigUpdate(config));
+    const error = domainErrorOf(() => toMonitorConfigUpdate(config));
     expect(error).toMatchObject({ code: 'invalid_monitor_config', field });
   });
 });
@@ -104,7 +96,7 @@ describe('ping signals', () => {
   });
 
   it('rejects exit statuses above 255 and unknown signals', () => {
-    expect(errorOf(() => pingSignal('256'))).toMatchObject({ code: 'invalid_exit_status', field: 'exit_status' });
-    expect(errorOf(() => pingSignal('bogus'))).toMatchObject({ code: 'unknown_signal' });
+    expect(domainErrorOf(() => pingSignal('256'))).toMatchObject({ code: 'invalid_exit_status', field: 'exit_status' });
+    expect(domainErrorOf(() => pingSignal('bogus'))).toMatchObject({ code: 'unknown_signal' });
   });
 });

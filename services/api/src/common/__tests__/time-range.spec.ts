@@ -1,17 +1,7 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { DEFAULT_PERIOD_MS, parseStatsPeriod, parseTimeRange, parseTimestamp } from '../time-range';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
-
-function rejection(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe("time ranges, by Sentry's rules", () => {
   it('is the last 90 days when nothing is asked, with no end (a check-in stamped a moment ahead still shows)', () => {
@@ -39,6 +29,8 @@ describe("time ranges, by Sentry's rules", () => {
     expect(parseTimeRange({ start: '2026-11-01T10:00:00+02:00', end: '2026-11-02' }, NOW)).toEqual({ startMs: Date.parse('2026-11-01T08:00:00Z'), endMs: Date.parse('2026-11-02T00:00:00Z') });
     expect(parseTimestamp('2026-11-01T10:00:00.123', 'start')).toBe(Date.parse('2026-11-01T10:00:00.123Z'));
     expect(parseTimestamp('2026-11-01 10:00', 'start')).toBe(Date.parse('2026-11-01T10:00:00Z'));
+    // RFC 3339 date-times too (the timeline's `format: date-time`): lower-case t and z, any digits of a second.
+    expect(parseTimestamp('2026-11-01t10:00:00.1234567891z', 'start')).toBe(Date.parse('2026-11-01T10:00:00.123Z'));
   });
 
   it('a period longer than history starts at the epoch', () => {
@@ -56,7 +48,7 @@ describe("time ranges, by Sentry's rules", () => {
     [{ statsPeriodStart: '1d' }, 'statsPeriodEnd', /both required/],
     [{ statsPeriodStart: '1d', statsPeriodEnd: '2d' }, 'statsPeriodStart', /start must be before end/],
   ])('refuses %j naming %s', (query, field, message) => {
-    const error = rejection(() => parseTimeRange(query, NOW));
+    const error = domainErrorOf(() => parseTimeRange(query, NOW));
     expect(error).toMatchObject({ kind: 'invalid', field });
     expect(error.message).toMatch(message);
   });

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { NO_NUL_PATTERN } from '../request-body';
+import { NO_NUL_PATTERN } from '../postgres-text';
 
 /**
  * The JSON Schemas of requests and responses. They are written once, next to the endpoint that uses them: the

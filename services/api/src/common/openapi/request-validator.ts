@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { DomainError } from '@vigil/errors';
+import { isPostgresText } from '../postgres-text';
 import type { EndpointSpec } from './endpoint-spec';
 import { objectOf, type JsonSchema } from './json-schema';
 import { mostRelevantError, schemaErrorToDomainError } from './schema-errors';
@@ -59,7 +60,7 @@ export class RequestValidator {
  */
 function refuseNul(value: unknown, path: string): void {
   if (typeof value === 'string') {
-    if (value.includes('\u0000')) throw new DomainError('invalid', 'invalid_text', `${path || 'the value'} must not contain NUL characters`, path || undefined);
+    if (!isPostgresText(value)) throw new DomainError('invalid', 'invalid_text', `${path || 'the value'} must not contain NUL characters`, path || undefined);
     return;
   }
   if (Array.isArray(value)) {

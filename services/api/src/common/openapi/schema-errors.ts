@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { DomainError } from '@vigil/errors';
-import { NO_NUL_PATTERN } from '../request-body';
+import { NO_NUL_PATTERN } from '../postgres-text';
 
 /**
  * One ajv error as the API's 400: the field named the way the client wrote it (`config.schedule`, `per_page`,

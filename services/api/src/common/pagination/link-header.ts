@@ -1,4 +1,6 @@
-import { formatCursor, type PageLink } from './cursor';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestUrl } from '../request-url';
+import { formatCursor, type Page, type PageLink } from './cursor';
 
 /**
  * The `Link` header of a page, as Sentry writes it:
@@ -15,4 +17,10 @@ export function linkHeader(url: URL, previous: PageLink, next: PageLink): string
     return `<${base}cursor=${cursor}>; rel="${rel}"; results="${link.results ? 'true' : 'false'}"; cursor="${cursor}"`;
   };
   return `${entry('previous', previous)}, ${entry('next', next)}`;
+}
+
+/** Answers a page of a list: its items, with the `Link` header of the pages around it. */
+export function pageItems<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] {
+  void reply.header('link', linkHeader(requestUrl(request), page.previous, page.next));
+  return page.items;
 }

@@ -1,19 +1,9 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { selectChannels } from '../channel-selection';
 
 const slack = { id: '11111111-1111-4111-8111-111111111111', name: 'Ops Slack', type: 'slack' };
 const pager = { id: '22222222-2222-4222-8222-222222222222', name: 'On call', type: 'pagerduty' };
 const twin = { id: '33333333-3333-4333-8333-333333333333', name: 'On call', type: 'email' };
-
-function error(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof DomainError) return caught;
-    throw caught;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('selectChannels', () => {
   it('takes every channel for "*" and none for ""', () => {
@@ -27,8 +17,8 @@ describe('selectChannels', () => {
   });
 
   it('refuses empty, unknown and ambiguous identifiers, naming channels', () => {
-    expect(error(() => selectChannels(`${slack.id},`, [slack]))).toMatchObject({ code: 'invalid_channels', field: 'channels', message: expect.stringMatching(/empty/) });
-    expect(error(() => selectChannels('Nope', [slack])).message).toMatch(/invalid channel identifier: Nope/);
-    expect(error(() => selectChannels('On call', [pager, twin])).message).toMatch(/non-unique channel identifier: On call/);
+    expect(domainErrorOf(() => selectChannels(`${slack.id},`, [slack]))).toMatchObject({ code: 'invalid_channels', field: 'channels', message: expect.stringMatching(/empty/) });
+    expect(domainErrorOf(() => selectChannels('Nope', [slack])).message).toMatch(/invalid channel identifier: Nope/);
+    expect(domainErrorOf(() => selectChannels('On call', [pager, twin])).message).toMatch(/non-unique channel identifier: On call/);
   });
 });

@@ -1,17 +1,7 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { RequestValidator } from '../../common/openapi/request-validator';
 import { intervalForSeconds, normalizeCron, parseCheckSpec, secondsOfInterval, tagList } from '../check-spec';
 import { CHECK_SPEC } from '../healthchecks.schemas';
-
-function rejection(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('Healthchecks timeouts as Vigil intervals', () => {
   it('uses the largest fixed unit that divides the timeout', () => {
@@ -63,20 +53,20 @@ describe('parseCheckSpec', () => {
   });
 
   it('refuses an invalid cron expression naming schedule, and says OnCalendar is not supported', () => {
-    expect(rejection(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC'))).toMatchObject({ kind: 'invalid', code: 'invalid_schedule', field: 'schedule' });
-    expect(rejection(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC')).message).toMatch(/minute/);
-    expect(rejection(() => parseCheckSpec({ schedule: 'Mon *-*-* 03:00' }, 'UTC')).message).toMatch(/not OnCalendar/);
+    expect(domainErrorOf(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC'))).toMatchObject({ kind: 'invalid', code: 'invalid_schedule', field: 'schedule' });
+    expect(domainErrorOf(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC')).message).toMatch(/minute/);
+    expect(domainErrorOf(() => parseCheckSpec({ schedule: 'Mon *-*-* 03:00' }, 'UTC')).message).toMatch(/not OnCalendar/);
   });
 
   it('refuses an unknown time zone naming tz', () => {
-    expect(rejection(() => parseCheckSpec({ tz: 'Mars/Olympus' }, 'UTC'))).toMatchObject({ code: 'invalid_tz', field: 'tz' });
+    expect(domainErrorOf(() => parseCheckSpec({ tz: 'Mars/Olympus' }, 'UTC'))).toMatchObject({ code: 'invalid_tz', field: 'tz' });
   });
 
   it('accepts the fields Vigil does not model only with the value that means off', () => {
     expect(parseCheckSpec({ methods: '', subject: '', success_kw: '', filter_body: false, filter_http_body: false }, 'UTC')).toEqual({});
-    expect(rejection(() => parseCheckSpec({ methods: 'POST' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'methods' });
-    expect(rejection(() => parseCheckSpec({ success_kw: 'SUCCESS' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'success_kw' });
-    expect(rejection(() => parseCheckSpec({ filter_default_fail: true }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'filter_default_fail' });
+    expect(domainErrorOf(() => parseCheckSpec({ methods: 'POST' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'methods' });
+    expect(domainErrorOf(() => parseCheckSpec({ success_kw: 'SUCCESS' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'success_kw' });
+    expect(domainErrorOf(() => parseCheckSpec({ filter_default_fail: true }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'filter_default_fail' });
   });
 
   it('normalizes cron whitespace and accepts aliases', () => {
@@ -96,31 +86,31 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
   const validator = new RequestValidator({ summary: 't', auth: 'api-key', body: { schema: CHECK_SPEC }, response: { status: 200, description: 'ok' } });
 
   it('refuses timeout and grace out of bounds or not whole minutes', () => {
-    expect(rejection(() => validator.body({ timeout: 59 }))).toMatchObject({ code: 'invalid_timeout', field: 'timeout', message: 'timeout must be >= 60' });
-    expect(rejection(() => validator.body({ timeout: 31_536_060 }))).toMatchObject({ field: 'timeout', message: 'timeout must be <= 31536000' });
-    expect(rejection(() => validator.body({ timeout: 90 }))).toMatchObject({ field: 'timeout', message: 'timeout must be a multiple of 60' });
-    expect(rejection(() => validator.body({ grace: 30 }))).toMatchObject({ code: 'invalid_grace', field: 'grace', message: 'grace must be >= 60' });
-    expect(rejection(() => validator.body({ grace: 31_536_000 }))).toMatchObject({ field: 'grace', message: 'grace must be <= 2419200' });
+    expect(domainErrorOf(() => validator.body({ timeout: 59 }))).toMatchObject({ code: 'invalid_timeout', field: 'timeout', message: 'timeout must be >= 60' });
+    expect(domainErrorOf(() => validator.body({ timeout: 31_536_060 }))).toMatchObject({ field: 'timeout', message: 'timeout must be <= 31536000' });
+    expect(domainErrorOf(() => validator.body({ timeout: 90 }))).toMatchObject({ field: 'timeout', message: 'timeout must be a multiple of 60' });
+    expect(domainErrorOf(() => validator.body({ grace: 30 }))).toMatchObject({ code: 'invalid_grace', field: 'grace', message: 'grace must be >= 60' });
+    expect(domainErrorOf(() => validator.body({ grace: 31_536_000 }))).toMatchObject({ field: 'grace', message: 'grace must be <= 2419200' });
   });
 
   it('accepts the fields Vigil does not model only with the value that means off', () => {
-    expect(rejection(() => validator.body({ success_kw: 'OK' }))).toMatchObject({ field: 'success_kw', message: 'success_kw must be one of ""' });
-    expect(rejection(() => validator.body({ methods: 'POST' }))).toMatchObject({ field: 'methods' });
-    expect(rejection(() => validator.body({ filter_http_body: true }))).toMatchObject({ field: 'filter_http_body' });
+    expect(domainErrorOf(() => validator.body({ success_kw: 'OK' }))).toMatchObject({ field: 'success_kw', message: 'success_kw must be one of ""' });
+    expect(domainErrorOf(() => validator.body({ methods: 'POST' }))).toMatchObject({ field: 'methods' });
+    expect(domainErrorOf(() => validator.body({ filter_http_body: true }))).toMatchObject({ field: 'filter_http_body' });
     expect(validator.body({ success_kw: '', methods: '', filter_http_body: false })).toEqual({ success_kw: '', methods: '', filter_http_body: false });
   });
 
   it('refuses NUL characters in text, which Postgres cannot store', () => {
-    expect(rejection(() => validator.body({ desc: 'a\u0000b' }))).toMatchObject({ field: 'desc', message: 'desc must not contain NUL characters' });
+    expect(domainErrorOf(() => validator.body({ desc: 'a\u0000b' }))).toMatchObject({ field: 'desc', message: 'desc must not contain NUL characters' });
   });
 
   it('refuses wrong types, nulls, unknown fields and unknown unique fields', () => {
-    expect(rejection(() => validator.body({ timeout: '3600' }))).toMatchObject({ field: 'timeout', message: 'timeout must be an integer' });
-    expect(rejection(() => validator.body({ name: null }))).toMatchObject({ field: 'name' });
-    expect(rejection(() => validator.body({ colour: 'red' }))).toMatchObject({ code: 'unknown_field', field: 'colour' });
-    expect(rejection(() => validator.body({ unique: ['desc'] }))).toMatchObject({ field: 'unique[0]' });
-    expect(rejection(() => validator.body({ slug: 'Has Spaces' }))).toMatchObject({ field: 'slug' });
-    expect(rejection(() => validator.body({ slug: '2024' }))).toMatchObject({ field: 'slug' });
+    expect(domainErrorOf(() => validator.body({ timeout: '3600' }))).toMatchObject({ field: 'timeout', message: 'timeout must be an integer' });
+    expect(domainErrorOf(() => validator.body({ name: null }))).toMatchObject({ field: 'name' });
+    expect(domainErrorOf(() => validator.body({ colour: 'red' }))).toMatchObject({ code: 'unknown_field', field: 'colour' });
+    expect(domainErrorOf(() => validator.body({ unique: ['desc'] }))).toMatchObject({ field: 'unique[0]' });
+    expect(domainErrorOf(() => validator.body({ slug: 'Has Spaces' }))).toMatchObject({ field: 'slug' });
+    expect(domainErrorOf(() => validator.body({ slug: '2024' }))).toMatchObject({ field: 'slug' });
     expect(validator.body({ slug: '' })).toEqual({ slug: '' });
   });
 

@@ -1,19 +1,9 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import type { ProjectKeyGrant } from '../../project-api-keys/project-api-key.repository';
 import { apiKeyOf, requireFittingKey } from '../project-key-rules';
 
 const readWrite: ProjectKeyGrant = { keyId: 'k1', projectId: 1, organizationId: 'o', readOnly: false };
 const readOnly: ProjectKeyGrant = { ...readWrite, keyId: 'k2', readOnly: true };
-
-function error(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (caught) {
-    if (caught instanceof DomainError) return caught;
-    throw caught;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('apiKeyOf', () => {
   it('takes the key from X-Api-Key, or from api_key in the body where a read-write key is needed', () => {
@@ -23,20 +13,20 @@ describe('apiKeyOf', () => {
   });
 
   it('refuses a missing key with 401, and reads no body key for reads', () => {
-    expect(error(() => apiKeyOf(undefined, undefined, 'read'))).toMatchObject({ kind: 'unauthorized', code: 'missing_api_key', field: 'X-Api-Key' });
-    expect(error(() => apiKeyOf('', { api_key: 42 }, 'read-write'))).toMatchObject({ code: 'missing_api_key' });
-    expect(error(() => apiKeyOf(undefined, { api_key: 'rw' }, 'read'))).toMatchObject({ code: 'missing_api_key' });
+    expect(domainErrorOf(() => apiKeyOf(undefined, undefined, 'read'))).toMatchObject({ kind: 'unauthorized', code: 'missing_api_key', field: 'X-Api-Key' });
+    expect(domainErrorOf(() => apiKeyOf('', { api_key: 42 }, 'read-write'))).toMatchObject({ code: 'missing_api_key' });
+    expect(domainErrorOf(() => apiKeyOf(undefined, { api_key: 'rw' }, 'read'))).toMatchObject({ code: 'missing_api_key' });
   });
 });
 
 describe('requireFittingKey', () => {
   it('refuses an unknown or revoked key with 401', () => {
-    expect(error(() => requireFittingKey(null, 'read'))).toMatchObject({ kind: 'unauthorized', code: 'invalid_api_key' });
+    expect(domainErrorOf(() => requireFittingKey(null, 'read'))).toMatchObject({ kind: 'unauthorized', code: 'invalid_api_key' });
   });
 
   it('lets a read-only key read and refuses it with 401 where a read-write key is needed', () => {
     expect(requireFittingKey(readOnly, 'read')).toBe(readOnly);
     expect(requireFittingKey(readWrite, 'read-write')).toBe(readWrite);
-    expect(error(() => requireFittingKey(readOnly, 'read-write'))).toMatchObject({ kind: 'unauthorized', code: 'read_only_api_key' });
+    expect(domainErrorOf(() => requireFittingKey(readOnly, 'read-write'))).toMatchObject({ kind: 'unauthorized', code: 'read_only_api_key' });
   });
 });

@@ -1,4 +1,4 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { impliedErrors, type EndpointSpec } from '../endpoint-spec';
 import { PER_PAGE, arrayOf, nullable, objectOf } from '../json-schema';
 import { RequestValidator } from '../request-validator';
@@ -20,16 +20,6 @@ const spec: EndpointSpec = {
   response: { status: 200, description: 'ok' },
 };
 
-function rejection(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
-
 describe('RequestValidator', () => {
   const validator = new RequestValidator(spec);
 
@@ -39,32 +29,32 @@ describe('RequestValidator', () => {
   });
 
   it('names the query parameter and its rule', () => {
-    expect(rejection(() => validator.query({ per_page: '0' }))).toMatchObject({ kind: 'invalid', code: 'invalid_per_page', field: 'per_page', message: 'per_page must be >= 1' });
-    expect(rejection(() => validator.query({ per_page: 'ten' }))).toMatchObject({ code: 'invalid_per_page', message: 'per_page must be an integer' });
-    expect(rejection(() => validator.query({ status: 'missed' }))).toMatchObject({ code: 'invalid_status', message: 'status must be one of "ok", "error"' });
+    expect(domainErrorOf(() => validator.query({ per_page: '0' }))).toMatchObject({ kind: 'invalid', code: 'invalid_per_page', field: 'per_page', message: 'per_page must be >= 1' });
+    expect(domainErrorOf(() => validator.query({ per_page: 'ten' }))).toMatchObject({ code: 'invalid_per_page', message: 'per_page must be an integer' });
+    expect(domainErrorOf(() => validator.query({ status: 'missed' }))).toMatchObject({ code: 'invalid_status', message: 'status must be one of "ok", "error"' });
   });
 
   it('accepts a body that matches and refuses a missing one', () => {
     expect(validator.body({ name: 'a', owner: null })).toEqual({ name: 'a', owner: null });
-    expect(rejection(() => validator.body(undefined))).toMatchObject({ code: 'invalid_body' });
-    expect(rejection(() => validator.body([]))).toMatchObject({ code: 'invalid_body', message: 'the request body must be an object' });
+    expect(domainErrorOf(() => validator.body(undefined))).toMatchObject({ code: 'invalid_body' });
+    expect(domainErrorOf(() => validator.body([]))).toMatchObject({ code: 'invalid_body', message: 'the request body must be an object' });
   });
 
   it('names nested fields, unknown fields and missing fields', () => {
-    expect(rejection(() => validator.body({ name: 'a', config: { tags: ['ok', 'toolong'] } }))).toMatchObject({
+    expect(domainErrorOf(() => validator.body({ name: 'a', config: { tags: ['ok', 'toolong'] } }))).toMatchObject({
       code: 'invalid_tags',
       field: 'config.tags[1]',
       message: 'config.tags[1] must be at most 3 characters long',
     });
-    expect(rejection(() => validator.body({ name: 'a', config: { shedule: '* * * * *' } }))).toMatchObject({ code: 'unknown_field', field: 'config.shedule' });
-    expect(rejection(() => validator.body({ config: {} }))).toMatchObject({ code: 'missing_field', field: 'name', message: 'name is required' });
-    expect(rejection(() => validator.body({ name: 7 }))).toMatchObject({ code: 'invalid_name', field: 'name', message: 'name must be a string' });
+    expect(domainErrorOf(() => validator.body({ name: 'a', config: { shedule: '* * * * *' } }))).toMatchObject({ code: 'unknown_field', field: 'config.shedule' });
+    expect(domainErrorOf(() => validator.body({ config: {} }))).toMatchObject({ code: 'missing_field', field: 'name', message: 'name is required' });
+    expect(domainErrorOf(() => validator.body({ name: 7 }))).toMatchObject({ code: 'invalid_name', field: 'name', message: 'name must be a string' });
   });
 
   it('leaves an optional body alone when none was sent', () => {
     const optional = new RequestValidator({ ...spec, body: { schema: objectOf({}), required: false } });
     expect(optional.body(undefined)).toBeUndefined();
-    expect(rejection(() => optional.body({ x: 1 }))).toMatchObject({ code: 'unknown_field', field: 'x' });
+    expect(domainErrorOf(() => optional.body({ x: 1 }))).toMatchObject({ code: 'unknown_field', field: 'x' });
   });
 });
 
@@ -85,13 +75,13 @@ describe('errors inside a oneOf', () => {
   const validator = new RequestValidator({ summary: 't', auth: 'bearer', body: { schema: objectOf({ config: objectOf({ schedule }) }) }, response: { status: 200, description: 'ok' } });
 
   it('reports the error of the form whose type the value has', () => {
-    expect(rejection(() => validator.body({ config: { schedule: [5, 'fortnight'] } }))).toMatchObject({ field: 'config.schedule[1]', message: 'config.schedule[1] must be one of "minute", "day"' });
-    expect(rejection(() => validator.body({ config: { schedule: [5] } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must have at least 2 items' });
-    expect(rejection(() => validator.body({ config: { schedule: '' } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be at least 1 characters long' });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: [5, 'fortnight'] } }))).toMatchObject({ field: 'config.schedule[1]', message: 'config.schedule[1] must be one of "minute", "day"' });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: [5] } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must have at least 2 items' });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: '' } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be at least 1 characters long' });
   });
 
   it('describes the oneOf when the value has none of its types', () => {
-    expect(rejection(() => validator.body({ config: { schedule: 5 } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be a crontab, or [value, unit]' });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: 5 } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be a crontab, or [value, unit]' });
   });
 });
 
@@ -99,9 +89,9 @@ describe('RequestValidator and NUL characters (Postgres text cannot hold them)',
   const validator = new RequestValidator(spec);
 
   it('refuses a NUL in any body or query string, naming the field', () => {
-    expect(rejection(() => validator.body({ name: 'a\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'name' });
-    expect(rejection(() => validator.body({ name: 'a', config: { tags: ['ok', 'b\u0000'] } }))).toMatchObject({ code: 'invalid_text', field: 'config.tags[1]' });
-    expect(rejection(() => validator.query({ cursor: '\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'cursor' });
+    expect(domainErrorOf(() => validator.body({ name: 'a\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'name' });
+    expect(domainErrorOf(() => validator.body({ name: 'a', config: { tags: ['ok', 'b\u0000'] } }))).toMatchObject({ code: 'invalid_text', field: 'config.tags[1]' });
+    expect(domainErrorOf(() => validator.query({ cursor: '\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'cursor' });
   });
 });
 
@@ -110,6 +100,6 @@ describe('RequestValidator with an optional body', () => {
 
   it('takes no body, but refuses a JSON null (a body that is not an object)', () => {
     expect(optional.body(undefined)).toBeUndefined();
-    expect(rejection(() => optional.body(null))).toMatchObject({ code: 'invalid_body' });
+    expect(domainErrorOf(() => optional.body(null))).toMatchObject({ code: 'invalid_body' });
   });
 });

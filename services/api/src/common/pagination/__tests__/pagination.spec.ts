@@ -1,19 +1,9 @@
-import { DomainError } from '@vigil/errors';
+import { domainErrorOf } from '@vigil/errors/testing';
 import { RUN_KEY_CODEC, type RunKey } from '../../../checkins/run-key';
 import { formatCursor, parseCursor, type Cursor, type Page } from '../cursor';
 import { decodeKey, encodeKey, keysetPage, keysetWindow, type KeysetWindow } from '../keyset-pagination';
 import { linkHeader } from '../link-header';
 import { offsetPage, offsetWindow } from '../offset-pagination';
-
-function rejection(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('cursors', () => {
   it("reads Sentry's <value>:<offset>:<is_prev>, and an empty cursor as the first page", () => {
@@ -25,7 +15,7 @@ describe('cursors', () => {
   });
 
   it.each(['abc', '1:2', '1:2:3', '1:-1:0', 'a b:0:0', '1:2:0:0', 'x'.repeat(301) + ':0:0'])('refuses %j naming cursor', (raw) => {
-    expect(rejection(() => parseCursor(raw))).toMatchObject({ kind: 'invalid', code: 'invalid_cursor', field: 'cursor' });
+    expect(domainErrorOf(() => parseCursor(raw))).toMatchObject({ kind: 'invalid', code: 'invalid_cursor', field: 'cursor' });
   });
 });
 
@@ -68,7 +58,7 @@ describe('offset pages (the monitor list, as Sentry\'s OffsetPaginator)', () => 
   });
 
   it('refuses a cursor of another list', () => {
-    expect(rejection(() => offsetWindow({ value: 'WzFd', offset: 0, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor' });
+    expect(domainErrorOf(() => offsetWindow({ value: 'WzFd', offset: 0, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor' });
   });
 });
 
@@ -165,8 +155,8 @@ describe('keyset pages (check-ins, newest first)', () => {
     expect(value).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeKey(RUN_KEY_CODEC, value)).toEqual(key);
     for (const bad of [Buffer.from('[1,"a"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[-1,"a","b"]').toString('base64url'), '!!']) {
-      expect(rejection(() => decodeKey(RUN_KEY_CODEC, bad))).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+      expect(domainErrorOf(() => decodeKey(RUN_KEY_CODEC, bad))).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
     }
-    expect(rejection(() => keysetWindow(RUN_KEY_CODEC, { value, offset: 2, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor' });
+    expect(domainErrorOf(() => keysetWindow(RUN_KEY_CODEC, { value, offset: 2, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor' });
   });
 });
