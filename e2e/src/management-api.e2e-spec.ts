@@ -1,7 +1,7 @@
 import { loadConfig } from '@vigil/config';
 import { createDataSource, hashSecret } from '@vigil/db';
 import type { DataSource } from 'typeorm';
-import { accessFingerprint, apiCall, createOrganization, Vigil, type ApiAnswer, type TestOrganization } from './support';
+import { accessFingerprint, apiCall, createOrganization, pageLinks, Vigil, type ApiAnswer, type TestOrganization } from './support';
 
 /**
  * The management endpoints of #6 as a script uses them, on the real API and Postgres: projects, DSN keys, API
@@ -65,6 +65,15 @@ describe('projects', () => {
     expect((await call('POST', `organizations/${org.slug}/projects/`, { name: 'Other', slug: 'other' })).status).toBe(201);
     await refused('PUT', `projects/${org.slug}/other/`, { slug: 'billing' }, 409, 'slug');
     await refused('POST', `organizations/${org.slug}/projects/`, { name: 'Billing', slug: 'billing' }, 409, 'slug');
+
+    // Lists come a page at a time, like every list of the API: follow the Link header's next page.
+    const first = await fetch(`${vigil.api.url}/api/0/organizations/${org.slug}/projects/?per_page=1`, { headers: { authorization: `Bearer ${org.ownerToken}` } });
+    expect(((await first.json()) as Array<{ slug: string }>).map((entry) => entry.slug)).toEqual(['billing']);
+    const links = pageLinks(first.headers.get('link'));
+    expect(links).toMatchObject({ previous: { results: false }, next: { results: true } });
+    const second = await fetch(links.next.url, { headers: { authorization: `Bearer ${org.ownerToken}` } });
+    expect(((await second.json()) as Array<{ slug: string }>).map((entry) => entry.slug)).toEqual(['other']);
+    expect(pageLinks(second.headers.get('link'))).toMatchObject({ previous: { results: true }, next: { results: false } });
 
     expect((await call('DELETE', `projects/${org.slug}/other/`)).status).toBe(204);
     expect((await call('GET', `projects/${org.slug}/other/`)).status).toBe(404);

@@ -30,7 +30,7 @@ export class AlertRulesController {
   /** Every rule of the organization, or of one project (`?project=<slug or id>`). */
   @Get()
   @Endpoint({
-    summary: 'List alert rules',
+    summary: 'List alert rules', paged: true,
     auth: 'bearer',
     params: ORG_PARAM,
     query: { project: { description: 'Only the rules of this project (slug or id).', schema: { type: 'string', minLength: 1 } } },

@@ -29,7 +29,7 @@ export class ApiTokensController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List API tokens', description: 'Needs tokens:read (admin or owner). Live tokens, never their secrets.', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Oldest first.', schema: arrayOf(API_TOKEN) } })
+  @Endpoint({ summary: 'List API tokens', paged: true, description: 'Needs tokens:read (admin or owner). Live tokens, never their secrets.', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Oldest first.', schema: arrayOf(API_TOKEN) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'tokens:read');
     return (await this.tokens.list(grant.organizationId)).map(presentApiToken);

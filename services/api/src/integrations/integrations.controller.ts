@@ -33,7 +33,7 @@ export class IntegrationsController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List integrations', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every integration of the organization.', schema: arrayOf(INTEGRATION) } })
+  @Endpoint({ summary: 'List integrations', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every integration of the organization.', schema: arrayOf(INTEGRATION) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     return (await this.integrations.list(grant.organizationId)).map(presentIntegration);

@@ -29,7 +29,7 @@ export class MembersController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List members', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By address.', schema: arrayOf(MEMBER) } })
+  @Endpoint({ summary: 'List members', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By address.', schema: arrayOf(MEMBER) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.members.list(grant.organizationId)).map(presentMember);

@@ -27,7 +27,7 @@ export class ProjectApiKeysController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: "List a project's API keys", auth: 'bearer', params: PROJECT_PARAMS, response: { status: 200, description: 'Every key of the project, revoked ones too, oldest first; never a secret.', schema: arrayOf(PROJECT_API_KEY) } })
+  @Endpoint({ summary: "List a project's API keys", paged: true, auth: 'bearer', params: PROJECT_PARAMS, response: { status: 200, description: 'Every key of the project, revoked ones too, oldest first; never a secret.', schema: arrayOf(PROJECT_API_KEY) } })
   async list(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const { id } = await this.project(authorization, org, project, 'tokens:read');
     return (await this.keys.list(id)).map(presentProjectApiKey);

@@ -33,7 +33,7 @@ export class ProjectKeysController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: "List a project's DSN keys", auth: 'bearer', params: PROJECT_PARAMS, query: KEY_STATUS_QUERY, response: { status: 200, description: 'Oldest first.', schema: arrayOf(PROJECT_KEY) } })
+  @Endpoint({ summary: "List a project's DSN keys", paged: true, auth: 'bearer', params: PROJECT_PARAMS, query: KEY_STATUS_QUERY, response: { status: 200, description: 'Oldest first.', schema: arrayOf(PROJECT_KEY) } })
   async list(
     @Param('org') org: string,
     @Param('project') project: string,

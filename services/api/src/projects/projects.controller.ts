@@ -22,7 +22,7 @@ export class OrganizationProjectsController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List projects', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every project of the organization, by slug.', schema: arrayOf(PROJECT) } })
+  @Endpoint({ summary: 'List projects', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every project of the organization, by slug.', schema: arrayOf(PROJECT) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.projects.list(grant.organizationId)).map((project) => presentProject(project, this.config.VIGIL_PUBLIC_INGEST_URL));

@@ -33,7 +33,7 @@ export class OrganizationTeamsController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List teams', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By slug.', schema: arrayOf(TEAM) } })
+  @Endpoint({ summary: 'List teams', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By slug.', schema: arrayOf(TEAM) } })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.teams.list(grant.organizationId)).map(presentTeam);
@@ -83,7 +83,7 @@ export class TeamController {
   }
 
   @Get('members')
-  @Endpoint({ summary: "List a team's members", auth: 'bearer', params: TEAM_PARAMS, response: { status: 200, description: 'By address.', schema: arrayOf(TEAM_MEMBER) } })
+  @Endpoint({ summary: "List a team's members", paged: true, auth: 'bearer', params: TEAM_PARAMS, response: { status: 200, description: 'By address.', schema: arrayOf(TEAM_MEMBER) } })
   async members(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const team = await this.find(authorization, org, slug, 'org:read');
     return (await this.teams.members(team)).map((member) => presentMember({ member, teams: [team.slug] })).map(({ teams: _teams, ...rest }) => rest);

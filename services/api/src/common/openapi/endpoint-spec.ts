@@ -26,6 +26,11 @@ export interface EndpointSpec {
     links?: Record<string, { operationId: string; parameters: Record<string, string>; description?: string }>;
     contentType?: string;
   };
+  /**
+   * A list the handler returns whole, answered a page at a time like every other list (`per_page`, `cursor`, the
+   * `Link` header; `withListPaging`). For small collections (projects, keys, members); big lists page in their queries.
+   */
+  paged?: boolean;
   /** Other success answers the handler chooses between (Healthchecks' upsert: 201 created, 200 matched). */
   otherResponses?: Array<{ status: number; description: string; schema?: JsonSchema }>;
   /** Error answers beyond those every endpoint of its kind can give (see `impliedErrors`). */

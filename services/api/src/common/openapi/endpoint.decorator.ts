@@ -3,12 +3,14 @@ import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, 
 import { ERROR_KINDS } from '@vigil/errors';
 import { ENDPOINT_SPEC, ERROR_DESCRIPTIONS, impliedErrors, type EndpointSpec } from './endpoint-spec';
 import { ERROR_SCHEMA } from './json-schema';
+import { withListPaging } from '../pagination/list-paging';
 
 /**
  * Declares an endpoint once: its OpenAPI operation (served at /api/openapi.json and in docs/openapi.json) and the
  * request schemas `RequestValidationInterceptor` enforces. Nothing about a request's shape is written twice.
  */
-export function Endpoint(spec: EndpointSpec): MethodDecorator {
+export function Endpoint(declared: EndpointSpec): MethodDecorator {
+  const spec = withListPaging(declared);
   const decorators: Array<MethodDecorator | ClassDecorator> = [
     SetMetadata(ENDPOINT_SPEC, spec),
     HttpCode(spec.response.status),

@@ -27,3 +27,9 @@ export function offsetPage<T>(rows: readonly T[], window: OffsetWindow, perPage:
     next: { cursor: { value, offset: window.page + 1, isPrev: false }, results: rows.length > perPage },
   };
 }
+
+/** A page of a list read whole (`paged` endpoints): the same cursors and pages as a list paged in its query. */
+export function pageOfList<T>(all: readonly T[], cursor: Cursor | null, perPage: number): Page<T> {
+  const window = offsetWindow(cursor, perPage);
+  return offsetPage(all.slice(window.offset, window.offset + window.fetch), window, perPage);
+}

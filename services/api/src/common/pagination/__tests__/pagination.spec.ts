@@ -3,7 +3,7 @@ import { RUN_KEY_CODEC, type RunKey } from '../../../checkins/run-key';
 import { formatCursor, parseCursor, type Cursor, type Page } from '../cursor';
 import { decodeKey, encodeKey, keysetPage, keysetWindow, type KeysetWindow } from '../keyset-pagination';
 import { linkHeader } from '../link-header';
-import { offsetPage, offsetWindow } from '../offset-pagination';
+import { offsetPage, offsetWindow, pageOfList } from '../offset-pagination';
 
 describe('cursors', () => {
   it("reads Sentry's <value>:<offset>:<is_prev>, and an empty cursor as the first page", () => {
@@ -158,5 +158,26 @@ describe('keyset pages (check-ins, newest first)', () => {
       expect(domainErrorOf(() => decodeKey(RUN_KEY_CODEC, bad))).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
     }
     expect(domainErrorOf(() => keysetWindow(RUN_KEY_CODEC, { value, offset: 2, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor' });
+  });
+});
+
+describe('pageOfList: a list read whole, answered a page at a time', () => {
+  const all = ['a', 'b', 'c', 'd', 'e'];
+
+  it('pages forward with the same cursors as a list paged in its query', () => {
+    const first = pageOfList(all, null, 2);
+    expect(first.items).toEqual(['a', 'b']);
+    expect(first.previous.results).toBe(false);
+    expect(first.next.results).toBe(true);
+    const second = pageOfList(all, first.next.cursor, 2);
+    expect(second.items).toEqual(['c', 'd']);
+    const last = pageOfList(all, second.next.cursor, 2);
+    expect(last.items).toEqual(['e']);
+    expect(last.next.results).toBe(false);
+    expect(pageOfList(all, last.previous.cursor, 2).items).toEqual(['c', 'd']);
+  });
+
+  it('answers an empty list with an empty page and no next one', () => {
+    expect(pageOfList([], null, 100)).toMatchObject({ items: [], previous: { results: false }, next: { results: false } });
   });
 });
