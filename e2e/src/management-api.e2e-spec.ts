@@ -90,6 +90,24 @@ describe('projects', () => {
     await refused('POST', projects, { name: 'Fine', platform: 'node' }, 400, 'platform');
     await refused('POST', projects, ['name'], 400, undefined);
   });
+
+  it('refuses a body that is not JSON, too large, empty or of another type, with a stable code and nothing written', async () => {
+    const send = async (body: string, contentType: string): Promise<{ status: number; code: string | undefined }> => {
+      const before = await accessFingerprint(db);
+      const response = await fetch(`${vigil.api.url}/api/0/organizations/${org.slug}/projects/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${org.ownerToken}`, 'content-type': contentType },
+        body,
+      });
+      const answer = (await response.json()) as { error?: { code?: string } };
+      expect(await accessFingerprint(db)).toBe(before);
+      return { status: response.status, code: answer.error?.code };
+    };
+    expect(await send('{"name": "Broken",', 'application/json')).toEqual({ status: 400, code: 'invalid_json' });
+    expect(await send('', 'application/json')).toEqual({ status: 400, code: 'empty_body' });
+    expect(await send(JSON.stringify({ name: 'x'.repeat(2 * 1024 * 1024) }), 'application/json')).toEqual({ status: 413, code: 'body_too_large' });
+    expect(await send('name=Form', 'text/csv')).toEqual({ status: 415, code: 'unsupported_media_type' });
+  });
 });
 
 describe('DSN keys', () => {

@@ -3,6 +3,18 @@ import type { Logger } from '@vigil/logging';
 import type { FastifyReply } from 'fastify';
 import { DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
 
+/** Fastify's rejections of a request body, named the way every other error is. */
+const FASTIFY_CODES: Readonly<Record<string, string>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+};
+
+/** What an HTTP status means when nothing more precise is known. */
+const HTTP_CODES: Readonly<Record<number, string>> = { 404: 'not_found', 413: 'body_too_large', 415: 'unsupported_media_type' };
+
 /** The HTTP edge: domain errors become JSON with a stable code; anything unexpected is a logged 500. */
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -16,15 +28,16 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof HttpException) {
+      // Nest hands Fastify's own rejections (malformed JSON, body too large, bad content type) over as an
+      // HttpException caused by the Fastify error: its code says which.
       const status = exception.getStatus();
-      const code = status === 404 ? 'not_found' : status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+      const code = FASTIFY_CODES[String((exception.cause as { code?: unknown } | undefined)?.code ?? '')] ?? HTTP_CODES[status] ?? 'bad_request';
       void reply.status(status).send({ error: { code, message: exception.message } });
       return;
     }
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      // Fastify's own rejections (body too large, bad content type, malformed JSON).
-      const code = String((exception as { code?: unknown }).code ?? 'bad_request').toLowerCase();
+      const code = FASTIFY_CODES[String((exception as { code?: unknown }).code ?? '')] ?? HTTP_CODES[statusCode] ?? 'bad_request';
       void reply.status(statusCode).send({ error: { code, message: (exception as Error).message } });
       return;
     }
