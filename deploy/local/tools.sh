@@ -23,34 +23,31 @@ mkdir -p "$TOOLS/bin"
 exec 9>"$TOOLS/.lock"
 flock 9
 
-python_sdk() {
-  local venv="$TOOLS/python" marker="$TOOLS/python/.sentry-sdk-$SENTRY_SDK_VERSION"
-  if [[ -f "$marker" ]] && "$venv/bin/python" -c "import sentry_sdk, sys; sys.exit(sentry_sdk.VERSION != '$SENTRY_SDK_VERSION')" 2>/dev/null; then
+# pip_venv <dir> <package> <version> <check> <why>: a venv in $TOOLS/<dir> holding <package>==<version>, made again
+# unless its marker is there and <check> (a command run with the venv's bin/ first on PATH) passes.
+pip_venv() {
+  local venv="$TOOLS/$1" package="$2" version="$3" check="$4" why="$5"
+  local marker="$venv/.$package-$version"
+  if [[ -f "$marker" ]] && PATH="$venv/bin:$PATH" bash -c "$check" >/dev/null 2>&1; then
     return
   fi
-  command -v python3 >/dev/null || die "python3 is not installed (needed for the sentry-sdk client tests)"
-  log "installing a Python venv with sentry-sdk==$SENTRY_SDK_VERSION into $venv"
+  command -v python3 >/dev/null || die "python3 is not installed (needed for $why)"
+  log "installing a Python venv with $package==$version into $venv"
   rm -rf "$venv"
   python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "sentry-sdk==$SENTRY_SDK_VERSION" \
-    || die "pip could not install sentry-sdk==$SENTRY_SDK_VERSION"
-  "$venv/bin/python" -c "import sentry_sdk; assert sentry_sdk.VERSION == '$SENTRY_SDK_VERSION', sentry_sdk.VERSION"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$package==$version" \
+    || die "pip could not install $package==$version"
+  PATH="$venv/bin:$PATH" bash -c "$check" || die "$package in $venv is not at $version"
   touch "$marker"
 }
 
+python_sdk() {
+  pip_venv python sentry-sdk "$SENTRY_SDK_VERSION" \
+    "python -c \"import sentry_sdk, sys; sys.exit(sentry_sdk.VERSION != '$SENTRY_SDK_VERSION')\"" "the sentry-sdk client tests"
+}
+
 schemathesis() {
-  local venv="$TOOLS/schemathesis" marker="$TOOLS/schemathesis/.schemathesis-$SCHEMATHESIS_VERSION"
-  if [[ -f "$marker" && -x "$venv/bin/schemathesis" ]]; then
-    return
-  fi
-  command -v python3 >/dev/null || die "python3 is not installed (needed for the schemathesis API fuzz run)"
-  log "installing a Python venv with schemathesis==$SCHEMATHESIS_VERSION into $venv"
-  rm -rf "$venv"
-  python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "schemathesis==$SCHEMATHESIS_VERSION" \
-    || die "pip could not install schemathesis==$SCHEMATHESIS_VERSION"
-  "$venv/bin/schemathesis" --version | grep -q "$SCHEMATHESIS_VERSION" || die "schemathesis is not at $SCHEMATHESIS_VERSION"
-  touch "$marker"
+  pip_venv schemathesis schemathesis "$SCHEMATHESIS_VERSION" "schemathesis --version | grep -q '$SCHEMATHESIS_VERSION'" "the schemathesis API fuzz run"
 }
 
 # runitor is not part of `make test`: the Go module proxy these machines reach refuses its module
