@@ -237,7 +237,7 @@ const STEP: Readonly<Record<keyof MonitorStages, string>> = {
   missed: 'scheduler: read the pulse, judge the due tracks, publish',
   issueRow: 'issues: wait for its consumer to reach the run result (partitions one batch at a time)',
   issueEvent: 'issues: the batch\'s transaction and the publish',
-  ledger: 'notifier consumer: reach the event, look up rules and monitor per event, insert the deliveries',
+  ledger: 'notifier consumer: reach the event, look up rules and monitors and insert the deliveries, once per batch',
   attemptStarted: 'notifier worker: claim the delivery',
   received: 'the HTTP request',
   attemptFinished: 'recording the result',
