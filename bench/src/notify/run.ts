@@ -5,15 +5,14 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { decodeMessage, pulseTime, type IssueEventV1, type MonitorEventV1 } from '@vigil/contracts';
-import { createKafkaClient } from '@vigil/kafka';
+import { decodeMessage, pulseTime, TOPICS, type IssueEventV1, type MonitorEventV1, type TopicName } from '@vigil/contracts';
+import { createKafkaClient, readPartitionsToEnd, type StoredRecord } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
 import { Client } from 'pg';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
 import { cpuSeconds, findChild, machineTicks, waitForQuiet } from '../support/proc';
-import { readTopic } from './topic-reader';
 
 /**
  * `npm run bench:notify` (issue #5): N monitors (1,000) miss their run in the same second; how long from the
@@ -497,11 +496,15 @@ async function main(): Promise<void> {
     // Stage timestamps: Kafka records, then Postgres.
     log('reading stage timestamps from Kafka and Postgres');
     const stages = new Map<string, MonitorStages>([...monitorIds].map((id) => [id, {}]));
-    const kafka = createKafkaClient(config, 'vigil-bench-notify', createLogger('bench', 'warn'));
+    const kafkaLogger = createLogger('bench', 'warn');
+    const kafka = createKafkaClient(config, 'vigil-bench-notify', kafkaLogger);
     const prefix = config.VIGIL_KAFKA_TOPIC_PREFIX;
+    // Every partition from its start, with the records' CreateTime.
+    const readTopic = (topic: TopicName, onRecord: (record: StoredRecord) => void): Promise<number> =>
+      readPartitionsToEnd(kafka, kafkaLogger, { topic, prefix, partitions: [...Array(TOPICS[topic].partitions).keys()], onRecord });
     const partitionOf = new Map<string, number>();
     let missedCount = 0;
-    await readTopic(kafka, 'vigil.monitor-events.v1', prefix, (record) => {
+    await readTopic('vigil.monitor-events.v1', (record) => {
       const event = decodeMessage('vigil.monitor-events.v1', record.value ?? Buffer.alloc(0)) as MonitorEventV1;
       const entry = stages.get(event.monitor_id);
       if (!entry || event.kind !== 'missed' || event.slot !== slot) return;
@@ -512,7 +515,7 @@ async function main(): Promise<void> {
     // The first pulse dated at or after the deadline, per check-ins partition (the same number as the events'
     // partition: both topics have 12 partitions and the same key).
     const firstPulse = new Map<number, number>();
-    await readTopic(kafka, 'vigil.checkins.v1', prefix, (record) => {
+    await readTopic('vigil.checkins.v1', (record) => {
       const at = pulseTime(record.headers);
       if (at === null || at < deadline) return;
       const known = firstPulse.get(record.partition);
@@ -523,7 +526,7 @@ async function main(): Promise<void> {
       if (partition !== undefined) entry.pulse = firstPulse.get(partition);
     }
     let openedCount = 0;
-    await readTopic(kafka, 'vigil.issues.v1', prefix, (record) => {
+    await readTopic('vigil.issues.v1', (record) => {
       const event = decodeMessage('vigil.issues.v1', record.value ?? Buffer.alloc(0)) as IssueEventV1;
       const entry = stages.get(event.monitor_id);
       if (!entry || event.kind !== 'issue.opened') return;

@@ -19,7 +19,6 @@ import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
 import { waitForQuiet } from '../support/proc';
-import { readPartitionsToEndResolving } from './fixed-reader';
 import { countsSince, deleteTopicsUnder, Feed, pulseRound, RecordingSink, runRealTime, type RealTimeStats, type SinkCounts } from './driver';
 import { BURST_EVERY, IN_PROGRESS_SHARE, MINUTE, MIX_DESCRIPTION, partitionOf, Population, ZONES, ENVIRONMENTS, type MixKind } from './population';
 import { phaseMeter, profiled, Samples, settledHeap, type Distribution, type PhaseUsage } from './stats';
@@ -168,11 +167,7 @@ interface LagResult {
 }
 
 interface RebuildResult {
-  /** With the production reader, or (when it failed: `productionFailure`) with the fixed copy. */
   ms: number;
-  productionFailure: { afterMs: number; message: string } | null;
-  /** The reader the measured rebuild used. */
-  reader: 'production' | 'fixed';
   /** Due-queue entries after the rebuild, stale ones included (each stale one keeps a replaced Track alive). */
   queued: number;
   joinMs: number;
@@ -579,18 +574,13 @@ async function livePhases(
 
 type ReadChangelog = (partitions: readonly number[], onRecord: Parameters<StateReader>[1], heartbeat: () => Promise<void>) => Promise<number>;
 
-/**
- * A restart: a new directory with the same monitors, new detectors, every partition read back from the changelog
- * with the production reader. If that fails, the failure is recorded and the rebuild is measured again with
- * the bench's fixed copy of the reader (fixed-reader.ts), so the cost of a working rebuild is known too.
- */
+/** A restart: a new directory with the same monitors, new detectors, every partition read back from the changelog. */
 async function measureRebuild(
   population: Population,
   sink: RecordingSink,
-  readers: { production: ReadChangelog; fixed: ReadChangelog },
+  readChangelog: ReadChangelog,
   samples: Map<string, string>,
   name: string,
-  tryProduction: boolean,
   profileDir: string | null,
   snapshotDir: string | null,
 ): Promise<{ rebuild: RebuildResult; phase: PhaseUsage; engine: DetectionEngine; directory: MonitorDirectory }> {
@@ -599,7 +589,6 @@ async function measureRebuild(
   for (let m = 0; m < population.monitorCount; m += 1) directory.set(population.monitor(m));
   let records = 0;
   let firstRecordAt = Number.NaN;
-  let readChangelog = tryProduction ? readers.production : readers.fixed;
   const reader: StateReader = async (partitions, onRecord, heartbeat) => {
     records = await readChangelog(
       partitions,
@@ -613,22 +602,9 @@ async function measureRebuild(
   };
   const engine = new DetectionEngine(directory, sink, reader, logger);
   const heapBefore = settledHeap();
-  let productionFailure: RebuildResult['productionFailure'] = null;
-  let meter = phaseMeter();
-  let started = performance.now();
-  try {
-    await profiled(profileFile(profileDir, `${label(population.size)}-${name}`), () => engine.restore(ALL_PARTITIONS));
-  } catch (error) {
-    if (!tryProduction) throw error;
-    productionFailure = { afterMs: performance.now() - started, message: error instanceof Error ? error.message : String(error) };
-    log(`${label(population.size)}: the production reader failed after ${(productionFailure.afterMs / 1000).toFixed(0)} s (${productionFailure.message}); measuring again with the fixed reader`);
-    readChangelog = readers.fixed;
-    firstRecordAt = Number.NaN;
-    settledHeap();
-    meter = phaseMeter();
-    started = performance.now();
-    await profiled(profileFile(profileDir, `${label(population.size)}-${name}-fixed-reader`), () => engine.restore(ALL_PARTITIONS));
-  }
+  const meter = phaseMeter();
+  const started = performance.now();
+  await profiled(profileFile(profileDir, `${label(population.size)}-${name}`), () => engine.restore(ALL_PARTITIONS));
   const ms = performance.now() - started;
   const usage = meter();
   const heapAfter = settledHeap();
@@ -642,7 +618,7 @@ async function measureRebuild(
   let queued = 0;
   for (const partition of ALL_PARTITIONS) queued += engine.detector(partition)?.queuedCount ?? 0;
   return {
-    rebuild: { ms, queued, productionFailure, reader: readChangelog === readers.production ? 'production' : 'fixed', joinMs: firstRecordAt - started, records, tracks: engine.trackCount, heapBefore, heapAfter, usage, sampled: samples.size, identical },
+    rebuild: { ms, queued, joinMs: firstRecordAt - started, records, tracks: engine.trackCount, heapBefore, heapAfter, usage, sampled: samples.size, identical },
     phase: usage,
     engine,
     directory,
@@ -657,7 +633,7 @@ async function restartAndRun(
   population: Population,
   config: VigilConfig,
   sink: RecordingSink,
-  readers: { production: ReadChangelog; fixed: ReadChangelog },
+  readChangelog: ReadChangelog,
   loaded: LoadResult,
   eventStart: number,
   options: Options,
@@ -665,7 +641,7 @@ async function restartAndRun(
 ): Promise<{ restarted: { rebuild: RebuildResult; phase: PhaseUsage }; live: LiveResult }> {
   const size = population.size;
   log(`${label(size)}: restart: rebuilding from the load's changelog`);
-  const { rebuild, phase, engine, directory } = await measureRebuild(population, sink, readers, loaded.samples, 'rebuild-after-load', true, profileDir, null);
+  const { rebuild, phase, engine, directory } = await measureRebuild(population, sink, readChangelog, loaded.samples, 'rebuild-after-load', profileDir, null);
   log(`${label(size)}: rebuilt ${rebuild.tracks} tracks from ${rebuild.records} records in ${(rebuild.ms / 1000).toFixed(1)} s`);
   const live = await livePhases(population, config, sink, engine, directory, loaded.feed, eventStart, options, profileDir);
   return { restarted: { rebuild, phase }, live };
@@ -696,15 +672,11 @@ async function runSize(size: number, options: Options, profileDir: string | null
   const sink = new RecordingSink(producer);
   const readChangelog: ReadChangelog = (partitions, onRecord, heartbeat) =>
     readPartitionsToEnd(kafka, kafkaLogger, { topic: 'vigil.scheduler-state.v1', prefix: runPrefix, partitions, onRecord, heartbeat });
-  const readChangelogFixed: ReadChangelog = (partitions, onRecord, heartbeat) =>
-    readPartitionsToEndResolving(kafka, kafkaLogger, { topic: 'vigil.scheduler-state.v1', prefix: runPrefix, partitions, onRecord, heartbeat });
   try {
-    const readers = { production: readChangelog, fixed: readChangelogFixed };
     const loaded = await loadPhase(population, sink, readChangelog, eventStart, options, profileDir, snapshotDir);
-    const { restarted, live } = await restartAndRun(population, config, sink, readers, loaded, eventStart, options, profileDir);
-    const productionWorks = restarted.rebuild.productionFailure === null;
-    log(`${label(size)}: restart: rebuilding from the whole changelog${productionWorks ? '' : ' (with the fixed reader: the production reader failed on the smaller changelog already)'}`);
-    const final = await measureRebuild(population, sink, readers, live.samples, 'rebuild', productionWorks, profileDir, snapshotDir);
+    const { restarted, live } = await restartAndRun(population, config, sink, readChangelog, loaded, eventStart, options, profileDir);
+    log(`${label(size)}: restart: rebuilding from the whole changelog`);
+    const final = await measureRebuild(population, sink, readChangelog, live.samples, 'rebuild', profileDir, snapshotDir);
     log(`${label(size)}: rebuilt ${final.rebuild.tracks} tracks from ${final.rebuild.records} records in ${(final.rebuild.ms / 1000).toFixed(1)} s`);
     return {
       size,
@@ -723,9 +695,9 @@ async function runSize(size: number, options: Options, profileDir: string | null
       rebuild: final.rebuild,
       phases: [
         ...loaded.phases,
-        [restarted.rebuild.reader === 'fixed' ? "rebuild from the load's changelog (fixed reader)" : "rebuild from the load's changelog", restarted.phase],
+        ["rebuild from the load's changelog", restarted.phase],
         ...live.phases,
-        [final.rebuild.reader === 'fixed' ? 'rebuild from the whole changelog (fixed reader)' : 'rebuild from the whole changelog', final.phase],
+        ['rebuild from the whole changelog', final.phase],
       ],
       quietBefore,
       topicPrefix: runPrefix,
@@ -829,18 +801,9 @@ function sizeTable(r: SizeResult, options: Options): string {
 function rebuildRows(rb: RebuildResult, title: string, withTarget: boolean): string[][] {
   const target = withTarget ? '< 30 s' : '(target at 1M)';
   const rows: string[][] = [];
-  if (rb.productionFailure) {
-    rows.push([
-      `${title}, production reader (\`readPartitionsToEnd\`)`,
-      `**failed after ${fmtSeconds(rb.productionFailure.afterMs)}**: ${rb.productionFailure.message.replace(/test\d?\.bench-sched-[^ ]*?\.vigil/, 'vigil')}`,
-      target,
-      withTarget ? '**missed**' : '',
-    ]);
-  }
-  const reader = rb.reader === 'fixed' ? 'the reader fixed (`resolveOffset` after each batch, fixed-reader.ts)' : 'the production reader';
   rows.push(
     [
-      `${title}, ${reader}: 12 partitions, ${fmt(rb.records)} records (${fmt(rb.records / (rb.ms / 1000))}/s)`,
+      `${title}: 12 partitions, ${fmt(rb.records)} records (${fmt(rb.records / (rb.ms / 1000))}/s)`,
       fmtSeconds(rb.ms),
       target,
       withTarget ? verdict(rb.ms, REBUILD_TARGET_MS) : '',
@@ -908,12 +871,7 @@ function analysis(results: readonly SizeResult[], pulseMs: number, lagMs: number
         `on top of the ${fmt(lagMs)} ms pulse lag and up to ${fmt(pulseMs)} ms until the next pulse; the 12 partitions are handled one after the other and each waits for its acknowledgements, ` +
         `so the last partition's misses wait for all the others'. Burst p99 ${fmtSeconds(r.lag.burstMissed.p99)}, ${fmtSeconds(r.lag.burstMissedProcessing.p99)} of it after the pulse was written.`,
       `- **${label(n)}, rebuild.** ` +
-        (compact.productionFailure
-          ? `The production reader never finished: \`readPartitionsToEnd\` runs kafkajs with \`eachBatchAutoResolve: false\` and never calls \`resolveOffset\`, and kafkajs fetches from the resolved offset, ` +
-            `so a changelog partition larger than one fetch (\`maxBytesPerPartition\`, 8 MiB: about 18,000 track records) is read from its start over and over until the 120 s timeout: ` +
-            `after a restart this instance would never get its partitions back. With that one line added (fixed-reader.ts) `
-          : '') +
-        `the rebuild from one record per track took ${fmtSeconds(compact.ms)}: ${fmtSeconds(compact.joinMs)} until the first record (admin look-up, group join), then ${fmt(compact.records)} records at ${fmt(compactPerRecordUs, 1)} µs each ` +
+        `The rebuild from one record per track took ${fmtSeconds(compact.ms)}: ${fmtSeconds(compact.joinMs)} until the first record (admin look-up, group join), then ${fmt(compact.records)} records at ${fmt(compactPerRecordUs, 1)} µs each ` +
         `with ${fmt((compact.usage.cpuMs / compact.ms) * 100)} % of a core busy (GC threads included): CPU-bound (JSON.parse and the JSON Schema check of every record, kafkajs decoding, \`Track.restore\`, the due queue, GC). ` +
         `From the whole uncompacted changelog (${fmt(r.rebuild.records)} records) it took ${fmtSeconds(r.rebuild.ms)} (${fmt(perRecordUs, 1)} µs a record). ` +
         `In production the head of the changelog is never compacted (\`segment.ms\` 1 h): with this population's ${fmt(duePerMinute)} due tracks a minute and ${fmt(positionsPerHour)} position records an hour ` +
@@ -995,8 +953,7 @@ function renderReport(report: Report): string {
       'At a real top of the hour the every-5, every-15-minutes and hh:00 crontabs would all add to it. Ordinary deadlines are the rest of the population falling due during the window.',
     '- **Rebuild**: a new directory with the same monitors and a new engine calling `restore` on all 12 partitions with `readPartitionsToEnd`, as after a restart (the old engine dropped first); twice: right after the load, ' +
       "when the changelog holds one record per track and a position record per batch (what a fully compacted changelog holds; the CPU and real-time phases then run on this restored engine), and at the end, from everything the run wrote: nothing is compacted yet " +
-      '(segments roll hourly), so that read includes every change of the CPU and real-time phases. If the production reader fails, the rebuild is measured again with a copy of it that has one line added ' +
-      '(`bench/src/scheduler/fixed-reader.ts`), and the later rebuild uses that copy only.',
+      '(segments roll hourly), so that read includes every change of the CPU and real-time phases.',
     '',
     ...sections,
     ...mix,

@@ -9,6 +9,9 @@ export interface StoredRecord {
   offset: string;
   key: string | null;
   value: Buffer | null;
+  /** Epoch milliseconds: the record's CreateTime, set by the producing client when it sent the batch. */
+  timestamp: number;
+  headers: Readonly<Record<string, Buffer | string | Array<Buffer | string> | undefined>>;
 }
 
 export interface ReadToEndOptions {
@@ -75,7 +78,14 @@ export async function readPartitionsToEnd(kafka: Kafka, logger: Logger, options:
         }
         for (const message of batch.messages) {
           if (BigInt(message.offset) >= end) break;
-          options.onRecord({ partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value });
+          options.onRecord({
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            value: message.value,
+            timestamp: Number(message.timestamp),
+            headers: message.headers ?? {},
+          });
           records += 1;
         }
         const last = batch.messages[batch.messages.length - 1];

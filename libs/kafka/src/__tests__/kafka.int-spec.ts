@@ -62,6 +62,7 @@ describe('kafka producer and consumer', () => {
   });
 
   it('reads chosen partitions of a compacted topic to their end, tombstones included, and then stops', async () => {
+    const startedAt = Date.now();
     const monitorId = randomUUID();
     const key = (env: string) => monitorEnvironmentKey(monitorId, env);
     const state = (env: string, clock: number) => ({ ...schedulerStateV1Example, track: { ...schedulerStateV1Example.track!, monitor_id: monitorId, environment: env, clock } });
@@ -90,6 +91,8 @@ describe('kafka producer and consumer', () => {
     ]);
     expect(count).toBe(read.length);
     expect(read.every((record) => record.partition === 5 || record.partition === 7)).toBe(true);
+    // Each record carries its CreateTime (the producer's clock when it sent the batch): this test's few seconds.
+    expect(mine.every((record) => record.timestamp >= startedAt && record.timestamp <= Date.now())).toBe(true);
     expect(heartbeats).toBeGreaterThan(0);
     // A partition larger than one fetch is read in several, each from where the last ended.
     // One at a time: each record is its own record batch, so a 4 KiB fetch holds only a few of them.

@@ -39,7 +39,7 @@ class FakeKafka implements EngineSink {
     let count = 0;
     this.log.forEach((written, offset) => {
       if (written.topic !== 'vigil.scheduler-state.v1' || !partitions.includes(written.partition ?? -1)) return;
-      onRecord({ partition: written.partition!, offset: String(offset), key: written.key, value: written.value === null ? null : Buffer.from(written.value) });
+      onRecord({ partition: written.partition!, offset: String(offset), key: written.key, value: written.value === null ? null : Buffer.from(written.value), timestamp: 0, headers: {} });
       count += 1;
     });
     return count;
