@@ -5,7 +5,7 @@ import { verifyWebhookSignature } from '@vigil/integrations';
 import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
-import { HttpReceiver, seed, SmtpSink, uniqueSlug, type Credentials } from './support';
+import { HttpReceiver, pageLinks, seed, SmtpSink, uniqueSlug, type Credentials } from './support';
 
 /**
  * The notifier as a process on real Kafka and Postgres, fed issue transitions the way the issues service writes
@@ -362,6 +362,17 @@ describe('notifier: delivering issue transitions', () => {
     expect(byType.get('slack')).toMatchObject({ status: 'dead', deadReason: 'permanent', attemptCount: 1 });
     expect(byType.get('slack')!.attempts).toEqual([expect.objectContaining({ outcome: 'permanent', statusCode: 404, errorCode: 'http_status' })]);
     expect(receiver.to(`/fail/${monitor.slug}`)).toHaveLength(3);
+
+    // The issue's deliveries a page at a time: one, then the other through the Link header's next page.
+    const headers = { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` };
+    const first = await fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/issues/${issueId}/deliveries/?per_page=1`, { headers });
+    const firstPage = (await first.json()) as ApiDelivery[];
+    const firstLinks = pageLinks(first.headers.get('link'));
+    expect({ items: firstPage.length, next: firstLinks.next.results }).toEqual({ items: 1, next: true });
+    const second = await fetch(firstLinks.next.url, { headers });
+    const secondPage = (await second.json()) as ApiDelivery[];
+    expect({ items: secondPage.length, next: pageLinks(second.headers.get('link')).next.results }).toEqual({ items: 1, next: false });
+    expect(new Set([...firstPage, ...secondPage].map((delivery) => delivery.id))).toEqual(new Set(deliveries.map((delivery) => delivery.id)));
 
     const letters = await waitFor('two dead letters', () => {
       const mine = deadLetters.filter((letter) => letter.issue_id === issueId);

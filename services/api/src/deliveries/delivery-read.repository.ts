@@ -73,15 +73,15 @@ const SELECT = `SELECT d.id, d.kind, d.status, d.issue_id, d.event_id, d.integra
 export class DeliveryReadRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  async forIntegration(organizationId: string, integrationId: string, limit: number): Promise<DeliveryView[]> {
+  async forIntegration(organizationId: string, integrationId: string, offset: number, limit: number): Promise<DeliveryView[]> {
     return this.withAttempts(
-      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.integration_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3`, [organizationId, integrationId, limit]),
+      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.integration_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`, [organizationId, integrationId, limit, offset]),
     );
   }
 
-  async forIssue(organizationId: string, issueId: string, limit: number): Promise<DeliveryView[]> {
+  async forIssue(organizationId: string, issueId: string, offset: number, limit: number): Promise<DeliveryView[]> {
     return this.withAttempts(
-      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.issue_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3`, [organizationId, issueId, limit]),
+      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.issue_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`, [organizationId, issueId, limit, offset]),
     );
   }
 

@@ -1,8 +1,11 @@
-import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationAccess } from '../auth/organization-access';
-import { ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
+import { pageByOffset } from '../common/pagination/link-header';
+import { LINK_HEADER, PAGE_QUERY, type PageQuery } from '../common/pagination/pagination.schemas';
 import { pathId } from '../common/request-body';
 import { DeliveryReadRepository } from './delivery-read.repository';
 import { presentDelivery } from './delivery.presenter';
@@ -22,17 +25,20 @@ export class IssueDeliveriesController {
     summary: "List an issue's deliveries",
     auth: 'bearer',
     params: { ...ORG_PARAM, issueId: { description: 'The issue id (uuid).' } },
-    query: PER_PAGE_QUERY,
-    response: { status: 200, description: 'Newest first, each with every attempt.', schema: arrayOf(DELIVERY) },
+    query: PAGE_QUERY,
+    response: { status: 200, description: 'Newest first, each with every attempt, a page at a time (`Link` header).', schema: arrayOf(DELIVERY), headers: LINK_HEADER },
   })
   async list(
     @Param('org') org: string,
     @Param('issueId') issueId: string,
     @Headers('authorization') authorization: string | undefined,
-    @Query('per_page') limit: number,
+    @Query() query: PageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     const issue = pathId(issueId, 'issue', 'unknown_issue', 'issue');
-    return (await this.deliveries.forIssue(grant.organizationId, issue, limit)).map(presentDelivery);
+    const page = await pageByOffset(request, reply, query, (offset, limit) => this.deliveries.forIssue(grant.organizationId, issue, offset, limit));
+    return page.map(presentDelivery);
   }
 }

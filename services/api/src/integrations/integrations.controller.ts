@@ -1,11 +1,14 @@
-import { Body, Controller, Delete, Get, Headers, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '@vigil/errors';
 import type { IntegrationEntity } from '@vigil/db';
 import type { TokenGrant } from '../auth/api-token.repository';
 import { OrganizationAccess } from '../auth/organization-access';
-import { linksById, ORG_PARAM, PER_PAGE_QUERY } from '../common/openapi/common-params';
+import { linksById, ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
+import { pageByOffset } from '../common/pagination/link-header';
+import { LINK_HEADER, PAGE_QUERY, type PageQuery } from '../common/pagination/pagination.schemas';
 import { pathId } from '../common/request-body';
 import { DeliveryReadRepository } from '../deliveries/delivery-read.repository';
 import { presentDelivery } from '../deliveries/delivery.presenter';
@@ -106,16 +109,19 @@ export class IntegrationsController {
 
   /** The integration's deliveries, newest first, each with every attempt. */
   @Get(':id/deliveries')
-  @Endpoint({ summary: "List an integration's deliveries", auth: 'bearer', params: ID_PARAMS, query: PER_PAGE_QUERY, response: { status: 200, description: 'Newest first, each with every attempt.', schema: arrayOf(DELIVERY) } })
+  @Endpoint({ summary: "List an integration's deliveries", auth: 'bearer', params: ID_PARAMS, query: PAGE_QUERY, response: { status: 200, description: 'Newest first, each with every attempt, a page at a time (`Link` header).', schema: arrayOf(DELIVERY), headers: LINK_HEADER } })
   async deliveriesOf(
     @Param('org') org: string,
     @Param('id') id: string,
     @Headers('authorization') authorization: Auth,
-    @Query('per_page') limit: number,
+    @Query() query: PageQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     const integration = await this.find(grant, id);
-    return (await this.deliveries.forIntegration(grant.organizationId, integration.id, limit)).map(presentDelivery);
+    const page = await pageByOffset(request, reply, query, (offset, limit) => this.deliveries.forIntegration(grant.organizationId, integration.id, offset, limit));
+    return page.map(presentDelivery);
   }
 
   private async find(grant: TokenGrant, id: string): Promise<IntegrationEntity> {

@@ -27,7 +27,7 @@ interface Row {
 export class ProcessingErrorRepository {
   constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
 
-  async list(projectId: number, monitorSlug: string | null, limit: number): Promise<ProcessingErrorEntry[]> {
+  async list(projectId: number, monitorSlug: string | null, offset: number, limit: number): Promise<ProcessingErrorEntry[]> {
     const bySlug: SqlFragment = monitorSlug === null ? sql`1 = 1` : sql`monitor_slug = ${monitorSlug}`;
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT error_id, any(monitor_slug) AS slug, any(environment) AS env, toString(any(source)) AS via,
@@ -36,7 +36,7 @@ export class ProcessingErrorRepository {
        WHERE project_id = ${projectId} AND ${bySlug}
        GROUP BY error_id
        ORDER BY at_ms DESC, error_id DESC
-       LIMIT ${limit}`);
+       LIMIT ${offset}, ${limit}`);
     return rows.map((row) => ({
       id: row.error_id,
       monitorSlug: row.slug === '' ? null : row.slug,

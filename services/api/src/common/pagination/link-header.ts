@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { requestUrl } from '../request-url';
-import { formatCursor, type Page, type PageLink } from './cursor';
+import { formatCursor, parseCursor, type Page, type PageLink } from './cursor';
+import { offsetPage, offsetWindow } from './offset-pagination';
+import type { PageQuery } from './pagination.schemas';
 
 /**
  * The `Link` header of a page, as Sentry writes it:
@@ -23,4 +25,13 @@ export function linkHeader(url: URL, previous: PageLink, next: PageLink): string
 export function pageItems<T>(request: FastifyRequest, reply: FastifyReply, page: Page<T>): T[] {
   void reply.header('link', linkHeader(requestUrl(request), page.previous, page.next));
   return page.items;
+}
+
+/**
+ * A list paged by position in its query: reads a page and one row more from the cursor's offset (`read(offset,
+ * limit)`) and answers the page with its `Link` header.
+ */
+export async function pageByOffset<T>(request: FastifyRequest, reply: FastifyReply, query: PageQuery, read: (offset: number, limit: number) => Promise<T[]>): Promise<T[]> {
+  const window = offsetWindow(parseCursor(query.cursor), query.per_page);
+  return pageItems(request, reply, offsetPage(await read(window.offset, window.fetch), window, query.per_page));
 }

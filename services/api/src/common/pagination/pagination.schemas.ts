@@ -1,4 +1,5 @@
 import type { JsonSchema } from '../openapi/json-schema';
+import { PER_PAGE_QUERY } from '../openapi/common-params';
 import { CURSOR_PATTERN } from './cursor';
 
 /** The `cursor` query parameter of every paged list: what a `Link` header gave, or nothing for the first page. */
@@ -13,3 +14,12 @@ export const LINK_HEADER = {
     schema: { type: 'string' } as JsonSchema,
   },
 };
+
+/** The query of a list paged by position: `per_page` and `cursor`. */
+export const PAGE_QUERY = { ...PER_PAGE_QUERY, ...CURSOR_QUERY };
+
+/** What `PAGE_QUERY` validates to. */
+export interface PageQuery {
+  per_page: number;
+  cursor?: string;
+}
