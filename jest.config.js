@@ -12,8 +12,11 @@ const swc = [
   },
 ];
 
+const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
+
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+/node_modules/@platformatic/.+\\.js$': swcJs },
+  transformIgnorePatterns: ['/node_modules/(?!@platformatic/)'],
   // `@vigil/<lib>/testing`: helpers for tests only, kept out of the library's index.
   moduleNameMapper: { '^@vigil/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@vigil/([a-z-]+)/testing$': '<rootDir>/libs/$1/src/testing' },
   testEnvironment: 'node',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkinMessageV1Example, monitorEnvironmentKey, TOPICS, type MonitorEventV1 } from '@vigil/contracts';
-import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { createKafkaClient, kafkaConnection, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { resetTestTopics, ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
 import { seed, uniqueSlug, type Credentials } from './support';
@@ -16,7 +16,7 @@ const env = testEnv({ VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_A
 const config = testConfig();
 const logger = createLogger('monitor-changes-e2e', 'silent');
 const kafka = createKafkaClient(config, 'monitor-changes-e2e', logger);
-const producer = new TopicProducer(kafka, logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
+const producer = new TopicProducer(kafkaConnection(config, 'monitor-changes-e2e'), logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const ALL_PARTITIONS = Array.from({ length: TOPICS['vigil.checkins.v1'].partitions }, (_, index) => index);

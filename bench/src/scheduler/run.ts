@@ -1,7 +1,7 @@
 import './slot';
 import { TOPICS } from '@vigil/contracts';
 import type { VigilConfig } from '@vigil/config';
-import { createKafkaClient, ensureTopics, readPartitionsToEnd, TopicProducer } from '@vigil/kafka';
+import { createKafkaClient, kafkaConnection, ensureTopics, readPartitionsToEnd, TopicProducer } from '@vigil/kafka';
 import { createLogger, type Logger } from '@vigil/logging';
 import { MonitorSettingsRegistry, ScheduleRegistry, type MonitorSettings } from '@vigil/scheduler/dist/detection';
 import { DetectionEngine, type StateReader } from '@vigil/scheduler/dist/engine/detection-engine';
@@ -664,7 +664,7 @@ async function runSize(size: number, options: Options, profileDir: string | null
   const kafka = createKafkaClient(config, 'vigil-bench-scheduler', kafkaLogger);
   log(`${label(size)}: topics ${runPrefix}*, burst slot ${new Date(burstSlot).toISOString()}`);
   await ensureTopics(kafka, runPrefix);
-  const producer = new TopicProducer(kafka, kafkaLogger, { prefix: runPrefix, lingerMs: config.VIGIL_KAFKA_LINGER_MS });
+  const producer = new TopicProducer(kafkaConnection(config, 'vigil-bench-scheduler'), kafkaLogger, { prefix: runPrefix, lingerMs: config.VIGIL_KAFKA_LINGER_MS });
   await producer.connect();
   // Per-process costs (time zone tables, the contracts' compiled validators) are not per monitor.
   const warm = new ScheduleRegistry();

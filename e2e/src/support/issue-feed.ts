@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VigilConfig } from '@vigil/config';
 import { monitorEnvironmentKey, physicalTopicName, type IssueEventV1, type RunResultV1 } from '@vigil/contracts';
-import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { createKafkaClient, kafkaConnection, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import type { Admin } from 'kafkajs';
 import { waitForGroupCommit, waitForReader } from './kafka-progress';
@@ -32,7 +32,7 @@ export class IssueFeed {
     this.prefix = config.VIGIL_KAFKA_TOPIC_PREFIX;
     const logger = createLogger('issue-feed-e2e', 'silent');
     const kafka = createKafkaClient(config, 'issue-feed-e2e', logger);
-    this.producer = new TopicProducer(kafka, logger, { prefix: this.prefix, lingerMs: 0 });
+    this.producer = new TopicProducer(kafkaConnection(config, 'issue-feed-e2e'), logger, { prefix: this.prefix, lingerMs: 0 });
     this.admin = kafka.admin();
     this.consumer = new TopicConsumer<FeedTopic>(kafka, logger, {
       groupId: `issue-feed-e2e-${randomUUID()}`,

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { VigilConfig } from '@vigil/config';
 import { checkinMessageV1Example, monitorEnvironmentKey, physicalTopicName, TOPICS, type CheckinMessageV1, type MonitorEventV1 } from '@vigil/contracts';
-import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { createKafkaClient, kafkaConnection, partitionForKey, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { waitFor } from '@vigil/testing';
-import { AssignerProtocol, Partitioners, type Admin } from 'kafkajs';
+import { AssignerProtocol, type Admin } from 'kafkajs';
 import { waitForGroupCommit, waitForReader } from './kafka-progress';
 
 /** The scheduler's consumer group on the check-ins topic (`DetectionWorker`), before the topic prefix. */
@@ -12,12 +12,9 @@ export const SCHEDULER_GROUP = 'vigil-scheduler';
 export const CHECKIN_PARTITIONS = TOPICS['vigil.checkins.v1'].partitions;
 const ALL_CHECKIN_PARTITIONS = Array.from({ length: CHECKIN_PARTITIONS }, (_, index) => index);
 
-const partitioner = Partitioners.DefaultPartitioner();
-const CHECKIN_PARTITION_METADATA = ALL_CHECKIN_PARTITIONS.map((partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
-
-/** The check-ins partition of a monitor-environment: what the producer's (kafkajs' default, murmur2) partitioner picks. */
+/** The check-ins partition of a monitor-environment: what the producer's partitioner picks. */
 export function checkinPartition(monitorId: string, environment: string): number {
-  return partitioner({ topic: 'vigil.checkins.v1', partitionMetadata: CHECKIN_PARTITION_METADATA, message: { key: monitorEnvironmentKey(monitorId, environment), value: null } });
+  return partitionForKey(monitorEnvironmentKey(monitorId, environment), CHECKIN_PARTITIONS);
 }
 
 /** What a test says about one check-in; the rest of the message is filled in. */
@@ -66,7 +63,7 @@ export class EventTimeline {
     this.prefix = prefix;
     const logger = createLogger('timeline-e2e', 'silent');
     const kafka = createKafkaClient(config, 'timeline-e2e', logger);
-    this.producer = new TopicProducer(kafka, logger, { prefix, lingerMs: 0 });
+    this.producer = new TopicProducer(kafkaConnection(config, 'timeline-e2e'), logger, { prefix, lingerMs: 0 });
     this.admin = kafka.admin();
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: `timeline-e2e-${randomUUID()}`,

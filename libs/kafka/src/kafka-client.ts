@@ -25,3 +25,13 @@ export function createKafkaClient(config: VigilConfig, clientId: string, logger:
     },
   });
 }
+
+/** Where a producer connects and what it calls itself (the producer's client is not kafkajs: see TopicProducer). */
+export interface KafkaConnection {
+  readonly brokers: string[];
+  readonly clientId: string;
+}
+
+export function kafkaConnection(config: VigilConfig, clientId: string): KafkaConnection {
+  return { brokers: kafkaBrokers(config), clientId };
+}

@@ -1,6 +1,6 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { VigilConfig } from '@vigil/config';
-import { createKafkaClient, TopicProducer } from '@vigil/kafka';
+import { kafkaConnection, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { ReadinessRegistry } from '../readiness.registry';
 import { ROOT_LOGGER } from '../service-core.module';
@@ -35,7 +35,7 @@ class ProducerLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: TopicProducer,
       inject: [VigilConfig, ROOT_LOGGER],
       useFactory: (config: VigilConfig, logger: Logger) =>
-        new TopicProducer(createKafkaClient(config, 'vigil-producer', logger), logger, {
+        new TopicProducer(kafkaConnection(config, 'vigil-producer'), logger, {
           prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
           lingerMs: config.VIGIL_KAFKA_LINGER_MS,
         }),

@@ -2,7 +2,7 @@ import { checkinMessageV1Example, schedulerStateV1Example, monitorEnvironmentKey
 import { createLogger } from '@vigil/logging';
 import { testConfig, waitFor } from '@vigil/testing';
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient } from '../kafka-client';
+import { createKafkaClient, kafkaConnection } from '../kafka-client';
 import { ensureTopics } from '../topic-admin';
 import { TopicConsumer, type ConsumedItem, type ConsumedMessage } from '../topic-consumer';
 import { readPartitionsToEnd, type StoredRecord } from '../partition-reader';
@@ -14,7 +14,7 @@ describe('kafka producer and consumer', () => {
   const logger = createLogger('kafka-test', 'silent');
   const kafka = createKafkaClient(config, 'kafka-int-test', logger);
   const prefix = config.VIGIL_KAFKA_TOPIC_PREFIX;
-  const producer = new TopicProducer(kafka, logger, { prefix, lingerMs: 5 });
+  const producer = new TopicProducer(kafkaConnection(config, 'kafka-int-test'), logger, { prefix, lingerMs: 5 });
 
   beforeAll(async () => {
     await ensureTopics(kafka, prefix);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { monitorEnvironmentKey, runResultV1Example, type IssueEventV1, type RunResultKind, type RunResultV1 } from '@vigil/contracts';
 import { createDataSource } from '@vigil/db';
-import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { createKafkaClient, kafkaConnection, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { testConfig, waitFor } from '@vigil/testing';
 import { ApplyRunResults, type IssueEventSink, type RunResultMessage } from '../processing/apply-run-results.usecase';
@@ -13,7 +13,7 @@ const config = testConfig();
 const logger = createLogger('issues-int-test', 'silent');
 const dataSource = createDataSource(config, { poolSize: 4 });
 const kafka = createKafkaClient(config, 'issues-int-test', logger);
-const producer = new TopicProducer(kafka, logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
+const producer = new TopicProducer(kafkaConnection(config, 'issues-int-test'), logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
 const repository = new IssueRepository(dataSource);
 /** Every issue event on the topic, as read back from Kafka. */
 const onKafka: IssueEventV1[] = [];
