@@ -45,13 +45,5 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/src/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
     },
-    {
-      // Clients no registry these machines reach can provide (runitor): run by `make test-compat` where the
-      // client is installed, never by `make test`. See e2e/compat/README.md.
-      ...common,
-      displayName: 'compat',
-      testMatch: ['<rootDir>/e2e/compat/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
-    },
   ],
 };

@@ -2,7 +2,7 @@
 # Third-party clients the end-to-end tests drive against Vigil, installed once into a cache directory:
 #   $VIGIL_TOOLS_DIR/python/   a Python venv with sentry-sdk (pinned)
 #   $VIGIL_TOOLS_DIR/schemathesis/  a Python venv with schemathesis (pinned), the API fuzzer
-#   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), where the Go module proxy serves it (see below)
+#   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), from the Go module proxy or built from third_party/runitor
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -50,20 +50,44 @@ schemathesis() {
   pip_venv schemathesis schemathesis "$SCHEMATHESIS_VERSION" "schemathesis --version | grep -q '$SCHEMATHESIS_VERSION'" "the schemathesis API fuzz run"
 }
 
-# runitor is not part of `make test`: the Go module proxy these machines reach refuses its module
-# (bdd.fi/x/runitor, and github.com/bdd/runitor, answer 403), and no other registry carries it. Where the proxy
-# serves it, this installs it for `make test-compat`; elsewhere it says so and carries on.
+# runitor: from the Go module proxy where it serves bdd.fi/x/runitor, else built from the source vendored in
+# third_party/runitor (the proxy these machines reach answers 403 for it; see its README and decision 0013). Either
+# way `runitor -version` prints the pinned version, and the binary is made again when the pin or the vendored
+# source changes (the marker's name is a hash of both). No Go is an error: the e2e tests need runitor.
+runitor_source_hash() {
+  local src="$ROOT/third_party/runitor"
+  [[ -f "$src/go.mod" ]] || die "runitor: $src/go.mod is missing (the vendored source is part of the repository)"
+  { echo "$RUNITOR_VERSION"; (cd "$src" && find . -type f \( -name '*.go' -o -name go.mod -o -name go.sum \) | LC_ALL=C sort | xargs sha256sum); } \
+    | sha256sum | cut -c1-16
+}
+
 runitor() {
-  local bin="$TOOLS/bin/runitor"
-  if [[ -x "$bin" ]] && [[ "$("$bin" -version 2>/dev/null)" == "runitor $RUNITOR_VERSION" ]]; then
+  local bin="$TOOLS/bin/runitor" marker
+  marker="$TOOLS/bin/.runitor-$(runitor_source_hash)"
+  if [[ -f "$marker" && -x "$bin" ]] && [[ "$("$bin" -version 2>/dev/null)" == "runitor $RUNITOR_VERSION" ]]; then
     return
   fi
-  command -v go >/dev/null || { log "runitor: go is not installed; skipping (only make test-compat needs it)"; return; }
-  if GOBIN="$TOOLS/bin" GOTOOLCHAIN=local GOFLAGS= timeout 300 go install "bdd.fi/x/runitor@$RUNITOR_VERSION" 2>"$TOOLS/go-install.log"; then
+  command -v go >/dev/null || die "runitor: go is not installed; the e2e tests drive runitor, built with Go >= 1.24 (https://go.dev/dl/)"
+  rm -f "$TOOLS/bin/.runitor-"* "$bin"
+  # The proxy first, with a short timeout for the download; the build is local either way.
+  if (cd "$TOOLS" && GOFLAGS= GOTOOLCHAIN=local timeout 30 go mod download "bdd.fi/x/runitor@$RUNITOR_VERSION" \
+    && GOBIN="$TOOLS/bin" GOPROXY=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 timeout 600 go install "bdd.fi/x/runitor@$RUNITOR_VERSION") >"$TOOLS/go-install.log" 2>&1; then
     log "runitor: installed $RUNITOR_VERSION from the Go module proxy"
   else
-    log "runitor: the Go module proxy did not serve bdd.fi/x/runitor@$RUNITOR_VERSION ($(tail -n 1 "$TOOLS/go-install.log")); make test-compat needs it at $bin"
+    log "runitor: the Go module proxy did not serve bdd.fi/x/runitor@$RUNITOR_VERSION ($(tail -n 1 "$TOOLS/go-install.log")); building third_party/runitor"
+    # Its README's title names the tag vendored: never stamp the pin on the source of another release.
+    grep -qxF "# runitor $RUNITOR_VERSION (vendored source)" "$ROOT/third_party/runitor/README.md" \
+      || die "runitor: third_party/runitor is not $RUNITOR_VERSION (its README says: $(head -n 1 "$ROOT/third_party/runitor/README.md")); vendor that tag or change the pin"
+    # As upstream's release build (scripts/build dist): the version stamped into main.Version, reproducible flags.
+    # Offline (GOPROXY=off): the source imports the standard library only. -mod=readonly: never rewrites go.mod.
+    (cd "$ROOT/third_party/runitor" && GOPROXY=off GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 timeout 600 \
+      go build -trimpath -buildvcs=false -ldflags "-s -X main.Version=$RUNITOR_VERSION" -o "$bin" ./cmd/runitor) \
+      || die "runitor: building third_party/runitor failed (see above)"
   fi
+  local version
+  version="$("$bin" -version 2>&1)" || die "runitor: $bin does not run: $version"
+  [[ "$version" == "runitor $RUNITOR_VERSION" ]] || die "runitor: $bin says '$version', not 'runitor $RUNITOR_VERSION'"
+  touch "$marker"
 }
 
 start=$SECONDS
@@ -76,4 +100,4 @@ wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
 wait "$runitor_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION$([[ -x "$TOOLS/bin/runitor" ]] && echo ", runitor $RUNITOR_VERSION")"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, runitor $RUNITOR_VERSION"

@@ -9,3 +9,4 @@ export * from './issue-feed';
 export * from './kafka-progress';
 export * from './management';
 export * from './link-header';
+export * from './healthchecks';
