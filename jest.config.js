@@ -12,6 +12,8 @@ const swc = [
   },
 ];
 
+// @platformatic/kafka ships ES modules only; services load it with require(esm), jest on Node 20 cannot, so tests
+// get it compiled to CommonJS (decision 0014).
 const swcJs = ['@swc/jest', { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } }];
 
 const common = {

@@ -109,42 +109,54 @@ export interface RealTimeStats {
 
 /**
  * The worker in real time: every `pulseMs` a timer writes a pulse dated `Date.now() - lagMs` into every
- * partition (here: a queue per partition instead of the check-ins topic), and a consumer loop hands each
- * partition's pending items to the engine as one batch, partition after partition, until `done()` says so.
- * Pulses that pile up while the engine is busy arrive together, as a lagging consumer's batch would.
+ * partition (here: a queue per partition instead of the check-ins topic), and each partition has a consumer
+ * loop of its own that hands the partition's pending items to the engine as one batch, as the worker's
+ * consumer does with all 12 partitions consumed concurrently (`partitionsConcurrently`): one partition's batch
+ * waits for its acknowledgements while another's runs, and they share the producer's requests. Pulses that
+ * pile up while a partition is busy arrive together, as a lagging consumer's batch would. Runs until `done()`.
  */
 export async function runRealTime(engine: DetectionEngine, feed: Feed, pulseMs: number, lagMs: number, done: () => boolean): Promise<RealTimeStats> {
   const queues: Array<Array<{ item: SchedulerInput; writtenAt: number }>> = Array.from({ length: feed.partitions }, () => []);
-  let wake: (() => void) | null = null;
+  const wakers: Array<(() => void) | null> = new Array<(() => void) | null>(feed.partitions).fill(null);
   const stats: RealTimeStats = { rounds: 0, batches: 0, coalescedPulses: 0, maxBatchMs: 0, maxPulseWaitMs: 0 };
+  let stopped = false;
+  const wakeAll = (): void => {
+    for (let partition = 0; partition < feed.partitions; partition += 1) {
+      const waiting = wakers[partition];
+      wakers[partition] = null;
+      waiting?.();
+    }
+  };
   const timer = setInterval(() => {
     const now = Date.now();
     stats.rounds += 1;
     for (let partition = 0; partition < feed.partitions; partition += 1) queues[partition]!.push({ item: feed.pulse(partition, now - lagMs), writtenAt: now });
-    const waiting = wake;
-    wake = null;
-    waiting?.();
+    if (done()) stopped = true;
+    wakeAll();
   }, pulseMs);
-  try {
-    while (!done()) {
-      let handled = false;
-      for (let partition = 0; partition < feed.partitions; partition += 1) {
-        const queue = queues[partition]!;
-        if (queue.length === 0) continue;
-        const batch = queue.splice(0);
-        handled = true;
-        const started = Date.now();
-        stats.maxPulseWaitMs = Math.max(stats.maxPulseWaitMs, started - batch[0]!.writtenAt);
-        if (batch.length > 1) stats.coalescedPulses += batch.length - 1;
-        await engine.handle(
-          batch.map((entry) => entry.item),
-          NO_HEARTBEAT,
-        );
-        stats.batches += 1;
-        stats.maxBatchMs = Math.max(stats.maxBatchMs, Date.now() - started);
+  const consume = async (partition: number): Promise<void> => {
+    const queue = queues[partition]!;
+    while (!stopped && !done()) {
+      if (queue.length === 0) {
+        await new Promise<void>((resolve) => (wakers[partition] = resolve));
+        continue;
       }
-      if (!handled) await new Promise<void>((resolve) => (wake = resolve));
+      const batch = queue.splice(0);
+      const started = Date.now();
+      stats.maxPulseWaitMs = Math.max(stats.maxPulseWaitMs, started - batch[0]!.writtenAt);
+      if (batch.length > 1) stats.coalescedPulses += batch.length - 1;
+      await engine.handle(
+        batch.map((entry) => entry.item),
+        NO_HEARTBEAT,
+      );
+      stats.batches += 1;
+      stats.maxBatchMs = Math.max(stats.maxBatchMs, Date.now() - started);
     }
+    stopped = true;
+    wakeAll();
+  };
+  try {
+    await Promise.all(Array.from({ length: feed.partitions }, (_, partition) => consume(partition)));
   } finally {
     clearInterval(timer);
   }

@@ -866,10 +866,10 @@ function analysis(results: readonly SizeResult[], pulseMs: number, lagMs: number
         `After the rebuild the heap is ${fmt((r.rebuild.heapAfter - heap.baseline) / n)} B per monitor-environment: the due queue holds ${fmt(r.rebuild.queued)} entries for ${fmt(r.rebuild.tracks)} tracks, ` +
         `${fmt(stale)} of them stale, each keeping a replaced \`Track\` alive until its due time (every changelog record of a track read after its first one replaces it and queues the new one).`,
       `- **${label(n)}, CPU and lag.** A round of 12 pulses with nothing due costs ${fmt(r.idle.roundCpuUs.p50)} µs of CPU (p50), almost all of it the 12 position records and their Kafka round trips; ` +
-        `a track that comes due costs about ${fmt(perDue)} µs end to end (its \`missed\` event or state change, its changelog record, JSON Schema checks, kafkajs encoding, the \`info\` log line, GC). ` +
+        `a track that comes due costs about ${fmt(perDue)} µs end to end (its \`missed\` event or state change, its changelog record, JSON Schema checks, the producer's encoding, the \`info\` log line, GC). ` +
         `The burst second held ${fmt(burstDue)} due tracks (${fmt(r.lag.burstMonitorEnvironments)} burst, ${fmt(r.lag.ordinaryInBurstSecond)} ordinary): about ${fmt(burstWork, 1)} s of one core, ` +
-        `on top of the ${fmt(lagMs)} ms pulse lag and up to ${fmt(pulseMs)} ms until the next pulse; the 12 partitions are handled one after the other and each waits for its acknowledgements, ` +
-        `so the last partition's misses wait for all the others'. Burst p99 ${fmtSeconds(r.lag.burstMissed.p99)}, ${fmtSeconds(r.lag.burstMissedProcessing.p99)} of it after the pulse was written.`,
+        `on top of the ${fmt(lagMs)} ms pulse lag and up to ${fmt(pulseMs)} ms until the next pulse; the 12 partitions are handled concurrently on one thread, so their evaluation shares one core ` +
+        `and their messages share the producer's requests. Burst p99 ${fmtSeconds(r.lag.burstMissed.p99)}, ${fmtSeconds(r.lag.burstMissedProcessing.p99)} of it after the pulse was written.`,
       `- **${label(n)}, rebuild.** ` +
         `The rebuild from one record per track took ${fmtSeconds(compact.ms)}: ${fmtSeconds(compact.joinMs)} until the first record (admin look-up, group join), then ${fmt(compact.records)} records at ${fmt(compactPerRecordUs, 1)} µs each ` +
         `with ${fmt((compact.usage.cpuMs / compact.ms) * 100)} % of a core busy (GC threads included): CPU-bound (JSON.parse and the JSON Schema check of every record, kafkajs decoding, \`Track.restore\`, the due queue, GC). ` +
@@ -936,8 +936,7 @@ function renderReport(report: Report): string {
     '',
     "The scheduler's `DetectionEngine` runs in the bench's own process, wired as `DetectionWorker` wires it: a `TopicProducer` " +
       `(linger ${report.lingerMs} ms, as configured) as its sink, \`readPartitionsToEnd\` as its changelog reader, real Kafka on this machine (test slot 8, topics under a prefix of each run's own, deleted afterwards). ` +
-      'The monitor directory is filled directly instead of from Postgres; check-ins and pulses are handed to `engine.handle` as the consumer would hand them (one partition per batch, partitions one after the other, ' +
-      'consecutive offsets), without the consumer itself: the fetch of each batch and its offset commit (a round trip per batch) are not included, nor is the write of the pulses to Kafka. ' +
+      'The monitor directory is filled directly instead of from Postgres; check-ins and pulses are handed to `engine.handle` as the consumer would hand them (one partition per batch, consecutive offsets; in the CPU phases partitions one after the other, in real time all 12 concurrently as the worker consumes them), without the consumer itself: the fetch of each batch and its offset commit (a round trip per batch) are not included, nor is the write of the pulses to Kafka. ' +
       'The engine logs at `info`, formatted and discarded. Node runs with `--max-old-space-size=6144`.',
     '',
     '- **Heap**: `heapUsed` after two full GCs, with the engine, directory and tracks, minus the same before the directory was filled, divided by the number of monitor-environments. ' +
