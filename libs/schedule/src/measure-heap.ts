@@ -58,22 +58,18 @@ function main(): void {
   // Zones (and their offset tables) are shared by every schedule of the zone: warm them so they are not counted.
   for (const timezone of ZONES) parseSchedule({ type: 'crontab', value: '0 0 * * *', timezone }).nextAfter(START);
 
-  // Each pass gets its own copies of the specs, built before the baseline and dropped after parsing, so what is
-  // counted is what a schedule keeps (its normalised expression included, as it holds its own copy in practice).
-  let specs = distinctSpecs(count);
+  // The specs are built inside the measured stretch and dropped after parsing: what is counted is what the
+  // schedules keep, their copies of the expression included.
   let before = heapUsed();
-  const schedules: Schedule[] = specs.map((spec) => parseSchedule(spec));
-  specs = [];
-  const perSchedule = (heapUsed() - before) / count;
-  // Use them, so the numbers hold for schedules the scheduler has asked something.
+  const schedules: Schedule[] = distinctSpecs(count).map((spec) => parseSchedule(spec));
+  // Use them first, so the number holds for schedules the scheduler has asked something.
   let sink = 0;
   for (const schedule of schedules) sink += schedule.nextAfter(START) - START;
+  const perSchedule = (heapUsed() - before) / count;
 
-  specs = distinctSpecs(count);
   before = heapUsed();
   const registry = new ScheduleRegistry();
-  for (const spec of specs) registry.rule(spec);
-  specs = [];
+  for (const spec of distinctSpecs(count)) registry.rule(spec);
   const perRule = (heapUsed() - before) / count;
 
   if (schedules.length !== count || registry.size !== count || sink < 0) throw new Error('schedules must stay alive until measured');
