@@ -46,5 +46,6 @@ export function daysInMonth(y: number, m: number): number {
 
 /** Day of the week of a day number, 0 = Sunday (1970-01-01 was a Thursday). */
 export function weekday(days: number): number {
-  return (((days + 4) % 7) + 7) % 7;
+  const w = (days + 4) % 7;
+  return w < 0 ? w + 7 : w + 0; // + 0 turns -0 into 0
 }

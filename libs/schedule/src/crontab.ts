@@ -102,20 +102,52 @@ function parseField(text: string, rule: FieldRule): ParsedField {
   return { values, star: text.startsWith('*') };
 }
 
-/** next[i] = the smallest allowed value >= i, or -1; one extra slot past max holds -1. */
-function nextTable(values: boolean[], max: number): Int8Array {
-  const table = new Int8Array(max + 2).fill(-1);
-  for (let i = max; i >= 0; i--) table[i] = values[i] ? i : table[i + 1]!;
-  return table;
-}
-/** prev[i] = the largest allowed value <= i, or -1. */
-function prevTable(values: boolean[], max: number): Int8Array {
-  const table = new Int8Array(max + 1).fill(-1);
-  for (let i = 0; i <= max; i++) table[i] = values[i] ? i : i > 0 ? table[i - 1]! : -1;
-  return table;
+/** Bit v set for every allowed value v in [from, to] (to - from < 31): a small integer. */
+function bits(values: readonly boolean[], from: number, to: number): number {
+  let mask = 0;
+  for (let v = from; v <= to; v++) if (values[v] === true) mask |= 1 << (v - from);
+  return mask;
 }
 
+/** The allowed values of a mask (bit i = value offset + i), ascending. */
+function valuesOf(mask: number, offset: number): number[] {
+  const values: number[] = [];
+  for (let i = 0; i < 31; i++) if ((mask & (1 << i)) !== 0) values.push(offset + i);
+  return values;
+}
+
+/** The lowest set bit of `mask` at or above bit `i` (0 <= i < 32), or -1. */
+function lowestFrom(mask: number, i: number): number {
+  const above = mask & (-1 << i);
+  return above === 0 ? -1 : 31 - Math.clz32(above & -above);
+}
+
+/** The highest set bit of `mask` at or below bit `i` (0 <= i < 30), or -1. */
+function highestUpTo(mask: number, i: number): number {
+  const below = mask & ((2 << i) - 1);
+  return below === 0 ? -1 : 31 - Math.clz32(below);
+}
+
+/** Bits 0..30 of a 31-bit mask as a signed 31-bit integer, which is a small integer (Smi) on every V8 build. */
+const signed31 = (mask: number): number => (mask << 1) >> 1;
+
 const MAX_YEARS_SEARCHED = 400; // the Gregorian calendar repeats every 400 years
+
+/**
+ * DAYS_BY_WEEKDAYS[weekdays * 7 + first]: the days 1-31 (bit d - 1) of a month whose 1st falls on weekday `first`
+ * that fall on one of `weekdays` (a 7-bit mask, Sunday bit 0). One table per process, 3.5 KB, for every crontab.
+ */
+const DAYS_BY_WEEKDAYS = new Int32Array(128 * 7);
+for (let weekdays = 0; weekdays < 128; weekdays++) {
+  for (let first = 0; first < 7; first++) {
+    let days = 0;
+    for (let d = 1; d <= 31; d++) if ((weekdays & (1 << ((first + d - 1) % 7))) !== 0) days |= 1 << (d - 1);
+    DAYS_BY_WEEKDAYS[weekdays * 7 + first] = days;
+  }
+}
+
+/** civilFromDays' output: read at once by the (synchronous, non-reentrant) searches, so one serves them all. */
+const scratch: CivilDate = { y: 0, m: 0, d: 0 };
 
 export interface CrontabFields {
   readonly minutes: readonly number[];
@@ -130,18 +162,25 @@ export interface CrontabFields {
 /**
  * A parsed five-field crontab. Matching is done on wall-clock readings (naive ms) by jumping field by field;
  * the zone maps wall readings to instants.
+ *
+ * Every field is held as a bitmask in small integers (the scheduler keeps one parsed crontab per distinct
+ * expression and zone, tens of thousands of them): the next or previous allowed value is a mask and a
+ * count of leading zeros, and a month's matching days are computed from the two day masks when asked.
  */
 export class Crontab {
-  readonly fields: CrontabFields;
-  private readonly nextMinute: Int8Array;
-  private readonly prevMinute: Int8Array;
-  private readonly nextHour: Int8Array;
-  private readonly prevHour: Int8Array;
-  private readonly nextMonth: Int8Array;
-  private readonly prevMonth: Int8Array;
-  /** dayMasks[(daysInMonth - 28) * 7 + weekdayOfThe1st]: bit d-1 set if day d matches. */
-  private readonly dayMasks: Int32Array;
-  private readonly scratch: CivilDate = { y: 0, m: 0, d: 0 };
+  /** Minutes 0-29 (bit i = minute i) and 30-59 (bit i = minute 30 + i). */
+  private readonly minutesLow: number;
+  private readonly minutesHigh: number;
+  /** Bit h = hour h (0-23). */
+  private readonly hourMask: number;
+  /** Bit m = month m (1-12). */
+  private readonly monthMask: number;
+  /** Bit d - 1 = day of month d (1-31), stored as `signed31` (bit 31 is a copy of bit 30). */
+  private readonly dayOfMonthMask: number;
+  /** Bit w = weekday w (0-6, Sunday 0). */
+  private readonly weekdayMask: number;
+  /** Vixie's rule: a day matches if either day field matches (else both must). */
+  private readonly dayOr: boolean;
 
   /** Parses `expression` (five fields or an alias); throws ScheduleError naming the rule broken. */
   constructor(expression: string) {
@@ -173,43 +212,24 @@ export class Crontab {
       ParsedField,
       ParsedField,
     ];
-    const dayOr = !dom.star && !dow.star;
-    const list = (values: boolean[]) => values.flatMap((on, v) => (on ? [v] : []));
-    this.fields = {
-      minutes: list(minute.values),
-      hours: list(hour.values),
-      daysOfMonth: list(dom.values),
-      months: list(month.values),
-      daysOfWeek: list(dow.values),
-      dayOr,
-    };
-    this.nextMinute = nextTable(minute.values, 59);
-    this.prevMinute = prevTable(minute.values, 59);
-    this.nextHour = nextTable(hour.values, 23);
-    this.prevHour = prevTable(hour.values, 23);
-    this.nextMonth = nextTable(month.values, 12);
-    this.prevMonth = prevTable(month.values, 12);
-    this.dayMasks = new Int32Array(4 * 7);
-    for (let dim = 28; dim <= 31; dim++) {
-      for (let first = 0; first < 7; first++) {
-        let mask = 0;
-        for (let d = 1; d <= dim; d++) {
-          const domMatch = dom.values[d] === true;
-          const dowMatch = dow.values[(first + d - 1) % 7] === true;
-          if (dayOr ? domMatch || dowMatch : domMatch && dowMatch) mask |= 1 << (d - 1);
-        }
-        this.dayMasks[(dim - 28) * 7 + first] = mask;
-      }
-    }
+    this.minutesLow = bits(minute.values, 0, 29);
+    this.minutesHigh = bits(minute.values, 30, 59);
+    this.hourMask = bits(hour.values, 0, 23);
+    this.monthMask = bits(month.values, 0, 12);
+    this.dayOfMonthMask = signed31(bits(dom.values, 1, 31));
+    this.weekdayMask = bits(dow.values, 0, 6);
+    this.dayOr = !dom.star && !dow.star;
     // A schedule that never fires is a mistake (`0 0 30 2 *`). Every (month length, weekday of the 1st) pair
-    // occurs for every month within 400 years, so this check is exact.
-    const satisfiable = this.fields.months.some((m) =>
+    // occurs for every month within 400 years, so this check is exact. Day numbers 3-9 (1970-01-04 to 10) are a
+    // Sunday to a Saturday.
+    const months = valuesOf(this.monthMask, 0);
+    const satisfiable = months.some((m) =>
       (m === 2 ? [28, 29] : [daysInMonth(2001, m)]).some((dim) =>
-        [0, 1, 2, 3, 4, 5, 6].some((first) => this.dayMasks[(dim - 28) * 7 + first] !== 0),
+        [3, 4, 5, 6, 7, 8, 9].some((firstDay) => this.daysOfMonthMatching(dim, firstDay) !== 0),
       ),
     );
     if (!satisfiable) {
-      const monthNames = this.fields.months.map((m) => MONTH_NAMES[m - 1]).join(',');
+      const monthNames = months.map((m) => MONTH_NAMES[m - 1]).join(',');
       throw new ScheduleError(
         'day-of-month',
         `day-of-month field: ${dom.values.flatMap((on, d) => (on ? [d] : [])).join(',')} never occurs in the selected months (${monthNames})`,
@@ -217,8 +237,51 @@ export class Crontab {
     }
   }
 
-  private dayMask(y: number, m: number, firstDay: number): number {
-    return this.dayMasks[(daysInMonth(y, m) - 28) * 7 + weekday(firstDay)]!;
+  /** The values each field allows (day-of-week 0-6, Sunday 0) and whether the day fields combine by OR. */
+  get fields(): CrontabFields {
+    return {
+      minutes: [...valuesOf(this.minutesLow, 0), ...valuesOf(this.minutesHigh, 30)],
+      hours: valuesOf(this.hourMask, 0),
+      daysOfMonth: valuesOf(this.dayOfMonthMask & 0x7fffffff, 1),
+      months: valuesOf(this.monthMask, 0),
+      daysOfWeek: valuesOf(this.weekdayMask, 0),
+      dayOr: this.dayOr,
+    };
+  }
+
+  /** The days matching in a month of `dim` days whose 1st is day number `firstDay`: bit d - 1 set if day d matches. */
+  private daysOfMonthMatching(dim: number, firstDay: number): number {
+    const week = this.weekdayMask;
+    let days: number;
+    if (week === 0x7f) {
+      // Every weekday (the common case): the weekday field adds every day (OR) or takes none away (AND).
+      days = this.dayOr ? -1 : this.dayOfMonthMask;
+    } else {
+      const byWeekday = DAYS_BY_WEEKDAYS[week * 7 + weekday(firstDay)]!;
+      days = this.dayOr ? this.dayOfMonthMask | byWeekday : this.dayOfMonthMask & byWeekday;
+    }
+    return days & (0x7fffffff >>> (31 - dim));
+  }
+
+  /** The smallest allowed minute >= mi (0-59), or -1. */
+  private nextMinute(mi: number): number {
+    if (mi < 30) {
+      const low = lowestFrom(this.minutesLow, mi);
+      if (low >= 0) return low;
+      mi = 30;
+    }
+    const high = lowestFrom(this.minutesHigh, mi - 30);
+    return high < 0 ? -1 : 30 + high;
+  }
+
+  /** The largest allowed minute <= mi (0-59), or -1. */
+  private prevMinute(mi: number): number {
+    if (mi >= 30) {
+      const high = highestUpTo(this.minutesHigh, mi - 30);
+      if (high >= 0) return 30 + high;
+      mi = 29;
+    }
+    return highestUpTo(this.minutesLow, mi);
   }
 
   /** The earliest matching wall reading (naive ms, whole minute) at or after `wall` (a whole minute). */
@@ -227,13 +290,18 @@ export class Crontab {
     const ofDay = wall - days * DAY_MS;
     let h = Math.floor(ofDay / HOUR_MS);
     let mi = Math.floor((ofDay - h * HOUR_MS) / MINUTE_MS);
-    const civil = civilFromDays(days, this.scratch);
+    const civil = civilFromDays(days, scratch);
     let y = civil.y;
     let mo = civil.m;
     let d = civil.d;
     const lastYear = y + MAX_YEARS_SEARCHED;
+    // The month whose first day and matching days are at hand (y * 16 + mo; mo is 1-12, so never 0): a search
+    // that moves on by an hour or a day stays in the same month.
+    let known = 0;
+    let first = 0;
+    let monthDays = 0;
     while (y <= lastYear) {
-      const nm = this.nextMonth[mo]!;
+      const nm = lowestFrom(this.monthMask, mo); // mo <= 13
       if (nm < 0) {
         y++;
         mo = 1;
@@ -248,8 +316,12 @@ export class Crontab {
         h = 0;
         mi = 0;
       }
-      const first = daysFromCivil(y, mo, 1);
-      const mask = this.dayMask(y, mo, first) & (-1 << (d - 1)); // d <= 32; bit 31 is never set
+      if (y * 16 + mo !== known) {
+        known = y * 16 + mo;
+        first = daysFromCivil(y, mo, 1);
+        monthDays = this.daysOfMonthMatching(daysInMonth(y, mo), first);
+      }
+      const mask = monthDays & (-1 << (d - 1)); // d <= 32; bit 31 is never set
       if (mask === 0) {
         mo++;
         d = 1;
@@ -263,7 +335,7 @@ export class Crontab {
         h = 0;
         mi = 0;
       }
-      const nh = this.nextHour[h]!;
+      const nh = lowestFrom(this.hourMask, h); // h <= 24
       if (nh < 0) {
         d++;
         h = 0;
@@ -274,7 +346,7 @@ export class Crontab {
         h = nh;
         mi = 0;
       }
-      const nmi = this.nextMinute[mi]!;
+      const nmi = this.nextMinute(mi);
       if (nmi < 0) {
         h++;
         mi = 0;
@@ -291,13 +363,18 @@ export class Crontab {
     const ofDay = wall - days * DAY_MS;
     let h = Math.floor(ofDay / HOUR_MS);
     let mi = Math.floor((ofDay - h * HOUR_MS) / MINUTE_MS);
-    const civil = civilFromDays(days, this.scratch);
+    const civil = civilFromDays(days, scratch);
     let y = civil.y;
     let mo = civil.m;
     let d = civil.d;
     const firstYear = y - MAX_YEARS_SEARCHED;
+    // As in nextWall: the month at hand (y * 16 + mo, never 0), its length, first day and matching days.
+    let known = 0;
+    let dim = 0;
+    let first = 0;
+    let monthDays = 0;
     while (y >= firstYear) {
-      const pm = mo > 0 ? this.prevMonth[mo]! : -1;
+      const pm = highestUpTo(this.monthMask, mo); // 0 <= mo <= 12; bit 0 is never set
       if (pm < 0) {
         y--;
         mo = 12;
@@ -312,14 +389,18 @@ export class Crontab {
         h = 23;
         mi = 59;
       }
-      const dim = daysInMonth(y, mo);
+      if (y * 16 + mo !== known) {
+        known = y * 16 + mo;
+        dim = daysInMonth(y, mo);
+        first = daysFromCivil(y, mo, 1);
+        monthDays = this.daysOfMonthMatching(dim, first);
+      }
       if (d > dim) {
         d = dim;
         h = 23;
         mi = 59;
       }
-      const first = daysFromCivil(y, mo, 1);
-      const mask = this.dayMask(y, mo, first) & (d >= 31 ? 0x7fffffff : (1 << d) - 1);
+      const mask = monthDays & (d >= 31 ? 0x7fffffff : (1 << d) - 1);
       if (mask === 0) {
         mo--;
         d = 31;
@@ -333,7 +414,7 @@ export class Crontab {
         h = 23;
         mi = 59;
       }
-      const ph = this.prevHour[h]!;
+      const ph = highestUpTo(this.hourMask, h); // 0 <= h <= 23
       if (ph < 0) {
         d--;
         h = 23;
@@ -344,7 +425,7 @@ export class Crontab {
         h = ph;
         mi = 59;
       }
-      const pmi = this.prevMinute[mi]!;
+      const pmi = this.prevMinute(mi);
       if (pmi < 0) {
         if (h === 0) {
           d--;

@@ -92,6 +92,8 @@ const FIXED_UNIT_MS: Partial<Record<IntervalUnit, number>> = {
   week: 7 * DAY_MS,
 };
 const MAX_INTERVAL_MS = 1000 * 366 * DAY_MS;
+/** civilFromDays' output, read at once (synchronous, non-reentrant use), so one serves every interval. */
+const scratch: CivilDate = { y: 0, m: 0, d: 0 };
 
 /**
  * Every `value` units from `anchor`. Minutes, hours, days and weeks are fixed lengths of time (a day is 24 h;
@@ -109,7 +111,6 @@ export class IntervalSchedule extends BaseSchedule implements Schedule {
   private readonly anchorMonth: number;
   private readonly anchorDay: number;
   private readonly anchorTimeOfDay: number;
-  private readonly scratch: CivilDate = { y: 0, m: 0, d: 0 };
 
   constructor(spec: IntervalSpec) {
     super();
@@ -133,7 +134,7 @@ export class IntervalSchedule extends BaseSchedule implements Schedule {
     this.fixedMs = unitMs === undefined ? 0 : spec.value * unitMs;
     this.months = months;
     const days = Math.floor(this.anchor / DAY_MS);
-    const civil = civilFromDays(days, this.scratch);
+    const civil = civilFromDays(days, scratch);
     this.anchorYear = civil.y;
     this.anchorMonth = civil.m;
     this.anchorDay = civil.d;
@@ -152,7 +153,7 @@ export class IntervalSchedule extends BaseSchedule implements Schedule {
 
   /** k such that slot k is in the same calendar month as t or the latest earlier one (t >= anchor). */
   private monthIndex(t: number): number {
-    const civil = civilFromDays(Math.floor(t / DAY_MS), this.scratch);
+    const civil = civilFromDays(Math.floor(t / DAY_MS), scratch);
     const elapsed = (civil.y - this.anchorYear) * 12 + (civil.m - this.anchorMonth);
     return Math.floor(elapsed / this.months);
   }

@@ -72,6 +72,30 @@ describe('DST rules', () => {
     ]);
   });
 
+  it('the ends of each field: minutes 29, 30 and 59, the 31st, weekdays OR a day of month', () => {
+    expect(slots('59 23 31 * *', 'UTC', '2026-01-01T00:00:00Z', '2026-06-01T00:00:00Z')).toEqual([
+      '2026-01-31T23:59:00.000Z',
+      '2026-03-31T23:59:00.000Z',
+      '2026-05-31T23:59:00.000Z',
+    ]);
+    expect(iso(cron('0 0 31 * *', 'UTC').slotAtOrBefore(at('2026-05-30T00:00:00Z')))).toBe('2026-03-31T00:00:00.000Z');
+    expect(slots('29,30 * * * *', 'UTC', '2026-01-01T00:29:00Z', '2026-01-01T01:30:00Z')).toEqual([
+      '2026-01-01T00:30:00.000Z',
+      '2026-01-01T01:29:00.000Z',
+      '2026-01-01T01:30:00.000Z',
+    ]);
+    expect(iso(cron('29,30 * * * *', 'UTC').slotAtOrBefore(at('2026-01-01T00:28:59Z')))).toBe('2025-12-31T23:30:00.000Z');
+    expect(iso(cron('29 * * * *', 'UTC').slotAtOrBefore(at('2026-01-01T00:45:00Z')))).toBe('2026-01-01T00:29:00.000Z');
+    expect(iso(cron('30 * * * *', 'UTC').nextAfter(at('2026-01-01T00:10:00Z')))).toBe('2026-01-01T00:30:00.000Z');
+    // 2026-01-01 is a Thursday: the Fridays, and the 31st (a Saturday).
+    expect(slots('0 12 31 * FRI', 'UTC', '2026-01-20T00:00:00Z', '2026-02-10T00:00:00Z')).toEqual([
+      '2026-01-23T12:00:00.000Z',
+      '2026-01-30T12:00:00.000Z',
+      '2026-01-31T12:00:00.000Z',
+      '2026-02-06T12:00:00.000Z',
+    ]);
+  });
+
   it('finds rare slots by jumping, in both directions', () => {
     const s = cron('0 0 29 2 *', 'Pacific/Chatham');
     expect(iso(s.nextAfter(at('2028-03-01T00:00:00Z')))).toBe('2032-02-28T10:15:00.000Z');

@@ -73,7 +73,7 @@ describe('validation: each rule has its own message and field', () => {
   });
 
   it('accepts names case-insensitively, 7 as Sunday, SUN closing a range, steps on single values, aliases in any case', () => {
-    const fields = (value: string) => (parseSchedule(cron(value)) as unknown as { fields: { daysOfWeek: number[]; months: number[]; minutes: number[] } }).fields;
+    const fields = (value: string) => (parseSchedule(cron(value)) as unknown as { fields: { daysOfWeek: number[]; daysOfMonth: number[]; months: number[]; minutes: number[] } }).fields;
     expect(fields('0 0 * jan-Mar,DEC mon,wEd').months).toEqual([1, 2, 3, 12]);
     expect(fields('0 0 * * 7').daysOfWeek).toEqual([0]);
     expect(fields('0 0 * * 0,7').daysOfWeek).toEqual([0]);
@@ -81,6 +81,8 @@ describe('validation: each rule has its own message and field', () => {
     expect(fields('0 0 * * FRI-SUN').daysOfWeek).toEqual([0, 5, 6]);
     expect(fields('50/5 * * * *').minutes).toEqual([50, 55]);
     expect(fields('1-30/5 * * * *').minutes).toEqual([1, 6, 11, 16, 21, 26]);
+    expect(fields('29-31,59 * 31 * *').minutes).toEqual([29, 30, 31, 59]);
+    expect(fields('0 0 31 * *').daysOfMonth).toEqual([31]);
     expect(parseSchedule(cron('@DAILY')).spec).toEqual({ type: 'crontab', value: '@DAILY', timezone: 'UTC' });
     expect(parseSchedule(cron('  0   9 * *  1-5 ')).spec).toEqual({ type: 'crontab', value: '0 9 * * 1-5', timezone: 'UTC' });
   });
