@@ -1,5 +1,5 @@
 import pino, { type Logger, type LoggerOptions } from 'pino';
-import { redactPaths } from './redaction';
+import { REDACTED, redactFields, SENSITIVE_FIELDS } from './redaction';
 
 export type { Logger } from 'pino';
 
@@ -10,8 +10,10 @@ export function createLogger(service: string, level: string, destination?: pino.
     base: { service },
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: redactPaths(), censor: '[REDACTED]' },
-    formatters: { level: (label) => ({ level: label }) },
+    // Child bindings (`logger.child({...})`) skip `formatters`: pino's own redaction covers their names, at the
+    // top level only (its wildcard paths cost more than the rest of a log call); log fields are searched deeper.
+    redact: { paths: SENSITIVE_FIELDS.map((field) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? field : `["${field}"]`)), censor: REDACTED },
+    formatters: { level: (label) => ({ level: label }), bindings: (bindings) => redactFields(bindings), log: (fields) => redactFields(fields) },
   };
   return destination ? pino(options, destination) : pino(options);
 }

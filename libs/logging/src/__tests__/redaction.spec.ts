@@ -31,6 +31,22 @@ describe('logging', () => {
     expect(JSON.stringify(line)).not.toMatch(/tok3n|R0123456789|whsec_1/);
   });
 
+  it('leaves the logged objects as they were, keeps an error an error, and searches arrays, child bindings and any case', () => {
+    const { stream, lines } = capture();
+    const logger = createLogger('api', 'info', stream).child({ token: 'child-t0ken' });
+    const failure = Object.assign(new Error('refused'), { Authorization: 'Bearer e7ror' });
+    const fields = { err: failure, items: [{ Password: 'arr4y' }, { id: 1 }], deep: { a: { b: { secret: 'too-deep-is-kept' } } }, monitor_id: 'm1' };
+    logger.info(fields, 'done');
+    const [line] = lines();
+    expect(JSON.stringify(line)).not.toMatch(/child-t0ken|e7ror|arr4y/);
+    expect(line).toMatchObject({ token: '[REDACTED]', items: [{ Password: '[REDACTED]' }, { id: 1 }], monitor_id: 'm1', err: { message: 'refused', type: 'Error' } });
+    // Three levels are searched (as documented); a fourth is not.
+    expect(line).toMatchObject({ deep: { a: { b: { secret: 'too-deep-is-kept' } } } });
+    expect(failure.Authorization).toBe('Bearer e7ror');
+    expect(fields.items[0]).toEqual({ Password: 'arr4y' });
+    expect(fields.err).toBe(failure);
+  });
+
   it.each([
     ['/api/1/envelope/?sentry_key=abc&sentry_version=7', '/api/1/envelope/?sentry_key=[REDACTED]&sentry_version=7'],
     ['/api/1/cron/nightly/abc123/?status=ok', '/api/1/cron/nightly/[REDACTED]/?status=ok'],
