@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     '',
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machineLine(describeMachine(REPO_ROOT))}.`,
     '',
-    `Each round writes ${options.messages.toLocaleString('en-US')} check-in messages (the contract's example with fresh ids, schema-checked and encoded by \`encodeMessage\` in both) to \`vigil.checkins.v1\` on this machine's broker, keyed by monitor-environment over its 12 partitions, ${options.batch} messages per request, idempotent, acknowledged by all in-sync replicas, no compression; the next batch leaves when the last was acknowledged. CPU is this process's (\`process.cpuUsage\`, all threads), so it is what a service pays to write; ${options.rounds} rounds per client, alternating, after a warm-up round each. The machine was ${quiet} % busy before the first round.`,
+    `Each round writes ${options.messages.toLocaleString('en-US')} check-in messages (the contract's example with fresh ids, schema-checked and encoded by \`encodeMessage\` in both) to \`vigil.checkins.v1\` on this machine's broker, keyed by monitor-environment over its 12 partitions, ${options.batch} messages per request, idempotent, acknowledged by all in-sync replicas, no compression; the next batch leaves when the last was acknowledged. CPU is this process's (\`process.cpuUsage\`, all threads), so it is what a service pays to write; ${options.rounds} rounds per client, alternating, after a warm-up round each. The machine was ${Math.round(quiet)} % busy before the first round.`,
     '',
     table,
     '',
