@@ -12,6 +12,7 @@ import { formatSummary, summarizeProfile } from '../support/cpu-profile';
 import { runLoad, type LoadRequest, type LoadResult } from '../support/load';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
+import { positiveOption } from '../support/options';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
 import { cpuWindow, findChild, memory, waitForQuiet, type CpuWindow } from '../support/proc';
 import { BENCH_MONITOR_SLUG, createMonitorEnvelope, ENVELOPE_CONTENT_TYPE, envelopeRequest, pingRequest, sentryAuth } from './payloads';
@@ -42,13 +43,7 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const number = (name: string, fallback: number): number => {
-    const index = argv.indexOf(`--${name}`);
-    if (index === -1) return fallback;
-    const value = Number(argv[index + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-    return value;
-  };
+  const number = (name: string, fallback: number): number => positiveOption(argv, name, fallback);
   const profile = argv.includes('--profile');
   return {
     connections: number('connections', 64),

@@ -9,6 +9,7 @@ import { CompressionTypes, type Producer } from 'kafkajs';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
 import { describeMachine, machineLine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
+import { positiveOption } from '../support/options';
 import { waitForQuiet } from '../support/proc';
 
 /**
@@ -33,13 +34,7 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const number = (name: string, fallback: number): number => {
-    const index = argv.indexOf(`--${name}`);
-    if (index === -1) return fallback;
-    const value = Number(argv[index + 1]);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} needs a positive integer`);
-    return value;
-  };
+  const number = (name: string, fallback: number): number => Math.round(positiveOption(argv, name, fallback));
   return { messages: number('messages', 60000), batch: number('batch', 200), rounds: number('rounds', 3), write: !argv.includes('--no-write') };
 }
 

@@ -12,6 +12,7 @@ import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, te
 import { Client } from 'pg';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
+import { positiveOption } from '../support/options';
 import { cpuSeconds, findChild, machineTicks, waitForQuiet } from '../support/proc';
 
 /**
@@ -20,7 +21,7 @@ import { cpuSeconds, findChild, machineTicks, waitForQuiet } from '../support/pr
  * Target: p99 under 5 s end to end.
  *
  * Every service runs as a real process from its build output (ingest, api, history, scheduler, issues,
- * notifier), with default settings: the scheduler writes its real clock pulses (every 250 ms, dated 750 ms
+ * notifier), with default settings: the scheduler writes its real clock pulses (every 250 ms, dated 500 ms
  * behind the wall clock). The monitors are created through ingest, each by one Sentry envelope with
  * monitor_config (daily crontab `M H * * *` in UTC for a minute two to three minutes ahead, margin 1 minute,
  * failure_issue_threshold 1) whose `ok` check-in credits yesterday's slot, so the next expected slot is the
@@ -39,6 +40,9 @@ import { cpuSeconds, findChild, machineTicks, waitForQuiet } from '../support/pr
  *   --no-write          print only; leave docs/benchmarks.md alone
  */
 
+/** The services run with the default settings: the scheduler's clock as they will have it. */
+const CLOCK = testConfig();
+
 interface Options {
   monitors: number;
   leadSec: number;
@@ -51,13 +55,7 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[]): Options {
-  const number = (name: string, fallback: number): number => {
-    const index = argv.indexOf(`--${name}`);
-    if (index === -1) return fallback;
-    const value = Number(argv[index + 1]);
-    if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} needs a positive number`);
-    return value;
-  };
+  const number = (name: string, fallback: number): number => positiveOption(argv, name, fallback);
   const levelIndex = argv.indexOf('--log-level');
   return {
     monitors: Math.floor(number('monitors', 1000)),
@@ -321,7 +319,7 @@ function analysis(report: Report): string[] {
       `the last opening was published ${sec(report.stages.get('issueEvent')?.max ?? Number.NaN)} s after the deadline, the last delivery written to the ledger ${sec(report.stages.get('ledger')?.max ?? Number.NaN)} s after it.`,
   );
   lines.push(
-    `The first ${sec(p50('pulse'))} s (p50) are the scheduler's clock by design: a deadline passes only when a pulse dated at or after it is handled, and pulses are written every 250 ms (\`VIGIL_SCHEDULER_PULSE_MS\`) dated 750 ms behind the wall clock (\`VIGIL_SCHEDULER_PULSE_LAG_MS\`, the clock skew between hosts it tolerates), so 0.75 to 1.0 s pass before the deadline can be seen at all.`,
+    `The first ${sec(p50('pulse'))} s (p50) are the scheduler's clock by design: a deadline passes only when a pulse dated at or after it is handled, and pulses are written every ${fmt(CLOCK.VIGIL_SCHEDULER_PULSE_MS)} ms (\`VIGIL_SCHEDULER_PULSE_MS\`) dated ${fmt(CLOCK.VIGIL_SCHEDULER_PULSE_LAG_MS)} ms behind the wall clock (\`VIGIL_SCHEDULER_PULSE_LAG_MS\`, the clock skew between hosts it tolerates), so ${sec(CLOCK.VIGIL_SCHEDULER_PULSE_LAG_MS)} to ${sec(CLOCK.VIGIL_SCHEDULER_PULSE_LAG_MS + CLOCK.VIGIL_SCHEDULER_PULSE_MS)} s pass before the deadline can be seen at all.`,
   );
   return lines;
 }
@@ -369,7 +367,7 @@ function renderReport(report: Report): string {
     `Measured ${report.date} on ${machineLine(report.machine)}.`,
     '',
     `${fmt(options.monitors)} monitors miss their run in the same second. All six services run as real processes from their build output with their default settings ` +
-      `(\`VIGIL_LOG_LEVEL=${options.logLevel}\`; the scheduler writes real clock pulses every 250 ms dated 750 ms behind the wall clock; the notifier sends up to ${report.notifierConcurrency} attempts at once), ` +
+      `(\`VIGIL_LOG_LEVEL=${options.logLevel}\`; the scheduler writes real clock pulses every ${fmt(CLOCK.VIGIL_SCHEDULER_PULSE_MS)} ms dated ${fmt(CLOCK.VIGIL_SCHEDULER_PULSE_LAG_MS)} ms behind the wall clock; the notifier sends up to ${report.notifierConcurrency} attempts at once), ` +
       `on the stores of test slot ${process.env['VIGIL_TEST_SLOT']}, reset at the start. Kafka, Postgres and ClickHouse run on the same machine, so everything shares its ${report.machine.cores} cores. ` +
       `Each monitor was created through ingest by one Sentry envelope with \`monitor_config\` (crontab \`${report.crontab}\` UTC, margin ${MARGIN_MINUTES} min, failure_issue_threshold 1) ` +
       `whose \`ok\` check-in credited the previous day's slot (${fmt(options.monitors)} envelopes, ${options.concurrency} at a time, took ${sec(report.createMs)} s); ` +

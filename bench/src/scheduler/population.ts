@@ -1,4 +1,5 @@
 import type { CheckinMessageV1 } from '@vigil/contracts';
+import { prng } from '@vigil/schedule/dist/measurement';
 import type { MonitorConfigInput } from '@vigil/scheduler/dist/detection';
 import type { DirectoryMonitor } from '@vigil/scheduler/dist/engine/monitor-directory';
 
@@ -35,18 +36,6 @@ export const MIX_DESCRIPTION: ReadonlyArray<readonly [MixKind, string]> = [
   ['interval 1 day', '10 %: the same, daily'],
   ['burst (daily, UTC)', `every ${BURST_EVERY}th monitor: one daily crontab at the burst minute, UTC, margin 1 min`],
 ];
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash32(value: number, salt: number): number {
   let h = Math.imul(value ^ salt, 0x9e3779b1) >>> 0;

@@ -1,3 +1,4 @@
+import { settledHeapUsed } from '@vigil/schedule/dist/measurement';
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
 import { machineTicks } from '../support/proc';
@@ -39,11 +40,7 @@ export interface Distribution {
 
 /** Heap in use after two full collections (run node with --expose-gc). */
 export function settledHeap(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc (npm run bench:scheduler does)');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
+  return settledHeapUsed('run with node --expose-gc (npm run bench:scheduler does)');
 }
 
 /** Wall time, this process's CPU time, and the whole machine's CPU use (all processes) over a phase. */

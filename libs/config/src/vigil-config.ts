@@ -152,12 +152,12 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      'Scheduler: how far behind the wall clock a pulse is dated, in milliseconds: the clock skew between scheduler and ingest hosts it tolerates. Detection lag is at most this plus VIGIL_SCHEDULER_PULSE_MS plus processing.',
+      'Scheduler: how far behind the wall clock a pulse is dated, in milliseconds: how far the scheduler host\'s clock may run ahead of an ingest host\'s before a check-in acknowledged just before its deadline could be judged missed (NTP keeps hosts within milliseconds). Detection lag is at most this plus VIGIL_SCHEDULER_PULSE_MS plus processing.',
   })
   @IsInt()
   @Min(0)
   @Max(600000)
-  VIGIL_SCHEDULER_PULSE_LAG_MS = 750;
+  VIGIL_SCHEDULER_PULSE_LAG_MS = 500;
 
   @ConfigVariable({
     description:

@@ -6,21 +6,10 @@
  *   npx tsc -b libs/schedule && node --expose-gc libs/schedule/dist/measure-heap.js [N]
  */
 import { parseSchedule, ScheduleRegistry, type CrontabSpec, type Schedule } from './index';
+import { prng, settledHeapUsed as heapUsed } from './measurement';
 
 const ZONES = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles', 'Australia/Sydney'];
 const START = Date.parse('2026-03-02T00:00:00Z');
-
-/** mulberry32, so every run builds the same schedules. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` distinct (expression, zone) pairs. Strings are flat, as a consumer has them after JSON.parse. */
 function distinctSpecs(count: number): CrontabSpec[] {
@@ -43,14 +32,6 @@ function distinctSpecs(count: number): CrontabSpec[] {
     specs.push(JSON.parse(JSON.stringify({ type: 'crontab', value, timezone })) as CrontabSpec);
   }
   return specs;
-}
-
-function heapUsed(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 function main(): void {

@@ -5,6 +5,7 @@
  *   npx tsc -b services/scheduler && node --expose-gc services/scheduler/dist/detection/measure-heap.js [N]
  */
 import { randomUUID } from 'node:crypto';
+import { prng, settledHeapUsed as heapUsed } from '@vigil/schedule/dist/measurement';
 import { PartitionDetector } from './detector';
 import type { MonitorConfigInput } from './types';
 
@@ -14,18 +15,6 @@ const DAY = 24 * HOUR;
 const START = Date.parse('2026-03-02T00:00:00Z');
 const ZONES = ['UTC', 'America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles', 'Australia/Sydney'];
 const ENVIRONMENTS = ['production', 'staging'];
-
-/** A small deterministic PRNG, so every run builds the same population. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Roughly what a hosted cron monitor sees: many daily/hourly crontabs at scattered minutes in a few zones,
@@ -44,14 +33,6 @@ function config(random: () => number): MonitorConfigInput {
   if (pick < 0.8) return { schedule: { type: 'crontab', value: `${minute} ${hour} * * 1-5`, timezone: zone }, checkinMarginMinutes: margin, maxRuntimeMinutes: maxRuntime, status: random() < 0.1 ? 'paused' : 'active' };
   const unit = random() < 0.5 ? 'day' : 'hour';
   return { schedule: { type: 'interval', value: 1, unit }, checkinMarginMinutes: 60, maxRuntimeMinutes: null, status: 'active', timeoutFromMargin: true };
-}
-
-function heapUsed(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (!gc) throw new Error('run with node --expose-gc');
-  gc();
-  gc();
-  return process.memoryUsage().heapUsed;
 }
 
 function main(): void {
