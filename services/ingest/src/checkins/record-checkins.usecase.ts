@@ -140,10 +140,10 @@ export class RecordCheckinsUseCase {
 
   /**
    * Records one ping URL signal; throws `rate_limited` when the monitor is over its limit. A ping that resumes
-   * a paused monitor (`resumesPausedMonitor`) commits the resume first, so the scheduler, which hears of it by
-   * NOTIFY, usually has it before the ping arrives through Kafka and counts the ping (the check goes up); if
-   * the ping gets there first, it is not counted and the check is `new` until its next ping. Should Kafka then
-   * refuse the ping, the client gets a 503 and the monitor stays resumed (`new`), which a retry completes.
+   * a paused monitor (`resumesPausedMonitor`) commits the resume first; the scheduler hears of it by NOTIFY,
+   * and when the ping overtakes that through Kafka it reads the monitor again before applying the ping
+   * (`refreshMonitors`), so the ping is counted and the check goes up either way. Should Kafka then refuse the
+   * ping, the client gets a 503 and the monitor stays resumed (`new`), which a retry completes.
    */
   async recordPing(monitor: CatalogMonitor, signal: PingSignal, client: ClientInfo): Promise<string> {
     const wait = this.limiter.take(`${monitor.projectId}:${monitor.slug}:${DEFAULT_ENVIRONMENT}`);

@@ -204,6 +204,48 @@ describe('detection engine: publishing, changelog and restore', () => {
     expect(kafka.states().map((state) => state.to)).toEqual(['ok', 'paused', 'new']);
   });
 
+  it('a success ping that overtakes the resume it caused is counted: the engine reads the paused monitor again first', async () => {
+    const identity = { organization_id: ORG, project_id: 1, monitor_slug: 'pausable' };
+    const ping = (p: Partition, at: number): SchedulerInput => {
+      const item = p.checkin('ok', at, '00000000-0000-4000-8000-0000000000aa');
+      return item.kind === 'message' ? { ...item, payload: { ...item.payload, source: 'ping', run_match: 'latest_open' } } : item;
+    };
+    const run = async (refresh: boolean): Promise<{ states: string[]; refreshed: string[][] }> => {
+      const kafka = new FakeKafka();
+      const known = directory();
+      // What Postgres holds once ingest committed the resume; the directory hears of it only by NOTIFY.
+      const postgres = { id: MONITOR, identity, config: hourly() };
+      const refreshed: string[][] = [];
+      const engine: DetectionEngine = new DetectionEngine(known, kafka, kafka.readState, logger, {
+        maxPulseAheadMs: 3_600_000,
+        ...(refresh
+          ? {
+              refreshMonitors: async (ids: readonly string[]) => {
+                refreshed.push([...ids]);
+                known.set(postgres);
+                for (const id of ids) engine.monitorChanged(id);
+              },
+            }
+          : {}),
+      });
+      const p = new Partition();
+      await engine.handle([p.checkin('ok', T0 + 10 * SECOND)], noHeartbeat);
+      known.set({ id: MONITOR, identity, config: hourly({ status: 'paused' }) });
+      engine.monitorChanged(MONITOR);
+      await engine.handle([p.pulse(T0 + 5 * HOUR)], noHeartbeat);
+      // A start does not resume (Healthchecks): no read.
+      await engine.handle([p.checkin('in_progress', T0 + 5 * HOUR + SECOND, '00000000-0000-4000-8000-0000000000ab')], noHeartbeat);
+      await engine.handle([ping(p, T0 + 5 * HOUR + 2 * SECOND)], noHeartbeat);
+      return { states: kafka.states().map((state) => state.to), refreshed };
+    };
+
+    const withRefresh = await run(true);
+    expect(withRefresh.refreshed).toEqual([[MONITOR]]);
+    expect(withRefresh.states).toEqual(['ok', 'paused', 'new', 'ok']);
+    // Without the read the ping meets a paused monitor and is dropped: the check would stay paused (or new).
+    expect((await run(false)).states).toEqual(['ok', 'paused']);
+  });
+
   it('a pulse dated far ahead of the host clock is skipped, not allowed to miss every slot up to it', async () => {
     const kafka = new FakeKafka();
     const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, { maxPulseAheadMs: HOUR, now: () => T0 + HOUR });

@@ -63,6 +63,13 @@ export interface DetectionEngineOptions {
    */
   maxPulseAheadMs: number;
   now?: () => number;
+  /**
+   * Reads these monitors' configuration again from its source of truth and applies it (directory, then
+   * `monitorChanged`). Called before a batch that holds a success or failure ping for a monitor the directory
+   * has as paused: ingest resumes a paused check in Postgres before it publishes the ping that resumes it, but
+   * the change reaches this instance by NOTIFY, which the ping through Kafka can overtake.
+   */
+  refreshMonitors?: (monitorIds: readonly string[]) => Promise<void>;
 }
 
 /**
@@ -151,6 +158,8 @@ export class DetectionEngine {
   async handle(items: readonly SchedulerInput[], context: BatchContext): Promise<void> {
     const missing = [...new Set(items.map((item) => item.partition))].filter((partition) => !this.partitions.has(partition));
     if (missing.length > 0) await this.restore(missing, context.heartbeat);
+    const resuming = this.resumingPings(items);
+    if (resuming.length > 0 && this.options.refreshMonitors) await this.options.refreshMonitors(resuming);
 
     const touched = new Map<number, Judged>();
     for (const item of items) {
@@ -199,6 +208,17 @@ export class DetectionEngine {
       for (const partition of touched.keys()) this.partitions.delete(partition);
       throw error;
     }
+  }
+
+  /** Monitors the directory has as paused that the batch brings a success or failure ping for (see `refreshMonitors`). */
+  private resumingPings(items: readonly SchedulerInput[]): string[] {
+    const found = new Set<string>();
+    for (const item of items) {
+      if (item.kind !== 'message') continue;
+      const { source, status, monitor_id: monitorId } = item.payload;
+      if (source === 'ping' && (status === 'ok' || status === 'error') && this.directory.settings(monitorId)?.status === 'paused') found.add(monitorId);
+    }
+    return [...found];
   }
 
   private restoreRecord(state: PartitionState, record: StoredRecord): void {

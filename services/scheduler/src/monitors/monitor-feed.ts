@@ -75,6 +75,12 @@ export class MonitorFeed implements OnApplicationShutdown {
     await this.listener.start();
   }
 
+  /** These monitors as Postgres has them now (a deleted one is absent). */
+  async load(monitorIds: readonly string[]): Promise<FeedMonitor[]> {
+    const rows: Row[] = await this.dataSource.query(`${SELECT} WHERE m.id = ANY($1::uuid[])`, [monitorIds]);
+    return rows.map(toFeedMonitor);
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.listener?.stop();
   }

@@ -37,7 +37,18 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       (partitions, onRecord, heartbeat) =>
         readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, partitions, onRecord, heartbeat }),
       logger,
-      { maxPulseAheadMs: config.VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS },
+      {
+        maxPulseAheadMs: config.VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS,
+        refreshMonitors: async (ids) => {
+          const current = new Map((await this.feed.load(ids)).map((monitor) => [monitor.id, monitor]));
+          for (const id of ids) {
+            const monitor = current.get(id);
+            if (monitor) this.directory.set(monitor);
+            else this.directory.delete(id);
+            this.engine.monitorChanged(id);
+          }
+        },
+      },
     );
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: 'vigil-scheduler',
