@@ -10,10 +10,11 @@ export function createLogger(service: string, level: string, destination?: pino.
     base: { service },
     messageKey: 'msg',
     timestamp: pino.stdTimeFunctions.isoTime,
-    // Child bindings (`logger.child({...})`) skip `formatters`: pino's own redaction covers their names, at the
-    // top level only (its wildcard paths cost more than the rest of a log call); log fields are searched deeper.
+    // Log fields are searched three levels deep by `redactFields`. Child bindings (`logger.child({...})`) never
+    // pass through `formatters`, so pino's own redaction covers them, by name at the top level only (its
+    // wildcard paths cost more than the rest of a log call).
     redact: { paths: SENSITIVE_FIELDS.map((field) => (/^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? field : `["${field}"]`)), censor: REDACTED },
-    formatters: { level: (label) => ({ level: label }), bindings: (bindings) => redactFields(bindings), log: (fields) => redactFields(fields) },
+    formatters: { level: (label) => ({ level: label }), log: (fields) => redactFields(fields) },
   };
   return destination ? pino(options, destination) : pino(options);
 }

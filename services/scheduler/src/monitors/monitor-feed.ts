@@ -66,8 +66,8 @@ export class MonitorFeed implements OnApplicationShutdown {
         },
         onChange: async (change) => {
           if (change.table !== 'monitors') return;
-          const rows: Row[] = await this.dataSource.query(`${SELECT} WHERE m.id = $1`, [change.id]);
-          await handlers.onOne(change.id, rows[0] ? toFeedMonitor(rows[0]) : null);
+          const [monitor] = await this.load([change.id]);
+          await handlers.onOne(change.id, monitor ?? null);
         },
       },
       this.logger.child({ component: 'monitor-feed' }),

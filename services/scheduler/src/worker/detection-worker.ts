@@ -6,7 +6,7 @@ import { createKafkaClient, readPartitionsToEnd, TopicConsumer, TopicProducer } 
 import type { Logger } from '@vigil/logging';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
-import { MonitorFeed } from '../monitors/monitor-feed';
+import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
 
 /**
  * Runs the `DetectionEngine` for the check-ins partitions the consumer group gives this instance: monitors
@@ -41,12 +41,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
         maxPulseAheadMs: config.VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS,
         refreshMonitors: async (ids) => {
           const current = new Map((await this.feed.load(ids)).map((monitor) => [monitor.id, monitor]));
-          for (const id of ids) {
-            const monitor = current.get(id);
-            if (monitor) this.directory.set(monitor);
-            else this.directory.delete(id);
-            this.engine.monitorChanged(id);
-          }
+          for (const id of ids) this.monitorChanged(id, current.get(id) ?? null);
         },
       },
     );
@@ -76,11 +71,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
         for (const id of dropped) this.engine.monitorChanged(id);
         this.feedLoaded = true;
       },
-      onOne: async (id, monitor) => {
-        if (monitor) this.directory.set(monitor);
-        else this.directory.delete(id);
-        this.engine.monitorChanged(id);
-      },
+      onOne: async (id, monitor) => this.monitorChanged(id, monitor),
     });
     await this.consumer.start();
     if (this.config.VIGIL_SCHEDULER_PULSE_MS > 0) {
@@ -92,6 +83,13 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   async beforeApplicationShutdown(): Promise<void> {
     if (this.pulseTimer) clearInterval(this.pulseTimer);
     await this.consumer.stop();
+  }
+
+  /** A monitor as Postgres has it now (null: deleted), into the directory and the partitions that know it. */
+  private monitorChanged(id: string, monitor: FeedMonitor | null): void {
+    if (monitor) this.directory.set(monitor);
+    else this.directory.delete(id);
+    this.engine.monitorChanged(id);
   }
 
   private async pulse(): Promise<void> {
