@@ -6,10 +6,11 @@ import { ReadinessRegistry } from './readiness.registry';
 export class HealthController {
   constructor(private readonly readiness: ReadinessRegistry) {}
 
-  /** Alive: the process answers. */
+  /** Alive: the process answers and nothing in it has given up (a consumer that cannot get back into its group). */
   @Get('healthz')
-  healthz(): { status: 'ok' } {
-    return { status: 'ok' };
+  async healthz(@Res() reply: FastifyReply): Promise<void> {
+    const result = this.readiness.evaluateLiveness();
+    await reply.status(result.alive ? 200 : 503).send({ status: result.alive ? 'ok' : 'unhealthy', checks: result.checks });
   }
 
   /** Ready: every dependency this service needs answers. */

@@ -1,3 +1,4 @@
+export * from './consumer-health';
 export * from './readiness.registry';
 export * from './run-service';
 export * from './service-core.module';

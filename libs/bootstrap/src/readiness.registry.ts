@@ -7,6 +7,8 @@ export type ReadinessCheck = () => Promise<boolean>;
 export class ReadinessRegistry {
   private readonly checks = new Map<string, ReadinessCheck>();
   private readonly informational = new Set<string>();
+  private readonly liveness = new Map<string, () => boolean>();
+  private readonly restartListeners: Array<(reason: Error) => void> = [];
   private shuttingDown = false;
 
   register(name: string, check: ReadinessCheck): void {
@@ -19,6 +21,25 @@ export class ReadinessRegistry {
    */
   markInformational(name: string): void {
     this.informational.add(name);
+  }
+
+  /** A check /healthz asks: false means the process cannot recover by itself and must be restarted. */
+  registerLiveness(name: string, check: () => boolean): void {
+    this.liveness.set(name, check);
+  }
+
+  evaluateLiveness(): { alive: boolean; checks: Record<string, boolean> } {
+    const checks = Object.fromEntries([...this.liveness].map(([name, check]) => [name, check()]));
+    return { alive: Object.values(checks).every(Boolean), checks };
+  }
+
+  /** Something in the process gave up for good: the service shuts down and exits non-zero (see runService). */
+  requestRestart(reason: Error): void {
+    for (const listener of this.restartListeners) listener(reason);
+  }
+
+  onRestartRequested(listener: (reason: Error) => void): void {
+    this.restartListeners.push(listener);
   }
 
   markShuttingDown(): void {

@@ -51,7 +51,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   // then the modules' shutdown hooks flush producers and commit consumer offsets.
   const readiness = app.get(ReadinessRegistry);
   let stopping = false;
-  const stop = (signal: NodeJS.Signals): void => {
+  const stop = (signal: NodeJS.Signals | 'restart', exitCode = 0): void => {
     if (stopping) return;
     stopping = true;
     readiness.markShuttingDown();
@@ -65,7 +65,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
       .close()
       .then(() => {
         logger.info('stopped');
-        process.exit(0);
+        process.exit(exitCode);
       })
       .catch((error: unknown) => {
         logger.error({ err: error }, 'error during shutdown');
@@ -74,6 +74,12 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
+  // A part that cannot recover by itself (a consumer that does not get back into its group): exit with
+  // EX_SOFTWARE after the graceful path, so the supervisor (services.sh, systemd, Kubernetes) starts a new process.
+  readiness.onRestartRequested((reason) => {
+    logger.fatal({ err: reason }, 'exiting for a restart');
+    stop('restart', 70);
+  });
 
   const port = definition.port(config);
   await app.listen(port, config.VIGIL_HOST);

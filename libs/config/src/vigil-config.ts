@@ -259,6 +259,54 @@ export class VigilConfig {
   @Max(1000)
   VIGIL_KAFKA_LINGER_MS = 2;
 
+  @ConfigVariable({
+    description:
+      'Consumers: Kafka session timeout in milliseconds: a member that sends no heartbeat for this long (a stalled process, a lost broker) is dropped from its group, and /readyz reports a consumer not consuming once it heard nothing from its group for this long. The broker bounds it (group.min.session.timeout.ms, 6000 by default).',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(300000)
+  VIGIL_KAFKA_SESSION_TIMEOUT_MS = 10000;
+
+  @ConfigVariable({
+    description:
+      'Consumers: how long a consumer may be out of its group (crashed, restarting, no broker, no heartbeat) while it restarts itself, in milliseconds, before the process gives up: /healthz turns 503 and the process exits with status 70 for its supervisor to restart it.',
+  })
+  @IsInt()
+  @Min(10000)
+  @Max(86400000)
+  VIGIL_KAFKA_CONSUMER_RECOVERY_MS = 180000;
+
+  @ConfigVariable({
+    description:
+      'Consumers: longest one call of a batch handler may take, in milliseconds; a handler still running after this is stalled, and the process exits (status 70) for its supervisor to restart it.',
+  })
+  @IsInt()
+  @Min(10000)
+  @Max(3600000)
+  VIGIL_KAFKA_HANDLER_TIMEOUT_MS = 300000;
+
+  @ConfigVariable({
+    description:
+      'Consumers: attempts at a message that fails (the first included) before it goes to vigil.dead-letters.v1 and its partition moves on. A store that is unavailable is not counted: the partition waits for it.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  VIGIL_KAFKA_MESSAGE_ATTEMPTS = 5;
+
+  @ConfigVariable({ description: 'Consumers: wait before the first retry of a failing batch, in milliseconds; it doubles with every retry up to VIGIL_KAFKA_RETRY_MAX_MS.' })
+  @IsInt()
+  @Min(1)
+  @Max(60000)
+  VIGIL_KAFKA_RETRY_BASE_MS = 200;
+
+  @ConfigVariable({ description: 'Consumers: longest wait between two attempts at a batch (and between two tries of a store that is unavailable), in milliseconds.' })
+  @IsInt()
+  @Min(10)
+  @Max(600000)
+  VIGIL_KAFKA_RETRY_MAX_MS = 10000;
+
   @ConfigVariable({ description: 'Milliseconds a service waits for in-flight work on SIGTERM before it exits anyway.' })
   @IsInt()
   @Min(0)

@@ -2,6 +2,7 @@ export * from './formats';
 export * from './name-based-uuid';
 export * from './topics';
 export * from './topics/checkins.topic';
+export * from './topics/dead-letters.topic';
 export * from './topics/issues.topic';
 export * from './topics/monitor-events.topic';
 export * from './topics/monitor-states.topic';

@@ -1,4 +1,5 @@
 import type { TopicSchema } from './formats';
+import { deadLetterV1Example, deadLetterV1Schema, type DeadLetterV1 } from './topics/dead-letters.topic';
 import { checkinMessageV1Example, checkinMessageV1Schema, type CheckinMessageV1 } from './topics/checkins.topic';
 import { issueEventV1Example, issueEventV1Schema, type IssueEventV1 } from './topics/issues.topic';
 import { monitorEventV1Example, monitorEventV1Schema, type MonitorEventV1 } from './topics/monitor-events.topic';
@@ -21,6 +22,7 @@ export interface TopicPayloads {
   'vigil.run-results.v1': RunResultV1;
   'vigil.issues.v1': IssueEventV1;
   'vigil.notifications-dead-letter.v1': NotificationDeadLetterV1;
+  'vigil.dead-letters.v1': DeadLetterV1;
 }
 
 export type TopicName = keyof TopicPayloads;
@@ -134,6 +136,18 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
     schema: notificationDeadLetterV1Schema,
     example: notificationDeadLetterV1Example,
+  },
+  'vigil.dead-letters.v1': {
+    name: 'vigil.dead-letters.v1',
+    description:
+      'Messages a consumer could not apply after its bounded retries (or that break their contract), with the reason, the consumer group and the original record, keyed by consumer group; its partition moved on.',
+    producers: ['scheduler', 'issues', 'notifier', 'history'],
+    consumers: [],
+    partitions: 3,
+    carriesPulses: false,
+    config: { 'cleanup.policy': 'delete', 'retention.ms': String(30 * 24 * 3600 * 1000) },
+    schema: deadLetterV1Schema,
+    example: deadLetterV1Example,
   },
 };
 

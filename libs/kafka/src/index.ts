@@ -1,3 +1,4 @@
+export * from './failure';
 export * from './kafka-client';
 export * from './topic-admin';
 export * from './topic-consumer';

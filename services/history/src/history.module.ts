@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClickHouseModule, ServiceCoreModule } from '@vigil/bootstrap';
+import { ClickHouseModule, KafkaProducerModule, ServiceCoreModule } from '@vigil/bootstrap';
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
 import { HistoryWriter } from './checkins/history-writer';
@@ -9,7 +9,7 @@ export class HistoryModule {
   static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
     return {
       module: HistoryModule,
-      imports: [ServiceCoreModule.forRoot(config, logger), ClickHouseModule],
+      imports: [ServiceCoreModule.forRoot(config, logger), ClickHouseModule, KafkaProducerModule],
       providers: [HistoryWriter],
     };
   }

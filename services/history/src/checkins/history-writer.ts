@@ -1,9 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
+import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { ClickHouse } from '@vigil/clickhouse';
 import { VigilConfig } from '@vigil/config';
 import type { CheckinMessageV1, MonitorEventV1, MonitorStateV1, ProcessingErrorV1 } from '@vigil/contracts';
-import { createKafkaClient, TopicConsumer, type ConsumedMessage } from '@vigil/kafka';
+import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer, type ConsumedMessage } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 import { rowFromProcessingError } from '../processing-errors/processing-error-row';
@@ -27,20 +27,24 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
     @Inject(VigilConfig) private readonly config: VigilConfig,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(TopicProducer) producer: TopicProducer,
     private readonly readiness: ReadinessRegistry,
   ) {
     this.runs = new RunResolver(new ClickHouseRunStore(clickhouse));
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: 'vigil-history',
+      service: 'history',
       topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.processing-errors.v1', 'vigil.monitor-states.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: (messages) => this.write(messages),
       onGroupJoin: () => this.runs.forget(),
+      settings: consumerSettings(config),
+      deadLetters: producer,
     });
   }
 
   async onModuleInit(): Promise<void> {
-    this.readiness.register('kafka', async () => this.consumer.isRunning);
+    watchConsumer(this.readiness, this.consumer);
     await this.consumer.start();
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
+import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
 import { ApplyRunResults } from '../processing/apply-run-results.usecase';
@@ -26,6 +26,7 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
     const useCase = new ApplyRunResults(new IssueRepository(dataSource), producer, logger);
     this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-issues', logger), logger, {
       groupId: 'vigil-issues',
+      service: 'issues',
       topics: ['vigil.run-results.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: async (messages) => {
@@ -35,11 +36,13 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
       // Partition batches are independent (different monitor-environments): several overlap their Postgres
       // round trips. Bounded well below the connection pool.
       partitionsConcurrently: 4,
+      settings: consumerSettings(config),
+      deadLetters: producer,
     });
   }
 
   async onModuleInit(): Promise<void> {
-    this.readiness.register('consumer', async () => this.consumer.isAssigned);
+    watchConsumer(this.readiness, this.consumer);
     await this.consumer.start();
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
+import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
 import { deliver, deliveryDepsFromConfig, retryPolicyFromConfig, type DeliveryDeps } from '@vigil/integrations';
-import { createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
 import { DeliveryDispatcher } from '../deliveries/delivery-dispatcher';
@@ -53,6 +53,7 @@ export class NotifierWorker implements OnModuleInit, BeforeApplicationShutdown {
     const transitions = new RecordTransitions(new TransitionRepository(dataSource), { appUrl: config.VIGIL_PUBLIC_APP_URL }, logger);
     this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-notifier', logger), logger, {
       groupId: 'vigil-notifier',
+      service: 'notifier',
       topics: ['vigil.issues.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: async (messages) => {
@@ -64,11 +65,13 @@ export class NotifierWorker implements OnModuleInit, BeforeApplicationShutdown {
       // Partition batches are independent (different monitor-environments): several overlap their Postgres
       // round trips. Bounded well below the connection pool.
       partitionsConcurrently: 4,
+      settings: consumerSettings(config),
+      deadLetters: producer,
     });
   }
 
   async onModuleInit(): Promise<void> {
-    this.readiness.register('consumer', async () => this.consumer.isAssigned);
+    watchConsumer(this.readiness, this.consumer);
     this.readiness.register('deliveries', async () => this.dispatcher.isRunning);
     this.dispatcher.start();
     await this.consumer.start();

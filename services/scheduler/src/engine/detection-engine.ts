@@ -109,10 +109,17 @@ export class DetectionEngine {
   }
 
   /**
-   * After a (re)join: partitions this instance still owns keep their state (nobody else processed them in
-   * between); the others are dropped and will be rebuilt from the changelog if they come back.
+   * After a (re)join: partitions this instance still owns keep their state when the membership was continuous
+   * (nobody else processed them in between); the others are dropped and will be rebuilt from the changelog if they
+   * come back. After a lost membership or a restarted consumer (`continuous` false) another instance may have
+   * judged any partition meanwhile, so every partition is dropped and rebuilt before its next batch.
    */
-  assigned(partitions: readonly number[]): void {
+  assigned(partitions: readonly number[], continuous = true): void {
+    if (!continuous) {
+      if (this.partitions.size > 0) this.logger.info({ partitions: [...this.partitions.keys()] }, 'membership was not continuous: partition state dropped, rebuilt from the changelog');
+      this.partitions.clear();
+      return;
+    }
     const kept = new Set(partitions);
     for (const partition of this.partitions.keys()) if (!kept.has(partition)) this.partitions.delete(partition);
   }
@@ -156,14 +163,29 @@ export class DetectionEngine {
 
   /** Applies one batch (the consumer commits its offsets once this resolves). */
   async handle(items: readonly SchedulerInput[], context: BatchContext): Promise<void> {
-    const missing = [...new Set(items.map((item) => item.partition))].filter((partition) => !this.partitions.has(partition));
+    const partitions = [...new Set(items.map((item) => item.partition))];
+    try {
+      await this.judgeAndPublish(items, partitions, context);
+    } catch (error) {
+      // The detectors may have moved past records whose results are not all stored (a failure anywhere: a
+      // publish, a lost membership, a bug meeting one record): rebuild them when the batch comes again, from the
+      // changelog, which holds only what was acknowledged.
+      for (const partition of partitions) this.partitions.delete(partition);
+      throw error;
+    }
+  }
+
+  private async judgeAndPublish(items: readonly SchedulerInput[], partitions: readonly number[], context: BatchContext): Promise<void> {
+    const missing = partitions.filter((partition) => !this.partitions.has(partition));
     if (missing.length > 0) await this.restore(missing, context.heartbeat);
     const resuming = this.resumingPings(items);
     if (resuming.length > 0 && this.options.refreshMonitors) await this.options.refreshMonitors(resuming);
 
     const touched = new Map<number, Judged>();
     for (const item of items) {
-      const state = this.partitions.get(item.partition)!;
+      const state = this.partitions.get(item.partition);
+      // Dropped by a rejoin while this batch waited (restore, refresh): it belongs to a generation that is over.
+      if (!state) throw new Error(`partition ${item.partition} was dropped while its batch was being applied`);
       let result = touched.get(item.partition);
       if (!result) {
         result = state.pending;
@@ -199,15 +221,11 @@ export class DetectionEngine {
       }
     }
 
-    try {
-      await this.publish([...touched.values()]);
-      await this.writeState(touched.keys());
-    } catch (error) {
-      // The detectors moved past records whose results are not all stored: rebuild them when the batch
-      // comes again, from the changelog, which holds only what was acknowledged.
-      for (const partition of touched.keys()) this.partitions.delete(partition);
-      throw error;
-    }
+    // A fence: a member that lost its partitions while stalled (a long pause, a starved process) learns it here,
+    // before it publishes results or overwrites the changelog that the partitions' new owner writes.
+    await context.heartbeat();
+    await this.publish([...touched.values()]);
+    await this.writeState(touched.keys());
   }
 
   /** Monitors the directory has as paused that the batch brings a success or failure ping for (see `refreshMonitors`). */

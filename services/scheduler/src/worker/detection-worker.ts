@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { ReadinessRegistry, ROOT_LOGGER } from '@vigil/bootstrap';
+import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
 import { TOPICS } from '@vigil/contracts';
-import { createKafkaClient, readPartitionsToEnd, TopicConsumer, TopicProducer } from '@vigil/kafka';
+import { consumerSettings, createKafkaClient, readPartitionsToEnd, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
@@ -47,23 +47,26 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     );
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: 'vigil-scheduler',
+      service: 'scheduler',
       topics: ['vigil.checkins.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: async () => {
         throw new Error('the scheduler reads items, pulses included');
       },
       handleItems: (items, context) => this.engine.handle(items, context),
-      onGroupJoin: (assignment) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? []),
+      onGroupJoin: (assignment, join) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? [], join.continuous),
       // A new group starts at the latest check-ins: detection begins now, it does not replay a week of them.
       fromBeginning: false,
       // Partitions are independent: one partition's batch waits for its acknowledgements while another's runs.
       partitionsConcurrently: TOPICS['vigil.checkins.v1'].partitions,
+      settings: consumerSettings(config),
+      deadLetters: producer,
     });
   }
 
   async onModuleInit(): Promise<void> {
     this.readiness.register('monitors', async () => this.feedLoaded);
-    this.readiness.register('consumer', async () => this.consumer.isAssigned);
+    watchConsumer(this.readiness, this.consumer);
     await this.feed.start({
       onAll: async (monitors) => {
         const dropped = this.directory.replaceAll(monitors);
