@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
-import { REPO_ROOT, ServiceProcess, testEnv } from '@vigil/testing';
+import { REPO_ROOT, ServiceProcess, testEnv, type ServiceName } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
 import { VigilApi } from './api';
 
@@ -78,6 +78,13 @@ export class Vigil {
     }
     const [ingest, , api] = services as [ServiceProcess, ServiceProcess, ServiceProcess];
     return new Vigil(env, credentials, new VigilApi(api.url, credentials.VIGIL_ORG, credentials.VIGIL_API_TOKEN), services, db, ingest.url);
+  }
+
+  /** One of the services started here (ingest, history, api), for a test that signals it. */
+  service(name: ServiceName): ServiceProcess {
+    const found = this.services.find((service) => service.name === name);
+    if (!found) throw new Error(`${name} is not one of the services Vigil.start started`);
+    return found;
   }
 
   /** The DSN's public key. */

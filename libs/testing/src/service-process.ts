@@ -69,6 +69,21 @@ export class ServiceProcess {
     return this.exited;
   }
 
+  /** SIGSTOP: the process stops running (a long GC pause, a stalled VM, a CPU-starved pod) but keeps its sockets. */
+  pause(): void {
+    this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: it runs again, and finds out what happened meanwhile. */
+  resume(): void {
+    this.child.kill('SIGCONT');
+  }
+
+  /** The exit code once the process has exited, undefined while it runs. */
+  get exitCode(): number | null | undefined {
+    return this.child.exitCode === null && this.child.signalCode === null ? undefined : this.child.exitCode;
+  }
+
   /** SIGKILL: the crash path. */
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
