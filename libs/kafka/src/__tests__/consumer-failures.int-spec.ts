@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { checkinMessageV1Example, monitorEnvironmentKey, type CheckinMessageV1, type DeadLetterV1 } from '@vigil/contracts';
+import { createLogger } from '@vigil/logging';
+import { testConfig, waitFor } from '@vigil/testing';
+import { StoreUnavailableError } from '../failure';
+import { createKafkaClient, kafkaConnection } from '../kafka-client';
+import { ensureTopics } from '../topic-admin';
+import { deadLetterTotals, TopicConsumer } from '../topic-consumer';
+import { TopicProducer } from '../topic-producer';
+
+/** A Postgres data error as typeorm raises it (what the issues service met with a NUL byte). */
+function dataError(): Error {
+  return Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { name: 'QueryFailedError', code: '22021' });
+}
+
+// Real Kafka: a consumer's handler that fails on some messages, or while a store is away.
+describe('TopicConsumer: retries, dead letters, outages', () => {
+  const config = testConfig();
+  const logger = createLogger('consumer-failures-test', 'silent');
+  const kafka = createKafkaClient(config, 'consumer-failures-test', logger);
+  const prefix = config.VIGIL_KAFKA_TOPIC_PREFIX;
+  const producer = new TopicProducer(kafkaConnection(config, 'consumer-failures-test'), logger, { prefix, lingerMs: 5 });
+  const letters: DeadLetterV1[] = [];
+  let letterReader: TopicConsumer<'vigil.dead-letters.v1'>;
+  const settings = { messageAttempts: 3, retryBaseMs: 20, retryMaxMs: 200 };
+
+  beforeAll(async () => {
+    await ensureTopics(kafka, prefix);
+    await producer.connect();
+    letterReader = new TopicConsumer(kafka, logger, {
+      groupId: `letters-${randomUUID()}`,
+      topics: ['vigil.dead-letters.v1'],
+      prefix,
+      handleBatch: async (messages) => {
+        letters.push(...messages.map((message) => message.payload));
+      },
+    });
+    await letterReader.start();
+  });
+
+  afterAll(async () => {
+    await letterReader.stop();
+    await producer.close();
+  });
+
+  /** 40 check-ins of one monitor-environment (one partition, in order), produced before the consumer starts so they arrive as batches. */
+  async function track(): Promise<CheckinMessageV1[]> {
+    const monitorId = randomUUID();
+    const sent = Array.from({ length: 40 }, (_, i): CheckinMessageV1 => ({ ...checkinMessageV1Example, monitor_id: monitorId, event_id: randomUUID(), received_at: 1795000000000 + i }));
+    for (const message of sent) await producer.produce('vigil.checkins.v1', monitorEnvironmentKey(monitorId, 'production'), message);
+    return sent;
+  }
+
+  it('a message that fails every attempt is dead-lettered with its reason and coordinates; the others are applied in order, and the partition moves on', async () => {
+    const sent = await track();
+    const poison = new Set([sent[7]!.event_id, sent[30]!.event_id]);
+    const applied: string[] = [];
+    const attempts = new Map<string, number>();
+    const group = `poison-${randomUUID()}`;
+    const consumer = new TopicConsumer(kafka, logger, {
+      groupId: group,
+      service: 'test',
+      topics: ['vigil.checkins.v1'],
+      prefix,
+      settings,
+      deadLetters: producer,
+      handleBatch: async (messages) => {
+        // Applies in order until the poison (as a transaction that fails midway would not, and an idempotent
+        // handler may): what came before it is applied again on the next attempt, harmlessly.
+        for (const message of messages.filter((m) => m.payload.monitor_id === sent[0]!.monitor_id)) {
+          if (poison.has(message.payload.event_id)) {
+            attempts.set(message.payload.event_id, (attempts.get(message.payload.event_id) ?? 0) + 1);
+            throw dataError();
+          }
+          if (!applied.includes(message.payload.event_id)) applied.push(message.payload.event_id);
+        }
+      },
+    });
+    await consumer.start();
+    try {
+      await waitFor('38 applied and 2 dead letters', () => applied.length === 38 && letters.filter((letter) => letter.group === group).length === 2, { timeoutMs: 60000 });
+    } finally {
+      await consumer.stop();
+    }
+    expect(applied).toEqual(sent.filter((message) => !poison.has(message.event_id)).map((message) => message.event_id));
+    const mine = letters.filter((letter) => letter.group === group);
+    expect(mine.map((letter) => JSON.parse(Buffer.from(letter.value_base64 ?? '', 'base64').toString('utf8')).event_id)).toEqual([sent[7]!.event_id, sent[30]!.event_id]);
+    for (const letter of mine) {
+      expect(letter).toMatchObject({ service: 'test', topic: 'vigil.checkins.v1', reason: 'rejected', attempts: 3, error_name: 'QueryFailedError', error_code: '22021', key: monitorEnvironmentKey(sent[0]!.monitor_id, 'production') });
+      expect(letter.offset).toMatch(/^\d+$/);
+    }
+    // Each poison message got exactly its attempts once it was alone; before that, the batches it was in failed too.
+    for (const id of poison) expect(attempts.get(id)).toBeGreaterThanOrEqual(3);
+    expect(deadLetterTotals()).toContainEqual({ service: 'test', topic: 'vigil.checkins.v1', reason: 'rejected', count: expect.any(Number) });
+  });
+
+  it('a store that is unavailable is waited for, however many attempts that takes: nothing is dead-lettered, /readyz would say not consuming meanwhile', async () => {
+    const sent = await track();
+    const applied: string[] = [];
+    let outage = 8; // far more failures than messageAttempts
+    let sawBlocked = false;
+    const group = `outage-${randomUUID()}`;
+    const consumer: TopicConsumer<'vigil.checkins.v1'> = new TopicConsumer(kafka, logger, {
+      groupId: group,
+      service: 'test',
+      topics: ['vigil.checkins.v1'],
+      prefix,
+      settings,
+      deadLetters: producer,
+      handleBatch: async (messages) => {
+        const mine = messages.filter((m) => m.payload.monitor_id === sent[0]!.monitor_id);
+        if (mine.length > 0 && outage > 0) {
+          outage -= 1;
+          if (outage < 6) sawBlocked ||= !consumer.isConsuming;
+          throw new StoreUnavailableError('Postgres is down', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+        }
+        for (const message of mine) if (!applied.includes(message.payload.event_id)) applied.push(message.payload.event_id);
+      },
+    });
+    await consumer.start();
+    try {
+      await waitFor('every message applied after the outage', () => applied.length === 40, { timeoutMs: 60000 });
+      await waitFor('consuming again', () => consumer.isConsuming, { timeoutMs: 10000 });
+    } finally {
+      await consumer.stop();
+    }
+    expect(applied).toEqual(sent.map((message) => message.event_id));
+    expect(sawBlocked).toBe(true);
+    expect(letters.filter((letter) => letter.group === group)).toEqual([]);
+  });
+});
