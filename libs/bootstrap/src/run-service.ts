@@ -72,8 +72,9 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
         process.exit(1);
       });
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  // Node passes the signal's number too: it must not become the exit code.
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
   // A part that cannot recover by itself (a consumer that does not get back into its group): exit with
   // EX_SOFTWARE after the graceful path, so the supervisor (services.sh, systemd, Kubernetes) starts a new process.
   readiness.onRestartRequested((reason) => {
