@@ -49,6 +49,8 @@ PG_DIR=$STACK_DIR/postgres
 PG_DATA=$PG_DIR/data
 PG_SOCK=$PG_DIR/run
 PG_LOG=$LOG_DIR/postgres.log
+# copies stdin to a size-rotated log (built by make build from libs/bootstrap/src/supervisor/rotate-cli.ts)
+LOG_ROTATOR=$REPO_ROOT/libs/bootstrap/dist/supervisor/rotate-cli.js
 
 # --- ClickHouse --------------------------------------------------------------------------------
 CH_HTTP_PORT=${CLICKHOUSE_HTTP_PORT:-8123}
@@ -523,9 +525,18 @@ pg_start() {
   # own session so the postmaster survives this script; pg_ctl -w waits for it to accept connections
   local su=()
   is_root && su=(runuser -u "$PG_OS_USER" --)
-  # shellcheck disable=SC2094  # pg_ctl's own messages go to the server log too (both append)
-  (cd / && setsid -w "${su[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$TIMEOUT" start) \
-    >>"$PG_LOG" 2>&1 </dev/null 9>&- || rc=$?
+  if [[ -f $LOG_ROTATOR ]] && command -v node >/dev/null 2>&1; then
+    # The server's output goes through the rotating writer (VIGIL_LOG_FILE_MAX_BYTES, VIGIL_LOG_FILE_COUNT): without
+    # -l, pg_ctl hands the server its own stdout. The writer has its own session, outlives this script and ends
+    # when the server does.
+    (cd / && setsid -w "${su[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -w -t "$TIMEOUT" start) \
+      > >(cd / && exec setsid node "$LOG_ROTATOR" "$PG_LOG" >/dev/null 2>&1 9>&-) 2>&1 </dev/null 9>&- || rc=$?
+  else
+    # not built yet (make build): Postgres appends to its log unrotated
+    # shellcheck disable=SC2094  # pg_ctl's own messages go to the server log too (both append)
+    (cd / && setsid -w "${su[@]}" "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$TIMEOUT" start) \
+      >>"$PG_LOG" 2>&1 </dev/null 9>&- || rc=$?
+  fi
   if ((rc != 0)); then
     show_tail "$PG_LOG" 40
     die "postgres: pg_ctl start failed (log: $PG_LOG)"

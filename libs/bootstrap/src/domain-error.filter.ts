@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nest
 import type { Logger } from '@vigil/logging';
 import type { FastifyReply } from 'fastify';
 import { DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
+import { markRefusal } from './refusal-code';
 
 /** Fastify's rejections of a request body, named the way every other error is. */
 const FASTIFY_CODES: Readonly<Record<string, string>> = {
@@ -24,6 +25,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (exception instanceof DomainError) {
       if (exception.retryAfterSeconds !== undefined) void reply.header('retry-after', String(exception.retryAfterSeconds));
+      markRefusal(reply, exception.code);
       void reply.status(ERROR_KINDS[exception.kind]).send(errorBody(exception));
       return;
     }
@@ -32,12 +34,14 @@ export class DomainErrorFilter implements ExceptionFilter {
       // HttpException caused by the Fastify error: its code says which.
       const status = exception.getStatus();
       const code = FASTIFY_CODES[String((exception.cause as { code?: unknown } | undefined)?.code ?? '')] ?? HTTP_CODES[status] ?? 'bad_request';
+      markRefusal(reply, code);
       void reply.status(status).send({ error: { code, message: exception.message } });
       return;
     }
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
       const code = FASTIFY_CODES[String((exception as { code?: unknown }).code ?? '')] ?? HTTP_CODES[statusCode] ?? 'bad_request';
+      markRefusal(reply, code);
       void reply.status(statusCode).send({ error: { code, message: (exception as Error).message } });
       return;
     }

@@ -5,3 +5,4 @@ export * from './service-core.module';
 export * from './infrastructure/clickhouse.module';
 export * from './infrastructure/kafka-producer.module';
 export * from './infrastructure/postgres.module';
+export { markRefusal } from './refusal-code';

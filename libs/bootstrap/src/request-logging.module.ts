@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { redactUrl } from '@vigil/logging';
 
-const QUIET_PATHS = new Set(['/healthz', '/readyz']);
+export const QUIET_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
 
 /**
  * Which requests get a log line: every request (the default), or only those answered 4xx/5xx, for services
@@ -13,7 +13,10 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz']);
  */
 export type RequestLogMode = 'every-request' | 'failures';
 
-/** nestjs-pino wired to the process logger: one JSON line per request, health probes not logged, URLs redacted. */
+/**
+ * nestjs-pino wired to the process logger: one JSON line per request, health probes not logged, URLs redacted.
+ * Refused requests (4xx) are not logged here but counted by the RefusalLog (see service-core.module.ts).
+ */
 export function loggingModule(logger: Logger, mode: RequestLogMode = 'every-request'): DynamicModule {
   return LoggerModule.forRoot({
     // No middleware at all in 'failures' mode: FailedRequestLog logs from a Fastify hook instead.
@@ -30,6 +33,8 @@ export function loggingModule(logger: Logger, mode: RequestLogMode = 'every-requ
         res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
       },
       customProps: () => ({}),
+      customLogLevel: (_req: IncomingMessage, res: { statusCode?: number }, error?: Error) =>
+        error || (res.statusCode ?? 0) >= 500 ? 'error' : (res.statusCode ?? 0) >= 400 ? 'silent' : 'info',
     },
   });
 }

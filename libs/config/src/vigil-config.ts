@@ -306,6 +306,42 @@ export class VigilConfig {
   @Min(10)
   @Max(600000)
   VIGIL_KAFKA_RETRY_MAX_MS = 10000;
+      'Refused requests (4xx answers, rate limits, bad keys) are counted, not logged one by one: a reason not seen in the last interval is logged at once, the rest as one line per reason per interval with its count. The interval, in milliseconds.',
+  })
+  @IsInt()
+  @Min(100)
+  @Max(3600000)
+  VIGIL_REFUSAL_LOG_INTERVAL_MS = 10000;
+
+  @ConfigVariable({ description: 'Local stack (deploy/local): bytes a log file in .stack/logs may reach before it is rotated.' })
+  @IsInt()
+  @Min(4096)
+  @Max(10737418240)
+  VIGIL_LOG_FILE_MAX_BYTES = 20971520;
+
+  @ConfigVariable({ description: 'Local stack (deploy/local): rotated log files kept per log (<name>.log.1 is the newest); older ones are deleted.' })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  VIGIL_LOG_FILE_COUNT = 4;
+
+  @ConfigVariable({ description: 'Local stack supervisor: wait before restarting a service that exited, in milliseconds; doubled after each exit that comes too soon (see VIGIL_RESTART_STABLE_MS).' })
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  VIGIL_RESTART_BACKOFF_MIN_MS = 1000;
+
+  @ConfigVariable({ description: 'Local stack supervisor: longest wait before restarting a service, in milliseconds.' })
+  @IsInt()
+  @Min(0)
+  @Max(3600000)
+  VIGIL_RESTART_BACKOFF_MAX_MS = 30000;
+
+  @ConfigVariable({ description: 'Local stack supervisor: a service that ran this long, in milliseconds, before exiting is restarted after the shortest wait again.' })
+  @IsInt()
+  @Min(0)
+  @Max(86400000)
+  VIGIL_RESTART_STABLE_MS = 60000;
 
   @ConfigVariable({ description: 'Milliseconds a service waits for in-flight work on SIGTERM before it exits anyway.' })
   @IsInt()

@@ -1,2 +1,4 @@
 export * from './logger';
 export * from './redaction';
+export * from './refusal-log';
+export * from './rotating-file';

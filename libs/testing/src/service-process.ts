@@ -19,28 +19,36 @@ const PORT_VARIABLE: Record<ServiceName, string> = {
 /** A service running as its own process, exactly as `make up` runs it (from its build output). */
 export class ServiceProcess {
   private output = '';
+  private stdoutChunks: Buffer[] | null = null;
   private exited: Promise<number | null>;
 
   private constructor(
     readonly name: ServiceName,
     readonly url: string,
     private readonly child: ChildProcess,
+    keepStdout: boolean,
   ) {
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-20000);
     };
+    if (keepStdout) {
+      const chunks: Buffer[] = [];
+      this.stdoutChunks = chunks;
+      child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    }
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
   }
 
-  static async start(name: ServiceName, env: Record<string, string>): Promise<ServiceProcess> {
+  /** `keepStdout`: keep every byte the service writes to stdout (its log), for tests that count log lines. */
+  static async start(name: ServiceName, env: Record<string, string>, options: { keepStdout?: boolean } = {}): Promise<ServiceProcess> {
     const main = join(REPO_ROOT, 'services', name, 'dist', 'main.js');
     if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
     const port = env[PORT_VARIABLE[name]];
     if (!port) throw new Error(`no ${PORT_VARIABLE[name]} in the environment given to ${name}`);
     const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child);
+    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child, options.keepStdout ?? false);
     let gone = false;
     void service.exited.then(() => {
       gone = true;
@@ -60,6 +68,12 @@ export class ServiceProcess {
 
   get logs(): string {
     return this.output;
+  }
+
+  /** Everything written to stdout since the start, when started with `keepStdout`. */
+  get stdout(): string {
+    if (!this.stdoutChunks) throw new Error(`${this.name} was started without keepStdout`);
+    return Buffer.concat(this.stdoutChunks).toString();
   }
 
   /** SIGTERM and wait: the graceful path. Returns the exit code. */

@@ -10,12 +10,20 @@ import { EnvelopeHandler } from './envelope/envelope.handler';
 import { MonitorRepository } from './monitors/monitor.repository';
 import { PingHandler } from './ping/ping.handler';
 
+/** Refusals are counted per protocol: the route patterns of one protocol are one count. */
+export function ingestProtocol(route: string): string {
+  if (route.startsWith('/ping/')) return 'healthchecks-ping';
+  if (route.endsWith('/envelope')) return 'sentry-envelope';
+  if (route.includes('/cron/')) return 'sentry-cron';
+  return route;
+}
+
 @Module({})
 export class IngestModule {
   static forRoot(config: VigilConfig, logger: Logger): DynamicModule {
     return {
       module: IngestModule,
-      imports: [ServiceCoreModule.forRoot(config, logger, { requestLog: 'failures' }), PostgresModule, KafkaProducerModule],
+      imports: [ServiceCoreModule.forRoot(config, logger, { requestLog: 'failures', protocolOf: ingestProtocol }), PostgresModule, KafkaProducerModule],
       // The check-in routes are registered on Fastify directly: see http/ingest-routes.ts.
       providers: [EnvelopeHandler, CronHandler, PingHandler, IngestCatalog, MonitorRepository, ProcessingErrorRecorder, RecordCheckinsUseCase],
     };

@@ -3,7 +3,7 @@ import { ROOT_LOGGER } from '@vigil/bootstrap';
 import type { CheckinSource, ProcessingErrorDetail, ProcessingErrorV1 } from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
 import { TopicProducer } from '@vigil/kafka';
-import type { Logger } from '@vigil/logging';
+import { RefusalLog, type Logger } from '@vigil/logging';
 import { randomUUID } from 'node:crypto';
 import type { CatalogProject } from '../catalog/catalog-snapshot';
 import { RateLimiter } from '../limits/rate-limiter';
@@ -33,9 +33,16 @@ export class ProcessingErrorRecorder {
   constructor(
     @Inject(TopicProducer) private readonly producer: TopicProducer,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(RefusalLog) private readonly refusals: RefusalLog,
   ) {}
 
   record(project: CatalogProject, source: CheckinSource, rejected: RejectedCheckin): void {
+    // Counted with the refused requests, every one (the budget below bounds only what is recorded): a
+    // misconfigured fleet must not write a log line per check-in.
+    this.refusals.record(
+      { protocol: `${source}-checkin`, code: rejected.errors.map((e) => e.code).join(',').slice(0, 200) },
+      { project_id: project.id, monitor_slug: rejected.monitorSlug?.slice(0, 256) ?? null, environment: rejected.environment?.slice(0, 256) ?? null },
+    );
     if (this.budget.take(String(project.id)) > 0) return;
     const message: ProcessingErrorV1 = {
       version: 1,
@@ -49,7 +56,6 @@ export class ProcessingErrorRecorder {
       payload: rejected.payload === null ? null : rejected.payload.slice(0, MAX_RECORDED_PAYLOAD),
       received_at: Date.now(),
     };
-    this.logger.info({ project_id: project.id, monitor_slug: message.monitor_slug, codes: message.errors.map((e) => e.code) }, 'check-in rejected');
     this.producer.produce('vigil.processing-errors.v1', String(project.id), message).catch((error: unknown) => {
       this.logger.warn({ err: error, project_id: project.id }, 'processing error not recorded');
     });

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { markRefusal } from '@vigil/bootstrap';
 import { DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
 import type { Logger } from '@vigil/logging';
 import type { FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify';
@@ -31,6 +32,7 @@ export function registerIngestRoutes(app: NestFastifyApplication, logger: Logger
           return;
         }
         if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+        markRefusal(reply, error.code);
         await reply.status(ERROR_KINDS[error.kind]).send(errorBody(error));
       }
     };

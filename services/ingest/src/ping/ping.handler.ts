@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { markRefusal } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -50,6 +51,7 @@ export class PingHandler {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+      markRefusal(reply, error.code);
       answer = new PingAnswer(error.kind === 'rate_limited' ? 429 : error.kind === 'unavailable' ? 503 : 400, error.kind === 'rate_limited' ? 'rate limited' : error.message);
     }
     await reply
