@@ -306,6 +306,9 @@ export class VigilConfig {
   @Min(10)
   @Max(600000)
   VIGIL_KAFKA_RETRY_MAX_MS = 10000;
+
+  @ConfigVariable({
+    description:
       'Refused requests (4xx answers, rate limits, bad keys) are counted, not logged one by one: a reason not seen in the last interval is logged at once, the rest as one line per reason per interval with its count. The interval, in milliseconds.',
   })
   @IsInt()
