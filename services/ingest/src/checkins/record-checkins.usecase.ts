@@ -5,6 +5,7 @@ import { monitorEnvironmentKey, type CheckinMessageV1, type CheckinSignal, type 
 import { DomainError } from '@vigil/errors';
 import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { configApplied, type CatalogMonitor, type CatalogProject } from '../catalog/catalog-snapshot';
@@ -29,7 +30,8 @@ export interface PingSignal {
   status: CheckinSignal;
   runId: string | undefined;
   exitStatus: number | null;
-  body: string | null;
+  /** The bytes posted, already cut to the ping body limit. */
+  body: Buffer | null;
 }
 
 interface PreparedCheckin {
@@ -156,7 +158,7 @@ export class RecordCheckinsUseCase {
       run_match: signal.runId !== undefined || signal.status === 'in_progress' ? 'exact' : 'latest_open',
       status: signal.status,
       exit_status: signal.exitStatus,
-      body: signal.body,
+      ...bodyFields(signal.body),
     };
     const [checkinId] = await this.publish([message]);
     return checkinId!;
@@ -226,6 +228,12 @@ export class RecordCheckinsUseCase {
     }
     return messages.map((m) => m.checkin_id);
   }
+}
+
+/** A ping body in a message: its text when the bytes are UTF-8, else their base64, so the bytes come back as posted. */
+export function bodyFields(body: Buffer | null): Pick<CheckinMessageV1, 'body' | 'body_encoding'> {
+  if (body === null) return { body: null };
+  return isUtf8(body) ? { body: body.toString('utf8') } : { body: body.toString('base64'), body_encoding: 'base64' };
 }
 
 /** The monitor a check-in without a (new) config names; it must exist. */
