@@ -5,7 +5,6 @@ import { monitorEnvironmentKey, type CheckinMessageV1, type CheckinSignal, type 
 import { DomainError } from '@vigil/errors';
 import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
-import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { configApplied, type CatalogMonitor, type CatalogProject } from '../catalog/catalog-snapshot';
@@ -13,6 +12,7 @@ import { IngestCatalog } from '../catalog/ingest-catalog';
 import { RateLimiter } from '../limits/rate-limiter';
 import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '@vigil/db';
 import { MonitorRepository } from '../monitors/monitor.repository';
+import { bodyFields } from '../ping/ping-body';
 import { resumesPausedMonitor } from '../ping/ping-resume';
 import { detailOf, ProcessingErrorRecorder } from './processing-errors';
 import { isNilUuid, canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
@@ -228,12 +228,6 @@ export class RecordCheckinsUseCase {
     }
     return messages.map((m) => m.checkin_id);
   }
-}
-
-/** A ping body in a message: its text when the bytes are UTF-8, else their base64, so the bytes come back as posted. */
-export function bodyFields(body: Buffer | null): Pick<CheckinMessageV1, 'body' | 'body_encoding'> {
-  if (body === null) return { body: null };
-  return isUtf8(body) ? { body: body.toString('utf8') } : { body: body.toString('base64'), body_encoding: 'base64' };
 }
 
 /** The monitor a check-in without a (new) config names; it must exist. */
