@@ -51,9 +51,15 @@ export class RequestValidator {
     }
     if (!this.bodyCheck(raw)) throw schemaErrorToDomainError(mostRelevantError(this.bodyCheck.errors!), 'body');
     if (this.spec.body?.integersAsWritten) refuseFractionLiterals(raw, this.spec.body.schema);
-    refuseNul(raw, '');
+    refuseNul(declaredPart(raw, this.spec.body!.schema), '');
     return raw;
   }
+}
+
+/** The fields a schema declares, where it lets others through to be ignored (those are never stored, so never checked). */
+function declaredPart(body: unknown, schema: JsonSchema): unknown {
+  if (schema.additionalProperties !== true || !schema.properties || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => Object.prototype.hasOwnProperty.call(schema.properties, name)));
 }
 
 /** A top-level integer field written with a fraction or an exponent (`3600.0`, `36e2`) is a 400 naming it. */

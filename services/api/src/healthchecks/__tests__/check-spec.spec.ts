@@ -121,7 +121,7 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
   });
 
   it('lets fields it does not know through, as Healthchecks ignores them (the handler reads only CHECK_SPEC_FIELDS)', () => {
-    expect(validator.body({ name: 'n', colour: 'red', nested: { a: null } })).toEqual({ name: 'n', colour: 'red', nested: { a: null } });
+    expect(validator.body({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' })).toEqual({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' });
     expect(CHECK_SPEC_FIELDS).toContain('timeout');
     expect(CHECK_SPEC_FIELDS).not.toContain('colour');
   });
