@@ -34,6 +34,7 @@ import { CheckRepository } from './healthchecks/check.repository';
 import { HealthchecksChecks } from './healthchecks/healthchecks-checks.service';
 import { HealthchecksController } from './healthchecks/healthchecks.controller';
 import { ProjectKeyAccess } from './healthchecks/project-key-access';
+import { ProjectKeyGuard } from './healthchecks/project-key.guard';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { MonitorRepository } from './monitors/monitor.repository';
@@ -117,6 +118,7 @@ export class ApiModule {
         TeamRepository,
         ProjectApiKeyRepository,
         ProjectKeyAccess,
+        ProjectKeyGuard,
         CheckRepository,
         CheckHistoryRepository,
         HealthchecksChecks,

@@ -1,11 +1,15 @@
 import { runService } from '@vigil/bootstrap';
 import { ApiModule } from './api.module';
 import { buildOpenApiDocument } from './common/openapi/openapi-document';
+import { registerHealthchecksHttp } from './healthchecks/healthchecks-http';
 import { OpenApiDocumentHolder } from './openapi/openapi.controller';
 
 void runService({
   name: 'api',
   port: (config) => config.VIGIL_API_PORT,
   module: (config, logger) => ApiModule.forRoot(config, logger),
-  configure: (app) => app.get(OpenApiDocumentHolder).set(buildOpenApiDocument(app, ApiModule)),
+  configure: (app) => {
+    registerHealthchecksHttp(app);
+    app.get(OpenApiDocumentHolder).set(buildOpenApiDocument(app, ApiModule));
+  },
 });

@@ -47,6 +47,15 @@ describe('topic contracts', () => {
     expect((caught as ContractViolationError).rule).toBe('enum');
   });
 
+  it('carries a ping body that is not UTF-8 as base64, and still reads messages written without body_encoding', () => {
+    const bytes = Buffer.from([0xff, 0x00, 0xc3, 0x28]);
+    const binary = { ...checkinMessageV1Example, source: 'ping' as const, body: bytes.toString('base64'), body_encoding: 'base64' as const };
+    const decoded = decodeMessage('vigil.checkins.v1', Buffer.from(encodeMessage('vigil.checkins.v1', binary)));
+    expect(Buffer.from(decoded.body!, decoded.body_encoding === 'base64' ? 'base64' : 'utf8').equals(bytes)).toBe(true);
+    expect(decodeMessage('vigil.checkins.v1', JSON.stringify({ ...checkinMessageV1Example, body: 'text' })).body_encoding).toBeUndefined();
+    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify({ ...binary, body_encoding: 'hex' }))).toThrow(expect.objectContaining({ field: '/body_encoding', rule: 'enum' }));
+  });
+
   it('rejects unknown fields instead of carrying them silently', () => {
     const bad = { ...checkinMessageV1Example, surprise: true };
     expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify(bad))).toThrow(

@@ -21,6 +21,9 @@ export type CheckinSignal = (typeof CHECKIN_SIGNALS)[number];
 export const RUN_MATCHES = ['exact', 'latest_open'] as const;
 export type RunMatch = (typeof RUN_MATCHES)[number];
 
+export const BODY_ENCODINGS = ['utf8', 'base64'] as const;
+export type BodyEncoding = (typeof BODY_ENCODINGS)[number];
+
 /** Which protocol the check-in arrived through. */
 export const CHECKIN_SOURCES = ['sentry_envelope', 'sentry_cron', 'ping'] as const;
 export type CheckinSource = (typeof CHECKIN_SOURCES)[number];
@@ -51,8 +54,13 @@ export interface CheckinMessageV1 {
   source: CheckinSource;
   /** The exit status of a ping URL `/<code>` (0 to 255), else null. */
   exit_status: number | null;
-  /** The request body of a ping (a job's output), cut to the configured ping body limit, else null. */
+  /**
+   * The request body of a ping (a job's output), cut to the configured ping body limit, else null: the text
+   * when its bytes are UTF-8, else (`body_encoding: 'base64'`) the bytes in base64, so any body round-trips.
+   */
   body: string | null;
+  /** How `body` holds the bytes: `utf8` (also when absent: messages written before the field) or `base64`. */
+  body_encoding?: BodyEncoding;
   /** The client address (from X-Forwarded-For only behind a trusted proxy), else null. */
   remote_addr: string | null;
   user_agent: string | null;
@@ -84,7 +92,9 @@ export const checkinMessageV1Schema: TopicSchema<CheckinMessageV1> = {
     trace_id: { type: 'string', pattern: '^[0-9a-f]{32}$', nullable: true },
     source: { type: 'string', enum: [...CHECKIN_SOURCES] },
     exit_status: { type: 'integer', minimum: 0, maximum: 255, nullable: true },
-    body: { type: 'string', maxLength: 1048576, nullable: true },
+    // 1398104: the base64 of the largest body limit (1 MiB).
+    body: { type: 'string', maxLength: 1398104, nullable: true },
+    body_encoding: { type: 'string', enum: [...BODY_ENCODINGS] },
     remote_addr: { type: 'string', maxLength: 64, nullable: true },
     user_agent: { type: 'string', maxLength: 512, nullable: true },
   },

@@ -136,16 +136,18 @@ export class CheckHistoryRepository {
     }));
   }
 
-  /** The body of the n-th check-in (1: the oldest), '' when it has none, null when there is no n-th one. */
-  async pingBody(projectId: number, monitorId: string, n: number): Promise<string | null> {
-    const rows = await this.clickhouse.query<{ body: string }>(sql`
-      SELECT body
+  /** The bytes of the n-th check-in's body (1: the oldest), empty when it has none, null when there is no n-th one. */
+  async pingBody(projectId: number, monitorId: string, n: number): Promise<Buffer | null> {
+    const rows = await this.clickhouse.query<{ body: string; body_encoding: string }>(sql`
+      SELECT body, toString(body_encoding) AS body_encoding
         FROM checkins
        WHERE ${ownCheckins(projectId, monitorId)}
        ORDER BY received_at_ms ASC, event_id ASC
        LIMIT 1 BY event_id
        LIMIT ${n - 1}, 1`);
-    return rows[0]?.body ?? null;
+    const row = rows[0];
+    if (!row) return null;
+    return row.body_encoding === 'base64' ? Buffer.from(row.body, 'base64') : Buffer.from(row.body, 'utf8');
   }
 
   /** Changes between Healthchecks' stored statuses (up, down, new, paused), newest first. */

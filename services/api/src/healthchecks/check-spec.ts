@@ -1,5 +1,5 @@
 import { DomainError } from '@vigil/errors';
-import { isValidTimeZone, parseSchedule, ScheduleError } from '@vigil/schedule';
+import { currentZoneName, isValidTimeZone, parseSchedule, ScheduleError } from '@vigil/schedule';
 
 /**
  * A Healthchecks check as a create or update body describes it (`POST /api/v3/checks/[<uuid>]`), after its
@@ -120,7 +120,8 @@ export function parseCheckSpec(spec: CheckSpec, timezone: string): CheckChange {
   if (spec.manual_resume !== undefined) change.manualResume = spec.manual_resume;
   if (spec.tz !== undefined) {
     if (!isValidTimeZone(spec.tz)) throw new DomainError('invalid', 'invalid_tz', `tz "${spec.tz}" is not a valid time zone (an IANA name such as "Europe/Berlin")`, 'tz');
-    change.timezone = spec.tz;
+    // As Healthchecks stores it: a deprecated name (Europe/Kiev) as the name that replaced it (Europe/Kyiv).
+    change.timezone = currentZoneName(spec.tz);
   }
   if (spec.grace !== undefined) change.checkinMargin = spec.grace / 60;
   if (spec.schedule !== undefined) {

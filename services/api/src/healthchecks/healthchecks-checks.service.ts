@@ -9,6 +9,7 @@ import { parseCheckSpec, tagList, type CheckSpec } from './check-spec';
 import { findUniqueMatch } from './check-unique';
 import { CheckRepository } from './check.repository';
 import { hcTime, NO_ACTIVITY, presentCheck, type CheckActivity, type CheckLinks, type CheckRecord } from './check.presenter';
+import { CHECK_SPEC_FIELDS } from './healthchecks.schemas';
 import { UNIQUE_KEY, uniqueKeyOf } from './unique-key';
 
 
@@ -19,10 +20,14 @@ function unknownCheck(code: string): DomainError {
   return new DomainError('not_found', 'unknown_check', `check "${code}" not found`, 'uuid');
 }
 
-/** The body without the API key a client may send in it (Healthchecks allows `api_key` there). */
+/**
+ * The check fields of a body: without the API key a client may send in it (Healthchecks allows `api_key`
+ * there) and without fields Vigil does not know, which Healthchecks ignores.
+ */
 function specOf(body: CheckSpec & { api_key?: string }): CheckSpec {
-  const { api_key: _key, ...spec } = body;
-  return spec;
+  const spec: Record<string, unknown> = {};
+  for (const field of CHECK_SPEC_FIELDS) if (field !== 'api_key' && Object.prototype.hasOwnProperty.call(body, field)) spec[field] = (body as Record<string, unknown>)[field];
+  return spec as CheckSpec;
 }
 
 /** The Healthchecks-shaped API's use cases: checks as monitors of the key's project, their pings, flips and channels. */
@@ -140,12 +145,12 @@ export class HealthchecksChecks {
   }
 
   /** The body of ping n, or a 404 when there is no such ping or it had no body. */
-  async pingBody(grant: ProjectKeyGrant, code: string, n: string): Promise<string> {
+  async pingBody(grant: ProjectKeyGrant, code: string, n: string): Promise<Buffer> {
     const record = await this.find(grant, code, false);
     const number = /^\d{1,9}$/.test(n) ? Number(n) : 0;
     const body = number >= 1 ? await this.history.pingBody(grant.projectId, record.id, number) : null;
     if (body === null) throw new DomainError('not_found', 'unknown_ping', `check "${code}" has no ping ${n}`, 'n');
-    if (body === '') throw new DomainError('not_found', 'no_ping_body', `ping ${n} of check "${code}" has no body`, 'n');
+    if (body.length === 0) throw new DomainError('not_found', 'no_ping_body', `ping ${n} of check "${code}" has no body`, 'n');
     return body;
   }
 

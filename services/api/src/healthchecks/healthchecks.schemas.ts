@@ -6,8 +6,16 @@ import { CHECK_STATUSES } from './check-status';
 const KEYWORD: JsonSchema = { type: 'string', enum: [''], description: 'Healthchecks filters pings by keywords; Vigil does not, so only "" (off) is accepted.' };
 const FILTER: JsonSchema = { type: 'boolean', enum: [false], description: 'Healthchecks filters pings by keywords; Vigil does not, so only false (off) is accepted.' };
 
-/** A Healthchecks check as `POST /api/v3/checks/` and `POST /api/v3/checks/<uuid>` take it. Unknown fields are refused. */
-export const CHECK_SPEC: JsonSchema = objectOf({
+/**
+ * Healthchecks ignores fields it does not know (a client newer than the server must not fail), so these bodies
+ * take any other field and the handlers read only the declared ones.
+ */
+function ignoringUnknownFields(schema: JsonSchema): JsonSchema {
+  return { ...schema, additionalProperties: true, description: 'Fields not listed here are ignored, as Healthchecks ignores them.' };
+}
+
+/** A Healthchecks check as `POST /api/v3/checks/` and `POST /api/v3/checks/<uuid>` take it. */
+export const CHECK_SPEC: JsonSchema = ignoringUnknownFields(objectOf({
   api_key: text(undefined, 'The project API key, for clients that cannot send the X-Api-Key header.'),
   name: text(100, 'The check\'s name (default "").'),
   slug: {
@@ -33,7 +41,7 @@ export const CHECK_SPEC: JsonSchema = objectOf({
     description: 'Seconds after the expected time before the check is down (default 3600). A whole number of minutes, at most 28 days (Vigil\'s margin limit; Healthchecks allows 365).',
   },
   schedule: { ...text(100), description: 'A cron expression (five fields, or an alias such as @daily) read in `tz`; makes the check a cron check. OnCalendar expressions are not supported.' },
-  tz: text(64, 'IANA time zone of `schedule` (default UTC).'),
+  tz: text(64, 'IANA time zone of `schedule` (default UTC). A deprecated name is stored as its current one (`Europe/Kiev` → `Europe/Kyiv`).'),
   manual_resume: { type: 'boolean', description: 'A ping to a paused check leaves it paused (default false: a success or failure ping resumes it).' },
   methods: { type: 'string', enum: [''], description: 'Healthchecks can count POST pings only ("POST"); Vigil counts pings of every method, so only "" is accepted.' },
   channels: { ...text(), description: '"*" every integration, "" none, or comma-separated integration ids or names: the integrations that alert for this check.' },
@@ -51,10 +59,13 @@ export const CHECK_SPEC: JsonSchema = objectOf({
     items: { type: 'string', enum: [...UNIQUE_FIELDS] },
     description: 'Create only: fields that identify an existing check. When one matches all of them (oldest first), it is updated (200) instead of a new one created (201).',
   },
-});
+}));
+
+/** The fields of a check spec, the only ones a handler reads. */
+export const CHECK_SPEC_FIELDS: readonly string[] = Object.keys(CHECK_SPEC.properties ?? {});
 
 /** Pause and resume take no fields but the key. */
-export const API_KEY_BODY: JsonSchema = objectOf({ api_key: text(undefined, 'The project API key, for clients that cannot send the X-Api-Key header.') });
+export const API_KEY_BODY: JsonSchema = ignoringUnknownFields(objectOf({ api_key: text(undefined, 'The project API key, for clients that cannot send the X-Api-Key header.') }));
 
 const COMMON: Record<string, JsonSchema> = {
   name: { type: 'string' },

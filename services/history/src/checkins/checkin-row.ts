@@ -1,5 +1,5 @@
 import { toClickHouseDateTime } from '@vigil/clickhouse';
-import type { CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1 } from '@vigil/contracts';
+import type { BodyEncoding, CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1 } from '@vigil/contracts';
 import type { ResolvedSignal } from '@vigil/runs';
 
 /** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001, 0002). */
@@ -20,6 +20,8 @@ export interface CheckinRow extends Record<string, unknown> {
   source: CheckinSource | 'scheduler';
   exit_status: number | null;
   body: string;
+  /** `base64` when the posted bytes were not UTF-8 (`body` then holds their base64). */
+  body_encoding: BodyEncoding;
   remote_addr: string;
   user_agent: string;
 }
@@ -43,6 +45,7 @@ export function rowFromCheckin(message: CheckinMessageV1, resolved: ResolvedSign
     source: message.source,
     exit_status: message.exit_status,
     body: message.body ?? '',
+    body_encoding: message.body_encoding ?? 'utf8',
     remote_addr: message.remote_addr ?? '',
     user_agent: message.user_agent ?? '',
   };
@@ -67,6 +70,7 @@ export function rowFromMonitorEvent(event: MonitorEventV1): CheckinRow {
     source: 'scheduler',
     exit_status: null,
     body: '',
+    body_encoding: 'utf8',
     remote_addr: '',
     user_agent: '',
   };

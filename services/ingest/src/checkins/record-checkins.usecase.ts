@@ -12,6 +12,7 @@ import { IngestCatalog } from '../catalog/ingest-catalog';
 import { RateLimiter } from '../limits/rate-limiter';
 import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '@vigil/db';
 import { MonitorRepository } from '../monitors/monitor.repository';
+import { bodyFields } from '../ping/ping-body';
 import { resumesPausedMonitor } from '../ping/ping-resume';
 import { detailOf, ProcessingErrorRecorder } from './processing-errors';
 import { isNilUuid, canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
@@ -29,7 +30,8 @@ export interface PingSignal {
   status: CheckinSignal;
   runId: string | undefined;
   exitStatus: number | null;
-  body: string | null;
+  /** The bytes posted, already cut to the ping body limit. */
+  body: Buffer | null;
 }
 
 interface PreparedCheckin {
@@ -156,7 +158,7 @@ export class RecordCheckinsUseCase {
       run_match: signal.runId !== undefined || signal.status === 'in_progress' ? 'exact' : 'latest_open',
       status: signal.status,
       exit_status: signal.exitStatus,
-      body: signal.body,
+      ...bodyFields(signal.body),
     };
     const [checkinId] = await this.publish([message]);
     return checkinId!;

@@ -24,10 +24,23 @@ export function pingSignal(suffix: string | undefined): ParsedSignal {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOWER_CASE_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A uuid in any case (`?rid=`, as Healthchecks reads it). */
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
-/** Healthchecks slugs: lower-case letters, digits, hyphens and underscores. */
+/**
+ * A check's uuid in a ping URL: lower case only, as Healthchecks matches it. An upper-case one is no uuid there
+ * (`/ping/<UUID>` is not found, `/ping/<UUID>/start` a ping key that does not exist), so a URL that works with
+ * Vigil works with Healthchecks too.
+ */
+export function isPingUuid(value: string): boolean {
+  return LOWER_CASE_UUID.test(value);
+}
+
+/** What a slug segment of a ping URL may be made of (Healthchecks' URL pattern); anything else matches no URL. */
+export const SLUG_SEGMENT = /^[A-Za-z0-9_-]+$/;
+/** Vigil's slugs: lower-case letters, digits, hyphens and underscores, at most 50 characters (Sentry's limit). */
 export const PING_SLUG = /^[a-z0-9_-]{1,50}$/;

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
-import { isUuid, PING_SLUG, pingSignal, type ParsedSignal } from './ping-signal';
+import { isPingUuid, isUuid, PING_SLUG, pingSignal, SLUG_SEGMENT, type ParsedSignal } from './ping-signal';
 
 /** A Healthchecks answer: plain text and a status, which is all its clients (curl -f, runitor) read. */
 class PingAnswer {
@@ -18,6 +18,10 @@ class PingAnswer {
 
 const NOT_FOUND = new PingAnswer(404, 'not found');
 const BAD_URL = new PingAnswer(400, 'invalid url format');
+const SLUG_TOO_LONG = new PingAnswer(400, 'invalid url format: a slug has at most 50 characters');
+
+/** Healthchecks stores at most 200 characters of a ping's user agent. */
+const USER_AGENT_LIMIT = 200;
 const OK = new PingAnswer(200, 'OK');
 const CREATED = new PingAnswer(201, 'Created');
 
@@ -64,38 +68,47 @@ export class PingHandler {
   }
 
   private async ping(request: FastifyRequest): Promise<PingAnswer> {
-    const params = request.params as Record<string, string | undefined>;
-    const segments = [params['first'], params['second'], params['third']].filter((segment): segment is string => segment !== undefined);
+    // One wildcard route takes every ping URL: Fastify's path parameters stop at 100 characters with its own JSON 414.
+    const path = ((request.params as Record<string, string | undefined>)['*'] ?? '').replace(/\/$/, '');
+    const segments = path.split('/');
+    if (segments.length > 3 || segments.some((segment) => segment === '')) return NOT_FOUND;
     const query = (request.query ?? {}) as Record<string, unknown>;
 
     const rid = query['rid'];
     if (rid !== undefined && (typeof rid !== 'string' || !isUuid(rid))) return new PingAnswer(400, 'invalid uuid format');
     const runId = typeof rid === 'string' ? rid.toLowerCase() : undefined;
+    const client = clientInfo(request);
+    if (client.userAgent !== null) client.userAgent = client.userAgent.slice(0, USER_AGENT_LIMIT);
 
-    if (isUuid(segments[0]!)) {
+    if (isPingUuid(segments[0]!)) {
       if (segments.length > 2) return NOT_FOUND;
       const parsed = this.signal(segments[1]);
       if (parsed instanceof PingAnswer) return parsed;
-      const monitor = await this.catalog.monitorByPingUuid(segments[0]!.toLowerCase());
+      const monitor = await this.catalog.monitorByPingUuid(segments[0]!);
       if (!monitor) return NOT_FOUND;
-      await this.record.recordPing(monitor, { ...parsed, runId, body: this.body(request) }, clientInfo(request));
+      await this.record.recordPing(monitor, { ...parsed, runId, body: this.body(request) }, client);
       return OK;
     }
     if (segments.length < 2) return NOT_FOUND;
     const [pingKey, slug] = segments as [string, string];
-    if (!PING_SLUG.test(slug)) return BAD_URL;
+    // As Healthchecks: a segment that cannot be a slug matches no URL; an upper-case slug is a bad URL.
+    if (!SLUG_SEGMENT.test(pingKey) || !SLUG_SEGMENT.test(slug)) return NOT_FOUND;
+    if (slug !== slug.toLowerCase()) return BAD_URL;
     const parsed = this.signal(segments[2]);
     if (parsed instanceof PingAnswer) return parsed;
+    const create = query['create'] === '1';
+    // Longer slugs cannot exist in Vigil: not found, and not creatable (Healthchecks' limit is 100).
+    if (!PING_SLUG.test(slug)) return create ? SLUG_TOO_LONG : NOT_FOUND;
     const project = await this.catalog.projectForPingKey(pingKey);
     if (!project) return NOT_FOUND;
     const signal = { ...parsed, runId, body: this.body(request) };
     const monitor = await this.catalog.monitorBySlug(project.id, slug);
     if (monitor) {
-      await this.record.recordPing(monitor, signal, clientInfo(request));
+      await this.record.recordPing(monitor, signal, client);
       return OK;
     }
-    if (query['create'] !== '1') return NOT_FOUND;
-    const { created } = await this.record.provisionAndRecordPing(project, slug, signal, clientInfo(request));
+    if (!create) return NOT_FOUND;
+    const { created } = await this.record.provisionAndRecordPing(project, slug, signal, client);
     return created ? CREATED : OK;
   }
 
@@ -108,10 +121,10 @@ export class PingHandler {
     }
   }
 
-  /** The body a job posted (its output), cut to the advertised limit. */
-  private body(request: FastifyRequest): string | null {
+  /** The bytes a job posted (its output), cut to the advertised limit: kept as bytes, whatever they are. */
+  private body(request: FastifyRequest): Buffer | null {
     const raw = request.body;
     if (!Buffer.isBuffer(raw) || raw.length === 0 || this.config.VIGIL_PING_BODY_LIMIT === 0) return null;
-    return raw.subarray(0, this.config.VIGIL_PING_BODY_LIMIT).toString('utf8');
+    return raw.subarray(0, this.config.VIGIL_PING_BODY_LIMIT);
   }
 }

@@ -15,7 +15,13 @@ export interface EndpointSpec {
   /** Query parameters; validated (with type coercion and defaults) before the handler runs. Unknown ones are ignored. */
   query?: Record<string, { description: string; schema: JsonSchema; required?: boolean }>;
   /** The JSON body; validated before the handler runs. */
-  body?: { schema: JsonSchema; description?: string; required?: boolean };
+  body?: {
+    schema: JsonSchema;
+    description?: string;
+    required?: boolean;
+    /** Integer fields must be written as integers: `3600.0` is refused though it parses to 3600 (Healthchecks' rule). */
+    integersAsWritten?: boolean;
+  };
   /** The success answer; `contentType` when it is not JSON (the schema then describes the text). */
   response: {
     status: number;

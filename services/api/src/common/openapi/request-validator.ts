@@ -1,6 +1,7 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { DomainError } from '@vigil/errors';
+import { writtenAsFraction } from '../json-literals';
 import { isPostgresText } from '../postgres-text';
 import type { EndpointSpec } from './endpoint-spec';
 import { objectOf, type JsonSchema } from './json-schema';
@@ -49,8 +50,24 @@ export class RequestValidator {
       throw new DomainError('invalid', 'invalid_body', 'the request body must be a JSON object');
     }
     if (!this.bodyCheck(raw)) throw schemaErrorToDomainError(mostRelevantError(this.bodyCheck.errors!), 'body');
-    refuseNul(raw, '');
+    if (this.spec.body?.integersAsWritten) refuseFractionLiterals(raw, this.spec.body.schema);
+    refuseNul(declaredPart(raw, this.spec.body!.schema), '');
     return raw;
+  }
+}
+
+/** The fields a schema declares, where it lets others through to be ignored (those are never stored, so never checked). */
+function declaredPart(body: unknown, schema: JsonSchema): unknown {
+  if (schema.additionalProperties !== true || !schema.properties || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  return Object.fromEntries(Object.entries(body).filter(([name]) => Object.prototype.hasOwnProperty.call(schema.properties, name)));
+}
+
+/** A top-level integer field written with a fraction or an exponent (`3600.0`, `36e2`) is a 400 naming it. */
+function refuseFractionLiterals(body: unknown, schema: JsonSchema): void {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    if ((property as JsonSchema).type === 'integer' && writtenAsFraction(body, name)) {
+      throw new DomainError('invalid', `invalid_${name}`, `${name} must be an integer, written without a fraction or an exponent`, name);
+    }
   }
 }
 

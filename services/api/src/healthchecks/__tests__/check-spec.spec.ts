@@ -1,7 +1,8 @@
 import { domainErrorOf } from '@vigil/errors/testing';
 import { RequestValidator } from '../../common/openapi/request-validator';
 import { intervalForSeconds, normalizeCron, parseCheckSpec, secondsOfInterval, tagList } from '../check-spec';
-import { CHECK_SPEC } from '../healthchecks.schemas';
+import { markFractionMembers } from '../../common/json-literals';
+import { CHECK_SPEC, CHECK_SPEC_FIELDS } from '../healthchecks.schemas';
 
 describe('Healthchecks timeouts as Vigil intervals', () => {
   it('uses the largest fixed unit that divides the timeout', () => {
@@ -58,6 +59,12 @@ describe('parseCheckSpec', () => {
     expect(domainErrorOf(() => parseCheckSpec({ schedule: 'Mon *-*-* 03:00' }, 'UTC')).message).toMatch(/not OnCalendar/);
   });
 
+  it('stores a deprecated zone name as its current one, as Healthchecks does', () => {
+    expect(parseCheckSpec({ tz: 'Europe/Kiev' }, 'UTC')).toEqual({ timezone: 'Europe/Kyiv' });
+    expect(parseCheckSpec({ tz: 'US/Pacific', schedule: '0 3 * * *' }, 'UTC')).toMatchObject({ timezone: 'America/Los_Angeles' });
+    expect(parseCheckSpec({ tz: 'UTC' }, 'UTC')).toEqual({ timezone: 'UTC' });
+  });
+
   it('refuses an unknown time zone naming tz', () => {
     expect(domainErrorOf(() => parseCheckSpec({ tz: 'Mars/Olympus' }, 'UTC'))).toMatchObject({ code: 'invalid_tz', field: 'tz' });
   });
@@ -104,14 +111,33 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
     expect(domainErrorOf(() => validator.body({ desc: 'a\u0000b' }))).toMatchObject({ field: 'desc', message: 'desc must not contain NUL characters' });
   });
 
-  it('refuses wrong types, nulls, unknown fields and unknown unique fields', () => {
+  it('refuses wrong types, nulls and unknown unique fields', () => {
     expect(domainErrorOf(() => validator.body({ timeout: '3600' }))).toMatchObject({ field: 'timeout', message: 'timeout must be an integer' });
     expect(domainErrorOf(() => validator.body({ name: null }))).toMatchObject({ field: 'name' });
-    expect(domainErrorOf(() => validator.body({ colour: 'red' }))).toMatchObject({ code: 'unknown_field', field: 'colour' });
     expect(domainErrorOf(() => validator.body({ unique: ['desc'] }))).toMatchObject({ field: 'unique[0]' });
     expect(domainErrorOf(() => validator.body({ slug: 'Has Spaces' }))).toMatchObject({ field: 'slug' });
     expect(domainErrorOf(() => validator.body({ slug: '2024' }))).toMatchObject({ field: 'slug' });
     expect(validator.body({ slug: '' })).toEqual({ slug: '' });
+  });
+
+  it('lets fields it does not know through, as Healthchecks ignores them (the handler reads only CHECK_SPEC_FIELDS)', () => {
+    expect(validator.body({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' })).toEqual({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' });
+    expect(CHECK_SPEC_FIELDS).toContain('timeout');
+    expect(CHECK_SPEC_FIELDS).not.toContain('colour');
+  });
+
+  it('refuses an integer written as a float, by its literal (3600.0 parses to 3600)', () => {
+    const strict = new RequestValidator({ summary: 's', auth: 'api-key', body: { schema: CHECK_SPEC, integersAsWritten: true }, response: { status: 200, description: 'd' } });
+    const parsed = (text: string): unknown => {
+      const body = JSON.parse(text) as unknown;
+      markFractionMembers(body, text);
+      return body;
+    };
+    expect(domainErrorOf(() => strict.body(parsed('{"timeout": 3600.0}')))).toMatchObject({ code: 'invalid_timeout', field: 'timeout', message: 'timeout must be an integer, written without a fraction or an exponent' });
+    expect(domainErrorOf(() => strict.body(parsed('{"grace": 6e1}')))).toMatchObject({ field: 'grace' });
+    expect(strict.body(parsed('{"timeout": 3600, "desc": "1.5", "name": "2.0"}'))).toEqual({ timeout: 3600, desc: '1.5', name: '2.0' });
+    // Without the flag (Sentry-shaped endpoints) the value is what counts.
+    expect(validator.body(parsed('{"timeout": 3600.0}'))).toEqual({ timeout: 3600 });
   });
 
   it('accepts a full Healthchecks body', () => {
