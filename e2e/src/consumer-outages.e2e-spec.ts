@@ -261,4 +261,18 @@ describe('consumers survive a stall and a broker restart; a poison message is de
     const ready = await readiness(service('issues'));
     expect(ready).toEqual({ status: 200, consumer: true });
   }, 120_000);
+  it('a consumer that does not get back into its group within VIGIL_KAFKA_CONSUMER_RECOVERY_MS: /healthz says so and the process exits with 70 for its supervisor', async () => {
+    await started.issues?.stop();
+    const issues = await ServiceProcess.start('issues', { ...vigil.env, VIGIL_KAFKA_CONSUMER_RECOVERY_MS: '10000' });
+    started.issues = issues;
+    expect((await fetch(`${issues.url}/healthz`)).status).toBe(200);
+    issues.pause();
+    // Out of its group from a session timeout after its last heartbeat: 6 + 10 s, and some.
+    await new Promise((resolve) => setTimeout(resolve, SESSION_MS + 10000 + 3000));
+    const health = fetch(`${issues.url}/healthz`).then((response) => response.status);
+    issues.resume();
+    expect(await health).toBe(503);
+    expect(await issues.waitForExit()).toBe(70);
+    expect(issues.logs).toContain('consumer gave up: the process needs a restart');
+  }, 120_000);
 });

@@ -213,6 +213,8 @@ export class TopicConsumer<T extends TopicName> {
 
   /** The consumer gave up recovering (or a handler stalled): the process must be restarted. */
   get hasFailed(): boolean {
+    // Judged now, not at the next tick: a process that was stopped answers its first request before its timers run.
+    if (this.watchdog !== null) this.check();
     return this.state === 'failed';
   }
 

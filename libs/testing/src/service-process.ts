@@ -98,6 +98,11 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null ? undefined : this.child.exitCode;
   }
 
+  /** Resolves with the exit code once the process exited by itself (null if a signal ended it). */
+  waitForExit(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGKILL: the crash path. */
   async kill(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
