@@ -7,6 +7,24 @@ import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
 import { authenticateSentry, decodeBody, parseProjectId } from './envelope.handler';
 
+/** Decimal seconds, as Relay reads them (a float): digits, an optional fraction and exponent. */
+const DECIMAL_SECONDS = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * `duration` of a query-mode cron check-in, in seconds. Relay reads it as a float, and writes what is not finite
+ * (`NaN`, `inf`, `1e400`) as no duration, leaving negative ones to be refused further on; Vigil refuses all of
+ * them here, naming the field, and anything JavaScript's Number() would take that a float parser would not
+ * (`0x10`, `0b1`, ` 5`, `''`).
+ */
+export function parseDuration(raw: unknown): number {
+  if (typeof raw !== 'string') throw new DomainError('invalid', 'invalid_checkin', 'duration must be given once', 'duration');
+  if (raw.startsWith('-') && DECIMAL_SECONDS.test(raw.slice(1))) throw new DomainError('invalid', 'invalid_checkin', 'duration must not be negative', 'duration');
+  if (!DECIMAL_SECONDS.test(raw)) throw new DomainError('invalid', 'invalid_checkin', 'duration must be a number of seconds', 'duration');
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds)) throw new DomainError('invalid', 'invalid_checkin', 'duration must be a finite number of seconds', 'duration');
+  return seconds;
+}
+
 /**
  * The check-in a DSN cron request carries. JSON-body mode (content type application/json): the full
  * check-in, monitor_config included, with the slug from the URL. Query mode: `status`, `check_in_id`,
@@ -28,13 +46,7 @@ export function cronCheckin(slug: string, request: FastifyRequest): SentryChecki
   const query = (request.query ?? {}) as Record<string, unknown>;
   const candidate: Record<string, unknown> = { monitor_slug: slug, status: query['status'] };
   for (const name of ['check_in_id', 'environment'] as const) if (query[name] !== undefined) candidate[name] = query[name];
-  if (query['duration'] !== undefined) {
-    const duration = Number(query['duration']);
-    if (typeof query['duration'] !== 'string' || query['duration'].trim() === '' || !Number.isFinite(duration)) {
-      throw new DomainError('invalid', 'invalid_checkin', 'duration must be a number of seconds', 'duration');
-    }
-    candidate['duration'] = duration;
-  }
+  if (query['duration'] !== undefined) candidate['duration'] = parseDuration(query['duration']);
   return parseSentryCheckin(candidate);
 }
 
@@ -58,7 +70,7 @@ export class CronHandler {
     const checkin = cronCheckin(slug, request);
     const outcome = await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
     if (outcome.accepted.length === 0) {
-      throw new DomainError('rate_limited', 'rate_limited', `monitor "${checkin.monitor_slug}" is over its check-in rate limit`, 'monitor_slug', outcome.retryAfterSeconds);
+      throw outcome.firstRefusal ?? new DomainError('rate_limited', 'rate_limited', `monitor "${checkin.monitor_slug}" is over its check-in rate limit`, 'monitor_slug', outcome.retryAfterSeconds);
     }
     await reply.status(202).send();
   }
