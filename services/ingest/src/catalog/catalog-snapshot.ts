@@ -70,7 +70,7 @@ export class CatalogSnapshot {
   private readonly monitorByPingUuid = new Map<string, string>();
 
   get sizes(): { projects: number; keys: number; monitors: number } {
-    return { projects: this.projects.size, keys: this.keyByPublicKey.size, monitors: this.monitorsById.size };
+    return { projects: this.projects.size, keys: this.keyByPublicKey.size + this.sealedKeys.size, monitors: this.monitorsById.size };
   }
 
   project(id: number): CatalogProject | undefined {
