@@ -221,12 +221,19 @@ beforeAll(async () => {
   await relay.open();
   await hardenedRelay.open();
   const plainEnv = testEnv({ VIGIL_INGEST_PORT: String(ingestPort + 50) });
-  [ingest, plainIngest, history, apiService] = await Promise.all([
+  // When one fails to start, the others are stopped: left running, they would hold their ports for the next run.
+  const started = await Promise.allSettled([
     ServiceProcess.start('ingest', env),
     ServiceProcess.start('ingest', plainEnv),
     ServiceProcess.start('history', base),
     ServiceProcess.start('api', { ...base, VIGIL_HTTP_REQUEST_TIMEOUT_MS: '1500' }),
   ]);
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  [ingest, plainIngest, history, apiService] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
   hardened = await ServiceProcess.start('ingest', hardenedEnv);
   api = new VigilApi(apiService.url, credentials.VIGIL_ORG, credentials.VIGIL_API_TOKEN);
 });
