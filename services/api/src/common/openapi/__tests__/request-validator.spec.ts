@@ -96,7 +96,7 @@ describe('RequestValidator and NUL characters (Postgres text cannot hold them)',
 
   it('refuses a lone surrogate the same way, and keeps proper pairs', () => {
     expect(domainErrorOf(() => validator.body({ name: 'a\ud800' }))).toMatchObject({ code: 'invalid_text', field: 'name', message: 'name must not contain lone UTF-16 surrogates (text that is not Unicode)' });
-    expect(validator.body({ name: 'rocket \ud83d\ude80' })).toEqual({ name: 'rocket \ud83d\ude80' });
+    expect(validator.body({ name: 'a\ud83d\ude80' })).toEqual({ name: 'a\ud83d\ude80' });
   });
 });
 
