@@ -171,7 +171,7 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      'Ingest: monitors one project may create per minute from check-ins (monitor_config upserts and ?create=1), also the most at once; a check-in over it is refused with 429 and, from an envelope, recorded as a processing error (0 turns the limit off).',
+      'Ingest: monitors one project may create per minute from check-ins (monitor_config upserts and ?create=1), per ingest instance, also the most at once; a check-in over it is refused with 429 and, from an envelope, recorded as a processing error (0 turns the limit off).',
   })
   @IsInt()
   @Min(0)
