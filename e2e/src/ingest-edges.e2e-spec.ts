@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ClickHouse, sql } from '@vigil/clickhouse';
 import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
@@ -13,10 +16,16 @@ import { seed, uniqueSlug, VigilApi, type Credentials } from './support';
  * unreachable; a revoked key stops at once).
  */
 
-/** A TCP relay to Postgres that the test can cut, so one ingest loses Postgres while the rest keeps it. */
+/**
+ * A TCP relay to Postgres that the test can cut, so one ingest loses Postgres while the rest keeps it. It also
+ * counts the statements the client sends (Postgres protocol Query and Parse messages), so a test can tell how
+ * many queries a request cost.
+ */
 class CuttableRelay {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
+  /** Query ('Q') and Parse ('P') messages sent through the relay so far. */
+  statements = 0;
 
   constructor(
     readonly port: number,
@@ -31,10 +40,29 @@ class CuttableRelay {
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('error', () => socket.destroy());
       }
+      client.on('data', this.counter());
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(this.port, '127.0.0.1', () => resolve()));
     this.server = server;
+  }
+
+  /** Reads the client's side of one connection as Postgres protocol frames; the first (startup) has no type byte. */
+  private counter(): (chunk: Buffer) => void {
+    let pending = Buffer.alloc(0);
+    let started = false;
+    return (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      for (;;) {
+        const headerLength = started ? 5 : 4;
+        if (pending.length < headerLength) return;
+        const length = started ? pending.readInt32BE(1) + 1 : pending.readInt32BE(0);
+        if (pending.length < length) return;
+        if (started && (pending[0] === 0x51 || pending[0] === 0x50)) this.statements += 1;
+        started = true;
+        pending = pending.subarray(length);
+      }
+    };
   }
 
   async cut(): Promise<void> {
@@ -62,7 +90,25 @@ const env = testEnv({
   VIGIL_POSTGRES_URL: relayedUrl.toString(),
 });
 
+// The hardened ingest: small caps so a test can reach them, a short bound on receiving a request, a snapshot file
+// written every second, and Postgres only through its own relay (to count its queries, and to take Postgres away).
+const hardenedRelay = new CuttableRelay(ingestPort + 61, { host: postgres.hostname, port: Number(postgres.port || 5432) });
+const hardenedPostgresUrl = new URL(postgres.toString());
+hardenedPostgresUrl.port = String(hardenedRelay.port);
+const snapshotDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-snapshot-'));
+const snapshotFile = join(snapshotDir, 'ingest.catalog');
+const hardenedEnv = testEnv({
+  VIGIL_INGEST_PORT: String(ingestPort + 70),
+  VIGIL_POSTGRES_URL: hardenedPostgresUrl.toString(),
+  VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE: '300',
+  VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE: '4',
+  VIGIL_HTTP_REQUEST_TIMEOUT_MS: '1500',
+  VIGIL_INGEST_SNAPSHOT_PATH: snapshotFile,
+  VIGIL_INGEST_SNAPSHOT_INTERVAL_MS: '1000',
+});
+
 let ingest: ServiceProcess;
+let hardened: ServiceProcess;
 let plainIngest: ServiceProcess;
 let history: ServiceProcess;
 let apiService: ServiceProcess;
@@ -80,11 +126,62 @@ function envelope(items: unknown[]): string {
 }
 
 async function postEnvelope(items: unknown[], key = publicKey(), url = ingest.url): Promise<Response> {
+  return postRawEnvelope(envelope(items), key, url);
+}
+
+async function postRawEnvelope(body: string, key = publicKey(), url = ingest.url): Promise<Response> {
   return fetch(`${url}/api/${credentials.VIGIL_PROJECT_ID}/envelope/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${key}, sentry_client=vigil-e2e/1.0` },
-    body: envelope(items),
+    body,
   });
+}
+
+/** How many signals of the monitor ClickHouse holds, once it holds any. */
+async function storedOnce(slug: string): Promise<number> {
+  return (await waitFor('the signals in ClickHouse', async () => {
+    const rows = await storedSignals(slug);
+    return rows.length > 0 ? rows : undefined;
+  })).length;
+}
+
+async function errorOf(response: Response): Promise<{ code: string; field?: string; message: string }> {
+  return ((await response.json()) as { error: { code: string; field?: string; message: string } }).error;
+}
+
+async function projectProcessingErrors(): Promise<ProcessingErrorEntry[]> {
+  const response = await fetch(`${api.url}/api/0/projects/${credentials.VIGIL_ORG}/${credentials.VIGIL_PROJECT}/processing-errors/`, {
+    headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as ProcessingErrorEntry[];
+}
+
+/**
+ * Sends a request whose body never arrives in full (one byte every 250 ms) and returns what the server said
+ * and how long it took to close the connection, or null after `giveUpMs` without either.
+ */
+async function trickle(url: string, path: string, giveUpMs = 8000): Promise<{ answer: string; closedAfterMs: number } | null> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  const started = Date.now();
+  let answer = '';
+  socket.on('data', (chunk: Buffer) => {
+    answer += chunk.toString();
+  });
+  socket.on('error', () => undefined);
+  socket.write(`POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+  const drip = setInterval(() => socket.write('a'), 250);
+  const closed = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), giveUpMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+  clearInterval(drip);
+  socket.destroy();
+  return closed ? { answer, closedAfterMs: Date.now() - started } : null;
 }
 
 async function createMonitor(slug: string): Promise<string> {
@@ -96,6 +193,7 @@ async function createMonitor(slug: string): Promise<string> {
 
 interface ProcessingErrorEntry {
   monitorSlug: string | null;
+  environment?: string | null;
   errors: Array<{ code: string; field: string | null; message: string }>;
   payload: string | null;
 }
@@ -121,19 +219,30 @@ beforeAll(async () => {
   await db.initialize();
   clickhouse = ClickHouse.connect(config);
   await relay.open();
+  await hardenedRelay.open();
   const plainEnv = testEnv({ VIGIL_INGEST_PORT: String(ingestPort + 50) });
-  [ingest, plainIngest, history, apiService] = await Promise.all([
+  // When one fails to start, the others are stopped: left running, they would hold their ports for the next run.
+  const started = await Promise.allSettled([
     ServiceProcess.start('ingest', env),
     ServiceProcess.start('ingest', plainEnv),
     ServiceProcess.start('history', base),
-    ServiceProcess.start('api', base),
+    ServiceProcess.start('api', { ...base, VIGIL_HTTP_REQUEST_TIMEOUT_MS: '1500' }),
   ]);
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    throw failed.reason;
+  }
+  [ingest, plainIngest, history, apiService] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+  hardened = await ServiceProcess.start('ingest', hardenedEnv);
   api = new VigilApi(apiService.url, credentials.VIGIL_ORG, credentials.VIGIL_API_TOKEN);
 });
 
 afterAll(async () => {
-  await Promise.all([ingest, plainIngest, history, apiService].filter(Boolean).map((service) => service.stop()));
+  await Promise.all([ingest, plainIngest, hardened, history, apiService].filter(Boolean).map((service) => service.stop()));
   await relay.cut();
+  await hardenedRelay.cut();
+  rmSync(snapshotDir, { recursive: true, force: true });
   await db?.destroy();
   await clickhouse?.close();
 });
@@ -310,5 +419,184 @@ describe('the in-memory catalog', () => {
       return response.status === 403 ? response : undefined;
     }, { timeoutMs: 2000, intervalMs: 20 });
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unknown_key');
+  });
+});
+
+describe('text no store can hold (issue #19)', () => {
+  it('an environment with a NUL or a lone surrogate is refused at the edge naming the field, on every way in', async () => {
+    const slug = uniqueSlug('unstorable');
+    await createMonitor(slug);
+    const cron = `${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/`;
+    const answers = [
+      await postEnvelope([`{"monitor_slug":"${slug}","status":"ok","environment":"prod\\u0000"}`]),
+      await postEnvelope([`{"monitor_slug":"${slug}","status":"ok","environment":"prod\\ud800"}`]),
+      await fetch(`${cron}?status=ok&environment=prod%00`),
+      await fetch(cron, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"status":"ok","environment":"prod\\udc00"}' }),
+    ];
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect(await errorOf(answer)).toMatchObject({ code: 'invalid_text', field: 'environment' });
+    }
+    const owner = await postEnvelope([{ monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' }, owner: 'team:\u0000ops' } }]);
+    expect([owner.status, (await errorOf(owner)).field]).toEqual([400, 'monitor_config.owner']);
+
+    // SDKs never read answers: the envelope refusals are processing errors.
+    const recorded = await waitFor('the refused check-ins as processing errors', async () => {
+      const found = (await processingErrors(slug)).filter((entry) => entry.errors[0]?.code === 'invalid_text');
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(recorded.map((entry) => entry.errors[0]!.field).sort()).toEqual(['environment', 'environment', 'monitor_config.owner']);
+    // Nothing of them was stored as a check-in: the only signal is createMonitor's.
+    expect(await storedOnce(slug)).toBe(1);
+  });
+
+  it('a slug that is not text is recorded cleaned, so the record itself can be stored', async () => {
+    const prefix = uniqueSlug('lone');
+    const answer = await postEnvelope([`{"monitor_slug":"${prefix}\\ud800","status":"ok"}`]);
+    expect([answer.status, (await errorOf(answer)).field]).toEqual([400, 'monitor_slug']);
+    const recorded = await waitFor('the refused slug in the project processing errors', async () =>
+      (await projectProcessingErrors()).find((entry) => entry.monitorSlug?.startsWith(prefix)),
+    );
+    expect(recorded.monitorSlug).toBe(`${prefix}\ufffd`);
+  });
+});
+
+describe('amplification at ingest (issue #19)', () => {
+  it('refuses an envelope of more check-ins than VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE whole, naming the field, as one processing error', async () => {
+    const slug = uniqueSlug('crowded');
+    await createMonitor(slug);
+    const items = Array.from({ length: 301 }, (_item, index) => ({ monitor_slug: slug, status: 'ok', environment: `env-${index}` }));
+    const answer = await postEnvelope(items, publicKey(), hardened.url);
+    expect(answer.status).toBe(400);
+    expect(await errorOf(answer)).toMatchObject({ code: 'too_many_checkins', field: 'check_in' });
+    expect(await storedOnce(slug)).toBe(1);
+    const recorded = await waitFor('the refusal as a processing error', async () =>
+      (await projectProcessingErrors()).find((entry) => entry.errors[0]?.code === 'too_many_checkins' && entry.payload?.includes(slug)),
+    );
+    expect(recorded.errors[0]!.message).toContain('301');
+  });
+
+  it('creates at most VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE monitors a minute per project; the rest are refused as processing errors', async () => {
+    const prefix = uniqueSlug('burst');
+    const config = { schedule: { type: 'interval', value: 1, unit: 'hour' } };
+    const items = Array.from({ length: 10 }, (_item, index) => ({ monitor_slug: `${prefix}-${index}`, status: 'ok', monitor_config: config }));
+    const answer = await postEnvelope(items, publicKey(), hardened.url);
+    expect(answer.status).toBe(200);
+    const created: Array<{ slug: string }> = await db.query('SELECT slug FROM monitors WHERE slug LIKE $1', [`${prefix}-%`]);
+    expect(created.length).toBe(4);
+    const refused = await waitFor('the six refused creations as processing errors', async () => {
+      const found = (await projectProcessingErrors()).filter((entry) => entry.monitorSlug?.startsWith(prefix));
+      return found.length >= 6 ? found : undefined;
+    });
+    expect(refused.every((entry) => entry.errors[0]?.code === 'monitor_creation_rate_limited' && entry.errors[0]?.field === 'monitor_slug')).toBe(true);
+    // A check-in of a monitor that exists is not a creation: it is still accepted.
+    expect((await postEnvelope([{ ...items[0], environment: 'again' }], publicKey(), hardened.url)).status).toBe(200);
+    const cron = await fetch(`${hardened.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${prefix}-new/${publicKey()}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'ok', monitor_config: config }),
+    });
+    expect(cron.status).toBe(429);
+    expect(Number(cron.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(await errorOf(cron)).toMatchObject({ code: 'monitor_creation_rate_limited', field: 'monitor_slug' });
+  });
+
+  // Last of these: its 250 refusals use up the processing-error budget of the hardened ingest for a while.
+  it('answers many unknown slugs with a handful of queries, not one each', async () => {
+    const prefix = uniqueSlug('ghost');
+    const items = Array.from({ length: 250 }, (_item, index) => ({ monitor_slug: `${prefix}-${index}`, status: 'ok' }));
+    const before = hardenedRelay.statements;
+    const answer = await postEnvelope(items, publicKey(), hardened.url);
+    expect(answer.status).toBe(404);
+    expect(await errorOf(answer)).toMatchObject({ code: 'unknown_monitor', field: 'monitor_slug' });
+    expect(hardenedRelay.statements - before).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('answers that name the field (issue #19)', () => {
+  it('a body over the limit is a 413 naming the body, at ingest and at the API', async () => {
+    const large = 'x'.repeat(2 * 1024 * 1024);
+    const atIngest = await postRawEnvelope(large);
+    expect(atIngest.status).toBe(413);
+    expect(await errorOf(atIngest)).toMatchObject({ code: 'body_too_large', field: 'body' });
+    const atApi = await fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/monitors/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: large }),
+    });
+    expect(atApi.status).toBe(413);
+    expect(await errorOf(atApi)).toMatchObject({ code: 'body_too_large', field: 'body' });
+  });
+
+  it('an envelope item that is not JSON names the check_in item', async () => {
+    const answer = await postRawEnvelope(['{}', '{"type":"check_in"}', '{"monitor_slug": nope'].join('\n'));
+    expect(answer.status).toBe(400);
+    expect(await errorOf(answer)).toMatchObject({ code: 'invalid_checkin', field: 'check_in' });
+  });
+
+  it.each(['0x10', '1e400', 'NaN', 'Infinity', '-5'])('the cron endpoint refuses duration=%s naming duration', async (duration) => {
+    const slug = uniqueSlug('duration');
+    await createMonitor(slug);
+    const answer = await fetch(`${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/?status=ok&duration=${encodeURIComponent(duration)}`);
+    expect(answer.status).toBe(400);
+    expect(await errorOf(answer)).toMatchObject({ code: 'invalid_checkin', field: 'duration' });
+  });
+});
+
+describe('slow requests (issue #19)', () => {
+  it.each([
+    ['ingest', () => hardened.url, `/api/1/envelope/`],
+    ['the API', () => api.url, '/api/0/organizations/any/monitors/'],
+  ])('%s answers a body trickled a byte at a time with 408 and closes, within VIGIL_HTTP_REQUEST_TIMEOUT_MS', async (_name, url, path) => {
+    const result = await trickle(url(), path);
+    expect(result).not.toBeNull();
+    expect(result!.answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(JSON.parse(result!.answer.slice(result!.answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ error: { code: 'request_timeout' } });
+    // The bound is 1.5 s, checked every 375 ms; the margin is for a loaded machine.
+    expect(result!.closedAfterMs).toBeLessThan(6000);
+  });
+});
+
+describe('ingest while Postgres is away (issue #19)', () => {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
+  it('restarts from its snapshot file: known keys and monitors are served, and what changed meanwhile is caught up when Postgres is back', async () => {
+    const slug = uniqueSlug('snapshot');
+    const uuid = await createMonitor(slug);
+    const doomed = uniqueSlug('snapshot-doomed');
+    const doomedUuid = await createMonitor(doomed);
+    // The hardened ingest hears of both by NOTIFY and writes them within a second.
+    await waitFor('the monitors in the snapshot file', () => {
+      const text = readFileSync(snapshotFile, 'utf8');
+      return text.includes(sha256(uuid)) && text.includes(sha256(doomedUuid)) ? true : undefined;
+    }, { timeoutMs: 15000 });
+    const text = readFileSync(snapshotFile, 'utf8');
+    for (const secret of [publicKey(), credentials.VIGIL_PING_KEY, uuid]) expect(text).not.toContain(secret);
+    expect(statSync(snapshotFile).mode & 0o777).toBe(0o600);
+
+    // A crash, then a start while nothing listens where its Postgres was.
+    await hardened.kill();
+    await hardenedRelay.cut();
+    hardened = await ServiceProcess.start('ingest', hardenedEnv);
+    try {
+      expect((await fetch(`${hardened.url}/ping/${uuid}/start`)).status).toBe(200);
+      expect((await fetch(`${hardened.url}/ping/${credentials.VIGIL_PING_KEY}/${slug}`)).status).toBe(200);
+      expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'snapshot' }], publicKey(), hardened.url)).status).toBe(200);
+      expect((await fetch(`${hardened.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/?status=ok&environment=cron`)).status).toBe(202);
+      // What it cannot check is a 503 for the client to retry, never a wrong 403 or 404.
+      expect((await postEnvelope([{ monitor_slug: slug, status: 'ok' }], 'f'.repeat(32), hardened.url)).status).toBe(503);
+      expect((await fetch(`${hardened.url}/ping/${randomUUID()}`)).status).toBe(503);
+      // Meanwhile a monitor is deleted: nothing tells this ingest until Postgres answers again.
+      await db.query('DELETE FROM monitors WHERE ping_uuid = $1', [doomedUuid]);
+      expect((await fetch(`${hardened.url}/ping/${doomedUuid}`)).status).toBe(200);
+    } finally {
+      await hardenedRelay.open();
+    }
+    await waitFor('the deleted monitor to be refused once Postgres is back', async () => ((await fetch(`${hardened.url}/ping/${doomedUuid}`)).status === 404 ? true : undefined), {
+      timeoutMs: 30000,
+      intervalMs: 250,
+    });
+    const runs = await api.waitForRuns(slug, 4);
+    expect(runs.map((run) => run.environment).sort()).toEqual(['cron', 'production', 'setup', 'snapshot']);
   });
 });

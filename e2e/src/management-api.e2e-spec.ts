@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { loadConfig } from '@vigil/config';
 import { createDataSource, hashSecret } from '@vigil/db';
 import type { DataSource } from 'typeorm';
@@ -241,6 +242,31 @@ describe('names no row can have', () => {
     ] as const) {
       const answer = await call(method, path, method === 'PUT' ? { name: 'x' } : undefined);
       expect([method, path, answer.status, (answer.json as { error?: { code?: string } } | null)?.error?.code]).toEqual([method, path, 404, code]);
+    }
+  });
+});
+
+describe("another organization's issue", () => {
+  // Issue #19: its deliveries answered `200 []`, unlike every other read of another organization's resource.
+  it('has no deliveries to show: 404 unknown_issue, as for an issue id that does not exist', async () => {
+    const created = await call('POST', `organizations/${org.slug}/projects/`, { name: 'Issue Owner' });
+    expect(created.status).toBe(201);
+    const project = created.json as { id: string; slug: string };
+    const monitor = await call('POST', `organizations/${org.slug}/monitors/`, { project: project.slug, name: 'Nightly', config: { schedule: '0 3 * * *' } });
+    expect(monitor.status).toBe(201);
+    const [row] = (await db.query('SELECT id FROM monitors WHERE project_id = $1', [Number(project.id)])) as Array<{ id: string }>;
+    const issueId = randomUUID();
+    await db.query(
+      `INSERT INTO issues (id, organization_id, project_id, monitor_id, environment, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at)
+       VALUES ($1, $2, $3, $4, 'production', 'open', 1, $5, 'missed', now(), now())`,
+      [issueId, org.id, Number(project.id), row!.id, randomUUID()],
+    );
+    expect(await call('GET', `organizations/${org.slug}/issues/${issueId}/deliveries/`)).toMatchObject({ status: 200, json: [] });
+
+    const { VIGIL_ORG, VIGIL_API_TOKEN } = vigil.credentials;
+    for (const id of [issueId, randomUUID()]) {
+      const answer = await apiCall(vigil.api.url, VIGIL_API_TOKEN, 'GET', `organizations/${VIGIL_ORG}/issues/${id}/deliveries/`);
+      expect(answer).toMatchObject({ status: 404, json: { error: { code: 'unknown_issue', field: 'issue' } } });
     }
   });
 });

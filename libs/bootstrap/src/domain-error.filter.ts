@@ -4,17 +4,27 @@ import type { FastifyReply } from 'fastify';
 import { DomainError, ERROR_KINDS, errorBody } from '@vigil/errors';
 import { markRefusal } from './refusal-code';
 
-/** Fastify's rejections of a request body, named the way every other error is. */
-const FASTIFY_CODES: Readonly<Record<string, string>> = {
-  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
-  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
+/** Fastify's rejections of a request body, named the way every other error is: a code and the field at fault. */
+const FASTIFY_CODES: Readonly<Record<string, { code: string; field: string }>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', field: 'body' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'empty_body', field: 'body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'body_too_large', field: 'body' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'unsupported_media_type', field: 'content-type' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'invalid_content_length', field: 'content-length' },
 };
 
 /** What an HTTP status means when nothing more precise is known. */
-const HTTP_CODES: Readonly<Record<number, string>> = { 404: 'not_found', 413: 'body_too_large', 415: 'unsupported_media_type' };
+const HTTP_CODES: Readonly<Record<number, { code: string; field?: string }>> = {
+  404: { code: 'not_found' },
+  413: { code: 'body_too_large', field: 'body' },
+  415: { code: 'unsupported_media_type', field: 'content-type' },
+};
+
+/** The error body of a 4xx that did not come from a DomainError. */
+function clientErrorBody(fastifyCode: unknown, status: number, message: string): { error: { code: string; message: string; field?: string } } {
+  const known = FASTIFY_CODES[String(fastifyCode ?? '')] ?? HTTP_CODES[status] ?? { code: 'bad_request' };
+  return { error: { code: known.code, message, ...(known.field ? { field: known.field } : {}) } };
+}
 
 /** The HTTP edge: domain errors become JSON with a stable code; anything unexpected is a logged 500. */
 @Catch()
@@ -33,16 +43,16 @@ export class DomainErrorFilter implements ExceptionFilter {
       // Nest hands Fastify's own rejections (malformed JSON, body too large, bad content type) over as an
       // HttpException caused by the Fastify error: its code says which.
       const status = exception.getStatus();
-      const code = FASTIFY_CODES[String((exception.cause as { code?: unknown } | undefined)?.code ?? '')] ?? HTTP_CODES[status] ?? 'bad_request';
-      markRefusal(reply, code);
-      void reply.status(status).send({ error: { code, message: exception.message } });
+      const body = clientErrorBody((exception.cause as { code?: unknown } | undefined)?.code, status, exception.message);
+      markRefusal(reply, body.error.code);
+      void reply.status(status).send(body);
       return;
     }
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      const code = FASTIFY_CODES[String((exception as { code?: unknown }).code ?? '')] ?? HTTP_CODES[statusCode] ?? 'bad_request';
-      markRefusal(reply, code);
-      void reply.status(statusCode).send({ error: { code, message: (exception as Error).message } });
+      const body = clientErrorBody((exception as { code?: unknown }).code, statusCode, (exception as Error).message);
+      markRefusal(reply, body.error.code);
+      void reply.status(statusCode).send(body);
       return;
     }
     this.logger.error({ err: exception }, 'unhandled error');

@@ -5,6 +5,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConfigError, loadConfig, type VigilConfig } from '@vigil/config';
 import { createLogger, type Logger } from '@vigil/logging';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { DomainErrorFilter } from './domain-error.filter';
 import { ReadinessRegistry } from './readiness.registry';
 
@@ -35,13 +37,54 @@ export function loadConfigOrExit(service: string): VigilConfig {
   }
 }
 
+/**
+ * The HTTP server, with a bound on the time to receive a whole request (a body trickled a byte at a time would
+ * otherwise hold its connection and its buffer for ever: Fastify turns Node's bound off). Node looks for late
+ * requests every `connectionsCheckingInterval`, so that is a fraction of the bound.
+ */
+function boundedServer(handler: (request: IncomingMessage, response: ServerResponse) => void, requestTimeoutMs: number): Server {
+  const server = createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(60_000, requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(requestTimeoutMs / 4))),
+    },
+    handler,
+  );
+  server.keepAliveTimeout = 72_000; // Fastify's default, which a server of our own must set itself
+  return server;
+}
+
+/** Answers at the connection level (a request too slow, or not HTTP) in the error shape of every other answer. */
+function clientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, code, message] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', 'request_timeout', 'the request was not received in full in time']
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'the request headers are too large']
+        : [400, 'Bad Request', 'bad_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
 export async function runService(definition: ServiceDefinition): Promise<NestFastifyApplication> {
   const config = loadConfigOrExit(definition.name);
   const logger = createLogger(definition.name, config.VIGIL_LOG_LEVEL);
   process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled rejection'));
 
   const proxies = definition.trustedProxies?.(config) ?? [];
-  const adapter = new FastifyAdapter({ bodyLimit: definition.bodyLimit ?? 1024 * 1024, trustProxy: proxies.length > 0 ? proxies : false, return503OnClosing: true, routerOptions: { ignoreTrailingSlash: true } });
+  const adapter = new FastifyAdapter({
+    bodyLimit: definition.bodyLimit ?? 1024 * 1024,
+    trustProxy: proxies.length > 0 ? proxies : false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) => boundedServer(handler, config.VIGIL_HTTP_REQUEST_TIMEOUT_MS),
+    clientErrorHandler: clientError,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, { bufferLogs: true, bodyParser: !definition.rawBodies });
   app.useLogger(app.get(NestPinoLogger));
   app.useGlobalFilters(new DomainErrorFilter(logger));

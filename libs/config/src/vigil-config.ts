@@ -144,6 +144,49 @@ export class VigilConfig {
   @Max(3600000)
   VIGIL_INGEST_VIEW_RESYNC_MS = 300000;
 
+  @ConfigVariable({
+    description:
+      'Ingest: where it keeps its snapshot of keys and monitors, to start from while Postgres is unreachable (decision 0016). Credentials in it are SHA-256 hashes; the file is 0600 and replaced atomically. Empty: <system temp dir>/vigil/ingest-<VIGIL_INGEST_PORT>.catalog; "off": no snapshot.',
+  })
+  @IsString()
+  @MaxLength(4096)
+  VIGIL_INGEST_SNAPSHOT_PATH = '';
+
+  @ConfigVariable({ description: 'Ingest: how often the snapshot file is rewritten when keys or monitors changed, in milliseconds (it is also written on a clean stop).' })
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  VIGIL_INGEST_SNAPSHOT_INTERVAL_MS = 30000;
+
+  @ConfigVariable({ description: 'Ingest: a snapshot file older than this is not used at start, in milliseconds (an ingest then waits for Postgres, answering 503).' })
+  @IsInt()
+  @Min(60000)
+  VIGIL_INGEST_SNAPSHOT_MAX_AGE_MS = 604800000;
+
+  @ConfigVariable({ description: 'Ingest: check_in items one envelope may carry; an envelope with more is refused whole (400, recorded as a processing error). Sentry SDKs send one.' })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE = 100;
+
+  @ConfigVariable({
+    description:
+      'Ingest: monitors one project may create per minute from check-ins (monitor_config upserts and ?create=1), per ingest instance, also the most at once; a check-in over it is refused with 429 and, from an envelope, recorded as a processing error (0 turns the limit off).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
+  VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE = 600;
+
+  @ConfigVariable({
+    description:
+      'Every HTTP service: the longest time to receive a whole request, headers and body, in milliseconds; a slower one is answered 408 and its connection closed.',
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  VIGIL_HTTP_REQUEST_TIMEOUT_MS = 60000;
+
   @ConfigVariable({ description: 'Scheduler: how often it writes a clock pulse into every check-ins partition, in milliseconds (0: never, for tests that write their own pulses).' })
   @IsInt()
   @Min(0)

@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
+import { DomainError } from '@vigil/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
@@ -7,6 +8,7 @@ import { arrayOf } from '../common/openapi/json-schema';
 import { pageByOffset } from '../common/pagination/link-header';
 import { LINK_HEADER, PAGE_QUERY, type PageQuery } from '../common/pagination/pagination.schemas';
 import { pathId } from '../common/request-body';
+import { IssueReadRepository } from '../issues/issue-read.repository';
 import { DeliveryReadRepository } from './delivery-read.repository';
 import { presentDelivery } from './delivery.presenter';
 import { DELIVERY } from './delivery.schemas';
@@ -17,9 +19,10 @@ export class IssueDeliveriesController {
   constructor(
     private readonly access: OrganizationAccess,
     private readonly deliveries: DeliveryReadRepository,
+    private readonly issues: IssueReadRepository,
   ) {}
 
-  /** Newest first; an issue nobody was notified about (or of another organization) has none. */
+  /** Newest first; an issue nobody was notified about has none. An issue of another organization is a 404, as everywhere. */
   @Get()
   @Endpoint({
     summary: "List an issue's deliveries",
@@ -38,6 +41,7 @@ export class IssueDeliveriesController {
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     const issue = pathId(issueId, 'issue', 'unknown_issue', 'issue');
+    if (!(await this.issues.exists(grant.organizationId, issue))) throw new DomainError('not_found', 'unknown_issue', `issue "${issueId}" not found`, 'issue');
     const page = await pageByOffset(request, reply, query, (offset, limit) => this.deliveries.forIssue(grant.organizationId, issue, offset, limit));
     return page.map(presentDelivery);
   }

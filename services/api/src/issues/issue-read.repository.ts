@@ -94,6 +94,12 @@ export class IssueReadRepository {
     return rows[0] ? view(rows[0]) : null;
   }
 
+  /** Whether the issue is the organization's. */
+  async exists(organizationId: string, id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query('SELECT 1 FROM issues WHERE organization_id = $1 AND id = $2', [organizationId, id]);
+    return rows.length > 0;
+  }
+
   /** Whether a monitor with this slug exists in the organization (in this project, when given). */
   async monitorExists(organizationId: string, slug: string, projectId: number | undefined): Promise<boolean> {
     const rows: unknown[] = await this.dataSource.query(

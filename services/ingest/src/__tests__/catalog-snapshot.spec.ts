@@ -1,4 +1,8 @@
-import { CatalogSnapshot, configApplied, type CatalogMonitor } from '../catalog/catalog-snapshot';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readCatalogFile, writeCatalogFile } from '../catalog/catalog-file';
+import { CatalogSnapshot, configApplied, credentialHash, type CatalogMonitor } from '../catalog/catalog-snapshot';
 
 const project = { id: 7, organizationId: 'org', pingKey: 'ping-key-a' };
 const monitor: CatalogMonitor = {
@@ -62,5 +66,67 @@ describe('CatalogSnapshot', () => {
     expect(configApplied(monitor, { checkinMargin: 15 })).toBe(false);
     expect(configApplied(monitor, { maxRuntime: 30 })).toBe(false);
     expect(configApplied(monitor, { owner: 'team:ops' })).toBe(false);
+  });
+});
+
+describe('the snapshot file (decision 0016)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-catalog-spec-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function live(): CatalogSnapshot {
+    const snapshot = new CatalogSnapshot();
+    snapshot.putProject(project);
+    snapshot.putKey({ id: 1, publicKey: 'public-key-1', projectId: 7, revoked: false });
+    snapshot.putKey({ id: 2, publicKey: 'revoked-key', projectId: 7, revoked: true });
+    snapshot.putMonitor(monitor);
+    return snapshot;
+  }
+
+  it('holds credentials only as hashes, in a 0600 file, and a view read from it answers the same requests', async () => {
+    const path = join(dir, 'sub', 'ingest.catalog');
+    await writeCatalogFile(path, 'vigil', live().toRecords());
+    const text = await readFile(path, 'utf8');
+    for (const secret of ['public-key-1', 'ping-key-a', 'uuid-1', 'revoked-key']) expect(text).not.toContain(secret);
+    expect(text).toContain(credentialHash('public-key-1'));
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+
+    const file = await readCatalogFile(path, 'vigil', 60_000);
+    if ('unusable' in file) throw new Error(file.unusable);
+    const restored = CatalogSnapshot.fromRecords(file.records);
+    expect(restored.activeKey(7, 'public-key-1')).toMatchObject({ id: 7, pingKey: '' });
+    expect(restored.activeKey(8, 'public-key-1')).toBeUndefined();
+    expect(restored.activeKey(7, 'revoked-key')).toBeUndefined();
+    expect(restored.activeKey(7, 'no-such-key')).toBeUndefined();
+    expect(restored.projectByPing('ping-key-a')).toEqual(project);
+    expect(restored.monitorBySlugIn(7, 'nightly')).toMatchObject({ id: 'm1', config: monitor.config });
+    expect(restored.monitorByPing('uuid-1')).toEqual(monitor);
+    expect(restored.monitorByPing('uuid-2')).toBeUndefined();
+  });
+
+  it('is never used when it is of another database, too old, not whole or not there', async () => {
+    const path = join(dir, 'ingest.catalog');
+    expect(await readCatalogFile(path, 'vigil', 60_000)).toEqual({ unusable: 'no snapshot file' });
+    await writeCatalogFile(path, 'vigil', live().toRecords(), Date.now() - 120_000);
+    expect(await readCatalogFile(path, 'other', 600_000)).toMatchObject({ unusable: expect.stringContaining('database') });
+    expect(await readCatalogFile(path, 'vigil', 60_000)).toMatchObject({ unusable: expect.stringContaining('older') });
+    const lines = (await readFile(path, 'utf8')).trim().split('\n');
+    await writeFile(path, `${lines.slice(0, -1).join('\n')}\n`);
+    expect(await readCatalogFile(path, 'vigil', 600_000)).toEqual({ unusable: 'it is not whole' });
+  });
+
+  it('replaces the file whole: a write over an existing file leaves no temporary file behind', async () => {
+    const path = join(dir, 'ingest.catalog');
+    await writeCatalogFile(path, 'vigil', live().toRecords());
+    const grown = live();
+    grown.putMonitor({ ...monitor, id: 'm2', slug: 'hourly', pingUuid: 'uuid-3' });
+    await writeCatalogFile(path, 'vigil', grown.toRecords());
+    const file = await readCatalogFile(path, 'vigil', 60_000);
+    expect('unusable' in file ? file.unusable : file.records.monitors.map((entry) => entry.slug).sort()).toEqual(['hourly', 'nightly']);
+    expect((await import('node:fs/promises')).readdir(dir)).resolves.toEqual(['ingest.catalog']);
   });
 });

@@ -22,13 +22,14 @@ describe('parseEnvelope', () => {
   });
 
   it.each([
-    ['not json', 'envelope header is not valid JSON'],
-    ['[]', 'envelope header must be a JSON object'],
-    ['{}\n{"length":2}\n{}', 'item 1 has no type'],
-    ['{}\n{"type":"check_in","length":99}\n{}', 'item 1: length 99 runs past the end of the envelope'],
-    ['{}\n{"type":"check_in","length":-1}\n{}', 'item 1: length must be a non-negative integer'],
-  ])('rejects %j: %s', (body, message) => {
-    expect(() => parseEnvelope(Buffer.from(body))).toThrow(expect.objectContaining({ message, code: 'invalid_envelope' }));
+    ['not json', 'envelope header is not valid JSON', 'envelope_header'],
+    ['[]', 'envelope header must be a JSON object', 'envelope_header'],
+    ['{}\nnot json\n{}', 'header of item 1 is not valid JSON', 'item_header'],
+    ['{}\n{"length":2}\n{}', 'item 1 has no type', 'type'],
+    ['{}\n{"type":"check_in","length":99}\n{}', 'item 1: length 99 runs past the end of the envelope', 'length'],
+    ['{}\n{"type":"check_in","length":-1}\n{}', 'item 1: length must be a non-negative integer', 'length'],
+  ])('rejects %j: %s, naming %s', (body, message, field) => {
+    expect(() => parseEnvelope(Buffer.from(body))).toThrow(expect.objectContaining({ message, code: 'invalid_envelope', field }));
     expect(() => parseEnvelope(Buffer.from(body))).toThrow(DomainError);
   });
 });

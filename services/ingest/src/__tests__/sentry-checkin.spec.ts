@@ -4,6 +4,7 @@ import { canonicalUuid, parseSentryCheckin, slugify } from '../checkins/sentry-c
 import { toMonitorConfigUpdate } from '@vigil/db';
 import { pingSignal } from '../ping/ping-signal';
 import { isNilUuid } from '../checkins/sentry-checkin.schema';
+import { parseDuration } from '../envelope/cron-duration';
 
 describe('Sentry check-in payloads', () => {
   it('accepts what the SDKs send', () => {
@@ -34,11 +35,59 @@ describe('Sentry check-in payloads', () => {
     if (message) expect(error.message).toBe(message);
   });
 
+  it.each([
+    [{ monitor_slug: 'j', status: 'ok', environment: 'prod\u0000' }, 'environment', /NUL/],
+    [{ monitor_slug: 'j', status: 'ok', environment: 'prod\ud800' }, 'environment', /surrogate/],
+    [{ monitor_slug: 'j\u0000', status: 'ok' }, 'monitor_slug', /NUL/],
+    [{ monitor_slug: 'j', status: 'ok', release: '1.0\udc00' }, 'release', /surrogate/],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: { owner: 'team:\u0000ops' } }, 'monitor_config.owner', /NUL/],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: { timezone: 'UTC\ud83d' } }, 'monitor_config.timezone', /surrogate/],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '0 3 * * *\u0000' } } }, 'monitor_config.schedule.value', /NUL/],
+  ])('refuses text no store can hold: %j names %s', (payload, field, message) => {
+    const error = domainErrorOf(() => parseSentryCheckin(payload));
+    expect(error).toMatchObject({ kind: 'invalid', code: 'invalid_text', field });
+    expect(error.message).toMatch(message);
+  });
+
+  it('keeps text with proper surrogate pairs (emoji) and ignores fields it does not store', () => {
+    expect(parseSentryCheckin({ monitor_slug: 'j', status: 'ok', environment: 'prod \ud83d\ude80', extra: 'x\u0000' }).environment).toBe('prod \ud83d\ude80');
+  });
+
   it('slugifies like Sentry and canonicalises check-in ids', () => {
     expect(slugify('My Nightly Job!')).toBe('my-nightly-job');
     expect(domainErrorOf(() => slugify('!!!')).field).toBe('monitor_slug');
     expect(domainErrorOf(() => slugify('x'.repeat(51))).message).toMatch(/at most 50/);
     expect(canonicalUuid('ABCDEF0123456789ABCDEF0123456789')).toBe('abcdef01-2345-6789-abcd-ef0123456789');
+  });
+});
+
+describe('duration of a query-mode cron check-in', () => {
+  it.each([
+    ['12', 12],
+    ['12.5', 12.5],
+    ['0', 0],
+    ['.5', 0.5],
+    ['1e3', 1000],
+    ['+3', 3],
+  ])('%s is %s seconds', (raw, seconds) => {
+    expect(parseDuration(raw)).toBe(seconds);
+  });
+
+  it.each([
+    ['0x10', 'duration must be a number of seconds'],
+    ['0b1', 'duration must be a number of seconds'],
+    ['0o7', 'duration must be a number of seconds'],
+    [' 5', 'duration must be a number of seconds'],
+    ['', 'duration must be a number of seconds'],
+    ['NaN', 'duration must be a number of seconds'],
+    ['Infinity', 'duration must be a number of seconds'],
+    ['inf', 'duration must be a number of seconds'],
+    ['1e400', 'duration must be a finite number of seconds'],
+    ['-1', 'duration must not be negative'],
+    ['-0.5', 'duration must not be negative'],
+    [['1', '2'], 'duration must be given once'],
+  ])('refuses %j: %s', (raw, message) => {
+    expect(domainErrorOf(() => parseDuration(raw))).toMatchObject({ code: 'invalid_checkin', field: 'duration', message });
   });
 });
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROOT_LOGGER } from '@vigil/bootstrap';
-import type { CheckinSource, ProcessingErrorDetail, ProcessingErrorV1 } from '@vigil/contracts';
+import { toStorableText, type CheckinSource, type ProcessingErrorDetail, type ProcessingErrorV1 } from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
 import { TopicProducer } from '@vigil/kafka';
 import { RefusalLog, type Logger } from '@vigil/logging';
@@ -19,6 +19,10 @@ export interface RejectedCheckin {
 
 export function detailOf(error: DomainError): ProcessingErrorDetail {
   return { code: error.code, field: error.field ?? null, message: error.message };
+}
+
+function cleaned<T extends string | null | undefined>(value: T, max: number): string | (T & null) {
+  return value === null || value === undefined ? (null as T & null) : toStorableText(value.slice(0, max));
 }
 
 /**
@@ -49,11 +53,12 @@ export class ProcessingErrorRecorder {
       error_id: randomUUID(),
       organization_id: project.organizationId,
       project_id: project.id,
-      monitor_slug: rejected.monitorSlug?.slice(0, 256) ?? null,
-      environment: rejected.environment?.slice(0, 256) ?? null,
+      // What was refused may be the very text no store can hold (a NUL, a lone surrogate): recorded cleaned.
+      monitor_slug: cleaned(rejected.monitorSlug, 256),
+      environment: cleaned(rejected.environment, 256),
       source,
-      errors: rejected.errors.slice(0, 16).map((error) => ({ code: error.code.slice(0, 64), field: error.field?.slice(0, 128) ?? null, message: error.message.slice(0, 1024) })),
-      payload: rejected.payload === null ? null : rejected.payload.slice(0, MAX_RECORDED_PAYLOAD),
+      errors: rejected.errors.slice(0, 16).map((error) => ({ code: error.code.slice(0, 64), field: cleaned(error.field, 128), message: cleaned(error.message, 1024) })),
+      payload: cleaned(rejected.payload, MAX_RECORDED_PAYLOAD),
       received_at: Date.now(),
     };
     this.producer.produce('vigil.processing-errors.v1', String(project.id), message).catch((error: unknown) => {

@@ -46,6 +46,8 @@ export interface SentryOutcome {
   accepted: string[];
   rateLimited: number;
   retryAfterSeconds: number;
+  /** Why the first check-in turned away was (a check-in rate limit or the project's monitor creation limit). */
+  firstRefusal: DomainError | undefined;
 }
 
 /**
@@ -56,6 +58,8 @@ export interface SentryOutcome {
 @Injectable()
 export class RecordCheckinsUseCase {
   private readonly limiter: RateLimiter;
+  /** Monitors a project may create from check-ins: one envelope must not create thousands (issue #19). */
+  private readonly creations: RateLimiter;
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
@@ -67,7 +71,11 @@ export class RecordCheckinsUseCase {
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
   ) {
     this.limiter = new RateLimiter(config.VIGIL_CHECKIN_RATE_PER_MINUTE, config.VIGIL_CHECKIN_RATE_BURST);
-    setInterval(() => this.limiter.sweep(), 60_000).unref();
+    this.creations = new RateLimiter(config.VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE, Math.max(1, config.VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE));
+    setInterval(() => {
+      this.limiter.sweep();
+      this.creations.sweep();
+    }, 60_000).unref();
   }
 
   /**
@@ -82,34 +90,53 @@ export class RecordCheckinsUseCase {
       environment: payload.environment ?? DEFAULT_ENVIRONMENT,
       config: payload.monitor_config ? toMonitorConfigUpdate(payload.monitor_config) : undefined,
     }));
-    const accepted: PreparedCheckin[] = [];
+    const admitted: PreparedCheckin[] = [];
     let retryAfterMs = 0;
-    for (const item of prepared) {
-      const wait = this.limiter.take(`${project.id}:${item.slug}:${item.environment}`);
-      if (wait === 0) {
-        accepted.push(item);
-        continue;
-      }
-      retryAfterMs = Math.max(retryAfterMs, wait);
+    let firstRefusal: DomainError | undefined;
+    const refuse = (item: PreparedCheckin, error: DomainError, waitMs: number): void => {
+      retryAfterMs = Math.max(retryAfterMs, waitMs);
+      firstRefusal ??= error;
       if (source === 'sentry_envelope') {
-        const error = rateLimited(item.slug, item.environment, wait);
         this.processingErrors.record(project, source, { monitorSlug: item.slug, environment: item.environment, payload: JSON.stringify(item.payload), errors: [detailOf(error)] });
       }
+    };
+    for (const item of prepared) {
+      const wait = this.limiter.take(`${project.id}:${item.slug}:${item.environment}`);
+      if (wait === 0) admitted.push(item);
+      else refuse(item, rateLimited(item.slug, item.environment, wait), wait);
     }
-    const outcome = (ids: string[]): SentryOutcome => ({ accepted: ids, rateLimited: prepared.length - accepted.length, retryAfterSeconds: Math.ceil(retryAfterMs / 1000) });
-    if (accepted.length === 0) return outcome([]);
+    const outcome = (ids: string[], accepted: number): SentryOutcome => ({ accepted: ids, rateLimited: prepared.length - accepted, retryAfterSeconds: Math.ceil(retryAfterMs / 1000), firstRefusal });
+    if (admitted.length === 0) return outcome([], 0);
 
     // One look-up per check-in, from memory. SDKs repeat monitor_config on every run (withMonitor on each
     // start, Python on both ends): a config the catalog already holds changes nothing, and must not cost a
     // Postgres transaction.
-    const known = await Promise.all(accepted.map((item) => this.catalog.monitorBySlug(project.id, item.slug)));
+    const found = await Promise.all(admitted.map((item) => this.catalog.monitorBySlug(project.id, item.slug)));
+    // A config for a monitor the view does not hold creates it: each new slug takes one of the project's creations.
+    const accepted: PreparedCheckin[] = [];
+    const known: Array<CatalogMonitor | null> = [];
+    const creating = new Set<string>();
+    for (const [index, item] of admitted.entries()) {
+      const monitor = found[index] ?? null;
+      if (!monitor && item.config?.scheduleType !== undefined && !creating.has(item.slug)) {
+        const wait = this.creations.take(String(project.id));
+        if (wait > 0) {
+          refuse(item, creationLimited(item.slug, wait), wait);
+          continue;
+        }
+        creating.add(item.slug);
+      }
+      accepted.push(item);
+      known.push(monitor);
+    }
+    if (accepted.length === 0) return outcome([], 0);
     const writes = accepted.map((item, index) => {
       const monitor = known[index];
       return item.config !== undefined && !(monitor && configApplied(monitor, item.config)) ? item.config : undefined;
     });
     if (writes.every((update) => update === undefined)) {
       const monitors = accepted.map((item, index) => existing(known[index], item.slug));
-      return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))));
+      return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))), accepted.length);
     }
     const written: CatalogMonitor[] = [];
     const ids = await this.dataSource.transaction(async (manager) => {
@@ -123,7 +150,7 @@ export class RecordCheckinsUseCase {
       return this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client)));
     });
     for (const monitor of written) this.catalog.rememberMonitor(monitor);
-    return outcome(ids);
+    return outcome(ids, accepted.length);
   }
 
   /**
@@ -131,6 +158,8 @@ export class RecordCheckinsUseCase {
    * committed after Kafka acknowledged the ping, so a ping that fails creates nothing.
    */
   async provisionAndRecordPing(project: CatalogProject, slug: string, signal: PingSignal, client: ClientInfo): Promise<{ created: boolean }> {
+    const wait = this.creations.take(String(project.id));
+    if (wait > 0) throw creationLimited(slug, wait);
     const provisioned = await this.dataSource.transaction(async (manager) => {
       const result = await this.monitors.provision(manager, project, slug);
       await this.recordPing(result.monitor, signal, client);
@@ -234,6 +263,16 @@ export class RecordCheckinsUseCase {
 function existing(monitor: CatalogMonitor | null | undefined, slug: string): CatalogMonitor {
   if (!monitor) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" does not exist; send monitor_config to create it`, 'monitor_slug');
   return monitor;
+}
+
+function creationLimited(slug: string, waitMs: number): DomainError {
+  return new DomainError(
+    'rate_limited',
+    'monitor_creation_rate_limited',
+    `monitor "${slug}" would be created, but the project is over its monitor creation limit (VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE); retry in ${Math.ceil(waitMs / 1000)} s`,
+    'monitor_slug',
+    Math.ceil(waitMs / 1000),
+  );
 }
 
 function rateLimited(slug: string, environment: string, waitMs: number): DomainError {

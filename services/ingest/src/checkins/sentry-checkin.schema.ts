@@ -1,5 +1,5 @@
 import { DomainError } from '@vigil/errors';
-import { CHECKIN_STATUSES, type CheckinStatus } from '@vigil/contracts';
+import { CHECKIN_STATUSES, unstorableText, type CheckinStatus } from '@vigil/contracts';
 import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, type SentryMonitorConfig } from '@vigil/db';
 import Ajv, { type ErrorObject } from 'ajv';
 
@@ -71,9 +71,35 @@ function describe(error: ErrorObject): { field: string; message: string } {
   return { field: path, message: `${path || 'check-in'} ${error.message ?? 'is invalid'}` };
 }
 
+/**
+ * Refuses a string Postgres or ClickHouse cannot hold (a NUL, a lone surrogate) anywhere under `value`, naming
+ * its field: Postgres would refuse it downstream, where a consumer can only retry or drop the message.
+ */
+export function refuseUnstorableText(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    const problem = unstorableText(value);
+    if (problem === null) return;
+    const what = problem === 'nul' ? 'NUL characters' : 'lone UTF-16 surrogates (text that is not Unicode)';
+    throw new DomainError('invalid', 'invalid_text', `${path} must not contain ${what}`, path);
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => refuseUnstorableText(item, `${path}[${index}]`));
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, item] of Object.entries(value)) refuseUnstorableText(item, path === '' ? key : `${path}.${key}`);
+  }
+}
+
+/** The fields of a check-in that are stored (contexts.trace.trace_id is hex by its pattern); others are ignored, as Sentry ignores them. */
+const STORED_FIELDS = ['check_in_id', 'monitor_slug', 'status', 'environment', 'release', 'monitor_config'] as const;
+
 /** Validates a check-in payload; throws a DomainError naming the field and the rule. */
 export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
-  if (validate(value)) return value;
+  if (validate(value)) {
+    for (const field of STORED_FIELDS) refuseUnstorableText(value[field], field);
+    return value;
+  }
   // A schedule that fits neither form is reported at the schedule, not at whichever branch failed first.
   const first = validate.errors?.find((e) => e.keyword === 'oneOf') ?? validate.errors?.[0];
   const { field, message } = first ? describe(first) : { field: '', message: 'check-in is invalid' };

@@ -5,6 +5,7 @@ import { IngestCatalog } from '../catalog/ingest-catalog';
 import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
+import { parseDuration } from './cron-duration';
 import { authenticateSentry, decodeBody, parseProjectId } from './envelope.handler';
 
 /**
@@ -28,13 +29,7 @@ export function cronCheckin(slug: string, request: FastifyRequest): SentryChecki
   const query = (request.query ?? {}) as Record<string, unknown>;
   const candidate: Record<string, unknown> = { monitor_slug: slug, status: query['status'] };
   for (const name of ['check_in_id', 'environment'] as const) if (query[name] !== undefined) candidate[name] = query[name];
-  if (query['duration'] !== undefined) {
-    const duration = Number(query['duration']);
-    if (typeof query['duration'] !== 'string' || query['duration'].trim() === '' || !Number.isFinite(duration)) {
-      throw new DomainError('invalid', 'invalid_checkin', 'duration must be a number of seconds', 'duration');
-    }
-    candidate['duration'] = duration;
-  }
+  if (query['duration'] !== undefined) candidate['duration'] = parseDuration(query['duration']);
   return parseSentryCheckin(candidate);
 }
 
@@ -58,7 +53,7 @@ export class CronHandler {
     const checkin = cronCheckin(slug, request);
     const outcome = await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
     if (outcome.accepted.length === 0) {
-      throw new DomainError('rate_limited', 'rate_limited', `monitor "${checkin.monitor_slug}" is over its check-in rate limit`, 'monitor_slug', outcome.retryAfterSeconds);
+      throw outcome.firstRefusal ?? new DomainError('rate_limited', 'rate_limited', `monitor "${checkin.monitor_slug}" is over its check-in rate limit`, 'monitor_slug', outcome.retryAfterSeconds);
     }
     await reply.status(202).send();
   }

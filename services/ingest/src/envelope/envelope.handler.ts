@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { VigilConfig } from '@vigil/config';
 import { DomainError } from '@vigil/errors';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { gunzipSync, inflateSync } from 'node:zlib';
@@ -22,7 +23,7 @@ export function decodeBody(request: FastifyRequest): Buffer {
     if (encoding === 'deflate') return inflateSync(raw, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
   } catch (error) {
     const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
-    if (tooLarge) throw new DomainError('too_large', 'body_too_large', `the decompressed body exceeds ${MAX_DECOMPRESSED_BYTES} bytes`);
+    if (tooLarge) throw new DomainError('too_large', 'body_too_large', `the decompressed body exceeds ${MAX_DECOMPRESSED_BYTES} bytes`, 'body');
     throw new DomainError('invalid', 'invalid_encoding', `the body is not valid ${encoding}`, 'content-encoding');
   }
   if (encoding !== '' && encoding !== 'identity') throw new DomainError('invalid', 'invalid_encoding', `content-encoding "${encoding}" is not supported (use gzip or deflate)`, 'content-encoding');
@@ -49,7 +50,7 @@ function readItem(text: string, index: number): SentryCheckinPayload {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new DomainError('invalid', 'invalid_checkin', `check_in item ${index + 1} is not valid JSON`);
+    throw new DomainError('invalid', 'invalid_checkin', `check_in item ${index + 1} is not valid JSON`, 'check_in');
   }
   return parseSentryCheckin(json);
 }
@@ -73,6 +74,7 @@ export class EnvelopeHandler {
     private readonly catalog: IngestCatalog,
     private readonly processingErrors: ProcessingErrorRecorder,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
+    @Inject(VigilConfig) private readonly config: VigilConfig,
   ) {}
 
   async handle(request: FastifyRequest<{ Params: { projectId: string } }>, reply: FastifyReply): Promise<void> {
@@ -86,6 +88,13 @@ export class EnvelopeHandler {
     const envelope = parseEnvelope(decodeBody(request));
     const texts = envelope.items.filter((item) => item.type === 'check_in').map((item) => item.payload.toString('utf8'));
     if (texts.length === 0) return;
+    const max = this.config.VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE;
+    if (texts.length > max) {
+      // Refused whole, and recorded once: thousands of items must not cost thousands of anything.
+      const error = new DomainError('invalid', 'too_many_checkins', `the envelope carries ${texts.length} check_in items; at most ${max} are accepted in one envelope`, 'check_in');
+      this.processingErrors.record(project, 'sentry_envelope', { monitorSlug: null, environment: null, payload: texts[0] ?? null, errors: [detailOf(error)] });
+      throw error;
+    }
 
     const checkins: SentryCheckinPayload[] = [];
     let firstError: DomainError | undefined;
@@ -103,7 +112,10 @@ export class EnvelopeHandler {
     try {
       const outcome = await this.record.recordSentry(project, checkins, 'sentry_envelope', clientInfo(request));
       if (outcome.accepted.length === 0 && outcome.rateLimited > 0) {
-        throw new DomainError('rate_limited', 'rate_limited', 'every check-in of the envelope is over its monitor rate limit', 'monitor_slug', outcome.retryAfterSeconds);
+        const first = outcome.firstRefusal;
+        const code = first?.code ?? 'rate_limited';
+        const message = texts.length === 1 && first ? first.message : 'every check-in of the envelope is over a rate limit (of its monitor, or of monitor creations in the project)';
+        throw new DomainError('rate_limited', code, message, 'monitor_slug', outcome.retryAfterSeconds);
       }
     } catch (error) {
       if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'not_found')) {

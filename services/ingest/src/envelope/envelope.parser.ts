@@ -14,14 +14,14 @@ function invalid(message: string, field?: string): DomainError {
   return new DomainError('invalid', 'invalid_envelope', message, field);
 }
 
-function parseJsonLine(line: Buffer, what: string): Record<string, unknown> {
+function parseJsonLine(line: Buffer, what: string, field: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(line.toString('utf8'));
   } catch {
-    throw invalid(`${what} is not valid JSON`);
+    throw invalid(`${what} is not valid JSON`, field);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} must be a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} must be a JSON object`, field);
   return value as Record<string, unknown>;
 }
 
@@ -33,7 +33,7 @@ function parseJsonLine(line: Buffer, what: string): Record<string, unknown> {
 export function parseEnvelope(body: Buffer): Envelope {
   let position = body.indexOf(0x0a);
   const headerEnd = position === -1 ? body.length : position;
-  const header = parseJsonLine(body.subarray(0, headerEnd), 'envelope header');
+  const header = parseJsonLine(body.subarray(0, headerEnd), 'envelope header', 'envelope_header');
   const items: EnvelopeItem[] = [];
   position = headerEnd + 1;
   while (position < body.length) {
@@ -42,7 +42,7 @@ export function parseEnvelope(body: Buffer): Envelope {
     const line = body.subarray(position, lineEnd);
     position = lineEnd + 1;
     if (line.toString('utf8').trim() === '') continue;
-    const itemHeader = parseJsonLine(line, `header of item ${items.length + 1}`);
+    const itemHeader = parseJsonLine(line, `header of item ${items.length + 1}`, 'item_header');
     const type = itemHeader['type'];
     if (typeof type !== 'string' || type === '') throw invalid(`item ${items.length + 1} has no type`, 'type');
     const length = itemHeader['length'];

@@ -1,8 +1,8 @@
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { DomainError } from '@vigil/errors';
+import { unstorableText } from '@vigil/contracts';
 import { writtenAsFraction } from '../json-literals';
-import { isPostgresText } from '../postgres-text';
 import type { EndpointSpec } from './endpoint-spec';
 import { objectOf, type JsonSchema } from './json-schema';
 import { mostRelevantError, schemaErrorToDomainError } from './schema-errors';
@@ -72,12 +72,16 @@ function refuseFractionLiterals(body: unknown, schema: JsonSchema): void {
 }
 
 /**
- * Postgres text cannot hold a NUL character (JSON allows `\u0000`): a string with one is a 400 naming the
- * field here, not a failed insert later.
+ * Postgres text cannot hold a NUL character (JSON allows `\u0000`), nor is a lone surrogate (`\ud800`) text: a
+ * string with either is a 400 naming the field here, not a failed insert later.
  */
 function refuseNul(value: unknown, path: string): void {
   if (typeof value === 'string') {
-    if (!isPostgresText(value)) throw new DomainError('invalid', 'invalid_text', `${path || 'the value'} must not contain NUL characters`, path || undefined);
+    const problem = unstorableText(value);
+    if (problem !== null) {
+      const what = problem === 'nul' ? 'NUL characters' : 'lone UTF-16 surrogates (text that is not Unicode)';
+      throw new DomainError('invalid', 'invalid_text', `${path || 'the value'} must not contain ${what}`, path || undefined);
+    }
     return;
   }
   if (Array.isArray(value)) {

@@ -93,6 +93,11 @@ describe('RequestValidator and NUL characters (Postgres text cannot hold them)',
     expect(domainErrorOf(() => validator.body({ name: 'a', config: { tags: ['ok', 'b\u0000'] } }))).toMatchObject({ code: 'invalid_text', field: 'config.tags[1]' });
     expect(domainErrorOf(() => validator.query({ cursor: '\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'cursor' });
   });
+
+  it('refuses a lone surrogate the same way, and keeps proper pairs', () => {
+    expect(domainErrorOf(() => validator.body({ name: 'a\ud800' }))).toMatchObject({ code: 'invalid_text', field: 'name', message: 'name must not contain lone UTF-16 surrogates (text that is not Unicode)' });
+    expect(validator.body({ name: 'a\ud83d\ude80' })).toEqual({ name: 'a\ud83d\ude80' });
+  });
 });
 
 describe('RequestValidator with an optional body', () => {
