@@ -1,4 +1,4 @@
-import { parseSchedule, type IntervalUnit } from '@vigil/schedule';
+import { parseSchedule, type IntervalUnit } from '..';
 import fc from 'fast-check';
 
 const at = (iso: string) => Date.parse(iso);
