@@ -183,7 +183,7 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
       'two final deliveries',
       async () => {
         const { json } = await call('GET', `issues/${issueId}/deliveries/`);
-        return Array.isArray(json) && json.length === 2 && json.every((delivery: { status: string }) => delivery.status === 'succeeded') ? (json as any[]) : undefined;
+        return Array.isArray(json) && json.length === 2 && json.every((delivery: { status: string }) => delivery.status === 'succeeded') ? json : undefined;
       },
       { timeoutMs: 10000 },
     );

@@ -76,11 +76,11 @@ beforeAll(async () => {
   vigil = await Vigil.start();
   db = createDataSource(loadConfig({ ...process.env, ...vigil.env }), { poolSize: 2 });
   await db.initialize();
-  const [org] = (await db.query('SELECT id FROM organizations WHERE slug = $1', [vigil.credentials.VIGIL_ORG])) as Array<{ id: string }>;
+  const [org] = await db.query<Array<{ id: string }>>('SELECT id FROM organizations WHERE slug = $1', [vigil.credentials.VIGIL_ORG]);
   readToken = await addToken(db, org!.id, null, 'read');
   other = await createOrganization(db, 'other');
   const slug = uniqueSlug('second');
-  const [project] = (await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')])) as Array<{ id: number }>;
+  const [project] = await db.query<Array<{ id: number }>>('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')]);
   secondProject = { id: Number(project!.id), slug };
 });
 

@@ -31,17 +31,23 @@ export class DomainErrorFilter implements ExceptionFilter {
       // Nest hands Fastify's own rejections (malformed JSON, body too large, bad content type) over as an
       // HttpException caused by the Fastify error: its code says which.
       const status = exception.getStatus();
-      const code = FASTIFY_CODES[String((exception.cause as { code?: unknown } | undefined)?.code ?? '')] ?? HTTP_CODES[status] ?? 'bad_request';
+      const code = FASTIFY_CODES[errorCode(exception.cause)] ?? HTTP_CODES[status] ?? 'bad_request';
       void reply.status(status).send({ error: { code, message: exception.message } });
       return;
     }
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      const code = FASTIFY_CODES[String((exception as { code?: unknown }).code ?? '')] ?? HTTP_CODES[statusCode] ?? 'bad_request';
+      const code = FASTIFY_CODES[errorCode(exception)] ?? HTTP_CODES[statusCode] ?? 'bad_request';
       void reply.status(statusCode).send({ error: { code, message: (exception as Error).message } });
       return;
     }
     this.logger.error({ err: exception }, 'unhandled error');
     void reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
   }
+}
+
+/** The `code` of a Fastify or Node error ('' when there is none). */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : '';
 }

@@ -102,6 +102,7 @@ export class TopicConsumer<T extends TopicName> {
       partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         if (!isRunning() || isStale()) return;
         const topic = this.byPhysicalName.get(batch.topic);

@@ -1,7 +1,6 @@
 import { Body, Controller, Delete, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
-import { type JsonSchema } from '../common/openapi/json-schema';
 import type { CheckSpec } from './check-spec';
 import { HealthchecksChecks } from './healthchecks-checks.service';
 import { API_KEY_BODY, CHANNEL_LIST, CHECK, CHECK_LIST, CHECK_SPEC, CHECKS_QUERY, FLIP_LIST, FLIPS_QUERY, PING_LIST } from './healthchecks.schemas';
@@ -116,7 +115,7 @@ export class HealthchecksController {
     description: `${RW} What the job posted with ping n (cut to the ping body limit), as text.`,
     auth: 'api-key',
     params: { ...CODE, n: { description: 'The ping number (`n` in the pings list).' } },
-    response: { status: 200, description: 'The body.', schema: { type: 'string' } as JsonSchema, contentType: 'text/plain' },
+    response: { status: 200, description: 'The body.', schema: { type: 'string' }, contentType: 'text/plain' },
   })
   async pingBody(@Headers('x-api-key') key: Key, @Param('code') code: string, @Param('n') n: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const body = await this.checks.pingBody(await this.access.authorize(key, undefined, 'read-write'), code, n);
