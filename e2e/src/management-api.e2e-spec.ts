@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { loadConfig } from '@vigil/config';
 import { createDataSource, hashSecret } from '@vigil/db';
 import type { DataSource } from 'typeorm';
