@@ -58,6 +58,23 @@ interface ApiDelivery {
   attempts: ApiAttempt[];
 }
 
+/** A JSON body the receiver got, read as `T` (the assertions check it). */
+function bodyOf<T>(request: { body: string }): T {
+  return JSON.parse(request.body) as T;
+}
+
+interface PagerEvent {
+  dedup_key: string;
+  event_action: string;
+  routing_key: string;
+  payload: unknown;
+}
+
+interface WebhookBody {
+  event_id: string;
+  type: string;
+}
+
 interface ApiError {
   error: { code: string; field: string };
 }
@@ -172,7 +189,7 @@ beforeAll(async () => {
   credentials = seed(env);
   projectId = Number(credentials.VIGIL_PROJECT_ID);
   await db.initialize();
-  organizationId = (await db.query('SELECT organization_id FROM projects WHERE id = $1', [projectId]))[0].organization_id;
+  organizationId = (await db.query<Array<{ organization_id: string }>>('SELECT organization_id FROM projects WHERE id = $1', [projectId]))[0]!.organization_id;
   await producer.connect();
   deadLetterConsumer = new TopicConsumer(kafka, logger, {
     groupId: `notifier-e2e-dead-letters-${randomUUID()}`,
@@ -293,25 +310,25 @@ describe('notifier: delivering issue transitions', () => {
     // Slack: the Block Kit message, naming the monitor.
     const slackRequests = receiver.to(`${SLACK_TOKEN_PATH}/${monitor.slug}`);
     expect(slackRequests).toHaveLength(2);
-    expect(JSON.parse(slackRequests[0]!.body).text).toContain('Nightly backup missed its run');
-    expect(JSON.parse(slackRequests[1]!.body).text).toContain('Nightly backup recovered');
+    expect(bodyOf<{ text: string }>(slackRequests[0]!).text).toContain('Nightly backup missed its run');
+    expect(bodyOf<{ text: string }>(slackRequests[1]!).text).toContain('Nightly backup recovered');
 
     // PagerDuty: a trigger, then a resolve of the same alert.
-    const pagerEvents = receiver.to('/pagerduty/v2/enqueue').map((request) => JSON.parse(request.body)).filter((event) => event.dedup_key === `vigil-issue-${issueId}`);
+    const pagerEvents = receiver.to('/pagerduty/v2/enqueue').map((request) => bodyOf<PagerEvent>(request)).filter((event) => event.dedup_key === `vigil-issue-${issueId}`);
     expect(pagerEvents.map((event) => [event.event_action, event.routing_key])).toEqual([
       ['trigger', ROUTING_KEY],
       ['resolve', ROUTING_KEY],
     ]);
-    expect(pagerEvents[0].payload).toMatchObject({ severity: 'error', component: monitor.slug });
+    expect(pagerEvents[0]?.payload).toMatchObject({ severity: 'error', component: monitor.slug });
 
     // Webhook: signed with the integration's secret, one delivery id per transition.
     const hookRequests = receiver.to(`/hook/${monitor.slug}`);
     expect(hookRequests).toHaveLength(2);
     for (const request of hookRequests) {
       expect(verifyWebhookSignature(WEBHOOK_SECRET, header(request, 'vigil-signature'), request.body)).toMatchObject({ valid: true });
-      expect(JSON.parse(request.body).event_id).toBe(header(request, 'vigil-delivery'));
+      expect(bodyOf<WebhookBody>(request).event_id).toBe(header(request, 'vigil-delivery'));
     }
-    expect(hookRequests.map((request) => JSON.parse(request.body).type)).toEqual(['issue.opened', 'issue.resolved']);
+    expect(hookRequests.map((request) => bodyOf<WebhookBody>(request).type)).toEqual(['issue.opened', 'issue.resolved']);
     expect(JSON.parse(hookRequests[0]!.body)).toMatchObject({
       issue: { id: issueId, failure_count: 2 },
       monitor: { id: monitor.id, slug: monitor.slug, name: 'Nightly backup', url: `https://vigil.example.test/${credentials.VIGIL_ORG}/monitors/${monitor.slug}?environment=production` },
@@ -417,7 +434,7 @@ describe('notifier: delivering issue transitions', () => {
     expect(await issueDeliveries(muted.issue_id)).toEqual([]);
     expect(await issueDeliveries(staging.issue_id)).toEqual([]);
     const requests = receiver.to(`/hook/${monitor.slug}`);
-    expect(requests.map((request) => JSON.parse(request.body).type)).toEqual(['issue.opened', 'issue.resolved']);
+    expect(requests.map((request) => bodyOf<WebhookBody>(request).type)).toEqual(['issue.opened', 'issue.resolved']);
     // Publishing the first transition again, after it was delivered, still changes nothing.
     await publish(twice);
     await publish(issueEvent(monitor, 'issue.opened', randomUUID(), { muted: true }));
@@ -458,7 +475,7 @@ describe('notifier: delivering issue transitions', () => {
     expect(resolved).toMatchObject({ status: 'succeeded', attemptCount: 1 });
     expect(deliveries.filter((delivery) => delivery.status === 'succeeded')).toHaveLength(2);
 
-    const seen = receiver.to(path).map((request) => ({ delivery: header(request, 'vigil-delivery'), type: JSON.parse(request.body).type as string }));
+    const seen = receiver.to(path).map((request) => ({ delivery: header(request, 'vigil-delivery'), type: bodyOf<WebhookBody>(request).type }));
     expect(seen).toEqual([
       { delivery: opened.id, type: 'issue.opened' },
       { delivery: opened.id, type: 'issue.opened' },

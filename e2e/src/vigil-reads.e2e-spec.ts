@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { createDataSource } from '@vigil/db';
 import { createKafkaClient } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
-import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
+import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createOrganization, EventTimeline, IssueFeed, pageLinks, SETUP_ENVIRONMENT, uniqueSlug, Vigil, waitForGroupCommit } from './support';
@@ -39,7 +41,6 @@ const services: ServiceProcess[] = [];
 const slugA = uniqueSlug('reads-hourly');
 const slugB = uniqueSlug('reads-interval');
 let monitorA = '';
-let monitorB = '';
 let other: { slug: string; token: string };
 
 /** Run ids as the test sent them (32 hex digits, as SDKs send them). */
@@ -169,7 +170,7 @@ beforeAll(async () => {
   });
   await vigil.createMonitor(slugB, { schedule: { type: 'interval', value: 10, unit: 'minute' }, checkin_margin: 1 });
   monitorA = await vigil.monitorId(slugA);
-  monitorB = await vigil.monitorId(slugB);
+  await vigil.monitorId(slugB);
 
   timeline = await EventTimeline.start(testConfig());
   feed = await IssueFeed.start(testConfig());
