@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build migrate topics seed test-unit test-integration test-e2e status tools
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -25,8 +25,8 @@ status:
 	-bash deploy/local/services.sh status
 	bash $(STACK) status
 
-## test: every tier on the real stack: unit, integration, end-to-end
-test: deps build tools
+## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
+test: deps format-check build lint tools
 	bash $(STACK) up
 	$(MAKE) --no-print-directory test-unit test-integration test-e2e
 
@@ -55,6 +55,19 @@ node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/
 build:
 	npx tsc -b tsconfig.json
 	npx tsc -p tsconfig.spec.json
+
+## lint: ESLint (typescript-eslint, type-aware, over sources and tests) and Nx module boundaries. bench reads the
+## scheduler's compiled output, so the libraries and services are compiled first (nothing to do after make build)
+lint: deps
+	npx tsc -b tsconfig.json
+	npx eslint --max-warnings 0 .
+
+## format-check: every file Prettier formats is formatted (.prettierrc.json, .prettierignore); format: make it so
+format-check: deps
+	npx prettier --check --log-level warn .
+
+format: deps
+	npx prettier --write --log-level warn .
 
 migrate:
 	node libs/db/dist/cli/migrate.js

@@ -37,14 +37,33 @@ let integrationId: string;
 /** The slot the monitor expects next (wall clock, 2 to 3 minutes after the start). */
 let next = 0;
 
-async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
+/** A webhook body: the fields these tests read (toMatchObject checks the others). */
+interface WebhookBody {
+  event_id: string;
+  issue: { id: string };
+}
+
+/** A delivery as the API lists it: the fields these tests read. */
+interface Delivery {
+  id: string;
+  kind: string;
+  status: string;
+  attemptCount: number;
+  integration: { id: string };
+  monitor: { slug: string };
+  environment: string;
+  attempts: Array<{ outcome: string; statusCode: number }>;
+}
+
+/** The API's answer, its JSON read as `T` (the assertions check it). */
+async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const response = await fetch(`${vigil.api.url}/api/0/organizations/${vigil.credentials.VIGIL_ORG}/${path}`, {
     method,
     headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: text === '' ? null : JSON.parse(text) };
+  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
 }
 
 /** A check-in as @sentry/node's captureCheckIn sends it: an envelope to ingest, with the DSN's key. */
@@ -106,9 +125,9 @@ beforeAll(async () => {
 
   // A webhook integration and a rule for the monitor, through the API.
   hookPath = `/hook/${slug}`;
-  const integration = await call('POST', 'integrations/', { name: 'Chain hook', type: 'webhook', config: { url: receiver.url(hookPath), secret: WEBHOOK_SECRET } });
+  const integration = await call<{ id: string }>('POST', 'integrations/', { name: 'Chain hook', type: 'webhook', config: { url: receiver.url(hookPath), secret: WEBHOOK_SECRET } });
   expect(integration).toMatchObject({ status: 201 });
-  integrationId = integration.json.id as string;
+  integrationId = integration.json.id;
   expect(await call('POST', 'alert-rules/', { project: vigil.credentials.VIGIL_PROJECT, monitor: slug, integration: integrationId })).toMatchObject({ status: 201 });
 }, 90_000);
 
@@ -140,7 +159,7 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
     opened = request!;
     expect(verifyWebhookSignature(WEBHOOK_SECRET, header(opened, 'vigil-signature'), opened.body)).toMatchObject({ valid: true });
     expect(verifyWebhookSignature('vigil_whsec_some-other-secret', header(opened, 'vigil-signature'), opened.body)).toEqual({ valid: false, reason: 'mismatch' });
-    const body = JSON.parse(opened.body);
+    const body = JSON.parse(opened.body) as WebhookBody;
     expect(body).toMatchObject({
       version: 1,
       type: 'issue.opened',
@@ -168,9 +187,9 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
     const requests = await webhooks(2, 'the issue.resolved webhook');
     const resolved = requests[1]!;
     expect(verifyWebhookSignature(WEBHOOK_SECRET, header(resolved, 'vigil-signature'), resolved.body)).toMatchObject({ valid: true });
-    const body = JSON.parse(resolved.body);
+    const body = JSON.parse(resolved.body) as WebhookBody;
     expect(body).toMatchObject({ type: 'issue.resolved', issue: { id: issueId, failure_count: 2 }, monitor: { id: monitor.id, slug: monitor.slug }, environment: ENVIRONMENT, checkin: { status: 'ok' } });
-    expect(body.event_id).not.toBe(JSON.parse(opened.body).event_id);
+    expect(body.event_id).not.toBe((JSON.parse(opened.body) as WebhookBody).event_id);
     expect(header(resolved, 'vigil-delivery')).toBe(body.event_id);
 
     await timeline.caughtUp();
@@ -182,8 +201,8 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
     const settled = await waitFor(
       'two final deliveries',
       async () => {
-        const { json } = await call('GET', `issues/${issueId}/deliveries/`);
-        return Array.isArray(json) && json.length === 2 && json.every((delivery: { status: string }) => delivery.status === 'succeeded') ? (json as any[]) : undefined;
+        const { json } = await call<Delivery[] | null>('GET', `issues/${issueId}/deliveries/`);
+        return Array.isArray(json) && json.length === 2 && json.every((delivery) => delivery.status === 'succeeded') ? json : undefined;
       },
       { timeoutMs: 10000 },
     );
@@ -191,14 +210,14 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
       ['opened', 'succeeded', 1, integrationId, monitor.slug, ENVIRONMENT],
       ['resolved', 'succeeded', 1, integrationId, monitor.slug, ENVIRONMENT],
     ]);
-    expect(settled.flatMap((delivery) => delivery.attempts.map((attempt: { outcome: string; statusCode: number }) => [attempt.outcome, attempt.statusCode]))).toEqual([
+    expect(settled.flatMap((delivery) => delivery.attempts.map((attempt) => [attempt.outcome, attempt.statusCode]))).toEqual([
       ['delivered', 200],
       ['delivered', 200],
     ]);
     const seen = receiver.to(hookPath).map((request) => header(request, 'vigil-delivery'));
     expect(seen).toHaveLength(2);
     expect([...seen].sort()).toEqual(settled.map((delivery) => delivery.id).sort());
-    const perIntegration = (await call('GET', `integrations/${integrationId}/deliveries/`)).json as Array<{ id: string }>;
+    const perIntegration = (await call<Array<{ id: string }>>('GET', `integrations/${integrationId}/deliveries/`)).json;
     expect(perIntegration.map((delivery) => delivery.id).sort()).toEqual([...seen].sort());
     // Every webhook the receiver got went to this monitor's hook.
     expect(receiver.requests.map((request) => request.path)).toEqual([hookPath, hookPath]);

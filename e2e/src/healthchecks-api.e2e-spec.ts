@@ -12,10 +12,54 @@ import { uniqueSlug, Vigil } from './support';
  * stored and the flips it recorded from the scheduler's state changes.
  */
 
-interface Answer {
+/** An answer, its JSON read as `T`: the shape the test expects, which its assertions check. */
+interface Answer<T = unknown> {
   status: number;
-  json: any;
+  json: T;
   text: string;
+}
+
+/** A check as `/api/v3/` shows it: the fields these tests read (the assertions check the others). */
+interface HcCheck {
+  uuid: string;
+  slug: string;
+  name: string;
+  status: string;
+  started: boolean;
+  n_pings: number;
+  next_ping: string | null;
+  last_ping: string | null;
+  last_duration: number;
+  unique_key: string;
+  channels: string;
+  ping_url: string;
+  update_url: string;
+  pause_url: string;
+}
+
+interface HcPing {
+  type: string;
+  n: number;
+  duration?: number;
+  ua: string;
+  date: string;
+}
+
+interface HcFlip {
+  up: number;
+  timestamp: string;
+}
+
+interface ApiKey {
+  id: string;
+  key: string;
+  prefix: string;
+  lastUsed: string | null;
+  dateRevoked: string | null;
+}
+
+interface ApiError {
+  error: { code: string; field: string; message: string };
 }
 
 let vigil: Vigil;
@@ -26,7 +70,7 @@ let roKey: string;
 let otherProjectKey: string;
 let otherProjectSlug: string;
 
-async function request(method: string, url: string, options: { key?: string; body?: unknown; bearer?: string; raw?: string } = {}): Promise<Answer> {
+async function request<T = unknown>(method: string, url: string, options: { key?: string; body?: unknown; bearer?: string; raw?: string } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   if (options.key !== undefined) headers['x-api-key'] = options.key;
   if (options.bearer !== undefined) headers['authorization'] = `Bearer ${options.bearer}`;
@@ -39,17 +83,17 @@ async function request(method: string, url: string, options: { key?: string; bod
   } catch {
     json = null;
   }
-  return { status: response.status, json, text };
+  return { status: response.status, json: json as T, text };
 }
 
 /** `/api/v3/<path>` with a project API key (null: none). */
-function hc(method: string, path: string, key: string | null = rwKey, body?: unknown): Promise<Answer> {
-  return request(method, `${vigil.api.url}/api/v3/${path}`, { ...(key === null ? {} : { key }), ...(body === undefined ? {} : { body }) });
+function hc<T = unknown>(method: string, path: string, key: string | null = rwKey, body?: unknown): Promise<Answer<T>> {
+  return request<T>(method, `${vigil.api.url}/api/v3/${path}`, { ...(key === null ? {} : { key }), ...(body === undefined ? {} : { body }) });
 }
 
 /** Vigil's own endpoints with the owner's token. */
-function vigilApi(method: string, path: string, body?: unknown, bearer = vigil.credentials.VIGIL_API_TOKEN): Promise<Answer> {
-  return request(method, `${vigil.api.url}/api/0/${path}`, { bearer, ...(body === undefined ? {} : { body }) });
+function vigilApi<T = unknown>(method: string, path: string, body?: unknown, bearer = vigil.credentials.VIGIL_API_TOKEN): Promise<Answer<T>> {
+  return request<T>(method, `${vigil.api.url}/api/0/${path}`, { bearer, ...(body === undefined ? {} : { body }) });
 }
 
 async function ping(path: string, body?: string): Promise<number> {
@@ -59,13 +103,13 @@ async function ping(path: string, body?: string): Promise<number> {
 }
 
 /** Polls a check until `done` holds for it; the error shows what was seen last. */
-async function checkUntil(uuid: string, what: string, done: (check: any) => boolean, key = rwKey): Promise<any> {
+async function checkUntil(uuid: string, what: string, done: (check: HcCheck) => boolean, key = rwKey): Promise<HcCheck> {
   let last: unknown = 'nothing yet';
   try {
     return await waitFor(
       what,
       async () => {
-        const answer = await hc('GET', `checks/${uuid}`, key);
+        const answer = await hc<HcCheck>('GET', `checks/${uuid}`, key);
         last = answer.json;
         return answer.status === 200 && done(answer.json) ? answer.json : undefined;
       },
@@ -86,8 +130,8 @@ async function monitorCount(): Promise<number> {
   return Number(rows[0]!.n);
 }
 
-async function createCheck(body: Record<string, unknown>): Promise<any> {
-  const answer = await hc('POST', 'checks/', rwKey, body);
+async function createCheck(body: Record<string, unknown>): Promise<HcCheck> {
+  const answer = await hc<HcCheck>('POST', 'checks/', rwKey, body);
   expect(answer).toMatchObject({ status: 201 });
   return answer.json;
 }
@@ -105,7 +149,7 @@ beforeAll(async () => {
   otherProjectSlug = uniqueSlug('other');
   const organization: Array<{ organization_id: string }> = await db.query('SELECT organization_id FROM projects WHERE id = $1', [Number(vigil.credentials.VIGIL_PROJECT_ID)]);
   await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3)', [organization[0]!.organization_id, otherProjectSlug, newPingKey()]);
-  const other = await vigilApi('POST', `projects/${vigil.credentials.VIGIL_ORG}/${otherProjectSlug}/api-keys/`, { name: 'other project' });
+  const other = await vigilApi<ApiKey>('POST', `projects/${vigil.credentials.VIGIL_ORG}/${otherProjectSlug}/api-keys/`, { name: 'other project' });
   expect(other).toMatchObject({ status: 201 });
   otherProjectKey = other.json.key;
 }, 120_000);
@@ -120,26 +164,26 @@ describe('project API keys (Vigil endpoints, Bearer token)', () => {
   const keys = () => `projects/${vigil.credentials.VIGIL_ORG}/${vigil.credentials.VIGIL_PROJECT}/api-keys/`;
 
   it('lists the seeded key by prefix, never its secret', async () => {
-    const list = await vigilApi('GET', keys());
+    const list = await vigilApi<ApiKey[]>('GET', keys());
     expect(list.status).toBe(200);
-    const seeded = (list.json as any[]).find((key) => key.prefix === rwKey.slice(0, 12));
+    const seeded = list.json.find((key) => key.prefix === rwKey.slice(0, 12));
     expect(seeded).toMatchObject({ name: 'make up', read_only: false, dateRevoked: null });
     expect(list.text).not.toContain(rwKey);
   });
 
   it('creates a read-only key, shown once', async () => {
-    const created = await vigilApi('POST', keys(), { name: 'dashboards', read_only: true });
+    const created = await vigilApi<ApiKey>('POST', keys(), { name: 'dashboards', read_only: true });
     expect(created).toMatchObject({ status: 201, json: { name: 'dashboards', read_only: true, lastUsed: null, dateRevoked: null } });
     roKey = created.json.key;
     expect(roKey).toMatch(/^vgr_[0-9a-f]{28}$/);
     expect(created.json.prefix).toBe(roKey.slice(0, 12));
-    const list = await vigilApi('GET', keys());
+    const list = await vigilApi<ApiKey[]>('GET', keys());
     expect(list.text).not.toContain(roKey);
-    expect((list.json as any[]).map((key) => key.id)).toContain(created.json.id);
+    expect(list.json.map((key) => key.id)).toContain(created.json.id);
   });
 
   it('refuses bad input naming the field, and a read-scoped token, writing nothing', async () => {
-    const before = (await vigilApi('GET', keys())).json.length;
+    const before = (await vigilApi<ApiKey[]>('GET', keys())).json.length;
     expect(await vigilApi('POST', keys(), { name: '' })).toMatchObject({ status: 400, json: { error: { field: 'name' } } });
     expect(await vigilApi('POST', keys(), { name: 'x', read_only: 'yes' })).toMatchObject({ status: 400, json: { error: { field: 'read_only' } } });
     expect(await vigilApi('POST', keys(), { name: 'x', scope: 'all' })).toMatchObject({ status: 400, json: { error: { code: 'unknown_field', field: 'scope' } } });
@@ -160,18 +204,18 @@ describe('project API keys (Vigil endpoints, Bearer token)', () => {
   });
 
   it('a revoked key stops working at once', async () => {
-    const created = await vigilApi('POST', keys(), { name: 'short-lived' });
+    const created = await vigilApi<ApiKey>('POST', keys(), { name: 'short-lived' });
     expect(await hc('GET', 'checks/', created.json.key)).toMatchObject({ status: 200 });
     expect(await vigilApi('DELETE', `${keys()}${created.json.id}/`)).toMatchObject({ status: 204 });
     expect(await hc('GET', 'checks/', created.json.key)).toMatchObject({ status: 401, json: { error: { code: 'invalid_api_key' } } });
-    const listed = (await vigilApi('GET', keys())).json.find((key: any) => key.id === created.json.id);
-    expect(listed.dateRevoked).toEqual(expect.any(String));
-    expect(listed.lastUsed).toEqual(expect.any(String));
+    const listed = (await vigilApi<ApiKey[]>('GET', keys())).json.find((key) => key.id === created.json.id);
+    expect(listed?.dateRevoked).toEqual(expect.any(String));
+    expect(listed?.lastUsed).toEqual(expect.any(String));
   });
 });
 
 describe('checks: create, upsert with unique, list, get, update', () => {
-  let check: any;
+  let check: HcCheck;
 
   it('creates a check with Healthchecks fields and answers in its shape', async () => {
     check = await createCheck({ name: 'Nightly backup', slug: uniqueSlug('backup'), tags: 'prod db', desc: 'the big one', timeout: 86_400, grace: 3_600 });
@@ -200,10 +244,10 @@ describe('checks: create, upsert with unique, list, get, update', () => {
 
   it('upserts with unique: 200 and the same check when one matches, 201 when none does', async () => {
     const before = await monitorCount();
-    const again = await hc('POST', 'checks/', rwKey, { name: 'Nightly backup', slug: check.slug, tags: 'prod db nightly', unique: ['slug'] });
+    const again = await hc<HcCheck>('POST', 'checks/', rwKey, { name: 'Nightly backup', slug: check.slug, tags: 'prod db nightly', unique: ['slug'] });
     expect(again).toMatchObject({ status: 200, json: { uuid: check.uuid, tags: 'prod db nightly' } });
     expect(await monitorCount()).toBe(before);
-    const byName = await hc('POST', 'checks/', rwKey, { name: 'Nightly backup', timeout: 3_600, unique: ['name', 'timeout'] });
+    const byName = await hc<HcCheck>('POST', 'checks/', rwKey, { name: 'Nightly backup', timeout: 3_600, unique: ['name', 'timeout'] });
     expect(byName).toMatchObject({ status: 201, json: { name: 'Nightly backup', timeout: 3_600 } });
     expect(byName.json.uuid).not.toBe(check.uuid);
     expect(byName.json.slug).toMatch(/^nightly-backup/);
@@ -220,23 +264,23 @@ describe('checks: create, upsert with unique, list, get, update', () => {
 
   it('lists checks, filtered by tags (all must match) and slug', async () => {
     const tagged = await createCheck({ name: 'tagged', slug: uniqueSlug('tagged'), tags: 'prod web' });
-    const all = await hc('GET', 'checks/');
+    const all = await hc<{ checks: HcCheck[] }>('GET', 'checks/');
     expect(all.status).toBe(200);
-    const uuids = all.json.checks.map((entry: any) => entry.uuid);
+    const uuids = all.json.checks.map((entry) => entry.uuid);
     expect(uuids).toEqual(expect.arrayContaining([check.uuid, tagged.uuid]));
-    const prod = await hc('GET', 'checks/?tag=prod');
-    expect(prod.json.checks.map((entry: any) => entry.uuid)).toEqual(expect.arrayContaining([check.uuid, tagged.uuid]));
-    const prodDb = await hc('GET', 'checks/?tag=prod&tag=db');
-    expect(prodDb.json.checks.map((entry: any) => entry.uuid)).toContain(check.uuid);
-    expect(prodDb.json.checks.map((entry: any) => entry.uuid)).not.toContain(tagged.uuid);
-    expect((await hc('GET', 'checks/?tag=pro')).json.checks.map((entry: any) => entry.uuid)).not.toContain(check.uuid);
-    const bySlug = await hc('GET', `checks/?slug=${tagged.slug}`);
-    expect(bySlug.json.checks.map((entry: any) => entry.uuid)).toEqual([tagged.uuid]);
+    const prod = await hc<{ checks: HcCheck[] }>('GET', 'checks/?tag=prod');
+    expect(prod.json.checks.map((entry) => entry.uuid)).toEqual(expect.arrayContaining([check.uuid, tagged.uuid]));
+    const prodDb = await hc<{ checks: HcCheck[] }>('GET', 'checks/?tag=prod&tag=db');
+    expect(prodDb.json.checks.map((entry) => entry.uuid)).toContain(check.uuid);
+    expect(prodDb.json.checks.map((entry) => entry.uuid)).not.toContain(tagged.uuid);
+    expect((await hc<{ checks: HcCheck[] }>('GET', 'checks/?tag=pro')).json.checks.map((entry) => entry.uuid)).not.toContain(check.uuid);
+    const bySlug = await hc<{ checks: HcCheck[] }>('GET', `checks/?slug=${tagged.slug}`);
+    expect(bySlug.json.checks.map((entry) => entry.uuid)).toEqual([tagged.uuid]);
   });
 
   it('gets a check by uuid; a read-only key sees unique_key instead of the uuid, and gets by it', async () => {
     expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ status: 200, json: { uuid: check.uuid, slug: check.slug } });
-    const readOnly = await hc('GET', `checks/${check.uuid}`, roKey);
+    const readOnly = await hc<HcCheck>('GET', `checks/${check.uuid}`, roKey);
     expect(readOnly.status).toBe(200);
     expect(readOnly.json.unique_key).toMatch(/^[0-9a-f]{40}$/);
     expect(readOnly.text).not.toContain(check.uuid);
@@ -247,7 +291,7 @@ describe('checks: create, upsert with unique, list, get, update', () => {
 
   it('updates the fields sent (a cron schedule and zone), keeps the others, and the new slug URL pings at once', async () => {
     const slug = uniqueSlug('renamed');
-    const updated = await hc('POST', `checks/${check.uuid}`, rwKey, { schedule: '*/5 * * * *', tz: 'Europe/Berlin', slug, manual_resume: false });
+    const updated = await hc<HcCheck>('POST', `checks/${check.uuid}`, rwKey, { schedule: '*/5 * * * *', tz: 'Europe/Berlin', slug, manual_resume: false });
     expect(updated).toMatchObject({ status: 200, json: { uuid: check.uuid, schedule: '*/5 * * * *', tz: 'Europe/Berlin', slug, name: 'Nightly backup', tags: 'prod db nightly' } });
     expect(updated.json).not.toHaveProperty('timeout');
     expect(await monitorRow(check.uuid)).toMatchObject({ schedule_type: 'crontab', schedule_crontab: '*/5 * * * *', schedule_interval_value: null, timezone: 'Europe/Berlin', slug });
@@ -260,7 +304,7 @@ describe('checks: create, upsert with unique, list, get, update', () => {
 });
 
 describe('bad input: Healthchecks bounds, Vigil error bodies naming the field, nothing written', () => {
-  let check: any;
+  let check: HcCheck;
 
   beforeAll(async () => {
     check = await createCheck({ name: 'bounds', slug: uniqueSlug('bounds'), timeout: 3_600, grace: 600 });
@@ -285,7 +329,7 @@ describe('bad input: Healthchecks bounds, Vigil error bodies naming the field, n
     [{ channels: 'no-such-channel' }, 'channels', /invalid channel identifier/],
   ])('%j: 400 naming %s, on create and on update', async (body, field, message) => {
     const before = await monitorCount();
-    const created = await hc('POST', 'checks/', rwKey, { name: 'refused', ...body });
+    const created = await hc<ApiError>('POST', 'checks/', rwKey, { name: 'refused', ...body });
     expect(created).toMatchObject({ status: 400, json: { error: { field } } });
     expect(created.json.error.message).toMatch(message);
     expect(await monitorCount()).toBe(before);
@@ -307,7 +351,7 @@ describe('bad input: Healthchecks bounds, Vigil error bodies naming the field, n
 });
 
 describe('credentials: missing, read-only and other projects', () => {
-  let check: any;
+  let check: HcCheck;
 
   beforeAll(async () => {
     check = await createCheck({ name: 'guarded', slug: uniqueSlug('guarded'), tags: 'guarded' });
@@ -338,7 +382,7 @@ describe('credentials: missing, read-only and other projects', () => {
   });
 
   it("gives another project's key nothing of this project: 404 by uuid and unique key, an empty list", async () => {
-    const uniqueKey = (await hc('GET', `checks/${check.uuid}`, roKey)).json.unique_key;
+    const uniqueKey = (await hc<HcCheck>('GET', `checks/${check.uuid}`, roKey)).json.unique_key;
     for (const answer of [
       await hc('GET', `checks/${check.uuid}`, otherProjectKey),
       await hc('GET', `checks/${uniqueKey}`, otherProjectKey),
@@ -360,7 +404,7 @@ describe('credentials: missing, read-only and other projects', () => {
 });
 
 describe('pings through ingest: status, pings, bodies and flips', () => {
-  let check: any;
+  let check: HcCheck;
   const rid = randomUUID();
 
   beforeAll(async () => {
@@ -375,7 +419,7 @@ describe('pings through ingest: status, pings, bodies and flips', () => {
     const up = await checkUntil(check.uuid, 'the check to be up', (seen) => seen.status === 'up' && seen.n_pings === 2 && seen.started === false);
     expect(up.last_ping).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
     expect(up.last_duration).toBeGreaterThanOrEqual(1);
-    expect(Date.parse(up.next_ping) - Date.parse(up.last_ping)).toBe(3_600_000);
+    expect(Date.parse(up.next_ping!) - Date.parse(up.last_ping!)).toBe(3_600_000);
   });
 
   it('a failure: down; a log changes nothing but is counted', async () => {
@@ -386,10 +430,10 @@ describe('pings through ingest: status, pings, bodies and flips', () => {
   });
 
   it('lists the pings newest first, numbered, with their bodies behind body_url', async () => {
-    const answer = await hc('GET', `checks/${check.uuid}/pings/`);
+    const answer = await hc<{ pings: HcPing[] }>('GET', `checks/${check.uuid}/pings/`);
     expect(answer.status).toBe(200);
     const pings = answer.json.pings;
-    expect(pings.map((entry: any) => [entry.type, entry.n])).toEqual([
+    expect(pings.map((entry) => [entry.type, entry.n])).toEqual([
       ['log', 4],
       ['fail', 3],
       ['success', 2],
@@ -397,10 +441,10 @@ describe('pings through ingest: status, pings, bodies and flips', () => {
     ]);
     expect(pings[2]).toMatchObject({ rid, body_url: `${check.update_url}/pings/2/body` });
     expect(pings[3]).toMatchObject({ rid, body_url: null });
-    expect(pings[2].duration).toBeGreaterThanOrEqual(1);
+    expect(pings[2]?.duration).toBeGreaterThanOrEqual(1);
     expect(pings[3]).not.toHaveProperty('duration');
-    expect(pings[0].ua).toMatch(/node|undici/i);
-    expect(pings[0].date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
+    expect(pings[0]?.ua).toMatch(/node|undici/i);
+    expect(pings[0]?.date).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+00:00$/);
     const body = await hc('GET', `checks/${check.uuid}/pings/2/body`);
     expect(body).toMatchObject({ status: 200, text: 'backup done: 42 files' });
     expect(await hc('GET', `checks/${check.uuid}/pings/1/body`)).toMatchObject({ status: 404, json: { error: { code: 'no_ping_body' } } });
@@ -411,19 +455,19 @@ describe('pings through ingest: status, pings, bodies and flips', () => {
     const flips = await waitFor(
       'two flips',
       async () => {
-        const answer = await hc('GET', `checks/${check.uuid}/flips/`);
+        const answer = await hc<{ flips?: HcFlip[] } | null>('GET', `checks/${check.uuid}/flips/`);
         return answer.json?.flips?.length === 2 ? answer.json.flips : undefined;
       },
       { timeoutMs: 20000, intervalMs: 200 },
     );
-    expect(flips.map((flip: any) => flip.up)).toEqual([0, 1]);
-    expect(flips[0].timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
-    const uniqueKey = (await hc('GET', `checks/${check.uuid}`, roKey)).json.unique_key;
-    expect((await hc('GET', `checks/${uniqueKey}/flips/`, roKey)).json.flips).toEqual(flips);
+    expect(flips.map((flip) => flip.up)).toEqual([0, 1]);
+    expect(flips[0]?.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
+    const uniqueKey = (await hc<HcCheck>('GET', `checks/${check.uuid}`, roKey)).json.unique_key;
+    expect((await hc<{ flips: HcFlip[] }>('GET', `checks/${uniqueKey}/flips/`, roKey)).json.flips).toEqual(flips);
     const future = Math.floor(Date.now() / 1000) + 3600;
-    expect((await hc('GET', `checks/${check.uuid}/flips/?start=${future}`)).json.flips).toEqual([]);
-    expect((await hc('GET', `checks/${check.uuid}/flips/?end=1`)).json.flips).toEqual([]);
-    expect((await hc('GET', `checks/${check.uuid}/flips/?seconds=3600`)).json.flips).toEqual(flips);
+    expect((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/?start=${future}`)).json.flips).toEqual([]);
+    expect((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/?end=1`)).json.flips).toEqual([]);
+    expect((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/?seconds=3600`)).json.flips).toEqual(flips);
     expect(await hc('GET', `checks/${check.uuid}/flips/?seconds=-1`)).toMatchObject({ status: 400, json: { error: { field: 'seconds' } } });
     expect(await hc('GET', `checks/${check.uuid}/flips/?start=soon`)).toMatchObject({ status: 400, json: { error: { field: 'start' } } });
   });
@@ -438,7 +482,7 @@ describe('pause and resume', () => {
     expect(paused).toMatchObject({ status: 200, json: { status: 'paused' } });
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'paused' });
     // The scheduler hears of it and records the change: a flip to paused (not up).
-    await waitFor('the paused flip', async () => ((await hc('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
+    await waitFor('the paused flip', async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
     expect(await hc('POST', `checks/${check.uuid}/pause`)).toMatchObject({ status: 200, json: { status: 'paused' } });
 
     expect(await ping(check.uuid)).toBe(200);
@@ -488,12 +532,12 @@ describe('channels', () => {
 
   beforeAll(async () => {
     const org = `organizations/${vigil.credentials.VIGIL_ORG}`;
-    slack = (await vigilApi('POST', `${org}/integrations/`, { name: 'HC Slack', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' } })).json.id;
-    hook = (await vigilApi('POST', `${org}/integrations/`, { name: 'HC pager', type: 'pagerduty', config: { routing_key: 'R0123456789abcdef0123456789ABCDE' } })).json.id;
+    slack = (await vigilApi<{ id: string }>('POST', `${org}/integrations/`, { name: 'HC Slack', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' } })).json.id;
+    hook = (await vigilApi<{ id: string }>('POST', `${org}/integrations/`, { name: 'HC pager', type: 'pagerduty', config: { routing_key: 'R0123456789abcdef0123456789ABCDE' } })).json.id;
   });
 
   it("lists the organization's integrations as channels", async () => {
-    const answer = await hc('GET', 'channels/');
+    const answer = await hc<{ channels: unknown[] }>('GET', 'channels/');
     expect(answer.status).toBe(200);
     expect(answer.json.channels).toEqual(expect.arrayContaining([{ id: slack, name: 'HC Slack', kind: 'slack' }, { id: hook, name: 'HC pager', kind: 'pd' }]));
   });
@@ -504,7 +548,7 @@ describe('channels', () => {
     const rules: Array<{ integration_id: string }> = await db.query('SELECT r.integration_id FROM alert_rules r JOIN monitors m ON m.id = r.monitor_id WHERE m.ping_uuid = $1', [check.uuid]);
     expect(rules.map((rule) => rule.integration_id)).toEqual([slack]);
     expect(await hc('POST', `checks/${check.uuid}`, rwKey, { channels: 'HC pager' })).toMatchObject({ status: 200, json: { channels: hook } });
-    const all = (await hc('POST', `checks/${check.uuid}`, rwKey, { channels: '*' })).json.channels.split(',');
+    const all = (await hc<HcCheck>('POST', `checks/${check.uuid}`, rwKey, { channels: '*' })).json.channels.split(',');
     expect(all).toEqual(expect.arrayContaining([slack, hook]));
     expect(await hc('POST', `checks/${check.uuid}`, rwKey, { channels: '' })).toMatchObject({ status: 200, json: { channels: '' } });
   });
@@ -514,10 +558,10 @@ describe('channels', () => {
     const rule = await vigilApi('POST', `organizations/${vigil.credentials.VIGIL_ORG}/alert-rules/`, { project: otherProjectSlug, integration: slack });
     expect(rule.status).toBe(201);
     // A rule of another project does not cover this one.
-    expect((await hc('GET', `checks/${check.uuid}`)).json.channels).toBe('');
-    const wide = await vigilApi('POST', `organizations/${vigil.credentials.VIGIL_ORG}/alert-rules/`, { project: vigil.credentials.VIGIL_PROJECT, integration: slack });
+    expect((await hc<HcCheck>('GET', `checks/${check.uuid}`)).json.channels).toBe('');
+    const wide = await vigilApi<{ id: string }>('POST', `organizations/${vigil.credentials.VIGIL_ORG}/alert-rules/`, { project: vigil.credentials.VIGIL_PROJECT, integration: slack });
     expect(wide.status).toBe(201);
-    expect((await hc('GET', `checks/${check.uuid}`)).json.channels).toBe(slack);
+    expect((await hc<HcCheck>('GET', `checks/${check.uuid}`)).json.channels).toBe(slack);
     const refused = await hc('POST', `checks/${check.uuid}`, rwKey, { name: 'renamed?', channels: '' });
     expect(refused).toMatchObject({ status: 400, json: { error: { code: 'invalid_channels', field: 'channels' } } });
     expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { name: 'covered', channels: slack } });

@@ -377,7 +377,7 @@ describe('the in-memory catalog', () => {
     const slug = uniqueSlug('repeated-config');
     const config = { schedule: { type: 'crontab', value: '0 3 * * *' }, checkin_margin: 10, timezone: 'Europe/Berlin' };
     expect((await postEnvelope([{ monitor_slug: slug, status: 'in_progress', monitor_config: config }])).status).toBe(200);
-    const updatedAt = async () => ((await db.query('SELECT updated_at FROM monitors WHERE slug = $1', [slug])) as Array<{ updated_at: Date }>)[0]!.updated_at.getTime();
+    const updatedAt = async () => (await db.query<Array<{ updated_at: Date }>>('SELECT updated_at FROM monitors WHERE slug = $1', [slug]))[0]!.updated_at.getTime();
     const first = await updatedAt();
     expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'again', monitor_config: config }])).status).toBe(200);
     expect(await updatedAt()).toBe(first);

@@ -56,6 +56,19 @@ const EXPECTED: Record<1 | 2 | 3, ExpectedIssue[]> = {
   3: [{ opened: 6, updated: [9], resolved: 12 }],
 };
 
+/** A row of `issues` as the test reads it. */
+interface IssueRow {
+  id: string;
+  status: string;
+  failure_count: number;
+  opening_checkin_id: string;
+  opening_status: string;
+  opened_at: Date;
+  last_failure_at: Date;
+  resolving_checkin_id: string | null;
+  resolved_at: Date | null;
+}
+
 interface TrackSpec {
   label: string;
   monitor: 'threshold-1' | 'threshold-2' | 'threshold-3' | 'muted';
@@ -244,19 +257,19 @@ describe('issues from failure and recovery thresholds', () => {
 
   it.each(TRACKS.map((spec) => [spec.label, spec] as const))('%s: the issues in Postgres, with their opening and resolving runs and times', async (_label, spec) => {
     const track = tracks.find((candidate) => candidate.label === spec.label)!;
-    const rows: Array<Record<string, unknown>> = await db.query(
+    const rows = await db.query<IssueRow[]>(
       `SELECT id, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at, resolving_checkin_id, resolved_at
          FROM issues WHERE monitor_id = $1 AND environment = $2 ORDER BY opened_at`,
       [track.monitorId, track.environment],
     );
     const observed = rows.map((row) => ({
-      status: row['status'],
-      failure_count: row['failure_count'],
-      opening: `${row['opening_status']} ${row['opening_checkin_id']}`,
-      opened_at: offsetLabel((row['opened_at'] as Date).getTime()),
-      last_failure_at: offsetLabel((row['last_failure_at'] as Date).getTime()),
-      resolving_checkin_id: row['resolving_checkin_id'],
-      resolved_at: row['resolved_at'] === null ? null : offsetLabel((row['resolved_at'] as Date).getTime()),
+      status: row.status,
+      failure_count: row.failure_count,
+      opening: `${row.opening_status} ${row.opening_checkin_id}`,
+      opened_at: offsetLabel(row.opened_at.getTime()),
+      last_failure_at: offsetLabel(row.last_failure_at.getTime()),
+      resolving_checkin_id: row.resolving_checkin_id,
+      resolved_at: row.resolved_at === null ? null : offsetLabel(row.resolved_at.getTime()),
     }));
     const wanted = EXPECTED[track.threshold].map((issue) => {
       const opening = result(track, issue.opened);
@@ -274,11 +287,11 @@ describe('issues from failure and recovery thresholds', () => {
     });
     expect(observed).toEqual(wanted);
     // The rows are the issues the events name.
-    expect(rows.map((row) => row['id']).sort()).toEqual([...new Set(eventsOf(track).map((event) => event.issue_id))].sort());
-    const [trackRow] = (await db.query('SELECT consecutive_failures, consecutive_oks, open_issue_id FROM issue_tracks WHERE monitor_id = $1 AND environment = $2', [
-      track.monitorId,
-      track.environment,
-    ])) as Array<Record<string, unknown>>;
+    expect(rows.map((row) => row.id).sort()).toEqual([...new Set(eventsOf(track).map((event) => event.issue_id))].sort());
+    const [trackRow] = await db.query<Array<Record<string, unknown>>>(
+      'SELECT consecutive_failures, consecutive_oks, open_issue_id FROM issue_tracks WHERE monitor_id = $1 AND environment = $2',
+      [track.monitorId, track.environment],
+    );
     expect(trackRow).toEqual({ consecutive_failures: 0, consecutive_oks: 3, open_issue_id: null });
   });
 

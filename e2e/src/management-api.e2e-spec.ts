@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { loadConfig } from '@vigil/config';
 import { createDataSource, hashSecret } from '@vigil/db';
 import type { DataSource } from 'typeorm';

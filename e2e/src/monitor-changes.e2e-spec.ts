@@ -32,20 +32,21 @@ let eventsConsumer: TopicConsumer<'vigil.monitor-events.v1'>;
 /** Event time: the pulses and check-ins of the test, well clear of real time. */
 let clock: number;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The API's answer, its JSON read as `T` (the assertions check it). */
+async function api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
   const response = await fetch(`${apiUrl}/api/0/organizations/${credentials.VIGIL_ORG}/${path}`, {
     method,
     headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: text === '' ? null : JSON.parse(text) };
+  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
 }
 
 async function createMonitor(slug: string, schedule: string): Promise<string> {
-  const answer = await api('POST', 'monitors/', { project: credentials.VIGIL_PROJECT, name: slug, slug, config: { schedule, checkin_margin: 1, max_runtime: 5 } });
+  const answer = await api<{ id: string }>('POST', 'monitors/', { project: credentials.VIGIL_PROJECT, name: slug, slug, config: { schedule, checkin_margin: 1, max_runtime: 5 } });
   expect(answer.status).toBe(201);
-  return answer.json.id as string;
+  return answer.json.id;
 }
 
 /** A check-in through the DSN cron endpoint, as curl sends it: no monitor_config. */
@@ -127,7 +128,7 @@ describe('monitor writes through the API, with every service running', () => {
     await checkinAt(monitorId, slug, clock + 10_000);
     await producer.pulse('vigil.checkins.v1', ALL_PARTITIONS, (clock += 30 * MINUTE));
 
-    const changed = await api('PUT', `monitors/${slug}/`, { config: { schedule: '*/10 * * * *' } });
+    const changed = await api<{ config: unknown }>('PUT', `monitors/${slug}/`, { config: { schedule: '*/10 * * * *' } });
     expect(changed.json.config).toMatchObject({ schedule: '*/10 * * * *', checkin_margin: 1, max_runtime: 5 });
     // Hourly, only whole hours could be missed; every ten minutes, ten past is one too.
     await advanceUntil('a miss only the new schedule has', 10 * MINUTE, () => missesOf(monitorId).some((event) => event.slot % HOUR !== 0));

@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
 import { waitFor } from '@vigil/testing';
@@ -18,20 +20,34 @@ let other: TestOrganization;
 /** A second project of the default organization. */
 let secondProject: { id: number; slug: string };
 
-interface Answer {
+/** An answer, its JSON read as `T`: the shape the test expects, which its assertions check. */
+interface Answer<T = unknown> {
   status: number;
-  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- test reads of documented JSON
+  json: T;
   link: string | null;
 }
 
-async function call(method: string, path: string, body?: unknown, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<Answer> {
+/** A monitor as the API shows it: the fields these tests read by name (the assertions check the whole). */
+interface Monitor {
+  id: string;
+  slug: string;
+  config: Record<string, unknown>;
+  environments: Array<Record<string, unknown>>;
+  [field: string]: unknown;
+}
+
+interface ApiError {
+  error: { code: string; field: string };
+}
+
+async function call<T = unknown>(method: string, path: string, body?: unknown, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<Answer<T>> {
   const response = await fetch(`${vigil.api.url}/api/0/organizations/${org}/${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: text === '' ? null : JSON.parse(text), link: response.headers.get('link') };
+  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T, link: response.headers.get('link') };
 }
 
 /** Follows `rel` links from `path` until `results` is false; returns every page's items in order. */
@@ -52,8 +68,8 @@ async function allPages(path: string, rel: 'next' | 'previous' = 'next'): Promis
 
 const HOURLY = { schedule_type: 'crontab', schedule: '0 * * * *' };
 
-async function createMonitor(body: Record<string, unknown>): Promise<Record<string, any>> {
-  const answer = await call('POST', 'monitors/', { project: vigil.credentials.VIGIL_PROJECT, config: HOURLY, ...body });
+async function createMonitor(body: Record<string, unknown>): Promise<Monitor> {
+  const answer = await call<Monitor>('POST', 'monitors/', { project: vigil.credentials.VIGIL_PROJECT, config: HOURLY, ...body });
   if (answer.status !== 201) throw new Error(`creating a monitor: ${answer.status} ${JSON.stringify(answer.json)}`);
   return answer.json;
 }
@@ -76,11 +92,11 @@ beforeAll(async () => {
   vigil = await Vigil.start();
   db = createDataSource(loadConfig({ ...process.env, ...vigil.env }), { poolSize: 2 });
   await db.initialize();
-  const [org] = (await db.query('SELECT id FROM organizations WHERE slug = $1', [vigil.credentials.VIGIL_ORG])) as Array<{ id: string }>;
+  const [org] = await db.query<Array<{ id: string }>>('SELECT id FROM organizations WHERE slug = $1', [vigil.credentials.VIGIL_ORG]);
   readToken = await addToken(db, org!.id, null, 'read');
   other = await createOrganization(db, 'other');
   const slug = uniqueSlug('second');
-  const [project] = (await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')])) as Array<{ id: number }>;
+  const [project] = await db.query<Array<{ id: number }>>('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')]);
   secondProject = { id: Number(project!.id), slug };
 });
 
@@ -168,7 +184,7 @@ describe('create and get', () => {
     ['a NUL in the name (Postgres cannot store it)', 'name', { name: 'a\u0000b', project: 'default', config: HOURLY }],
   ])('refuses %s with a 400 naming %s, writing nothing', async (_what, field, body) => {
     const before = await monitorTables();
-    const answer = await call('POST', 'monitors/', body);
+    const answer = await call<ApiError>('POST', 'monitors/', body);
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatchObject({ field, code: expect.any(String), message: expect.stringContaining(field.replace(/\[\d+\]$/, '')) });
     expect(await monitorTables()).toBe(before);
@@ -185,9 +201,9 @@ describe('update', () => {
   it("changes only the fields sent, inside config too (Sentry's update)", async () => {
     const slug = uniqueSlug('update');
     const created = await createMonitor({ name: 'Before', slug, owner: 'user:1', config: { schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin' } });
-    const margin = await call('PUT', `monitors/${slug}/`, { config: { checkin_margin: 20 } });
+    const margin = await call<Monitor>('PUT', `monitors/${slug}/`, { config: { checkin_margin: 20 } });
     expect(margin.status).toBe(200);
-    expect(margin.json).toEqual({ ...created, config: { ...created['config'], checkin_margin: 20 } });
+    expect(margin.json).toEqual({ ...created, config: { ...created.config, checkin_margin: 20 } });
 
     const renamed = await call('PUT', `monitors/${slug}/`, { name: 'After', owner: null, config: { schedule: [30, 'minute'], timezone: null } });
     expect(renamed.json).toMatchObject({
@@ -204,7 +220,7 @@ describe('update', () => {
 
   it('checks a new zone against the kept crontab, and refuses what breaks a rule, writing nothing', async () => {
     const slug = uniqueSlug('update-bad');
-    const taken = (await createMonitor({ name: 'taken' }))['slug'] as string;
+    const taken = (await createMonitor({ name: 'taken' })).slug;
     await createMonitor({ name: 'x', slug, config: { schedule: '*/5 * * * *' } });
     const before = await monitorTables();
     const cases: Array<[unknown, number, string]> = [
@@ -218,7 +234,7 @@ describe('update', () => {
       [{ id: 'abc' }, 400, 'id'],
     ];
     for (const [body, status, field] of cases) {
-      const answer = await call('PUT', `monitors/${slug}/`, body);
+      const answer = await call<Partial<ApiError>>('PUT', `monitors/${slug}/`, body);
       expect({ body, status: answer.status, field: answer.json.error?.field }).toEqual({ body, status, field });
     }
     expect(await monitorTables()).toBe(before);
@@ -241,7 +257,7 @@ describe('mute and delete', () => {
     const created = await createMonitor({ name: 'env mute', slug });
     expect(await checkin(slug, 'status=ok&environment=staging')).toBe(202);
     expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
-    await waitFor('both environments in the monitor', async () => ((await call('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor('both environments in the monitor', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
 
     const muted = await call('PUT', `monitors/${slug}/environments/staging/`, { isMuted: true });
     expect(muted.status).toBe(200);
@@ -253,7 +269,7 @@ describe('mute and delete', () => {
       ],
     });
     expect(await db.query('SELECT environment, is_muted FROM monitor_environments WHERE monitor_id = $1', [created['id']])).toEqual([{ environment: 'staging', is_muted: true }]);
-    expect((await call('PUT', `monitors/${slug}/environments/staging/`, { is_muted: false })).json.environments[1]).toMatchObject({ name: 'staging', isMuted: false });
+    expect((await call<Monitor>('PUT', `monitors/${slug}/environments/staging/`, { is_muted: false })).json.environments[1]).toMatchObject({ name: 'staging', isMuted: false });
 
     const before = await monitorTables();
     expect(await call('PUT', `monitors/${slug}/environments/nowhere/`, { isMuted: true })).toMatchObject({ status: 404, json: { error: { code: 'unknown_environment', field: 'environment' } } });
@@ -283,14 +299,14 @@ describe('list', () => {
     for (let index = 0; index < 7; index += 1) {
       const owner = index % 3 === 0 ? null : index % 3 === 1 ? 'team:a' : 'user:7';
       const project = index === 6 ? secondProject.slug : vigil.credentials.VIGIL_PROJECT;
-      const answer = await call('POST', 'monitors/', { project, name: `${prefix} ${index}`, owner, config: HOURLY });
+      const answer = await call<Monitor>('POST', 'monitors/', { project, name: `${prefix} ${index}`, owner, config: HOURLY });
       expect(answer.status).toBe(201);
       made.push(answer.json.slug);
     }
   });
 
   it('pages by name with Link headers as Sentry writes them: forward to the end, and back again', async () => {
-    const first = await call('GET', `monitors/?query=${prefix}&per_page=3`);
+    const first = await call<Array<{ slug: string }>>('GET', `monitors/?query=${prefix}&per_page=3`);
     const firstLinks = pageLinks(first.link);
     expect(firstLinks.previous).toMatchObject({ results: false });
     expect(firstLinks.next).toMatchObject({ results: true, cursor: '3:1:0' });
@@ -299,10 +315,10 @@ describe('list', () => {
     const forward = await allPages(`monitors/?query=${prefix}&per_page=3`);
     expect(forward.map((monitor) => monitor['slug'])).toEqual(made);
 
-    const last = await call('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:2:0`);
+    const last = await call<Array<{ slug: string }>>('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:2:0`);
     expect(last.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(6));
     expect(pageLinks(last.link)).toMatchObject({ next: { results: false }, previous: { results: true, cursor: '3:1:1' } });
-    const back = await call('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:1:1`);
+    const back = await call<Array<{ slug: string }>>('GET', `monitors/?query=${prefix}&per_page=3&cursor=3:1:1`);
     expect(back.json.map((monitor: { slug: string }) => monitor.slug)).toEqual(made.slice(3, 6));
     // The filters stay in the links, so every page is of the same list.
     expect(pageLinks(back.link).next.url).toContain(`query=${prefix}`);
@@ -316,9 +332,9 @@ describe('list', () => {
 
   it('filters by text, project (slug or id, repeatable), owner (and unassigned)', async () => {
     const slugs = async (query: string) => ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
-    const text = await call('GET', `monitors/?query=${encodeURIComponent(`${prefix} 4`.toUpperCase())}`);
+    const text = await call<Array<{ id: string; slug: string }>>('GET', `monitors/?query=${encodeURIComponent(`${prefix} 4`.toUpperCase())}`);
     expect(text.json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
-    expect((await call('GET', `monitors/?query=${text.json[0].id}`)).json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
+    expect((await call<Array<{ slug: string }>>('GET', `monitors/?query=${text.json[0]!.id}`)).json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
     expect(await slugs(`project=${secondProject.slug}`)).toEqual([made[6]]);
     expect(await slugs(`project=${secondProject.id}&project=${vigil.credentials.VIGIL_PROJECT}`)).toEqual(made);
     expect(await slugs('project=-1')).toEqual(made);
@@ -350,7 +366,7 @@ describe('list', () => {
     ['query=a%00b', 'query'],
     ['owner=a%00b', 'owner[0]'],
   ])('refuses ?%s naming %s', async (query, field) => {
-    const answer = await call('GET', `monitors/?${query}`);
+    const answer = await call<ApiError>('GET', `monitors/?${query}`);
     expect(answer.status).toBe(query.startsWith('project') ? 404 : 400);
     expect(answer.json.error.field).toBe(field);
   });
@@ -414,7 +430,7 @@ describe('check-ins', () => {
     ['per_page=1000', 'per_page'],
     ['environment=', 'environment[0]'],
   ])('refuses ?%s with a 400 naming %s', async (query, field) => {
-    const answer = await call('GET', `monitors/${slug}/checkins/?${query}`);
+    const answer = await call<Partial<ApiError>>('GET', `monitors/${slug}/checkins/?${query}`);
     expect({ status: answer.status, field: answer.json.error?.field }).toEqual({ status: 400, field });
   });
 });
@@ -424,7 +440,7 @@ describe('access', () => {
   let env: string;
 
   beforeAll(async () => {
-    slug = (await createMonitor({ name: 'guarded' }))['slug'];
+    slug = (await createMonitor({ name: 'guarded' })).slug;
     env = 'production';
     expect(await checkin(slug, `status=ok&environment=${env}`)).toBe(202);
   });
@@ -443,7 +459,7 @@ describe('access', () => {
   it("another organization's token gets a 404 on every endpoint, never data, and writes nothing", async () => {
     const before = await monitorTables();
     for (const [method, path, body] of requests()) {
-      const answer = await call(method, path, body, other.ownerToken);
+      const answer = await call<Partial<ApiError> | null>(method, path, body, other.ownerToken);
       expect({ method, path, status: answer.status, code: answer.json?.error?.code }).toEqual({ method, path, status: 404, code: 'unknown_organization' });
       expect(JSON.stringify(answer.json)).not.toContain(slug);
     }
@@ -456,7 +472,7 @@ describe('access', () => {
   it('a read-only token reads everything and changes nothing (403)', async () => {
     const before = await monitorTables();
     for (const [method, path, body] of requests()) {
-      const answer = await call(method, path, body, readToken);
+      const answer = await call<Partial<ApiError> | null>(method, path, body, readToken);
       if (method === 'GET') expect({ method, path, status: answer.status }).toEqual({ method, path, status: 200 });
       else expect({ method, path, status: answer.status, code: answer.json?.error?.code }).toEqual({ method, path, status: 403, code: 'insufficient_scope' });
     }

@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { monitorEnvironmentKey, type IssueEventV1, type NotificationDeadLetterV1 } from '@vigil/contracts';
 import { createDataSource, hashSecret } from '@vigil/db';
@@ -56,26 +58,48 @@ interface ApiDelivery {
   attempts: ApiAttempt[];
 }
 
-async function call(method: string, path: string, body?: unknown, token = credentials.VIGIL_API_TOKEN): Promise<{ status: number; json: any }> {
+/** A JSON body the receiver got, read as `T` (the assertions check it). */
+function bodyOf<T>(request: { body: string }): T {
+  return JSON.parse(request.body) as T;
+}
+
+interface PagerEvent {
+  dedup_key: string;
+  event_action: string;
+  routing_key: string;
+  payload: unknown;
+}
+
+interface WebhookBody {
+  event_id: string;
+  type: string;
+}
+
+interface ApiError {
+  error: { code: string; field: string };
+}
+
+/** The API's answer, its JSON read as `T` (the assertions check it). */
+async function call<T = unknown>(method: string, path: string, body?: unknown, token = credentials.VIGIL_API_TOKEN): Promise<{ status: number; json: T }> {
   const response = await fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: text === '' ? null : JSON.parse(text) };
+  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
 }
 
 async function createIntegration(name: string, type: string, integrationConfig: Record<string, unknown>): Promise<string> {
-  const { status, json } = await call('POST', 'integrations/', { name, type, config: integrationConfig });
+  const { status, json } = await call<{ id: string }>('POST', 'integrations/', { name, type, config: integrationConfig });
   expect({ status, json }).toMatchObject({ status: 201 });
-  return json.id as string;
+  return json.id;
 }
 
 async function createRule(rule: Record<string, unknown>): Promise<string> {
-  const { status, json } = await call('POST', 'alert-rules/', { project: credentials.VIGIL_PROJECT, ...rule });
+  const { status, json } = await call<{ id: string }>('POST', 'alert-rules/', { project: credentials.VIGIL_PROJECT, ...rule });
   expect({ status, json }).toMatchObject({ status: 201 });
-  return json.id as string;
+  return json.id;
 }
 
 /** A monitor of the default project, written to Postgres directly (the notifier only reads its name). */
@@ -165,7 +189,7 @@ beforeAll(async () => {
   credentials = seed(env);
   projectId = Number(credentials.VIGIL_PROJECT_ID);
   await db.initialize();
-  organizationId = (await db.query('SELECT organization_id FROM projects WHERE id = $1', [projectId]))[0].organization_id;
+  organizationId = (await db.query<Array<{ organization_id: string }>>('SELECT organization_id FROM projects WHERE id = $1', [projectId]))[0]!.organization_id;
   await producer.connect();
   deadLetterConsumer = new TopicConsumer(kafka, logger, {
     groupId: `notifier-e2e-dead-letters-${randomUUID()}`,
@@ -189,7 +213,7 @@ afterAll(async () => {
 
 describe('notifier: integrations and rules through the API', () => {
   it('refuses invalid configs with a 400 naming the field, and never shows a credential', async () => {
-    const refused = async (body: Record<string, unknown>) => (await call('POST', 'integrations/', body)).json.error;
+    const refused = async (body: Record<string, unknown>) => (await call<ApiError>('POST', 'integrations/', body)).json.error;
     expect(await refused({ name: 'x', type: 'fax', config: {} })).toMatchObject({ code: 'invalid_type', field: 'type' });
     expect(await refused({ name: 'x', type: 'slack', config: { webhook_url: 'hooks.slack.com/no-scheme' } })).toMatchObject({ field: 'config.webhook_url' });
     expect(await refused({ name: 'x', type: 'pagerduty', config: { severity: 'error' } })).toMatchObject({ field: 'config.routing_key' });
@@ -206,13 +230,13 @@ describe('notifier: integrations and rules through the API', () => {
     expect(listed).not.toContain(WEBHOOK_SECRET);
     expect(listed).not.toContain(ROUTING_KEY);
     expect((await call('GET', `integrations/${hook}/`)).json).toMatchObject({ type: 'webhook', config: { url: receiver.url('/hook/redaction'), secret: '[REDACTED]' } });
-    expect((await call('GET', `integrations/${pager}/`)).json.config).toEqual({ routing_key: '[REDACTED]BCDE', severity: 'critical' });
+    expect((await call<{ config: unknown }>('GET', `integrations/${pager}/`)).json.config).toEqual({ routing_key: '[REDACTED]BCDE', severity: 'critical' });
     // A redacted value sent back would break the integration: refused, naming the field.
-    expect((await call('PUT', `integrations/${slack}/`, { config: { webhook_url: `http://127.0.0.1:${receiver.port}/[REDACTED]` } })).json.error).toMatchObject({ field: 'config.webhook_url' });
+    expect((await call<ApiError>('PUT', `integrations/${slack}/`, { config: { webhook_url: `http://127.0.0.1:${receiver.port}/[REDACTED]` } })).json.error).toMatchObject({ field: 'config.webhook_url' });
     // A rename keeps the credentials.
     expect((await call('PUT', `integrations/${hook}/`, { name: 'Renamed hook' })).json).toMatchObject({ name: 'Renamed hook', config: { secret: '[REDACTED]' } });
 
-    const rule = async (body: Record<string, unknown>) => (await call('POST', 'alert-rules/', body)).json.error;
+    const rule = async (body: Record<string, unknown>) => (await call<ApiError>('POST', 'alert-rules/', body)).json.error;
     expect(await rule({ project: 'no-such-project', integration: hook })).toMatchObject({ code: 'unknown_project', field: 'project' });
     expect(await rule({ project: credentials.VIGIL_PROJECT, integration: randomUUID() })).toMatchObject({ code: 'unknown_integration', field: 'integration' });
     expect(await rule({ project: credentials.VIGIL_PROJECT, integration: hook, monitor: 'no-such-monitor' })).toMatchObject({ code: 'unknown_monitor', field: 'monitor' });
@@ -225,7 +249,7 @@ describe('notifier: integrations and rules through the API', () => {
   it('alert rules: create, read, change, delete; a read-only token may look but not change', async () => {
     const monitor = await createMonitor('Rule target');
     const hook = await createIntegration('Rule hook', 'webhook', { url: receiver.url('/hook/rules'), secret: WEBHOOK_SECRET });
-    const created = await call('POST', 'alert-rules/', { project: projectId, monitor: monitor.slug, integration: hook, environments: ['production'], on_resolve: false });
+    const created = await call<{ id: string }>('POST', 'alert-rules/', { project: projectId, monitor: monitor.slug, integration: hook, environments: ['production'], on_resolve: false });
     expect(created).toMatchObject({
       status: 201,
       json: {
@@ -237,11 +261,11 @@ describe('notifier: integrations and rules through the API', () => {
         on_resolve: false,
       },
     });
-    const id = created.json.id as string;
+    const id = created.json.id;
     expect((await call('GET', `alert-rules/${id}/`)).json).toEqual(created.json);
     const changed = await call('PUT', `alert-rules/${id}/`, { monitor: null, environments: null, on_resolve: true });
     expect(changed).toMatchObject({ status: 200, json: { monitor: null, environments: null, on_open: true, on_resolve: true, integration: { id: hook } } });
-    expect((await call('PUT', `alert-rules/${id}/`, { on_open: false, on_resolve: false })).json.error).toMatchObject({ field: 'on_open' });
+    expect((await call<ApiError>('PUT', `alert-rules/${id}/`, { on_open: false, on_resolve: false })).json.error).toMatchObject({ field: 'on_open' });
     expect(((await call('GET', `alert-rules/?project=${credentials.VIGIL_PROJECT}`)).json as Array<{ id: string }>).map((rule) => rule.id)).toContain(id);
 
     const readToken = `vgl_${randomUUID().replace(/-/g, '')}`;
@@ -286,25 +310,25 @@ describe('notifier: delivering issue transitions', () => {
     // Slack: the Block Kit message, naming the monitor.
     const slackRequests = receiver.to(`${SLACK_TOKEN_PATH}/${monitor.slug}`);
     expect(slackRequests).toHaveLength(2);
-    expect(JSON.parse(slackRequests[0]!.body).text).toContain('Nightly backup missed its run');
-    expect(JSON.parse(slackRequests[1]!.body).text).toContain('Nightly backup recovered');
+    expect(bodyOf<{ text: string }>(slackRequests[0]!).text).toContain('Nightly backup missed its run');
+    expect(bodyOf<{ text: string }>(slackRequests[1]!).text).toContain('Nightly backup recovered');
 
     // PagerDuty: a trigger, then a resolve of the same alert.
-    const pagerEvents = receiver.to('/pagerduty/v2/enqueue').map((request) => JSON.parse(request.body)).filter((event) => event.dedup_key === `vigil-issue-${issueId}`);
+    const pagerEvents = receiver.to('/pagerduty/v2/enqueue').map((request) => bodyOf<PagerEvent>(request)).filter((event) => event.dedup_key === `vigil-issue-${issueId}`);
     expect(pagerEvents.map((event) => [event.event_action, event.routing_key])).toEqual([
       ['trigger', ROUTING_KEY],
       ['resolve', ROUTING_KEY],
     ]);
-    expect(pagerEvents[0].payload).toMatchObject({ severity: 'error', component: monitor.slug });
+    expect(pagerEvents[0]?.payload).toMatchObject({ severity: 'error', component: monitor.slug });
 
     // Webhook: signed with the integration's secret, one delivery id per transition.
     const hookRequests = receiver.to(`/hook/${monitor.slug}`);
     expect(hookRequests).toHaveLength(2);
     for (const request of hookRequests) {
       expect(verifyWebhookSignature(WEBHOOK_SECRET, header(request, 'vigil-signature'), request.body)).toMatchObject({ valid: true });
-      expect(JSON.parse(request.body).event_id).toBe(header(request, 'vigil-delivery'));
+      expect(bodyOf<WebhookBody>(request).event_id).toBe(header(request, 'vigil-delivery'));
     }
-    expect(hookRequests.map((request) => JSON.parse(request.body).type)).toEqual(['issue.opened', 'issue.resolved']);
+    expect(hookRequests.map((request) => bodyOf<WebhookBody>(request).type)).toEqual(['issue.opened', 'issue.resolved']);
     expect(JSON.parse(hookRequests[0]!.body)).toMatchObject({
       issue: { id: issueId, failure_count: 2 },
       monitor: { id: monitor.id, slug: monitor.slug, name: 'Nightly backup', url: `https://vigil.example.test/${credentials.VIGIL_ORG}/monitors/${monitor.slug}?environment=production` },
@@ -410,7 +434,7 @@ describe('notifier: delivering issue transitions', () => {
     expect(await issueDeliveries(muted.issue_id)).toEqual([]);
     expect(await issueDeliveries(staging.issue_id)).toEqual([]);
     const requests = receiver.to(`/hook/${monitor.slug}`);
-    expect(requests.map((request) => JSON.parse(request.body).type)).toEqual(['issue.opened', 'issue.resolved']);
+    expect(requests.map((request) => bodyOf<WebhookBody>(request).type)).toEqual(['issue.opened', 'issue.resolved']);
     // Publishing the first transition again, after it was delivered, still changes nothing.
     await publish(twice);
     await publish(issueEvent(monitor, 'issue.opened', randomUUID(), { muted: true }));
@@ -451,7 +475,7 @@ describe('notifier: delivering issue transitions', () => {
     expect(resolved).toMatchObject({ status: 'succeeded', attemptCount: 1 });
     expect(deliveries.filter((delivery) => delivery.status === 'succeeded')).toHaveLength(2);
 
-    const seen = receiver.to(path).map((request) => ({ delivery: header(request, 'vigil-delivery'), type: JSON.parse(request.body).type as string }));
+    const seen = receiver.to(path).map((request) => ({ delivery: header(request, 'vigil-delivery'), type: bodyOf<WebhookBody>(request).type }));
     expect(seen).toEqual([
       { delivery: opened.id, type: 'issue.opened' },
       { delivery: opened.id, type: 'issue.opened' },
@@ -464,7 +488,7 @@ describe('notifier: delivering issue transitions', () => {
   it('sends a test notification on request and answers with its attempts', async () => {
     const path = `/hook/test-${randomUUID()}`;
     const hook = await createIntegration('Test target', 'webhook', { url: receiver.url(path), secret: WEBHOOK_SECRET });
-    const { status, json } = await call('POST', `integrations/${hook}/test/`);
+    const { status, json } = await call<ApiDelivery>('POST', `integrations/${hook}/test/`);
     expect(status).toBe(200);
     expect(json).toMatchObject({ kind: 'test', status: 'succeeded', issueId: null, attemptCount: 1, attempts: [expect.objectContaining({ outcome: 'delivered', statusCode: 200 })] });
     const [request] = receiver.to(path);
@@ -472,7 +496,7 @@ describe('notifier: delivering issue transitions', () => {
     expect(JSON.parse(request!.body)).toMatchObject({ type: 'test', event_id: json.id });
 
     const failing = await createIntegration('Test failing', 'slack', { webhook_url: receiver.url(`/fail/test-${randomUUID()}`) });
-    const failed = await call('POST', `integrations/${failing}/test/`, { environment: 'staging' });
+    const failed = await call<ApiDelivery>('POST', `integrations/${failing}/test/`, { environment: 'staging' });
     expect(failed.json).toMatchObject({ kind: 'test', status: 'dead', deadReason: 'exhausted', attemptCount: 3, environment: 'staging' });
     expect(((await call('GET', `integrations/${failing}/deliveries/`)).json as ApiDelivery[])[0]).toMatchObject({ id: failed.json.id, status: 'dead' });
 

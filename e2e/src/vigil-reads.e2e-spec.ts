@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { createDataSource } from '@vigil/db';
 import { createKafkaClient } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
-import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
+import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
 import type { Admin } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { createOrganization, EventTimeline, IssueFeed, pageLinks, SETUP_ENVIRONMENT, uniqueSlug, Vigil, waitForGroupCommit } from './support';
@@ -39,7 +41,6 @@ const services: ServiceProcess[] = [];
 const slugA = uniqueSlug('reads-hourly');
 const slugB = uniqueSlug('reads-interval');
 let monitorA = '';
-let monitorB = '';
 let other: { slug: string; token: string };
 
 /** Run ids as the test sent them (32 hex digits, as SDKs send them). */
@@ -99,16 +100,36 @@ function documented(path: string, status: number): ValidateFunction {
   return validate;
 }
 
-async function get(path: string, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<{ status: number; body: any; headers: Headers }> {
+/** An issue as the API shows it: the fields these tests read (the document's schema checked all of them). */
+interface Issue {
+  id: string;
+  status: string;
+  environment: string;
+  dateOpened: string;
+  checkIns: unknown;
+}
+
+interface ApiError {
+  error: { code: string; field: string };
+}
+
+interface Timeline {
+  resolution: string;
+  buckets: Array<{ start: string; counts: unknown }>;
+  totals: Record<string, number>;
+}
+
+/** The answer, its body read as `T` once the OpenAPI document's schema for it accepted it. */
+async function get<T = unknown>(path: string, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<{ status: number; body: T; headers: Headers }> {
   const response = await fetch(`${vigil.api.url}/api/0/organizations/${org}/${path}`, { headers: { authorization: `Bearer ${token}` } });
   const body: unknown = await response.json();
   const validate = documented(path, response.status);
   if (!validate(body)) throw new Error(`GET ${path} answered ${response.status} with what the document does not promise: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
-  return { status: response.status, body, headers: response.headers };
+  return { status: response.status, body: body as T, headers: response.headers };
 }
 
-async function ok(path: string): Promise<any> {
-  const answer = await get(path);
+async function ok<T = unknown>(path: string): Promise<T> {
+  const answer = await get<T>(path);
   if (answer.status !== 200) throw new Error(`GET ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
 }
@@ -149,7 +170,7 @@ beforeAll(async () => {
   });
   await vigil.createMonitor(slugB, { schedule: { type: 'interval', value: 10, unit: 'minute' }, checkin_margin: 1 });
   monitorA = await vigil.monitorId(slugA);
-  monitorB = await vigil.monitorId(slugB);
+  await vigil.monitorId(slugB);
 
   timeline = await EventTimeline.start(testConfig());
   feed = await IssueFeed.start(testConfig());
@@ -200,7 +221,7 @@ const beganAt = (hex: string) => began[uuidOf(hex)]!;
 const missedRun = (environment: string, slot: number) => feed.result(`${monitorA}:${environment}:${slot}:missed`).checkin_id;
 
 describe('issues', () => {
-  const byOpening = (issues: any[]) => [...issues].sort((x, y) => y.dateOpened.localeCompare(x.dateOpened) || x.environment.localeCompare(y.environment));
+  const byOpening = (issues: Issue[]) => [...issues].sort((x, y) => y.dateOpened.localeCompare(x.dateOpened) || x.environment.localeCompare(y.environment));
 
   function expectedIssues(): unknown[] {
     const project = { id: vigil.credentials.VIGIL_PROJECT_ID, slug: vigil.credentials.VIGIL_PROJECT };
@@ -225,13 +246,13 @@ describe('issues', () => {
   }
 
   it("lists a monitor's issues, open and resolved, newest opened first (ties by id)", async () => {
-    const issues = (await ok(`issues/?monitor=${slugA}`)) as any[];
+    const issues = await ok<Issue[]>(`issues/?monitor=${slugA}`);
     expect(byOpening(issues)).toEqual(expectedIssues());
     expect(issues.map((issue) => `${issue.dateOpened} ${issue.id}`)).toEqual(issues.map((issue) => `${issue.dateOpened} ${issue.id}`).sort().reverse());
   });
 
   it('filters by status, environment and project', async () => {
-    const environments = async (query: string) => ((await ok(`issues/?monitor=${slugA}&${query}`)) as any[]).map((issue) => `${issue.status} ${issue.environment}`).sort();
+    const environments = async (query: string) => (await ok<Issue[]>(`issues/?monitor=${slugA}&${query}`)).map((issue) => `${issue.status} ${issue.environment}`).sort();
     expect(await environments('status=open')).toEqual(['open production', 'open staging']);
     expect(await environments('status=resolved')).toEqual(['resolved production']);
     expect(await environments('environment=staging')).toEqual(['open staging']);
@@ -241,16 +262,16 @@ describe('issues', () => {
   });
 
   it('pages with per_page and the Link header cursors, as every list does: forward to the end and back again', async () => {
-    const all = ((await ok(`issues/?monitor=${slugA}`)) as any[]).map((issue) => issue.id);
+    const all = (await ok<Issue[]>(`issues/?monitor=${slugA}`)).map((issue) => issue.id);
     expect(all).toHaveLength(3);
     const pages: string[][] = [];
     const more: boolean[] = [];
     let path = `issues/?monitor=${slugA}&per_page=1`;
     let links: ReturnType<typeof pageLinks> | undefined;
     for (let page = 0; page < 3; page += 1) {
-      const answer = await get(path);
+      const answer = await get<Issue[]>(path);
       expect(answer.status).toBe(200);
-      pages.push(answer.body.map((issue: any) => issue.id));
+      pages.push(answer.body.map((issue) => issue.id));
       links = pageLinks(answer.headers.get('link'));
       expect(links.previous.results).toBe(page > 0);
       more.push(links.next.results);
@@ -261,16 +282,16 @@ describe('issues', () => {
     }
     expect(pages.flat()).toEqual(all);
     expect(more).toEqual([true, true, false]);
-    const back = await get(`issues/${new URL(links!.previous.url).search}`);
-    expect(back.body.map((issue: any) => issue.id)).toEqual([all[1]]);
+    const back = await get<Issue[]>(`issues/${new URL(links!.previous.url).search}`);
+    expect(back.body.map((issue) => issue.id)).toEqual([all[1]]);
   });
 
   it('one issue with its opening and resolving runs and the failures it counted', async () => {
-    const issues = byOpening((await ok(`issues/?monitor=${slugA}`)) as any[]);
-    const open = await ok(`issues/${issues[0].id}/`);
+    const issues = byOpening(await ok<Issue[]>(`issues/?monitor=${slugA}`));
+    const open = await ok(`issues/${issues[0]!.id}/`);
     expect(open).toEqual({
       ...expectedIssues()[0] as object,
-      id: issues[0].id,
+      id: issues[0]!.id,
       checkIns: {
         opening: { id: uuidOf(runs.e), status: 'timeout', duration: null, dateCreated: iso(beganAt(runs.e)), dateUpdated: iso(pulseAt) },
         resolving: null,
@@ -280,7 +301,7 @@ describe('issues', () => {
         ],
       },
     });
-    const resolved = await ok(`issues/${issues[2].id}/`);
+    const resolved = await ok<Issue>(`issues/${issues[2]!.id}/`);
     const errorRun = { id: uuidOf(runs.c), status: 'error', duration: 2000, dateCreated: iso(beganAt(runs.c)), dateUpdated: iso(beganAt(runs.c)) };
     expect(resolved.checkIns).toEqual({
       opening: errorRun,
@@ -290,10 +311,10 @@ describe('issues', () => {
   });
 
   it('another organization sees none of them: 404 for this organization and for the issue', async () => {
-    const issues = (await ok(`issues/?monitor=${slugA}`)) as any[];
-    const foreign = await get('issues/', other.token);
+    const issues = await ok<Issue[]>(`issues/?monitor=${slugA}`);
+    const foreign = await get<ApiError>('issues/', other.token);
     expect([foreign.status, foreign.body.error.code]).toEqual([404, 'unknown_organization']);
-    const byId = await get(`issues/${issues[0].id}/`, other.token, other.slug);
+    const byId = await get<ApiError>(`issues/${issues[0]!.id}/`, other.token, other.slug);
     expect([byId.status, byId.body.error.code, byId.body.error.field]).toEqual([404, 'unknown_issue', 'issue']);
     expect((await get('issues/', other.token, other.slug)).body).toEqual([]);
     expect((await get('issues/not-an-id/')).status).toBe(404);
@@ -311,7 +332,7 @@ describe('issues', () => {
       [`monitor=no-such-monitor-${randomUUID().slice(0, 6)}`, 'monitor'],
       ['environment=a%00b', 'environment'],
     ] as const) {
-      const answer = await get(`issues/?${query}`);
+      const answer = await get<Partial<ApiError>>(`issues/?${query}`);
       expect([query, answer.status, answer.body.error?.field]).toEqual([query, 400, field]);
     }
   });
@@ -323,8 +344,8 @@ describe('monitor environments', () => {
   }
 
   it('each environment: the scheduler state, the last check-in, the next expected and the next five scheduled times in the monitor zone', async () => {
-    const issues = (await ok(`issues/?monitor=${slugA}&status=open`)) as any[];
-    const openIssue = (environment: string) => issues.find((issue) => issue.environment === environment).id;
+    const issues = await ok<Issue[]>(`issues/?monitor=${slugA}&status=open`);
+    const openIssue = (environment: string) => issues.find((issue) => issue.environment === environment)?.id;
     const setupRun = (await vigil.api.checkins(slugA, { environment: SETUP_ENVIRONMENT }))[0]!;
     // After the pulse, event time is the pulse: slot 1 is settled (missed), slot 2 is expected.
     const afterPulse = [1, 2, 3, 4, 5].map((hours) => kolkata(slot1 + hours * HOUR));
@@ -332,7 +353,7 @@ describe('monitor environments', () => {
     // slot whose margin passed by now.
     const now = Date.now();
     const setupNext = Math.max(slot0, slotAtOrBefore(now - 5 * MINUTE)) + HOUR;
-    const environments = (await ok(`monitors/${slugA}/environments/`)) as any[];
+    const environments = await ok<unknown[]>(`monitors/${slugA}/environments/`);
     expect(environments).toEqual([
       {
         // Never judged (its check-in came before the scheduler started): no state, but its check-in counted for slot 0.
@@ -397,7 +418,7 @@ describe('monitor environments', () => {
   });
 
   it('404 for an unknown environment or monitor and for another organization', async () => {
-    const unknownEnvironment = await get(`monitors/${slugA}/environments/nowhere/`);
+    const unknownEnvironment = await get<ApiError>(`monitors/${slugA}/environments/nowhere/`);
     expect([unknownEnvironment.status, unknownEnvironment.body.error.field]).toEqual([404, 'environment']);
     expect((await get(`monitors/no-such-monitor/environments/`)).status).toBe(404);
     // Names no row can have (Postgres text holds no NUL) are unknown too, not a server error.
@@ -458,21 +479,21 @@ describe('timeline', () => {
   it('every environment', async () => {
     const setupRun = (await vigil.api.checkins(slugA, { environment: SETUP_ENVIRONMENT }))[0]!;
     const all: Entry[] = [...production(), [beganAt(runs.f), 'ok', 10_000], [slot1, 'missed', null], [Date.parse(setupRun.dateCreated), 'ok', null]];
-    const answer = await ok(query());
+    const answer = await ok<Timeline>(query());
     expect(answer).toEqual(expected(range().start, 2, null, all));
     expect(answer.totals).toEqual({ ok: 5, error: 1, missed: 2, timeout: 1, in_progress: 0 });
   });
 
   it('a range per day, and the default range (the last 24 hours per hour)', async () => {
-    const daily = await ok(`monitors/${slugA}/timeline/?start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().end))}&resolution=1d&environment=staging`);
-    expect(daily.buckets.map((bucket: any) => bucket.counts)).toEqual(
-      daily.buckets.map((bucket: any) => {
+    const daily = await ok<Timeline>(`monitors/${slugA}/timeline/?start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().end))}&resolution=1d&environment=staging`);
+    expect(daily.buckets.map((bucket) => bucket.counts)).toEqual(
+      daily.buckets.map((bucket) => {
         const start = Date.parse(bucket.start);
         const inside = ([[beganAt(runs.f), 'ok', 10_000], [slot1, 'missed', null]] as Entry[]).filter((entry) => entry[0] >= start && entry[0] < start + 24 * HOUR);
         return counts(inside);
       }),
     );
-    const recent = await ok(`monitors/${slugA}/timeline/?environment=production`);
+    const recent = await ok<Timeline>(`monitors/${slugA}/timeline/?environment=production`);
     expect([recent.resolution, recent.buckets.length]).toEqual(['1h', 25]);
     expect(recent.totals.error).toBe(1);
   });
@@ -488,7 +509,7 @@ describe('timeline', () => {
       ['start=2026-01-01&end=2026-01-02', 'start'],
       ['environment=a%00b', 'environment'],
     ] as const) {
-      const answer = await get(`monitors/${slugA}/timeline/?${search}`);
+      const answer = await get<Partial<ApiError>>(`monitors/${slugA}/timeline/?${search}`);
       expect([search, answer.status, answer.body.error?.field]).toEqual([search, 400, field]);
     }
     expect((await get(`monitors/${slugA}/timeline/`, other.token, other.slug)).status).toBe(404);

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { decodeMessage, pulseTime, TOPICS, type IssueEventV1, type MonitorEventV1, type TopicName } from '@vigil/contracts';
+import { decodeMessage, pulseTime, TOPICS, type TopicName } from '@vigil/contracts';
 import { createKafkaClient, readPartitionsToEnd, type StoredRecord } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
@@ -159,7 +159,8 @@ function signatureValid(secret: string, header: string | undefined, body: string
   return parts.some(([key, value]) => key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/.test(value) && timingSafeEqual(Buffer.from(value, 'hex'), expected));
 }
 
-async function api(origin: string, seed: Seed, method: string, path: string, body?: unknown): Promise<any> {
+/** The API's answer, parsed as `T` (the bench trusts its own server; the e2e tests check the shapes). */
+async function api<T = unknown>(origin: string, seed: Seed, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${origin}/api/0/organizations/${seed.org}/${path}`, {
     method,
     headers: { authorization: `Bearer ${seed.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -167,7 +168,7 @@ async function api(origin: string, seed: Seed, method: string, path: string, bod
   });
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-  return text === '' ? null : JSON.parse(text);
+  return (text === '' ? null : JSON.parse(text)) as T;
 }
 
 function slugOf(index: number): string {
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
     await pg.connect();
 
     const secret = `vigil_whsec_${randomUUID().replace(/-/g, '')}`;
-    const integration = await api(services.get('api')!.url, seed, 'POST', 'integrations/', { name: 'Bench hook', type: 'webhook', config: { url: hookUrl, secret } });
+    const integration = await api<{ id: string }>(services.get('api')!.url, seed, 'POST', 'integrations/', { name: 'Bench hook', type: 'webhook', config: { url: hookUrl, secret } });
     await api(services.get('api')!.url, seed, 'POST', 'alert-rules/', { project: seed.project, integration: integration.id });
 
     const busy = await waitForQuiet(options.quietPercent, options.quietWaitSec * SECOND);
@@ -503,7 +504,7 @@ async function main(): Promise<void> {
     const partitionOf = new Map<string, number>();
     let missedCount = 0;
     await readTopic('vigil.monitor-events.v1', (record) => {
-      const event = decodeMessage('vigil.monitor-events.v1', record.value ?? Buffer.alloc(0)) as MonitorEventV1;
+      const event = decodeMessage('vigil.monitor-events.v1', record.value ?? Buffer.alloc(0));
       const entry = stages.get(event.monitor_id);
       if (!entry || event.kind !== 'missed' || event.slot !== slot) return;
       missedCount += 1;
@@ -525,7 +526,7 @@ async function main(): Promise<void> {
     }
     let openedCount = 0;
     await readTopic('vigil.issues.v1', (record) => {
-      const event = decodeMessage('vigil.issues.v1', record.value ?? Buffer.alloc(0)) as IssueEventV1;
+      const event = decodeMessage('vigil.issues.v1', record.value ?? Buffer.alloc(0));
       const entry = stages.get(event.monitor_id);
       if (!entry || event.kind !== 'issue.opened') return;
       openedCount += 1;

@@ -395,8 +395,8 @@ async function livePhases(
   let meter = phaseMeter();
   // 3. CPU per pulse round, in event time as fast as the engine goes: first the round at the load's minute,
   // then a minute in which nothing falls due, then `dueMinutes` minutes with the population's deadlines.
-  let counts = sink.snapshot();
-  let started = performance.now();
+  const counts = sink.snapshot();
+  const started = performance.now();
   await pulseRound(engine, feed, eventStart);
   const firstRound = { counts: countsSince(counts, sink.snapshot()), wallMs: performance.now() - started };
   const stretch = async (from: number, rounds: number, step: number): Promise<CpuStretch> => {

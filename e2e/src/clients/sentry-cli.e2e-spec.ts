@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { SentryCli } from '@sentry/cli';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';

@@ -17,5 +17,5 @@ export function pageLinks(header: string | null): Record<'previous' | 'next', Pa
     const match = ENTRY.exec(part)!;
     parsed[match[2]!] = { url: match[1]!, rel: match[2]!, results: match[3] === 'true', cursor: match[4]! };
   }
-  return parsed as Record<'previous' | 'next', PageLink>;
+  return parsed;
 }

@@ -21,8 +21,8 @@ const HTTP_CODES: Readonly<Record<number, { code: string; field?: string }>> = {
 };
 
 /** The error body of a 4xx that did not come from a DomainError. */
-function clientErrorBody(fastifyCode: unknown, status: number, message: string): { error: { code: string; message: string; field?: string } } {
-  const known = FASTIFY_CODES[String(fastifyCode ?? '')] ?? HTTP_CODES[status] ?? { code: 'bad_request' };
+function clientErrorBody(error: unknown, status: number, message: string): { error: { code: string; message: string; field?: string } } {
+  const known = FASTIFY_CODES[errorCode(error)] ?? HTTP_CODES[status] ?? { code: 'bad_request' };
   return { error: { code: known.code, message, ...(known.field ? { field: known.field } : {}) } };
 }
 
@@ -43,14 +43,14 @@ export class DomainErrorFilter implements ExceptionFilter {
       // Nest hands Fastify's own rejections (malformed JSON, body too large, bad content type) over as an
       // HttpException caused by the Fastify error: its code says which.
       const status = exception.getStatus();
-      const body = clientErrorBody((exception.cause as { code?: unknown } | undefined)?.code, status, exception.message);
+      const body = clientErrorBody(exception.cause, status, exception.message);
       markRefusal(reply, body.error.code);
       void reply.status(status).send(body);
       return;
     }
     const statusCode = (exception as { statusCode?: unknown }).statusCode;
     if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-      const body = clientErrorBody((exception as { code?: unknown }).code, statusCode, (exception as Error).message);
+      const body = clientErrorBody(exception, statusCode, (exception as Error).message);
       markRefusal(reply, body.error.code);
       void reply.status(statusCode).send(body);
       return;
@@ -58,4 +58,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     this.logger.error({ err: exception }, 'unhandled error');
     void reply.status(500).send({ error: { code: 'internal', message: 'internal error' } });
   }
+}
+
+/** The `code` of a Fastify or Node error ('' when there is none). */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' || typeof code === 'number' ? String(code) : '';
 }

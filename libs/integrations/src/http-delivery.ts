@@ -147,6 +147,7 @@ function send(url: URL, target: ResolvedAddress, post: HttpPost, options: HttpDe
             status: response.statusCode ?? 0,
             retryAfter: headerValue(response.headers['retry-after']),
             // NUL removed: the excerpt is stored in Postgres text, which refuses it.
+            // eslint-disable-next-line no-control-regex -- removing NUL is the point
             excerpt: Buffer.concat(chunks).toString('utf8').replace(/\u0000/g, '').slice(0, RESPONSE_EXCERPT_MAX),
           });
         response.on('data', (chunk: Buffer) => {
@@ -184,7 +185,8 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|
 
 /** Every failure to get an answer is retryable: the receiver, its network or its DNS may recover. */
 function classifyError(error: unknown, durationMs: number): AttemptResult {
-  const code = String((error as { code?: unknown }).code ?? '');
+  const raw = (error as { code?: unknown } | null | undefined)?.code;
+  const code = typeof raw === 'string' || typeof raw === 'number' ? String(raw) : '';
   const message = error instanceof Error ? error.message : String(error);
   const text = code && !message.includes(code) ? `${code}: ${message}` : message;
   if (code === 'ECONNREFUSED') return failure('retryable', 'connection_refused', text, durationMs);

@@ -70,6 +70,7 @@ export async function readPartitionsToEnd(kafka: Kafka, logger: Logger, options:
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
       eachBatch: async ({ batch, pause, resolveOffset }) => {
         const end = ends.get(batch.partition);
         if (end === undefined || !pending.has(batch.partition)) {

@@ -8,6 +8,11 @@ import { TopicConsumer, type ConsumedItem, type ConsumedMessage } from '../topic
 import { readPartitionsToEnd, type StoredRecord } from '../partition-reader';
 import { TopicProducer } from '../topic-producer';
 
+/** The part of a scheduler-state record the tests read back. */
+interface StoredTrack {
+  track: { clock: number };
+}
+
 // Real Kafka (KRaft, 3.9): what the producer acknowledges, the consumer reads, in key order per partition.
 describe('kafka producer and consumer', () => {
   const config = testConfig();
@@ -84,7 +89,7 @@ describe('kafka producer and consumer', () => {
       },
     });
     const mine = read.filter((record) => record.key?.startsWith(monitorId));
-    expect(mine.map((record) => [record.partition, record.key, record.value === null ? null : JSON.parse(record.value.toString()).track.clock])).toEqual([
+    expect(mine.map((record) => [record.partition, record.key, record.value === null ? null : (JSON.parse(record.value.toString()) as StoredTrack).track.clock])).toEqual([
       [5, key('a'), 1],
       [5, key('b'), 2],
       [5, key('a'), null],
@@ -99,7 +104,7 @@ describe('kafka producer and consumer', () => {
     for (let i = 0; i < 100; i += 1) await producer.produce('vigil.scheduler-state.v1', key(`many-${i}`), state(`many-${i}`, i), 8);
     const inEight: StoredRecord[] = [];
     await readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix, partitions: [8], maxBytesPerPartition: 4096, onRecord: (record) => inEight.push(record), timeoutMs: 20000 });
-    const clocks = inEight.filter((record) => record.key?.startsWith(monitorId)).map((record) => JSON.parse(record.value!.toString()).track.clock as number);
+    const clocks = inEight.filter((record) => record.key?.startsWith(monitorId)).map((record) => (JSON.parse(record.value!.toString()) as StoredTrack).track.clock);
     expect(clocks).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(new Set(inEight.map((record) => record.offset)).size).toBe(inEight.length);
     // An empty partition set reads nothing and returns at once.

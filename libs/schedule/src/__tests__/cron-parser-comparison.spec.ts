@@ -1,4 +1,4 @@
-import { parseSchedule } from '@vigil/schedule';
+import { parseSchedule } from '..';
 import { CronExpressionParser } from 'cron-parser';
 import { oracleSlots } from './oracle';
 import { EXPRESSIONS, windowsFor, ZONES } from './windows';

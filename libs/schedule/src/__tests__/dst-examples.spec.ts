@@ -1,4 +1,4 @@
-import { parseSchedule } from '@vigil/schedule';
+import { parseSchedule } from '..';
 
 // The DST rules stated as concrete examples (each also covered by the oracle comparison).
 const at = (iso: string) => Date.parse(iso);

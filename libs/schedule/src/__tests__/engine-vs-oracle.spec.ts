@@ -1,4 +1,4 @@
-import { parseSchedule } from '@vigil/schedule';
+import { parseSchedule } from '..';
 import { firstAfter, lastAtOrBefore, oracleSlots } from './oracle';
 import { EXPRESSIONS, queryPoints, windowsFor, ZONES } from './windows';
 

@@ -1,4 +1,4 @@
-import { isValidTimeZone, parseSchedule, ScheduleError, type ScheduleSpec } from '@vigil/schedule';
+import { isValidTimeZone, parseSchedule, ScheduleError, type ScheduleSpec } from '..';
 
 function errorOf(spec: ScheduleSpec): ScheduleError {
   try {

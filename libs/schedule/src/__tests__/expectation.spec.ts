@@ -1,4 +1,4 @@
-import { checkinMarginMs, expectationOf, isoInZone, ScheduleRegistry, upcomingSlots, type ScheduleSpec } from '@vigil/schedule';
+import { checkinMarginMs, expectationOf, isoInZone, ScheduleRegistry, upcomingSlots, type ScheduleSpec } from '..';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (t: number) => new Date(t).toISOString();

@@ -1,4 +1,4 @@
-import { parseSchedule, type IntervalUnit } from '@vigil/schedule';
+import { parseSchedule, type IntervalUnit } from '..';
 import fc from 'fast-check';
 
 const at = (iso: string) => Date.parse(iso);
@@ -7,7 +7,7 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 /** Reference: slot k by stepping k times from the anchor with Date (month arithmetic clamped to the month's end). */
 function referenceSlot(anchor: number, value: number, unit: IntervalUnit, k: number): number {
   const fixed: Partial<Record<IntervalUnit, number>> = { minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000 };
-  if (fixed[unit] !== undefined) return anchor + k * value * fixed[unit]!;
+  if (fixed[unit] !== undefined) return anchor + k * value * fixed[unit];
   const a = new Date(anchor);
   const months = a.getUTCMonth() + k * value * (unit === 'year' ? 12 : 1);
   const lastDay = new Date(Date.UTC(a.getUTCFullYear(), months + 1, 0)).getUTCDate();

@@ -84,7 +84,7 @@ function fieldsOf(naive: number): WallFields {
 /** Wall reading of UTC minute u in zone, from Intl, memoised. */
 export function wallOf(zone: string, u: number): WallFields {
   let memo = walls.get(zone);
-  if (!memo) walls.set(zone, (memo = new Map()));
+  if (!memo) walls.set(zone, (memo = new Map<number, WallFields>()));
   const hit = memo.get(u);
   if (hit !== undefined) return hit;
   let format = formats.get(zone);

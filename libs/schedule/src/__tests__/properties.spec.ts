@@ -1,4 +1,4 @@
-import { parseSchedule } from '@vigil/schedule';
+import { parseSchedule } from '..';
 import fc from 'fast-check';
 import { firstAfter, lastAtOrBefore, oracleSlots } from './oracle';
 import { windowsFor, ZONES } from './windows';

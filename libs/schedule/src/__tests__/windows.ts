@@ -26,7 +26,6 @@ export const EXPRESSIONS = [
 ];
 
 const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 export interface Window {
   label: string;

@@ -1,5 +1,5 @@
 import { domainErrorOf } from '@vigil/errors/testing';
-import { parseIntegrationCreate, parseIntegrationUpdate } from '../integrations/integration-input';
+import { parseIntegrationCreate, parseIntegrationUpdate, testNotificationMonitor } from '../integrations/integration-input';
 
 const ROUTING_KEY = 'R0123456789abcdef0123456789ABCDE';
 const SECRET = 'vigil_whsec_unit-test-secret-0123';
@@ -59,5 +59,18 @@ describe('parseIntegrationUpdate', () => {
 
   it('validates the merged config', () => {
     expect(domainErrorOf(() => parseIntegrationUpdate({ config: { url: 'javascript:alert(1)' } }, current))).toMatchObject({ field: 'config.url' });
+  });
+});
+
+// The monitor a test notification names went into the SQL as it came and, not being a string, into the error
+// message as "[object Object]": it is a slug, or nothing.
+describe('testNotificationMonitor', () => {
+  it('takes a slug, or nothing', () => {
+    expect(testNotificationMonitor('nightly-backup')).toBe('nightly-backup');
+    expect(testNotificationMonitor(undefined)).toBeUndefined();
+  });
+
+  it.each([[{ slug: 'nightly-backup' }], [42], [['nightly-backup']], [null], ['']])('refuses %j, naming the field', (monitor) => {
+    expect(domainErrorOf(() => testNotificationMonitor(monitor))).toMatchObject({ kind: 'invalid', code: 'invalid_monitor', field: 'monitor' });
   });
 });

@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { domainErrorOf } from '@vigil/errors/testing';
 import { mutedOf, newMonitorValues, resolveConfig, scheduleOf, updatedMonitorValues, type MonitorSchedule, type MonitorValues } from '../monitors/monitor-input';
 

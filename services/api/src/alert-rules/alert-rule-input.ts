@@ -31,7 +31,7 @@ export function invalidRule(field: string, message: string): never {
 function reference(value: unknown, field: string, what: string): string {
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return String(value);
   if (typeof value !== 'string' || value.trim() === '' || value.trim().length > 64) invalidRule(field, `${field} must be the ${what}`);
-  return (value as string).trim();
+  return value.trim();
 }
 
 function environments(value: unknown): string[] | null {
@@ -44,14 +44,14 @@ function environments(value: unknown): string[] | null {
     if (typeof entry !== 'string' || !ENVIRONMENT.test(entry)) {
       invalidRule(`environments[${index}]`, `environments[${index}] must be an environment name (1 to 64 characters, no slash, tab or line break)`);
     }
-    if (!names.includes(entry as string)) names.push(entry as string);
+    if (!names.includes(entry)) names.push(entry);
   });
   return names;
 }
 
 function flag(value: unknown, field: string): boolean {
   if (typeof value !== 'boolean') invalidRule(field, `${field} must be true or false`);
-  return value as boolean;
+  return value;
 }
 
 /**
@@ -69,7 +69,7 @@ export function parseAlertRuleChange(raw: unknown, mode: 'create' | 'update'): A
   if (body['monitor'] !== undefined) change.monitor = body['monitor'] === null ? null : reference(body['monitor'], 'monitor', 'slug or id of a monitor of the project');
   if (body['integration'] !== undefined) {
     if (!isUuid(body['integration'])) invalidRule('integration', 'integration must be the id of an integration of the organization');
-    change.integration = (body['integration'] as string).toLowerCase();
+    change.integration = body['integration'].toLowerCase();
   } else if (mode === 'create') {
     invalidRule('integration', 'integration is required: the id of the integration to notify');
   }

@@ -23,6 +23,6 @@ export function isUuid(value: unknown): value is string {
 
 /** An id from a URL path: anything that is not a UUID cannot name a row, so it is a 404 like an unknown one. */
 export function pathId(value: string, what: string, code: string, field: string): string {
-  if (!isUuid(value)) throw new DomainError('not_found', code, `${what} "${value}" not found`, field);
+  if (!UUID.test(value)) throw new DomainError('not_found', code, `${what} "${value}" not found`, field);
   return value.toLowerCase();
 }

@@ -28,6 +28,7 @@ export function parseSlug(value: unknown, field: string): string {
 export function slugify(name: string): string | null {
   const slug = name
     .normalize('NFKD')
+    // eslint-disable-next-line no-control-regex -- the range is all of ASCII: this drops what lies outside it
     .replace(/[^\x00-\x7f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9_\s-]/g, '')

@@ -25,7 +25,7 @@ function fail(field: string, message: string, code = INVALID_INTEGRATION_CONFIG)
 
 function parseName(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '' || value.trim().length > NAME_MAX) fail('name', `name must be text of 1 to ${NAME_MAX} characters`, 'invalid_name');
-  return (value as string).trim();
+  return value.trim();
 }
 
 function parseType(value: unknown): IntegrationType {
@@ -78,4 +78,11 @@ export function parseIntegrationUpdate(raw: unknown, current: IntegrationConfig)
     update.config = parseIntegrationConfig({ ...current, ...configFields(body['config'], current.type), type: current.type }, { fieldPrefix: 'config.' });
   }
   return update;
+}
+
+/** The `monitor` of a test notification's body: a slug (the OpenAPI schema says a non-empty string), or none. */
+export function testNotificationMonitor(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') throw new DomainError('invalid', 'invalid_monitor', 'monitor must be the slug of a monitor', 'monitor');
+  return value;
 }

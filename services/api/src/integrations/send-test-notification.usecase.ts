@@ -17,6 +17,7 @@ import { DataSource } from 'typeorm';
 import type { TokenGrant } from '../auth/api-token.repository';
 import { objectBody, onlyFields } from '../common/request-body';
 import { DeliveryReadRepository, type DeliveryView } from '../deliveries/delivery-read.repository';
+import { testNotificationMonitor } from './integration-input';
 import { storedConfig } from './integration.presenter';
 
 /** The test sends while the user waits: each attempt gets at most this long, whatever the alerts' timeout is. */
@@ -89,15 +90,16 @@ export class SendTestNotification implements OnApplicationShutdown {
     if (typeof environment !== 'string' || !ENVIRONMENT.test(environment)) {
       throw new DomainError('invalid', 'invalid_environment', 'environment must be an environment name (1 to 64 characters, no slash, tab or line break)', 'environment');
     }
-    if (body['monitor'] !== undefined) {
+    const monitor = testNotificationMonitor(body['monitor']);
+    if (monitor !== undefined) {
       const rows: Array<{ id: string; slug: string; name: string; project_id: number; project_slug: string }> = await this.dataSource.query(
         `SELECT m.id, m.slug, m.name, p.id AS project_id, p.slug AS project_slug
            FROM monitors m JOIN projects p ON p.id = m.project_id
           WHERE p.organization_id = $1 AND m.slug = $2 ORDER BY p.id LIMIT 1`,
-        [grant.organizationId, body['monitor']],
+        [grant.organizationId, monitor],
       );
       const row = rows[0];
-      if (!row) throw new DomainError('invalid', 'unknown_monitor', `monitor "${String(body['monitor'])}" not found`, 'monitor');
+      if (!row) throw new DomainError('invalid', 'unknown_monitor', `monitor "${monitor}" not found`, 'monitor');
       return { project: { id: Number(row.project_id), slug: row.project_slug }, monitor: { id: row.id, slug: row.slug, name: row.name }, environment };
     }
     const projects: Array<{ id: number; slug: string }> = await this.dataSource.query('SELECT id, slug FROM projects WHERE organization_id = $1 ORDER BY id LIMIT 1', [grant.organizationId]);

@@ -3,7 +3,7 @@ import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { MonitorService } from '../monitors/monitor.service';
-import { fillBuckets, timelineRange, totalCounts, type TimelineRangeInput } from './timeline-range';
+import { fillBuckets, timelineRange, totalCounts } from './timeline-range';
 import { TimelineRepository } from './timeline.repository';
 import { presentTimeline } from './timeline.presenter';
 import { TIMELINE, TIMELINE_QUERY } from './timeline.schemas';
@@ -34,7 +34,7 @@ export class MonitorTimelineController {
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
     const found = await this.monitors.find(grant.organizationId, slug);
-    const range = timelineRange(query as TimelineRangeInput, Date.now());
+    const range = timelineRange(query, Date.now());
     const environment = typeof query['environment'] === 'string' ? query['environment'] : null;
     const { rows, duration } = await this.timelines.buckets({ projectId: found.projectId, monitorId: found.id, environment, range });
     const buckets = fillBuckets(range, rows);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorStatus } from '@vigil/db';
+import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@vigil/db';
 import { DataSource } from 'typeorm';
 import { isPostgresText } from '../common/postgres-text';
 import { isUuid } from '../common/request-body';
@@ -47,7 +47,7 @@ export function toMonitorView(row: MonitorRow): MonitorView {
     projectSlug: row.project_slug,
     slug: row.slug,
     name: row.name,
-    status: row.status as MonitorStatus,
+    status: row.status,
     owner,
     isMuted: row.is_muted,
     config: schedule satisfies MonitorSchedule,

@@ -112,7 +112,7 @@ export class MonitorService {
     const byMonitor = new Map<string, Map<string, MonitorEnvironmentView>>();
     const entry = (monitorId: string, name: string): MonitorEnvironmentView => {
       let environments = byMonitor.get(monitorId);
-      if (!environments) byMonitor.set(monitorId, (environments = new Map()));
+      if (!environments) byMonitor.set(monitorId, (environments = new Map<string, MonitorEnvironmentView>()));
       let found = environments.get(name);
       if (!found) environments.set(name, (found = { name, isMuted: false, lastCheckinMs: null }));
       return found;

@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { DomainError } from '@vigil/errors';
 import { parseEnvelope } from '../envelope/envelope.parser';
 

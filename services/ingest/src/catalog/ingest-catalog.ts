@@ -270,9 +270,9 @@ export class IngestCatalog implements OnModuleInit, OnApplicationShutdown {
     await this.ensureConnected();
     const started = Date.now();
     const [projects, keys, monitors] = await Promise.all([
-      this.dataSource.query(PROJECTS_SQL) as Promise<ProjectRow[]>,
-      this.dataSource.query(KEYS_SQL) as Promise<KeyRow[]>,
-      this.dataSource.query(MONITORS_SQL) as Promise<MonitorRow[]>,
+      this.dataSource.query<ProjectRow[]>(PROJECTS_SQL),
+      this.dataSource.query<KeyRow[]>(KEYS_SQL),
+      this.dataSource.query<MonitorRow[]>(MONITORS_SQL),
     ]);
     const next = new CatalogSnapshot();
     for (const row of projects) next.putProject(toProject(row));

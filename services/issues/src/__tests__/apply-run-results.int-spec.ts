@@ -51,7 +51,7 @@ async function createMonitor(options: { failure?: number; recovery?: number; mut
   const organizationId = randomUUID();
   const slug = `issues-${randomUUID().slice(0, 8)}`;
   await dataSource.query(`INSERT INTO organizations (id, slug, name) VALUES ($1, $2, 'Issues test')`, [organizationId, slug]);
-  const [project] = (await dataSource.query(`INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'p', 'P', $2) RETURNING id`, [organizationId, randomUUID()])) as Array<{ id: number }>;
+  const [project] = await dataSource.query<Array<{ id: number }>>(`INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'p', 'P', $2) RETURNING id`, [organizationId, randomUUID()]);
   const id = randomUUID();
   await dataSource.query(
     `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab, failure_issue_threshold, recovery_threshold, is_muted)

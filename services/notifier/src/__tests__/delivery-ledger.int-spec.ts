@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { DeadLetterReason } from '@vigil/contracts';
 import { createDataSource } from '@vigil/db';
@@ -332,7 +334,7 @@ describe('deliveries ledger: batched claims and writes', () => {
       { deliveryId: ids[0]!, attempt: 1, result: odd, decision: { action: 'succeed' } },
       { deliveryId: ids[1]!, attempt: 1, result: result('delivered', 1), decision: { action: 'succeed' } },
     ])).toEqual([true, true]);
-    const [stored] = await dataSource.query('SELECT response FROM delivery_attempts WHERE delivery_id = $1', [ids[0]]);
+    const [stored] = await dataSource.query<Array<{ response: string }>>('SELECT response FROM delivery_attempts WHERE delivery_id = $1', [ids[0]]);
     expect(stored).toEqual({ response: 'okdone' });
     expect(await delivery(ids[1]!)).toMatchObject({ status: 'succeeded' });
   });

@@ -24,8 +24,8 @@ export class LedgerFixture {
   async create(): Promise<void> {
     const { dataSource, organizationId } = this;
     await dataSource.query(`INSERT INTO organizations (id, slug, name) VALUES ($1, $2, 'Ledger')`, [organizationId, `ledger-${organizationId.slice(0, 8)}`]);
-    const [project] = await dataSource.query(`INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'backend', 'Backend', $2) RETURNING id`, [organizationId, randomUUID()]);
-    this.projectId = Number(project.id);
+    const [project] = await dataSource.query<Array<{ id: number }>>(`INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'backend', 'Backend', $2) RETURNING id`, [organizationId, randomUUID()]);
+    this.projectId = Number(project!.id);
     await dataSource.query(`INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab) VALUES ($1, $2, 'nightly-backup', 'Nightly backup', $3, 'crontab', '0 3 * * *')`, [
       this.monitorId,
       this.projectId,
@@ -68,11 +68,11 @@ export class LedgerFixture {
   }
 
   async delivery(id: string): Promise<{ status: string; attempts: number; due_in_ms: number | null; dead_reason: string | null }> {
-    const rows = await this.dataSource.query(
+    const rows = await this.dataSource.query<Array<{ status: string; attempts: number; due_in_ms: number | null; dead_reason: string | null }>>(
       `SELECT status, attempts, dead_reason, (EXTRACT(EPOCH FROM (next_attempt_at - clock_timestamp())) * 1000)::integer AS due_in_ms FROM deliveries WHERE id = $1`,
       [id],
     );
-    return rows[0];
+    return rows[0]!;
   }
 
   async attempts(id: string): Promise<Array<{ attempt: number; outcome: string | null; status_code: number | null; error: string | null }>> {

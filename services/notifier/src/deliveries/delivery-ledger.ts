@@ -308,6 +308,7 @@ export class DeliveryLedger {
  * refuses (the whole batch's write would fail, and the attempt be sent again when its lease ends).
  */
 function storable(text: string | null): string | null {
+  // eslint-disable-next-line no-control-regex -- removing NUL is the point
   return text === null ? null : text.replace(/\u0000/g, '');
 }
 

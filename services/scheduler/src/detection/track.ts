@@ -30,7 +30,6 @@ const ERROR = 2;
 const MISSED = 3;
 const TIMEOUT = 4;
 const RESULT_NAMES = ['none', 'ok', 'error', 'missed', 'timeout'] as const;
-type ResultName = (typeof RESULT_NAMES)[number];
 const RESULT_STATES: readonly TrackState[] = ['new', 'ok', 'error', 'missed', 'timeout'];
 
 const NO_RUNS: readonly OpenRun[] = [];
@@ -302,7 +301,7 @@ export class Track implements Queued {
     track.clock = snapshot.clock ?? -Infinity;
     track.resolved = snapshot.resolved ?? NaN;
     track.anchor = snapshot.anchor ?? NaN;
-    const result = RESULT_NAMES.indexOf(snapshot.result as ResultName);
+    const result = RESULT_NAMES.indexOf(snapshot.result);
     track.result = result < 0 ? NONE : result;
     track.current = snapshot.state;
     track.streak = snapshot.streak;

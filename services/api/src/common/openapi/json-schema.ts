@@ -26,7 +26,7 @@ export function nullable(schema: JsonSchema): JsonSchema {
     const [first, ...rest] = schema.oneOf as JsonSchema[];
     return { ...schema, oneOf: [nullable(first!), ...rest] };
   }
-  return { ...schema, nullable: true, ...(schema.enum && !schema.enum.includes(null) ? { enum: [...schema.enum, null] } : {}) };
+  return { ...schema, nullable: true, ...(schema.enum && !schema.enum.includes(null) ? { enum: [...(schema.enum as unknown[]), null] } : {}) };
 }
 
 /** Free text: any characters but NUL (Postgres text cannot hold it, JSON can), at most `maxLength`. */
