@@ -16,7 +16,7 @@ const HOURLY_BERLIN: MonitorTiming = {
 
 function run(countedAt: string | null, status = 'ok'): EnvironmentRun {
   const created = at(countedAt ?? '2026-03-28T00:00:00Z');
-  return { checkinId: `run-${countedAt}`, status, durationMs: 1000, dateCreatedMs: created, dateUpdatedMs: created + 1000, countedAtMs: countedAt === null ? null : created };
+  return { checkinId: `run-${countedAt}`, status, durationMs: 1000, dateCreatedMs: created, dateUpdatedMs: created + 1000, countedAtMs: countedAt === null ? null : created, resultAtMs: countedAt === null ? null : created + 1000 };
 }
 
 function facts(state: EnvironmentFacts['state'], runs: EnvironmentRun[]): EnvironmentFacts {

@@ -1,5 +1,5 @@
 import { toClickHouseDateTime } from '@vigil/clickhouse';
-import type { CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1 } from '@vigil/contracts';
+import type { CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1, RunMatch } from '@vigil/contracts';
 import type { ResolvedSignal } from '@vigil/runs';
 
 /** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001, 0002). */
@@ -22,6 +22,8 @@ export interface CheckinRow extends Record<string, unknown> {
   body: string;
   remote_addr: string;
   user_agent: string;
+  /** Whether the client named the run (migration 0005); a scheduler outcome names its run. */
+  run_match: RunMatch;
 }
 
 /** A check-in as history stores it: under the run it was resolved to, with the run's duration. */
@@ -45,6 +47,7 @@ export function rowFromCheckin(message: CheckinMessageV1, resolved: ResolvedSign
     body: message.body ?? '',
     remote_addr: message.remote_addr ?? '',
     user_agent: message.user_agent ?? '',
+    run_match: message.run_match,
   };
 }
 
@@ -69,5 +72,6 @@ export function rowFromMonitorEvent(event: MonitorEventV1): CheckinRow {
     body: '',
     remote_addr: '',
     user_agent: '',
+    run_match: 'exact',
   };
 }
