@@ -567,7 +567,9 @@ describe('pause and resume', () => {
     expect(await ping(check.uuid)).toBe(200);
     await checkUntil(check.uuid, 'the ping to be recorded', (seen) => seen.n_pings === 1);
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'paused' });
-    expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { status: 'paused' } });
+    expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { status: 'paused', last_ping: null } });
+    // Healthchecks lists a ping ignored because of manual_resume as `ign`.
+    expect((await hc('GET', `checks/${check.uuid}/pings/`)).json.pings).toMatchObject([{ type: 'ign', n: 1, rid: null }]);
     const resumed = await hc('POST', `checks/${check.uuid}/resume`);
     expect(resumed).toMatchObject({ status: 200, json: { status: 'new', next_ping: null } });
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'active' });
