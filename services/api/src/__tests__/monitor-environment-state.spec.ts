@@ -72,4 +72,13 @@ describe('environmentState', () => {
     const fresh = environmentState('production', facts(null, []), every90, at('2026-05-04T10:10:00Z'));
     expect([fresh.state, fresh.nextCheckIn, fresh.nextScheduled, fresh.lastCheckIn]).toEqual([null, null, [], null]);
   });
+
+  it('a Healthchecks period runs from the exact instant of the run\'s success, as the scheduler judges it', () => {
+    const check: MonitorTiming = { ...HOURLY_BERLIN, scheduleType: 'interval', scheduleCrontab: null, scheduleIntervalValue: 1, scheduleIntervalUnit: 'minute', checkinMargin: 1, timezone: 'UTC', timeoutFromMargin: true };
+    const run: EnvironmentRun = { checkinId: 'run', status: 'ok', durationMs: 500, dateCreatedMs: at('2026-05-04T10:00:40.500Z'), dateUpdatedMs: at('2026-05-04T10:00:41.000Z'), countedAtMs: at('2026-05-04T10:00:40.500Z'), resultAtMs: at('2026-05-04T10:00:41.000Z') };
+    const view = environmentState('production', facts({ state: 'ok', at: at('2026-05-04T10:00:41Z') }, [run]), check, at('2026-05-04T10:01:00Z'));
+    expect([iso(view.nextCheckIn), iso(view.nextCheckInLatest)]).toEqual(['2026-05-04T10:01:41.000Z', '2026-05-04T10:02:41.000Z']);
+    const sentry = environmentState('production', facts({ state: 'ok', at: at('2026-05-04T10:00:41Z') }, [run]), { ...check, timeoutFromMargin: false }, at('2026-05-04T10:01:00Z'));
+    expect(iso(sentry.nextCheckIn)).toBe('2026-05-04T10:01:00.000Z');
+  });
 });
