@@ -473,17 +473,134 @@ describe('pings through ingest: status, pings, bodies and flips', () => {
   });
 });
 
+/** Healthchecks' times (`hcTime` in the API): seconds, `+00:00`. */
+function hcSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}+00:00`;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** The scheduler's latest state of the check's production environment and its event time (Vigil's environments endpoint). */
+async function trackState(slug: string): Promise<{ state: string | null; at: number | null }> {
+  const answer = await vigilApi('GET', `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/environments/`);
+  const production = (answer.json as any[] | null)?.find((environment) => environment.name === 'production');
+  return { state: production?.state ?? null, at: production?.dateStateChanged ? Date.parse(production.dateStateChanged) : null };
+}
+
+/**
+ * How long after a deadline its change may show: the scheduler's detection lag (pulses every 250 ms dated
+ * 500 ms back, then judging and publishing: at most 2 s, its benchmark target) plus history's write to
+ * ClickHouse and one poll of the API.
+ */
+const DETECTION_LAG_MS = 2_000;
+const SHOWN_WITHIN_MS = DETECTION_LAG_MS + 2_000;
+
+describe('a period and a grace run from the ping, to the second (real time, about 2 minutes)', () => {
+  it('pinged at second 41 with timeout 60 and grace 60: up until +60 s, grace from +60 s, down from +120 s, as next_ping says', async () => {
+    const slug = uniqueSlug('to-the-second');
+    const check = await createCheck({ name: 'to the second', slug, timeout: 60, grace: 60 });
+    // Second 41 of a wall-clock minute: minute-slot arithmetic would make it late at +19 s and down at +79 s.
+    await sleep((41_000 - (Date.now() % 60_000) + 60_000) % 60_000);
+    expect(await ping(check.uuid)).toBe(200);
+    const up = await checkUntil(check.uuid, 'the check to be up', (seen) => seen.status === 'up' && seen.n_pings === 1);
+    const received = Date.parse((await hc<{ pings: HcPing[] }>('GET', `checks/${check.uuid}/pings/`)).json.pings[0]!.date);
+    expect(new Date(received).getUTCSeconds()).toBe(41);
+    const lateAt = received + 60_000;
+    const downAt = received + 120_000;
+    expect(up).toMatchObject({ last_ping: hcSeconds(received), next_ping: hcSeconds(lateAt), started: false });
+
+    // Not before: a second before each deadline, neither the API nor the scheduler has moved on.
+    await sleep(lateAt - 1_000 - Date.now());
+    expect((await hc('GET', `checks/${check.uuid}`)).json).toMatchObject({ status: 'up', next_ping: hcSeconds(lateAt) });
+    expect((await trackState(slug)).state).toBe('ok');
+    const grace = await checkUntil(check.uuid, 'the check to be in its grace time', (seen) => seen.status === 'grace');
+    const lateShownAfter = Date.now() - lateAt;
+    expect(lateShownAfter).toBeLessThan(SHOWN_WITHIN_MS);
+    expect(grace.next_ping).toBe(hcSeconds(lateAt));
+    const late = await trackState(slug);
+    expect(late.state).toBe('late');
+    expect(late.at! - lateAt).toBeGreaterThanOrEqual(0);
+    expect(late.at! - lateAt).toBeLessThan(DETECTION_LAG_MS);
+
+    await sleep(downAt - 1_000 - Date.now());
+    expect((await hc('GET', `checks/${check.uuid}`)).json).toMatchObject({ status: 'grace' });
+    await checkUntil(check.uuid, 'the check to be down', (seen) => seen.status === 'down' && seen.next_ping === null);
+    const downShownAfter = Date.now() - downAt;
+    expect(downShownAfter).toBeLessThan(SHOWN_WITHIN_MS);
+    const down = await trackState(slug);
+    process.stdout.write(`deadlines to the second: late judged +${late.at! - lateAt} ms and shown +${lateShownAfter} ms, down judged +${down.at! - downAt} ms and shown +${downShownAfter} ms after the deadline\n`);
+    expect(down.state).toBe('missed');
+    expect(down.at! - downAt).toBeGreaterThanOrEqual(0);
+    expect(down.at! - downAt).toBeLessThan(DETECTION_LAG_MS);
+    const flips = (await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips;
+    expect(flips[0]).toEqual({ timestamp: hcSeconds(down.at!), up: 0 });
+  }, 200_000);
+});
+
+describe('starts and runs, as Healthchecks keeps them', () => {
+  it('a start on a new check leaves it new and started, with next_ping at the start; no flip', async () => {
+    const check = await createCheck({ name: 'started new', slug: uniqueSlug('started-new'), timeout: 3_600, grace: 600 });
+    expect(await ping(`${check.uuid}/start`)).toBe(200);
+    const started = await checkUntil(check.uuid, 'the start to be seen', (seen) => seen.started === true && seen.n_pings === 1);
+    const start = Date.parse((await hc<{ pings: HcPing[] }>('GET', `checks/${check.uuid}/pings/`)).json.pings[0]!.date);
+    expect(started).toMatchObject({ status: 'new', last_ping: null, next_ping: hcSeconds(start) });
+    expect(await ping(check.uuid)).toBe(200);
+    const up = await checkUntil(check.uuid, 'the success to make it up', (seen) => seen.status === 'up' && seen.n_pings === 2);
+    expect(up.started).toBe(false);
+    expect(up.last_duration).toBeGreaterThanOrEqual(0);
+    // One flip, new → up at the success, none at the start.
+    const flips = await waitFor('the up flip', async () => {
+      const list = (await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips;
+      return list.length > 0 ? list : undefined;
+    }, { timeoutMs: 20000, intervalMs: 200 });
+    expect(flips).toEqual([{ timestamp: up.last_ping, up: 1 }]);
+    expect(Date.parse(up.next_ping ?? '') - Date.parse(up.last_ping ?? '')).toBe(3_600_000);
+  });
+
+  it('a success with another rid closes only its own run: run A still shows as started', async () => {
+    const check = await createCheck({ name: 'overlapping', slug: uniqueSlug('overlapping'), timeout: 3_600, grace: 600 });
+    const a = randomUUID();
+    const b = randomUUID();
+    expect(await ping(`${check.uuid}/start?rid=${a}`)).toBe(200);
+    expect(await ping(`${check.uuid}?rid=${b}`)).toBe(200);
+    const seen = await checkUntil(check.uuid, 'the success to be seen', (check) => check.status === 'up' && check.n_pings === 2);
+    expect(seen.started).toBe(true);
+    const start = Date.parse((await hc<{ pings: HcPing[] }>('GET', `checks/${check.uuid}/pings/`)).json.pings[1]!.date);
+    expect(seen.next_ping).toBe(hcSeconds(start));
+    expect(await ping(`${check.uuid}?rid=${a}`)).toBe(200);
+    const closed = await checkUntil(check.uuid, 'run A to be closed', (check) => check.n_pings === 3 && check.started === false);
+    expect(Date.parse(closed.next_ping ?? '') - Date.parse(closed.last_ping ?? '')).toBe(3_600_000);
+  });
+
+  it('pause clears a running start; resume clears last_ping and the check is new', async () => {
+    const check = await createCheck({ name: 'pause clears', slug: uniqueSlug('pause-clears'), timeout: 3_600, grace: 600 });
+    expect(await ping(check.uuid)).toBe(200);
+    expect(await ping(`${check.uuid}/start`)).toBe(200);
+    await checkUntil(check.uuid, 'up and started', (seen) => seen.status === 'up' && seen.started === true && seen.n_pings === 2);
+    const paused = await hc<HcCheck>('POST', `checks/${check.uuid}/pause`);
+    expect(paused.json).toMatchObject({ status: 'paused', started: false, next_ping: null });
+    expect(paused.json.last_ping).not.toBeNull();
+    await checkUntil(check.uuid, 'paused, its start cleared', (seen) => seen.status === 'paused' && seen.started === false && seen.last_ping !== null);
+    await waitFor('the paused flip', async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
+    const resumed = await hc<HcCheck>('POST', `checks/${check.uuid}/resume`);
+    expect(resumed.json).toMatchObject({ status: 'new', started: false, last_ping: null, next_ping: null });
+    // Once the scheduler has the resume too, the stored pings still do not count as a last ping.
+    await waitFor('the scheduler to see the resume', async () => ((await trackState(check.slug)).state === 'new' ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
+    expect((await hc('GET', `checks/${check.uuid}`)).json).toMatchObject({ status: 'new', started: false, last_ping: null, next_ping: null, n_pings: 2 });
+  });
+});
+
 describe('pause and resume', () => {
   it('pause → paused at once and for the scheduler; a success ping resumes it and it is up', async () => {
     const check = await createCheck({ name: 'pausable', slug: uniqueSlug('pausable') });
     expect(await ping(check.uuid)).toBe(200);
     await checkUntil(check.uuid, 'the check to be up', (seen) => seen.status === 'up');
-    const paused = await hc('POST', `checks/${check.uuid}/pause`);
+    const paused = await hc<HcCheck>('POST', `checks/${check.uuid}/pause`);
     expect(paused).toMatchObject({ status: 200, json: { status: 'paused' } });
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'paused' });
     // The scheduler hears of it and records the change: a flip to paused (not up).
     await waitFor('the paused flip', async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
-    expect(await hc('POST', `checks/${check.uuid}/pause`)).toMatchObject({ status: 200, json: { status: 'paused' } });
+    expect(await hc<HcCheck>('POST', `checks/${check.uuid}/pause`)).toMatchObject({ status: 200, json: { status: 'paused' } });
 
     expect(await ping(check.uuid)).toBe(200);
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'active' });
@@ -492,15 +609,17 @@ describe('pause and resume', () => {
 
   it('with manual_resume, a ping leaves it paused; resume makes it new, and resuming again is a 409', async () => {
     const check = await createCheck({ name: 'manual', slug: uniqueSlug('manual'), manual_resume: true });
-    expect(await hc('POST', `checks/${check.uuid}/pause`)).toMatchObject({ status: 200, json: { status: 'paused', manual_resume: true } });
+    expect(await hc<HcCheck>('POST', `checks/${check.uuid}/pause`)).toMatchObject({ status: 200, json: { status: 'paused', manual_resume: true } });
     expect(await ping(check.uuid)).toBe(200);
     await checkUntil(check.uuid, 'the ping to be recorded', (seen) => seen.n_pings === 1);
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'paused' });
-    expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { status: 'paused' } });
-    const resumed = await hc('POST', `checks/${check.uuid}/resume`);
+    expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { status: 'paused', last_ping: null } });
+    // Healthchecks lists a ping ignored because of manual_resume as `ign`.
+    expect((await hc<{ pings: HcPing[] }>('GET', `checks/${check.uuid}/pings/`)).json.pings).toMatchObject([{ type: 'ign', n: 1, rid: null }]);
+    const resumed = await hc<HcCheck>('POST', `checks/${check.uuid}/resume`);
     expect(resumed).toMatchObject({ status: 200, json: { status: 'new', next_ping: null } });
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'active' });
-    expect(await hc('POST', `checks/${check.uuid}/resume`)).toMatchObject({ status: 409, json: { error: { code: 'not_paused' } } });
+    expect(await hc<HcCheck>('POST', `checks/${check.uuid}/resume`)).toMatchObject({ status: 409, json: { error: { code: 'not_paused' } } });
     expect(await ping(check.uuid)).toBe(200);
     await checkUntil(check.uuid, 'the resumed check to be up after its next ping', (seen) => seen.status === 'up' && seen.n_pings === 2);
   });

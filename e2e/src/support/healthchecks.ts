@@ -2,11 +2,12 @@ import { waitFor } from '@vigil/testing';
 
 /** One ping as `GET /api/v3/checks/<uuid>/pings/` lists them (newest first), the fields the tests read. */
 export interface HealthchecksPing {
-  type: 'start' | 'success' | 'fail' | 'log';
+  type: 'start' | 'success' | 'fail' | 'log' | 'ign';
   /** Counts the check's pings from 1, oldest first. */
   n: number;
   date: string;
   ua: string;
+  /** The rid the ping named; null when it named none. */
   rid: string | null;
   body_url: string | null;
   /** Seconds since the start of the run, on success and fail pings that close one. */

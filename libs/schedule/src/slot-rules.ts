@@ -13,7 +13,7 @@ export const MAX_EARLY_TOLERANCE_MS = 60_000;
  * same expression and zone (see `ScheduleRegistry`).
  */
 export interface SlotRule {
-  /** `crontab|<zone>|<expression>` or `interval|<value>|<unit>`. */
+  /** `crontab|<zone>|<expression>`, `interval|<value>|<unit>` or `interval|<value>|<unit>|exact`. */
   readonly key: string;
   readonly kind: 'crontab' | 'interval';
   /** The first slot strictly after t (Infinity if none, e.g. an interval without an anchor). */
@@ -22,13 +22,15 @@ export interface SlotRule {
   slotAtOrBefore(t: number, anchor: number): number | null;
   /**
    * How early a check-in may arrive and still count for `slot`: half the gap to the previous slot, at most
-   * `MAX_EARLY_TOLERANCE_MS`. Slots are whole minutes apart, so this is 30 to 60 seconds.
+   * `MAX_EARLY_TOLERANCE_MS`. Slots are whole minutes apart, so this is 30 to 60 seconds (0 for an exact
+   * interval, where every check-in starts the period again).
    */
   earlyTolerance(slot: number, anchor: number): number;
   /**
    * The instant a check-in received at `r` is credited at: the slot it belongs to. For a crontab, the coming
    * slot when r is within its early tolerance, else the latest slot at or before r. For an interval, the
-   * coming slot when within tolerance, else r itself truncated to the minute (it re-anchors the interval).
+   * coming slot when within tolerance, else r itself truncated to the minute (it re-anchors the interval); for
+   * an exact interval, r itself.
    */
   creditFor(r: number, anchor: number): number;
 }
@@ -94,6 +96,39 @@ class FixedIntervalRule implements SlotRule {
   }
 }
 
+/**
+ * Healthchecks' period and grace: every counted check-in re-anchors the interval at its exact instant (to the
+ * millisecond, no minute truncation, no early tolerance), so the next slot is the check-in plus the period:
+ * Healthchecks' `last_ping + timeout`. An early check-in simply moves the next slot earlier, as there.
+ */
+class ExactIntervalRule implements SlotRule {
+  readonly kind = 'interval';
+  private readonly fixed: FixedIntervalRule;
+
+  constructor(
+    readonly key: string,
+    periodMs: number,
+  ) {
+    this.fixed = new FixedIntervalRule(key, periodMs);
+  }
+
+  nextAfter(t: number, anchor: number): number {
+    return this.fixed.nextAfter(t, anchor);
+  }
+
+  slotAtOrBefore(t: number, anchor: number): number | null {
+    return this.fixed.slotAtOrBefore(t, anchor);
+  }
+
+  earlyTolerance(): number {
+    return 0;
+  }
+
+  creditFor(r: number): number {
+    return r;
+  }
+}
+
 /** Months and years: calendar months in UTC from the anchor (`IntervalSchedule`'s rules). */
 class CalendarIntervalRule implements SlotRule {
   readonly kind = 'interval';
@@ -143,10 +178,22 @@ const FIXED_UNIT_MS: Partial<Record<IntervalUnit, number>> = {
  * join, which makes one flat string: a template literal makes a tree of string pieces that the registry (and
  * every track, which holds its rule's key) would keep alive, about 110 bytes more per distinct schedule.
  */
-export function scheduleKey(spec: ScheduleSpec): string {
-  return spec.type === 'crontab'
-    ? ['crontab', spec.timezone, String(spec.value).trim().replace(/\s+/g, ' ')].join('|')
-    : ['interval', spec.value, spec.unit].join('|');
+export function scheduleKey(spec: ScheduleSpec, options: RuleOptions = {}): string {
+  if (spec.type === 'crontab') return ['crontab', spec.timezone, String(spec.value).trim().replace(/\s+/g, ' ')].join('|');
+  return exactInterval(spec, options) ? ['interval', spec.value, spec.unit, 'exact'].join('|') : ['interval', spec.value, spec.unit].join('|');
+}
+
+export interface RuleOptions {
+  /**
+   * Healthchecks' period and grace (`ExactIntervalRule`): an interval of minutes, hours, days or weeks runs from
+   * the exact instant of the last counted check-in. Ignored for crontabs (minute slots) and for months and
+   * years (calendar slots at a whole minute).
+   */
+  exactIntervals?: boolean;
+}
+
+function exactInterval(spec: ScheduleSpec, options: RuleOptions): boolean {
+  return options.exactIntervals === true && spec.type === 'interval' && FIXED_UNIT_MS[spec.unit] !== undefined;
 }
 
 /**
@@ -160,8 +207,8 @@ export class ScheduleRegistry {
     return this.rules.size;
   }
 
-  rule(spec: ScheduleSpec): SlotRule {
-    const key = scheduleKey(spec);
+  rule(spec: ScheduleSpec, options: RuleOptions = {}): SlotRule {
+    const key = scheduleKey(spec, options);
     const known = this.rules.get(key);
     if (known) return known;
     // Validates everything (an interval's value and unit too), then builds the shared rule.
@@ -171,7 +218,8 @@ export class ScheduleRegistry {
       rule = new CrontabRule(key, schedule);
     } else {
       const unitMs = FIXED_UNIT_MS[spec.unit];
-      rule = unitMs === undefined ? new CalendarIntervalRule(key, spec.value, spec.unit) : new FixedIntervalRule(key, spec.value * unitMs);
+      if (unitMs === undefined) rule = new CalendarIntervalRule(key, spec.value, spec.unit);
+      else rule = exactInterval(spec, options) ? new ExactIntervalRule(key, spec.value * unitMs) : new FixedIntervalRule(key, spec.value * unitMs);
     }
     this.rules.set(key, rule);
     return rule;

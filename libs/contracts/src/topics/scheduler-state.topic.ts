@@ -32,10 +32,11 @@ export interface TrackSnapshotV1 {
   last_miss: number | null;
   collapsed_from: number | null;
   /**
-   * Counting check-ins seen before the monitor's config was known, oldest first: [received_at, 0 success or
-   * start | 1 error]. Replayed in order when the config arrives. At most `MAX_HELD_CHECKINS`.
+   * Counting check-ins seen before the monitor's config was known, oldest first: [received_at, 0 success |
+   * 1 error | 2 start] (snapshots from before 2 existed hold starts as 0). Replayed in order when the config
+   * arrives, where Healthchecks' rules may leave a start uncounted. At most `MAX_HELD_CHECKINS`.
    */
-  held: Array<[number, 0 | 1]>;
+  held: Array<[number, 0 | 1 | 2]>;
   /** The last run finished by an exact id, so its start arriving late opens nothing (see libs/runs). */
   last_finished: string | null;
   /** The key of the schedule rule the state was computed under, so a restore notices a changed schedule. */
@@ -97,7 +98,7 @@ const trackSnapshotSchema = {
     held: {
       type: 'array',
       maxItems: 16,
-      items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'integer' }, { type: 'integer', enum: [0, 1] }] },
+      items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'integer' }, { type: 'integer', enum: [0, 1, 2] }] },
     },
     last_finished: { type: ['string', 'null'], maxLength: 64 },
     schedule_key: { type: ['string', 'null'], maxLength: 400 },

@@ -91,4 +91,47 @@ describe('TrackRuns', () => {
     for (let i = 0; i < MAX_OPEN_RUNS + 5; i += 1) runs.apply(signal('in_progress', MAX_OPEN_RUN_AGE_MS + 10 + i, { run_match: 'exact' }));
     expect(runs.openRuns).toHaveLength(MAX_OPEN_RUNS);
   });
+
+  describe('Healthchecks pings (source ping): rids pair a start with its end', () => {
+    const ping = (status: LedgerSignal['status'], at: number, overrides: Partial<LedgerSignal> = {}) => signal(status, at, { source: 'ping', ...overrides });
+
+    it('a success without rid closes a run started with one, recording no duration', () => {
+      const runs = new TrackRuns();
+      const a = randomUUID();
+      runs.apply(ping('in_progress', 1000, { checkin_id: a, run_match: 'exact' }));
+      expect(runs.apply(ping('ok', 5000))).toEqual({ checkinId: a, durationMs: null, closedRun: true });
+      expect(runs.openRuns).toEqual([]);
+    });
+
+    it('a success without rid after a start without rid records the duration', () => {
+      const runs = new TrackRuns();
+      const start = ping('in_progress', 1000);
+      expect(runs.apply(start)).toEqual({ checkinId: start.checkin_id, durationMs: null, closedRun: false });
+      expect(runs.apply(ping('ok', 4000))).toEqual({ checkinId: start.checkin_id, durationMs: 3000, closedRun: true });
+    });
+
+    it('each start without rid is a run of its own (not a re-touch of the open one)', () => {
+      const runs = new TrackRuns();
+      runs.apply(ping('in_progress', 1000));
+      runs.apply(ping('in_progress', 2000));
+      expect(runs.openRuns).toHaveLength(2);
+    });
+
+    it('a success with another rid closes only its own run: run A stays open', () => {
+      const runs = new TrackRuns();
+      const a = randomUUID();
+      runs.apply(ping('in_progress', 1000, { checkin_id: a, run_match: 'exact' }));
+      const b = randomUUID();
+      expect(runs.apply(ping('ok', 2000, { checkin_id: b, run_match: 'exact' }))).toEqual({ checkinId: b, durationMs: null, closedRun: false });
+      expect(runs.openRuns.map((run) => run.checkinId)).toEqual([a]);
+    });
+
+    it('an ignored ping changes nothing', () => {
+      const runs = new TrackRuns();
+      const a = randomUUID();
+      runs.apply(ping('in_progress', 1000, { checkin_id: a, run_match: 'exact' }));
+      expect(runs.apply(ping('ign', 2000, { checkin_id: a, run_match: 'exact' }))).toEqual({ checkinId: a, durationMs: null, closedRun: false });
+      expect(runs.openRuns.map((run) => run.checkinId)).toEqual([a]);
+    });
+  });
 });

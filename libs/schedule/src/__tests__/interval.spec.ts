@@ -1,4 +1,4 @@
-import { parseSchedule, type IntervalUnit } from '..';
+import { parseSchedule, ScheduleRegistry, type IntervalUnit } from '..';
 import fc from 'fast-check';
 
 const at = (iso: string) => Date.parse(iso);
@@ -90,5 +90,24 @@ describe('interval schedules', () => {
       ),
       { seed: 20260401, numRuns: 500 },
     );
+  });
+});
+
+describe('exact intervals (Healthchecks period and grace)', () => {
+  it('run from the exact instant of the counted check-in, with no early tolerance; crontabs and months are not affected', () => {
+    const registry = new ScheduleRegistry();
+    const exact = registry.rule({ type: 'interval', value: 1, unit: 'minute' }, { exactIntervals: true });
+    const minute = registry.rule({ type: 'interval', value: 1, unit: 'minute' });
+    expect(exact.key).toBe('interval|1|minute|exact');
+    expect(minute.key).toBe('interval|1|minute');
+    const ping = at('2026-01-01T00:00:41.250Z');
+    expect(exact.creditFor(ping, NaN)).toBe(ping);
+    expect(exact.nextAfter(ping, ping)).toBe(ping + 60_000);
+    expect(exact.earlyTolerance(ping + 60_000, ping)).toBe(0);
+    // 10 s before the next slot is not rounded up to it.
+    expect(exact.creditFor(ping + 50_000, ping)).toBe(ping + 50_000);
+    expect(minute.creditFor(ping, NaN)).toBe(at('2026-01-01T00:00:00Z'));
+    expect(registry.rule({ type: 'interval', value: 1, unit: 'month' }, { exactIntervals: true }).key).toBe('interval|1|month');
+    expect(registry.rule({ type: 'crontab', value: '* * * * *', timezone: 'UTC' }, { exactIntervals: true }).key).toBe('crontab|UTC|* * * * *');
   });
 });

@@ -157,7 +157,7 @@ describe("a monitor's environments", () => {
       [run.r1, 'ok', BASE + 10 * MINUTE],
       [run.r9, 'ok', BASE - 10 * MINUTE],
     ]);
-    expect(production.runs[0]).toEqual({ checkinId: run.r10, status: 'ok', durationMs: 1_000, dateCreatedMs: BASE + 3 * HOUR, dateUpdatedMs: BASE + 3 * HOUR, countedAtMs: BASE + 3 * HOUR });
+    expect(production.runs[0]).toEqual({ checkinId: run.r10, status: 'ok', durationMs: 1_000, dateCreatedMs: BASE + 3 * HOUR, dateUpdatedMs: BASE + 3 * HOUR, countedAtMs: BASE + 3 * HOUR, resultAtMs: BASE + 3 * HOUR });
     expect(facts.get('staging')!.state).toEqual({ state: 'ok', at: BASE + 2 * HOUR + 30 * MINUTE });
   });
 

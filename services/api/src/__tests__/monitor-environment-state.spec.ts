@@ -16,7 +16,7 @@ const HOURLY_BERLIN: MonitorTiming = {
 
 function run(countedAt: string | null, status = 'ok'): EnvironmentRun {
   const created = at(countedAt ?? '2026-03-28T00:00:00Z');
-  return { checkinId: `run-${countedAt}`, status, durationMs: 1000, dateCreatedMs: created, dateUpdatedMs: created + 1000, countedAtMs: countedAt === null ? null : created };
+  return { checkinId: `run-${countedAt}`, status, durationMs: 1000, dateCreatedMs: created, dateUpdatedMs: created + 1000, countedAtMs: countedAt === null ? null : created, resultAtMs: countedAt === null ? null : created + 1000 };
 }
 
 function facts(state: EnvironmentFacts['state'], runs: EnvironmentRun[]): EnvironmentFacts {
@@ -71,5 +71,14 @@ describe('environmentState', () => {
     expect(view.nextScheduled).toEqual(['2026-05-04T13:33:00+02:00', '2026-05-04T15:03:00+02:00', '2026-05-04T16:33:00+02:00', '2026-05-04T18:03:00+02:00', '2026-05-04T19:33:00+02:00']);
     const fresh = environmentState('production', facts(null, []), every90, at('2026-05-04T10:10:00Z'));
     expect([fresh.state, fresh.nextCheckIn, fresh.nextScheduled, fresh.lastCheckIn]).toEqual([null, null, [], null]);
+  });
+
+  it('a Healthchecks period runs from the exact instant of the run\'s success, as the scheduler judges it', () => {
+    const check: MonitorTiming = { ...HOURLY_BERLIN, scheduleType: 'interval', scheduleCrontab: null, scheduleIntervalValue: 1, scheduleIntervalUnit: 'minute', checkinMargin: 1, timezone: 'UTC', timeoutFromMargin: true };
+    const run: EnvironmentRun = { checkinId: 'run', status: 'ok', durationMs: 500, dateCreatedMs: at('2026-05-04T10:00:40.500Z'), dateUpdatedMs: at('2026-05-04T10:00:41.000Z'), countedAtMs: at('2026-05-04T10:00:40.500Z'), resultAtMs: at('2026-05-04T10:00:41.000Z') };
+    const view = environmentState('production', facts({ state: 'ok', at: at('2026-05-04T10:00:41Z') }, [run]), check, at('2026-05-04T10:01:00Z'));
+    expect([iso(view.nextCheckIn), iso(view.nextCheckInLatest)]).toEqual(['2026-05-04T10:01:41.000Z', '2026-05-04T10:02:41.000Z']);
+    const sentry = environmentState('production', facts({ state: 'ok', at: at('2026-05-04T10:00:41Z') }, [run]), { ...check, timeoutFromMargin: false }, at('2026-05-04T10:01:00Z'));
+    expect(iso(sentry.nextCheckIn)).toBe('2026-05-04T10:01:00.000Z');
   });
 });

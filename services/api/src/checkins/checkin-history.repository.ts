@@ -85,7 +85,7 @@ export class CheckinHistoryRepository {
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
              environment,
-             argMaxIf(toString(status), received_at_ms, status != 'log') AS status,
+             argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS status,
              max(duration_ms) AS duration_ms,
              min(received_at_ms) AS date_created_ms,
              max(received_at_ms) AS date_updated_ms

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClickHouse, SqlFragment, sql } from '@vigil/clickhouse';
 import { TRACK_STATES, type TrackState } from '@vigil/contracts';
-import type { CheckActivity } from './check.presenter';
+import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
+import { activityFrom, type ActivityFacts, type CheckActivity } from './check.presenter';
 import { STORED_STATUS_OF } from './check-status';
 
 /** The environment Healthchecks pings record into (ingest's default), which is the check this API shows. */
@@ -15,9 +16,11 @@ export const FLIP_LIMIT = 1000;
 /** One check-in as the pings list shows it. `n` counts the monitor's check-ins from 1, oldest first. */
 export interface PingEntry {
   n: number;
-  status: 'in_progress' | 'ok' | 'error' | 'log';
+  status: 'in_progress' | 'ok' | 'error' | 'log' | 'ign';
   receivedAtMs: number;
   runId: string;
+  /** The client named the run (a rid); false: Vigil matched the ping to a run, or started one. */
+  runNamed: boolean;
   durationMs: number | null;
   hasBody: boolean;
   remoteAddr: string;
@@ -38,15 +41,31 @@ interface ActivityRow {
   monitor_id: string;
   n_pings: string | number;
   last_ping_ms: string | number;
-  last_signal: string;
-  last_start_ms: string | number;
   last_duration_ms: string | number | null;
+}
+
+interface CountedRow {
+  monitor_id: string;
+  last_counted_ms: string | number;
+}
+
+interface OpenRunsRow {
+  monitor_id: string;
+  open_starts: Array<string | number>;
+}
+
+interface StateRow {
+  monitor_id: string;
+  state: TrackState;
+  suspended_ms: string | number;
+  resumed_ms: string | number;
 }
 
 interface PingRow {
   status: PingEntry['status'];
   received_at_ms: string | number;
   checkin_id: string;
+  run_match: string;
   duration_ms: string | number | null;
   body_length: string | number;
   remote_addr: string;
@@ -75,41 +94,72 @@ function storedStatus(column: 'from_state' | 'to_state'): SqlFragment {
 export class CheckHistoryRepository {
   constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
 
-  /** Activity of the project's monitors (or of one), by monitor id; a monitor without history is absent. */
+  /**
+   * Activity of the project's monitors (or of one), by monitor id; a monitor without history is absent. The
+   * state's pause boundaries (the scheduler's changes to and from `paused`) are applied by `activityFrom`: a
+   * resume clears the last ping, a pause or a resume the running starts, as in Healthchecks.
+   */
   async activity(projectId: number, monitorId: string | null = null): Promise<Map<string, CheckActivity>> {
     const monitor = monitorId === null ? sql`` : sql` AND monitor_id = ${monitorId}`;
-    const [signals, states] = await Promise.all([
+    const since = Math.floor((Date.now() - MAX_OPEN_RUN_AGE_MS) / 1000);
+    const [signals, counted, open, states] = await Promise.all([
       this.clickhouse.query<ActivityRow>(sql`
         SELECT monitor_id,
                uniqExact(event_id) AS n_pings,
                maxIf(received_at_ms, status IN ('ok', 'error')) AS last_ping_ms,
-               argMaxIf(toString(status), received_at_ms, status != 'log') AS last_signal,
-               maxIf(received_at_ms, status = 'in_progress') AS last_start_ms,
                argMaxIf(duration_ms, received_at_ms, status IN ('ok', 'error')) AS last_duration_ms
           FROM checkins
          WHERE ${ownCheckins(projectId, monitorId)}
          GROUP BY monitor_id`),
-      this.clickhouse.query<{ monitor_id: string; state: TrackState }>(sql`
-        SELECT monitor_id, toString(argMax(to_state, (at_ms, kafka_offset))) AS state
+      // The latest run's first start or result: what the scheduler counted last (rule 2), for crontab and Sentry intervals.
+      this.clickhouse.query<CountedRow>(sql`
+        SELECT monitor_id, max(counted_ms) AS last_counted_ms
+          FROM (SELECT monitor_id, checkin_id, minIf(received_at_ms, status IN ('in_progress', 'ok', 'error')) AS counted_ms
+                  FROM checkins
+                 WHERE ${ownCheckins(projectId, monitorId)}
+                 GROUP BY monitor_id, checkin_id)
+         GROUP BY monitor_id`),
+      // Runs still open: the latest signal that is not a log is their start (a timeout the scheduler wrote closes one).
+      this.clickhouse.query<OpenRunsRow>(sql`
+        SELECT monitor_id, groupArray(started_ms) AS open_starts
+          FROM (SELECT monitor_id, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms
+                  FROM checkins
+                 WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT} AND received_at >= toDateTime(${since})
+                 GROUP BY monitor_id, checkin_id
+                HAVING argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) = 'in_progress')
+         GROUP BY monitor_id`),
+      this.clickhouse.query<StateRow>(sql`
+        SELECT monitor_id, toString(argMax(to_state, (at_ms, kafka_offset))) AS state,
+               maxIf(at_ms, to_state = 'paused' OR from_state = 'paused') AS suspended_ms,
+               maxIf(at_ms, from_state = 'paused') AS resumed_ms
           FROM monitor_states
          WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT}
          GROUP BY monitor_id`),
     ]);
-    const result = new Map<string, CheckActivity>();
+    const facts = new Map<string, ActivityFacts>();
+    const entry = (id: string): ActivityFacts => {
+      let found = facts.get(id);
+      if (!found) {
+        found = { nPings: 0, lastPingMs: null, lastCountedMs: null, lastDurationMs: null, openStartsMs: [], state: null, pausedOrResumedMs: null, resumedMs: null };
+        facts.set(id, found);
+      }
+      return found;
+    };
+    const positive = (value: string | number): number | null => (Number(value) > 0 ? Number(value) : null);
     for (const row of signals) {
-      const lastPing = Number(row.last_ping_ms);
-      result.set(row.monitor_id, {
+      Object.assign(entry(row.monitor_id), {
         nPings: Number(row.n_pings),
-        lastPingMs: lastPing > 0 ? lastPing : null,
-        openStartMs: row.last_signal === 'in_progress' ? Number(row.last_start_ms) : null,
+        lastPingMs: positive(row.last_ping_ms),
         lastDurationMs: row.last_duration_ms === null ? null : Number(row.last_duration_ms),
-        state: null,
       });
     }
+    for (const row of counted) entry(row.monitor_id).lastCountedMs = positive(row.last_counted_ms);
+    for (const row of open) entry(row.monitor_id).openStartsMs = row.open_starts.map(Number).filter((at) => at > 0);
     for (const row of states) {
-      const known = result.get(row.monitor_id) ?? { nPings: 0, lastPingMs: null, openStartMs: null, lastDurationMs: null, state: null };
-      result.set(row.monitor_id, { ...known, state: row.state });
+      Object.assign(entry(row.monitor_id), { state: row.state, pausedOrResumedMs: positive(row.suspended_ms), resumedMs: positive(row.resumed_ms) });
     }
+    const result = new Map<string, CheckActivity>();
+    for (const [id, value] of facts) result.set(id, activityFrom(value));
     return result;
   }
 
@@ -117,7 +167,7 @@ export class CheckHistoryRepository {
   async pings(projectId: number, monitorId: string): Promise<PingEntry[]> {
     const where = ownCheckins(projectId, monitorId);
     const rows = await this.clickhouse.query<PingRow & { total: string | number }>(sql`
-      SELECT toString(status) AS status, received_at_ms, checkin_id, duration_ms, length(body) AS body_length, remote_addr, user_agent,
+      SELECT toString(status) AS status, received_at_ms, checkin_id, toString(run_match) AS run_match, duration_ms, length(body) AS body_length, remote_addr, user_agent,
              (SELECT uniqExact(event_id) FROM checkins WHERE ${where}) AS total
         FROM checkins
        WHERE ${where}
@@ -129,6 +179,7 @@ export class CheckHistoryRepository {
       status: row.status,
       receivedAtMs: Number(row.received_at_ms),
       runId: row.checkin_id,
+      runNamed: row.run_match !== 'latest_open',
       durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
       hasBody: Number(row.body_length) > 0,
       remoteAddr: row.remote_addr,

@@ -28,6 +28,7 @@ interface CheckRow {
   checkin_margin: number | null;
   timezone: string;
   channels: string[] | null;
+  timeout_from_margin: boolean;
 }
 
 /** An integration as a Healthchecks channel. */
@@ -39,7 +40,7 @@ export type ChannelRecord = Channel;
  */
 const SELECT = `
   SELECT m.id, m.project_id, m.ping_uuid, m.name, m.slug, m.tags, m.description, m.status, m.manual_resume,
-         m.schedule_type, m.schedule_crontab, m.schedule_interval_value, m.schedule_interval_unit, m.checkin_margin, m.timezone,
+         m.schedule_type, m.schedule_crontab, m.schedule_interval_value, m.schedule_interval_unit, m.checkin_margin, m.timezone, m.timeout_from_margin,
          (SELECT array_agg(DISTINCT r.integration_id::text) FROM alert_rules r
            WHERE r.project_id = m.project_id AND (r.monitor_id IS NULL OR r.monitor_id = m.id)
              AND (r.environments IS NULL OR '${CHECK_ENVIRONMENT}' = ANY (r.environments))) AS channels
@@ -63,6 +64,7 @@ function toRecord(row: CheckRow): CheckRecord {
     checkinMargin: row.checkin_margin === null ? null : Number(row.checkin_margin),
     timezone: row.timezone,
     channels: row.channels ?? [],
+    healthchecksRules: row.timeout_from_margin === true,
   };
 }
 

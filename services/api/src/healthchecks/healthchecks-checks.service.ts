@@ -14,7 +14,7 @@ import { UNIQUE_KEY, uniqueKeyOf } from './unique-key';
 
 
 /** Healthchecks' ping types, from Vigil's check-in statuses. */
-const PING_TYPE = { in_progress: 'start', ok: 'success', error: 'fail', log: 'log' } as const;
+const PING_TYPE = { in_progress: 'start', ok: 'success', error: 'fail', log: 'log', ign: 'ign' } as const;
 
 function unknownCheck(code: string): DomainError {
   return new DomainError('not_found', 'unknown_check', `check "${code}" not found`, 'uuid');
@@ -120,7 +120,8 @@ export class HealthchecksChecks {
     if (record.status === 'active') throw new DomainError('conflict', 'not_paused', 'check is not paused', 'uuid');
     await this.checks.setStatus(record, 'active');
     const activity = await this.activityOf(record);
-    return this.present({ ...record, status: 'active' }, { ...activity, state: 'new' }, grant);
+    // Resuming clears the last ping and any running start, as in Healthchecks (the scheduler's change follows).
+    return this.present({ ...record, status: 'active' }, { ...activity, state: 'new', lastPingMs: null, lastCountedMs: null, openStartMs: null }, grant);
   }
 
   /** The latest pings, newest first, in Healthchecks' shape. */
@@ -136,7 +137,7 @@ export class HealthchecksChecks {
         remote_addr: ping.remoteAddr === '' ? null : ping.remoteAddr,
         method: '',
         ua: ping.userAgent,
-        rid: ping.runId,
+        rid: ping.runNamed ? ping.runId : null,
         body_url: ping.hasBody ? `${updateUrl}/pings/${ping.n}/body` : null,
       };
       if (ping.durationMs !== null && (ping.status === 'ok' || ping.status === 'error')) entry['duration'] = Math.round(ping.durationMs / 10) / 100;

@@ -114,14 +114,14 @@ export const CHECK_LIST: JsonSchema = objectOf({ checks: arrayOf(CHECK) }, ['che
 
 export const PING: JsonSchema = objectOf(
   {
-    type: { type: 'string', enum: ['start', 'success', 'fail', 'log'] },
+    type: { type: 'string', enum: ['start', 'success', 'fail', 'log', 'ign'] },
     date: ISO_DATE_TIME,
     n: { type: 'integer', description: 'The check-in\'s number, counting from the oldest (1).' },
     scheme: { type: 'string', description: 'Not recorded by Vigil: "".' },
     remote_addr: nullable({ type: 'string' }),
     method: { type: 'string', description: 'Not recorded by Vigil: "".' },
     ua: { type: 'string' },
-    rid: { type: 'string', description: 'The run the check-in belongs to (its rid, or the run Vigil matched it to).' },
+    rid: nullable({ type: 'string', description: 'The rid the ping named; null when it named none.' }),
     duration: { type: 'number', description: 'Seconds since the run\'s start, for a success or failure that closed one.' },
     body_url: nullable({ type: 'string' }),
   },

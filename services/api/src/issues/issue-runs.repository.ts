@@ -46,7 +46,7 @@ export class IssueRunsRepository {
     if (checkinIds.length === 0) return new Map();
     const rows = await this.clickhouse.query<RunRow>(sql`
       SELECT checkin_id,
-             argMaxIf(toString(status), received_at_ms, status != 'log') AS run_status,
+             argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
              max(duration_ms) AS run_duration_ms,
              min(received_at_ms) AS date_created_ms,
              max(received_at_ms) AS date_updated_ms

@@ -7,7 +7,8 @@ import type { EnvironmentFacts, EnvironmentRun } from './monitor-environment.rep
 export const UPCOMING_SLOTS = 5;
 
 /** The monitor settings the state of an environment depends on. */
-export type MonitorTiming = Pick<MonitorEntity, 'status' | 'scheduleType' | 'scheduleCrontab' | 'scheduleIntervalValue' | 'scheduleIntervalUnit' | 'checkinMargin' | 'timezone'>;
+export type MonitorTiming = Pick<MonitorEntity, 'status' | 'scheduleType' | 'scheduleCrontab' | 'scheduleIntervalValue' | 'scheduleIntervalUnit' | 'checkinMargin' | 'timezone'> &
+  Partial<Pick<MonitorEntity, 'timeoutFromMargin'>>;
 
 export interface EnvironmentState {
   name: string;
@@ -34,7 +35,7 @@ function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): SlotRule | 
   const spec = scheduleSpecOf(monitor);
   if (!spec) return null;
   try {
-    return registry.rule(spec);
+    return registry.rule(spec, { exactIntervals: monitor.timeoutFromMargin === true });
   } catch {
     return null;
   }
@@ -50,8 +51,10 @@ function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): SlotRule | 
  *   scheduler's slot rules and margin defaults.
  */
 export function environmentState(name: string, facts: EnvironmentFacts, monitor: MonitorTiming, now: number, registry = new ScheduleRegistry()): EnvironmentState {
+  // Healthchecks' rules for a period count each success or failure, not starts (the scheduler's `Track`, rule 8).
+  const resultsCount = monitor.timeoutFromMargin === true && monitor.scheduleType === 'interval';
   const countedAt = facts.runs
-    .map((run) => run.countedAtMs)
+    .map((run) => (resultsCount ? run.resultAtMs : run.countedAtMs))
     .filter((at): at is number => at !== null)
     .sort((a, b) => a - b);
   const eventTime = Math.max(now, facts.state?.at ?? -Infinity, countedAt.at(-1) ?? -Infinity);

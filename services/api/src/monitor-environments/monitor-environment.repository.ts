@@ -21,6 +21,8 @@ export interface EnvironmentRun {
   dateUpdatedMs: number;
   /** When the run counted for the schedule: its first start or result (logs never count). Null: it did not. */
   countedAtMs: number | null;
+  /** Its first success or failure: what counts under Healthchecks' rules for a period (the scheduler's `Track`, rule 8). */
+  resultAtMs: number | null;
 }
 
 export interface EnvironmentSettings {
@@ -49,6 +51,7 @@ interface RunRow {
   date_created_ms: string | number;
   date_updated_ms: string | number;
   counted_at_ms: string | number;
+  result_at_ms: string | number;
 }
 
 /**
@@ -74,11 +77,12 @@ export class MonitorEnvironmentRepository {
       this.clickhouse.query<RunRow>(sql`
         SELECT environment,
                checkin_id,
-               argMaxIf(toString(status), received_at_ms, status != 'log') AS run_status,
+               argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
                max(duration_ms) AS run_duration_ms,
                min(received_at_ms) AS date_created_ms,
                max(received_at_ms) AS date_updated_ms,
                minIf(received_at_ms, status IN ('in_progress', 'ok', 'error') AND source != 'scheduler') AS counted_at_ms,
+               minIf(received_at_ms, status IN ('ok', 'error') AND source != 'scheduler') AS result_at_ms,
                countIf(source != 'scheduler') AS client_signals
           FROM checkins
          WHERE project_id = ${projectId} AND monitor_id = ${monitorId} AND ${onlyEnvironment}
@@ -100,6 +104,7 @@ export class MonitorEnvironmentRepository {
     for (const row of states) entry(row.environment).state = { state: row.state, at: Number(row.changed_at_ms) };
     for (const row of runs) {
       const counted = Number(row.counted_at_ms);
+      const result = Number(row.result_at_ms);
       entry(row.environment).runs.push({
         checkinId: row.checkin_id,
         status: row.run_status,
@@ -107,6 +112,7 @@ export class MonitorEnvironmentRepository {
         dateCreatedMs: Number(row.date_created_ms),
         dateUpdatedMs: Number(row.date_updated_ms),
         countedAtMs: counted > 0 ? counted : null,
+        resultAtMs: result > 0 ? result : null,
       });
     }
     for (const [name, value] of settings) entry(name).settings = value;

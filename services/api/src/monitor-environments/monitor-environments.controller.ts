@@ -67,5 +67,5 @@ export class MonitorEnvironmentsController {
 }
 
 function timingOf(monitor: MonitorView): MonitorTiming {
-  return { ...monitor.config, status: monitor.status };
+  return { ...monitor.config, status: monitor.status, timeoutFromMargin: monitor.timeoutFromMargin };
 }

@@ -82,7 +82,7 @@ export class TimelineRepository {
     const environment: SqlFragment = query.environment === null ? sql`1 = 1` : sql`environment = ${query.environment}`;
     return sql`
       SELECT checkin_id,
-             argMaxIf(toString(status), received_at_ms, status != 'log') AS run_status,
+             argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
              max(duration_ms) AS run_duration_ms,
              min(received_at_ms) AS date_created_ms
         FROM checkins

@@ -11,6 +11,8 @@ export interface MonitorView extends MonitorValues {
   projectId: number;
   projectSlug: string;
   createdAt: Date;
+  /** Healthchecks' rules (a check made by a ping URL or the Healthchecks API): see the scheduler's `Track`, rule 8. */
+  timeoutFromMargin: boolean;
 }
 
 /** Which monitors a list shows; a filter left out (undefined) does not narrow it. */
@@ -52,6 +54,7 @@ export function toMonitorView(row: MonitorRow): MonitorView {
     isMuted: row.is_muted,
     config: schedule satisfies MonitorSchedule,
     createdAt: row.created_at,
+    timeoutFromMargin: row.timeout_from_margin === true,
   };
 }
 

@@ -36,7 +36,7 @@ describe('ClickHouseRunStore', () => {
     await write([open, closed, log, finish, staging]);
 
     const runs = await store.openRuns([{ projectId: open.project_id, monitorId, environment: 'production' }], now);
-    expect(runs.get(monitorEnvironmentKey(monitorId, 'production'))).toEqual([{ checkinId: open.checkin_id, startedAt: open.received_at }]);
+    expect(runs.get(monitorEnvironmentKey(monitorId, 'production'))).toEqual([{ checkinId: open.checkin_id, startedAt: open.received_at, named: true }]);
     expect(runs.has(monitorEnvironmentKey(monitorId, 'staging'))).toBe(false);
 
     const unseen = signal({ status: 'ok', received_at: now });
@@ -49,5 +49,20 @@ describe('ClickHouseRunStore', () => {
     await write([start]);
     const [end] = await new RunResolver(store).resolve([signal({ monitor_id: otherMonitor, status: 'ok', run_match: 'latest_open', received_at: now })], now);
     expect(end!.resolved).toEqual({ checkinId: start.checkin_id, durationMs: 90_000, closedRun: true });
+  });
+
+  it('remembers whether a ping named its run across a restart: a ping without rid closing a run started with one records no duration', async () => {
+    const ping = (overrides: Partial<CheckinMessageV1>) => signal({ source: 'ping', ...overrides });
+    const named = randomUUID();
+    const unnamed = randomUUID();
+    await write([ping({ monitor_id: named, status: 'in_progress', received_at: now - 90_000 }), ping({ monitor_id: unnamed, status: 'in_progress', run_match: 'latest_open', received_at: now - 80_000 })]);
+    const runs = await store.openRuns([{ projectId: checkinMessageV1Example.project_id, monitorId: named, environment: 'production' }, { projectId: checkinMessageV1Example.project_id, monitorId: unnamed, environment: 'production' }], now);
+    expect(runs.get(monitorEnvironmentKey(named, 'production'))?.[0]?.named).toBe(true);
+    expect(runs.get(monitorEnvironmentKey(unnamed, 'production'))?.[0]?.named).toBe(false);
+    const resolved = await new RunResolver(store).resolve([ping({ monitor_id: named, status: 'ok', run_match: 'latest_open', received_at: now }), ping({ monitor_id: unnamed, status: 'ok', run_match: 'latest_open', received_at: now })], now);
+    expect(resolved.map((entry) => [entry.resolved.closedRun, entry.resolved.durationMs])).toEqual([
+      [true, null],
+      [true, 80_000],
+    ]);
   });
 });

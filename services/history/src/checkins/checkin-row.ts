@@ -1,5 +1,5 @@
 import { toClickHouseDateTime } from '@vigil/clickhouse';
-import type { BodyEncoding, CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1 } from '@vigil/contracts';
+import type { BodyEncoding, CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1, RunMatch } from '@vigil/contracts';
 import type { ResolvedSignal } from '@vigil/runs';
 
 /** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001, 0002). */
@@ -24,6 +24,8 @@ export interface CheckinRow extends Record<string, unknown> {
   body_encoding: BodyEncoding;
   remote_addr: string;
   user_agent: string;
+  /** Whether the client named the run (migration 0005); a scheduler outcome names its run. */
+  run_match: RunMatch;
 }
 
 /** A check-in as history stores it: under the run it was resolved to, with the run's duration. */
@@ -48,6 +50,7 @@ export function rowFromCheckin(message: CheckinMessageV1, resolved: ResolvedSign
     body_encoding: message.body_encoding ?? 'utf8',
     remote_addr: message.remote_addr ?? '',
     user_agent: message.user_agent ?? '',
+    run_match: message.run_match,
   };
 }
 
@@ -73,5 +76,6 @@ export function rowFromMonitorEvent(event: MonitorEventV1): CheckinRow {
     body_encoding: 'utf8',
     remote_addr: '',
     user_agent: '',
+    run_match: 'exact',
   };
 }

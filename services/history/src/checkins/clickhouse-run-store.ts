@@ -16,21 +16,22 @@ export class ClickHouseRunStore implements RunStore {
     const monitors = unique(tracks.map((track) => track.monitorId));
     const since = Math.floor((now - MAX_OPEN_RUN_AGE_MS) / 1000);
     // A run is open when its latest signal that is not a log is `in_progress` (a timeout closes it too).
-    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; checkin_id: string; started_ms: string | number }>(sql`
-      SELECT monitor_id, environment, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms
+    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; checkin_id: string; started_ms: string | number; named: string | number }>(sql`
+      SELECT monitor_id, environment, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms,
+             argMinIf(run_match = 'exact', received_at_ms, status = 'in_progress') AS named
         FROM checkins
        WHERE project_id IN (${joinSql(projects.map((id) => sql`${id}`), ', ')})
          AND monitor_id IN (${joinSql(monitors.map((id) => sql`${id}`), ', ')})
          AND received_at >= toDateTime(${since})
        GROUP BY monitor_id, environment, checkin_id
-      HAVING argMaxIf(toString(status), received_at_ms, status != 'log') = 'in_progress'`);
+      HAVING argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) = 'in_progress'`);
     const wanted = new Set(tracks.map((track) => monitorEnvironmentKey(track.monitorId, track.environment)));
     const open = new Map<string, OpenRun[]>();
     for (const row of rows) {
       const key = monitorEnvironmentKey(row.monitor_id, row.environment);
       if (!wanted.has(key)) continue;
       const runs = open.get(key) ?? [];
-      runs.push({ checkinId: row.checkin_id, startedAt: Number(row.started_ms) });
+      runs.push({ checkinId: row.checkin_id, startedAt: Number(row.started_ms), named: Number(row.named) === 1 });
       open.set(key, runs);
     }
     for (const [key, runs] of open) open.set(key, runs.sort((a, b) => a.startedAt - b.startedAt).slice(-MAX_OPEN_RUNS));

@@ -1,4 +1,4 @@
-import { resumesPausedMonitor } from '../ping/ping-resume';
+import { ignoresPing, resumesPausedMonitor } from '../ping/ping-resume';
 
 describe('resumesPausedMonitor (Healthchecks: a ping resumes a paused check unless manual_resume)', () => {
   const paused = { status: 'paused' as const, manualResume: false };
@@ -20,5 +20,13 @@ describe('resumesPausedMonitor (Healthchecks: a ping resumes a paused check unle
   it('changes nothing for active and disabled monitors', () => {
     expect(resumesPausedMonitor({ status: 'active', manualResume: false }, 'ok')).toBe(false);
     expect(resumesPausedMonitor({ status: 'disabled', manualResume: false }, 'ok')).toBe(false);
+  });
+});
+
+describe('ignoresPing (Healthchecks: pings to a paused check with manual_resume are `ign`)', () => {
+  it('ignores every ping to a paused monitor with manual_resume, and no other', () => {
+    expect(ignoresPing({ status: 'paused', manualResume: true })).toBe(true);
+    expect(ignoresPing({ status: 'paused', manualResume: false })).toBe(false);
+    expect(ignoresPing({ status: 'active', manualResume: true })).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import { RateLimiter } from '../limits/rate-limiter';
 import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '@vigil/db';
 import { MonitorRepository } from '../monitors/monitor.repository';
 import { bodyFields } from '../ping/ping-body';
-import { resumesPausedMonitor } from '../ping/ping-resume';
+import { ignoresPing, resumesPausedMonitor } from '../ping/ping-resume';
 import { detailOf, ProcessingErrorRecorder } from './processing-errors';
 import { isNilUuid, canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
 
@@ -183,9 +183,10 @@ export class RecordCheckinsUseCase {
     const message: CheckinMessageV1 = {
       ...this.baseMessage(monitor, DEFAULT_ENVIRONMENT, 'ping', client),
       checkin_id: signal.runId ?? randomUUID(),
-      // A start without rid always starts a run; any other signal without rid belongs to the latest open one.
-      run_match: signal.runId !== undefined || signal.status === 'in_progress' ? 'exact' : 'latest_open',
-      status: signal.status,
+      // Without rid: a start starts a run of its own, any other signal belongs to the latest open one (libs/runs).
+      run_match: signal.runId !== undefined ? 'exact' : 'latest_open',
+      // Healthchecks: a paused check with manual_resume records the ping as `ign` and changes nothing.
+      status: ignoresPing(monitor) ? 'ign' : signal.status,
       exit_status: signal.exitStatus,
       ...bodyFields(signal.body),
     };

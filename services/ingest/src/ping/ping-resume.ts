@@ -9,3 +9,8 @@ import type { CatalogMonitor } from '../catalog/catalog-snapshot';
 export function resumesPausedMonitor(monitor: Pick<CatalogMonitor, 'status' | 'manualResume'>, signal: CheckinSignal): boolean {
   return monitor.status === 'paused' && !monitor.manualResume && (signal === 'ok' || signal === 'error');
 }
+
+/** Healthchecks: every ping to a paused check with `manual_resume` is recorded as `ign`, counted, and changes nothing. */
+export function ignoresPing(monitor: Pick<CatalogMonitor, 'status' | 'manualResume'>): boolean {
+  return monitor.status === 'paused' && monitor.manualResume;
+}

@@ -422,11 +422,88 @@ describe('detection: time zones and Healthchecks', () => {
     h.checkin('ok', three + 12 * SECOND);
     h.every(MINUTE, three, three + DAY + 59 * MINUTE);
     expect(h.outcomes).toEqual([]);
-    h.checkin('ok', three + DAY + 59 * MINUTE + 30 * SECOND); // late inside grace: re-anchors at 03:59
-    h.every(MINUTE, three + DAY + 60 * MINUTE, three + 2 * DAY + 118 * MINUTE);
+    h.checkin('ok', three + DAY + 59 * MINUTE + 30 * SECOND); // late inside grace: re-anchors at 03:59:30
+    h.every(MINUTE, three + DAY + 60 * MINUTE, three + 2 * DAY + 119 * MINUTE);
     expect(h.outcomes).toEqual([]);
-    h.pulse(three + 2 * DAY + 119 * MINUTE);
-    expect(h.slots('missed')).toEqual([iso(three + 2 * DAY + 59 * MINUTE)]);
+    h.pulse(three + 2 * DAY + 119 * MINUTE + 30 * SECOND);
+    expect(h.slots('missed')).toEqual([iso(three + 2 * DAY + 59 * MINUTE + 30 * SECOND)]);
+  });
+
+  const toTheSecond = hourly({ schedule: { type: 'interval', value: 1, unit: 'minute' }, checkinMarginMinutes: 1, maxRuntimeMinutes: null, timeoutFromMargin: true });
+
+  it('Healthchecks: timeout 60 s and grace 60 s from a ping at second 41 are late at +60 s and missed at +120 s, to the millisecond', () => {
+    const h = new Harness().monitor(toTheSecond);
+    const ping = T0 + 5 * MINUTE + 41_250;
+    h.checkin('ok', ping);
+    expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(ping + MINUTE);
+    h.every(250, ping + 250, ping + MINUTE - 1);
+    expect(h.state).toBe('ok');
+    h.pulse(ping + MINUTE);
+    expect(h.state).toBe('late');
+    h.pulse(ping + 2 * MINUTE - 1);
+    expect(h.outcomes).toEqual([]);
+    h.pulse(ping + 2 * MINUTE);
+    expect(h.outcomes).toMatchObject([{ kind: 'missed', slot: ping + MINUTE, dueAt: ping + 2 * MINUTE }]);
+    expect(h.transitions.map((t) => [`${t.from}->${t.to}`, t.at - ping])).toEqual([
+      ['new->ok', 0],
+      ['ok->late', MINUTE],
+      ['late->missed', 2 * MINUTE],
+    ]);
+  });
+
+  it('Healthchecks: a ping a little early is not rounded to the coming slot: the period runs from it', () => {
+    const h = new Harness().monitor(toTheSecond);
+    h.checkin('ok', T0 + 41 * SECOND);
+    h.checkin('ok', T0 + 41 * SECOND + MINUTE - 10 * SECOND);
+    expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(T0 + 41 * SECOND + 2 * MINUTE - 10 * SECOND);
+  });
+
+  it('Healthchecks: a start on a new check leaves it new (no state change); its run times out after the grace, down from new', () => {
+    const h = new Harness().monitor(toTheSecond);
+    const start = T0 + 7 * SECOND;
+    const result = h.checkin('in_progress', start, { run_match: 'exact' });
+    expect(result.creditedSlot).toBeNull();
+    expect(h.state).toBe('new');
+    expect(h.detector.track(MONITOR, ENV)?.openRuns).toHaveLength(1);
+    h.every(250, start, start + MINUTE - 1);
+    expect(h.transitions).toEqual([]);
+    h.pulse(start + MINUTE);
+    expect(h.outcomes).toMatchObject([{ kind: 'timeout', dueAt: start + MINUTE }]);
+    expect(h.states()).toEqual(['new->timeout']);
+  });
+
+  it('Healthchecks: starts do not move a period, successes do (closing a run or not); a crontab check counts its later starts', () => {
+    const h = new Harness().monitor(hourly({ schedule: { type: 'interval', value: 1, unit: 'hour' }, checkinMarginMinutes: 10, maxRuntimeMinutes: null, timeoutFromMargin: true }));
+    h.checkin('ok', T0 + 13 * SECOND);
+    h.checkin('in_progress', T0 + 50 * MINUTE, { run_match: 'exact' });
+    expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(T0 + HOUR + 13 * SECOND);
+    const closing = h.checkin('ok', T0 + 55 * MINUTE + 500);
+    expect(closing.run.closedRun).toBe(true);
+    expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(T0 + HOUR + 55 * MINUTE + 500);
+
+    const cron = new Harness().monitor(hourly({ timeoutFromMargin: true }));
+    cron.checkin('in_progress', T0 + HOUR, { run_match: 'exact' });
+    expect(cron.state).toBe('new');
+    cron.checkin('ok', T0 + HOUR + 2 * MINUTE);
+    expect(cron.state).toBe('ok');
+    expect(cron.checkin('in_progress', T0 + 2 * HOUR, { run_match: 'exact' }).creditedSlot).toBe(T0 + 2 * HOUR);
+  });
+
+  it('Healthchecks: a start held before the check was known still leaves it new once it is', () => {
+    const h = new Harness();
+    h.checkin('in_progress', T0 + 3 * SECOND, { run_match: 'exact' });
+    h.monitor(toTheSecond);
+    expect(h.state).toBe('new');
+    expect(h.transitions).toEqual([]);
+    h.checkin('ok', T0 + 20 * SECOND);
+    expect(h.state).toBe('ok');
+    expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(T0 + 20 * SECOND + MINUTE);
+  });
+
+  it('Sentry intervals keep minute slots', () => {
+    const h = new Harness().monitor(hourly({ schedule: { type: 'interval', value: 1, unit: 'minute' }, checkinMarginMinutes: 1 }));
+    h.checkin('ok', T0 + 41 * SECOND);
+    expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(T0 + MINUTE);
   });
 
   it('Healthchecks: a start not followed by success within the grace time is a failure (timeout after the grace)', () => {

@@ -15,6 +15,12 @@ export interface MonitorSettings {
   readonly maxRuntimeMs: number;
   /** How long a started run may stay open: max runtime, or the margin with `timeoutFromMargin`. */
   readonly timeoutMs: number;
+  /**
+   * Healthchecks' rules (a check made by a ping URL or the Healthchecks API, `timeoutFromMargin`): a start never
+   * makes a new track active, and an interval runs from the exact instant of the last success or failure
+   * (see `Track`, rule 8).
+   */
+  readonly healthchecks: boolean;
   readonly status: MonitorStatus;
 }
 
@@ -29,16 +35,17 @@ export class MonitorSettingsRegistry {
 
   /** Resolves (and validates: throws `ScheduleError` for a bad schedule) a monitor's configuration. */
   resolve(input: MonitorConfigInput): MonitorSettings {
-    const rule = this.schedules.rule(input.schedule);
+    const healthchecks = input.timeoutFromMargin === true;
+    const rule = this.schedules.rule(input.schedule, { exactIntervals: healthchecks });
     const marginMs = checkinMarginMs(input.checkinMarginMinutes);
     const maxRuntime = maxRuntimeMs(input.maxRuntimeMinutes);
-    const timeoutMs = input.timeoutFromMargin === true ? marginMs : maxRuntime;
+    const timeoutMs = healthchecks ? marginMs : maxRuntime;
     const status: MonitorStatus = input.status === 'paused' || input.status === 'disabled' ? input.status : 'active';
     // join makes one flat string; a template literal's tree of pieces would stay alive in the map (~100 B more).
-    const key = [rule.key, marginMs, maxRuntime, timeoutMs, status].join('#');
+    const key = [rule.key, marginMs, maxRuntime, timeoutMs, healthchecks ? 'hc' : 'sentry', status].join('#');
     const known = this.interned.get(key);
     if (known) return known;
-    const settings: MonitorSettings = Object.freeze({ key, rule, marginMs, maxRuntimeMs: maxRuntime, timeoutMs, status });
+    const settings: MonitorSettings = Object.freeze({ key, rule, marginMs, maxRuntimeMs: maxRuntime, timeoutMs, healthchecks, status });
     this.interned.set(key, settings);
     return settings;
   }

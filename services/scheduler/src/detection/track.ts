@@ -32,6 +32,12 @@ const TIMEOUT = 4;
 const RESULT_NAMES = ['none', 'ok', 'error', 'missed', 'timeout'] as const;
 const RESULT_STATES: readonly TrackState[] = ['new', 'ok', 'error', 'missed', 'timeout'];
 
+/** Held check-ins (rule 6): a success, a failure, a start (the snapshot's `held` pairs use the same codes). */
+const HELD_OK = 0;
+const HELD_ERROR = 1;
+const HELD_START = 2;
+type HeldKind = typeof HELD_OK | typeof HELD_ERROR | typeof HELD_START;
+
 const NO_RUNS: readonly OpenRun[] = [];
 /** Check-ins kept while a monitor's configuration is unknown; older ones are dropped beyond this. */
 export const MAX_HELD_CHECKINS = 8;
@@ -92,6 +98,13 @@ export class MonitorHandle {
  *    `MAX_HELD_CHECKINS`); when the configuration arrives they are applied in order as if it had been known,
  *    so a slot between them that nothing covered is still missed.
  * 7. A start that arrives after its own result (exact id) opens nothing (`TrackRuns`): no false timeout.
+ * 8. Healthchecks' rules (`MonitorSettings.healthchecks`: checks made by a ping URL or the Healthchecks API).
+ *    A start never counts on a track with nothing credited yet (new, or just resumed): the check stays `new`
+ *    with its run open, and goes down only if that run outlives its grace time (rule 4). With an interval
+ *    (period) schedule, starts never count and every success or failure does, closing a run or not, and the
+ *    interval runs from its exact instant (`exactIntervals`: no minute truncation, no early tolerance): late at
+ *    last result + period, missed at + grace, to the millisecond, as Healthchecks' `last_ping + timeout`.
+ *    Crontab checks keep rules 1 and 2 past their first counted check-in.
  */
 export class Track implements Queued {
   /** Latest event time this track was evaluated at. */
@@ -109,7 +122,7 @@ export class Track implements Queued {
   private lastMiss: number | null = null;
   /** In a collapsed outage: the first slot settled without an event of its own since the last emitted miss. */
   private collapsedFrom: number | null = null;
-  /** Counting check-ins before the config was known: [received_at, 0 | 1 error] pairs, flat, oldest first. */
+  /** Counting check-ins before the config was known: [received_at, `HeldKind`] pairs, flat, oldest first. */
   private held: number[] | null = null;
   /** The runs ledger's memory of the last finished run (kept here: the ledger exists only while runs are open). */
   private lastFinished: string | null = null;
@@ -201,18 +214,17 @@ export class Track implements Queued {
 
     const finished = (signal.status === 'ok' || signal.status === 'error') && !closedTimedOutRun && this.suspended === null ? signal.status : null;
     const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun, finished };
-    const counts = signal.status !== 'log' && (!run.closedRun || Number.isNaN(this.resolved));
     if (this.ruleKey === null) {
-      if (counts) this.hold(signal.received_at, signal.status === 'error' ? 1 : 0);
+      // Rule 6; whether a start counts is decided when the configuration is known (rule 8).
+      if (this.counts(null, signal.status, run.closedRun)) this.hold(signal.received_at, signal.status === 'error' ? HELD_ERROR : signal.status === 'in_progress' ? HELD_START : HELD_OK);
       return result;
     }
     if (!settings) return result;
 
-    if (counts) result.creditedSlot = this.credit(settings, signal.received_at, at, emitted);
+    if (this.counts(settings, signal.status, run.closedRun)) result.creditedSlot = this.credit(settings, signal.received_at, at, emitted);
     this.record(emitted, out);
     switch (signal.status) {
       case 'in_progress':
-        if (this.result === NONE) this.result = OK;
         break;
       case 'ok':
         if (!closedTimedOutRun) this.result = OK;
@@ -221,6 +233,7 @@ export class Track implements Queued {
         if (!closedTimedOutRun) this.result = ERROR;
         break;
       case 'log':
+      case 'ign':
         break;
     }
     // The first counted check-in makes the track active, whatever it closed.
@@ -323,6 +336,17 @@ export class Track implements Queued {
     return track;
   }
 
+  /** Whether a check-in counts for a slot (rules 2 and 8); `settings` null: not known yet (held, rule 6). */
+  private counts(settings: MonitorSettings | null, status: DetectionCheckin['status'], closedRun: boolean): boolean {
+    if (status === 'log' || status === 'ign') return false;
+    const fresh = Number.isNaN(this.resolved);
+    if (settings?.healthchecks) {
+      if (settings.rule.kind === 'interval') return status !== 'in_progress';
+      if (status === 'in_progress') return !fresh;
+    }
+    return !closedRun || fresh;
+  }
+
   /** The settings to evaluate with, or null when the monitor is unknown, paused or disabled. */
   private active(): MonitorSettings | null {
     const settings = this.monitor.settings;
@@ -345,9 +369,9 @@ export class Track implements Queued {
     this.held = null;
   }
 
-  private hold(receivedAt: number, error: 0 | 1): void {
+  private hold(receivedAt: number, kind: HeldKind): void {
     const held = this.held ?? [];
-    held.push(receivedAt, error);
+    held.push(receivedAt, kind);
     if (held.length > 2 * MAX_HELD_CHECKINS) held.splice(0, 2);
     this.held = held;
   }
@@ -363,10 +387,16 @@ export class Track implements Queued {
     const emitted: Outcome[] = [];
     for (let index = 0; index < held.length; index += 2) {
       const receivedAt = held[index]!;
+      const kind = held[index + 1]!;
       if (this.result !== NONE) this.evaluateMisses(settings, receivedAt, emitted);
+      if (kind === HELD_START && !this.counts(settings, 'in_progress', false)) {
+        this.record(emitted.splice(0), out);
+        continue;
+      }
       this.credit(settings, receivedAt, this.clock, emitted);
       this.record(emitted.splice(0), out);
-      this.result = held[index + 1] === 1 ? ERROR : OK;
+      if (kind === HELD_ERROR) this.result = ERROR;
+      else if (kind === HELD_OK || this.result === NONE) this.result = OK;
     }
   }
 
@@ -488,9 +518,9 @@ function stillOpen(ids: string[] | null, open: readonly OpenRun[]): string[] | n
   return still.length > 0 ? still : null;
 }
 
-function pairs(flat: number[] | null): Array<[number, 0 | 1]> {
-  const out: Array<[number, 0 | 1]> = [];
-  if (flat) for (let index = 0; index < flat.length; index += 2) out.push([flat[index]!, flat[index + 1] === 1 ? 1 : 0]);
+function pairs(flat: number[] | null): Array<[number, HeldKind]> {
+  const out: Array<[number, HeldKind]> = [];
+  if (flat) for (let index = 0; index < flat.length; index += 2) out.push([flat[index]!, flat[index + 1] === HELD_ERROR ? HELD_ERROR : flat[index + 1] === HELD_START ? HELD_START : HELD_OK]);
   return out;
 }
 

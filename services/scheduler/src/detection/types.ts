@@ -19,8 +19,10 @@ export interface MonitorConfigInput {
   maxRuntimeMinutes: number | null;
   status: MonitorStatus;
   /**
-   * Healthchecks semantics (monitors created by ping): a start not followed by a result within the grace time
-   * is a failure, so runs time out after the margin (grace) instead of max_runtime.
+   * Healthchecks semantics (checks made by a ping URL or the Healthchecks API): a start not followed by a
+   * result within the grace time is a failure, so runs time out after the margin (grace) instead of
+   * max_runtime; a start leaves a new check new; an interval (period) runs from the exact instant of the last
+   * success or failure. See `Track`, rules 4 and 8.
    */
   timeoutFromMargin?: boolean;
 }
@@ -29,7 +31,8 @@ export interface MonitorConfigInput {
 export type DetectionCheckin = Pick<
   CheckinMessageV1,
   'monitor_id' | 'environment' | 'checkin_id' | 'run_match' | 'status' | 'received_at' | 'duration_ms'
->;
+> &
+  Partial<Pick<CheckinMessageV1, 'source'>>;
 
 interface OutcomeBase {
   kind: MonitorEventKind;

@@ -1,4 +1,4 @@
-import { hcTime, nextPingMs, NO_ACTIVITY, presentCheck, type CheckActivity, type CheckRecord } from '../check.presenter';
+import { activityFrom, hcTime, nextPingMs, NO_ACTIVITY, presentCheck, type ActivityFacts, type CheckActivity, type CheckRecord } from '../check.presenter';
 import { uniqueKeyOf } from '../unique-key';
 
 const record: CheckRecord = {
@@ -18,6 +18,7 @@ const record: CheckRecord = {
   checkinMargin: 60,
   timezone: 'UTC',
   channels: ['b', 'a'],
+  healthchecksRules: true,
 };
 const links = { ingestUrl: 'https://ping.example.com/', apiUrl: 'https://api.example.com' };
 const T = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
@@ -79,7 +80,7 @@ describe('presentCheck', () => {
   });
 
   it('shows activity: pings, last ping, duration, started', () => {
-    const activity: CheckActivity = { nPings: 7, lastPingMs: T, openStartMs: null, lastDurationMs: 12_345, state: 'ok' };
+    const activity: CheckActivity = { nPings: 7, lastPingMs: T, lastCountedMs: T, openStartMs: null, lastDurationMs: 12_345, state: 'ok' };
     expect(presentCheck(record, activity, false, links)).toMatchObject({
       n_pings: 7,
       status: 'up',
@@ -93,11 +94,17 @@ describe('presentCheck', () => {
 });
 
 describe('nextPingMs', () => {
-  const up: CheckActivity = { nPings: 1, lastPingMs: T, openStartMs: null, lastDurationMs: null, state: 'ok' };
+  const up: CheckActivity = { nPings: 1, lastPingMs: T, lastCountedMs: T, openStartMs: null, lastDurationMs: null, state: 'ok' };
 
-  it('is the last ping plus the period for a simple check that is up or in its grace time', () => {
+  it('is the last ping plus the period, to the millisecond, for a simple check that is up or in its grace time', () => {
     expect(nextPingMs(record, up)).toBe(T + 86_400_000);
     expect(nextPingMs(record, { ...up, state: 'late' })).toBe(T + 86_400_000);
+    // Starts do not move a Healthchecks period: the last success or failure does.
+    expect(nextPingMs(record, { ...up, lastCountedMs: T + 5_000 })).toBe(T + 86_400_000);
+  });
+
+  it('is the scheduler\'s minute slot for an interval that follows Sentry\'s rules', () => {
+    expect(nextPingMs({ ...record, healthchecksRules: false }, up)).toBe(Date.UTC(2026, 0, 3, 3, 4, 0));
   });
 
   it('is the next cron time after the last ping, in the zone', () => {
@@ -106,9 +113,53 @@ describe('nextPingMs', () => {
     expect(nextPingMs(cron, up)).toBe(Date.UTC(2026, 0, 3, 2, 0, 0));
   });
 
-  it('is null for new, down and paused checks', () => {
+  it('is the start of a run still open, when that is sooner, also for a new check', () => {
+    expect(nextPingMs(record, { ...up, openStartMs: T + 1_000 })).toBe(T + 1_000);
+    expect(nextPingMs(record, { ...NO_ACTIVITY, nPings: 1, openStartMs: T })).toBe(T);
+  });
+
+  it('is null for new (not started), down and paused checks', () => {
     expect(nextPingMs(record, { ...up, state: 'new' })).toBeNull();
     expect(nextPingMs(record, { ...up, state: 'missed' })).toBeNull();
     expect(nextPingMs({ ...record, status: 'paused' }, up)).toBeNull();
+  });
+});
+
+describe('pause and resume rules', () => {
+  const facts: ActivityFacts = {
+    nPings: 3,
+    lastPingMs: T,
+    lastCountedMs: T,
+    lastDurationMs: 1_000,
+    openStartsMs: [T + 2_000, T + 1_000],
+    state: 'ok',
+    pausedOrResumedMs: null,
+    resumedMs: null,
+  };
+
+  it('shows the earliest open run as started', () => {
+    expect(activityFrom(facts)).toMatchObject({ lastPingMs: T, openStartMs: T + 1_000 });
+  });
+
+  it('a pause clears the starts at or before it; a start during the pause is shown', () => {
+    expect(activityFrom({ ...facts, state: 'paused', pausedOrResumedMs: T + 1_000 })).toMatchObject({ lastPingMs: T, openStartMs: T + 2_000 });
+    expect(activityFrom({ ...facts, state: 'paused', pausedOrResumedMs: T + 2_000 })).toMatchObject({ lastPingMs: T, openStartMs: null });
+  });
+
+  it('a resume clears the last ping until the scheduler counts one again', () => {
+    const resumed = { ...facts, state: 'new' as const, pausedOrResumedMs: T + 5_000, resumedMs: T + 5_000 };
+    expect(activityFrom(resumed)).toMatchObject({ nPings: 3, lastPingMs: null, lastCountedMs: null, openStartMs: null, lastDurationMs: 1_000 });
+    expect(activityFrom({ ...resumed, lastPingMs: T + 6_000 })).toMatchObject({ lastPingMs: T + 6_000 });
+    // The ping that resumed it may carry a time before the scheduler's change; the scheduler counted it: up.
+    expect(activityFrom({ ...resumed, state: 'ok', lastPingMs: T + 4_900 })).toMatchObject({ lastPingMs: T + 4_900 });
+  });
+
+  it('an active check whose latest state is still paused was just resumed', () => {
+    const check = presentCheck(record, activityFrom({ ...facts, state: 'paused', pausedOrResumedMs: T - 1 }), false, links);
+    expect(check).toMatchObject({ status: 'new', last_ping: null, started: false, next_ping: null });
+  });
+
+  it('a check just paused shows no running start', () => {
+    expect(presentCheck({ ...record, status: 'paused' }, activityFrom(facts), false, links)).toMatchObject({ status: 'paused', started: false, last_ping: hcTime(T) });
   });
 });

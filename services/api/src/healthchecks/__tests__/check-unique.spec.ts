@@ -19,6 +19,7 @@ function check(id: string, fields: Partial<CheckRecord>): CheckRecord {
     checkinMargin: 60,
     timezone: 'UTC',
     channels: [],
+    healthchecksRules: true,
     ...fields,
   };
 }
