@@ -36,6 +36,7 @@ import { HealthchecksController } from './healthchecks/healthchecks.controller';
 import { ProjectKeyAccess } from './healthchecks/project-key-access';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
+import { ProjectMonitorsController } from './monitors/project-monitors.controller';
 import { MonitorRepository } from './monitors/monitor.repository';
 import { MonitorService } from './monitors/monitor.service';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
@@ -61,6 +62,7 @@ export class ApiModule {
       controllers: [
         OpenApiController,
         MonitorsController,
+        ProjectMonitorsController,
         MonitorEnvironmentsController,
         MonitorTimelineController,
         ProcessingErrorsController,

@@ -146,7 +146,7 @@ describe("a monitor's environments", () => {
     expect([...facts.keys()].sort()).toEqual(['production', 'staging']);
     const production = facts.get('production')!;
     expect(production.state).toEqual({ state: 'ok', at: AT_SAME_TIME });
-    expect(production.settings).toEqual({ isMuted: false, openIssueId: null });
+    expect(production.settings).toEqual({ isMuted: false, openIssue: null, droppedAt: null });
     // Newest first; the miss (minted by the scheduler) and the run of logs alone are not check-ins.
     expect(production.runs.map((entry) => [entry.checkinId, entry.status, entry.countedAtMs])).toEqual([
       [run.r10, 'ok', BASE + 3 * HOUR],

@@ -122,6 +122,18 @@ export class CheckinHistoryRepository {
     return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, lastCheckinMs: Number(row.last_ms) > 0 ? Number(row.last_ms) : null }));
   }
 
+  /**
+   * Deletes the history of these environments of a monitor up to `beforeMs` (check-ins and state changes):
+   * `ALTER TABLE ... DELETE` mutations, which ClickHouse (18.16 and current) applies in the background to the
+   * rows there now; readers hide the environment's older rows until they are gone (decision 0018).
+   */
+  async dropEnvironments(projectId: number, monitorId: string, environments: readonly string[], beforeMs: number): Promise<void> {
+    if (environments.length === 0) return;
+    const where = sql`project_id = ${projectId} AND monitor_id = ${monitorId} AND ${inList(sql`environment`, environments)}`;
+    await this.clickhouse.command(sql`ALTER TABLE checkins DELETE WHERE ${where} AND received_at_ms <= ${beforeMs}`);
+    await this.clickhouse.command(sql`ALTER TABLE monitor_states DELETE WHERE ${where} AND at_ms <= ${beforeMs}`);
+  }
+
   /** The monitors of these projects that have checked in from one of these environments. */
   async monitorsIn(projectIds: readonly number[], environments: readonly string[]): Promise<string[]> {
     if (projectIds.length === 0 || environments.length === 0) return [];
