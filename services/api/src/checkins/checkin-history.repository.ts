@@ -16,6 +16,8 @@ export interface CheckinSummary {
 /** Which runs of a monitor to list: environments (empty: all), when they started, and the page. */
 export interface CheckinQuery {
   environments: readonly string[];
+  /** Environments dropped through the API, with when (epoch ms): their signals up to then are left out. */
+  dropped?: ReadonlyArray<readonly [string, number]>;
   range: TimeRange;
   window: KeysetWindow<RunKey>;
 }
@@ -81,6 +83,10 @@ export class CheckinHistoryRepository {
     if (window.empty) return [];
     const environment = query.environments.length > 0 ? sql`AND ${inList(sql`environment`, query.environments)}` : sql``;
     const page = window.key ? sql`AND ${beyond(window.key, window.direction, window.inclusive)}` : sql``;
+    const dropped =
+      query.dropped && query.dropped.length > 0
+        ? sql`AND NOT (${joinSql(query.dropped.map(([name, at]) => sql`(environment = ${name} AND received_at_ms <= ${at})`), ' OR ')})`
+        : sql``;
     const order = window.direction === 'older' ? sql`DESC` : sql`ASC`;
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
@@ -93,6 +99,7 @@ export class CheckinHistoryRepository {
        WHERE project_id = ${projectId} AND monitor_id = ${monitorId}
          AND received_at >= ${new Date(Math.min(Math.max(range.startMs - RUN_REACH_MS, 0), LAST_DATETIME_MS))}
          ${environment}
+         ${dropped}
        GROUP BY checkin_id, environment
       HAVING status != ''
          AND date_created_ms >= ${range.startMs}
@@ -123,15 +130,16 @@ export class CheckinHistoryRepository {
   }
 
   /**
-   * Deletes the history of these environments of a monitor up to `beforeMs` (check-ins and state changes):
-   * `ALTER TABLE ... DELETE` mutations, which ClickHouse (18.16 and current) applies in the background to the
-   * rows there now; readers hide the environment's older rows until they are gone (decision 0018).
+   * Deletes the history of these environments of a monitor (check-ins and state changes): `ALTER TABLE ...
+   * DELETE` mutations, which ClickHouse (18.16 and current) applies in the background to the rows there when
+   * they are submitted; rows written later stay. Readers hide what is from before the drop in the meantime, and
+   * a check-in received before it that history writes after (it was on its way): see `dropped` (decision 0018).
    */
-  async dropEnvironments(projectId: number, monitorId: string, environments: readonly string[], beforeMs: number): Promise<void> {
+  async dropEnvironments(projectId: number, monitorId: string, environments: readonly string[]): Promise<void> {
     if (environments.length === 0) return;
     const where = sql`project_id = ${projectId} AND monitor_id = ${monitorId} AND ${inList(sql`environment`, environments)}`;
-    await this.clickhouse.command(sql`ALTER TABLE checkins DELETE WHERE ${where} AND received_at_ms <= ${beforeMs}`);
-    await this.clickhouse.command(sql`ALTER TABLE monitor_states DELETE WHERE ${where} AND at_ms <= ${beforeMs}`);
+    await this.clickhouse.command(sql`ALTER TABLE checkins DELETE WHERE ${where}`);
+    await this.clickhouse.command(sql`ALTER TABLE monitor_states DELETE WHERE ${where}`);
   }
 
   /** The monitors of these projects that have checked in from one of these environments. */

@@ -157,6 +157,15 @@ export class MonitorReadRepository {
     return rows[0] ?? null;
   }
 
+  /** The monitor's environments dropped through the API, with when (epoch ms). */
+  async drops(monitorId: string): Promise<Array<[string, number]>> {
+    const rows: Array<{ environment: string; at: string }> = await this.dataSource.query(
+      'SELECT environment, (extract(epoch FROM dropped_at) * 1000)::bigint::text AS at FROM monitor_environments WHERE monitor_id = $1 AND dropped_at IS NOT NULL',
+      [monitorId],
+    );
+    return rows.map((row) => [row.environment, Number(row.at)]);
+  }
+
   async projectIds(organizationId: string): Promise<number[]> {
     const rows: Array<{ id: number }> = await this.dataSource.query('SELECT id FROM projects WHERE organization_id = $1 ORDER BY id', [organizationId]);
     return rows.map((row) => Number(row.id));

@@ -15,12 +15,18 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 /**
  * Sentry's environment status from Vigil's track state: `disabled` while the monitor watches nothing (disabled,
  * or paused: Sentry has no pause), `active` before anything counted, then the last outcome (`late` is still
- * `ok`: its slot's margin has not passed), with Sentry's `missed_checkin` for a miss.
+ * `ok`: its slot's margin has not passed), with Sentry's `missed_checkin` for a miss. Before the scheduler's
+ * first judgement is recorded, the latest run's result.
  */
-export function sentryEnvironmentStatus(monitorStatus: MonitorView['status'], state: EnvironmentState['state']): string {
+export function sentryEnvironmentStatus(monitorStatus: MonitorView['status'], environment: Pick<EnvironmentState, 'state' | 'lastCheckIn'>): string {
+  const { state } = environment;
   if (monitorStatus !== 'active' || state === 'paused') return 'disabled';
   switch (state) {
-    case null:
+    case null: {
+      // Not judged yet (or history has not written the judgement): the latest result, as Sentry sets it on arrival.
+      const last = environment.lastCheckIn?.status;
+      return last === 'ok' || last === 'error' ? last : 'active';
+    }
     case 'new':
       return 'active';
     case 'ok':
@@ -37,7 +43,7 @@ export function sentryEnvironmentStatus(monitorStatus: MonitorView['status'], st
 export function presentMonitorEnvironment(monitor: MonitorView, environment: EnvironmentState): Record<string, unknown> {
   return {
     name: environment.name,
-    status: sentryEnvironmentStatus(monitor.status, environment.state),
+    status: sentryEnvironmentStatus(monitor.status, environment),
     // Sentry mutes every environment with its monitor.
     isMuted: monitor.isMuted || environment.isMuted,
     dateCreated: monitor.createdAt.toISOString(),

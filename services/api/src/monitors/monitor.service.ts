@@ -88,7 +88,7 @@ export class MonitorService {
     if (names.length === 0) throw new DomainError('not_found', 'unknown_environment', `monitor "${current.slug}" has none of the environments ${environments.map((name) => `"${name}"`).join(', ')}`, 'environment');
     const droppedAt = await this.writes.dropEnvironments(current.id, names);
     if (droppedAt === null) throw unknownMonitor(reference);
-    await this.history.dropEnvironments(current.projectId, current.id, names, droppedAt.getTime());
+    await this.history.dropEnvironments(current.projectId, current.id, names);
   }
 
   /**

@@ -217,7 +217,7 @@ export class MonitorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    return listCheckins(this.history, await this.monitors.find(grant.organizationId, slug), query, request, reply);
+    return listCheckins(this.history, this.reads, await this.monitors.find(grant.organizationId, slug), query, request, reply);
   }
 }
 
@@ -227,10 +227,17 @@ export function nonEmpty(values: readonly string[] | undefined): readonly string
 }
 
 /** A page of a monitor's runs as Sentry's check-ins, with the time each was expected at and the monitor's config. */
-export async function listCheckins(history: CheckinHistoryRepository, monitor: MonitorView, query: CheckinListQuery, request: FastifyRequest, reply: FastifyReply): Promise<Record<string, unknown>[]> {
+export async function listCheckins(
+  history: CheckinHistoryRepository,
+  reads: MonitorReadRepository,
+  monitor: MonitorView,
+  query: CheckinListQuery,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Record<string, unknown>[]> {
   const range = parseTimeRange(query, Date.now());
   const window = keysetWindow(RUN_KEY_CODEC, parseCursor(query.cursor), query.per_page);
-  const rows = await history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window });
+  const rows = await history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window, dropped: await reads.drops(monitor.id) });
   const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({ createdMs: row.date_created_ms, checkinId: row.checkin_id, environment: row.environment }));
   const timing = { ...monitor.config, status: monitor.status };
   const rule = ruleOf(timing, SCHEDULES);

@@ -7,6 +7,7 @@ import { Endpoint } from '../common/openapi/endpoint.decorator';
 import { arrayOf } from '../common/openapi/json-schema';
 import { LINK_HEADER } from '../common/pagination/pagination.schemas';
 import type { MonitorBody } from './monitor-input';
+import { MonitorReadRepository } from './monitor-read.repository';
 import { CHECKIN, CHECKIN_LIST_QUERY, MONITOR, MONITOR_DELETE_DESCRIPTION, MONITOR_DELETE_QUERY, MONITOR_GET_QUERY, MONITOR_UPDATE } from './monitor.schemas';
 import { MonitorService } from './monitor.service';
 import { listCheckins, nonEmpty, type CheckinListQuery, type EnvironmentQuery } from './monitors.controller';
@@ -29,6 +30,7 @@ export class ProjectMonitorsController {
     private readonly access: OrganizationAccess,
     private readonly monitors: MonitorService,
     private readonly history: CheckinHistoryRepository,
+    private readonly reads: MonitorReadRepository,
   ) {}
 
   @Get()
@@ -115,6 +117,6 @@ export class ProjectMonitorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    return listCheckins(this.history, await this.monitors.findInProject(grant.organizationId, project, slug), query, request, reply);
+    return listCheckins(this.history, this.reads, await this.monitors.findInProject(grant.organizationId, project, slug), query, request, reply);
   }
 }
