@@ -94,7 +94,7 @@ export class ApiModule {
         MonitorReadRepository,
         MonitorRepository,
         MonitorService,
-        CheckinHistoryRepository,
+        { provide: CheckinHistoryRepository, useFactory: (clickhouse: ClickHouse) => new CheckinHistoryRepository(clickhouse), inject: [ClickHouse] },
         ProcessingErrorRepository,
         IntegrationRepository,
         AlertRuleRepository,

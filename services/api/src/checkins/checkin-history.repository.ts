@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, joinSql, sql, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
+import { joinSql, sql, type ClickHouse, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
 import type { KeysetWindow } from '../common/pagination/keyset-pagination';
 import type { TimeRange } from '../common/time-range';
 import type { RunKey } from './run-key';
@@ -73,9 +72,9 @@ function beyond(key: RunKey, direction: 'older' | 'newer', inclusive: boolean): 
  * history resolved for the closing signal (the client's, or the time since the run started). Every value
  * goes through `sql`'s literals; the SQL runs on ClickHouse 18.16 and current releases.
  */
-@Injectable()
 export class CheckinHistoryRepository {
-  constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
+  // A plain class (provided by a factory in api.module.ts), so the SQL is tested on real ClickHouse without Nest.
+  constructor(private readonly clickhouse: ClickHouse) {}
 
   /** One page of a monitor's runs, in the order the window reads them (see `keysetPage`). */
   async listForMonitor(projectId: number, monitorId: string, query: CheckinQuery): Promise<CheckinSummary[]> {
