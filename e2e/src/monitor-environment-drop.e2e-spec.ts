@@ -41,6 +41,7 @@ const slug = uniqueSlug('drop-env');
 let monitorId: string;
 const base = Math.ceil((Date.now() + 3 * 24 * HOUR) / HOUR) * HOUR;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of documented JSON
 async function call(method: string, path: string): Promise<{ status: number; json: any }> {
   const response = await fetch(`${apiUrl}/api/0/organizations/${credentials.VIGIL_ORG}/${path}`, { method, headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` } });
   const text = await response.text();
