@@ -212,7 +212,7 @@ describe('create and get', () => {
     ['an owner that is not user:<id> or team:<id>', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'ops' }],
     ['an owner no member of the organization is', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'user:1' }],
     ['an owner team the organization does not have', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'team:nobody' }],
-    ['an alert rule without targets', 'alert_rule.targets', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [] } }],
+    ['an alert rule without its targets', 'alert_rule.targets', { name: 'x', project: 'default', config: HOURLY, alert_rule: { environment: 'production' } }],
     ['an alert rule target of another kind', 'alert_rule.targets[0].target_type', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Channel' }] } }],
     ['an alert rule target no member is', 'alert_rule.targets[0].target_identifier', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 42, target_type: 'Member' }] } }],
     ['an alert rule for a bad environment', 'alert_rule.environment', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Member' }], environment: 'a/b' } }],
@@ -397,6 +397,9 @@ describe("Sentry's create body and serializer", () => {
       { type: 'email', to: [member.email], environments: ['staging'], on_open: true, on_resolve: true },
       { type: 'slack', to: null, environments: null, on_open: true, on_resolve: true },
     ]);
+    // No targets: nobody by email any more; the Slack rule stays.
+    expect((await call('PUT', `monitors/${created['slug']}/`, { alertRule: { targets: [] } })).status).toBe(200);
+    expect(await rulesOf(created['id'])).toEqual([{ type: 'slack', to: null, environments: null, on_open: true, on_resolve: true }]);
   });
 
   it("shows each environment as Sentry's serializer does: status, isMuted with the monitor, dates, next check-ins, active incident; ?environment= narrows them", async () => {

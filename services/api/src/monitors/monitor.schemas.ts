@@ -137,7 +137,7 @@ const ALERT_TARGET: JsonSchema = {
 
 const ALERT_RULE: JsonSchema = objectOf(
   {
-    targets: { type: 'array', items: ALERT_TARGET, minItems: 1, maxItems: 20, description: 'Whom to notify: members, or teams (every member).' },
+    targets: { type: 'array', items: ALERT_TARGET, maxItems: 20, description: 'Whom to notify: members, or teams (every member). Empty: nobody by email (an update removes the monitor\'s email rules).' },
     environment: nullable({ ...ENVIRONMENT, description: 'Only issues of this environment; null or absent: every environment.' }),
   },
   ['targets'],
