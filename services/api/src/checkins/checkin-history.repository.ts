@@ -21,14 +21,6 @@ export interface CheckinQuery {
   window: KeysetWindow<RunKey>;
 }
 
-/** One environment of a monitor as its history knows it. */
-export interface EnvironmentSeen {
-  monitorId: string;
-  environment: string;
-  /** When the latest check-in (not a scheduler outcome) arrived; null when there was none. */
-  lastCheckinMs: number | null;
-}
-
 interface Row {
   checkin_id: string;
   environment: string;
@@ -114,18 +106,6 @@ export class CheckinHistoryRepository {
       date_created_ms: Number(row.date_created_ms),
       date_updated_ms: Number(row.date_updated_ms),
     }));
-  }
-
-  /** The environments each of these monitors has checked in from, with the latest check-in's time. */
-  async environmentsOf(projectIds: readonly number[], monitorIds: readonly string[]): Promise<EnvironmentSeen[]> {
-    if (projectIds.length === 0 || monitorIds.length === 0) return [];
-    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; last_ms: string | number }>(sql`
-      SELECT monitor_id, environment, maxIf(received_at_ms, source != 'scheduler') AS last_ms
-        FROM checkins
-       WHERE ${inList(sql`project_id`, projectIds)} AND ${inList(sql`monitor_id`, monitorIds)}
-       GROUP BY monitor_id, environment
-       ORDER BY monitor_id, environment`);
-    return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, lastCheckinMs: Number(row.last_ms) > 0 ? Number(row.last_ms) : null }));
   }
 
   /**

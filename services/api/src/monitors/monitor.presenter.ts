@@ -5,11 +5,6 @@ import type { MonitorView } from './monitor-read.repository';
 /** An owner as Sentry's actor serializer shows it: a member (`user`, with its email) or a team (named by its slug). */
 export type OwnerActor = { type: 'user'; id: string; name: string; email: string } | { type: 'team'; id: string; name: string };
 
-/** One environment of a monitor as the monitor shows it: its state, and Sentry's fields for it. */
-export interface MonitorEnvironmentView {
-  state: EnvironmentState;
-}
-
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /**
