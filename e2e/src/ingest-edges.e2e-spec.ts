@@ -261,9 +261,29 @@ describe('rate limits, per monitor-environment', () => {
 
     const cron = `${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/`;
     expect((await fetch(`${cron}?status=ok&environment=staging`)).status).toBe(202);
-    const overCron = await fetch(`${cron}?status=ok`);
-    expect(overCron.status).toBe(429);
-    expect(((await overCron.json()) as { error: { code: string; field: string } }).error).toMatchObject({ code: 'rate_limited', field: 'monitor_slug' });
+  });
+
+  it('the DSN cron endpoint answers 202 past the limit, as Relay does, and keeps the dropped check-in as a processing error', async () => {
+    const slug = uniqueSlug('limited-cron');
+    await createMonitor(slug);
+    const cron = `${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) statuses.push((await fetch(`${cron}?status=ok&environment=cron-env`)).status);
+    // A 429 here would abort a job that checks in with `curl -f` under `set -e`.
+    expect(statuses).toEqual([202, 202, 202, 202]);
+    const recorded = await waitFor('the rate-limited cron check-in as a processing error', async () => {
+      const found = await processingErrors(slug);
+      return found.length > 0 ? found : undefined;
+    });
+    expect(recorded).toHaveLength(1);
+    expect(recorded[0]!.errors[0]).toMatchObject({ code: 'rate_limited', field: 'monitor_slug' });
+    expect(JSON.parse(recorded[0]!.payload!)).toMatchObject({ monitor_slug: slug, status: 'ok', environment: 'cron-env' });
+    const stored = await waitFor('the three accepted check-ins in history', async () => {
+      const rows = (await storedSignals(slug)).filter((row) => row.status === 'ok');
+      return rows.length >= 4 ? rows : undefined;
+    });
+    // The setup check-in and the three within the burst; the fourth is not a check-in.
+    expect(stored).toHaveLength(4);
   });
 
   it('an envelope whose check-ins are all over the limit is a 429, and the dropped check-in is a processing error', async () => {

@@ -1,10 +1,12 @@
 // expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
 import { expect } from '@jest/globals';
+import { ClickHouse, toClickHouseDateTime } from '@vigil/clickhouse';
 import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
 import { waitFor } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
-import { addToken, createOrganization, pageLinks, uniqueSlug, Vigil, type TestOrganization } from './support';
+import { randomUUID } from 'node:crypto';
+import { addMember, addToken, createOrganization, pageLinks, uniqueSlug, Vigil, type TestOrganization } from './support';
 
 /**
  * The Sentry-shaped monitor endpoints on the real API, Postgres and ClickHouse: create, get, update (partial, as
@@ -15,10 +17,16 @@ import { addToken, createOrganization, pageLinks, uniqueSlug, Vigil, type TestOr
 
 let vigil: Vigil;
 let db: DataSource;
+let clickhouse: ClickHouse;
 let readToken: string;
 let other: TestOrganization;
 /** A second project of the default organization. */
 let secondProject: { id: number; slug: string };
+/** A team of the default organization with two members, and a member of it. */
+let team: { id: string; slug: string };
+let member: { id: string; email: string };
+let teamMate: { id: string; email: string };
+let organizationId: string;
 
 /** An answer, its JSON read as `T`: the shape the test expects, which its assertions check. */
 interface Answer<T = unknown> {
@@ -32,7 +40,17 @@ interface Monitor {
   id: string;
   slug: string;
   config: Record<string, unknown>;
-  environments: Array<Record<string, unknown>>;
+  environments: MonitorEnvironment[];
+  [field: string]: unknown;
+}
+
+/** One entry of a monitor's `environments`, as Sentry's serializer shapes it. */
+interface MonitorEnvironment {
+  name: string;
+  status: string;
+  isMuted: boolean;
+  nextCheckIn: string | null;
+  nextCheckInLatest: string | null;
   [field: string]: unknown;
 }
 
@@ -83,6 +101,34 @@ async function monitorTables(): Promise<string> {
   return rows[0]!.fingerprint;
 }
 
+/** A state change of a monitor-environment as history writes it from the scheduler (no scheduler runs here). */
+async function recordState(monitorId: string, environment: string, to: string): Promise<void> {
+  const at = Date.now();
+  await clickhouse.insert('monitor_states', [
+    {
+      event_id: `${monitorId}:${environment}:${at}:${to}`,
+      organization_id: organizationId,
+      project_id: Number(vigil.credentials.VIGIL_PROJECT_ID),
+      monitor_id: monitorId,
+      environment,
+      from_state: 'new',
+      to_state: to,
+      at: toClickHouseDateTime(at),
+      at_ms: at,
+      kafka_offset: 0,
+    },
+  ]);
+}
+
+/** Integrations and alert rules, to show that a refused request wrote none. */
+async function alertTables(): Promise<string> {
+  const rows: Array<{ fingerprint: string }> = await db.query(`
+    SELECT concat_ws('|',
+      (SELECT md5(coalesce(string_agg(i::text, ',' ORDER BY i.id), '')) FROM integrations i),
+      (SELECT md5(coalesce(string_agg(r::text, ',' ORDER BY r.id), '')) FROM alert_rules r)) AS fingerprint`);
+  return rows[0]!.fingerprint;
+}
+
 async function checkin(slug: string, query: string, project = vigil.credentials.VIGIL_PROJECT_ID, key = vigil.publicKey): Promise<number> {
   const response = await fetch(`${vigil.ingestUrl}/api/${project}/cron/${slug}/${key}/?${query}`);
   return response.status;
@@ -92,8 +138,18 @@ beforeAll(async () => {
   vigil = await Vigil.start();
   db = createDataSource(loadConfig({ ...process.env, ...vigil.env }), { poolSize: 2 });
   await db.initialize();
+  clickhouse = ClickHouse.connect(loadConfig({ ...process.env, ...vigil.env }));
   const [org] = await db.query<Array<{ id: string }>>('SELECT id FROM organizations WHERE slug = $1', [vigil.credentials.VIGIL_ORG]);
   readToken = await addToken(db, org!.id, null, 'read');
+  organizationId = org!.id;
+  const suffix = randomUUID().slice(0, 8);
+  team = { id: randomUUID(), slug: `ops-${suffix}` };
+  await db.query('INSERT INTO teams (id, organization_id, slug, name) VALUES ($1, $2, $3, $3)', [team.id, org!.id, team.slug]);
+  member = { id: '', email: `ada-${suffix}@example.com` };
+  member.id = await addMember(db, org!.id, member.email, 'member');
+  teamMate = { id: '', email: `bob-${suffix}@example.com` };
+  teamMate.id = await addMember(db, org!.id, teamMate.email, 'member');
+  for (const id of [member.id, teamMate.id]) await db.query('INSERT INTO team_members (team_id, member_id) VALUES ($1, $2)', [team.id, id]);
   other = await createOrganization(db, 'other');
   const slug = uniqueSlug('second');
   const [project] = await db.query<Array<{ id: number }>>('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')]);
@@ -101,6 +157,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await clickhouse?.close();
   await db?.destroy();
   await vigil?.stop();
 });
@@ -111,7 +168,8 @@ describe('create and get', () => {
     const created = await createMonitor({
       name: 'Nightly backup',
       slug,
-      owner: 'team:ops',
+      type: 'cron_job',
+      owner: `team:${team.slug}`,
       status: 'active',
       is_muted: false,
       config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 3 },
@@ -121,9 +179,12 @@ describe('create and get', () => {
       slug,
       name: 'Nightly backup',
       status: 'active',
+      type: 'cron_job',
       isMuted: false,
-      project: { id: vigil.credentials.VIGIL_PROJECT_ID, slug: vigil.credentials.VIGIL_PROJECT },
-      owner: 'team:ops',
+      isUpserting: false,
+      project: { id: vigil.credentials.VIGIL_PROJECT_ID, slug: vigil.credentials.VIGIL_PROJECT, name: expect.any(String) },
+      // Sentry's actor: a team is named by its slug; the owner is stored by the team's id.
+      owner: { type: 'team', id: team.id, name: team.slug },
       config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 3 },
       environments: [],
       dateCreated: expect.any(String),
@@ -172,7 +233,15 @@ describe('create and get', () => {
     ['a runtime over four weeks', 'config.max_runtime', { name: 'x', project: 'default', config: { schedule: '@daily', max_runtime: 40321 } }],
     ['a threshold over 720', 'config.failure_issue_threshold', { name: 'x', project: 'default', config: { schedule: '@daily', failure_issue_threshold: 721 } }],
     ['an unknown config field', 'config.margin', { name: 'x', project: 'default', config: { schedule: '@daily', margin: 5 } }],
-    ['an unknown field', 'alert_rule', { name: 'x', project: 'default', config: HOURLY, alert_rule: {} }],
+    ['an unknown field', 'alert', { name: 'x', project: 'default', config: HOURLY, alert: {} }],
+    ['a type other than cron_job', 'type', { name: 'x', project: 'default', config: HOURLY, type: 'heartbeat' }],
+    ['an owner that is not user:<id> or team:<id>', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'ops' }],
+    ['an owner no member of the organization is', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'user:1' }],
+    ['an owner team the organization does not have', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'team:nobody' }],
+    ['an alert rule without its targets', 'alert_rule.targets', { name: 'x', project: 'default', config: HOURLY, alert_rule: { environment: 'production' } }],
+    ['an alert rule target of another kind', 'alert_rule.targets[0].target_type', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Channel' }] } }],
+    ['an alert rule target no member is', 'alert_rule.targets[0].target_identifier', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 42, target_type: 'Member' }] } }],
+    ['an alert rule for a bad environment', 'alert_rule.environment', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Member' }], environment: 'a/b' } }],
     ['no name', 'name', { project: 'default', config: HOURLY }],
     ['a blank name', 'name', { name: '   ', project: 'default', config: HOURLY }],
     ['a slug with capitals', 'slug', { name: 'x', slug: 'Nightly', project: 'default', config: HOURLY }],
@@ -184,10 +253,12 @@ describe('create and get', () => {
     ['a NUL in the name (Postgres cannot store it)', 'name', { name: 'a\u0000b', project: 'default', config: HOURLY }],
   ])('refuses %s with a 400 naming %s, writing nothing', async (_what, field, body) => {
     const before = await monitorTables();
+    const rulesBefore = await alertTables();
     const answer = await call<ApiError>('POST', 'monitors/', body);
     expect(answer.status).toBe(400);
-    expect(answer.json.error).toMatchObject({ field, code: expect.any(String), message: expect.stringContaining(field.replace(/\[\d+\]$/, '')) });
+    expect(answer.json.error).toMatchObject({ field, code: expect.any(String), message: expect.stringContaining(field.replace(/\[\d+\]$/, '').replace(/\.target_(type|identifier)$/, '')) });
     expect(await monitorTables()).toBe(before);
+    expect(await alertTables()).toBe(rulesBefore);
   });
 
   it('an unknown monitor is a 404, whatever its slug holds', async () => {
@@ -200,7 +271,7 @@ describe('create and get', () => {
 describe('update', () => {
   it("changes only the fields sent, inside config too (Sentry's update)", async () => {
     const slug = uniqueSlug('update');
-    const created = await createMonitor({ name: 'Before', slug, owner: 'user:1', config: { schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin' } });
+    const created = await createMonitor({ name: 'Before', slug, owner: `user:${member.id}`, config: { schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin' } });
     const margin = await call<Monitor>('PUT', `monitors/${slug}/`, { config: { checkin_margin: 20 } });
     expect(margin.status).toBe(200);
     expect(margin.json).toEqual({ ...created, config: { ...created.config, checkin_margin: 20 } });
@@ -268,6 +339,10 @@ describe('mute and delete', () => {
         { name: 'staging', isMuted: true, lastCheckIn: expect.any(String) },
       ],
     });
+    // Sentry mutes every environment with its monitor.
+    const all = await call<Monitor>('PUT', `monitors/${slug}/`, { isMuted: true });
+    expect(all.json.environments.map((environment: { isMuted: boolean }) => environment.isMuted)).toEqual([true, true]);
+    await call('PUT', `monitors/${slug}/`, { isMuted: false });
     expect(await db.query('SELECT environment, is_muted FROM monitor_environments WHERE monitor_id = $1', [created['id']])).toEqual([{ environment: 'staging', is_muted: true }]);
     expect((await call<Monitor>('PUT', `monitors/${slug}/environments/staging/`, { is_muted: false })).json.environments[1]).toMatchObject({ name: 'staging', isMuted: false });
 
@@ -290,6 +365,168 @@ describe('mute and delete', () => {
   });
 });
 
+describe("Sentry's create body and serializer", () => {
+  async function rulesOf(monitorId: string): Promise<Array<{ type: string; to: string[] | null; environments: string[] | null; on_open: boolean; on_resolve: boolean }>> {
+    return db.query(
+      `SELECT i.type, (SELECT array_agg(a ORDER BY a) FROM jsonb_array_elements_text(i.config->'to') AS a) AS to, r.environments, r.on_open, r.on_resolve
+         FROM alert_rules r JOIN integrations i ON i.id = r.integration_id WHERE r.monitor_id = $1 ORDER BY i.type, 2`,
+      [monitorId],
+    );
+  }
+
+  it("takes Sentry's documented body: type, status, owner, is_muted and alert_rule (targets and environment) as email alert rules", async () => {
+    const slug = uniqueSlug('sentry-body');
+    const answer = await call<Monitor>('POST', 'monitors/', {
+      project: vigil.credentials.VIGIL_PROJECT,
+      name: 'Sentry body',
+      slug,
+      type: 'cron_job',
+      status: 'disabled',
+      owner: `user:${member.id}`,
+      is_muted: true,
+      config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5 },
+      alert_rule: {
+        targets: [
+          { target_identifier: member.id, target_type: 'Member' },
+          { targetIdentifier: team.id, targetType: 'Team' },
+        ],
+        environment: 'production',
+      },
+    });
+    expect(answer.status).toBe(201);
+    expect(answer.json).toMatchObject({ type: 'cron_job', status: 'disabled', isMuted: true, owner: { type: 'user', id: member.id, name: member.email, email: member.email } });
+    expect(await rulesOf(answer.json.id)).toEqual([
+      { type: 'email', to: [member.email], environments: ['production'], on_open: true, on_resolve: true },
+      { type: 'email', to: [member.email, teamMate.email].sort(), environments: ['production'], on_open: true, on_resolve: true },
+    ]);
+
+    // A second monitor notifying the same member reuses the integration to that address.
+    const again = await createMonitor({ name: 'same member', alertRule: { targets: [{ targetIdentifier: member.id, targetType: 'Member' }] } });
+    const integrations = (await db.query(
+      `SELECT count(DISTINCT r.integration_id)::int AS n FROM alert_rules r JOIN integrations i ON i.id = r.integration_id
+        WHERE r.monitor_id = ANY($1::uuid[]) AND i.config->'to' = $2::jsonb`,
+      [[answer.json.id, again['id']], JSON.stringify([member.email])],
+    )) as Array<{ n: number }>;
+    expect(integrations).toEqual([{ n: 1 }]);
+    expect(await rulesOf(again['id'])).toEqual([{ type: 'email', to: [member.email], environments: null, on_open: true, on_resolve: true }]);
+  });
+
+  it("an update's alert_rule replaces the monitor's email rules and keeps its rules to other integrations", async () => {
+    const created = await createMonitor({ name: 'rules', alert_rule: { targets: [{ target_identifier: team.id, target_type: 'Team' }] } });
+    const slack = await call<{ id: string }>('POST', 'integrations/', { name: `Slack ${uniqueSlug('x')}`, type: 'slack', config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' } });
+    expect(slack.status).toBe(201);
+    const rule = await call('POST', 'alert-rules/', { project: vigil.credentials.VIGIL_PROJECT, monitor: created['slug'], integration: slack.json.id });
+    expect(rule.status).toBe(201);
+    const updated = await call('PUT', `monitors/${created['slug']}/`, { alert_rule: { targets: [{ target_identifier: member.id, target_type: 'Member' }], environment: 'staging' } });
+    expect(updated.status).toBe(200);
+    expect(await rulesOf(created['id'])).toEqual([
+      { type: 'email', to: [member.email], environments: ['staging'], on_open: true, on_resolve: true },
+      { type: 'slack', to: null, environments: null, on_open: true, on_resolve: true },
+    ]);
+    // No targets: nobody by email any more; the Slack rule stays.
+    expect((await call('PUT', `monitors/${created['slug']}/`, { alertRule: { targets: [] } })).status).toBe(200);
+    expect(await rulesOf(created['id'])).toEqual([{ type: 'slack', to: null, environments: null, on_open: true, on_resolve: true }]);
+  });
+
+  it("shows each environment as Sentry's serializer does: status, isMuted with the monitor, dates, next check-ins, active incident; ?environment= narrows them", async () => {
+    const slug = uniqueSlug('serializer');
+    const created = await createMonitor({ name: 'serializer', slug, config: { schedule: '*/10 * * * *', checkin_margin: 3 } });
+    expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
+    expect(await checkin(slug, 'status=error&environment=staging')).toBe(202);
+    await waitFor('both environments', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    const openedAt = new Date(Date.now() - 60_000);
+    await db.query(
+      `INSERT INTO issues (id, organization_id, project_id, monitor_id, environment, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at)
+       VALUES ($1, $2, $3, $4, 'staging', 'open', 1, $5, 'error', $6, $6)`,
+      [randomUUID(), organizationId, Number(vigil.credentials.VIGIL_PROJECT_ID), created['id'], randomUUID(), openedAt],
+    );
+    const shown = (await call<Monitor>('GET', `monitors/${slug}/`)).json;
+    expect(shown.environments).toEqual([
+      {
+        name: 'production',
+        // No scheduler runs here: before a judgement is recorded, the latest result, as Sentry sets it on arrival.
+        status: 'ok',
+        isMuted: false,
+        dateCreated: created['dateCreated'],
+        lastCheckIn: expect.any(String),
+        nextCheckIn: expect.any(String),
+        nextCheckInLatest: expect.any(String),
+        activeIncident: null,
+      },
+      {
+        name: 'staging',
+        status: 'error',
+        isMuted: false,
+        dateCreated: created['dateCreated'],
+        lastCheckIn: expect.any(String),
+        nextCheckIn: expect.any(String),
+        nextCheckInLatest: expect.any(String),
+        activeIncident: { startingTimestamp: openedAt.toISOString(), resolvingTimestamp: null, brokenNotice: null },
+      },
+    ]);
+    // With the scheduler's judgement (history's monitor_states), the status and the next check-ins follow it.
+    await recordState(created['id'], 'production', 'ok');
+    await recordState(created['id'], 'staging', 'missed');
+    const judged = await waitFor('the judgements read', async () => {
+      const environments = (await call<Monitor>('GET', `monitors/${slug}/`)).json.environments as Array<{ status: string; nextCheckIn: string | null; nextCheckInLatest: string | null }>;
+      return environments[0]!.status === 'ok' && environments[1]!.status === 'missed_checkin' ? environments : undefined;
+    }, { timeoutMs: 20000 });
+    const next = Date.parse(judged[0]!.nextCheckIn!);
+    expect(next % 600_000).toBe(0);
+    expect(Date.parse(judged[0]!.nextCheckInLatest!) - next).toBe(3 * 60_000);
+    expect((await call<Monitor>('PUT', `monitors/${slug}/`, { status: 'disabled' })).json.environments.map((environment: { status: string; nextCheckIn: string | null }) => [environment.status, environment.nextCheckIn])).toEqual([
+      ['disabled', null],
+      ['disabled', null],
+    ]);
+
+    const narrowed = (await call<Monitor>('GET', `monitors/${slug}/?environment=staging`)).json;
+    expect(narrowed.environments.map((environment: { name: string }) => environment.name)).toEqual(['staging']);
+    const listed = (await call<Monitor[]>('GET', `monitors/?query=${slug}&environment=production`)).json;
+    expect(listed.map((monitor: { environments: Array<{ name: string }> }) => monitor.environments.map((environment) => environment.name))).toEqual([['production']]);
+  });
+
+  it('shows check-ins with the time they were expected at and the monitor config', async () => {
+    const slug = uniqueSlug('expected');
+    await createMonitor({ name: 'expected', slug, config: { schedule: '*/5 * * * *', checkin_margin: 2 } });
+    expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
+    await vigil.api.waitForRuns(slug, 1);
+    const [run] = (await call('GET', `monitors/${slug}/checkins/`)).json as Array<{ dateCreated: string; expectedTime: string; monitorConfig: unknown }>;
+    const started = Date.parse(run!.dateCreated);
+    const expected = Date.parse(run!.expectedTime);
+    // The slot it counts for: the latest five-minute mark, or the coming one when it came within a minute of it.
+    expect(expected % 300_000).toBe(0);
+    expect(started - expected).toBeLessThan(300_000);
+    expect(expected - started).toBeLessThanOrEqual(60_000);
+    expect(run!.monitorConfig).toEqual({ schedule_type: 'crontab', schedule: '*/5 * * * *', checkin_margin: 2, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 });
+  });
+});
+
+describe('project-scoped endpoints', () => {
+  const project = (path: string) => `../../projects/${vigil.credentials.VIGIL_ORG}/${vigil.credentials.VIGIL_PROJECT}/${path}`;
+
+  it("gets, updates, lists check-ins of and deletes a project's monitor, as the organization endpoints do; another project's monitor is a 404", async () => {
+    const slug = uniqueSlug('project-scoped');
+    const created = await createMonitor({ name: 'project scoped', slug });
+    expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
+    await vigil.api.waitForRuns(slug, 1);
+    expect((await call('GET', project(`monitors/${slug}/`))).json).toEqual((await call('GET', `monitors/${slug}/`)).json);
+    expect((await call('PUT', project(`monitors/${slug}/`), { name: 'renamed' })).json).toMatchObject({ id: created['id'], name: 'renamed' });
+    expect((await call('GET', project(`monitors/${slug}/checkins/`))).json).toEqual((await call('GET', `monitors/${slug}/checkins/`)).json);
+
+    const elsewhere = await call<Monitor>('POST', 'monitors/', { project: secondProject.slug, name: 'elsewhere', config: HOURLY });
+    expect(elsewhere.status).toBe(201);
+    const before = await monitorTables();
+    expect(await call('GET', project(`monitors/${elsewhere.json.slug}/`))).toMatchObject({ status: 404, json: { error: { code: 'unknown_monitor' } } });
+    expect(await call('PUT', project(`monitors/${elsewhere.json.slug}/`), { name: 'x' })).toMatchObject({ status: 404 });
+    expect(await call('DELETE', project(`monitors/${elsewhere.json.slug}/`))).toMatchObject({ status: 404 });
+    expect(await call('GET', `../../projects/${vigil.credentials.VIGIL_ORG}/no-such-project/monitors/${slug}/`)).toMatchObject({ status: 404, json: { error: { field: 'project' } } });
+    expect(await monitorTables()).toBe(before);
+
+    expect(await call('DELETE', project(`monitors/${slug}/`))).toMatchObject({ status: 202 });
+    expect((await call('GET', `monitors/${slug}/`)).status).toBe(404);
+  });
+});
+
 describe('list', () => {
   const prefix = uniqueSlug('page');
   let made: string[];
@@ -297,7 +534,7 @@ describe('list', () => {
   beforeAll(async () => {
     made = [];
     for (let index = 0; index < 7; index += 1) {
-      const owner = index % 3 === 0 ? null : index % 3 === 1 ? 'team:a' : 'user:7';
+      const owner = index % 3 === 0 ? null : index % 3 === 1 ? `team:${team.id}` : `user:${member.id}`;
       const project = index === 6 ? secondProject.slug : vigil.credentials.VIGIL_PROJECT;
       const answer = await call<Monitor>('POST', 'monitors/', { project, name: `${prefix} ${index}`, owner, config: HOURLY });
       expect(answer.status).toBe(201);
@@ -338,8 +575,9 @@ describe('list', () => {
     expect(await slugs(`project=${secondProject.slug}`)).toEqual([made[6]]);
     expect(await slugs(`project=${secondProject.id}&project=${vigil.credentials.VIGIL_PROJECT}`)).toEqual(made);
     expect(await slugs('project=-1')).toEqual(made);
-    expect(await slugs('owner=team:a')).toEqual([made[1], made[4]]);
-    expect(await slugs('owner=team:a&owner=unassigned')).toEqual([made[0], made[1], made[3], made[4], made[6]]);
+    expect(await slugs(`owner=team:${team.id}`)).toEqual([made[1], made[4]]);
+    expect(await slugs(`owner=team:${team.id}&owner=unassigned`)).toEqual([made[0], made[1], made[3], made[4], made[6]]);
+    expect(await slugs(`owner=user:${member.id}`)).toEqual([made[2], made[5]]);
     expect(await slugs('owner=nobody')).toEqual([]);
   });
 

@@ -37,6 +37,7 @@ import { ProjectKeyAccess } from './healthchecks/project-key-access';
 import { ProjectKeyGuard } from './healthchecks/project-key.guard';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
+import { ProjectMonitorsController } from './monitors/project-monitors.controller';
 import { MonitorRepository } from './monitors/monitor.repository';
 import { MonitorService } from './monitors/monitor.service';
 import { OpenApiController, OpenApiDocumentHolder } from './openapi/openapi.controller';
@@ -62,6 +63,7 @@ export class ApiModule {
       controllers: [
         OpenApiController,
         MonitorsController,
+        ProjectMonitorsController,
         MonitorEnvironmentsController,
         MonitorTimelineController,
         ProcessingErrorsController,
@@ -93,7 +95,7 @@ export class ApiModule {
         MonitorReadRepository,
         MonitorRepository,
         MonitorService,
-        CheckinHistoryRepository,
+        { provide: CheckinHistoryRepository, useFactory: (clickhouse: ClickHouse) => new CheckinHistoryRepository(clickhouse), inject: [ClickHouse] },
         ProcessingErrorRepository,
         IntegrationRepository,
         AlertRuleRepository,

@@ -20,6 +20,13 @@ export class MonitorEnvironmentEntity {
   @Column({ name: 'is_muted', type: 'boolean', default: false })
   isMuted!: boolean;
 
+  /**
+   * When the environment was last dropped (deleted through the API): its history and scheduler state before
+   * this instant are gone, and check-ins received at or before it are ignored. Null: never dropped.
+   */
+  @Column({ name: 'dropped_at', type: 'timestamptz', nullable: true })
+  droppedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { ClickHouse, toClickHouseDateTime } from '@vigil/clickhouse';
+import { ClickHouse, sql, toClickHouseDateTime } from '@vigil/clickhouse';
 import { createDataSource } from '@vigil/db';
-import { testConfig } from '@vigil/testing';
+import { testConfig, waitFor } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
+import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
+import { RUN_KEY_CODEC } from '../checkins/run-key';
+import { keysetWindow } from '../common/pagination/keyset-pagination';
 import { IssueRunsRepository } from '../issues/issue-runs.repository';
 import { MonitorEnvironmentRepository } from '../monitor-environments/monitor-environment.repository';
 import { timelineRange } from '../monitor-timeline/timeline-range';
@@ -146,7 +149,7 @@ describe("a monitor's environments", () => {
     expect([...facts.keys()].sort()).toEqual(['production', 'staging']);
     const production = facts.get('production')!;
     expect(production.state).toEqual({ state: 'ok', at: AT_SAME_TIME });
-    expect(production.settings).toEqual({ isMuted: false, openIssueId: null });
+    expect(production.settings).toEqual({ isMuted: false, openIssue: null, droppedAt: null });
     // Newest first; the miss (minted by the scheduler) and the run of logs alone are not check-ins.
     expect(production.runs.map((entry) => [entry.checkinId, entry.status, entry.countedAtMs])).toEqual([
       [run.r10, 'ok', BASE + 3 * HOUR],
@@ -190,5 +193,45 @@ describe("an issue's runs", () => {
       { checkinId: run.r1, status: 'ok', durationMs: 60_000, dateCreatedMs: BASE + 10 * MINUTE, dateUpdatedMs: BASE + 11 * MINUTE },
       { checkinId: run.r5, status: 'timeout', durationMs: null, dateCreatedMs: BASE + HOUR + 5 * MINUTE, dateUpdatedMs: BASE + HOUR + 35 * MINUTE },
     ]);
+  });
+});
+
+describe('environments dropped through the API (decision 0018)', () => {
+  it("several monitors' environments at once, narrowed to the environments asked for", async () => {
+    const other = randomUUID();
+    await clickhouse.insert('checkins', [{ ...signal(randomUUID(), 'ok', BASE + 5 * MINUTE, { environment: 'staging' }), monitor_id: other }]);
+    const repository = new MonitorEnvironmentRepository(clickhouse, dataSource);
+    const both = await repository.factsOf([{ projectId: PROJECT_ID, id: monitorId }, { projectId: PROJECT_ID, id: other }], ['staging']);
+    expect([...both.get(monitorId)!.keys()]).toEqual(['staging']);
+    expect(both.get(monitorId)!.get('staging')!.runs.map((entry) => entry.checkinId)).toEqual([run.r8]);
+    expect([...both.get(other)!.keys()]).toEqual(['staging']);
+    // At most RUNS_READ_PER_ENVIRONMENT runs per monitor and environment, not per query.
+    const all = await repository.factsOf([{ projectId: PROJECT_ID, id: monitorId }, { projectId: PROJECT_ID, id: other }], null);
+    expect(all.get(monitorId)!.get('production')!.runs).toHaveLength(7);
+  });
+
+  it("the check-ins list leaves out a dropped environment's signals up to its drop, and the mutation deletes only that environment", async () => {
+    const dropped = randomUUID();
+    const keep = randomUUID();
+    const before = randomUUID();
+    const after = randomUUID();
+    const rows = [
+      { ...signal(keep, 'ok', BASE + 10 * MINUTE, { environment: 'keep' }), monitor_id: dropped },
+      { ...signal(before, 'ok', BASE + 10 * MINUTE, { environment: 'gone' }), monitor_id: dropped },
+      { ...signal(after, 'ok', BASE + 30 * MINUTE, { environment: 'gone' }), monitor_id: dropped },
+    ];
+    await clickhouse.insert('checkins', rows);
+    const history = new CheckinHistoryRepository(clickhouse);
+    const window = keysetWindow(RUN_KEY_CODEC, null, 10);
+    const range = { startMs: BASE - HOUR, endMs: null };
+    const listed = await history.listForMonitor(PROJECT_ID, dropped, { environments: [], range, window, dropped: [['gone', BASE + 20 * MINUTE]] });
+    expect(listed.map((entry) => entry.checkin_id).sort()).toEqual([keep, after].sort());
+
+    await history.dropEnvironments(PROJECT_ID, dropped, ['gone']);
+    const left = await waitFor('the mutation applied', async () => {
+      const found = await clickhouse.query<{ environment: string }>(sql`SELECT environment FROM checkins WHERE monitor_id = ${dropped} ORDER BY environment`);
+      return found.length === 1 ? found : undefined;
+    }, { timeoutMs: 20000 });
+    expect(left).toEqual([{ environment: 'keep' }]);
   });
 });

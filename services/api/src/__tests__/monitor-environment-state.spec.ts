@@ -20,7 +20,7 @@ function run(countedAt: string | null, status = 'ok'): EnvironmentRun {
 }
 
 function facts(state: EnvironmentFacts['state'], runs: EnvironmentRun[]): EnvironmentFacts {
-  return { state, runs, settings: { isMuted: false, openIssueId: null } };
+  return { state, runs, settings: { isMuted: false, openIssue: null, droppedAt: null } };
 }
 
 describe('environmentState', () => {

@@ -1,7 +1,8 @@
 // expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
 import { expect } from '@jest/globals';
 import { domainErrorOf } from '@vigil/errors/testing';
-import { mutedOf, newMonitorValues, resolveConfig, scheduleOf, updatedMonitorValues, type MonitorSchedule, type MonitorValues } from '../monitors/monitor-input';
+import { alertRuleOf, mutedOf, newMonitorValues, resolveConfig, scheduleOf, updatedMonitorValues, type MonitorSchedule, type MonitorValues } from '../monitors/monitor-input';
+import { sentryEnvironmentStatus } from '../monitors/monitor.presenter';
 
 const BERLIN_NIGHTLY: MonitorSchedule = {
   scheduleType: 'crontab',
@@ -113,5 +114,45 @@ describe('monitor bodies', () => {
     expect(mutedOf({ is_muted: true, isMuted: true })).toBe(true);
     expect(mutedOf({})).toBeUndefined();
     expect(domainErrorOf(() => mutedOf({ is_muted: true, isMuted: false }))).toMatchObject({ field: 'isMuted', code: 'conflicting_fields' });
+  });
+});
+
+describe("Sentry's alert_rule", () => {
+  it('takes snake and camel case, targets in either, and no environment as every environment', () => {
+    expect(alertRuleOf({})).toBeUndefined();
+    expect(alertRuleOf({ alert_rule: { targets: [{ target_identifier: 'a', target_type: 'Member' }, { targetIdentifier: 7, targetType: 'Team' }], environment: 'prod' } })).toEqual({
+      targets: [
+        { type: 'Member', identifier: 'a' },
+        { type: 'Team', identifier: '7' },
+      ],
+      environment: 'prod',
+    });
+    expect(alertRuleOf({ alertRule: { targets: [] } })).toEqual({ targets: [], environment: null });
+  });
+
+  it('names the field of a target without its type or id, and refuses both spellings disagreeing', () => {
+    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [{ target_identifier: 'a' }] } }))).toMatchObject({ field: 'alert_rule.targets[0].target_type' });
+    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [{ target_type: 'Team' }] } }))).toMatchObject({ field: 'alert_rule.targets[0].target_identifier' });
+    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [] }, alertRule: { targets: [], environment: 'x' } }))).toMatchObject({ field: 'alert_rule', code: 'conflicting_fields' });
+  });
+});
+
+describe("Sentry's environment status", () => {
+  const run = (status: string) => ({ checkinId: 'r', status, durationMs: null, dateCreatedMs: 0, dateUpdatedMs: 0, countedAtMs: 0, resultAtMs: null });
+  it.each([
+    ['active', 'new', null, 'active'],
+    ['active', 'ok', null, 'ok'],
+    ['active', 'late', null, 'ok'],
+    ['active', 'missed', null, 'missed_checkin'],
+    ['active', 'timeout', null, 'timeout'],
+    ['active', 'error', null, 'error'],
+    ['active', 'paused', null, 'disabled'],
+    ['paused', 'ok', null, 'disabled'],
+    ['disabled', 'ok', null, 'disabled'],
+    ['active', null, null, 'active'],
+    ['active', null, 'error', 'error'],
+    ['active', null, 'in_progress', 'active'],
+  ] as const)('a %s monitor, track %s, last run %s: %s', (monitorStatus, state, last, expected) => {
+    expect(sentryEnvironmentStatus(monitorStatus, { state, lastCheckIn: last === null ? null : run(last) })).toBe(expected);
   });
 });

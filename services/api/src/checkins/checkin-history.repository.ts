@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, joinSql, sql, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
+import { joinSql, sql, type ClickHouse, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
 import type { KeysetWindow } from '../common/pagination/keyset-pagination';
 import type { TimeRange } from '../common/time-range';
 import type { RunKey } from './run-key';
@@ -16,16 +15,10 @@ export interface CheckinSummary {
 /** Which runs of a monitor to list: environments (empty: all), when they started, and the page. */
 export interface CheckinQuery {
   environments: readonly string[];
+  /** Environments dropped through the API, with when (epoch ms): their signals up to then are left out. */
+  dropped?: ReadonlyArray<readonly [string, number]>;
   range: TimeRange;
   window: KeysetWindow<RunKey>;
-}
-
-/** One environment of a monitor as its history knows it. */
-export interface EnvironmentSeen {
-  monitorId: string;
-  environment: string;
-  /** When the latest check-in (not a scheduler outcome) arrived; null when there was none. */
-  lastCheckinMs: number | null;
 }
 
 interface Row {
@@ -71,9 +64,9 @@ function beyond(key: RunKey, direction: 'older' | 'newer', inclusive: boolean): 
  * history resolved for the closing signal (the client's, or the time since the run started). Every value
  * goes through `sql`'s literals; the SQL runs on ClickHouse 18.16 and current releases.
  */
-@Injectable()
 export class CheckinHistoryRepository {
-  constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
+  // A plain class (provided by a factory in api.module.ts), so the SQL is tested on real ClickHouse without Nest.
+  constructor(private readonly clickhouse: ClickHouse) {}
 
   /** One page of a monitor's runs, in the order the window reads them (see `keysetPage`). */
   async listForMonitor(projectId: number, monitorId: string, query: CheckinQuery): Promise<CheckinSummary[]> {
@@ -81,6 +74,10 @@ export class CheckinHistoryRepository {
     if (window.empty) return [];
     const environment = query.environments.length > 0 ? sql`AND ${inList(sql`environment`, query.environments)}` : sql``;
     const page = window.key ? sql`AND ${beyond(window.key, window.direction, window.inclusive)}` : sql``;
+    const dropped =
+      query.dropped && query.dropped.length > 0
+        ? sql`AND NOT (${joinSql(query.dropped.map(([name, at]) => sql`(environment = ${name} AND received_at_ms <= ${at})`), ' OR ')})`
+        : sql``;
     const order = window.direction === 'older' ? sql`DESC` : sql`ASC`;
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
@@ -93,6 +90,7 @@ export class CheckinHistoryRepository {
        WHERE project_id = ${projectId} AND monitor_id = ${monitorId}
          AND received_at >= ${new Date(Math.min(Math.max(range.startMs - RUN_REACH_MS, 0), LAST_DATETIME_MS))}
          ${environment}
+         ${dropped}
        GROUP BY checkin_id, environment
       HAVING status != ''
          AND date_created_ms >= ${range.startMs}
@@ -110,16 +108,17 @@ export class CheckinHistoryRepository {
     }));
   }
 
-  /** The environments each of these monitors has checked in from, with the latest check-in's time. */
-  async environmentsOf(projectIds: readonly number[], monitorIds: readonly string[]): Promise<EnvironmentSeen[]> {
-    if (projectIds.length === 0 || monitorIds.length === 0) return [];
-    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; last_ms: string | number }>(sql`
-      SELECT monitor_id, environment, maxIf(received_at_ms, source != 'scheduler') AS last_ms
-        FROM checkins
-       WHERE ${inList(sql`project_id`, projectIds)} AND ${inList(sql`monitor_id`, monitorIds)}
-       GROUP BY monitor_id, environment
-       ORDER BY monitor_id, environment`);
-    return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, lastCheckinMs: Number(row.last_ms) > 0 ? Number(row.last_ms) : null }));
+  /**
+   * Deletes the history of these environments of a monitor (check-ins and state changes): `ALTER TABLE ...
+   * DELETE` mutations, which ClickHouse (18.16 and current) applies in the background to the rows there when
+   * they are submitted; rows written later stay. Readers hide what is from before the drop in the meantime, and
+   * a check-in received before it that history writes after (it was on its way): see `dropped` (decision 0018).
+   */
+  async dropEnvironments(projectId: number, monitorId: string, environments: readonly string[]): Promise<void> {
+    if (environments.length === 0) return;
+    const where = sql`project_id = ${projectId} AND monitor_id = ${monitorId} AND ${inList(sql`environment`, environments)}`;
+    await this.clickhouse.command(sql`ALTER TABLE checkins DELETE WHERE ${where}`);
+    await this.clickhouse.command(sql`ALTER TABLE monitor_states DELETE WHERE ${where}`);
   }
 
   /** The monitors of these projects that have checked in from one of these environments. */

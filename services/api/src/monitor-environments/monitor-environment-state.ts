@@ -17,6 +17,8 @@ export interface EnvironmentState {
   stateChangedAt: number | null;
   isMuted: boolean;
   openIssueId: string | null;
+  /** When the open issue opened (Sentry's activeIncident.startingTimestamp). */
+  openIssueAt: number | null;
   lastCheckIn: EnvironmentRun | null;
   nextCheckIn: number | null;
   nextCheckInLatest: number | null;
@@ -31,7 +33,8 @@ export function scheduleSpecOf(monitor: MonitorTiming): ScheduleSpec | null {
   return { type: 'interval', value: monitor.scheduleIntervalValue, unit: monitor.scheduleIntervalUnit };
 }
 
-function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): SlotRule | null {
+/** The scheduler's slot rule for the monitor's schedule; null when it cannot be made. */
+export function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): SlotRule | null {
   const spec = scheduleSpecOf(monitor);
   if (!spec) return null;
   try {
@@ -68,10 +71,24 @@ export function environmentState(name: string, facts: EnvironmentFacts, monitor:
     state,
     stateChangedAt: facts.state?.at ?? null,
     isMuted: facts.settings.isMuted,
-    openIssueId: facts.settings.openIssueId,
+    openIssueId: facts.settings.openIssue?.id ?? null,
+    openIssueAt: facts.settings.openIssue?.openedAt.getTime() ?? null,
     lastCheckIn: facts.runs[0] ?? null,
     nextCheckIn: expecting ? expectation.nextExpected : null,
     nextCheckInLatest: expecting ? expectation.nextExpectedLatest : null,
     nextScheduled: slots.map((slot) => isoInZone(slot, monitor.timezone)),
   };
+}
+
+/**
+ * The time a run was expected at (Sentry's `expectedTime`), by the scheduler's rules: the slot its first signal
+ * is credited at, or for a miss (recorded when the margin ran out) the slot at or before that. An interval
+ * run is credited at its own minute unless it came on time for the coming slot, which a reader without the
+ * track cannot tell: it shows that minute. Null without a usable schedule.
+ */
+export function expectedTimeOf(rule: SlotRule | null, monitor: MonitorTiming, status: string, startedAtMs: number): number | null {
+  if (!rule) return null;
+  if (status === 'missed') return rule.slotAtOrBefore(startedAtMs - checkinMarginMs(monitor.checkinMargin), NaN);
+  const slot = rule.creditFor(startedAtMs, NaN);
+  return Number.isFinite(slot) ? slot : null;
 }

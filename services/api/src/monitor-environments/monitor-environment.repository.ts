@@ -1,4 +1,4 @@
-import { sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
+import { joinSql, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
 import type { TrackState } from '@vigil/contracts';
 import type { DataSource } from 'typeorm';
 import { isPostgresText } from '../common/postgres-text';
@@ -27,7 +27,10 @@ export interface EnvironmentRun {
 
 export interface EnvironmentSettings {
   isMuted: boolean;
-  openIssueId: string | null;
+  /** The issue open for the environment (Sentry's active incident). */
+  openIssue: { id: string; openedAt: Date } | null;
+  /** When the environment was last dropped through the API (epoch ms); null: never. */
+  droppedAt: number | null;
 }
 
 export interface EnvironmentFacts {
@@ -38,12 +41,14 @@ export interface EnvironmentFacts {
 }
 
 interface StateRow {
+  monitor_id: string;
   environment: string;
   state: TrackState;
   changed_at_ms: string | number;
 }
 
 interface RunRow {
+  monitor_id: string;
   environment: string;
   checkin_id: string;
   run_status: string;
@@ -67,15 +72,30 @@ export class MonitorEnvironmentRepository {
   ) {}
 
   async facts(projectId: number, monitorId: string, environment: string | null): Promise<Map<string, EnvironmentFacts>> {
-    const onlyEnvironment: SqlFragment = environment === null ? sql`1 = 1` : sql`environment = ${environment}`;
+    const all = await this.factsOf([{ projectId, id: monitorId }], environment === null ? null : [environment]);
+    return all.get(monitorId) ?? new Map();
+  }
+
+  /**
+   * `facts` for many monitors at once (a page of the monitor list), by monitor id, then environment; only the
+   * environments named when `environments` is given. An environment dropped through the API is left out
+   * until something happens in it after the drop (ClickHouse deletes its rows a moment later).
+   */
+  async factsOf(monitors: ReadonlyArray<{ projectId: number; id: string }>, environments: readonly string[] | null): Promise<Map<string, Map<string, EnvironmentFacts>>> {
+    const result = new Map<string, Map<string, EnvironmentFacts>>();
+    if (monitors.length === 0 || (environments !== null && environments.length === 0)) return result;
+    const projects = joinSql([...new Set(monitors.map((monitor) => monitor.projectId))].map((id) => sql`${id}`), ', ');
+    const ids = joinSql(monitors.map((monitor) => sql`${monitor.id}`), ', ');
+    const onlyEnvironments: SqlFragment = environments === null ? sql`1 = 1` : sql`environment IN (${joinSql(environments.map((name) => sql`${name}`), ', ')})`;
     const [states, runs, settings] = await Promise.all([
       this.clickhouse.query<StateRow>(sql`
-        SELECT environment, toString(argMax(to_state, (at_ms, kafka_offset))) AS state, max(at_ms) AS changed_at_ms
+        SELECT monitor_id, environment, toString(argMax(to_state, (at_ms, kafka_offset))) AS state, max(at_ms) AS changed_at_ms
           FROM monitor_states
-         WHERE project_id = ${projectId} AND monitor_id = ${monitorId} AND ${onlyEnvironment}
-         GROUP BY environment`),
+         WHERE project_id IN (${projects}) AND monitor_id IN (${ids}) AND ${onlyEnvironments}
+         GROUP BY monitor_id, environment`),
       this.clickhouse.query<RunRow>(sql`
-        SELECT environment,
+        SELECT monitor_id,
+               environment,
                checkin_id,
                argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
                max(duration_ms) AS run_duration_ms,
@@ -85,52 +105,74 @@ export class MonitorEnvironmentRepository {
                minIf(received_at_ms, status IN ('ok', 'error') AND source != 'scheduler') AS result_at_ms,
                countIf(source != 'scheduler') AS client_signals
           FROM checkins
-         WHERE project_id = ${projectId} AND monitor_id = ${monitorId} AND ${onlyEnvironment}
-         GROUP BY environment, checkin_id
+         WHERE project_id IN (${projects}) AND monitor_id IN (${ids}) AND ${onlyEnvironments}
+         GROUP BY monitor_id, environment, checkin_id
         HAVING run_status != '' AND client_signals > 0
          ORDER BY date_created_ms DESC, checkin_id DESC
-         LIMIT ${RUNS_READ_PER_ENVIRONMENT} BY environment`),
-      this.settings(monitorId, environment),
+         LIMIT ${RUNS_READ_PER_ENVIRONMENT} BY monitor_id, environment`),
+      this.settings(monitors.map((monitor) => monitor.id), environments),
     ]);
-    const facts = new Map<string, EnvironmentFacts>();
-    const entry = (name: string): EnvironmentFacts => {
-      let found = facts.get(name);
+    const entry = (monitorId: string, name: string): EnvironmentFacts => {
+      let byName = result.get(monitorId);
+      if (!byName) result.set(monitorId, (byName = new Map()));
+      let found = byName.get(name);
       if (!found) {
-        found = { state: null, runs: [], settings: { isMuted: false, openIssueId: null } };
-        facts.set(name, found);
+        found = { state: null, runs: [], settings: { isMuted: false, openIssue: null, droppedAt: null } };
+        byName.set(name, found);
       }
       return found;
     };
-    for (const row of states) entry(row.environment).state = { state: row.state, at: Number(row.changed_at_ms) };
+    for (const row of states) entry(row.monitor_id, row.environment).state = { state: row.state, at: Number(row.changed_at_ms) };
     for (const row of runs) {
       const counted = Number(row.counted_at_ms);
-      const result = Number(row.result_at_ms);
-      entry(row.environment).runs.push({
+      const resultAt = Number(row.result_at_ms);
+      entry(row.monitor_id, row.environment).runs.push({
         checkinId: row.checkin_id,
         status: row.run_status,
         durationMs: row.run_duration_ms === null ? null : Number(row.run_duration_ms),
         dateCreatedMs: Number(row.date_created_ms),
         dateUpdatedMs: Number(row.date_updated_ms),
         countedAtMs: counted > 0 ? counted : null,
-        resultAtMs: result > 0 ? result : null,
+        resultAtMs: resultAt > 0 ? resultAt : null,
       });
     }
-    for (const [name, value] of settings) entry(name).settings = value;
-    return facts;
+    for (const row of settings) entry(row.monitorId, row.environment).settings = row.settings;
+    // A dropped environment keeps only what happened after its drop (the deletion of its rows is asynchronous).
+    for (const byName of result.values()) {
+      for (const [name, facts] of byName) {
+        const droppedAt = facts.settings.droppedAt;
+        if (droppedAt === null) continue;
+        facts.runs = facts.runs.filter((run) => run.dateCreatedMs > droppedAt);
+        if (facts.state && facts.state.at <= droppedAt) facts.state = null;
+        if (facts.runs.length === 0 && facts.state === null && !facts.settings.isMuted && facts.settings.openIssue === null) byName.delete(name);
+      }
+    }
+    return result;
   }
 
-  /** Per-environment mute (a `monitor_environments` row) and the open issue, from Postgres. */
-  private async settings(monitorId: string, environment: string | null): Promise<Map<string, EnvironmentSettings>> {
-    if (environment !== null && !isPostgresText(environment)) return new Map();
-    const rows: Array<{ environment: string; is_muted: boolean | null; open_issue_id: string | null }> = await this.dataSource.query(
-      `SELECT environment, bool_or(is_muted) AS is_muted, max(open_issue_id::text) AS open_issue_id
-         FROM (SELECT environment, is_muted, NULL::uuid AS open_issue_id FROM monitor_environments WHERE monitor_id = $1
-               UNION ALL
-               SELECT environment, false, id FROM issues WHERE monitor_id = $1 AND status = 'open') AS known
-        WHERE $2::text IS NULL OR environment = $2
-        GROUP BY environment`,
-      [monitorId, environment],
-    );
-    return new Map(rows.map((row) => [row.environment, { isMuted: row.is_muted === true, openIssueId: row.open_issue_id }]));
+  /** Per-environment mute and drop (a `monitor_environments` row) and the open issue, from Postgres. */
+  private async settings(monitorIds: readonly string[], environments: readonly string[] | null): Promise<Array<{ monitorId: string; environment: string; settings: EnvironmentSettings }>> {
+    if (environments !== null && !environments.every(isPostgresText)) return [];
+    const rows: Array<{ monitor_id: string; environment: string; is_muted: boolean | null; dropped_at_ms: string | null; open_issue_id: string | null; opened_at: Date | null }> =
+      await this.dataSource.query(
+        `SELECT monitor_id, environment, bool_or(is_muted) AS is_muted, (extract(epoch FROM max(dropped_at)) * 1000)::bigint::text AS dropped_at_ms,
+                max(open_issue_id::text) AS open_issue_id, max(opened_at) AS opened_at
+           FROM (SELECT monitor_id, environment, is_muted, dropped_at, NULL::uuid AS open_issue_id, NULL::timestamptz AS opened_at
+                   FROM monitor_environments WHERE monitor_id = ANY($1::uuid[])
+                 UNION ALL
+                 SELECT monitor_id, environment, false, NULL, id, opened_at FROM issues WHERE monitor_id = ANY($1::uuid[]) AND status = 'open') AS known
+          WHERE $2::text[] IS NULL OR environment = ANY($2::text[])
+          GROUP BY monitor_id, environment`,
+        [monitorIds, environments],
+      );
+    return rows.map((row) => ({
+      monitorId: row.monitor_id,
+      environment: row.environment,
+      settings: {
+        isMuted: row.is_muted === true,
+        droppedAt: row.dropped_at_ms === null ? null : Number(row.dropped_at_ms),
+        openIssue: row.open_issue_id === null ? null : { id: row.open_issue_id, openedAt: row.opened_at! },
+      },
+    }));
   }
 }

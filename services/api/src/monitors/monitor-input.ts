@@ -30,15 +30,60 @@ export interface ConfigInput {
   recovery_threshold?: number | null;
 }
 
+/** Who Sentry's monitor alert rule notifies: a member or a team of the organization. */
+export interface AlertRuleTargetInput {
+  target_identifier?: string | number;
+  targetIdentifier?: string | number;
+  target_type?: 'Member' | 'Team';
+  targetType?: 'Member' | 'Team';
+}
+
+/** Sentry's `alert_rule` of a monitor body: who to notify, and for which environment (null or absent: every one). */
+export interface AlertRuleInput {
+  targets: AlertRuleTargetInput[];
+  environment?: string | null;
+}
+
 export interface MonitorBody {
   project?: string | number;
   name?: string;
   slug?: string;
+  /** Sentry's monitor type: `cron_job` is the only one. */
+  type?: 'cron_job';
   status?: MonitorStatus;
   owner?: string | null;
   is_muted?: boolean;
   isMuted?: boolean;
   config?: ConfigInput;
+  alert_rule?: AlertRuleInput;
+  alertRule?: AlertRuleInput;
+}
+
+/** An alert rule target, resolved: whom (`Member` or `Team`) by id. */
+export interface AlertTarget {
+  type: 'Member' | 'Team';
+  identifier: string;
+}
+
+/**
+ * Sentry's `alert_rule` (snake or camel case, as Sentry's serializer takes both; sending both, they must agree),
+ * with its targets' fields in either case. Undefined when the body has none.
+ */
+export function alertRuleOf(body: MonitorBody): { targets: AlertTarget[]; environment: string | null } | undefined {
+  if (body.alert_rule !== undefined && body.alertRule !== undefined && JSON.stringify(body.alert_rule) !== JSON.stringify(body.alertRule)) {
+    throw invalid('alert_rule', 'conflicting_fields', 'alert_rule and alertRule are the same field and disagree: send one of them');
+  }
+  const rule = body.alert_rule ?? body.alertRule;
+  if (rule === undefined) return undefined;
+  const targets = rule.targets.map((target, index): AlertTarget => {
+    const field = `alert_rule.targets[${index}]`;
+    const type = target.target_type ?? target.targetType;
+    const identifier = target.target_identifier ?? target.targetIdentifier;
+    if (type === undefined) throw invalid(`${field}.target_type`, 'missing_field', `${field}.target_type is required: Member or Team`);
+    if (identifier === undefined) throw invalid(`${field}.target_identifier`, 'missing_field', `${field}.target_identifier is required: the id of the ${type === 'Member' ? 'member' : 'team'}`);
+    return { type, identifier: String(identifier) };
+  });
+  return { targets, environment: rule.environment ?? null };
 }
 
 /** The schedule and settings of a monitor, as stored (`monitors` columns). */

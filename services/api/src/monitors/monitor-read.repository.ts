@@ -4,12 +4,14 @@ import { DataSource } from 'typeorm';
 import { isPostgresText } from '../common/postgres-text';
 import { isUuid } from '../common/request-body';
 import type { MonitorSchedule, MonitorValues } from './monitor-input';
+import type { OwnerActor } from './monitor.presenter';
 
 /** A monitor as the API reads and shows it. */
 export interface MonitorView extends MonitorValues {
   id: string;
   projectId: number;
   projectSlug: string;
+  projectName: string;
   createdAt: Date;
   /** Healthchecks' rules (a check made by a ping URL or the Healthchecks API): see the scheduler's `Track`, rule 8. */
   timeoutFromMargin: boolean;
@@ -31,13 +33,14 @@ export interface MonitorRow extends MonitorConfigRow {
   id: string;
   project_id: number;
   project_slug: string;
+  project_name: string;
   slug: string;
   name: string;
   is_muted: boolean;
   created_at: Date;
 }
 
-export const MONITOR_SELECT = `SELECT m.id, m.project_id, p.slug AS project_slug, m.slug, m.name, m.is_muted, m.created_at,
+export const MONITOR_SELECT = `SELECT m.id, m.project_id, p.slug AS project_slug, p.name AS project_name, m.slug, m.name, m.is_muted, m.created_at,
        ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
   FROM monitors m JOIN projects p ON p.id = m.project_id`;
 
@@ -47,6 +50,7 @@ export function toMonitorView(row: MonitorRow): MonitorView {
     id: row.id,
     projectId: Number(row.project_id),
     projectSlug: row.project_slug,
+    projectName: row.project_name,
     slug: row.slug,
     name: row.name,
     status: row.status,
@@ -118,6 +122,51 @@ export class MonitorReadRepository {
       [monitorIds],
     );
     return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, isMuted: row.is_muted }));
+  }
+
+  /**
+   * The owners (`user:<member id>`, `team:<team id>`) that are members and teams of the organization, as Sentry's
+   * actors; an owner that names neither (a member removed since) is absent.
+   */
+  async actors(organizationId: string, owners: readonly string[]): Promise<Map<string, OwnerActor>> {
+    const ids = (kind: string) => owners.filter((owner) => owner.startsWith(`${kind}:`) && isUuid(owner.slice(kind.length + 1))).map((owner) => owner.slice(kind.length + 1).toLowerCase());
+    const users = ids('user');
+    const teams = ids('team');
+    const found = new Map<string, OwnerActor>();
+    if (users.length > 0) {
+      const rows: Array<{ id: string; name: string; email: string }> = await this.dataSource.query('SELECT id, name, email FROM members WHERE organization_id = $1 AND id = ANY($2::uuid[])', [organizationId, users]);
+      for (const row of rows) found.set(`user:${row.id}`, { type: 'user', id: row.id, name: row.name, email: row.email });
+    }
+    if (teams.length > 0) {
+      const rows: Array<{ id: string; slug: string }> = await this.dataSource.query('SELECT id, slug FROM teams WHERE organization_id = $1 AND id = ANY($2::uuid[])', [organizationId, teams]);
+      for (const row of rows) found.set(`team:${row.id}`, { type: 'team', id: row.id, name: row.slug });
+    }
+    return found;
+  }
+
+  /** A team of the organization by id or slug (an owner may name a team either way, as in Sentry's `team:<id>`). */
+  async team(organizationId: string, reference: string): Promise<{ id: string } | null> {
+    if (!isPostgresText(reference)) return null;
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT id FROM teams WHERE organization_id = $1 AND ${isUuid(reference) ? 'id = $2::uuid' : 'slug = $2'}`,
+      [organizationId, isUuid(reference) ? reference.toLowerCase() : reference],
+    );
+    return rows[0] ?? null;
+  }
+
+  async member(organizationId: string, id: string): Promise<{ id: string; email: string } | null> {
+    if (!isUuid(id)) return null;
+    const rows: Array<{ id: string; email: string }> = await this.dataSource.query('SELECT id, email FROM members WHERE organization_id = $1 AND id = $2::uuid', [organizationId, id.toLowerCase()]);
+    return rows[0] ?? null;
+  }
+
+  /** The monitor's environments dropped through the API, with when (epoch ms). */
+  async drops(monitorId: string): Promise<Array<[string, number]>> {
+    const rows: Array<{ environment: string; at: string }> = await this.dataSource.query(
+      'SELECT environment, (extract(epoch FROM dropped_at) * 1000)::bigint::text AS at FROM monitor_environments WHERE monitor_id = $1 AND dropped_at IS NOT NULL',
+      [monitorId],
+    );
+    return rows.map((row) => [row.environment, Number(row.at)]);
   }
 
   async projectIds(organizationId: string): Promise<number[]> {

@@ -31,6 +31,9 @@ function parameters(values: MonitorValues): unknown[] {
   ];
 }
 
+/** More writes in a monitor write's transaction (its alert rule), after the monitor row. */
+export type Also = (manager: EntityManager, monitor: MonitorView) => Promise<void>;
+
 function slugTaken(slug: string): DomainError {
   return new DomainError('conflict', 'slug_taken', `a monitor with slug "${slug}" already exists in this organization`, 'slug');
 }
@@ -46,7 +49,7 @@ export class MonitorRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
   /** Creates a monitor. A slug made from the name gets a short suffix when taken (as Sentry does); a slug sent is a 409. */
-  async create(organizationId: string, projectId: number, values: MonitorValues, slugDerived: boolean): Promise<MonitorView> {
+  async create(organizationId: string, projectId: number, values: MonitorValues, slugDerived: boolean, also?: Also): Promise<MonitorView> {
     return this.dataSource.transaction(async (manager) => {
       const slug = await freeMonitorSlug(manager, organizationId, values.slug, slugDerived);
       if (slug === null) throw slugTaken(values.slug);
@@ -62,7 +65,9 @@ export class MonitorRepository {
         if (isUniqueViolation(error)) throw slugTaken(slug);
         throw error;
       }
-      return this.read(manager, id);
+      const created = await this.read(manager, id);
+      await also?.(manager, created);
+      return created;
     });
   }
 
@@ -70,7 +75,7 @@ export class MonitorRepository {
    * Changes a monitor: `change` gets the monitor as it is now, read under a row lock, and returns its new values,
    * so two updates of different fields never undo each other. Null when the monitor is gone.
    */
-  async update(organizationId: string, monitorId: string, change: (current: MonitorView) => MonitorValues): Promise<MonitorView | null> {
+  async update(organizationId: string, monitorId: string, change: (current: MonitorView) => MonitorValues, also?: Also): Promise<MonitorView | null> {
     return this.dataSource.transaction(async (manager) => {
       const locked: Array<{ id: string }> = await manager.query('SELECT id FROM monitors WHERE id = $1 FOR UPDATE', [monitorId]);
       if (!locked[0]) return null;
@@ -83,7 +88,9 @@ export class MonitorRepository {
         if (isUniqueViolation(error)) throw slugTaken(values.slug);
         throw error;
       }
-      return this.read(manager, monitorId);
+      const updated = await this.read(manager, monitorId);
+      await also?.(manager, updated);
+      return updated;
     });
   }
 
@@ -104,6 +111,27 @@ export class MonitorRepository {
        ON CONFLICT (monitor_id, environment) DO UPDATE SET is_muted = EXCLUDED.is_muted, updated_at = now()`,
       [monitorId, environment, muted],
     );
+  }
+
+  /**
+   * Drops environments of a monitor (decision 0018), in one transaction: their issues, issue counting state
+   * and settings go; the drop is recorded (`monitor_environments.dropped_at`, now) for the scheduler, which
+   * the monitor's NOTIFY (its `updated_at` is touched) tells to forget the tracks and ignore check-ins up to
+   * it. Returns the drop's instant, or null when the monitor is gone.
+   */
+  async dropEnvironments(monitorId: string, environments: readonly string[]): Promise<Date | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked: Array<{ now: Date }> = await manager.query('UPDATE monitors SET updated_at = now() WHERE id = $1 RETURNING now() AS now', [monitorId]);
+      if (!locked[0]) return null;
+      await manager.query('DELETE FROM issues WHERE monitor_id = $1 AND environment = ANY($2::text[])', [monitorId, environments]);
+      await manager.query('DELETE FROM issue_tracks WHERE monitor_id = $1 AND environment = ANY($2::text[])', [monitorId, environments]);
+      await manager.query(
+        `INSERT INTO monitor_environments (monitor_id, environment, is_muted, dropped_at) SELECT $1, environment, false, now() FROM unnest($2::text[]) AS environment
+         ON CONFLICT (monitor_id, environment) DO UPDATE SET is_muted = false, dropped_at = now(), updated_at = now()`,
+        [monitorId, environments],
+      );
+      return locked[0].now;
+    });
   }
 
   /** Forgets the settings of one environment of a monitor; returns whether it had any. */

@@ -15,45 +15,86 @@ const STATUS: JsonSchema = {
   description: '`active` is watched; `paused` raises nothing and resumes as new; `disabled` is not watched at all (Sentry\'s disabled).',
 };
 
-/** A monitor in the shape of Sentry's organization monitors API (`presentMonitor`). */
+const CONFIG: JsonSchema = objectOf(
+  {
+    schedule_type: { type: 'string', enum: [...SCHEDULE_TYPES] },
+    schedule: {
+      description: 'A crontab expression, or `[value, unit]` for an interval schedule.',
+      oneOf: [{ type: 'string' }, { type: 'array', items: { oneOf: [{ type: 'integer' }, { type: 'string', enum: [...INTERVAL_UNITS] }] }, minItems: 2, maxItems: 2 }],
+    },
+    checkin_margin: nullable({ type: 'integer', description: 'Minutes.' }),
+    max_runtime: nullable({ type: 'integer', description: 'Minutes.' }),
+    timezone: { type: 'string' },
+    failure_issue_threshold: { type: 'integer' },
+    recovery_threshold: { type: 'integer' },
+  },
+  ['schedule_type', 'schedule', 'checkin_margin', 'max_runtime', 'timezone', 'failure_issue_threshold', 'recovery_threshold'],
+);
+
+/** Sentry's monitor environment statuses, as Vigil derives them from the scheduler's state. */
+export const ENVIRONMENT_STATUSES = ['active', 'disabled', 'ok', 'error', 'missed_checkin', 'timeout'] as const;
+
+/** One environment of a monitor, in the shape of Sentry's monitor environment serializer. */
+const MONITOR_ENVIRONMENT_ENTRY: JsonSchema = objectOf(
+  {
+    name: { type: 'string' },
+    status: {
+      type: 'string',
+      enum: [...ENVIRONMENT_STATUSES],
+      description:
+        "`active` before anything counted, then the last outcome: `ok`, `error`, `missed_checkin`, `timeout`; `disabled` while the monitor is disabled or paused (Sentry has no pause).",
+    },
+    isMuted: { type: 'boolean', description: 'The environment is muted, itself or with its monitor (Sentry mutes every environment with its monitor).' },
+    dateCreated: { ...ISO_DATE_TIME, description: 'As in Sentry: when the monitor was created.' },
+    lastCheckIn: nullable({ ...ISO_DATE_TIME, description: 'When the latest run a client checked in for began; null for one muted before any.' }),
+    nextCheckIn: nullable({ ...ISO_DATE_TIME, description: 'The next slot expected (in the past while it is late). Null when nothing is expected: nothing counted yet, paused or disabled.' }),
+    nextCheckInLatest: nullable({ ...ISO_DATE_TIME, description: 'When that slot is missed: nextCheckIn plus the check-in margin.' }),
+    activeIncident: nullable(
+      objectOf(
+        {
+          startingTimestamp: ISO_DATE_TIME,
+          resolvingTimestamp: nullable(ISO_DATE_TIME),
+          brokenNotice: { type: 'null', description: 'Vigil does not detect broken monitors: always null.' },
+        },
+        ['startingTimestamp', 'resolvingTimestamp', 'brokenNotice'],
+        "The issue open for the environment, as Sentry's active incident.",
+      ),
+    ),
+  },
+  ['name', 'status', 'isMuted', 'dateCreated', 'lastCheckIn', 'nextCheckIn', 'nextCheckInLatest', 'activeIncident'],
+);
+
+/** An owner as Sentry's actor: a member (`user`, with its email) or a team (named by its slug). */
+const OWNER_ACTOR: JsonSchema = nullable(
+  objectOf(
+    {
+      type: { type: 'string', enum: ['user', 'team'] },
+      id: { type: 'string' },
+      name: { type: 'string' },
+      email: { type: 'string', description: 'For a user only.' },
+    },
+    ['type', 'id', 'name'],
+    'Who owns the monitor; null for nobody (or a member or team removed since).',
+  ),
+);
+
+/** A monitor in the shape of Sentry's monitor serializer (`presentMonitor`). */
 export const MONITOR: JsonSchema = objectOf(
   {
     id: UUID,
     slug: { type: 'string' },
     name: { type: 'string' },
     status: STATUS,
+    type: { type: 'string', enum: ['cron_job'] },
     isMuted: { type: 'boolean', description: 'A muted monitor records its issues but notifies nobody.' },
-    project: objectOf({ id: ID_STRING, slug: { type: 'string' } }, ['id', 'slug']),
-    owner: nullable({ type: 'string' }),
-    config: objectOf(
-      {
-        schedule_type: { type: 'string', enum: [...SCHEDULE_TYPES] },
-        schedule: {
-          description: 'A crontab expression, or `[value, unit]` for an interval schedule.',
-          oneOf: [{ type: 'string' }, { type: 'array', items: { oneOf: [{ type: 'integer' }, { type: 'string', enum: [...INTERVAL_UNITS] }] }, minItems: 2, maxItems: 2 }],
-        },
-        checkin_margin: nullable({ type: 'integer', description: 'Minutes.' }),
-        max_runtime: nullable({ type: 'integer', description: 'Minutes.' }),
-        timezone: { type: 'string' },
-        failure_issue_threshold: { type: 'integer' },
-        recovery_threshold: { type: 'integer' },
-      },
-      ['schedule_type', 'schedule', 'checkin_margin', 'max_runtime', 'timezone', 'failure_issue_threshold', 'recovery_threshold'],
-    ),
-    environments: arrayOf(
-      objectOf(
-        {
-          name: { type: 'string' },
-          isMuted: { type: 'boolean', description: 'A muted environment records its issues but notifies nobody.' },
-          lastCheckIn: nullable({ ...ISO_DATE_TIME, description: 'When the latest check-in of the environment arrived; null for one muted before any.' }),
-        },
-        ['name', 'isMuted', 'lastCheckIn'],
-      ),
-      'The environments the monitor has checked in from, and those muted before they did.',
-    ),
+    isUpserting: { type: 'boolean', description: 'Always false: Vigil writes a monitor and the check-in that upserts it in one transaction.' },
+    project: objectOf({ id: ID_STRING, slug: { type: 'string' }, name: { type: 'string' } }, ['id', 'slug', 'name']),
+    owner: OWNER_ACTOR,
+    config: CONFIG,
+    environments: arrayOf(MONITOR_ENVIRONMENT_ENTRY, 'The environments the monitor has checked in from, been judged in or been muted in, by name (only those asked for with `?environment=`).'),
     dateCreated: ISO_DATE_TIME,
   },
-  ['id', 'slug', 'name', 'status', 'isMuted', 'project', 'owner', 'config', 'environments', 'dateCreated'],
+  ['id', 'slug', 'name', 'status', 'type', 'isMuted', 'isUpserting', 'project', 'owner', 'config', 'environments', 'dateCreated'],
 );
 
 const INTERVAL_VALUE: JsonSchema = { type: 'integer', minimum: 1, maximum: LIMITS.intervalMax };
@@ -83,6 +124,26 @@ const CONFIG_FIELDS: Record<string, JsonSchema> = {
   recovery_threshold: THRESHOLD('Consecutive successes that resolve it'),
 };
 
+const ALERT_TARGET: JsonSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    target_identifier: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The id of the member or team.' },
+    targetIdentifier: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The same as `target_identifier`.' },
+    target_type: { type: 'string', enum: ['Member', 'Team'] },
+    targetType: { type: 'string', enum: ['Member', 'Team'], description: 'The same as `target_type`.' },
+  },
+};
+
+const ALERT_RULE: JsonSchema = objectOf(
+  {
+    targets: { type: 'array', items: ALERT_TARGET, maxItems: 20, description: 'Whom to notify: members, or teams (every member). Empty: nobody by email (an update removes the monitor\'s email rules).' },
+    environment: nullable({ ...ENVIRONMENT, description: 'Only issues of this environment; null or absent: every environment.' }),
+  },
+  ['targets'],
+  "Sentry's monitor alert rule: each target becomes an email integration (the organization's to those addresses, made when missing) and an alert rule of the monitor, on open and on resolve. It replaces the monitor's email alert rules; its other rules stay.",
+);
+
 const MUTED: JsonSchema = { type: 'boolean', description: 'Mute the monitor: its issues are recorded, nobody is notified. `is_muted` and `isMuted` are the same field.' };
 
 const MONITOR_FIELDS: Record<string, JsonSchema> = {
@@ -90,9 +151,18 @@ const MONITOR_FIELDS: Record<string, JsonSchema> = {
   name: { type: 'string', minLength: 1, maxLength: 128, pattern: TEXT },
   slug: { type: 'string', minLength: 1, maxLength: SLUG_MAX, pattern: SLUG_PATTERN, description: 'Lower-case letters, digits, - and _, not only digits; made from the name when left out. Unique in the organization.' },
   status: STATUS,
-  owner: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT, description: 'Who owns the monitor, as Sentry writes it (`user:<id>`, `team:<slug>`); free text.' }),
+  owner: nullable({
+    type: 'string',
+    minLength: 6,
+    maxLength: LIMITS.ownerMaxLength,
+    pattern: '^(user|team):[^\\u0000]+$',
+    description: 'Who owns the monitor, as Sentry writes it: `user:<member id>` or `team:<team id or slug>` of the organization; null: nobody.',
+  }),
   is_muted: MUTED,
   isMuted: MUTED,
+  type: { type: 'string', enum: ['cron_job'], description: "Sentry's monitor type; `cron_job` is the only one." },
+  alert_rule: ALERT_RULE,
+  alertRule: { ...ALERT_RULE, description: 'The same as `alert_rule`.' },
 };
 
 export const MONITOR_CREATE: JsonSchema = objectOf({ ...MONITOR_FIELDS, config: objectOf(CONFIG_FIELDS, ['schedule']) }, ['project', 'name', 'config']);
@@ -112,11 +182,23 @@ const REPEATABLE = (item: JsonSchema, description: string) => ({ description, sc
 export const MONITOR_LIST_QUERY = {
   query: { description: 'Only monitors whose name or slug contains this text (any case), or whose id it is.', schema: { type: 'string', maxLength: 200, pattern: TEXT } as JsonSchema },
   project: REPEATABLE({ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, 'Only monitors of these projects (slugs or ids; repeat the parameter). -1: every project.'),
-  environment: REPEATABLE(ENVIRONMENT, 'Only monitors that have one of these environments (repeat the parameter).'),
+  environment: REPEATABLE(ENVIRONMENT, 'Only monitors that have one of these environments, showing only those in `environments` (repeat the parameter).'),
   owner: REPEATABLE({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT }, 'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.'),
   ...CURSOR_QUERY,
   ...PER_PAGE_QUERY,
 };
+
+export const MONITOR_GET_QUERY = {
+  environment: REPEATABLE(ENVIRONMENT, 'Only these environments in `environments` (repeat the parameter).'),
+};
+
+export const MONITOR_DELETE_QUERY = {
+  environment: REPEATABLE(ENVIRONMENT, 'Delete only these environments of the monitor (repeat the parameter); without it, the whole monitor.'),
+};
+
+export const MONITOR_DELETE_DESCRIPTION =
+  'Without `environment`: the monitor is deleted at once in Postgres, with its issues, per-environment settings and the alert rules naming it; ingest refuses its check-ins and the scheduler drops it within moments (hence 202, as Sentry answers). ' +
+  'With `?environment=` (repeatable): only those environments go, with their issues, settings, scheduler state and check-in history; the monitor and its other environments stay, and a later check-in from one starts it anew. None of them known: 404.';
 
 export const CHECKIN_LIST_QUERY = {
   environment: REPEATABLE(ENVIRONMENT, 'Only check-ins of these environments (repeat the parameter).'),
@@ -138,6 +220,8 @@ export const CHECKIN: JsonSchema = objectOf(
     duration: nullable({ type: 'integer', minimum: 0, description: 'Milliseconds.' }),
     dateCreated: ISO_DATE_TIME,
     dateUpdated: ISO_DATE_TIME,
+    expectedTime: nullable({ ...ISO_DATE_TIME, description: "The slot the run was expected at, by the scheduler's rules (an interval run: its own minute)." }),
+    monitorConfig: { ...CONFIG, description: "The monitor's config (its current one: Vigil keeps no copy per check-in)." },
   },
-  ['id', 'environment', 'status', 'duration', 'dateCreated', 'dateUpdated'],
+  ['id', 'environment', 'status', 'duration', 'dateCreated', 'dateUpdated', 'expectedTime', 'monitorConfig'],
 );

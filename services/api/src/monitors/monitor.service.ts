@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
-import { newMonitorValues, mutedOf, updatedMonitorValues, type MonitorBody } from './monitor-input';
+import { environmentState, type EnvironmentState } from '../monitor-environments/monitor-environment-state';
+import { MonitorEnvironmentRepository } from '../monitor-environments/monitor-environment.repository';
+import { writeMonitorAlertRule } from './monitor-alert-rule';
+import { alertRuleOf, newMonitorValues, mutedOf, updatedMonitorValues, type MonitorBody } from './monitor-input';
 import { MonitorReadRepository, type MonitorListFilter, type MonitorView } from './monitor-read.repository';
-import { MonitorRepository } from './monitor.repository';
-import { presentMonitor, type MonitorEnvironmentView } from './monitor.presenter';
+import { MonitorRepository, type Also } from './monitor.repository';
+import { presentMonitor } from './monitor.presenter';
 
 export function unknownMonitor(reference: string): DomainError {
   return new DomainError('not_found', 'unknown_monitor', `monitor "${reference}" not found`, 'monitor_slug');
@@ -24,6 +27,7 @@ export class MonitorService {
     private readonly reads: MonitorReadRepository,
     private readonly writes: MonitorRepository,
     private readonly history: CheckinHistoryRepository,
+    private readonly environmentFacts: MonitorEnvironmentRepository,
   ) {}
 
   async find(organizationId: string, reference: string): Promise<MonitorView> {
@@ -32,10 +36,21 @@ export class MonitorService {
     return found;
   }
 
+  /** A monitor of one project (the project-scoped endpoints): another project's monitor is not found. */
+  async findInProject(organizationId: string, projectReference: string, reference: string): Promise<MonitorView> {
+    const [project] = await this.reads.projects(organizationId, [projectReference]);
+    if (!project) throw unknownProject(projectReference, 'not_found');
+    const found = await this.find(organizationId, reference);
+    if (found.projectId !== project.id) throw unknownMonitor(reference);
+    return found;
+  }
+
   async create(organizationId: string, body: MonitorBody): Promise<MonitorView> {
     const values = newMonitorValues(body);
+    const alertRule = alertRuleOf(body);
     const project = await this.project(organizationId, body.project!);
-    return this.writes.create(organizationId, project.id, values, values.slugDerived);
+    const owner = await this.owner(organizationId, values.owner);
+    return this.writes.create(organizationId, project.id, { ...values, owner }, values.slugDerived, this.alertRuleWrite(organizationId, alertRule));
   }
 
   /** Sentry's update: the fields sent change, the others (config fields too) keep their values. A monitor stays in its project. */
@@ -45,14 +60,35 @@ export class MonitorService {
       const project = await this.project(organizationId, body.project);
       if (project.id !== current.projectId) throw new DomainError('invalid', 'invalid_project', 'a monitor cannot move to another project: create it there and delete this one', 'project');
     }
-    const updated = await this.writes.update(organizationId, current.id, (locked) => updatedMonitorValues(locked, body));
+    const alertRule = alertRuleOf(body);
+    const owner = body.owner === undefined ? undefined : await this.owner(organizationId, body.owner);
+    const updated = await this.writes.update(
+      organizationId,
+      current.id,
+      (locked) => ({ ...updatedMonitorValues(locked, body), ...(owner === undefined ? {} : { owner }) }),
+      this.alertRuleWrite(organizationId, alertRule),
+    );
     if (!updated) throw unknownMonitor(reference);
     return updated;
   }
 
-  async delete(organizationId: string, reference: string): Promise<void> {
+  /**
+   * Deletes the monitor, or with `environments` only those environments of it (Sentry's `?environment=`): their
+   * issues, settings, scheduler state and history go, the monitor and its other environments stay. An
+   * environment the monitor does not have is a 404, as in Sentry when none matches.
+   */
+  async delete(organizationId: string, reference: string, environments: readonly string[] = []): Promise<void> {
     const current = await this.find(organizationId, reference);
-    if (!(await this.writes.delete(current.id))) throw unknownMonitor(reference);
+    if (environments.length === 0) {
+      if (!(await this.writes.delete(current.id))) throw unknownMonitor(reference);
+      return;
+    }
+    const known = (await this.environmentStates([current], null)).get(current.id) ?? [];
+    const names = [...new Set(environments)].filter((name) => known.some((environment) => environment.name === name));
+    if (names.length === 0) throw new DomainError('not_found', 'unknown_environment', `monitor "${current.slug}" has none of the environments ${environments.map((name) => `"${name}"`).join(', ')}`, 'environment');
+    const droppedAt = await this.writes.dropEnvironments(current.id, names);
+    if (droppedAt === null) throw unknownMonitor(reference);
+    await this.history.dropEnvironments(current.projectId, current.id, names);
   }
 
   /**
@@ -62,7 +98,7 @@ export class MonitorService {
   async setEnvironmentMuted(organizationId: string, reference: string, environment: string, body: { is_muted?: boolean; isMuted?: boolean }): Promise<MonitorView> {
     const monitor = await this.find(organizationId, reference);
     const muted = mutedOf(body);
-    const known = (await this.environments([monitor])).get(monitor.id) ?? [];
+    const known = (await this.environmentStates([monitor], null)).get(monitor.id) ?? [];
     if (!known.some((entry) => entry.name === environment)) {
       throw new DomainError('not_found', 'unknown_environment', `monitor "${monitor.slug}" has no environment "${environment}"`, 'environment');
     }
@@ -70,10 +106,16 @@ export class MonitorService {
     return this.find(organizationId, monitor.id);
   }
 
-  /** The monitors as the API shows them, each with its environments. */
-  async present(monitors: readonly MonitorView[]): Promise<Record<string, unknown>[]> {
-    const environments = await this.environments(monitors);
-    return monitors.map((monitor) => presentMonitor(monitor, environments.get(monitor.id) ?? []));
+  /**
+   * The monitors as the API shows them (Sentry's serializer), each with its environments (only those named in
+   * `environments`, Sentry's `?environment=`, when given) and its owner as an actor.
+   */
+  async present(organizationId: string, monitors: readonly MonitorView[], environments: readonly string[] | null = null): Promise<Record<string, unknown>[]> {
+    const [states, actors] = await Promise.all([
+      this.environmentStates(monitors, environments),
+      this.reads.actors(organizationId, monitors.map((monitor) => monitor.owner).filter((owner): owner is string => owner !== null)),
+    ]);
+    return monitors.map((monitor) => presentMonitor(monitor, states.get(monitor.id) ?? [], monitor.owner === null ? null : (actors.get(monitor.owner) ?? null)));
   }
 
   async project(organizationId: string, reference: string | number): Promise<{ id: number; slug: string }> {
@@ -102,23 +144,42 @@ export class MonitorService {
     return { names, historyMonitorIds: await this.history.monitorsIn(scope, names) };
   }
 
-  /** Environments per monitor: those in its history and those with settings, by name. */
-  private async environments(monitors: readonly MonitorView[]): Promise<Map<string, MonitorEnvironmentView[]>> {
-    const ids = monitors.map((monitor) => monitor.id);
-    const [seen, settings] = await Promise.all([
-      this.history.environmentsOf([...new Set(monitors.map((monitor) => monitor.projectId))], ids),
-      this.reads.environmentSettings(ids),
-    ]);
-    const byMonitor = new Map<string, Map<string, MonitorEnvironmentView>>();
-    const entry = (monitorId: string, name: string): MonitorEnvironmentView => {
-      let environments = byMonitor.get(monitorId);
-      if (!environments) byMonitor.set(monitorId, (environments = new Map<string, MonitorEnvironmentView>()));
-      let found = environments.get(name);
-      if (!found) environments.set(name, (found = { name, isMuted: false, lastCheckinMs: null }));
-      return found;
-    };
-    for (const row of seen) entry(row.monitorId, row.environment).lastCheckinMs = row.lastCheckinMs;
-    for (const row of settings) entry(row.monitorId, row.environment).isMuted = row.isMuted;
-    return new Map([...byMonitor].map(([monitorId, environments]) => [monitorId, [...environments.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))]));
+  /**
+   * An owner as stored: Sentry's `user:<id>` (a member of the organization) or `team:<id>` (a team, by id or
+   * slug), the team's id written either way. Anything else is a 400 naming `owner`.
+   */
+  private async owner(organizationId: string, owner: string | null): Promise<string | null> {
+    if (owner === null) return null;
+    const match = /^(user|team):(.+)$/.exec(owner);
+    if (match?.[1] === 'user') {
+      const member = await this.reads.member(organizationId, match[2]!);
+      if (member) return `user:${member.id}`;
+    } else if (match?.[1] === 'team') {
+      const team = await this.reads.team(organizationId, match[2]!);
+      if (team) return `team:${team.id}`;
+    }
+    throw new DomainError('invalid', 'unknown_owner', `owner must be user:<member id> or team:<team id or slug> of this organization; "${owner}" is neither`, 'owner');
+  }
+
+  private alertRuleWrite(organizationId: string, rule: ReturnType<typeof alertRuleOf>): Also | undefined {
+    if (rule === undefined) return undefined;
+    return (manager, monitor) => writeMonitorAlertRule(manager, organizationId, monitor, rule);
+  }
+
+  /** Each monitor's environments with their state, by name: those in its history, judged by the scheduler, or with settings. */
+  private async environmentStates(monitors: readonly MonitorView[], environments: readonly string[] | null): Promise<Map<string, EnvironmentState[]>> {
+    const facts = await this.environmentFacts.factsOf(monitors, environments);
+    const now = Date.now();
+    const result = new Map<string, EnvironmentState[]>();
+    for (const monitor of monitors) {
+      const known = facts.get(monitor.id);
+      if (!known) continue;
+      const timing = { ...monitor.config, status: monitor.status };
+      result.set(
+        monitor.id,
+        [...known.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => environmentState(name, value, timing, now)),
+      );
+    }
+    return result;
   }
 }

@@ -14,21 +14,26 @@ import { offsetPage, offsetWindow } from '../common/pagination/offset-pagination
 import { LINK_HEADER } from '../common/pagination/pagination.schemas';
 import { parseTimeRange, type TimeRangeQuery } from '../common/time-range';
 import type { MonitorBody } from './monitor-input';
-import { MonitorReadRepository, type MonitorListFilter } from './monitor-read.repository';
-import { presentCheckin } from './monitor.presenter';
+import { MonitorReadRepository, type MonitorListFilter, type MonitorView } from './monitor-read.repository';
+import { presentCheckin, presentConfig } from './monitor.presenter';
+import { expectedTimeOf, ruleOf } from '../monitor-environments/monitor-environment-state';
+import { ScheduleRegistry } from '@vigil/schedule';
 import {
   CHECKIN,
   CHECKIN_LIST_QUERY,
   MONITOR,
   MONITOR_CREATE,
+  MONITOR_DELETE_DESCRIPTION,
+  MONITOR_DELETE_QUERY,
   MONITOR_ENVIRONMENT_UPDATE,
+  MONITOR_GET_QUERY,
   MONITOR_LIST_QUERY,
   MONITOR_UPDATE,
 } from './monitor.schemas';
 import { MonitorService } from './monitor.service';
 
 type Auth = string | undefined;
-const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug (or its id).' } };
+export const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug (or its id).' } };
 const ENVIRONMENT_PARAMS = { ...SLUG_PARAMS, environment: { description: 'The environment name.' } };
 const ENVIRONMENT_NAME = /^[^/\r\n\f\t\0]{1,64}$/;
 
@@ -41,7 +46,14 @@ interface MonitorListQuery {
   per_page: number;
 }
 
-interface CheckinListQuery extends TimeRangeQuery {
+/** Slot rules are shared and immutable: one registry for every request. */
+const SCHEDULES = new ScheduleRegistry();
+
+export interface EnvironmentQuery {
+  environment?: string[];
+}
+
+export interface CheckinListQuery extends TimeRangeQuery {
   environment?: string[];
   cursor?: string;
   per_page: number;
@@ -90,7 +102,7 @@ export class MonitorsController {
     if (environments) filter.environments = environments;
     const rows = await this.reads.list(grant.organizationId, filter, window.offset, window.fetch);
     const page = offsetPage(rows, window, query.per_page);
-    return pageItems(request, reply, { ...page, items: await this.monitors.present(page.items) });
+    return pageItems(request, reply, { ...page, items: await this.monitors.present(grant.organizationId, page.items, nonEmpty(query.environment)) });
   }
 
   @Post()
@@ -115,15 +127,22 @@ export class MonitorsController {
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: MonitorBody): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'monitors:write');
-    const [shown] = await this.monitors.present([await this.monitors.create(grant.organizationId, body)]);
+    const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.create(grant.organizationId, body)]);
     return shown!;
   }
 
   @Get(':slug')
-  @Endpoint({ summary: 'Get a monitor', auth: 'bearer', params: SLUG_PARAMS, response: { status: 200, description: 'The monitor.', schema: MONITOR } })
-  async get(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+  @Endpoint({
+    summary: 'Get a monitor',
+    description: '`?environment=` (repeatable) shows only those environments in `environments`, as Sentry does.',
+    auth: 'bearer',
+    params: SLUG_PARAMS,
+    query: MONITOR_GET_QUERY,
+    response: { status: 200, description: 'The monitor.', schema: MONITOR },
+  })
+  async get(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Query() query: EnvironmentQuery): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    const [shown] = await this.monitors.present([await this.monitors.find(grant.organizationId, slug)]);
+    const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.find(grant.organizationId, slug)], nonEmpty(query.environment));
     return shown!;
   }
 
@@ -139,21 +158,22 @@ export class MonitorsController {
   })
   async update(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Body() body: MonitorBody): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'monitors:write');
-    const [shown] = await this.monitors.present([await this.monitors.update(grant.organizationId, slug, body)]);
+    const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.update(grant.organizationId, slug, body)]);
     return shown!;
   }
 
   @Delete(':slug')
   @Endpoint({
-    summary: 'Delete a monitor',
-    description: 'Deleted at once in Postgres, with its issues, per-environment settings and the alert rules naming it; ingest refuses its check-ins and the scheduler drops it within moments (hence 202, as Sentry answers). Its check-in history is no longer reachable.',
+    summary: 'Delete a monitor, or some of its environments',
+    description: MONITOR_DELETE_DESCRIPTION,
     auth: 'bearer',
     params: SLUG_PARAMS,
-    response: { status: 202, description: 'Deleted; ingest and the scheduler follow within moments.' },
+    query: MONITOR_DELETE_QUERY,
+    response: { status: 202, description: 'Deleted; ingest, the scheduler and history follow within moments.' },
   })
-  async remove(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
+  async remove(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Query() query: EnvironmentQuery): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'monitors:write');
-    await this.monitors.delete(grant.organizationId, slug);
+    await this.monitors.delete(grant.organizationId, slug, query.environment ?? []);
   }
 
   @Put(':slug/environments/:environment')
@@ -174,7 +194,7 @@ export class MonitorsController {
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'monitors:write');
     if (!ENVIRONMENT_NAME.test(environment)) throw new DomainError('not_found', 'unknown_environment', `environment "${environment}" not found`, 'environment');
-    const [shown] = await this.monitors.present([await this.monitors.setEnvironmentMuted(grant.organizationId, slug, environment, body)]);
+    const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.setEnvironmentMuted(grant.organizationId, slug, environment, body)]);
     return shown!;
   }
 
@@ -197,11 +217,30 @@ export class MonitorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    const range = parseTimeRange(query, Date.now());
-    const window = keysetWindow(RUN_KEY_CODEC, parseCursor(query.cursor), query.per_page);
-    const monitor = await this.monitors.find(grant.organizationId, slug);
-    const rows = await this.history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window });
-    const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({ createdMs: row.date_created_ms, checkinId: row.checkin_id, environment: row.environment }));
-    return pageItems(request, reply, { ...page, items: page.items.map(presentCheckin) });
+    return listCheckins(this.history, this.reads, await this.monitors.find(grant.organizationId, slug), query, request, reply);
   }
+}
+
+/** `environment` query values, or null (no narrowing) when none was sent. */
+export function nonEmpty(values: readonly string[] | undefined): readonly string[] | null {
+  return values === undefined || values.length === 0 ? null : values;
+}
+
+/** A page of a monitor's runs as Sentry's check-ins, with the time each was expected at and the monitor's config. */
+export async function listCheckins(
+  history: CheckinHistoryRepository,
+  reads: MonitorReadRepository,
+  monitor: MonitorView,
+  query: CheckinListQuery,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Record<string, unknown>[]> {
+  const range = parseTimeRange(query, Date.now());
+  const window = keysetWindow(RUN_KEY_CODEC, parseCursor(query.cursor), query.per_page);
+  const rows = await history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window, dropped: await reads.drops(monitor.id) });
+  const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({ createdMs: row.date_created_ms, checkinId: row.checkin_id, environment: row.environment }));
+  const timing = { ...monitor.config, status: monitor.status };
+  const rule = ruleOf(timing, SCHEDULES);
+  const config = presentConfig(monitor);
+  return pageItems(request, reply, { ...page, items: page.items.map((row) => presentCheckin(row, expectedTimeOf(rule, timing, row.status, row.date_created_ms), config)) });
 }

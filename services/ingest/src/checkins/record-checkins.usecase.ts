@@ -80,7 +80,8 @@ export class RecordCheckinsUseCase {
 
   /**
    * Records Sentry check-ins (envelope items or a DSN cron request). Every check-in is validated before
-   * anything is written; one over its monitor-environment's rate limit is left out and, for envelopes,
+   * anything is written; one over its monitor-environment's rate limit is left out and, where the client does
+   * not read the answer (envelopes, and the DSN cron endpoint, which answers 202 as Relay always does),
    * recorded as a processing error.
    */
   async recordSentry(project: CatalogProject, payloads: readonly SentryCheckinPayload[], source: CheckinSource, client: ClientInfo): Promise<SentryOutcome> {
@@ -96,7 +97,7 @@ export class RecordCheckinsUseCase {
     const refuse = (item: PreparedCheckin, error: DomainError, waitMs: number): void => {
       retryAfterMs = Math.max(retryAfterMs, waitMs);
       firstRefusal ??= error;
-      if (source === 'sentry_envelope') {
+      if (source === 'sentry_envelope' || source === 'sentry_cron') {
         this.processingErrors.record(project, source, { monitorSlug: item.slug, environment: item.environment, payload: JSON.stringify(item.payload), errors: [detailOf(error)] });
       }
     };

@@ -36,6 +36,8 @@ export function cronCheckin(slug: string, request: FastifyRequest): SentryChecki
 /**
  * The DSN cron endpoint, for jobs that check in with curl: `GET|POST /api/<project_id>/cron/<slug>/<key>/`,
  * or without the key segment when it is sent in X-Sentry-Auth, Authorization or ?sentry_key=. Answers 202.
+ * A check-in over its rate limit is answered 202 too, as Relay answers, and kept as a processing error: jobs
+ * call this with `curl -f` under `set -e`, and a 429 would abort the job the monitor watches.
  */
 @Injectable()
 export class CronHandler {
@@ -51,10 +53,7 @@ export class CronHandler {
   private async checkIn(rawProjectId: string, slug: string, key: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const project = await authenticateSentry(this.catalog, request, parseProjectId(rawProjectId), key);
     const checkin = cronCheckin(slug, request);
-    const outcome = await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
-    if (outcome.accepted.length === 0) {
-      throw outcome.firstRefusal ?? new DomainError('rate_limited', 'rate_limited', `monitor "${checkin.monitor_slug}" is over its check-in rate limit`, 'monitor_slug', outcome.retryAfterSeconds);
-    }
+    await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
     await reply.status(202).send();
   }
 }

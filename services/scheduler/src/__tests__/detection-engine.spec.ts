@@ -277,4 +277,85 @@ describe('detection engine: publishing, changelog and restore', () => {
     // Every later snapshot of a track replaced the earlier one: no stale queue entry is left keeping them alive.
     expect(restored.detector(3)?.queuedCount).toBeLessThanOrEqual(restored.detector(3)!.trackCount);
   });
+
+  describe('an environment dropped through the API (decision 0018)', () => {
+    const identity = { organization_id: ORG, project_id: 1, monitor_slug: 'slug-3b' };
+    const staging = (p: Partition, at: number): SchedulerInput => {
+      const item = p.checkin('ok', at) as Extract<SchedulerInput, { kind: 'message' }>;
+      return { ...item, key: `${MONITOR}:staging`, payload: { ...item.payload, environment: 'staging' } };
+    };
+
+    it('the directory reports a drop once, when it is newer than the one it had, and never on first sight', () => {
+      const known = new MonitorDirectory(logger);
+      expect(known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', 100]]) }).newlyDropped).toEqual([]);
+      expect(known.droppedAt(MONITOR, 'staging')).toBe(100);
+      expect(known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', 100]]) }).newlyDropped).toEqual([]);
+      expect(known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', 200], ['qa', 50]]) }).newlyDropped).toEqual([
+        ['staging', 200],
+        ['qa', 50],
+      ]);
+      expect([...known.monitorsWithDrops()]).toEqual([MONITOR]);
+      known.update({ id: MONITOR, identity, config: hourly() });
+      expect(known.droppedAt(MONITOR, 'staging')).toBeNull();
+      expect([...known.monitorsWithDrops()]).toEqual([]);
+    });
+
+    it('drops the track with a tombstone and raises no miss for it; older check-ins are ignored, a later one starts it anew', async () => {
+      const kafka = new FakeKafka();
+      const known = directory();
+      const engine = new DetectionEngine(known, kafka, kafka.readState, logger);
+      const p = new Partition();
+      await engine.handle([p.checkin('ok', T0 + 10 * SECOND), staging(p, T0 + 10 * SECOND), p.pulse(T0 + 30 * MINUTE)], noHeartbeat);
+      expect(engine.detector(3)?.track(MONITOR, 'staging')?.state).toBe('ok');
+
+      const dropAt = T0 + 40 * MINUTE;
+      const { newlyDropped } = known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', dropAt]]) });
+      engine.environmentsDropped(MONITOR, newlyDropped);
+      expect(engine.detector(3)?.track(MONITOR, 'staging')).toBeUndefined();
+      // A check-in received before the drop, judged after it: ignored.
+      await engine.handle([staging(p, dropAt - MINUTE), p.pulse(T0 + HOUR + 6 * MINUTE)], noHeartbeat);
+      expect(engine.detector(3)?.track(MONITOR, 'staging')).toBeUndefined();
+      expect(kafka.events().map((event) => `${event.environment}:${(event.slot - T0) / HOUR}h`)).toEqual(['production:1h']);
+      const tombstones = kafka.log.filter((written) => written.key === `${MONITOR}:staging` && written.value === null);
+      expect(tombstones.map((written) => written.partition)).toEqual([3]);
+
+      const restored = new DetectionEngine(known, kafka, kafka.readState, logger);
+      await restored.restore([3]);
+      expect(restored.detector(3)?.track(MONITOR, 'staging')).toBeUndefined();
+      expect(restored.detector(3)?.track(MONITOR, 'production')?.state).toBe('missed');
+
+      // A check-in after the drop: a new track, judged from then on.
+      await restored.handle([staging(p, T0 + 2 * HOUR + 10 * SECOND), p.pulse(T0 + 3 * HOUR + 6 * MINUTE)], noHeartbeat);
+      expect(restored.detector(3)?.track(MONITOR, 'staging')?.state).toBe('missed');
+      expect(kafka.events().filter((event) => event.environment === 'staging').map((event) => `${(event.slot - T0) / HOUR}h`)).toEqual(['3h']);
+    });
+
+    it('a restore applies a drop at or after its position (the instance that had it may have stopped first), not an earlier one', async () => {
+      const kafka = new FakeKafka();
+      const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger);
+      const p = new Partition();
+      await engine.handle([p.checkin('ok', T0 + 10 * SECOND), staging(p, T0 + 10 * SECOND), p.pulse(T0 + 30 * MINUTE)], noHeartbeat);
+
+      const withDrop = (at: number): MonitorDirectory => {
+        const known = new MonitorDirectory(logger);
+        known.set({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', at]]) });
+        return known;
+      };
+      const late = new DetectionEngine(withDrop(T0 + 40 * MINUTE), kafka, kafka.readState, logger);
+      await late.restore([3]);
+      expect(late.detector(3)?.track(MONITOR, 'staging')).toBeUndefined();
+      expect(late.detector(3)?.track(MONITOR, 'production')?.state).toBe('ok');
+      // Its tombstone goes with the partition's next batch.
+      await late.handle([p.pulse(T0 + 31 * MINUTE)], noHeartbeat);
+      expect(kafka.log.some((written) => written.key === `${MONITOR}:staging` && written.value === null)).toBe(true);
+
+      const kafka2 = new FakeKafka();
+      const writer = new DetectionEngine(directory(), kafka2, kafka2.readState, logger);
+      const q = new Partition();
+      await writer.handle([staging(q, T0 + 10 * SECOND), q.pulse(T0 + 30 * MINUTE)], noHeartbeat);
+      const early = new DetectionEngine(withDrop(T0 + 20 * MINUTE), kafka2, kafka2.readState, logger);
+      await early.restore([3]);
+      expect(early.detector(3)?.track(MONITOR, 'staging')?.state).toBe('ok');
+    });
+  });
 });

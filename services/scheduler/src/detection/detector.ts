@@ -178,6 +178,19 @@ export class PartitionDetector {
     this.queue.compact();
   }
 
+  /**
+   * Drops one track (its environment was deleted through the API): nothing more is judged for it, and the
+   * next `drainChanges` reports it deleted, so the changelog gets a tombstone and a rebuild does not bring it
+   * back. Returns whether there was one.
+   */
+  dropTrack(monitorId: string, environment: string): boolean {
+    const track = this.monitors.get(monitorId)?.track(environment);
+    if (!track) return false;
+    this.forget(monitorId, environment);
+    this.deleted.push({ monitorId, environment: track.environment, snapshot: null });
+    return true;
+  }
+
   /** Drops one track without reporting it (a deletion read back from the changelog during a restore). */
   forget(monitorId: string, environment: string): void {
     const handle = this.monitors.get(monitorId);

@@ -138,6 +138,22 @@ export class DetectionEngine {
     }
   }
 
+  /**
+   * Environments of a monitor dropped through the API (decision 0018): their tracks go from every partition
+   * that has them, with a tombstone in the changelog written with the partition's next batch. Check-ins
+   * received at or before the drop are ignored from now on (`handle`), so one still on its way cannot bring
+   * the track back.
+   */
+  environmentsDropped(monitorId: string, environments: ReadonlyArray<readonly [string, number]>): void {
+    for (const [partition, state] of this.partitions) {
+      for (const [environment, at] of environments) {
+        if (state.detector.dropTrack(monitorId, environment)) {
+          this.logger.info({ monitor_id: monitorId, environment, dropped_at: at, partition }, 'monitor environment dropped');
+        }
+      }
+    }
+  }
+
   /** Rebuilds the given partitions from the changelog (the worker calls it for a batch's new partitions). */
   async restore(partitions: readonly number[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
     const fresh = new Map<number, PartitionState>();
@@ -154,6 +170,7 @@ export class DetectionEngine {
       heartbeat,
     );
     for (const [partition, state] of fresh) {
+      this.applyDropsAfterRestore(partition, state);
       state.detector.finishRestore();
       this.partitions.set(partition, state);
       this.logger.info({ partition, tracks: state.detector.trackCount, offset: state.lastOffset.toString(), clock: state.detector.clock }, 'partition state restored');
@@ -203,6 +220,9 @@ export class DetectionEngine {
         }
         merge(result, state.detector.pulse(item.at));
       } else {
+        const droppedAt = this.directory.droppedAt(item.payload.monitor_id, item.payload.environment);
+        // A check-in from before its environment was dropped belongs to the history that was deleted.
+        if (droppedAt !== null && item.payload.received_at <= droppedAt) continue;
         const checkin = state.detector.checkin(item.payload);
         merge(result, checkin);
         if (checkin.finished) {
@@ -226,6 +246,22 @@ export class DetectionEngine {
     await context.heartbeat();
     await this.publish([...touched.values()]);
     await this.writeState(touched.keys());
+  }
+
+  /**
+   * A drop later than the restored position may not have reached the changelog before the partition moved
+   * (the instance that had it stopped first): apply it now. An earlier one was applied by the instance that
+   * wrote that position, and a track there now was made by check-ins after the drop.
+   */
+  private applyDropsAfterRestore(partition: number, state: PartitionState): void {
+    const clock = state.detector.clock;
+    for (const monitorId of this.directory.monitorsWithDrops()) {
+      for (const [environment, at] of this.directory.drops(monitorId)) {
+        if (at >= clock && state.detector.dropTrack(monitorId, environment)) {
+          this.logger.info({ monitor_id: monitorId, environment, dropped_at: at, partition }, 'monitor environment dropped after a restore');
+        }
+      }
+    }
   }
 
   /** Monitors the directory has as paused that the batch brings a success or failure ping for (see `refreshMonitors`). */

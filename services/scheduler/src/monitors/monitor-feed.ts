@@ -14,10 +14,14 @@ interface Row extends MonitorConfigRow {
   slug: string;
   project_id: number;
   organization_id: string;
+  dropped: Array<[string, number | string]> | null;
 }
 
-const SELECT = `SELECT m.id, m.slug, m.project_id, p.organization_id, ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
-  FROM monitors m JOIN projects p ON p.id = m.project_id`;
+// Dropped environments ride along as [[environment, epoch ms], ...]: few monitors have any.
+const SELECT = `SELECT m.id, m.slug, m.project_id, p.organization_id, ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}, d.dropped
+  FROM monitors m JOIN projects p ON p.id = m.project_id
+  LEFT JOIN (SELECT monitor_id, json_agg(json_build_array(environment, (extract(epoch FROM dropped_at) * 1000)::bigint)) AS dropped
+               FROM monitor_environments WHERE dropped_at IS NOT NULL GROUP BY monitor_id) d ON d.monitor_id = m.id`;
 
 export function toFeedMonitor(row: Row): FeedMonitor {
   const schedule: MonitorConfigInput['schedule'] =
@@ -34,6 +38,7 @@ export function toFeedMonitor(row: Row): FeedMonitor {
       status: row.status,
       timeoutFromMargin: row.timeout_from_margin,
     },
+    ...(row.dropped ? { dropped: new Map(row.dropped.map(([environment, at]) => [environment, Number(at)])) } : {}),
   };
 }
 

@@ -69,9 +69,10 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     watchConsumer(this.readiness, this.consumer);
     await this.feed.start({
       onAll: async (monitors) => {
-        const dropped = this.directory.replaceAll(monitors);
+        const { removed, newlyDropped } = this.directory.replaceAll(monitors);
         for (const monitor of monitors) this.engine.monitorChanged(monitor.id);
-        for (const id of dropped) this.engine.monitorChanged(id);
+        for (const id of removed) this.engine.monitorChanged(id);
+        for (const [id, environments] of newlyDropped) this.engine.environmentsDropped(id, environments);
         this.feedLoaded = true;
       },
       onOne: async (id, monitor) => this.monitorChanged(id, monitor),
@@ -90,9 +91,10 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
 
   /** A monitor as Postgres has it now (null: deleted), into the directory and the partitions that know it. */
   private monitorChanged(id: string, monitor: FeedMonitor | null): void {
-    if (monitor) this.directory.set(monitor);
-    else this.directory.delete(id);
+    const newlyDropped = monitor ? this.directory.update(monitor).newlyDropped : [];
+    if (!monitor) this.directory.delete(id);
     this.engine.monitorChanged(id);
+    if (newlyDropped.length > 0) this.engine.environmentsDropped(id, newlyDropped);
   }
 
   private async pulse(): Promise<void> {
