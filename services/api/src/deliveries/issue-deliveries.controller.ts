@@ -41,7 +41,9 @@ export class IssueDeliveriesController {
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     const issue = pathId(issueId, 'issue', 'unknown_issue', 'issue');
-    if (!(await this.issues.exists(grant.organizationId, issue))) throw new DomainError('not_found', 'unknown_issue', `issue "${issueId}" not found`, 'issue');
+    // An issue of this organization, or one its integrations were notified about (a delivery outlives its issue row).
+    const known = (await this.issues.exists(grant.organizationId, issue)) || (await this.deliveries.forIssue(grant.organizationId, issue, 0, 1)).length > 0;
+    if (!known) throw new DomainError('not_found', 'unknown_issue', `issue "${issueId}" not found`, 'issue');
     const page = await pageByOffset(request, reply, query, (offset, limit) => this.deliveries.forIssue(grant.organizationId, issue, offset, limit));
     return page.map(presentDelivery);
   }
