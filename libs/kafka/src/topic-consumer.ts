@@ -325,9 +325,10 @@ export class TopicConsumer<T extends TopicName> {
   /** A new kafkajs consumer after a delay that grows with each restart in a row. */
   private restart(error: unknown, what: string): void {
     if (this.state === 'stopped' || this.state === 'failed' || this.restartTimer) return;
+    // Before the state changes: a member that stalled has been out since its session ran out, not since now.
+    this.outSince ??= this.outageStart(Date.now());
     this.state = 'restarting';
     this.joined = false;
-    this.outSince ??= Date.now();
     const delay = RESTART_DELAYS_MS[Math.min(this.restarts, RESTART_DELAYS_MS.length - 1)] ?? 15000;
     this.restarts += 1;
     this.logger.error({ err: error, group: this.groupId, restart: this.restarts, delay_ms: delay }, `consumer ${what}; restarting it`);
@@ -344,6 +345,11 @@ export class TopicConsumer<T extends TopicName> {
     this.restartTimer.unref();
   }
 
+  /** When the present time out of the group began: a member's session runs out a session timeout after its last word. */
+  private outageStart(now: number): number {
+    return this.state === 'consuming' && this.joined ? Math.min(now, this.lastContact + this.settings.sessionTimeoutMs) : now;
+  }
+
   /** Every second: the time out of the group, a consumer gone silent, a handler that stalled. */
   private check(): void {
     if (this.state === 'stopped' || this.state === 'failed') return;
@@ -358,7 +364,7 @@ export class TopicConsumer<T extends TopicName> {
       this.outSince = null;
     } else {
       if (this.outSince === null) {
-        this.outSince = this.state === 'consuming' && this.joined ? this.lastContact + this.settings.sessionTimeoutMs : now;
+        this.outSince = this.outageStart(now);
         this.logger.warn({ group: this.groupId, ...this.describe() }, 'consumer is not consuming');
       }
       // kafkajs went quiet without a crash (no heartbeat for three session timeouts, no handler running): start afresh.

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './stack';
 import { waitFor } from './wait-for';
@@ -47,6 +48,9 @@ export class ServiceProcess {
     if (!existsSync(main)) throw new Error(`${main} is missing: build first (npm run build)`);
     const port = env[PORT_VARIABLE[name]];
     if (!port) throw new Error(`no ${PORT_VARIABLE[name]} in the environment given to ${name}`);
+    // A process left behind by an earlier test would answer /readyz for the new one, which then fails to bind and
+    // exits: the test would talk to a stale service with other credentials. Say so instead.
+    if (await portAnswers(Number(port))) throw new Error(`${name}: port ${port} is already taken (a service an earlier test did not stop?)`);
     const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child, options.keepStdout ?? false);
     let gone = false;
@@ -109,4 +113,16 @@ export class ServiceProcess {
     this.child.kill('SIGKILL');
     await this.exited;
   }
+}
+
+/** True when something accepts connections on 127.0.0.1:`port`. */
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
