@@ -1,6 +1,6 @@
 import type { TrackState } from '@vigil/contracts';
 import type { IntervalUnit, MonitorStatus, ScheduleType } from '@vigil/db';
-import { parseSchedule } from '@vigil/schedule';
+import { parseSchedule, ScheduleError } from '@vigil/schedule';
 import { secondsOfInterval } from './check-spec';
 import { checkStatus } from './check-status';
 import { uniqueKeyOf } from './unique-key';
@@ -79,10 +79,24 @@ export function nextPingMs(record: CheckRecord, activity: CheckActivity): number
   if (activity.lastPingMs !== null) {
     const timeout = timeoutSeconds(record);
     if (timeout !== null) next = activity.lastPingMs + timeout * 1000;
-    else if (record.scheduleCrontab) next = parseSchedule({ type: 'crontab', value: record.scheduleCrontab, timezone: record.timezone }).nextAfter(activity.lastPingMs);
+    else if (record.scheduleCrontab) next = nextCronTime(record.scheduleCrontab, record.timezone, activity.lastPingMs);
   }
   if (activity.openStartMs !== null) next = next === null ? activity.openStartMs : Math.min(next, activity.openStartMs);
   return next;
+}
+
+/**
+ * The next slot of a stored crontab, or null when there is none (a wildcard expression every match of which DST
+ * skips) or the expression no longer parses (stored before the grammar became cronsim's; decision 0017).
+ */
+function nextCronTime(expression: string, timezone: string, after: number): number | null {
+  try {
+    const next = parseSchedule({ type: 'crontab', value: expression, timezone }).nextAfter(after);
+    return Number.isFinite(next) ? next : null;
+  } catch (error) {
+    if (error instanceof ScheduleError) return null;
+    throw error;
+  }
 }
 
 /**
