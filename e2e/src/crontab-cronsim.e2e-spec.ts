@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { parseSchedule, type Schedule } from '@vigil/schedule';
 import { REPO_ROOT } from '@vigil/testing';
@@ -147,6 +147,12 @@ const ALIASES: Record<string, string> = {
 };
 const forCronsim = (expr: string) => ALIASES[expr.toLowerCase()] ?? expr;
 
+/** Runners still at work: a test that times out must not leave its Python process running. */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** One Python process: writes every question, then reads every answer (JSON lines, in order). */
 async function askCronsim(questions: readonly object[]): Promise<unknown[]> {
   const python = toolPath('cronsim');
@@ -154,6 +160,8 @@ async function askCronsim(questions: readonly object[]): Promise<unknown[]> {
     env: { ...process.env, PYTHONTZPATH: '' }, // the pinned tzdata package, never the system's zoneinfo
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.on('close', () => running.delete(child));
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
