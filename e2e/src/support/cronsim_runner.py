@@ -7,13 +7,15 @@ Reads JSON lines on stdin and answers each with one JSON line on stdout, in orde
                                      -> {"slots": [ms...], "past": k, "backwards": bool}: cronsim's first
                                         `count` slots after the start; how many it yielded at or before the start
                                         first, and whether it then went back in time (it stops there): two cases
-                                        decision 0017 names. Fewer slots if cronsim stops (50 years).
+                                        decision 0017 names. Fewer slots if cronsim stops (50 years); "hung"
+                                        when a next() did not return within BUDGET_SECONDS of CPU.
   {"offsets": zone, "at": [ms...]}   -> {"offsets": [ms...]}: the zone's UTC offsets, to check that both sides
                                         read the same tz database
 Run with PYTHONTZPATH empty so zoneinfo reads the pinned tzdata package, never the system's copy.
 """
 
 import json
+import signal
 import sys
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -21,6 +23,17 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim, CronSimError
 
 ZONES = {}
+# CPU seconds one triple may take: cronsim's next() can loop without end (decision 0017's
+# `hangs-in-repeated-hour`); thirty slots take milliseconds.
+BUDGET_SECONDS = 5
+
+
+class Hung(Exception):
+    pass
+
+
+def hung(signum, frame):
+    raise Hung()
 
 
 def zone(name):
@@ -51,6 +64,8 @@ def slots(expr, zone_name, start, count):
     past = 0
     previous = None
     backwards = False
+    stuck = False
+    signal.setitimer(signal.ITIMER_VIRTUAL, BUDGET_SECONDS)
     try:
         # Bounded: at most a repeated hour's worth of instants at or before the start.
         for _ in range(count + 200):
@@ -67,7 +82,11 @@ def slots(expr, zone_name, start, count):
                 break
     except StopIteration:
         pass
-    return {"slots": out, "past": past, "backwards": backwards}
+    except Hung:
+        stuck = True
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+    return {"slots": out, "past": past, "backwards": backwards, "hung": stuck}
 
 
 def offsets(zone_name, instants):
@@ -76,6 +95,7 @@ def offsets(zone_name, instants):
 
 
 def main():
+    signal.signal(signal.SIGVTALRM, hung)
     out = sys.stdout
     for line in sys.stdin:
         if not line.strip():
