@@ -371,7 +371,7 @@ describe('crontab engine against cronsim', () => {
     process.stdout.write(`cronsim differential: ${cases.length} triples, ${crossing} whose slots cross a transition, ${schedules.size} schedules; cronsim's named departures:\n${summary}\n`);
     if (differences.length > 0) throw new Error(`${differences.length} of ${cases.length} triples differ:\n${differences.slice(0, 20).join('\n')}`);
     expect(crossing).toBeGreaterThan(TRIPLES / 2);
-    // cronsim takes about 0.7 ms of CPU per triple (30 slots): about 70 s on a quiet machine, and many times that
-    // on a machine whose cores are shared (20 minutes at a load of 20 on two cores): a throughput bound, not a race.
+    // cronsim takes about 0.7 ms of CPU per triple (30 slots): the file took 100 s at a load of 5 on two cores, and
+    // over 20 minutes at a load of 20-30: a throughput bound, not a race.
   }, 3_600_000);
 });
