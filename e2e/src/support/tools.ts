@@ -10,8 +10,6 @@ const TOOLS = {
   /** The Python of a venv holding the pinned sentry-sdk. */
   python: join(TOOLS_DIR, 'python', 'bin', 'python'),
   runitor: join(TOOLS_DIR, 'bin', 'runitor'),
-  /** The Python of a venv holding the pinned cronsim and tzdata (the crontab differential test's reference). */
-  cronsim: join(TOOLS_DIR, 'cronsim', 'bin', 'python'),
   /** The API fuzzer, in its own venv. */
   schemathesis: join(TOOLS_DIR, 'schemathesis', 'bin', 'schemathesis'),
   /** The npm package's launcher (a devDependency of e2e), which runs the binary of its platform package. */

@@ -1,4 +1,4 @@
-"""cronsim as the reference of the crontab differential test (e2e/src/crontab-cronsim.e2e-spec.ts).
+"""cronsim as the reference of the crontab differential test (cronsim-differential.int-spec.ts beside it).
 
 Reads JSON lines on stdin and answers each with one JSON line on stdout, in order:
   {"accept": expr}                   -> {"ok": bool, "error": str}: does Healthchecks' validator take it
