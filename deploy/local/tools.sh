@@ -2,6 +2,7 @@
 # Third-party clients the end-to-end tests drive against Vigil, installed once into a cache directory:
 #   $VIGIL_TOOLS_DIR/python/   a Python venv with sentry-sdk (pinned)
 #   $VIGIL_TOOLS_DIR/schemathesis/  a Python venv with schemathesis (pinned), the API fuzzer
+#   $VIGIL_TOOLS_DIR/cronsim/  a Python venv with cronsim and tzdata (pinned), the reference of the crontab differential test
 #   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), from the Go module proxy or built from third_party/runitor
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
@@ -11,6 +12,11 @@ set -euo pipefail
 SENTRY_SDK_VERSION=2.75.0
 SCHEMATHESIS_VERSION=4.32.5
 RUNITOR_VERSION=v1.4.1
+CRONSIM_VERSION=2.9
+# The IANA release Node's ICU carries (node -p process.versions.tz: 2025c on Node 20.20): cronsim reads its zones
+# from this package (the test runs it with PYTHONTZPATH empty), so both sides see the same offsets. The test checks
+# that they agree on every transition it uses and names both versions when they do not.
+TZDATA_VERSION=2025.3
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="${VIGIL_TOOLS_DIR:-$HOME/.cache/vigil/tools}"
@@ -23,11 +29,13 @@ mkdir -p "$TOOLS/bin"
 exec 9>"$TOOLS/.lock"
 flock 9
 
-# pip_venv <dir> <package> <version> <check> <why>: a venv in $TOOLS/<dir> holding <package>==<version>, made again
-# unless its marker is there and <check> (a command run with the venv's bin/ first on PATH) passes.
+# pip_venv <dir> <package> <version> <check> <why> [<more requirements>...]: a venv in $TOOLS/<dir> holding
+# <package>==<version> (and the further pinned requirements), made again unless its marker is there and <check>
+# (a command run with the venv's bin/ first on PATH) passes.
 pip_venv() {
   local venv="$TOOLS/$1" package="$2" version="$3" check="$4" why="$5"
-  local marker="$venv/.$package-$version"
+  shift 5
+  local marker="$venv/.$package-$version${1:+-${*// /-}}"
   if [[ -f "$marker" ]] && PATH="$venv/bin:$PATH" bash -c "$check" >/dev/null 2>&1; then
     return
   fi
@@ -35,8 +43,8 @@ pip_venv() {
   log "installing a Python venv with $package==$version into $venv"
   rm -rf "$venv"
   python3 -m venv "$venv" || die "python3 -m venv failed (on Debian: apt-get install python3-venv)"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$package==$version" \
-    || die "pip could not install $package==$version"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "$package==$version" "$@" \
+    || die "pip could not install $package==$version $*"
   PATH="$venv/bin:$PATH" bash -c "$check" || die "$package in $venv is not at $version"
   touch "$marker"
 }
@@ -48,6 +56,12 @@ python_sdk() {
 
 schemathesis() {
   pip_venv schemathesis schemathesis "$SCHEMATHESIS_VERSION" "schemathesis --version | grep -q '$SCHEMATHESIS_VERSION'" "the schemathesis API fuzz run"
+}
+
+cronsim() {
+  pip_venv cronsim cronsim "$CRONSIM_VERSION" \
+    "PYTHONTZPATH= python -c \"import importlib.metadata as m, sys, zoneinfo; zoneinfo.ZoneInfo('Australia/Lord_Howe'); sys.exit(m.version('cronsim') != '$CRONSIM_VERSION' or m.version('tzdata') != '$TZDATA_VERSION')\"" \
+    "the crontab differential test" "tzdata==$TZDATA_VERSION"
 }
 
 # runitor: from the Go module proxy where it serves bdd.fi/x/runitor, else built from the source vendored in
@@ -94,10 +108,12 @@ start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
 schemathesis & schemathesis_pid=$!
+cronsim & cronsim_pid=$!
 runitor & runitor_pid=$!
 failed=0
 wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
+wait "$cronsim_pid" || failed=1
 wait "$runitor_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, runitor $RUNITOR_VERSION"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION"

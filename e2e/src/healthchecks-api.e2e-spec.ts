@@ -482,8 +482,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 /** The scheduler's latest state of the check's production environment and its event time (Vigil's environments endpoint). */
 async function trackState(slug: string): Promise<{ state: string | null; at: number | null }> {
-  const answer = await vigilApi('GET', `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/environments/`);
-  const production = (answer.json as any[] | null)?.find((environment) => environment.name === 'production');
+  const answer = await vigilApi<Array<{ name: string; state: string | null; dateStateChanged: string | null }> | null>('GET', `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/environments/`);
+  const production = answer.json?.find((environment) => environment.name === 'production');
   return { state: production?.state ?? null, at: production?.dateStateChanged ? Date.parse(production.dateStateChanged) : null };
 }
 

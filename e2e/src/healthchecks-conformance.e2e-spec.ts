@@ -14,14 +14,23 @@ let scheduler: ServiceProcess;
 let key: string;
 let checks: HealthchecksApi;
 
-interface Answer {
+interface Answer<T = unknown> {
   status: number;
   headers: Headers;
   text: string;
-  json: any;
+  json: T;
 }
 
-async function send(method: string, url: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
+/** A check as `/api/v3/` shows it: the fields these tests read (the assertions check the others). */
+interface HcCheck {
+  uuid: string;
+  tz: string;
+  status: string;
+  n_pings: number;
+  last_ping: string | null;
+}
+
+async function send<T = unknown>(method: string, url: string, init: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer<T>> {
   const response = await fetch(url, { method, headers: init.headers ?? {}, ...(init.body === undefined ? {} : { body: init.body }) });
   const text = await response.text();
   let json: unknown = null;
@@ -30,21 +39,21 @@ async function send(method: string, url: string, init: { headers?: Record<string
   } catch {
     json = null;
   }
-  return { status: response.status, headers: response.headers, text, json };
+  return { status: response.status, headers: response.headers, text, json: json as T };
 }
 
-function v3(method: string, path: string, init: { key?: string | null; contentType?: string; body?: string } = {}): Promise<Answer> {
+function v3<T = unknown>(method: string, path: string, init: { key?: string | null; contentType?: string; body?: string } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   const apiKey = init.key === undefined ? key : init.key;
   if (apiKey !== null) headers['x-api-key'] = apiKey;
   if (init.contentType !== undefined) headers['content-type'] = init.contentType;
-  return send(method, `${vigil.api.url}/api/v3/${path}`, { headers, ...(init.body === undefined ? {} : { body: init.body }) });
+  return send<T>(method, `${vigil.api.url}/api/v3/${path}`, { headers, ...(init.body === undefined ? {} : { body: init.body }) });
 }
 
 const JSON_TYPE = 'application/json';
 
-async function newCheck(fields: Record<string, unknown> = {}): Promise<any> {
-  const answer = await v3('POST', 'checks/', { contentType: JSON_TYPE, body: JSON.stringify({ name: 'conformance', slug: uniqueSlug('conf'), ...fields }) });
+async function newCheck(fields: Record<string, unknown> = {}): Promise<HcCheck> {
+  const answer = await v3<HcCheck>('POST', 'checks/', { contentType: JSON_TYPE, body: JSON.stringify({ name: 'conformance', slug: uniqueSlug('conf'), ...fields }) });
   expect(answer.status).toBe(201);
   return answer.json;
 }
@@ -92,7 +101,7 @@ describe('Management API: authentication comes before the body', () => {
 describe('Management API: bodies are read as Healthchecks reads them', () => {
   it('ignores fields it does not know, on create and on update', async () => {
     const slug = uniqueSlug('unknown');
-    const created = await v3('POST', 'checks/', { contentType: JSON_TYPE, body: JSON.stringify({ name: 'newer client', slug, timeout: 3600, start_kw_v2: 'x', colour: null }) });
+    const created = await v3<HcCheck>('POST', 'checks/', { contentType: JSON_TYPE, body: JSON.stringify({ name: 'newer client', slug, timeout: 3600, start_kw_v2: 'x', colour: null }) });
     expect(created).toMatchObject({ status: 201, json: { name: 'newer client', slug, timeout: 3600 } });
     expect(created.json).not.toHaveProperty('colour');
     const updated = await v3('POST', `checks/${created.json.uuid}`, { contentType: JSON_TYPE, body: JSON.stringify({ grace: 120, not_a_field: [1, 2] }) });
@@ -131,7 +140,7 @@ describe('Management API: bodies are read as Healthchecks reads them', () => {
   ])('stores the zone %s as %s', async (given, stored) => {
     const check = await newCheck({ schedule: '0 3 * * *', tz: given });
     expect(check.tz).toBe(stored);
-    expect((await v3('GET', `checks/${check.uuid}`)).json.tz).toBe(stored);
+    expect((await v3<HcCheck>('GET', `checks/${check.uuid}`)).json.tz).toBe(stored);
   });
 });
 
@@ -270,9 +279,9 @@ describe('read after write', () => {
       const answered = await send('GET', `${vigil.ingestUrl}/ping/${check.uuid}`);
       expect(answered.status).toBe(200);
       const acknowledged = Date.now();
-      let seen: any;
+      let seen: HcCheck;
       for (;;) {
-        seen = (await v3('GET', `checks/${check.uuid}`)).json;
+        seen = (await v3<HcCheck>('GET', `checks/${check.uuid}`)).json;
         if (seen.status === 'up' && seen.n_pings === 1 && seen.last_ping !== null) break;
         expect(Date.now() - acknowledged).toBeLessThan(20_000);
         await new Promise((resolve) => setTimeout(resolve, 10));

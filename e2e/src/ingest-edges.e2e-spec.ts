@@ -230,7 +230,7 @@ beforeAll(async () => {
   ]);
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) {
-    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    await Promise.all(started.filter((result): result is PromiseFulfilledResult<ServiceProcess> => result.status === 'fulfilled').map((result) => result.value.stop()));
     throw failed.reason;
   }
   [ingest, plainIngest, history, apiService] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];

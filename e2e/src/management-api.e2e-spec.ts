@@ -256,7 +256,7 @@ describe("another organization's issue", () => {
     const project = created.json as { id: string; slug: string };
     const monitor = await call('POST', `organizations/${org.slug}/monitors/`, { project: project.slug, name: 'Nightly', config: { schedule: '0 3 * * *' } });
     expect(monitor.status).toBe(201);
-    const [row] = (await db.query('SELECT id FROM monitors WHERE project_id = $1', [Number(project.id)])) as Array<{ id: string }>;
+    const [row] = await db.query<Array<{ id: string }>>('SELECT id FROM monitors WHERE project_id = $1', [Number(project.id)]);
     const issueId = randomUUID();
     await db.query(
       `INSERT INTO issues (id, organization_id, project_id, monitor_id, environment, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at)

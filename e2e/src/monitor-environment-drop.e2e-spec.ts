@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ClickHouse, sql } from '@vigil/clickhouse';
 import { loadConfig } from '@vigil/config';
@@ -28,7 +30,7 @@ const HOUR = 3600_000;
 const MINUTE = 60_000;
 const ALL_PARTITIONS = Array.from({ length: TOPICS['vigil.checkins.v1'].partitions }, (_, index) => index);
 
-let services: ServiceProcess[] = [];
+const services: ServiceProcess[] = [];
 let scheduler: ServiceProcess;
 let apiUrl: string;
 let credentials: Credentials;
@@ -41,11 +43,18 @@ const slug = uniqueSlug('drop-env');
 let monitorId: string;
 const base = Math.ceil((Date.now() + 3 * 24 * HOUR) / HOUR) * HOUR;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test reads of documented JSON
-async function call(method: string, path: string): Promise<{ status: number; json: any }> {
+/** The parts of a monitor and of a run that this test reads. */
+interface Monitor {
+  environments: Array<{ name: string }>;
+}
+interface Run {
+  environment: string;
+}
+
+async function call<T = unknown>(method: string, path: string): Promise<{ status: number; json: T }> {
   const response = await fetch(`${apiUrl}/api/0/organizations/${credentials.VIGIL_ORG}/${path}`, { method, headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` } });
   const text = await response.text();
-  return { status: response.status, json: text === '' ? null : JSON.parse(text) };
+  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
 }
 
 function checkin(environment: string, receivedAt: number, status: CheckinMessageV1['status'] = 'ok'): Promise<void> {
@@ -138,7 +147,7 @@ describe('dropping one environment of a monitor', () => {
     await schedulerCaughtUp('the first check-ins judged');
     expect(await changelogRecord('gone')).toMatchObject({ kind: 'track' });
     await db.query(`INSERT INTO monitor_environments (monitor_id, environment, is_muted) VALUES ($1, 'gone', true)`, [monitorId]);
-    await waitFor('both environments in history', async () => ((await call('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor('both environments in history', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
     // Everything about them is in ClickHouse before the drop: the test's rows are dated after the drop, so a row
     // history wrote after the deletion was submitted would stay visible (real ones, dated before it, are hidden).
     for (const topic of ['checkins', 'monitor-states'] as const) {
@@ -153,11 +162,11 @@ describe('dropping one environment of a monitor', () => {
     // (The test's check-ins are dated days ahead, after the drop, so the API shows them until ClickHouse has
     // deleted them; real ones, received before the drop, are hidden at once.)
     await waitFor('only the kept environment in the monitor', async () => {
-      const shown = await call('GET', `monitors/${slug}/`);
+      const shown = await call<Monitor>('GET', `monitors/${slug}/`);
       expect(shown.status).toBe(200);
-      return shown.json.environments.length === 1 ? shown.json.environments.map((environment: { name: string }) => environment.name) : undefined;
+      return shown.json.environments.length === 1 ? shown.json.environments.map((environment) => environment.name) : undefined;
     }, { timeoutMs: 30000 }).then((names) => expect(names).toEqual(['keep']));
-    const [row] = (await db.query(`SELECT is_muted, dropped_at FROM monitor_environments WHERE monitor_id = $1 AND environment = 'gone'`, [monitorId])) as Array<{ is_muted: boolean; dropped_at: Date }>;
+    const [row] = await db.query<Array<{ is_muted: boolean; dropped_at: Date }>>(`SELECT is_muted, dropped_at FROM monitor_environments WHERE monitor_id = $1 AND environment = 'gone'`, [monitorId]);
     expect(row).toMatchObject({ is_muted: false, dropped_at: expect.any(Date) });
     const droppedAt = row!.dropped_at.getTime();
 
@@ -168,7 +177,7 @@ describe('dropping one environment of a monitor', () => {
     }, { timeoutMs: 30000 });
     const kept = await clickhouse.query<{ n: string }>(sql`SELECT count() AS n FROM checkins WHERE monitor_id = ${monitorId} AND environment = 'keep'`);
     expect(Number(kept[0]!.n)).toBe(1);
-    expect((await call('GET', `monitors/${slug}/checkins/`)).json.map((run: { environment: string }) => run.environment)).toEqual(['keep']);
+    expect((await call<Run[]>('GET', `monitors/${slug}/checkins/`)).json.map((run) => run.environment)).toEqual(['keep']);
 
     // The scheduler forgets the track: a tombstone, written with the partition's next batch.
     await waitFor('the tombstone in the changelog', async () => {
@@ -199,6 +208,6 @@ describe('dropping one environment of a monitor', () => {
     await schedulerCaughtUp('the third hour judged');
     await waitFor('the returned environment missed', () => (missesOf('gone').length === 1 ? true : undefined), { timeoutMs: 20000 });
     expect(missesOf('gone')).toEqual([3 * HOUR]);
-    await waitFor('the returned environment in the API', async () => ((await call('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor('the returned environment in the API', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
   });
 });

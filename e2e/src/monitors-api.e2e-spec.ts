@@ -402,11 +402,11 @@ describe("Sentry's create body and serializer", () => {
 
     // A second monitor notifying the same member reuses the integration to that address.
     const again = await createMonitor({ name: 'same member', alertRule: { targets: [{ targetIdentifier: member.id, targetType: 'Member' }] } });
-    const integrations = (await db.query(
+    const integrations = await db.query<Array<{ n: number }>>(
       `SELECT count(DISTINCT r.integration_id)::int AS n FROM alert_rules r JOIN integrations i ON i.id = r.integration_id
         WHERE r.monitor_id = ANY($1::uuid[]) AND i.config->'to' = $2::jsonb`,
       [[answer.json.id, again['id']], JSON.stringify([member.email])],
-    )) as Array<{ n: number }>;
+    );
     expect(integrations).toEqual([{ n: 1 }]);
     expect(await rulesOf(again['id'])).toEqual([{ type: 'email', to: [member.email], environments: null, on_open: true, on_resolve: true }]);
   });

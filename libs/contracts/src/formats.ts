@@ -22,6 +22,7 @@ export interface TopicSchema<T> {
  */
 export type UnstorableText = 'nul' | 'lone_surrogate';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this looks for
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 // Code-unit matching (no `u` flag): a high surrogate not followed by a low one, or a low one not after a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
@@ -36,5 +37,6 @@ export function unstorableText(value: string): UnstorableText | null {
 
 /** `value` with NUL characters and lone surrogates replaced by U+FFFD, for recording what was refused. */
 export function toStorableText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is exactly what this replaces
   return SUSPECT.test(value) ? value.replace(/\u0000/g, '\ufffd').replace(LONE_SURROGATE, '\ufffd') : value;
 }

@@ -79,7 +79,7 @@ interface ErrorFields {
 }
 
 function fields(error: unknown): ErrorFields | null {
-  return typeof error === 'object' && error !== null ? (error as ErrorFields) : null;
+  return typeof error === 'object' && error !== null ? error : null;
 }
 
 /** Every error in `error`'s tree: itself, its cause, a driver's error, the errors of an aggregate. */

@@ -396,6 +396,7 @@ export class TopicConsumer<T extends TopicName> {
     return this.failure;
   }
 
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
   private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, generation: number, consumer: Consumer): Promise<void> {
     const attempt: Attempt = {
       active: () => isRunning() && !isStale() && generation === this.generation && this.state !== 'stopped' && this.state !== 'failed',

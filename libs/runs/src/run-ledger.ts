@@ -81,7 +81,7 @@ export class TrackRuns {
           this.open.push({ checkinId: signal.checkin_id, startedAt: signal.received_at, named: signal.run_match === 'exact' });
           if (this.open.length > MAX_OPEN_RUNS) this.open.shift();
         }
-        return { checkinId: opening ? signal.checkin_id : target!.checkinId, durationMs: null, closedRun: false };
+        return { checkinId: opening ? signal.checkin_id : target.checkinId, durationMs: null, closedRun: false };
       }
       case 'ok':
       case 'error': {

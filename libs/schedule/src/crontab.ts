@@ -17,7 +17,7 @@ interface FieldRule {
   readonly field: ScheduleField;
   readonly min: number;
   readonly max: number;
-  /** Names accepted for values, case-insensitive, with the value of the first. */
+  /** Names accepted for values (upper case), with the value of the first. */
   readonly names?: readonly string[];
   readonly firstNameValue?: number;
   readonly nameKind?: string;
@@ -37,16 +37,15 @@ function fail(rule: FieldRule, message: string): ScheduleError {
   return new ScheduleError(rule.field, `${rule.field} field: ${message}`);
 }
 
-function parseValue(text: string, rule: FieldRule, rangeEnd: boolean): number {
+/** A number (ASCII digits) or, in the month and weekday fields, a name; within the field's range. */
+function parseValue(text: string, rule: FieldRule): number {
   let value: number;
   if (/^\d+$/.test(text)) {
     value = Number(text);
-  } else if (/^[a-z]+$/i.test(text) && rule.names) {
-    const index = rule.names.indexOf(text.toUpperCase());
+  } else if (/^[A-Z]+$/.test(text) && rule.names) {
+    const index = rule.names.indexOf(text);
     if (index < 0) throw fail(rule, `${JSON.stringify(text)} is not ${rule.nameKind}`);
     value = index + rule.firstNameValue!;
-    // SUN at the end of a range means the 7 that closes the week: FRI-SUN is Friday to Sunday.
-    if (rangeEnd && rule.field === 'day-of-week' && value === 0) value = 7;
   } else {
     throw fail(rule, `${JSON.stringify(text)} is not a number${rule.names ? ` or ${rule.nameKind}` : ''}`);
   }
@@ -54,52 +53,105 @@ function parseValue(text: string, rule: FieldRule, rangeEnd: boolean): number {
   return value;
 }
 
+function parseCount(text: string, rule: FieldRule, what: string): number {
+  if (!/^\d+$/.test(text)) throw fail(rule, `${what} ${JSON.stringify(text)} is not a number`);
+  return Number(text);
+}
+
+/** What a field selects. Day-of-week 7 is folded into 0 (Sunday) at the end. */
 interface ParsedField {
   readonly values: boolean[];
-  /** Starts with `*`: for the day fields this selects Vixie's AND rule instead of OR. */
+  /** Starts with `*`: selects Vixie's AND rule for the day fields, and the wildcard DST rule for minute and hour. */
   readonly star: boolean;
+  /** Day of month: `L` (the last day), `LW` (the last weekday, Monday to Friday). */
+  last: boolean;
+  lastWeekday: boolean;
+  /** Day of week: bit (n - 1) * 7 + w for `w#n` (n 1-5), and bit w for `wL` (the last weekday w of the month). */
+  nth: number;
+  fifth: number;
+  lastOf: number;
+}
+
+/** The plain values of one list element (cronsim's grammar, which is cronie's), or a marker for L and LW. */
+type Term = number[] | 'L' | 'LW';
+
+/**
+ * One element of a list, in cronsim's order of rules: `*`; `<weekday>L` and `<weekday>#<n>` (day of week);
+ * `<term>/<step>`; `<low>-<high>`; `L` and `LW` (day of month); a value. `a/n` runs from a to the field's maximum
+ * (7 for the day of week, which is Sunday again); a step larger than the range keeps its first value.
+ */
+function parseTerm(text: string, rule: FieldRule, out: ParsedField): Term | null {
+  const dow = rule.field === 'day-of-week';
+  if (text === '*') return range(rule.min, rule.max);
+  if (dow && text.includes('L')) {
+    const m = /^(\d+)L$/.exec(text);
+    if (!m) throw fail(rule, `${JSON.stringify(text)} is not <weekday>L (a weekday number 0-7 followed by L, the last of the month)`);
+    const w = parseValue(m[1]!, rule) % 7;
+    out.lastOf |= 1 << w;
+    return null;
+  }
+  if (dow && text.includes('#')) {
+    const hash = text.indexOf('#');
+    const nth = parseCount(text.slice(hash + 1), rule, `in ${JSON.stringify(text)}, the occurrence`);
+    if (nth < 1 || nth > 5) throw fail(rule, `in ${JSON.stringify(text)}, the occurrence ${nth} is out of range 1-5`);
+    const w = parseValue(text.slice(0, hash), rule) % 7;
+    if (nth === 5) out.fifth |= 1 << w;
+    else out.nth |= 1 << ((nth - 1) * 7 + w);
+    return null;
+  }
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    const base = text.slice(0, slash);
+    const step = parseCount(text.slice(slash + 1), rule, 'step');
+    if (step === 0) throw fail(rule, 'step 0 is not allowed');
+    if (base === '') throw fail(rule, `${JSON.stringify(text)} has no value before the step`);
+    const items = parseTerm(base, rule, out);
+    if (items === null) throw fail(rule, `${JSON.stringify(text)} cannot take a step`); // unreachable: caught above
+    if (items === 'L' || items === 'LW') return items; // as cronsim: `L/2` is `L`
+    const from = items.length === 1 && !base.includes('-') ? range(items[0]!, rule.max) : items;
+    return from.filter((_, i) => i % step === 0);
+  }
+  const dash = text.indexOf('-');
+  if (dash >= 0) {
+    const lowText = text.slice(0, dash);
+    const highText = text.slice(dash + 1);
+    if (lowText === '' || highText === '') throw fail(rule, `${JSON.stringify(text)} is not a range (low-high)`);
+    if (highText.includes('-')) throw fail(rule, `${JSON.stringify(text)} is not a range (low-high)`);
+    const low = parseValue(lowText, rule);
+    const high = parseValue(highText, rule);
+    if (low > high) throw fail(rule, `range ${text} is backwards (${low} is after ${high})`);
+    return range(low, high);
+  }
+  if (rule.field === 'day-of-month' && (text === 'L' || text === 'LW')) return text;
+  return [parseValue(text, rule)];
+}
+
+function range(low: number, high: number): number[] {
+  return Array.from({ length: high - low + 1 }, (_, i) => low + i);
 }
 
 function parseField(text: string, rule: FieldRule): ParsedField {
-  const values: boolean[] = new Array<boolean>(rule.max + 1).fill(false);
-  const span = rule.field === 'day-of-week' ? 7 : rule.max - rule.min + 1;
+  const parsed: ParsedField = {
+    values: new Array<boolean>(rule.max + 1).fill(false),
+    star: text.startsWith('*'),
+    last: false,
+    lastWeekday: false,
+    nth: 0,
+    fifth: 0,
+    lastOf: 0,
+  };
   for (const element of text.split(',')) {
     if (element === '') throw fail(rule, `empty list element in ${JSON.stringify(text)}`);
-    const parts = element.split('/');
-    if (parts.length > 2) throw fail(rule, `${JSON.stringify(element)} has more than one step`);
-    const [base, stepText] = parts as [string, string | undefined];
-    let step = 1;
-    if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText)) throw fail(rule, `step ${JSON.stringify(stepText)} is not a number`);
-      step = Number(stepText);
-      if (step < 1 || step > span) throw fail(rule, `step ${stepText} is out of range 1-${span}`);
-    }
-    let low: number;
-    let high: number;
-    if (base === '*') {
-      low = rule.min;
-      high = rule.field === 'day-of-week' ? 6 : rule.max;
-    } else if (base.includes('-')) {
-      const bounds = base.split('-');
-      if (bounds.length !== 2 || bounds[0] === '' || bounds[1] === '') throw fail(rule, `${JSON.stringify(base)} is not a range (low-high)`);
-      low = parseValue(bounds[0]!, rule, false);
-      high = parseValue(bounds[1]!, rule, true);
-      if (low > high) throw fail(rule, `range ${base} is backwards (${low} is after ${high})`);
-    } else if (base === '') {
-      throw fail(rule, `${JSON.stringify(element)} has no value before the step`);
-    } else {
-      low = parseValue(base, rule, false);
-      // `5/15` means `5-max/15`, as in cronie and most cron implementations.
-      high = stepText === undefined ? low : rule.field === 'day-of-week' ? 6 : rule.max;
-      if (high < low) high = low;
-    }
-    for (let v = low; v <= high; v += step) values[v] = true;
+    const term = parseTerm(element, rule, parsed);
+    if (term === 'L') parsed.last = true;
+    else if (term === 'LW') parsed.lastWeekday = true;
+    else if (term !== null) for (const v of term) parsed.values[v] = true;
   }
-  if (rule.field === 'day-of-week' && values[7]) {
-    values[0] = true;
-    values[7] = false;
+  if (rule.field === 'day-of-week' && parsed.values[7]) {
+    parsed.values[0] = true;
+    parsed.values[7] = false;
   }
-  return { values, star: text.startsWith('*') };
+  return parsed;
 }
 
 /** Bit v set for every allowed value v in [from, to] (to - from < 31): a small integer. */
@@ -132,6 +184,12 @@ function highestUpTo(mask: number, i: number): number {
 const signed31 = (mask: number): number => (mask << 1) >> 1;
 
 const MAX_YEARS_SEARCHED = 400; // the Gregorian calendar repeats every 400 years
+/**
+ * How far a wildcard expression's slots are looked for, stretch of offset by stretch: as cronsim. Every day a
+ * crontab can select recurs within 40 years (Feb 29 on a given weekday); an expression whose every match DST
+ * skips would otherwise make the zone build 400 years of offset tables.
+ */
+const MAX_YEARS_WILDCARD = 50;
 
 /**
  * DAYS_BY_WEEKDAYS[weekdays * 7 + first]: the days 1-31 (bit d - 1) of a month whose 1st falls on weekday `first`
@@ -157,7 +215,27 @@ export interface CrontabFields {
   readonly daysOfWeek: readonly number[];
   /** Vixie's rule: both day fields restricted (neither starts with `*`), so a day matches if EITHER matches. */
   readonly dayOr: boolean;
+  /** `L` and `LW` in the day of month. */
+  readonly lastDayOfMonth: boolean;
+  readonly lastWeekdayOfMonth: boolean;
+  /** `w#n`: [weekday 0-6, n 1-5] pairs, by weekday then n. */
+  readonly nthWeekdays: readonly (readonly [number, number])[];
+  /** `wL`: the weekdays (0-6) whose last occurrence in the month matches. */
+  readonly lastWeekdays: readonly number[];
+  /**
+   * The minute or the hour field starts with `*`: slots are the instants whose wall reading matches (a wall time
+   * skipped by DST has none, a repeated one has two). Otherwise a skipped time runs at the end of the gap and a
+   * repeated time once (Debian cron's rule for fixed-time jobs).
+   */
+  readonly wildcard: boolean;
 }
+
+/** `extras` bits: L and LW in the day of month, then wL weekdays (7 bits), then the 5th-weekday (w#5) weekdays. */
+const LAST_DAY = 1;
+const LAST_WEEKDAY = 2;
+const LAST_OF_SHIFT = 2;
+const FIFTH_SHIFT = 9;
+const WEEKDAY_EXTRAS = 0x3fff << LAST_OF_SHIFT;
 
 /**
  * A parsed five-field crontab. Matching is done on wall-clock readings (naive ms) by jumping field by field;
@@ -179,8 +257,14 @@ export class Crontab {
   private readonly dayOfMonthMask: number;
   /** Bit w = weekday w (0-6, Sunday 0). */
   private readonly weekdayMask: number;
+  /** `w#n` for n 1-4: bit (n - 1) * 7 + w. */
+  private readonly nthMask: number;
+  /** L, LW, wL and w#5 (see LAST_DAY and the shifts). */
+  private readonly extras: number;
   /** Vixie's rule: a day matches if either day field matches (else both must). */
   private readonly dayOr: boolean;
+  /** The minute or hour field starts with `*`: Debian cron's DST rule for wildcard jobs (see CrontabFields). */
+  private readonly wildcard: boolean;
 
   /** Parses `expression` (five fields or an alias); throws ScheduleError naming the rule broken. */
   constructor(expression: string) {
@@ -198,7 +282,7 @@ export class Crontab {
       }
       text = expanded;
     }
-    const texts = text.split(/\s+/);
+    const texts = text.toUpperCase().split(/\s+/);
     if (texts.length !== 5) {
       throw new ScheduleError(
         'expression',
@@ -218,7 +302,10 @@ export class Crontab {
     this.monthMask = bits(month.values, 0, 12);
     this.dayOfMonthMask = signed31(bits(dom.values, 1, 31));
     this.weekdayMask = bits(dow.values, 0, 6);
+    this.nthMask = dow.nth;
+    this.extras = (dom.last ? LAST_DAY : 0) | (dom.lastWeekday ? LAST_WEEKDAY : 0) | (dow.lastOf << LAST_OF_SHIFT) | (dow.fifth << FIFTH_SHIFT);
     this.dayOr = !dom.star && !dow.star;
+    this.wildcard = minute.star || hour.star;
     // A schedule that never fires is a mistake (`0 0 30 2 *`). Every (month length, weekday of the 1st) pair
     // occurs for every month within 400 years, so this check is exact. Day numbers 3-9 (1970-01-04 to 10) are a
     // Sunday to a Saturday.
@@ -232,13 +319,21 @@ export class Crontab {
       const monthNames = months.map((m) => MONTH_NAMES[m - 1]).join(',');
       throw new ScheduleError(
         'day-of-month',
-        `day-of-month field: ${dom.values.flatMap((on, d) => (on ? [d] : [])).join(',')} never occurs in the selected months (${monthNames})`,
+        dow.star
+          ? `day-of-month field: ${texts[2]} never occurs in the selected months (${monthNames})`
+          : `day-of-month and day-of-week fields: ${texts[2]} and ${texts[4]} never match a day of the selected months (${monthNames})`,
       );
     }
   }
 
   /** The values each field allows (day-of-week 0-6, Sunday 0) and whether the day fields combine by OR. */
   get fields(): CrontabFields {
+    const nthWeekdays: [number, number][] = [];
+    const fifth = (this.extras >> FIFTH_SHIFT) & 0x7f;
+    for (let w = 0; w < 7; w++) {
+      for (let n = 1; n <= 4; n++) if ((this.nthMask & (1 << ((n - 1) * 7 + w))) !== 0) nthWeekdays.push([w, n]);
+      if ((fifth & (1 << w)) !== 0) nthWeekdays.push([w, 5]);
+    }
     return {
       minutes: [...valuesOf(this.minutesLow, 0), ...valuesOf(this.minutesHigh, 30)],
       hours: valuesOf(this.hourMask, 0),
@@ -246,21 +341,49 @@ export class Crontab {
       months: valuesOf(this.monthMask, 0),
       daysOfWeek: valuesOf(this.weekdayMask, 0),
       dayOr: this.dayOr,
+      lastDayOfMonth: (this.extras & LAST_DAY) !== 0,
+      lastWeekdayOfMonth: (this.extras & LAST_WEEKDAY) !== 0,
+      nthWeekdays,
+      lastWeekdays: valuesOf((this.extras >> LAST_OF_SHIFT) & 0x7f, 0),
+      wildcard: this.wildcard,
     };
   }
 
   /** The days matching in a month of `dim` days whose 1st is day number `firstDay`: bit d - 1 set if day d matches. */
   private daysOfMonthMatching(dim: number, firstDay: number): number {
     const week = this.weekdayMask;
+    const extras = this.extras;
+    const firstWeekday = weekday(firstDay);
+    let byDate = this.dayOfMonthMask;
+    if ((extras & LAST_DAY) !== 0) byDate |= 1 << (dim - 1);
+    if ((extras & LAST_WEEKDAY) !== 0) {
+      const lastWeekday = (firstWeekday + dim - 1) % 7; // of the last day
+      byDate |= 1 << (dim - 1 - (lastWeekday === 6 ? 1 : lastWeekday === 0 ? 2 : 0));
+    }
     let days: number;
     if (week === 0x7f) {
       // Every weekday (the common case): the weekday field adds every day (OR) or takes none away (AND).
-      days = this.dayOr ? -1 : this.dayOfMonthMask;
+      days = this.dayOr ? -1 : byDate;
     } else {
-      const byWeekday = DAYS_BY_WEEKDAYS[week * 7 + weekday(firstDay)]!;
-      days = this.dayOr ? this.dayOfMonthMask | byWeekday : this.dayOfMonthMask & byWeekday;
+      let byWeekday = DAYS_BY_WEEKDAYS[week * 7 + firstWeekday]!;
+      if (this.nthMask !== 0 || (extras & WEEKDAY_EXTRAS) !== 0) byWeekday |= this.nthDays(dim, firstWeekday);
+      days = this.dayOr ? byDate | byWeekday : byDate & byWeekday;
     }
     return days & (0x7fffffff >>> (31 - dim));
+  }
+
+  /** The days (bit d - 1) that `w#n` and `wL` select in a month of `dim` days starting on weekday `firstWeekday`. */
+  private nthDays(dim: number, firstWeekday: number): number {
+    const fifth = (this.extras >> FIFTH_SHIFT) & 0x7f;
+    const lastOf = (this.extras >> LAST_OF_SHIFT) & 0x7f;
+    let days = 0;
+    for (let w = 0; w < 7; w++) {
+      const first = 1 + ((w - firstWeekday + 7) % 7); // the first day of the month that is a weekday w
+      for (let n = 1; n <= 4; n++) if ((this.nthMask & (1 << ((n - 1) * 7 + w))) !== 0) days |= 1 << (first + 7 * (n - 1) - 1);
+      if ((fifth & (1 << w)) !== 0 && first + 28 <= dim) days |= 1 << (first + 27);
+      if ((lastOf & (1 << w)) !== 0) days |= 1 << (first + 7 * Math.floor((dim - first) / 7) - 1);
+    }
+    return days;
   }
 
   /** The smallest allowed minute >= mi (0-59), or -1. */
@@ -441,15 +564,47 @@ export class Crontab {
     throw new Error(`crontab search exceeded ${MAX_YEARS_SEARCHED} years`); // unreachable once parsed
   }
 
-  /** First slot strictly after instant `t` in `zone`. */
+  /**
+   * First slot strictly after instant `t` in `zone`, or Infinity if there is none (a wildcard expression whose
+   * every match within 50 years is skipped by DST).
+   *
+   * Fixed-time expressions: a wall time W maps to the first instant whose wall reading is >= W (a skipped W runs
+   * when the gap ends, a repeated W at its first occurrence), and "after t" means above the highest wall time shown
+   * at or before t. Wildcard expressions: the first whole minute after t whose own wall reading matches, found
+   * stretch by stretch of constant offset.
+   */
   nextAfter(t: number, zone: Zone): number {
-    const floorMinute = Math.floor(zone.maxWallAtOrBefore(t) / MINUTE_MS) * MINUTE_MS;
-    return zone.firstInstantAtOrAfterWall(this.nextWall(floorMinute + MINUTE_MS));
+    if (!this.wildcard) {
+      const floorMinute = Math.floor(zone.maxWallAtOrBefore(t) / MINUTE_MS) * MINUTE_MS;
+      return zone.firstInstantAtOrAfterWall(this.nextWall(floorMinute + MINUTE_MS));
+    }
+    let from = Math.floor(t / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+    const limit = from + MAX_YEARS_WILDCARD * 366 * DAY_MS;
+    while (from < limit) {
+      const offset = zone.offsetAt(from);
+      const end = zone.segmentEnd;
+      const slot = this.nextWall(Math.ceil((from + offset) / MINUTE_MS) * MINUTE_MS) - offset;
+      if (slot < end) return slot;
+      from = Math.ceil(end / MINUTE_MS) * MINUTE_MS;
+    }
+    return Infinity;
   }
 
-  /** Latest slot at or before instant `t` in `zone`. */
-  slotAtOrBefore(t: number, zone: Zone): number {
-    const floorMinute = Math.floor(zone.maxWallAtOrBefore(t) / MINUTE_MS) * MINUTE_MS;
-    return zone.firstInstantAtOrAfterWall(this.prevWall(floorMinute));
+  /** Latest slot at or before instant `t` in `zone` (the same rules as nextAfter), or null (none within 50 years). */
+  slotAtOrBefore(t: number, zone: Zone): number | null {
+    if (!this.wildcard) {
+      const floorMinute = Math.floor(zone.maxWallAtOrBefore(t) / MINUTE_MS) * MINUTE_MS;
+      return zone.firstInstantAtOrAfterWall(this.prevWall(floorMinute));
+    }
+    let at = Math.floor(t / MINUTE_MS) * MINUTE_MS;
+    const limit = at - MAX_YEARS_WILDCARD * 366 * DAY_MS;
+    while (at > limit) {
+      const offset = zone.offsetAt(at);
+      const start = zone.segmentStart;
+      const slot = this.prevWall(Math.floor((at + offset) / MINUTE_MS) * MINUTE_MS) - offset;
+      if (slot >= start) return slot;
+      at = Math.floor((start - 1) / MINUTE_MS) * MINUTE_MS;
+    }
+    return null;
   }
 }

@@ -31,9 +31,9 @@ export type ScheduleSpec = CrontabSpec | IntervalSpec;
  */
 export interface Schedule {
   readonly spec: Readonly<ScheduleSpec>;
-  /** The first slot strictly after `epochMs`. */
+  /** The first slot strictly after `epochMs` (Infinity if none: a wildcard crontab whose every match within 50 years DST skips). */
   nextAfter(epochMs: number): number;
-  /** The latest slot at or before `epochMs`, or null if there is none (before an interval's anchor). */
+  /** The latest slot at or before `epochMs`, or null if there is none (before an interval's anchor, or none within 50 years for a wildcard crontab). */
   slotAtOrBefore(epochMs: number): number | null;
   /** The slots s with after < s <= atOrBefore, ascending. */
   slotsBetween(after: number, atOrBefore: number): IterableIterator<number>;

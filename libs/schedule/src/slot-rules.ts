@@ -61,7 +61,8 @@ class CrontabRule implements SlotRule {
 
   creditFor(r: number): number {
     const next = this.schedule.nextAfter(r);
-    if (next - r <= this.earlyTolerance(next)) return next;
+    // No next slot at all (a wildcard expression every match of which DST skips): nothing to be early for.
+    if (Number.isFinite(next) && next - r <= this.earlyTolerance(next)) return next;
     return this.schedule.slotAtOrBefore(r) ?? r;
   }
 }

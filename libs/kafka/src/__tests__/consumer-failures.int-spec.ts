@@ -1,3 +1,5 @@
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { checkinMessageV1Example, monitorEnvironmentKey, type CheckinMessageV1, type DeadLetterV1 } from '@vigil/contracts';
 import { createLogger } from '@vigil/logging';
@@ -87,7 +89,7 @@ describe('TopicConsumer: retries, dead letters, outages', () => {
     expect(applied).toEqual(sent.filter((message) => !poison.has(message.event_id)).map((message) => message.event_id));
     // Earlier tests left a malformed message on the topic (a `contract` letter of this group): only this track's count here.
     const mine = letters.filter((letter) => letter.group === group && letter.key === keyOf(sent));
-    expect(mine.map((letter) => JSON.parse(Buffer.from(letter.value_base64 ?? '', 'base64').toString('utf8')).event_id)).toEqual([sent[7]!.event_id, sent[30]!.event_id]);
+    expect(mine.map((letter) => (JSON.parse(Buffer.from(letter.value_base64 ?? '', 'base64').toString('utf8')) as CheckinMessageV1).event_id)).toEqual([sent[7]!.event_id, sent[30]!.event_id]);
     for (const letter of mine) {
       expect(letter).toMatchObject({ service: 'test', topic: 'vigil.checkins.v1', reason: 'rejected', attempts: 3, error_name: 'QueryFailedError', error_code: '22021', key: monitorEnvironmentKey(sent[0]!.monitor_id, 'production') });
       expect(letter.offset).toMatch(/^\d+$/);

@@ -66,6 +66,13 @@ describe('the next expected check-in (as the scheduler would judge it)', () => {
       expect(expected(monthly, ['2026-01-31T08:00:10Z'], '2026-02-01T00:00:00Z', 60)).toEqual(['2026-02-28T08:00:00.000Z', '2026-02-28T09:00:00.000Z']);
     });
   });
+
+  it('a crontab with no slot at all (every match skipped by DST) expects nothing, and a check-in to it is credited without error', () => {
+    const never: ScheduleSpec = { type: 'crontab', value: '* 2 * 3 SUN#2', timezone: 'America/New_York' };
+    // Credited to its last slot (2006, before the US moved DST to March's second Sunday), not an error.
+    expect(rule(never).creditFor(at('2026-03-08T12:00:00Z'), NaN)).toBe(at('2006-03-12T07:59:00Z'));
+    expect(expected(never, ['2026-03-08T12:00:00Z'], '2026-03-09T00:00:00Z')).toBeNull();
+  });
 });
 
 describe('the next scheduled times, in the monitor time zone', () => {

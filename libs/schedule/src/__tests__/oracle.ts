@@ -1,8 +1,12 @@
 // A deliberately naive reference for crontab schedules, independent of the engine: its own tiny parser, and for
-// every UTC minute the wall-clock reading from Intl, checked field by field. The DST rules are stated directly:
-// - a minute u is a slot if some matching wall time W lies in (highest wall time shown before u, wall(u)];
-// - so a wall time skipped by a forward jump fires at the first instant after the gap, and a wall time shown
-//   twice (fall-back) fires only the first time, because the second time it is not above the highest shown.
+// every UTC minute the wall-clock reading from Intl, checked field by field. The DST rules (Debian cron's) are
+// stated directly:
+// - fixed-time expressions (neither the minute nor the hour field starts with `*`): a minute u is a slot if some
+//   matching wall time W lies in (highest wall time shown before u, wall(u)]; so a wall time skipped by a forward
+//   jump fires at the first instant after the gap, and a wall time shown twice (fall-back) fires only the first
+//   time, because the second time it is not above the highest shown;
+// - wildcard expressions: a minute u is a slot if its own wall reading matches (skipped times never, repeated
+//   times twice).
 
 const MINUTE = 60_000;
 
@@ -14,6 +18,12 @@ export interface OracleCron {
   dow: Set<number>;
   domStar: boolean;
   dowStar: boolean;
+  /** `L`, `LW` in the day of month; `w#n` as w * 10 + n and `wL` as w in the day of week. */
+  domLast: boolean;
+  domLastWeekday: boolean;
+  dowNth: Set<number>;
+  dowLast: Set<number>;
+  wildcard: boolean;
 }
 
 const ALIASES: Record<string, string> = {
@@ -30,10 +40,11 @@ const NAMES: Record<string, number> = {
 };
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 
-function expand(field: string, lo: number, hi: number, names: Record<string, number>): Set<number> {
+function expand(field: string, lo: number, hi: number, names: Record<string, number>, special: (part: string) => boolean = () => false): Set<number> {
   const out = new Set<number>();
   const num = (s: string) => (s.toLowerCase() in names ? names[s.toLowerCase()]! : Number(s));
   for (const part of field.split(',')) {
+    if (special(part)) continue;
     const [range, stepText] = part.split('/') as [string, string | undefined];
     const step = stepText ? Number(stepText) : 1;
     let a: number;
@@ -41,7 +52,6 @@ function expand(field: string, lo: number, hi: number, names: Record<string, num
     if (range === '*') [a, b] = [lo, hi];
     else if (range.includes('-')) [a, b] = range.split('-').map(num) as [number, number];
     else [a, b] = [num(range), stepText ? hi : num(range)];
-    if (names === DAYS && range.toLowerCase().endsWith('-sun')) b = 7;
     for (let v = a; v <= b; v += step) out.add(v);
   }
   return out;
@@ -49,17 +59,39 @@ function expand(field: string, lo: number, hi: number, names: Record<string, num
 
 export function oracleParse(expression: string): OracleCron {
   const text = ALIASES[expression.trim().toLowerCase()] ?? expression.trim();
-  const [mi, h, dom, mon, dow] = text.split(/\s+/) as [string, string, string, string, string];
-  const dowSet = expand(dow, 0, 7, DAYS);
+  const [mi, h, dom, mon, dow] = text.toUpperCase().split(/\s+/) as [string, string, string, string, string];
+  let domLast = false;
+  let domLastWeekday = false;
+  const dowNth = new Set<number>();
+  const dowLast = new Set<number>();
+  const domSet = expand(dom, 1, 31, {}, (part) => {
+    const base = part.split('/')[0];
+    if (base === 'L') domLast = true;
+    else if (base === 'LW') domLastWeekday = true;
+    else return false;
+    return true;
+  });
+  const dowSet = expand(dow, 0, 7, DAYS, (part) => {
+    const hash = /^(\w+)#(\d+)$/.exec(part);
+    if (hash) dowNth.add((DAYS[hash[1]!.toLowerCase()] ?? Number(hash[1]) % 7) * 10 + Number(hash[2]));
+    else if (/^\d+L$/.test(part)) dowLast.add(Number(part.slice(0, -1)) % 7);
+    else return false;
+    return true;
+  });
   if (dowSet.has(7)) dowSet.add(0);
   return {
     minute: expand(mi, 0, 59, {}),
     hour: expand(h, 0, 23, {}),
-    dom: expand(dom, 1, 31, {}),
+    dom: domSet,
     month: expand(mon, 1, 12, NAMES),
     dow: dowSet,
     domStar: dom.startsWith('*'),
     dowStar: dow.startsWith('*'),
+    domLast,
+    domLastWeekday,
+    dowNth,
+    dowLast,
+    wildcard: mi.startsWith('*') || h.startsWith('*'),
   };
 }
 
@@ -74,11 +106,14 @@ export interface WallFields {
   dom: number;
   month: number;
   dow: number;
+  /** Days in the month. */
+  dim: number;
 }
 
 function fieldsOf(naive: number): WallFields {
   const d = new Date(naive);
-  return { naive, minute: d.getUTCMinutes(), hour: d.getUTCHours(), dom: d.getUTCDate(), month: d.getUTCMonth() + 1, dow: d.getUTCDay() };
+  const dim = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+  return { naive, minute: d.getUTCMinutes(), hour: d.getUTCHours(), dom: d.getUTCDate(), month: d.getUTCMonth() + 1, dow: d.getUTCDay(), dim };
 }
 
 /** Wall reading of UTC minute u in zone, from Intl, memoised. */
@@ -104,8 +139,14 @@ export function wallOf(zone: string, u: number): WallFields {
 /** Whether a wall reading matches, with Vixie's day rule. */
 export function oracleMatches(cron: OracleCron, wall: WallFields): boolean {
   if (!cron.minute.has(wall.minute) || !cron.hour.has(wall.hour) || !cron.month.has(wall.month)) return false;
-  const domOk = cron.dom.has(wall.dom);
-  const dowOk = cron.dow.has(wall.dow);
+  const lastDow = (wall.dow + wall.dim - wall.dom) % 7; // weekday of the month's last day
+  const lastWeekday = wall.dim - (lastDow === 6 ? 1 : lastDow === 0 ? 2 : 0);
+  const domOk =
+    cron.dom.has(wall.dom) || (cron.domLast && wall.dom === wall.dim) || (cron.domLastWeekday && wall.dom === lastWeekday);
+  const dowOk =
+    cron.dow.has(wall.dow) ||
+    cron.dowNth.has(wall.dow * 10 + Math.ceil(wall.dom / 7)) ||
+    (cron.dowLast.has(wall.dow) && wall.dom + 7 > wall.dim);
   return !cron.domStar && !cron.dowStar ? domOk || dowOk : domOk && dowOk;
 }
 
@@ -117,7 +158,9 @@ export function oracleSlots(expression: string, zone: string, from: number, to: 
   let highest = wallOf(zone, u).naive;
   for (u += MINUTE; u <= to; u += MINUTE) {
     const wall = wallOf(zone, u);
-    if (wall.naive > highest) {
+    if (cron.wildcard) {
+      if (u >= from && oracleMatches(cron, wall)) slots.push(u);
+    } else if (wall.naive > highest) {
       // Every wall minute in (highest, wall] is shown for the first time now: more than one after a gap.
       let fires = oracleMatches(cron, wall);
       for (let w = highest + MINUTE; w < wall.naive && !fires; w += MINUTE) fires = oracleMatches(cron, fieldsOf(w));

@@ -27,7 +27,7 @@ function unknownCheck(code: string): DomainError {
 function specOf(body: CheckSpec & { api_key?: string }): CheckSpec {
   const spec: Record<string, unknown> = {};
   for (const field of CHECK_SPEC_FIELDS) if (field !== 'api_key' && Object.prototype.hasOwnProperty.call(body, field)) spec[field] = (body as Record<string, unknown>)[field];
-  return spec as CheckSpec;
+  return spec;
 }
 
 /** The Healthchecks-shaped API's use cases: checks as monitors of the key's project, their pings, flips and channels. */

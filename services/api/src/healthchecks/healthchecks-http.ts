@@ -37,6 +37,8 @@ function corsHeaders(reply: FastifyReply, methods: readonly string[]): void {
 }
 
 type Done = (error: Error | null, body?: unknown) => void;
+/** Fastify's default JSON parser is the callback form (it calls `done` synchronously); its type is the union of both forms. */
+type CallbackJsonParser = (request: FastifyRequest, body: string, done: Done) => void;
 
 /**
  * Healthchecks' HTTP manners on `/api/v3/`, around the Nest routes:
@@ -69,7 +71,7 @@ export function registerHealthchecksHttp(app: NestFastifyApplication): void {
     return undefined;
   });
 
-  const json = fastify.getDefaultJsonParser('error', 'error');
+  const json = fastify.getDefaultJsonParser('error', 'error') as CallbackJsonParser;
   const parseJson = (request: FastifyRequest, body: Buffer, done: Done): void => {
     const text = body.toString('utf8');
     if (request.url.startsWith(PREFIX) && text.trim() === '') {

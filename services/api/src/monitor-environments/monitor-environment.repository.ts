@@ -114,7 +114,7 @@ export class MonitorEnvironmentRepository {
     ]);
     const entry = (monitorId: string, name: string): EnvironmentFacts => {
       let byName = result.get(monitorId);
-      if (!byName) result.set(monitorId, (byName = new Map()));
+      if (!byName) result.set(monitorId, (byName = new Map<string, EnvironmentFacts>()));
       let found = byName.get(name);
       if (!found) {
         found = { state: null, runs: [], settings: { isMuted: false, openIssue: null, droppedAt: null } };

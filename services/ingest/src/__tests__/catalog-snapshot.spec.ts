@@ -1,4 +1,6 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
+import { expect } from '@jest/globals';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCatalogFile, writeCatalogFile } from '../catalog/catalog-file';
@@ -127,6 +129,6 @@ describe('the snapshot file (decision 0016)', () => {
     await writeCatalogFile(path, 'vigil', grown.toRecords());
     const file = await readCatalogFile(path, 'vigil', 60_000);
     expect('unusable' in file ? file.unusable : file.records.monitors.map((entry) => entry.slug).sort()).toEqual(['hourly', 'nightly']);
-    expect((await import('node:fs/promises')).readdir(dir)).resolves.toEqual(['ingest.catalog']);
+    await expect(readdir(dir)).resolves.toEqual(['ingest.catalog']);
   });
 });

@@ -118,6 +118,11 @@ describe('nextPingMs', () => {
     expect(nextPingMs(record, { ...NO_ACTIVITY, nPings: 1, openStartMs: T })).toBe(T);
   });
 
+  it('is null for a stored crontab that no longer parses or has no next slot', () => {
+    expect(nextPingMs({ ...record, scheduleType: 'crontab' as const, scheduleCrontab: '0 0 * * FRI-SUN', timezone: 'UTC' }, up)).toBeNull();
+    expect(nextPingMs({ ...record, scheduleType: 'crontab' as const, scheduleCrontab: '* 2 * 3 SUN#2', timezone: 'America/New_York' }, up)).toBeNull();
+  });
+
   it('is null for new (not started), down and paused checks', () => {
     expect(nextPingMs(record, { ...up, state: 'new' })).toBeNull();
     expect(nextPingMs(record, { ...up, state: 'missed' })).toBeNull();
