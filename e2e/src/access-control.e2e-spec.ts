@@ -78,7 +78,9 @@ function call(token: string, method: string, path: string, body?: unknown): Prom
  * the request itself sent (a 404 names what it did not find).
  */
 function homeSecrets(sentPath = ''): string[] {
-  return [home.id, home.ownerId, ids.key, ids.token, ids.member, `"${ids.project}"`, `"${ids.team}"`].filter((secret) => !sentPath.includes(secret.replace(/"/g, '')));
+  return [home.id, home.ownerId, ids.key, ids.token, ids.member, `"${ids.project}"`, `"${ids.team}"`].filter(
+    (secret) => !sentPath.includes(secret.replace(/"/g, '')),
+  );
 }
 
 beforeAll(async () => {
@@ -111,14 +113,17 @@ afterAll(async () => {
 });
 
 describe("another organization's token", () => {
-  it.each(ENDPOINTS.map((endpoint) => [label(endpoint), endpoint] as const))('%s on the home organization answers 404 and nothing of it', async (_name, endpoint) => {
-    const before = await accessFingerprint(db);
-    const answer = await call(other.ownerToken, endpoint.method, fill(endpoint.path, home.slug), endpoint.body);
-    expect(answer.status).toBe(404);
-    expect(answer.json).toMatchObject({ error: { code: 'unknown_organization', field: 'organization' } });
-    for (const secret of homeSecrets()) expect(answer.text).not.toContain(secret);
-    expect(await accessFingerprint(db)).toBe(before);
-  });
+  it.each(ENDPOINTS.map((endpoint) => [label(endpoint), endpoint] as const))(
+    '%s on the home organization answers 404 and nothing of it',
+    async (_name, endpoint) => {
+      const before = await accessFingerprint(db);
+      const answer = await call(other.ownerToken, endpoint.method, fill(endpoint.path, home.slug), endpoint.body);
+      expect(answer.status).toBe(404);
+      expect(answer.json).toMatchObject({ error: { code: 'unknown_organization', field: 'organization' } });
+      for (const secret of homeSecrets()) expect(answer.text).not.toContain(secret);
+      expect(await accessFingerprint(db)).toBe(before);
+    },
+  );
 
   // The same endpoints under the token's own organization, naming the home organization's resources by id or
   // slug: not found there either. List endpoints name nothing and must simply not show home's data.
@@ -153,10 +158,18 @@ describe('credentials that may not write', () => {
   // Each row: who, and the code its 403 carries.
   const weak: Array<[string, () => Promise<string>, string]> = [
     ['an organization token with the read scope', () => addToken(db, home.id, null, 'read'), 'insufficient_scope'],
-    ["a read-only member's personal token", async () => addToken(db, home.id, await addMember(db, home.id, `ro-${Date.now()}@home.test`, 'read-only'), 'write'), 'insufficient_role'],
+    [
+      "a read-only member's personal token",
+      async () => addToken(db, home.id, await addMember(db, home.id, `ro-${Date.now()}@home.test`, 'read-only'), 'write'),
+      'insufficient_role',
+    ],
     ["an owner's personal token with the read scope", () => addToken(db, home.id, home.ownerId, 'read'), 'insufficient_scope'],
     ['an organization token with the write scope (acts as a member)', () => addToken(db, home.id, null, 'write'), 'insufficient_role'],
-    ["a member's personal token", async () => addToken(db, home.id, await addMember(db, home.id, `m-${Date.now()}@home.test`, 'member'), 'write'), 'insufficient_role'],
+    [
+      "a member's personal token",
+      async () => addToken(db, home.id, await addMember(db, home.id, `m-${Date.now()}@home.test`, 'member'), 'write'),
+      'insufficient_role',
+    ],
   ];
 
   describe.each(weak)('%s', (_who, makeToken, code) => {
@@ -174,7 +187,13 @@ describe('credentials that may not write', () => {
     });
 
     it('may read the organization, its projects, keys, members and teams', async () => {
-      for (const path of [`organizations/${home.slug}/`, `organizations/${home.slug}/projects/`, `projects/${home.slug}/${ids.project}/keys/`, `organizations/${home.slug}/members/`, `teams/${home.slug}/${ids.team}/members/`]) {
+      for (const path of [
+        `organizations/${home.slug}/`,
+        `organizations/${home.slug}/projects/`,
+        `projects/${home.slug}/${ids.project}/keys/`,
+        `organizations/${home.slug}/members/`,
+        `teams/${home.slug}/${ids.team}/members/`,
+      ]) {
         expect((await call(token, 'GET', path)).status).toBe(200);
       }
     });
@@ -217,7 +236,10 @@ describe('roles and owners', () => {
 
   it('the last owner can be neither demoted nor removed, even by itself, and nothing changes', async () => {
     const before = await accessFingerprint(db);
-    expect(await call(org.ownerToken, 'PUT', member(org.ownerId), { role: 'admin' })).toMatchObject({ status: 409, json: { error: { code: 'last_owner', field: 'role' } } });
+    expect(await call(org.ownerToken, 'PUT', member(org.ownerId), { role: 'admin' })).toMatchObject({
+      status: 409,
+      json: { error: { code: 'last_owner', field: 'role' } },
+    });
     expect(await call(org.ownerToken, 'DELETE', member(org.ownerId))).toMatchObject({ status: 409, json: { error: { code: 'last_owner' } } });
     expect(await accessFingerprint(db)).toBe(before);
     expect((await call(org.ownerToken, 'GET', member(org.ownerId))).json).toMatchObject({ role: 'owner' });
@@ -229,8 +251,14 @@ describe('roles and owners', () => {
     expect(await call(adminToken, 'PUT', member(org.ownerId), { role: 'member' })).toMatchObject({ status: 403, json: { error: { code: 'owner_required' } } });
     expect(await call(adminToken, 'PUT', member(org.ownerId), { name: 'Renamed' })).toMatchObject({ status: 403, json: { error: { code: 'owner_required' } } });
     expect(await call(adminToken, 'DELETE', member(org.ownerId))).toMatchObject({ status: 403, json: { error: { code: 'owner_required' } } });
-    expect(await call(adminToken, 'POST', `organizations/${org.slug}/members/`, { email: 'boss@owners.test', role: 'owner' })).toMatchObject({ status: 403, json: { error: { code: 'owner_required' } } });
-    expect(await call(adminToken, 'POST', `organizations/${org.slug}/api-tokens/`, { name: 'borrowed', scope: 'write', member: org.ownerId })).toMatchObject({ status: 403, json: { error: { code: 'owner_required' } } });
+    expect(await call(adminToken, 'POST', `organizations/${org.slug}/members/`, { email: 'boss@owners.test', role: 'owner' })).toMatchObject({
+      status: 403,
+      json: { error: { code: 'owner_required' } },
+    });
+    expect(await call(adminToken, 'POST', `organizations/${org.slug}/api-tokens/`, { name: 'borrowed', scope: 'write', member: org.ownerId })).toMatchObject({
+      status: 403,
+      json: { error: { code: 'owner_required' } },
+    });
     expect(await accessFingerprint(db)).toBe(before);
   });
 
@@ -238,10 +266,15 @@ describe('roles and owners', () => {
     const added = await call(adminToken, 'POST', `organizations/${org.slug}/members/`, { email: 'dev@owners.test', role: 'admin' });
     expect(added.status).toBe(201);
     const devId = (added.json as { id: string }).id;
-    const devToken = ((await call(adminToken, 'POST', `organizations/${org.slug}/api-tokens/`, { name: 'dev', scope: 'write', member: devId })).json as { token: string }).token;
+    const devToken = (
+      (await call(adminToken, 'POST', `organizations/${org.slug}/api-tokens/`, { name: 'dev', scope: 'write', member: devId })).json as { token: string }
+    ).token;
     expect((await call(devToken, 'POST', `organizations/${org.slug}/teams/`, { slug: 'dev-made' })).status).toBe(201);
     expect((await call(adminToken, 'PUT', member(devId), { role: 'read-only' })).json).toMatchObject({ role: 'read-only' });
-    expect(await call(devToken, 'POST', `organizations/${org.slug}/teams/`, { slug: 'dev-made-2' })).toMatchObject({ status: 403, json: { error: { code: 'insufficient_role' } } });
+    expect(await call(devToken, 'POST', `organizations/${org.slug}/teams/`, { slug: 'dev-made-2' })).toMatchObject({
+      status: 403,
+      json: { error: { code: 'insufficient_role' } },
+    });
     // Removing the member removes its tokens.
     expect((await call(adminToken, 'DELETE', member(devId))).status).toBe(204);
     expect(await call(devToken, 'GET', `organizations/${org.slug}/`)).toMatchObject({ status: 401, json: { error: { code: 'invalid_token' } } });
@@ -260,7 +293,11 @@ describe('roles and owners', () => {
     const fresh = await createOrganization(db, 'race');
     const second = await call(fresh.ownerToken, 'POST', `organizations/${fresh.slug}/members/`, { email: 'second@race.test', role: 'owner' });
     const secondId = (second.json as { id: string }).id;
-    const secondToken = ((await call(fresh.ownerToken, 'POST', `organizations/${fresh.slug}/api-tokens/`, { name: 'second', scope: 'write', member: secondId })).json as { token: string }).token;
+    const secondToken = (
+      (await call(fresh.ownerToken, 'POST', `organizations/${fresh.slug}/api-tokens/`, { name: 'second', scope: 'write', member: secondId })).json as {
+        token: string;
+      }
+    ).token;
     const answers = await Promise.all([
       call(fresh.ownerToken, 'PUT', `organizations/${fresh.slug}/members/${secondId}/`, { role: 'member' }),
       call(secondToken, 'PUT', `organizations/${fresh.slug}/members/${fresh.ownerId}/`, { role: 'member' }),

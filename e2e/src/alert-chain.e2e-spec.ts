@@ -71,7 +71,10 @@ async function sendEnvelope(checkIn: Record<string, unknown>): Promise<void> {
   const body = [JSON.stringify({ sent_at: new Date().toISOString() }), JSON.stringify({ type: 'check_in' }), JSON.stringify(checkIn)].join('\n');
   const response = await fetch(`${vigil.ingestUrl}/api/${vigil.credentials.VIGIL_PROJECT_ID}/envelope/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${vigil.publicKey}, sentry_client=vigil-e2e/1.0` },
+    headers: {
+      'content-type': 'application/x-sentry-envelope',
+      'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${vigil.publicKey}, sentry_client=vigil-e2e/1.0`,
+    },
     body,
   });
   if (response.status !== 200) throw new Error(`envelope: ${response.status} ${await response.text()}`);
@@ -92,8 +95,12 @@ async function webhooks(count: number, what: string): Promise<ReceivedRequest[]>
     return await waitFor(what, () => (receiver.to(hookPath).length >= count ? receiver.to(hookPath) : undefined), { timeoutMs: 20000, intervalMs: 50 });
   } catch (error) {
     const events = feed.events.filter((event) => event.monitor_id === monitor.id).map((event) => `${event.kind} ${event.status} ${event.failure_count}`);
-    const results = feed.results.filter((result) => result.monitor_id === monitor.id).map((result) => `${result.kind} ${new Date(result.slot ?? 0).toISOString()}`);
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nrun results: ${JSON.stringify(results)}\nissue events: ${JSON.stringify(events)}\n${logs()}`);
+    const results = feed.results
+      .filter((result) => result.monitor_id === monitor.id)
+      .map((result) => `${result.kind} ${new Date(result.slot ?? 0).toISOString()}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nrun results: ${JSON.stringify(results)}\nissue events: ${JSON.stringify(events)}\n${logs()}`,
+    );
   }
 }
 
@@ -119,16 +126,26 @@ beforeAll(async () => {
 
   const schedulerEnv = { ...vigil.env, VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * DAY) };
   services.push(
-    ...(await Promise.all([ServiceProcess.start('scheduler', schedulerEnv), ServiceProcess.start('issues', vigil.env), ServiceProcess.start('notifier', { ...vigil.env, VIGIL_NOTIFIER_POLL_MS: '100' })])),
+    ...(await Promise.all([
+      ServiceProcess.start('scheduler', schedulerEnv),
+      ServiceProcess.start('issues', vigil.env),
+      ServiceProcess.start('notifier', { ...vigil.env, VIGIL_NOTIFIER_POLL_MS: '100' }),
+    ])),
   );
   [timeline, feed] = await Promise.all([EventTimeline.start(testConfig()), IssueFeed.start(testConfig())]);
 
   // A webhook integration and a rule for the monitor, through the API.
   hookPath = `/hook/${slug}`;
-  const integration = await call<{ id: string }>('POST', 'integrations/', { name: 'Chain hook', type: 'webhook', config: { url: receiver.url(hookPath), secret: WEBHOOK_SECRET } });
+  const integration = await call<{ id: string }>('POST', 'integrations/', {
+    name: 'Chain hook',
+    type: 'webhook',
+    config: { url: receiver.url(hookPath), secret: WEBHOOK_SECRET },
+  });
   expect(integration).toMatchObject({ status: 201 });
   integrationId = integration.json.id;
-  expect(await call('POST', 'alert-rules/', { project: vigil.credentials.VIGIL_PROJECT, monitor: slug, integration: integrationId })).toMatchObject({ status: 201 });
+  expect(await call('POST', 'alert-rules/', { project: vigil.credentials.VIGIL_PROJECT, monitor: slug, integration: integrationId })).toMatchObject({
+    status: 201,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -143,7 +160,15 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
 
   it('an ok, then one missed slot: a failure counted, no issue and no webhook', async () => {
     const projectId = Number(vigil.credentials.VIGIL_PROJECT_ID);
-    await timeline.checkin({ projectId, monitorId: monitor.id, slug: monitor.slug, environment: ENVIRONMENT, status: 'ok', checkinId: randomUUID(), at: next - 3 * HOUR + 10 * SECOND });
+    await timeline.checkin({
+      projectId,
+      monitorId: monitor.id,
+      slug: monitor.slug,
+      environment: ENVIRONMENT,
+      status: 'ok',
+      checkinId: randomUUID(),
+      at: next - 3 * HOUR + 10 * SECOND,
+    });
     await timeline.pulse(next - 2 * HOUR + 30 * MINUTE);
     await timeline.caughtUp();
     await feed.caughtUp();
@@ -158,7 +183,10 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
     const [request] = await webhooks(1, 'the issue.opened webhook');
     opened = request!;
     expect(verifyWebhookSignature(WEBHOOK_SECRET, header(opened, 'vigil-signature'), opened.body)).toMatchObject({ valid: true });
-    expect(verifyWebhookSignature('vigil_whsec_some-other-secret', header(opened, 'vigil-signature'), opened.body)).toEqual({ valid: false, reason: 'mismatch' });
+    expect(verifyWebhookSignature('vigil_whsec_some-other-secret', header(opened, 'vigil-signature'), opened.body)).toEqual({
+      valid: false,
+      reason: 'mismatch',
+    });
     const body = JSON.parse(opened.body) as WebhookBody;
     expect(body).toMatchObject({
       version: 1,
@@ -179,7 +207,9 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
     await timeline.caughtUp();
     await feed.caughtUp();
     const events = feed.events.filter((event) => event.monitor_id === monitor.id);
-    expect(events.map((event) => [event.kind, event.issue_id, event.status, event.slot, event.failure_count])).toEqual([['issue.opened', issueId, 'missed', next - HOUR, 2]]);
+    expect(events.map((event) => [event.kind, event.issue_id, event.status, event.slot, event.failure_count])).toEqual([
+      ['issue.opened', issueId, 'missed', next - HOUR, 2],
+    ]);
   });
 
   it('an ok check-in through ingest: exactly one issue.resolved webhook for the same issue', async () => {
@@ -188,7 +218,13 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
     const resolved = requests[1]!;
     expect(verifyWebhookSignature(WEBHOOK_SECRET, header(resolved, 'vigil-signature'), resolved.body)).toMatchObject({ valid: true });
     const body = JSON.parse(resolved.body) as WebhookBody;
-    expect(body).toMatchObject({ type: 'issue.resolved', issue: { id: issueId, failure_count: 2 }, monitor: { id: monitor.id, slug: monitor.slug }, environment: ENVIRONMENT, checkin: { status: 'ok' } });
+    expect(body).toMatchObject({
+      type: 'issue.resolved',
+      issue: { id: issueId, failure_count: 2 },
+      monitor: { id: monitor.id, slug: monitor.slug },
+      environment: ENVIRONMENT,
+      checkin: { status: 'ok' },
+    });
     expect(body.event_id).not.toBe((JSON.parse(opened.body) as WebhookBody).event_id);
     expect(header(resolved, 'vigil-delivery')).toBe(body.event_id);
 
@@ -206,7 +242,11 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
       },
       { timeoutMs: 10000 },
     );
-    expect(settled.map((delivery) => [delivery.kind, delivery.status, delivery.attemptCount, delivery.integration.id, delivery.monitor.slug, delivery.environment]).sort()).toEqual([
+    expect(
+      settled
+        .map((delivery) => [delivery.kind, delivery.status, delivery.attemptCount, delivery.integration.id, delivery.monitor.slug, delivery.environment])
+        .sort(),
+    ).toEqual([
       ['opened', 'succeeded', 1, integrationId, monitor.slug, ENVIRONMENT],
       ['resolved', 'succeeded', 1, integrationId, monitor.slug, ENVIRONMENT],
     ]);

@@ -3,7 +3,20 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '@vigil/config';
-import { ApiTokenEntity, createDataSource, hashSecret, MemberEntity, newApiToken, newPingKey, newProjectApiKey, OrganizationEntity, ProjectApiKeyEntity, ProjectEntity, apiTokenPrefix, projectApiKeyPrefix } from '@vigil/db';
+import {
+  ApiTokenEntity,
+  createDataSource,
+  hashSecret,
+  MemberEntity,
+  newApiToken,
+  newPingKey,
+  newProjectApiKey,
+  OrganizationEntity,
+  ProjectApiKeyEntity,
+  ProjectEntity,
+  apiTokenPrefix,
+  projectApiKeyPrefix,
+} from '@vigil/db';
 import { REPO_ROOT } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
 import { describeResult, runProcess, toolPath, Vigil } from './support';
@@ -31,7 +44,9 @@ beforeAll(async () => {
   const suffix = randomUUID().slice(0, 8);
   organization = await db.getRepository(OrganizationEntity).save({ id: randomUUID(), slug: `fuzz-${suffix}`, name: 'Fuzz' });
   project = await db.getRepository(ProjectEntity).save({ organizationId: organization.id, slug: 'fuzz', name: 'Fuzz', pingKey: newPingKey() });
-  const owner = await db.getRepository(MemberEntity).save({ id: randomUUID(), organizationId: organization.id, email: `owner-${suffix}@example.com`, name: 'Owner', role: 'owner' });
+  const owner = await db
+    .getRepository(MemberEntity)
+    .save({ id: randomUUID(), organizationId: organization.id, email: `owner-${suffix}@example.com`, name: 'Owner', role: 'owner' });
   token = newApiToken();
   await db.getRepository(ApiTokenEntity).save({
     id: randomUUID(),
@@ -72,23 +87,38 @@ it('schemathesis finds no 5xx and no answer the document does not promise', asyn
   const result = await runProcess(
     toolPath('schemathesis'),
     [
-      '--config-file', join(REPO_ROOT, 'e2e/src/fuzz/schemathesis.toml'),
-      'run', `${vigil.api.url}/api/openapi.json`,
-      '--url', vigil.api.url,
-      '--checks', CHECKS.join(','),
-      '--phases', 'examples,coverage,fuzzing,stateful',
+      '--config-file',
+      join(REPO_ROOT, 'e2e/src/fuzz/schemathesis.toml'),
+      'run',
+      `${vigil.api.url}/api/openapi.json`,
+      '--url',
+      vigil.api.url,
+      '--checks',
+      CHECKS.join(','),
+      '--phases',
+      'examples,coverage,fuzzing,stateful',
       // A fixed seed: a failure in CI reproduces on a laptop with the same command.
-      '--seed', '20261122',
-      '--max-examples', '20',
+      '--seed',
+      '20261122',
+      '--max-examples',
+      '20',
       // One worker: with two, hypothesis' lambda-source cache (Python's ast, not thread-safe on 3.11) can break a
       // generation with "AST constructor recursion depth mismatch", a tool error that fails the run.
-      '--workers', '1',
-      '--generation-database', 'none',
-      '--request-timeout', '10',
+      '--workers',
+      '1',
+      '--generation-database',
+      'none',
+      '--request-timeout',
+      '10',
       '--no-color',
-      '--report', 'junit', '--report-dir', reports,
-      '-H', `Authorization: Bearer ${token}`,
-      '-H', `X-Api-Key: ${apiKey}`,
+      '--report',
+      'junit',
+      '--report-dir',
+      reports,
+      '-H',
+      `Authorization: Bearer ${token}`,
+      '-H',
+      `X-Api-Key: ${apiKey}`,
     ],
     // Its working directory is the report directory: schemathesis keeps a cache in `.schemathesis/` there.
     { env: { FUZZ_ORG: organization.slug, FUZZ_PROJECT: project.slug }, cwd: reports, timeoutMs: 600_000 },

@@ -78,7 +78,9 @@ async function everyConsumerReady(what: string, timeoutMs: number): Promise<void
     await waitFor(
       what,
       async () => {
-        const states = await Promise.all(CONSUMERS.map(async (name) => [name, await readiness(service(name)).catch((error: unknown) => String(error))] as const));
+        const states = await Promise.all(
+          CONSUMERS.map(async (name) => [name, await readiness(service(name)).catch((error: unknown) => String(error))] as const),
+        );
         last = JSON.stringify(states);
         return states.every(([, state]) => typeof state === 'object' && state.status === 200 && state.consumer === true);
       },
@@ -93,9 +95,13 @@ async function webhooks(count: number, what: string): Promise<ReceivedRequest[]>
   try {
     return await waitFor(what, () => (receiver.to(hookPath).length >= count ? receiver.to(hookPath) : undefined), { timeoutMs: 30000, intervalMs: 50 });
   } catch (error) {
-    const results = feed.results.filter((result) => result.monitor_id === monitor.id).map((result) => `${result.kind} ${result.slot === null ? '' : new Date(result.slot).toISOString()}`);
+    const results = feed.results
+      .filter((result) => result.monitor_id === monitor.id)
+      .map((result) => `${result.kind} ${result.slot === null ? '' : new Date(result.slot).toISOString()}`);
     const events = feed.events.filter((event) => event.monitor_id === monitor.id).map((event) => `${event.kind} ${event.status}`);
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nrun results: ${JSON.stringify(results)}\nissue events: ${JSON.stringify(events)}\n${logs()}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nrun results: ${JSON.stringify(results)}\nissue events: ${JSON.stringify(events)}\n${logs()}`,
+    );
   }
 }
 
@@ -107,9 +113,22 @@ async function missAndRecover(k: number, runsBefore: number): Promise<void> {
   const before = receiver.to(hookPath).length;
   await timeline.pulse(base + k * HOUR + 30 * MINUTE);
   const opened = (await webhooks(before + 1, `the issue.opened webhook for slot ${k}`))[before]!;
-  expect(JSON.parse(opened.body)).toMatchObject({ type: 'issue.opened', monitor: { id: monitor.id }, environment: ENVIRONMENT, checkin: { status: 'missed', expected_at: new Date(base + k * HOUR).toISOString().replace('.000Z', 'Z') } });
+  expect(JSON.parse(opened.body)).toMatchObject({
+    type: 'issue.opened',
+    monitor: { id: monitor.id },
+    environment: ENVIRONMENT,
+    checkin: { status: 'missed', expected_at: new Date(base + k * HOUR).toISOString().replace('.000Z', 'Z') },
+  });
   const projectId = Number(vigil.credentials.VIGIL_PROJECT_ID);
-  await timeline.checkin({ projectId, monitorId: monitor.id, slug: monitor.slug, environment: ENVIRONMENT, status: 'ok', checkinId: randomUUID(), at: base + (k + 1) * HOUR + 10 * SECOND });
+  await timeline.checkin({
+    projectId,
+    monitorId: monitor.id,
+    slug: monitor.slug,
+    environment: ENVIRONMENT,
+    status: 'ok',
+    checkinId: randomUUID(),
+    at: base + (k + 1) * HOUR + 10 * SECOND,
+  });
   const resolved = (await webhooks(before + 2, `the issue.resolved webhook after slot ${k + 1}`))[before + 1]!;
   expect(JSON.parse(resolved.body)).toMatchObject({ type: 'issue.resolved', monitor: { id: monitor.id }, environment: ENVIRONMENT, checkin: { status: 'ok' } });
   expect(receiver.to(hookPath)).toHaveLength(before + 2);
@@ -164,14 +183,34 @@ beforeAll(async () => {
   hookPath = `/hook/${slug}`;
   const headers = { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}`, 'content-type': 'application/json' };
   const api = `${vigil.api.url}/api/0/organizations/${vigil.credentials.VIGIL_ORG}`;
-  const integration = await fetch(`${api}/integrations/`, { method: 'POST', headers, body: JSON.stringify({ name: 'Outage hook', type: 'webhook', config: { url: receiver.url(hookPath), secret: `vigil_whsec_${randomUUID().replace(/-/g, '')}` } }) });
+  const integration = await fetch(`${api}/integrations/`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({
+      name: 'Outage hook',
+      type: 'webhook',
+      config: { url: receiver.url(hookPath), secret: `vigil_whsec_${randomUUID().replace(/-/g, '')}` },
+    }),
+  });
   expect(integration.status).toBe(201);
   const integrationId = ((await integration.json()) as { id: string }).id;
-  const rule = await fetch(`${api}/alert-rules/`, { method: 'POST', headers, body: JSON.stringify({ project: vigil.credentials.VIGIL_PROJECT, monitor: slug, integration: integrationId }) });
+  const rule = await fetch(`${api}/alert-rules/`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ project: vigil.credentials.VIGIL_PROJECT, monitor: slug, integration: integrationId }),
+  });
   expect(rule.status).toBe(201);
 
   // The track starts with an ok at slot 0.
-  await timeline.checkin({ projectId: Number(vigil.credentials.VIGIL_PROJECT_ID), monitorId: monitor.id, slug, environment: ENVIRONMENT, status: 'ok', checkinId: randomUUID(), at: base + 10 * SECOND });
+  await timeline.checkin({
+    projectId: Number(vigil.credentials.VIGIL_PROJECT_ID),
+    monitorId: monitor.id,
+    slug,
+    environment: ENVIRONMENT,
+    status: 'ok',
+    checkinId: randomUUID(),
+    at: base + 10 * SECOND,
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -192,7 +231,10 @@ describe('consumers survive a stall and a broker restart; a poison message is de
     const held = CONSUMERS.map((name) => readiness(service(name)));
     try {
       // The coordinator drops a member after the session timeout without a heartbeat.
-      await waitFor('the coordinator to drop every stalled member', async () => (await Promise.all(CONSUMERS.map(members))).every((count) => count === 0), { timeoutMs: 4 * SESSION_MS, intervalMs: 250 });
+      await waitFor('the coordinator to drop every stalled member', async () => (await Promise.all(CONSUMERS.map(members))).every((count) => count === 0), {
+        timeoutMs: 4 * SESSION_MS,
+        intervalMs: 250,
+      });
     } finally {
       for (const name of CONSUMERS) service(name).resume();
     }
@@ -243,21 +285,42 @@ describe('consumers survive a stall and a broker restart; a poison message is de
       if (partitionForKey(monitorEnvironmentKey(monitor.id, candidate), partitions) === partition) goodEnvironment = candidate;
     }
     const slot = base + 8 * HOUR;
-    const result = (environment: string): RunResultV1 => ({ ...template, event_id: `${monitor.id}:${environment}:${slot}:missed`, environment, checkin_id: randomUUID(), slot, at: slot + 30 * MINUTE });
+    const result = (environment: string): RunResultV1 => ({
+      ...template,
+      event_id: `${monitor.id}:${environment}:${slot}:missed`,
+      environment,
+      checkin_id: randomUUID(),
+      slot,
+      at: slot + 30 * MINUTE,
+    });
     const bad = result(badEnvironment);
     await producer.produce('vigil.run-results.v1', monitorEnvironmentKey(monitor.id, badEnvironment), bad, partition);
     await producer.produce('vigil.run-results.v1', monitorEnvironmentKey(monitor.id, goodEnvironment), result(goodEnvironment), partition);
 
-    const letter = await waitFor('the dead letter of the issues service', () => deadLetters.find((entry) => entry.service === 'issues'), { timeoutMs: 60000, intervalMs: 100 }).catch((error: unknown) => {
+    const letter = await waitFor('the dead letter of the issues service', () => deadLetters.find((entry) => entry.service === 'issues'), {
+      timeoutMs: 60000,
+      intervalMs: 100,
+    }).catch((error: unknown) => {
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- issues ---\n${started.issues?.logs ?? ''}`);
     });
-    expect(letter).toMatchObject({ group: 'vigil-issues', topic: 'vigil.run-results.v1', partition, key: monitorEnvironmentKey(monitor.id, badEnvironment), reason: 'rejected', attempts: 5, error_code: '22021', pulse_at: null });
+    expect(letter).toMatchObject({
+      group: 'vigil-issues',
+      topic: 'vigil.run-results.v1',
+      partition,
+      key: monitorEnvironmentKey(monitor.id, badEnvironment),
+      reason: 'rejected',
+      attempts: 5,
+      error_code: '22021',
+      pulse_at: null,
+    });
     expect(letter.offset).toMatch(/^\d+$/);
     expect(JSON.parse(Buffer.from(letter.value_base64 ?? '', 'base64').toString('utf8'))).toEqual(bad);
 
     // The partition moved on: every run result committed, and the good one opened its issue.
     await feed.caughtUp(60000);
-    expect(feed.events.filter((event) => event.monitor_id === monitor.id && event.environment === goodEnvironment).map((event) => event.kind)).toEqual(['issue.opened']);
+    expect(feed.events.filter((event) => event.monitor_id === monitor.id && event.environment === goodEnvironment).map((event) => event.kind)).toEqual([
+      'issue.opened',
+    ]);
     const ready = await readiness(service('issues'));
     expect(ready).toEqual({ status: 200, consumer: true });
   }, 120_000);

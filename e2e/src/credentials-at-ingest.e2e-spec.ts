@@ -42,7 +42,12 @@ async function newProject(): Promise<{ project: Project; key: Key }> {
 
 /** An envelope with one check-in, authenticated by `key`, to the project of the key's DSN. */
 async function sendEnvelope(projectId: string, key: string, slug: string): Promise<Response> {
-  const item = { check_in_id: randomUUID().replace(/-/g, ''), monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } } };
+  const item = {
+    check_in_id: randomUUID().replace(/-/g, ''),
+    monitor_slug: slug,
+    status: 'ok',
+    monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } },
+  };
   return fetch(`${vigil.ingestUrl}/api/${projectId}/envelope/`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${key}, sentry_client=vigil-e2e/1.0` },
@@ -108,7 +113,10 @@ describe('DSN keys at ingest', () => {
     await untilStatus('the rotated-away key to be refused', 403, () => sendEnvelope(project.id, key.id, slug));
     expect((await sendEnvelope(project.id, replacement.id, slug)).status).toBe(200);
     // A revoked key cannot be rotated again.
-    expect(await call('POST', `projects/${org}/${project.slug}/keys/${key.id}/rotate/`)).toMatchObject({ status: 409, json: { error: { code: 'key_revoked' } } });
+    expect(await call('POST', `projects/${org}/${project.slug}/keys/${key.id}/rotate/`)).toMatchObject({
+      status: 409,
+      json: { error: { code: 'key_revoked' } },
+    });
   });
 
   it("a deleted project's keys stop working within seconds", async () => {

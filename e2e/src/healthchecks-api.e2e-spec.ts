@@ -70,12 +70,20 @@ let roKey: string;
 let otherProjectKey: string;
 let otherProjectSlug: string;
 
-async function request<T = unknown>(method: string, url: string, options: { key?: string; body?: unknown; bearer?: string; raw?: string } = {}): Promise<Answer<T>> {
+async function request<T = unknown>(
+  method: string,
+  url: string,
+  options: { key?: string; body?: unknown; bearer?: string; raw?: string } = {},
+): Promise<Answer<T>> {
   const headers: Record<string, string> = {};
   if (options.key !== undefined) headers['x-api-key'] = options.key;
   if (options.bearer !== undefined) headers['authorization'] = `Bearer ${options.bearer}`;
   if (options.body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(url, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.raw !== undefined ? { body: options.raw } : {}) });
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.raw !== undefined ? { body: options.raw } : {}),
+  });
   const text = await response.text();
   let json: unknown = null;
   try {
@@ -116,7 +124,9 @@ async function checkUntil(uuid: string, what: string, done: (check: HcCheck) => 
       { timeoutMs: 20000, intervalMs: 200 },
     );
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast seen: ${JSON.stringify(last)}\n${vigil.logs}\n--- scheduler ---\n${scheduler.logs}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nlast seen: ${JSON.stringify(last)}\n${vigil.logs}\n--- scheduler ---\n${scheduler.logs}`,
+    );
   }
 }
 
@@ -126,7 +136,9 @@ async function monitorRow(uuid: string): Promise<Record<string, unknown> | undef
 }
 
 async function monitorCount(): Promise<number> {
-  const rows: Array<{ n: string }> = await db.query('SELECT count(*) AS n FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.slug = $1', [vigil.credentials.VIGIL_PROJECT]);
+  const rows: Array<{ n: string }> = await db.query('SELECT count(*) AS n FROM monitors m JOIN projects p ON p.id = m.project_id WHERE p.slug = $1', [
+    vigil.credentials.VIGIL_PROJECT,
+  ]);
   return Number(rows[0]!.n);
 }
 
@@ -147,8 +159,14 @@ beforeAll(async () => {
 
   // A second project of the organization, with a key of its own.
   otherProjectSlug = uniqueSlug('other');
-  const organization: Array<{ organization_id: string }> = await db.query('SELECT organization_id FROM projects WHERE id = $1', [Number(vigil.credentials.VIGIL_PROJECT_ID)]);
-  await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3)', [organization[0]!.organization_id, otherProjectSlug, newPingKey()]);
+  const organization: Array<{ organization_id: string }> = await db.query('SELECT organization_id FROM projects WHERE id = $1', [
+    Number(vigil.credentials.VIGIL_PROJECT_ID),
+  ]);
+  await db.query('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3)', [
+    organization[0]!.organization_id,
+    otherProjectSlug,
+    newPingKey(),
+  ]);
   const other = await vigilApi<ApiKey>('POST', `projects/${vigil.credentials.VIGIL_ORG}/${otherProjectSlug}/api-keys/`, { name: 'other project' });
   expect(other).toMatchObject({ status: 201 });
   otherProjectKey = other.json.key;
@@ -186,7 +204,10 @@ describe('project API keys (Vigil endpoints, Bearer token)', () => {
     const before = (await vigilApi<ApiKey[]>('GET', keys())).json.length;
     expect(await vigilApi('POST', keys(), { name: '' })).toMatchObject({ status: 400, json: { error: { field: 'name' } } });
     expect(await vigilApi('POST', keys(), { name: 'x', read_only: 'yes' })).toMatchObject({ status: 400, json: { error: { field: 'read_only' } } });
-    expect(await vigilApi('POST', keys(), { name: 'x', scope: 'all' })).toMatchObject({ status: 400, json: { error: { code: 'unknown_field', field: 'scope' } } });
+    expect(await vigilApi('POST', keys(), { name: 'x', scope: 'all' })).toMatchObject({
+      status: 400,
+      json: { error: { code: 'unknown_field', field: 'scope' } },
+    });
     const readToken = newApiToken();
     await db.query(
       `INSERT INTO api_tokens (id, organization_id, name, token_hash, token_prefix, scope) SELECT $1, organization_id, 'read', $2, $3, 'read' FROM projects WHERE id = $4`,
@@ -198,7 +219,10 @@ describe('project API keys (Vigil endpoints, Bearer token)', () => {
   });
 
   it('answers 404 for an unknown project, organization or key id', async () => {
-    expect(await vigilApi('GET', `projects/${vigil.credentials.VIGIL_ORG}/no-such-project/api-keys/`)).toMatchObject({ status: 404, json: { error: { code: 'unknown_project' } } });
+    expect(await vigilApi('GET', `projects/${vigil.credentials.VIGIL_ORG}/no-such-project/api-keys/`)).toMatchObject({
+      status: 404,
+      json: { error: { code: 'unknown_project' } },
+    });
     expect(await vigilApi('GET', `projects/someone-else/${vigil.credentials.VIGIL_PROJECT}/api-keys/`)).toMatchObject({ status: 404 });
     expect(await vigilApi('DELETE', `${keys()}${randomUUID()}/`)).toMatchObject({ status: 404, json: { error: { code: 'unknown_api_key' } } });
   });
@@ -239,7 +263,14 @@ describe('checks: create, upsert with unique, list, get, update', () => {
     expect(check.pause_url).toBe(`${check.update_url}/pause`);
     expect(check).not.toHaveProperty('unique_key');
     // What Vigil stores: an interval monitor of one day, 60 minutes of margin, Healthchecks' timeout rule.
-    expect(await monitorRow(check.uuid)).toMatchObject({ schedule_type: 'interval', schedule_interval_value: 1, schedule_interval_unit: 'day', checkin_margin: 60, timeout_from_margin: true, status: 'active' });
+    expect(await monitorRow(check.uuid)).toMatchObject({
+      schedule_type: 'interval',
+      schedule_interval_value: 1,
+      schedule_interval_unit: 'day',
+      checkin_margin: 60,
+      timeout_from_margin: true,
+      status: 'active',
+    });
   });
 
   it('upserts with unique: 200 and the same check when one matches, 201 when none does', async () => {
@@ -284,7 +315,10 @@ describe('checks: create, upsert with unique, list, get, update', () => {
     expect(readOnly.status).toBe(200);
     expect(readOnly.json.unique_key).toMatch(/^[0-9a-f]{40}$/);
     expect(readOnly.text).not.toContain(check.uuid);
-    expect(await hc('GET', `checks/${readOnly.json.unique_key}`, roKey)).toMatchObject({ status: 200, json: { unique_key: readOnly.json.unique_key, name: check.name } });
+    expect(await hc('GET', `checks/${readOnly.json.unique_key}`, roKey)).toMatchObject({
+      status: 200,
+      json: { unique_key: readOnly.json.unique_key, name: check.name },
+    });
     const listed = await hc('GET', 'checks/', roKey);
     expect(listed.text).not.toContain(check.uuid);
   });
@@ -292,9 +326,18 @@ describe('checks: create, upsert with unique, list, get, update', () => {
   it('updates the fields sent (a cron schedule and zone), keeps the others, and the new slug URL pings at once', async () => {
     const slug = uniqueSlug('renamed');
     const updated = await hc<HcCheck>('POST', `checks/${check.uuid}`, rwKey, { schedule: '*/5 * * * *', tz: 'Europe/Berlin', slug, manual_resume: false });
-    expect(updated).toMatchObject({ status: 200, json: { uuid: check.uuid, schedule: '*/5 * * * *', tz: 'Europe/Berlin', slug, name: 'Nightly backup', tags: 'prod db nightly' } });
+    expect(updated).toMatchObject({
+      status: 200,
+      json: { uuid: check.uuid, schedule: '*/5 * * * *', tz: 'Europe/Berlin', slug, name: 'Nightly backup', tags: 'prod db nightly' },
+    });
     expect(updated.json).not.toHaveProperty('timeout');
-    expect(await monitorRow(check.uuid)).toMatchObject({ schedule_type: 'crontab', schedule_crontab: '*/5 * * * *', schedule_interval_value: null, timezone: 'Europe/Berlin', slug });
+    expect(await monitorRow(check.uuid)).toMatchObject({
+      schedule_type: 'crontab',
+      schedule_crontab: '*/5 * * * *',
+      schedule_interval_value: null,
+      timezone: 'Europe/Berlin',
+      slug,
+    });
     // Ingest knows the new slug without a restart (its catalog follows the change, or asks Postgres on a miss).
     expect(await ping(`${vigil.credentials.VIGIL_PING_KEY}/${slug}/log`)).toBe(200);
     // Healthchecks clears a slug sent as ""; Vigil keeps it (every check has one).
@@ -345,7 +388,10 @@ describe('bad input: Healthchecks bounds, Vigil error bodies naming the field, n
 
   it('refuses a slug another check has, with 409 naming slug', async () => {
     const other = await createCheck({ name: 'has a slug', slug: uniqueSlug('taken') });
-    expect(await hc('POST', 'checks/', rwKey, { name: 'same slug', slug: other.slug })).toMatchObject({ status: 409, json: { error: { code: 'slug_taken', field: 'slug' } } });
+    expect(await hc('POST', 'checks/', rwKey, { name: 'same slug', slug: other.slug })).toMatchObject({
+      status: 409,
+      json: { error: { code: 'slug_taken', field: 'slug' } },
+    });
     expect(await hc('POST', `checks/${check.uuid}`, rwKey, { slug: other.slug })).toMatchObject({ status: 409, json: { error: { field: 'slug' } } });
   });
 });
@@ -399,7 +445,10 @@ describe('credentials: missing, read-only and other projects', () => {
     expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ json: { name: 'guarded', status: 'new' } });
     // Its own checks are its project's; slugs are unique in the organization, as the monitors API keeps them.
     expect(await hc('POST', 'checks/', otherProjectKey, { name: 'guarded', slug: uniqueSlug('guarded') })).toMatchObject({ status: 201 });
-    expect(await hc('POST', 'checks/', otherProjectKey, { name: 'guarded', slug: check.slug })).toMatchObject({ status: 409, json: { error: { field: 'slug' } } });
+    expect(await hc('POST', 'checks/', otherProjectKey, { name: 'guarded', slug: check.slug })).toMatchObject({
+      status: 409,
+      json: { error: { field: 'slug' } },
+    });
   });
 });
 
@@ -482,7 +531,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.
 
 /** The scheduler's latest state of the check's production environment and its event time (Vigil's environments endpoint). */
 async function trackState(slug: string): Promise<{ state: string | null; at: number | null }> {
-  const answer = await vigilApi<Array<{ name: string; state: string | null; dateStateChanged: string | null }> | null>('GET', `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/environments/`);
+  const answer = await vigilApi<Array<{ name: string; state: string | null; dateStateChanged: string | null }> | null>(
+    'GET',
+    `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/environments/`,
+  );
   const production = answer.json?.find((environment) => environment.name === 'production');
   return { state: production?.state ?? null, at: production?.dateStateChanged ? Date.parse(production.dateStateChanged) : null };
 }
@@ -528,7 +580,9 @@ describe('a period and a grace run from the ping, to the second (real time, abou
     const downShownAfter = Date.now() - downAt;
     expect(downShownAfter).toBeLessThan(SHOWN_WITHIN_MS);
     const down = await trackState(slug);
-    process.stdout.write(`deadlines to the second: late judged +${late.at! - lateAt} ms and shown +${lateShownAfter} ms, down judged +${down.at! - downAt} ms and shown +${downShownAfter} ms after the deadline\n`);
+    process.stdout.write(
+      `deadlines to the second: late judged +${late.at! - lateAt} ms and shown +${lateShownAfter} ms, down judged +${down.at! - downAt} ms and shown +${downShownAfter} ms after the deadline\n`,
+    );
     expect(down.state).toBe('missed');
     expect(down.at! - downAt).toBeGreaterThanOrEqual(0);
     expect(down.at! - downAt).toBeLessThan(DETECTION_LAG_MS);
@@ -549,10 +603,14 @@ describe('starts and runs, as Healthchecks keeps them', () => {
     expect(up.started).toBe(false);
     expect(up.last_duration).toBeGreaterThanOrEqual(0);
     // One flip, new → up at the success, none at the start.
-    const flips = await waitFor('the up flip', async () => {
-      const list = (await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips;
-      return list.length > 0 ? list : undefined;
-    }, { timeoutMs: 20000, intervalMs: 200 });
+    const flips = await waitFor(
+      'the up flip',
+      async () => {
+        const list = (await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips;
+        return list.length > 0 ? list : undefined;
+      },
+      { timeoutMs: 20000, intervalMs: 200 },
+    );
     expect(flips).toEqual([{ timestamp: up.last_ping, up: 1 }]);
     expect(Date.parse(up.next_ping ?? '') - Date.parse(up.last_ping ?? '')).toBe(3_600_000);
   });
@@ -581,11 +639,18 @@ describe('starts and runs, as Healthchecks keeps them', () => {
     expect(paused.json).toMatchObject({ status: 'paused', started: false, next_ping: null });
     expect(paused.json.last_ping).not.toBeNull();
     await checkUntil(check.uuid, 'paused, its start cleared', (seen) => seen.status === 'paused' && seen.started === false && seen.last_ping !== null);
-    await waitFor('the paused flip', async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
+    await waitFor(
+      'the paused flip',
+      async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined),
+      { timeoutMs: 20000, intervalMs: 200 },
+    );
     const resumed = await hc<HcCheck>('POST', `checks/${check.uuid}/resume`);
     expect(resumed.json).toMatchObject({ status: 'new', started: false, last_ping: null, next_ping: null });
     // Once the scheduler has the resume too, the stored pings still do not count as a last ping.
-    await waitFor('the scheduler to see the resume', async () => ((await trackState(check.slug)).state === 'new' ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
+    await waitFor('the scheduler to see the resume', async () => ((await trackState(check.slug)).state === 'new' ? true : undefined), {
+      timeoutMs: 20000,
+      intervalMs: 200,
+    });
     expect((await hc('GET', `checks/${check.uuid}`)).json).toMatchObject({ status: 'new', started: false, last_ping: null, next_ping: null, n_pings: 2 });
   });
 });
@@ -599,7 +664,11 @@ describe('pause and resume', () => {
     expect(paused).toMatchObject({ status: 200, json: { status: 'paused' } });
     expect(await monitorRow(check.uuid)).toMatchObject({ status: 'paused' });
     // The scheduler hears of it and records the change: a flip to paused (not up).
-    await waitFor('the paused flip', async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined), { timeoutMs: 20000, intervalMs: 200 });
+    await waitFor(
+      'the paused flip',
+      async () => ((await hc<{ flips: HcFlip[] }>('GET', `checks/${check.uuid}/flips/`)).json.flips[0]?.up === 0 ? true : undefined),
+      { timeoutMs: 20000, intervalMs: 200 },
+    );
     expect(await hc<HcCheck>('POST', `checks/${check.uuid}/pause`)).toMatchObject({ status: 200, json: { status: 'paused' } });
 
     expect(await ping(check.uuid)).toBe(200);
@@ -641,7 +710,10 @@ describe('delete', () => {
     expect(deleted).toMatchObject({ status: 200, json: { uuid: check.uuid, name: 'doomed' } });
     expect(await hc('GET', `checks/${check.uuid}`)).toMatchObject({ status: 404, json: { error: { code: 'unknown_check' } } });
     expect(await hc('DELETE', `checks/${check.uuid}`)).toMatchObject({ status: 404 });
-    await waitFor('ingest to forget the deleted check', async () => ((await ping(check.uuid)) === 404 ? true : undefined), { timeoutMs: 10000, intervalMs: 100 });
+    await waitFor('ingest to forget the deleted check', async () => ((await ping(check.uuid)) === 404 ? true : undefined), {
+      timeoutMs: 10000,
+      intervalMs: 100,
+    });
   });
 });
 
@@ -651,20 +723,40 @@ describe('channels', () => {
 
   beforeAll(async () => {
     const org = `organizations/${vigil.credentials.VIGIL_ORG}`;
-    slack = (await vigilApi<{ id: string }>('POST', `${org}/integrations/`, { name: 'HC Slack', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' } })).json.id;
-    hook = (await vigilApi<{ id: string }>('POST', `${org}/integrations/`, { name: 'HC pager', type: 'pagerduty', config: { routing_key: 'R0123456789abcdef0123456789ABCDE' } })).json.id;
+    slack = (
+      await vigilApi<{ id: string }>('POST', `${org}/integrations/`, {
+        name: 'HC Slack',
+        type: 'slack',
+        config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' },
+      })
+    ).json.id;
+    hook = (
+      await vigilApi<{ id: string }>('POST', `${org}/integrations/`, {
+        name: 'HC pager',
+        type: 'pagerduty',
+        config: { routing_key: 'R0123456789abcdef0123456789ABCDE' },
+      })
+    ).json.id;
   });
 
   it("lists the organization's integrations as channels", async () => {
     const answer = await hc<{ channels: unknown[] }>('GET', 'channels/');
     expect(answer.status).toBe(200);
-    expect(answer.json.channels).toEqual(expect.arrayContaining([{ id: slack, name: 'HC Slack', kind: 'slack' }, { id: hook, name: 'HC pager', kind: 'pd' }]));
+    expect(answer.json.channels).toEqual(
+      expect.arrayContaining([
+        { id: slack, name: 'HC Slack', kind: 'slack' },
+        { id: hook, name: 'HC pager', kind: 'pd' },
+      ]),
+    );
   });
 
   it('assigns channels to a check as alert rules of its monitor, by id or name, "*" and ""', async () => {
     const check = await createCheck({ name: 'alerting', slug: uniqueSlug('alerting'), channels: slack });
     expect(check.channels).toBe(slack);
-    const rules: Array<{ integration_id: string }> = await db.query('SELECT r.integration_id FROM alert_rules r JOIN monitors m ON m.id = r.monitor_id WHERE m.ping_uuid = $1', [check.uuid]);
+    const rules: Array<{ integration_id: string }> = await db.query(
+      'SELECT r.integration_id FROM alert_rules r JOIN monitors m ON m.id = r.monitor_id WHERE m.ping_uuid = $1',
+      [check.uuid],
+    );
     expect(rules.map((rule) => rule.integration_id)).toEqual([slack]);
     expect(await hc('POST', `checks/${check.uuid}`, rwKey, { channels: 'HC pager' })).toMatchObject({ status: 200, json: { channels: hook } });
     const all = (await hc<HcCheck>('POST', `checks/${check.uuid}`, rwKey, { channels: '*' })).json.channels.split(',');
@@ -672,13 +764,16 @@ describe('channels', () => {
     expect(await hc('POST', `checks/${check.uuid}`, rwKey, { channels: '' })).toMatchObject({ status: 200, json: { channels: '' } });
   });
 
-  it('cannot take a project-wide rule\'s integration off one check: 400 naming channels, nothing changed', async () => {
+  it("cannot take a project-wide rule's integration off one check: 400 naming channels, nothing changed", async () => {
     const check = await createCheck({ name: 'covered', slug: uniqueSlug('covered') });
     const rule = await vigilApi('POST', `organizations/${vigil.credentials.VIGIL_ORG}/alert-rules/`, { project: otherProjectSlug, integration: slack });
     expect(rule.status).toBe(201);
     // A rule of another project does not cover this one.
     expect((await hc<HcCheck>('GET', `checks/${check.uuid}`)).json.channels).toBe('');
-    const wide = await vigilApi<{ id: string }>('POST', `organizations/${vigil.credentials.VIGIL_ORG}/alert-rules/`, { project: vigil.credentials.VIGIL_PROJECT, integration: slack });
+    const wide = await vigilApi<{ id: string }>('POST', `organizations/${vigil.credentials.VIGIL_ORG}/alert-rules/`, {
+      project: vigil.credentials.VIGIL_PROJECT,
+      integration: slack,
+    });
     expect(wide.status).toBe(201);
     expect((await hc<HcCheck>('GET', `checks/${check.uuid}`)).json.channels).toBe(slack);
     const refused = await hc('POST', `checks/${check.uuid}`, rwKey, { name: 'renamed?', channels: '' });

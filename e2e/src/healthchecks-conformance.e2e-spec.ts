@@ -53,7 +53,10 @@ function v3<T = unknown>(method: string, path: string, init: { key?: string | nu
 const JSON_TYPE = 'application/json';
 
 async function newCheck(fields: Record<string, unknown> = {}): Promise<HcCheck> {
-  const answer = await v3<HcCheck>('POST', 'checks/', { contentType: JSON_TYPE, body: JSON.stringify({ name: 'conformance', slug: uniqueSlug('conf'), ...fields }) });
+  const answer = await v3<HcCheck>('POST', 'checks/', {
+    contentType: JSON_TYPE,
+    body: JSON.stringify({ name: 'conformance', slug: uniqueSlug('conf'), ...fields }),
+  });
   expect(answer.status).toBe(201);
   return answer.json;
 }
@@ -101,16 +104,22 @@ describe('Management API: authentication comes before the body', () => {
 describe('Management API: bodies are read as Healthchecks reads them', () => {
   it('ignores fields it does not know, on create and on update', async () => {
     const slug = uniqueSlug('unknown');
-    const created = await v3<HcCheck>('POST', 'checks/', { contentType: JSON_TYPE, body: JSON.stringify({ name: 'newer client', slug, timeout: 3600, start_kw_v2: 'x', colour: null }) });
+    const created = await v3<HcCheck>('POST', 'checks/', {
+      contentType: JSON_TYPE,
+      body: JSON.stringify({ name: 'newer client', slug, timeout: 3600, start_kw_v2: 'x', colour: null }),
+    });
     expect(created).toMatchObject({ status: 201, json: { name: 'newer client', slug, timeout: 3600 } });
     expect(created.json).not.toHaveProperty('colour');
     const updated = await v3('POST', `checks/${created.json.uuid}`, { contentType: JSON_TYPE, body: JSON.stringify({ grace: 120, not_a_field: [1, 2] }) });
     expect(updated).toMatchObject({ status: 200, json: { grace: 120, timeout: 3600 } });
   });
 
-  it('reads a JSON body sent form-encoded, as curl --data sends it in Healthchecks\' own examples', async () => {
+  it("reads a JSON body sent form-encoded, as curl --data sends it in Healthchecks' own examples", async () => {
     const slug = uniqueSlug('form');
-    const answer = await v3('POST', 'checks/', { contentType: 'application/x-www-form-urlencoded', body: JSON.stringify({ name: 'from curl', slug, timeout: 600 }) });
+    const answer = await v3('POST', 'checks/', {
+      contentType: 'application/x-www-form-urlencoded',
+      body: JSON.stringify({ name: 'from curl', slug, timeout: 600 }),
+    });
     expect(answer).toMatchObject({ status: 201, json: { name: 'from curl', slug, timeout: 600 } });
   });
 
@@ -128,7 +137,10 @@ describe('Management API: bodies are read as Healthchecks reads them', () => {
   });
 
   it('an integer field written as an integer, next to a float elsewhere, is fine', async () => {
-    const answer = await v3('POST', 'checks/', { contentType: JSON_TYPE, body: `{"name": "2.5 jobs", "slug": "${uniqueSlug('int')}", "timeout": 3600, "desc": "3600.0"}` });
+    const answer = await v3('POST', 'checks/', {
+      contentType: JSON_TYPE,
+      body: `{"name": "2.5 jobs", "slug": "${uniqueSlug('int')}", "timeout": 3600, "desc": "3600.0"}`,
+    });
     expect(answer).toMatchObject({ status: 201, json: { timeout: 3600, desc: '3600.0' } });
   });
 
@@ -173,7 +185,9 @@ describe('Management API: HTTP manners', () => {
       [`checks/${check.uuid}/flips/`, 'GET, OPTIONS'],
       ['channels/', 'GET, OPTIONS'],
     ] as const) {
-      const answer = await send('OPTIONS', `${vigil.api.url}/api/v3/${path}`, { headers: { origin: 'https://dash.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' } });
+      const answer = await send('OPTIONS', `${vigil.api.url}/api/v3/${path}`, {
+        headers: { origin: 'https://dash.example.com', 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-key' },
+      });
       expect({ path, status: answer.status, text: answer.text }).toEqual({ path, status: 204, text: '' });
       expect(answer.headers.get('access-control-allow-origin')).toBe('*');
       expect(answer.headers.get('access-control-allow-headers')).toBe('X-Api-Key');
@@ -184,7 +198,12 @@ describe('Management API: HTTP manners', () => {
 
   it('every answer, errors included, carries Access-Control-Allow-Origin: *', async () => {
     const check = await newCheck();
-    for (const answer of [await v3('GET', 'checks/'), await v3('GET', `checks/${check.uuid}`), await v3('GET', 'checks/', { key: null }), await v3('GET', `checks/${randomUUID()}`)]) {
+    for (const answer of [
+      await v3('GET', 'checks/'),
+      await v3('GET', `checks/${check.uuid}`),
+      await v3('GET', 'checks/', { key: null }),
+      await v3('GET', `checks/${randomUUID()}`),
+    ]) {
       expect(answer.headers.get('access-control-allow-origin')).toBe('*');
     }
   });
@@ -244,7 +263,12 @@ describe('ping URLs: bodies, headers and URL forms', () => {
       [`${vigil.ingestUrl}/ping/${'k'.repeat(150)}/${long}`, 404, 'not found'],
     ] as const) {
       const answer = await send('GET', url);
-      expect({ url, status: answer.status, text: answer.text, type: answer.headers.get('content-type') }).toEqual({ url, status, text, type: 'text/plain; charset=utf-8' });
+      expect({ url, status: answer.status, text: answer.text, type: answer.headers.get('content-type') }).toEqual({
+        url,
+        status,
+        text,
+        type: 'text/plain; charset=utf-8',
+      });
     }
   });
 

@@ -122,7 +122,10 @@ function publicKey(): string {
 }
 
 function envelope(items: unknown[]): string {
-  return [JSON.stringify({ sent_at: new Date().toISOString() }), ...items.flatMap((item) => [JSON.stringify({ type: 'check_in' }), typeof item === 'string' ? item : JSON.stringify(item)])].join('\n');
+  return [
+    JSON.stringify({ sent_at: new Date().toISOString() }),
+    ...items.flatMap((item) => [JSON.stringify({ type: 'check_in' }), typeof item === 'string' ? item : JSON.stringify(item)]),
+  ].join('\n');
 }
 
 async function postEnvelope(items: unknown[], key = publicKey(), url = ingest.url): Promise<Response> {
@@ -139,10 +142,12 @@ async function postRawEnvelope(body: string, key = publicKey(), url = ingest.url
 
 /** How many signals of the monitor ClickHouse holds, once it holds any. */
 async function storedOnce(slug: string): Promise<number> {
-  return (await waitFor('the signals in ClickHouse', async () => {
-    const rows = await storedSignals(slug);
-    return rows.length > 0 ? rows : undefined;
-  })).length;
+  return (
+    await waitFor('the signals in ClickHouse', async () => {
+      const rows = await storedSignals(slug);
+      return rows.length > 0 ? rows : undefined;
+    })
+  ).length;
 }
 
 async function errorOf(response: Response): Promise<{ code: string; field?: string; message: string }> {
@@ -185,7 +190,9 @@ async function trickle(url: string, path: string, giveUpMs = 8000): Promise<{ an
 }
 
 async function createMonitor(slug: string): Promise<string> {
-  const response = await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'setup', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } } }]);
+  const response = await postEnvelope([
+    { monitor_slug: slug, status: 'ok', environment: 'setup', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' } } },
+  ]);
   expect(response.status).toBe(200);
   const rows: Array<{ ping_uuid: string }> = await db.query('SELECT ping_uuid FROM monitors WHERE slug = $1', [slug]);
   return rows[0]!.ping_uuid;
@@ -206,7 +213,9 @@ async function processingErrors(slug: string): Promise<ProcessingErrorEntry[]> {
   return (await response.json()) as ProcessingErrorEntry[];
 }
 
-async function storedSignals(monitorSlug: string): Promise<Array<{ status: string; body: string; remote_addr: string; exit_status: number | null; checkin_id: string }>> {
+async function storedSignals(
+  monitorSlug: string,
+): Promise<Array<{ status: string; body: string; remote_addr: string; exit_status: number | null; checkin_id: string }>> {
   return clickhouse.query(sql`
     SELECT toString(status) AS status, body, remote_addr, exit_status, checkin_id
       FROM checkins WHERE monitor_slug = ${monitorSlug} ORDER BY received_at_ms`);
@@ -230,10 +239,17 @@ beforeAll(async () => {
   ]);
   const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failed) {
-    await Promise.all(started.filter((result): result is PromiseFulfilledResult<ServiceProcess> => result.status === 'fulfilled').map((result) => result.value.stop()));
+    await Promise.all(
+      started.filter((result): result is PromiseFulfilledResult<ServiceProcess> => result.status === 'fulfilled').map((result) => result.value.stop()),
+    );
     throw failed.reason;
   }
-  [ingest, plainIngest, history, apiService] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value) as [ServiceProcess, ServiceProcess, ServiceProcess, ServiceProcess];
+  [ingest, plainIngest, history, apiService] = started.map((result) => (result as PromiseFulfilledResult<ServiceProcess>).value) as [
+    ServiceProcess,
+    ServiceProcess,
+    ServiceProcess,
+    ServiceProcess,
+  ];
   hardened = await ServiceProcess.start('ingest', hardenedEnv);
   api = new VigilApi(apiService.url, credentials.VIGIL_ORG, credentials.VIGIL_API_TOKEN);
 });
@@ -333,7 +349,11 @@ describe('ping bodies and client addresses', () => {
   it('stores the body cut to the advertised limit, the exit status, and the address a trusted proxy forwarded', async () => {
     const slug = uniqueSlug('bodies');
     const uuid = await createMonitor(slug);
-    const response = await fetch(`${ingest.url}/ping/${uuid}/3`, { method: 'POST', body: 'line one of the job output\nline two', headers: { 'x-forwarded-for': '203.0.113.9' } });
+    const response = await fetch(`${ingest.url}/ping/${uuid}/3`, {
+      method: 'POST',
+      body: 'line one of the job output\nline two',
+      headers: { 'x-forwarded-for': '203.0.113.9' },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get('ping-body-limit')).toBe('16');
     const rows = await waitFor('the ping in ClickHouse', async () => {
@@ -388,7 +408,11 @@ describe('Healthchecks URLs: answers a client can act on', () => {
     expect([badRid.status, await badRid.text()]).toEqual([400, 'invalid uuid format']);
     const badDuration = await fetch(`${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}?status=ok&duration=soon`);
     expect(badDuration.status).toBe(400);
-    expect(((await badDuration.json()) as { error: { field: string; message: string } }).error).toEqual({ code: 'invalid_checkin', field: 'duration', message: 'duration must be a number of seconds' });
+    expect(((await badDuration.json()) as { error: { field: string; message: string } }).error).toEqual({
+      code: 'invalid_checkin',
+      field: 'duration',
+      message: 'duration must be a number of seconds',
+    });
   });
 });
 
@@ -397,11 +421,14 @@ describe('the in-memory catalog', () => {
     const slug = uniqueSlug('repeated-config');
     const config = { schedule: { type: 'crontab', value: '0 3 * * *' }, checkin_margin: 10, timezone: 'Europe/Berlin' };
     expect((await postEnvelope([{ monitor_slug: slug, status: 'in_progress', monitor_config: config }])).status).toBe(200);
-    const updatedAt = async () => (await db.query<Array<{ updated_at: Date }>>('SELECT updated_at FROM monitors WHERE slug = $1', [slug]))[0]!.updated_at.getTime();
+    const updatedAt = async () =>
+      (await db.query<Array<{ updated_at: Date }>>('SELECT updated_at FROM monitors WHERE slug = $1', [slug]))[0]!.updated_at.getTime();
     const first = await updatedAt();
     expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'again', monitor_config: config }])).status).toBe(200);
     expect(await updatedAt()).toBe(first);
-    expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'changed', monitor_config: { ...config, checkin_margin: 20 } }])).status).toBe(200);
+    expect((await postEnvelope([{ monitor_slug: slug, status: 'ok', environment: 'changed', monitor_config: { ...config, checkin_margin: 20 } }])).status).toBe(
+      200,
+    );
     expect(await updatedAt()).toBeGreaterThan(first);
     expect((await api.monitor(slug))?.config.checkin_margin).toBe(20);
   });
@@ -432,12 +459,20 @@ describe('the in-memory catalog', () => {
     await createMonitor(slug);
     const key = randomUUID().replace(/-/g, '');
     await db.query('INSERT INTO project_keys (project_id, public_key, label) VALUES ($1, $2, $3)', [Number(credentials.VIGIL_PROJECT_ID), key, 'e2e']);
-    await waitFor('the new key to be accepted', async () => ((await postEnvelope([{ monitor_slug: slug, status: 'ok' }], key)).status === 200 ? true : undefined), { timeoutMs: 15000 });
+    await waitFor(
+      'the new key to be accepted',
+      async () => ((await postEnvelope([{ monitor_slug: slug, status: 'ok' }], key)).status === 200 ? true : undefined),
+      { timeoutMs: 15000 },
+    );
     await db.query('UPDATE project_keys SET revoked_at = now() WHERE public_key = $1', [key]);
-    const refused = await waitFor('the revoked key to be refused', async () => {
-      const response = await postEnvelope([{ monitor_slug: slug, status: 'ok' }], key);
-      return response.status === 403 ? response : undefined;
-    }, { timeoutMs: 2000, intervalMs: 20 });
+    const refused = await waitFor(
+      'the revoked key to be refused',
+      async () => {
+        const response = await postEnvelope([{ monitor_slug: slug, status: 'ok' }], key);
+        return response.status === 403 ? response : undefined;
+      },
+      { timeoutMs: 2000, intervalMs: 20 },
+    );
     expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('unknown_key');
   });
 });
@@ -457,7 +492,9 @@ describe('text no store can hold (issue #19)', () => {
       expect(answer.status).toBe(400);
       expect(await errorOf(answer)).toMatchObject({ code: 'invalid_text', field: 'environment' });
     }
-    const owner = await postEnvelope([{ monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' }, owner: 'team:\u0000ops' } }]);
+    const owner = await postEnvelope([
+      { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' }, owner: 'team:\u0000ops' } },
+    ]);
     expect([owner.status, (await errorOf(owner)).field]).toEqual([400, 'monitor_config.owner']);
 
     // SDKs never read answers: the envelope refusals are processing errors.
@@ -519,7 +556,7 @@ describe('amplification at ingest (issue #19)', () => {
     // The DSN cron endpoint answers 202 whatever happens to the check-in, as Relay does (a job's `curl -f` must
     // not fail): the refused creation is a processing error there too, and no monitor is made.
     expect(cron.status).toBe(202);
-    const cronRefusal = await waitFor('the cron endpoint\'s refused creation as a processing error', async () =>
+    const cronRefusal = await waitFor("the cron endpoint's refused creation as a processing error", async () =>
       (await projectProcessingErrors()).find((entry) => entry.monitorSlug === `${prefix}-new`),
     );
     expect(cronRefusal.errors[0]).toMatchObject({ code: 'monitor_creation_rate_limited', field: 'monitor_slug' });
@@ -562,7 +599,9 @@ describe('answers that name the field (issue #19)', () => {
   it.each(['0x10', '1e400', 'NaN', 'Infinity', '-5'])('the cron endpoint refuses duration=%s naming duration', async (duration) => {
     const slug = uniqueSlug('duration');
     await createMonitor(slug);
-    const answer = await fetch(`${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/?status=ok&duration=${encodeURIComponent(duration)}`);
+    const answer = await fetch(
+      `${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/cron/${slug}/${publicKey()}/?status=ok&duration=${encodeURIComponent(duration)}`,
+    );
     expect(answer.status).toBe(400);
     expect(await errorOf(answer)).toMatchObject({ code: 'invalid_checkin', field: 'duration' });
   });
@@ -591,10 +630,14 @@ describe('ingest while Postgres is away (issue #19)', () => {
     const doomed = uniqueSlug('snapshot-doomed');
     const doomedUuid = await createMonitor(doomed);
     // The hardened ingest hears of both by NOTIFY and writes them within a second.
-    await waitFor('the monitors in the snapshot file', () => {
-      const text = readFileSync(snapshotFile, 'utf8');
-      return text.includes(sha256(uuid)) && text.includes(sha256(doomedUuid)) ? true : undefined;
-    }, { timeoutMs: 15000 });
+    await waitFor(
+      'the monitors in the snapshot file',
+      () => {
+        const text = readFileSync(snapshotFile, 'utf8');
+        return text.includes(sha256(uuid)) && text.includes(sha256(doomedUuid)) ? true : undefined;
+      },
+      { timeoutMs: 15000 },
+    );
     const text = readFileSync(snapshotFile, 'utf8');
     for (const secret of [publicKey(), credentials.VIGIL_PING_KEY, uuid]) expect(text).not.toContain(secret);
     expect(statSync(snapshotFile).mode & 0o777).toBe(0o600);
@@ -617,10 +660,14 @@ describe('ingest while Postgres is away (issue #19)', () => {
     } finally {
       await hardenedRelay.open();
     }
-    await waitFor('the deleted monitor to be refused once Postgres is back', async () => ((await fetch(`${hardened.url}/ping/${doomedUuid}`)).status === 404 ? true : undefined), {
-      timeoutMs: 30000,
-      intervalMs: 250,
-    });
+    await waitFor(
+      'the deleted monitor to be refused once Postgres is back',
+      async () => ((await fetch(`${hardened.url}/ping/${doomedUuid}`)).status === 404 ? true : undefined),
+      {
+        timeoutMs: 30000,
+        intervalMs: 250,
+      },
+    );
     const runs = await api.waitForRuns(slug, 4);
     expect(runs.map((run) => run.environment).sort()).toEqual(['cron', 'production', 'setup', 'snapshot']);
   });

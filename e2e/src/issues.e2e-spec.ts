@@ -124,10 +124,24 @@ async function writeHour(hour: number): Promise<void> {
   await Promise.all(
     tracks.map(async (track) => {
       const checkin = (status: 'in_progress' | 'ok' | 'error', at: number, checkinId: string) =>
-        timeline.checkin({ projectId: Number(vigil.credentials.VIGIL_PROJECT_ID), monitorId: track.monitorId, slug: track.slug, environment: track.environment, status, checkinId, at });
+        timeline.checkin({
+          projectId: Number(vigil.credentials.VIGIL_PROJECT_ID),
+          monitorId: track.monitorId,
+          slug: track.slug,
+          environment: track.environment,
+          status,
+          checkinId,
+          at,
+        });
       const checkinId = randomUUID();
       if (kind === 'missed') {
-        track.results.push({ hour, kind, eventId: `${track.monitorId}:${track.environment}:${slot}:missed`, checkinId: '(minted by the scheduler)', at: slot + PULSE_AFTER });
+        track.results.push({
+          hour,
+          kind,
+          eventId: `${track.monitorId}:${track.environment}:${slot}:missed`,
+          checkinId: '(minted by the scheduler)',
+          at: slot + PULSE_AFTER,
+        });
       } else if (kind === 'timeout') {
         await checkin('in_progress', slot + 10 * SECOND, checkinId);
         track.results.push({ hour, kind, eventId: `${track.monitorId}:${track.environment}:${checkinId}:timeout`, checkinId, at: slot + PULSE_AFTER });
@@ -203,7 +217,12 @@ beforeAll(async () => {
   db = createDataSource(testConfig(), { poolSize: 1 });
   await db.initialize();
   // Created before the scheduler starts (at the latest offset), so their setup check-ins are not judged.
-  for (const [name, threshold] of [['threshold-1', 1], ['threshold-2', 2], ['threshold-3', 3], ['muted', 1]] as const) {
+  for (const [name, threshold] of [
+    ['threshold-1', 1],
+    ['threshold-2', 2],
+    ['threshold-3', 3],
+    ['muted', 1],
+  ] as const) {
     const slug = uniqueSlug(`issues-${name}`);
     await vigil.createMonitor(slug, { ...HOURLY, failure_issue_threshold: threshold, recovery_threshold: threshold });
     monitors.set(name, { id: await vigil.monitorId(slug), slug });
@@ -247,7 +266,9 @@ describe('issues from failure and recovery thresholds', () => {
     try {
       expect(events.map((event) => describeEvent(track, event))).toEqual(expected.lines);
     } catch (error) {
-      console.log(`${track.label}: issue events read, in order:\n${events.map((event) => `  ${event.event_id}`).join('\n') || '  none'}\n${services.map((service) => `--- ${service.name} ---\n${service.logs}`).join('\n')}`);
+      console.log(
+        `${track.label}: issue events read, in order:\n${events.map((event) => `  ${event.event_id}`).join('\n') || '  none'}\n${services.map((service) => `--- ${service.name} ---\n${service.logs}`).join('\n')}`,
+      );
       throw error;
     }
     // `<issue_id>:<kind>:<run result event_id>`, one issue id per issue.
@@ -255,51 +276,56 @@ describe('issues from failure and recovery thresholds', () => {
     expect(new Set(events.map((event) => event.issue_id)).size).toBe(EXPECTED[track.threshold].length);
   });
 
-  it.each(TRACKS.map((spec) => [spec.label, spec] as const))('%s: the issues in Postgres, with their opening and resolving runs and times', async (_label, spec) => {
-    const track = tracks.find((candidate) => candidate.label === spec.label)!;
-    const rows = await db.query<IssueRow[]>(
-      `SELECT id, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at, resolving_checkin_id, resolved_at
+  it.each(TRACKS.map((spec) => [spec.label, spec] as const))(
+    '%s: the issues in Postgres, with their opening and resolving runs and times',
+    async (_label, spec) => {
+      const track = tracks.find((candidate) => candidate.label === spec.label)!;
+      const rows = await db.query<IssueRow[]>(
+        `SELECT id, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at, resolving_checkin_id, resolved_at
          FROM issues WHERE monitor_id = $1 AND environment = $2 ORDER BY opened_at`,
-      [track.monitorId, track.environment],
-    );
-    const observed = rows.map((row) => ({
-      status: row.status,
-      failure_count: row.failure_count,
-      opening: `${row.opening_status} ${row.opening_checkin_id}`,
-      opened_at: offsetLabel(row.opened_at.getTime()),
-      last_failure_at: offsetLabel(row.last_failure_at.getTime()),
-      resolving_checkin_id: row.resolving_checkin_id,
-      resolved_at: row.resolved_at === null ? null : offsetLabel(row.resolved_at.getTime()),
-    }));
-    const wanted = EXPECTED[track.threshold].map((issue) => {
-      const opening = result(track, issue.opened);
-      const lastFailure = result(track, issue.updated.at(-1) ?? issue.opened);
-      const resolving = result(track, issue.resolved);
-      return {
-        status: 'resolved',
-        failure_count: track.threshold + issue.updated.length,
-        opening: `${opening.kind} ${opening.checkinId}`,
-        opened_at: offsetLabel(opening.at),
-        last_failure_at: offsetLabel(lastFailure.at),
-        resolving_checkin_id: resolving.checkinId,
-        resolved_at: offsetLabel(resolving.at),
-      };
-    });
-    expect(observed).toEqual(wanted);
-    // The rows are the issues the events name.
-    expect(rows.map((row) => row.id).sort()).toEqual([...new Set(eventsOf(track).map((event) => event.issue_id))].sort());
-    const [trackRow] = await db.query<Array<Record<string, unknown>>>(
-      'SELECT consecutive_failures, consecutive_oks, open_issue_id FROM issue_tracks WHERE monitor_id = $1 AND environment = $2',
-      [track.monitorId, track.environment],
-    );
-    expect(trackRow).toEqual({ consecutive_failures: 0, consecutive_oks: 3, open_issue_id: null });
-  });
+        [track.monitorId, track.environment],
+      );
+      const observed = rows.map((row) => ({
+        status: row.status,
+        failure_count: row.failure_count,
+        opening: `${row.opening_status} ${row.opening_checkin_id}`,
+        opened_at: offsetLabel(row.opened_at.getTime()),
+        last_failure_at: offsetLabel(row.last_failure_at.getTime()),
+        resolving_checkin_id: row.resolving_checkin_id,
+        resolved_at: row.resolved_at === null ? null : offsetLabel(row.resolved_at.getTime()),
+      }));
+      const wanted = EXPECTED[track.threshold].map((issue) => {
+        const opening = result(track, issue.opened);
+        const lastFailure = result(track, issue.updated.at(-1) ?? issue.opened);
+        const resolving = result(track, issue.resolved);
+        return {
+          status: 'resolved',
+          failure_count: track.threshold + issue.updated.length,
+          opening: `${opening.kind} ${opening.checkinId}`,
+          opened_at: offsetLabel(opening.at),
+          last_failure_at: offsetLabel(lastFailure.at),
+          resolving_checkin_id: resolving.checkinId,
+          resolved_at: offsetLabel(resolving.at),
+        };
+      });
+      expect(observed).toEqual(wanted);
+      // The rows are the issues the events name.
+      expect(rows.map((row) => row.id).sort()).toEqual([...new Set(eventsOf(track).map((event) => event.issue_id))].sort());
+      const [trackRow] = await db.query<Array<Record<string, unknown>>>(
+        'SELECT consecutive_failures, consecutive_oks, open_issue_id FROM issue_tracks WHERE monitor_id = $1 AND environment = $2',
+        [track.monitorId, track.environment],
+      );
+      expect(trackRow).toEqual({ consecutive_failures: 0, consecutive_oks: 3, open_issue_id: null });
+    },
+  );
 
   it('run results written to the topic again were on it twice, and counted once', () => {
     for (const track of tracks) {
       for (const hour of [...REPEATED_AFTER_HOUR_6, ...REPEATED_AT_END]) {
         const eventId = result(track, hour).eventId;
-        expect(`${track.label} h${hour}: ${feed.results.filter((candidate) => candidate.event_id === eventId).length} on the topic`).toBe(`${track.label} h${hour}: 2 on the topic`);
+        expect(`${track.label} h${hour}: ${feed.results.filter((candidate) => candidate.event_id === eventId).length} on the topic`).toBe(
+          `${track.label} h${hour}: 2 on the topic`,
+        );
       }
     }
     // Counted once: the event sequences above have no extra update, and no result caused two events of one kind.

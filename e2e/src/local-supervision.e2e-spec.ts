@@ -32,7 +32,12 @@ function services(...args: string[]): { status: number | null; out: string } {
 
 function state(): Record<string, string> {
   const text = readFileSync(join(stackDir, 'run/ingest.state'), 'utf8');
-  return Object.fromEntries(text.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    text
+      .trim()
+      .split('\n')
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
 }
 
 function supervisorPid(): number {
@@ -154,7 +159,9 @@ describe('services.sh with the supervisor', () => {
     expect(groupMembers(supervisor)).toEqual([]);
     expect(existsSync(join(stackDir, 'run/ingest.pid'))).toBe(false);
     expect(await readyz()).toBe(0);
-    const stopped = readFileSync(join(stackDir, 'logs/ingest.log'), 'utf8').split('\n').filter((line) => line.includes('"msg":"service stopped"'));
+    const stopped = readFileSync(join(stackDir, 'logs/ingest.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('"msg":"service stopped"'));
     expect(stopped.map((line) => JSON.parse(line) as Record<string, unknown>).at(-1)).toMatchObject({ exit_code: 0, signal: null });
     expect(services('status', 'ingest')).toMatchObject({ status: 1, out: 'ingest: stopped\n' });
   });
@@ -166,10 +173,35 @@ describe('the supervisor', () => {
     const log = join(dir, 'chatter.log');
     // 40 KB of JSON lines per run, then exit 3
     const chatter = 'for (let i = 0; i < 200; i++) console.log(JSON.stringify({ i, pad: "x".repeat(180) })); process.exitCode = 3;';
-    const child = spawn(process.execPath, [SUPERVISOR, '--name', 'chatter', '--log', log, '--supervisor-log', join(dir, 'supervisor.log'), '--state', join(dir, 'chatter.state'), '--', process.execPath, '-e', chatter], {
-      env: { ...process.env, VIGIL_LOG_FILE_MAX_BYTES: '16384', VIGIL_LOG_FILE_COUNT: '2', VIGIL_RESTART_BACKOFF_MIN_MS: '100', VIGIL_RESTART_BACKOFF_MAX_MS: '400', VIGIL_RESTART_STABLE_MS: '60000' },
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        SUPERVISOR,
+        '--name',
+        'chatter',
+        '--log',
+        log,
+        '--supervisor-log',
+        join(dir, 'supervisor.log'),
+        '--state',
+        join(dir, 'chatter.state'),
+        '--',
+        process.execPath,
+        '-e',
+        chatter,
+      ],
+      {
+        env: {
+          ...process.env,
+          VIGIL_LOG_FILE_MAX_BYTES: '16384',
+          VIGIL_LOG_FILE_COUNT: '2',
+          VIGIL_RESTART_BACKOFF_MIN_MS: '100',
+          VIGIL_RESTART_BACKOFF_MAX_MS: '400',
+          VIGIL_RESTART_STABLE_MS: '60000',
+        },
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const restarts = (): Array<Record<string, unknown>> =>
@@ -183,7 +215,11 @@ describe('the supervisor', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
 
-      expect(restarts().slice(0, 5).map((line) => line['delay_ms'])).toEqual([100, 200, 400, 400, 400]);
+      expect(
+        restarts()
+          .slice(0, 5)
+          .map((line) => line['delay_ms']),
+      ).toEqual([100, 200, 400, 400, 400]);
       expect(restarts().every((line) => line['exit_code'] === 3 && line['signal'] === null)).toBe(true);
       // 200 KB written in all; kept: the live file and two rotated ones, each within the bound
       expect(existsSync(`${log}.1`)).toBe(true);

@@ -45,7 +45,10 @@ describe('the seeded default organization', () => {
     const { VIGIL_ORG, VIGIL_API_TOKEN } = vigil.credentials;
     const answer = await apiCall(vigil.api.url, VIGIL_API_TOKEN, 'GET', `organizations/${VIGIL_ORG}/`);
     expect(answer).toMatchObject({ status: 200, json: { slug: VIGIL_ORG, role: 'owner' } });
-    const members = (await apiCall(vigil.api.url, VIGIL_API_TOKEN, 'GET', `organizations/${VIGIL_ORG}/members/`)).json as Array<{ email: string; role: string }>;
+    const members = (await apiCall(vigil.api.url, VIGIL_API_TOKEN, 'GET', `organizations/${VIGIL_ORG}/members/`)).json as Array<{
+      email: string;
+      role: string;
+    }>;
     expect(members).toContainEqual(expect.objectContaining({ email: 'owner@vigil.local', role: 'owner' }));
   });
 });
@@ -53,7 +56,10 @@ describe('the seeded default organization', () => {
 describe('projects', () => {
   it('create (slug from the name), list, get by slug or id, rename, change slug, delete', async () => {
     const created = await call('POST', `organizations/${org.slug}/projects/`, { name: 'Billing Jobs' });
-    expect(created).toMatchObject({ status: 201, json: { slug: 'billing-jobs', name: 'Billing Jobs', id: expect.stringMatching(/^\d+$/), pingKey: expect.any(String) } });
+    expect(created).toMatchObject({
+      status: 201,
+      json: { slug: 'billing-jobs', name: 'Billing Jobs', id: expect.stringMatching(/^\d+$/), pingKey: expect.any(String) },
+    });
     const project = created.json as { id: string; pingKey: string };
     expect((created.json as { pingUrl: string }).pingUrl).toBe(`${vigil.env['VIGIL_PUBLIC_INGEST_URL']}/ping/${project.pingKey}/`);
 
@@ -70,7 +76,9 @@ describe('projects', () => {
     await refused('POST', `organizations/${org.slug}/projects/`, { name: 'Billing', slug: 'billing' }, 409, 'slug');
 
     // Lists come a page at a time, like every list of the API: follow the Link header's next page.
-    const first = await fetch(`${vigil.api.url}/api/0/organizations/${org.slug}/projects/?per_page=1`, { headers: { authorization: `Bearer ${org.ownerToken}` } });
+    const first = await fetch(`${vigil.api.url}/api/0/organizations/${org.slug}/projects/?per_page=1`, {
+      headers: { authorization: `Bearer ${org.ownerToken}` },
+    });
     expect(((await first.json()) as Array<{ slug: string }>).map((entry) => entry.slug)).toEqual(['billing']);
     const links = pageLinks(first.headers.get('link'));
     expect(links).toMatchObject({ previous: { results: false }, next: { results: true } });
@@ -161,7 +169,10 @@ describe('API tokens', () => {
     expect(listed.json).toContainEqual(expect.objectContaining({ id, tokenPrefix, dateLastUsed: expect.any(String) }));
 
     expect((await call('DELETE', `organizations/${org.slug}/api-tokens/${id}/`)).status).toBe(204);
-    expect(await call('GET', `organizations/${org.slug}/projects/`, undefined, token)).toMatchObject({ status: 401, json: { error: { code: 'invalid_token' } } });
+    expect(await call('GET', `organizations/${org.slug}/projects/`, undefined, token)).toMatchObject({
+      status: 401,
+      json: { error: { code: 'invalid_token' } },
+    });
     expect((await call('DELETE', `organizations/${org.slug}/api-tokens/${id}/`)).status).toBe(404);
     expect(((await call('GET', `organizations/${org.slug}/api-tokens/`)).json as Array<{ id: string }>).map((entry) => entry.id)).not.toContain(id);
   });
@@ -191,18 +202,27 @@ describe('members and teams', () => {
     expect(defaulted).toMatchObject({ status: 201, json: { role: 'member', name: 'bob@example.com' } });
     const bob = (defaulted.json as { id: string }).id;
 
-    expect(await call('POST', `organizations/${org.slug}/teams/`, { name: 'Data Platform' })).toMatchObject({ status: 201, json: { slug: 'data-platform', name: 'Data Platform', memberCount: 0 } });
+    expect(await call('POST', `organizations/${org.slug}/teams/`, { name: 'Data Platform' })).toMatchObject({
+      status: 201,
+      json: { slug: 'data-platform', name: 'Data Platform', memberCount: 0 },
+    });
     await refused('POST', `organizations/${org.slug}/teams/`, { slug: 'data-platform' }, 409, 'slug');
     await refused('POST', `organizations/${org.slug}/teams/`, {}, 400, 'slug');
     expect((await call('POST', `organizations/${org.slug}/members/${ada}/teams/data-platform/`)).json).toMatchObject({ slug: 'data-platform', memberCount: 1 });
     expect((await call('POST', `organizations/${org.slug}/members/${ada}/teams/data-platform/`)).json).toMatchObject({ memberCount: 1 });
     expect((await call('POST', `organizations/${org.slug}/members/${bob}/teams/data-platform/`)).json).toMatchObject({ memberCount: 2 });
-    expect(((await call('GET', `teams/${org.slug}/data-platform/members/`)).json as Array<{ email: string }>).map((member) => member.email)).toEqual(['ada@example.com', 'bob@example.com']);
+    expect(((await call('GET', `teams/${org.slug}/data-platform/members/`)).json as Array<{ email: string }>).map((member) => member.email)).toEqual([
+      'ada@example.com',
+      'bob@example.com',
+    ]);
     expect((await call('GET', `organizations/${org.slug}/members/${ada}/`)).json).toMatchObject({ teams: ['data-platform'] });
 
     expect((await call('DELETE', `organizations/${org.slug}/members/${bob}/teams/data-platform/`)).status).toBe(204);
     expect((await call('DELETE', `organizations/${org.slug}/members/${bob}/teams/data-platform/`)).json).toMatchObject({ error: { code: 'not_in_team' } });
-    expect((await call('PUT', `organizations/${org.slug}/members/${bob}/`, { role: 'read-only', name: 'Bob' })).json).toMatchObject({ role: 'read-only', name: 'Bob' });
+    expect((await call('PUT', `organizations/${org.slug}/members/${bob}/`, { role: 'read-only', name: 'Bob' })).json).toMatchObject({
+      role: 'read-only',
+      name: 'Bob',
+    });
     expect((await call('DELETE', `organizations/${org.slug}/members/${bob}/`)).status).toBe(204);
     expect((await call('GET', `organizations/${org.slug}/members/${bob}/`)).status).toBe(404);
 

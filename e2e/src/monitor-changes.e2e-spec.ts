@@ -44,7 +44,12 @@ async function api<T = unknown>(method: string, path: string, body?: unknown): P
 }
 
 async function createMonitor(slug: string, schedule: string): Promise<string> {
-  const answer = await api<{ id: string }>('POST', 'monitors/', { project: credentials.VIGIL_PROJECT, name: slug, slug, config: { schedule, checkin_margin: 1, max_runtime: 5 } });
+  const answer = await api<{ id: string }>('POST', 'monitors/', {
+    project: credentials.VIGIL_PROJECT,
+    name: slug,
+    slug,
+    config: { schedule, checkin_margin: 1, max_runtime: 5 },
+  });
   expect(answer.status).toBe(201);
   return answer.json.id;
 }
@@ -73,7 +78,8 @@ async function checkinAt(monitorId: string, slug: string, at: number): Promise<v
   });
 }
 
-const missesOf = (monitorId: string) => events.filter((event) => event.monitor_id === monitorId && event.environment === ENVIRONMENT && event.kind === 'missed');
+const missesOf = (monitorId: string) =>
+  events.filter((event) => event.monitor_id === monitorId && event.environment === ENVIRONMENT && event.kind === 'missed');
 const lastMiss = (monitorId: string) => Math.max(-Infinity, ...missesOf(monitorId).map((event) => event.slot));
 
 /** Moves event time on by `step` at a time, giving the scheduler a moment after each pulse, until `done` holds. */
@@ -119,7 +125,10 @@ describe('monitor writes through the API, with every service running', () => {
     expect((await cronCheckin(slug)).status).toBe(404);
     await createMonitor(slug, '0 * * * *');
     // Ingest's catalog has not heard of the monitor yet (its last miss is remembered for 2 s), or just has.
-    await waitFor('ingest to accept a check-in of the new monitor', async () => ((await cronCheckin(slug)).status === 202 ? true : undefined), { timeoutMs: 10000, intervalMs: 200 });
+    await waitFor('ingest to accept a check-in of the new monitor', async () => ((await cronCheckin(slug)).status === 202 ? true : undefined), {
+      timeoutMs: 10000,
+      intervalMs: 200,
+    });
   });
 
   it('the scheduler judges by a schedule changed through the API', async () => {
@@ -145,13 +154,20 @@ describe('monitor writes through the API, with every service running', () => {
     expect((await cronCheckin(doomed)).status).toBe(202);
 
     expect((await api('DELETE', `monitors/${doomed}/`)).status).toBe(202);
-    await waitFor('ingest to refuse check-ins of the deleted monitor', async () => ((await cronCheckin(doomed)).status === 404 ? true : undefined), { timeoutMs: 10000, intervalMs: 200 });
+    await waitFor('ingest to refuse check-ins of the deleted monitor', async () => ((await cronCheckin(doomed)).status === 404 ? true : undefined), {
+      timeoutMs: 10000,
+      intervalMs: 200,
+    });
     expect(JSON.parse((await cronCheckin(doomed)).body)).toMatchObject({ error: { code: 'unknown_monitor' } });
     // The control, on the same schedule, keeps missing runs; the deleted monitor, once the scheduler has dropped
     // it, misses none of them.
     await advanceUntil('the control three slots past the deleted monitor', 10 * MINUTE, () => lastMiss(controlId) >= lastMiss(doomedId) + 30 * MINUTE);
     const doomedMisses = missesOf(doomedId).length;
-    await advanceUntil('two more misses of the control', 10 * MINUTE, () => lastMiss(controlId) >= clock - 20 * MINUTE && missesOf(controlId).length >= doomedMisses + 5);
+    await advanceUntil(
+      'two more misses of the control',
+      10 * MINUTE,
+      () => lastMiss(controlId) >= clock - 20 * MINUTE && missesOf(controlId).length >= doomedMisses + 5,
+    );
     expect(missesOf(doomedId)).toHaveLength(doomedMisses);
   });
 });

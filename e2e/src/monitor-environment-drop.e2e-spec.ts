@@ -52,7 +52,10 @@ interface Run {
 }
 
 async function call<T = unknown>(method: string, path: string): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${apiUrl}/api/0/organizations/${credentials.VIGIL_ORG}/${path}`, { method, headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` } });
+  const response = await fetch(`${apiUrl}/api/0/organizations/${credentials.VIGIL_ORG}/${path}`, {
+    method,
+    headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` },
+  });
   const text = await response.text();
   return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
 }
@@ -97,7 +100,8 @@ async function schedulerCaughtUp(what: string): Promise<void> {
   await waitForGroupCommit(admin, `${prefix}vigil-scheduler`, `${prefix}vigil.checkins.v1`, what, 30000);
 }
 
-const missesOf = (environment: string) => events.filter((event) => event.monitor_id === monitorId && event.environment === environment && event.kind === 'missed').map((event) => event.slot - base);
+const missesOf = (environment: string) =>
+  events.filter((event) => event.monitor_id === monitorId && event.environment === environment && event.kind === 'missed').map((event) => event.slot - base);
 
 beforeAll(async () => {
   await resetTestTopics(config);
@@ -147,7 +151,11 @@ describe('dropping one environment of a monitor', () => {
     await schedulerCaughtUp('the first check-ins judged');
     expect(await changelogRecord('gone')).toMatchObject({ kind: 'track' });
     await db.query(`INSERT INTO monitor_environments (monitor_id, environment, is_muted) VALUES ($1, 'gone', true)`, [monitorId]);
-    await waitFor('both environments in history', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor(
+      'both environments in history',
+      async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined),
+      { timeoutMs: 20000 },
+    );
     // Everything about them is in ClickHouse before the drop: the test's rows are dated after the drop, so a row
     // history wrote after the deletion was submitted would stay visible (real ones, dated before it, are hidden).
     for (const topic of ['checkins', 'monitor-states'] as const) {
@@ -155,35 +163,53 @@ describe('dropping one environment of a monitor', () => {
     }
 
     // An environment it does not have is a 404, and changes nothing.
-    expect(await call('DELETE', `monitors/${slug}/?environment=nowhere`)).toMatchObject({ status: 404, json: { error: { code: 'unknown_environment', field: 'environment' } } });
+    expect(await call('DELETE', `monitors/${slug}/?environment=nowhere`)).toMatchObject({
+      status: 404,
+      json: { error: { code: 'unknown_environment', field: 'environment' } },
+    });
     expect(await call('DELETE', `monitors/${slug}/?environment=gone`)).toMatchObject({ status: 202, json: null });
 
     // The monitor stays, with its other environment; the dropped one's settings are gone, its drop recorded.
     // (The test's check-ins are dated days ahead, after the drop, so the API shows them until ClickHouse has
     // deleted them; real ones, received before the drop, are hidden at once.)
-    await waitFor('only the kept environment in the monitor', async () => {
-      const shown = await call<Monitor>('GET', `monitors/${slug}/`);
-      expect(shown.status).toBe(200);
-      return shown.json.environments.length === 1 ? shown.json.environments.map((environment) => environment.name) : undefined;
-    }, { timeoutMs: 30000 }).then((names) => expect(names).toEqual(['keep']));
-    const [row] = await db.query<Array<{ is_muted: boolean; dropped_at: Date }>>(`SELECT is_muted, dropped_at FROM monitor_environments WHERE monitor_id = $1 AND environment = 'gone'`, [monitorId]);
+    await waitFor(
+      'only the kept environment in the monitor',
+      async () => {
+        const shown = await call<Monitor>('GET', `monitors/${slug}/`);
+        expect(shown.status).toBe(200);
+        return shown.json.environments.length === 1 ? shown.json.environments.map((environment) => environment.name) : undefined;
+      },
+      { timeoutMs: 30000 },
+    ).then((names) => expect(names).toEqual(['keep']));
+    const [row] = await db.query<Array<{ is_muted: boolean; dropped_at: Date }>>(
+      `SELECT is_muted, dropped_at FROM monitor_environments WHERE monitor_id = $1 AND environment = 'gone'`,
+      [monitorId],
+    );
     expect(row).toMatchObject({ is_muted: false, dropped_at: expect.any(Date) });
     const droppedAt = row!.dropped_at.getTime();
 
     // Its history goes (a ClickHouse mutation, in the background); the other environment's stays.
-    await waitFor('the dropped history deleted', async () => {
-      const rows = await clickhouse.query<{ n: string }>(sql`SELECT count() AS n FROM checkins WHERE monitor_id = ${monitorId} AND environment = 'gone'`);
-      return Number(rows[0]!.n) === 0 ? true : undefined;
-    }, { timeoutMs: 30000 });
+    await waitFor(
+      'the dropped history deleted',
+      async () => {
+        const rows = await clickhouse.query<{ n: string }>(sql`SELECT count() AS n FROM checkins WHERE monitor_id = ${monitorId} AND environment = 'gone'`);
+        return Number(rows[0]!.n) === 0 ? true : undefined;
+      },
+      { timeoutMs: 30000 },
+    );
     const kept = await clickhouse.query<{ n: string }>(sql`SELECT count() AS n FROM checkins WHERE monitor_id = ${monitorId} AND environment = 'keep'`);
     expect(Number(kept[0]!.n)).toBe(1);
     expect((await call<Run[]>('GET', `monitors/${slug}/checkins/`)).json.map((run) => run.environment)).toEqual(['keep']);
 
     // The scheduler forgets the track: a tombstone, written with the partition's next batch.
-    await waitFor('the tombstone in the changelog', async () => {
-      await pulse(base + 40 * MINUTE);
-      return (await changelogRecord('gone')) === null ? true : undefined;
-    }, { timeoutMs: 30000, intervalMs: 250 });
+    await waitFor(
+      'the tombstone in the changelog',
+      async () => {
+        await pulse(base + 40 * MINUTE);
+        return (await changelogRecord('gone')) === null ? true : undefined;
+      },
+      { timeoutMs: 30000, intervalMs: 250 },
+    );
 
     // A check-in received before the drop (still on its way when it happened) is ignored: no track, no miss.
     await checkin('gone', droppedAt - 1000);
@@ -208,6 +234,10 @@ describe('dropping one environment of a monitor', () => {
     await schedulerCaughtUp('the third hour judged');
     await waitFor('the returned environment missed', () => (missesOf('gone').length === 1 ? true : undefined), { timeoutMs: 20000 });
     expect(missesOf('gone')).toEqual([3 * HOUR]);
-    await waitFor('the returned environment in the API', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor(
+      'the returned environment in the API',
+      async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined),
+      { timeoutMs: 20000 },
+    );
   });
 });

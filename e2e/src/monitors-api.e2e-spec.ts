@@ -58,7 +58,13 @@ interface ApiError {
   error: { code: string; field: string };
 }
 
-async function call<T = unknown>(method: string, path: string, body?: unknown, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<Answer<T>> {
+async function call<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = vigil.credentials.VIGIL_API_TOKEN,
+  org = vigil.credentials.VIGIL_ORG,
+): Promise<Answer<T>> {
   const response = await fetch(`${vigil.api.url}/api/0/organizations/${org}/${path}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -152,7 +158,11 @@ beforeAll(async () => {
   for (const id of [member.id, teamMate.id]) await db.query('INSERT INTO team_members (team_id, member_id) VALUES ($1, $2)', [team.id, id]);
   other = await createOrganization(db, 'other');
   const slug = uniqueSlug('second');
-  const [project] = await db.query<Array<{ id: number }>>('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [org!.id, slug, slug.slice(0, 22).padEnd(22, 'x')]);
+  const [project] = await db.query<Array<{ id: number }>>('INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id', [
+    org!.id,
+    slug,
+    slug.slice(0, 22).padEnd(22, 'x'),
+  ]);
   secondProject = { id: Number(project!.id), slug };
 });
 
@@ -172,7 +182,15 @@ describe('create and get', () => {
       owner: `team:${team.slug}`,
       status: 'active',
       is_muted: false,
-      config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 3 },
+      config: {
+        schedule_type: 'crontab',
+        schedule: '0 3 * * *',
+        checkin_margin: 10,
+        max_runtime: 60,
+        timezone: 'Europe/Berlin',
+        failure_issue_threshold: 2,
+        recovery_threshold: 3,
+      },
     });
     expect(created).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -185,7 +203,15 @@ describe('create and get', () => {
       project: { id: vigil.credentials.VIGIL_PROJECT_ID, slug: vigil.credentials.VIGIL_PROJECT, name: expect.any(String) },
       // Sentry's actor: a team is named by its slug; the owner is stored by the team's id.
       owner: { type: 'team', id: team.id, name: team.slug },
-      config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 3 },
+      config: {
+        schedule_type: 'crontab',
+        schedule: '0 3 * * *',
+        checkin_margin: 10,
+        max_runtime: 60,
+        timezone: 'Europe/Berlin',
+        failure_issue_threshold: 2,
+        recovery_threshold: 3,
+      },
       environments: [],
       dateCreated: expect.any(String),
     });
@@ -202,7 +228,15 @@ describe('create and get', () => {
       status: 'active',
       isMuted: false,
       owner: null,
-      config: { schedule_type: 'interval', schedule: [2, 'hour'], checkin_margin: null, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 },
+      config: {
+        schedule_type: 'interval',
+        schedule: [2, 'hour'],
+        checkin_margin: null,
+        max_runtime: null,
+        timezone: 'UTC',
+        failure_issue_threshold: 1,
+        recovery_threshold: 1,
+      },
     });
     const second = await createMonitor({ name, config: { schedule: { type: 'interval', value: 1, unit: 'day' } } });
     expect(second['slug']).toMatch(new RegExp(`^${expected}-[0-9a-f]{4}$`));
@@ -228,7 +262,11 @@ describe('create and get', () => {
     ['an unknown zone', 'config.timezone', { name: 'x', project: 'default', config: { schedule: '@daily', timezone: 'Mars/Olympus' } }],
     ['an interval with a bad unit', 'config.schedule[1]', { name: 'x', project: 'default', config: { schedule: [5, 'fortnight'] } }],
     ['an interval the wrong way round', 'config.schedule', { name: 'x', project: 'default', config: { schedule: ['day', 5] } }],
-    ['a schedule_type the schedule contradicts', 'config.schedule_type', { name: 'x', project: 'default', config: { schedule_type: 'interval', schedule: '@daily' } }],
+    [
+      'a schedule_type the schedule contradicts',
+      'config.schedule_type',
+      { name: 'x', project: 'default', config: { schedule_type: 'interval', schedule: '@daily' } },
+    ],
     ['a margin of 0 minutes', 'config.checkin_margin', { name: 'x', project: 'default', config: { schedule: '@daily', checkin_margin: 0 } }],
     ['a runtime over four weeks', 'config.max_runtime', { name: 'x', project: 'default', config: { schedule: '@daily', max_runtime: 40321 } }],
     ['a threshold over 720', 'config.failure_issue_threshold', { name: 'x', project: 'default', config: { schedule: '@daily', failure_issue_threshold: 721 } }],
@@ -239,9 +277,21 @@ describe('create and get', () => {
     ['an owner no member of the organization is', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'user:1' }],
     ['an owner team the organization does not have', 'owner', { name: 'x', project: 'default', config: HOURLY, owner: 'team:nobody' }],
     ['an alert rule without its targets', 'alert_rule.targets', { name: 'x', project: 'default', config: HOURLY, alert_rule: { environment: 'production' } }],
-    ['an alert rule target of another kind', 'alert_rule.targets[0].target_type', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Channel' }] } }],
-    ['an alert rule target no member is', 'alert_rule.targets[0].target_identifier', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 42, target_type: 'Member' }] } }],
-    ['an alert rule for a bad environment', 'alert_rule.environment', { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Member' }], environment: 'a/b' } }],
+    [
+      'an alert rule target of another kind',
+      'alert_rule.targets[0].target_type',
+      { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Channel' }] } },
+    ],
+    [
+      'an alert rule target no member is',
+      'alert_rule.targets[0].target_identifier',
+      { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 42, target_type: 'Member' }] } },
+    ],
+    [
+      'an alert rule for a bad environment',
+      'alert_rule.environment',
+      { name: 'x', project: 'default', config: HOURLY, alert_rule: { targets: [{ target_identifier: 1, target_type: 'Member' }], environment: 'a/b' } },
+    ],
     ['no name', 'name', { project: 'default', config: HOURLY }],
     ['a blank name', 'name', { name: '   ', project: 'default', config: HOURLY }],
     ['a slug with capitals', 'slug', { name: 'x', slug: 'Nightly', project: 'default', config: HOURLY }],
@@ -256,7 +306,11 @@ describe('create and get', () => {
     const rulesBefore = await alertTables();
     const answer = await call<ApiError>('POST', 'monitors/', body);
     expect(answer.status).toBe(400);
-    expect(answer.json.error).toMatchObject({ field, code: expect.any(String), message: expect.stringContaining(field.replace(/\[\d+\]$/, '').replace(/\.target_(type|identifier)$/, '')) });
+    expect(answer.json.error).toMatchObject({
+      field,
+      code: expect.any(String),
+      message: expect.stringContaining(field.replace(/\[\d+\]$/, '').replace(/\.target_(type|identifier)$/, '')),
+    });
     expect(await monitorTables()).toBe(before);
     expect(await alertTables()).toBe(rulesBefore);
   });
@@ -271,7 +325,12 @@ describe('create and get', () => {
 describe('update', () => {
   it("changes only the fields sent, inside config too (Sentry's update)", async () => {
     const slug = uniqueSlug('update');
-    const created = await createMonitor({ name: 'Before', slug, owner: `user:${member.id}`, config: { schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin' } });
+    const created = await createMonitor({
+      name: 'Before',
+      slug,
+      owner: `user:${member.id}`,
+      config: { schedule: '0 3 * * *', checkin_margin: 10, max_runtime: 60, timezone: 'Europe/Berlin' },
+    });
     const margin = await call<Monitor>('PUT', `monitors/${slug}/`, { config: { checkin_margin: 20 } });
     expect(margin.status).toBe(200);
     expect(margin.json).toEqual({ ...created, config: { ...created.config, checkin_margin: 20 } });
@@ -284,7 +343,11 @@ describe('update', () => {
       config: { schedule_type: 'interval', schedule: [30, 'minute'], checkin_margin: 20, max_runtime: 60, timezone: 'UTC', failure_issue_threshold: 1 },
     });
     const newSlug = uniqueSlug('renamed');
-    expect((await call('PUT', `monitors/${slug}/`, { slug: newSlug, status: 'disabled' })).json).toMatchObject({ slug: newSlug, status: 'disabled', name: 'After' });
+    expect((await call('PUT', `monitors/${slug}/`, { slug: newSlug, status: 'disabled' })).json).toMatchObject({
+      slug: newSlug,
+      status: 'disabled',
+      name: 'After',
+    });
     expect((await call('GET', `monitors/${slug}/`)).status).toBe(404);
     expect((await call('GET', `monitors/${newSlug}/`)).json).toMatchObject({ id: created['id'], slug: newSlug });
   });
@@ -309,7 +372,9 @@ describe('update', () => {
       expect({ body, status: answer.status, field: answer.json.error?.field }).toEqual({ body, status, field });
     }
     expect(await monitorTables()).toBe(before);
-    expect((await call('PUT', `monitors/${slug}/`, { project: vigil.credentials.VIGIL_PROJECT_ID, config: { timezone: 'Asia/Kolkata' } })).json).toMatchObject({ config: { timezone: 'Asia/Kolkata', schedule: '*/5 * * * *' } });
+    expect((await call('PUT', `monitors/${slug}/`, { project: vigil.credentials.VIGIL_PROJECT_ID, config: { timezone: 'Asia/Kolkata' } })).json).toMatchObject({
+      config: { timezone: 'Asia/Kolkata', schedule: '*/5 * * * *' },
+    });
   });
 });
 
@@ -328,7 +393,11 @@ describe('mute and delete', () => {
     const created = await createMonitor({ name: 'env mute', slug });
     expect(await checkin(slug, 'status=ok&environment=staging')).toBe(202);
     expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
-    await waitFor('both environments in the monitor', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor(
+      'both environments in the monitor',
+      async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined),
+      { timeoutMs: 20000 },
+    );
 
     const muted = await call('PUT', `monitors/${slug}/environments/staging/`, { isMuted: true });
     expect(muted.status).toBe(200);
@@ -343,11 +412,19 @@ describe('mute and delete', () => {
     const all = await call<Monitor>('PUT', `monitors/${slug}/`, { isMuted: true });
     expect(all.json.environments.map((environment: { isMuted: boolean }) => environment.isMuted)).toEqual([true, true]);
     await call('PUT', `monitors/${slug}/`, { isMuted: false });
-    expect(await db.query('SELECT environment, is_muted FROM monitor_environments WHERE monitor_id = $1', [created['id']])).toEqual([{ environment: 'staging', is_muted: true }]);
-    expect((await call<Monitor>('PUT', `monitors/${slug}/environments/staging/`, { is_muted: false })).json.environments[1]).toMatchObject({ name: 'staging', isMuted: false });
+    expect(await db.query('SELECT environment, is_muted FROM monitor_environments WHERE monitor_id = $1', [created['id']])).toEqual([
+      { environment: 'staging', is_muted: true },
+    ]);
+    expect((await call<Monitor>('PUT', `monitors/${slug}/environments/staging/`, { is_muted: false })).json.environments[1]).toMatchObject({
+      name: 'staging',
+      isMuted: false,
+    });
 
     const before = await monitorTables();
-    expect(await call('PUT', `monitors/${slug}/environments/nowhere/`, { isMuted: true })).toMatchObject({ status: 404, json: { error: { code: 'unknown_environment', field: 'environment' } } });
+    expect(await call('PUT', `monitors/${slug}/environments/nowhere/`, { isMuted: true })).toMatchObject({
+      status: 404,
+      json: { error: { code: 'unknown_environment', field: 'environment' } },
+    });
     expect(await call('PUT', `monitors/${slug}/environments/staging/`, { muted: true })).toMatchObject({ status: 400, json: { error: { field: 'muted' } } });
     expect(await monitorTables()).toBe(before);
   });
@@ -366,7 +443,9 @@ describe('mute and delete', () => {
 });
 
 describe("Sentry's create body and serializer", () => {
-  async function rulesOf(monitorId: string): Promise<Array<{ type: string; to: string[] | null; environments: string[] | null; on_open: boolean; on_resolve: boolean }>> {
+  async function rulesOf(
+    monitorId: string,
+  ): Promise<Array<{ type: string; to: string[] | null; environments: string[] | null; on_open: boolean; on_resolve: boolean }>> {
     return db.query(
       `SELECT i.type, (SELECT array_agg(a ORDER BY a) FROM jsonb_array_elements_text(i.config->'to') AS a) AS to, r.environments, r.on_open, r.on_resolve
          FROM alert_rules r JOIN integrations i ON i.id = r.integration_id WHERE r.monitor_id = $1 ORDER BY i.type, 2`,
@@ -394,7 +473,12 @@ describe("Sentry's create body and serializer", () => {
       },
     });
     expect(answer.status).toBe(201);
-    expect(answer.json).toMatchObject({ type: 'cron_job', status: 'disabled', isMuted: true, owner: { type: 'user', id: member.id, name: member.email, email: member.email } });
+    expect(answer.json).toMatchObject({
+      type: 'cron_job',
+      status: 'disabled',
+      isMuted: true,
+      owner: { type: 'user', id: member.id, name: member.email, email: member.email },
+    });
     expect(await rulesOf(answer.json.id)).toEqual([
       { type: 'email', to: [member.email], environments: ['production'], on_open: true, on_resolve: true },
       { type: 'email', to: [member.email, teamMate.email].sort(), environments: ['production'], on_open: true, on_resolve: true },
@@ -413,11 +497,17 @@ describe("Sentry's create body and serializer", () => {
 
   it("an update's alert_rule replaces the monitor's email rules and keeps its rules to other integrations", async () => {
     const created = await createMonitor({ name: 'rules', alert_rule: { targets: [{ target_identifier: team.id, target_type: 'Team' }] } });
-    const slack = await call<{ id: string }>('POST', 'integrations/', { name: `Slack ${uniqueSlug('x')}`, type: 'slack', config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' } });
+    const slack = await call<{ id: string }>('POST', 'integrations/', {
+      name: `Slack ${uniqueSlug('x')}`,
+      type: 'slack',
+      config: { webhook_url: 'https://hooks.slack.com/services/T000/B000/XXXXXXXX' },
+    });
     expect(slack.status).toBe(201);
     const rule = await call('POST', 'alert-rules/', { project: vigil.credentials.VIGIL_PROJECT, monitor: created['slug'], integration: slack.json.id });
     expect(rule.status).toBe(201);
-    const updated = await call('PUT', `monitors/${created['slug']}/`, { alert_rule: { targets: [{ target_identifier: member.id, target_type: 'Member' }], environment: 'staging' } });
+    const updated = await call('PUT', `monitors/${created['slug']}/`, {
+      alert_rule: { targets: [{ target_identifier: member.id, target_type: 'Member' }], environment: 'staging' },
+    });
     expect(updated.status).toBe(200);
     expect(await rulesOf(created['id'])).toEqual([
       { type: 'email', to: [member.email], environments: ['staging'], on_open: true, on_resolve: true },
@@ -433,7 +523,9 @@ describe("Sentry's create body and serializer", () => {
     const created = await createMonitor({ name: 'serializer', slug, config: { schedule: '*/10 * * * *', checkin_margin: 3 } });
     expect(await checkin(slug, 'status=ok&environment=production')).toBe(202);
     expect(await checkin(slug, 'status=error&environment=staging')).toBe(202);
-    await waitFor('both environments', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor('both environments', async () => ((await call<Monitor>('GET', `monitors/${slug}/`)).json.environments.length === 2 ? true : undefined), {
+      timeoutMs: 20000,
+    });
     const openedAt = new Date(Date.now() - 60_000);
     await db.query(
       `INSERT INTO issues (id, organization_id, project_id, monitor_id, environment, status, failure_count, opening_checkin_id, opening_status, opened_at, last_failure_at)
@@ -467,14 +559,26 @@ describe("Sentry's create body and serializer", () => {
     // With the scheduler's judgement (history's monitor_states), the status and the next check-ins follow it.
     await recordState(created['id'], 'production', 'ok');
     await recordState(created['id'], 'staging', 'missed');
-    const judged = await waitFor('the judgements read', async () => {
-      const environments = (await call<Monitor>('GET', `monitors/${slug}/`)).json.environments as Array<{ status: string; nextCheckIn: string | null; nextCheckInLatest: string | null }>;
-      return environments[0]!.status === 'ok' && environments[1]!.status === 'missed_checkin' ? environments : undefined;
-    }, { timeoutMs: 20000 });
+    const judged = await waitFor(
+      'the judgements read',
+      async () => {
+        const environments = (await call<Monitor>('GET', `monitors/${slug}/`)).json.environments as Array<{
+          status: string;
+          nextCheckIn: string | null;
+          nextCheckInLatest: string | null;
+        }>;
+        return environments[0]!.status === 'ok' && environments[1]!.status === 'missed_checkin' ? environments : undefined;
+      },
+      { timeoutMs: 20000 },
+    );
     const next = Date.parse(judged[0]!.nextCheckIn!);
     expect(next % 600_000).toBe(0);
     expect(Date.parse(judged[0]!.nextCheckInLatest!) - next).toBe(3 * 60_000);
-    expect((await call<Monitor>('PUT', `monitors/${slug}/`, { status: 'disabled' })).json.environments.map((environment: { status: string; nextCheckIn: string | null }) => [environment.status, environment.nextCheckIn])).toEqual([
+    expect(
+      (await call<Monitor>('PUT', `monitors/${slug}/`, { status: 'disabled' })).json.environments.map(
+        (environment: { status: string; nextCheckIn: string | null }) => [environment.status, environment.nextCheckIn],
+      ),
+    ).toEqual([
       ['disabled', null],
       ['disabled', null],
     ]);
@@ -482,7 +586,9 @@ describe("Sentry's create body and serializer", () => {
     const narrowed = (await call<Monitor>('GET', `monitors/${slug}/?environment=staging`)).json;
     expect(narrowed.environments.map((environment: { name: string }) => environment.name)).toEqual(['staging']);
     const listed = (await call<Monitor[]>('GET', `monitors/?query=${slug}&environment=production`)).json;
-    expect(listed.map((monitor: { environments: Array<{ name: string }> }) => monitor.environments.map((environment) => environment.name))).toEqual([['production']]);
+    expect(listed.map((monitor: { environments: Array<{ name: string }> }) => monitor.environments.map((environment) => environment.name))).toEqual([
+      ['production'],
+    ]);
   });
 
   it('shows check-ins with the time they were expected at and the monitor config', async () => {
@@ -497,7 +603,15 @@ describe("Sentry's create body and serializer", () => {
     expect(expected % 300_000).toBe(0);
     expect(started - expected).toBeLessThan(300_000);
     expect(expected - started).toBeLessThanOrEqual(60_000);
-    expect(run!.monitorConfig).toEqual({ schedule_type: 'crontab', schedule: '*/5 * * * *', checkin_margin: 2, max_runtime: null, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 });
+    expect(run!.monitorConfig).toEqual({
+      schedule_type: 'crontab',
+      schedule: '*/5 * * * *',
+      checkin_margin: 2,
+      max_runtime: null,
+      timezone: 'UTC',
+      failure_issue_threshold: 1,
+      recovery_threshold: 1,
+    });
   });
 });
 
@@ -519,7 +633,10 @@ describe('project-scoped endpoints', () => {
     expect(await call('GET', project(`monitors/${elsewhere.json.slug}/`))).toMatchObject({ status: 404, json: { error: { code: 'unknown_monitor' } } });
     expect(await call('PUT', project(`monitors/${elsewhere.json.slug}/`), { name: 'x' })).toMatchObject({ status: 404 });
     expect(await call('DELETE', project(`monitors/${elsewhere.json.slug}/`))).toMatchObject({ status: 404 });
-    expect(await call('GET', `../../projects/${vigil.credentials.VIGIL_ORG}/no-such-project/monitors/${slug}/`)).toMatchObject({ status: 404, json: { error: { field: 'project' } } });
+    expect(await call('GET', `../../projects/${vigil.credentials.VIGIL_ORG}/no-such-project/monitors/${slug}/`)).toMatchObject({
+      status: 404,
+      json: { error: { field: 'project' } },
+    });
     expect(await monitorTables()).toBe(before);
 
     expect(await call('DELETE', project(`monitors/${slug}/`))).toMatchObject({ status: 202 });
@@ -561,17 +678,20 @@ describe('list', () => {
     expect(pageLinks(back.link).next.url).toContain(`query=${prefix}`);
   });
 
-  it('sentry-cli\'s first request, ?cursor= (empty), is the first page', async () => {
+  it("sentry-cli's first request, ?cursor= (empty), is the first page", async () => {
     const answer = await call('GET', `monitors/?cursor=&query=${prefix}`);
     expect(answer.status).toBe(200);
     expect(answer.json).toHaveLength(7);
   });
 
   it('filters by text, project (slug or id, repeatable), owner (and unassigned)', async () => {
-    const slugs = async (query: string) => ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
+    const slugs = async (query: string) =>
+      ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
     const text = await call<Array<{ id: string; slug: string }>>('GET', `monitors/?query=${encodeURIComponent(`${prefix} 4`.toUpperCase())}`);
     expect(text.json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
-    expect((await call<Array<{ slug: string }>>('GET', `monitors/?query=${text.json[0]!.id}`)).json.map((monitor: { slug: string }) => monitor.slug)).toEqual([made[4]]);
+    expect((await call<Array<{ slug: string }>>('GET', `monitors/?query=${text.json[0]!.id}`)).json.map((monitor: { slug: string }) => monitor.slug)).toEqual([
+      made[4],
+    ]);
     expect(await slugs(`project=${secondProject.slug}`)).toEqual([made[6]]);
     expect(await slugs(`project=${secondProject.id}&project=${vigil.credentials.VIGIL_PROJECT}`)).toEqual(made);
     expect(await slugs('project=-1')).toEqual(made);
@@ -585,10 +705,13 @@ describe('list', () => {
     const environment = uniqueSlug('env');
     expect(await checkin(made[2]!, `status=ok&environment=${environment}`)).toBe(202);
     expect(await checkin(made[5]!, `status=ok&environment=${environment}-other`)).toBe(202);
-    const slugs = async (query: string) => ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
+    const slugs = async (query: string) =>
+      ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
     await waitFor('check-ins in history', async () => ((await slugs(`environment=${environment}`)).length === 1 ? true : undefined), { timeoutMs: 20000 });
     expect(await slugs(`environment=${environment}`)).toEqual([made[2]]);
-    await waitFor('the other check-in in history', async () => ((await slugs(`environment=${environment}-other`)).length === 1 ? true : undefined), { timeoutMs: 20000 });
+    await waitFor('the other check-in in history', async () => ((await slugs(`environment=${environment}-other`)).length === 1 ? true : undefined), {
+      timeoutMs: 20000,
+    });
     expect(await slugs(`environment=${environment}&environment=${environment}-other`)).toEqual([made[2], made[5]]);
     expect(await slugs('environment=never-seen')).toEqual([]);
   });
@@ -617,7 +740,13 @@ describe('check-ins', () => {
   beforeAll(async () => {
     await createMonitor({ name: 'history', slug });
     // A monitor made through the API takes check-ins without a monitor_config at once.
-    for (const [environment, status] of [['production', 'ok'], ['staging', 'error'], ['production', 'error'], ['staging', 'ok'], ['production', 'ok']] as const) {
+    for (const [environment, status] of [
+      ['production', 'ok'],
+      ['staging', 'error'],
+      ['production', 'error'],
+      ['staging', 'ok'],
+      ['production', 'ok'],
+    ] as const) {
       expect(await checkin(slug, `status=${status}&environment=${environment}`)).toBe(202);
       sent.push({ environment, status });
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -641,7 +770,8 @@ describe('check-ins', () => {
   });
 
   it('filters by environment (repeatable) and by time: start/end, statsPeriod', async () => {
-    const statuses = async (query: string) => ((await call('GET', `monitors/${slug}/checkins/?${query}`)).json as Array<{ status: string }>).map((run) => run.status);
+    const statuses = async (query: string) =>
+      ((await call('GET', `monitors/${slug}/checkins/?${query}`)).json as Array<{ status: string }>).map((run) => run.status);
     expect(await statuses('environment=staging')).toEqual(['ok', 'error']);
     expect(await statuses('environment=staging&environment=production')).toHaveLength(5);
     expect(await statuses('environment=nowhere')).toEqual([]);

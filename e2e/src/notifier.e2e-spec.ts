@@ -161,7 +161,9 @@ async function settledDeliveries(issueId: string, count: number, timeoutMs = 200
       { timeoutMs, intervalMs: 100 },
     );
   } catch (error) {
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast seen: ${JSON.stringify(last, null, 2)}\n--- notifier ---\n${notifier.logs}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}\nlast seen: ${JSON.stringify(last, null, 2)}\n--- notifier ---\n${notifier.logs}`,
+    );
   }
 }
 
@@ -229,17 +231,28 @@ describe('notifier: integrations and rules through the API', () => {
     expect(listed).not.toContain('e2e-slack-credential');
     expect(listed).not.toContain(WEBHOOK_SECRET);
     expect(listed).not.toContain(ROUTING_KEY);
-    expect((await call('GET', `integrations/${hook}/`)).json).toMatchObject({ type: 'webhook', config: { url: receiver.url('/hook/redaction'), secret: '[REDACTED]' } });
+    expect((await call('GET', `integrations/${hook}/`)).json).toMatchObject({
+      type: 'webhook',
+      config: { url: receiver.url('/hook/redaction'), secret: '[REDACTED]' },
+    });
     expect((await call<{ config: unknown }>('GET', `integrations/${pager}/`)).json.config).toEqual({ routing_key: '[REDACTED]BCDE', severity: 'critical' });
     // A redacted value sent back would break the integration: refused, naming the field.
-    expect((await call<ApiError>('PUT', `integrations/${slack}/`, { config: { webhook_url: `http://127.0.0.1:${receiver.port}/[REDACTED]` } })).json.error).toMatchObject({ field: 'config.webhook_url' });
+    expect(
+      (await call<ApiError>('PUT', `integrations/${slack}/`, { config: { webhook_url: `http://127.0.0.1:${receiver.port}/[REDACTED]` } })).json.error,
+    ).toMatchObject({ field: 'config.webhook_url' });
     // A rename keeps the credentials.
-    expect((await call('PUT', `integrations/${hook}/`, { name: 'Renamed hook' })).json).toMatchObject({ name: 'Renamed hook', config: { secret: '[REDACTED]' } });
+    expect((await call('PUT', `integrations/${hook}/`, { name: 'Renamed hook' })).json).toMatchObject({
+      name: 'Renamed hook',
+      config: { secret: '[REDACTED]' },
+    });
 
     const rule = async (body: Record<string, unknown>) => (await call<ApiError>('POST', 'alert-rules/', body)).json.error;
     expect(await rule({ project: 'no-such-project', integration: hook })).toMatchObject({ code: 'unknown_project', field: 'project' });
     expect(await rule({ project: credentials.VIGIL_PROJECT, integration: randomUUID() })).toMatchObject({ code: 'unknown_integration', field: 'integration' });
-    expect(await rule({ project: credentials.VIGIL_PROJECT, integration: hook, monitor: 'no-such-monitor' })).toMatchObject({ code: 'unknown_monitor', field: 'monitor' });
+    expect(await rule({ project: credentials.VIGIL_PROJECT, integration: hook, monitor: 'no-such-monitor' })).toMatchObject({
+      code: 'unknown_monitor',
+      field: 'monitor',
+    });
     expect(await rule({ project: credentials.VIGIL_PROJECT, integration: hook, environments: [] })).toMatchObject({ field: 'environments' });
     expect(await rule({ project: credentials.VIGIL_PROJECT, integration: hook, on_open: false, on_resolve: false })).toMatchObject({ field: 'on_open' });
     expect((await call('DELETE', `integrations/${slack}/`)).status).toBe(204);
@@ -249,7 +262,13 @@ describe('notifier: integrations and rules through the API', () => {
   it('alert rules: create, read, change, delete; a read-only token may look but not change', async () => {
     const monitor = await createMonitor('Rule target');
     const hook = await createIntegration('Rule hook', 'webhook', { url: receiver.url('/hook/rules'), secret: WEBHOOK_SECRET });
-    const created = await call<{ id: string }>('POST', 'alert-rules/', { project: projectId, monitor: monitor.slug, integration: hook, environments: ['production'], on_resolve: false });
+    const created = await call<{ id: string }>('POST', 'alert-rules/', {
+      project: projectId,
+      monitor: monitor.slug,
+      integration: hook,
+      environments: ['production'],
+      on_resolve: false,
+    });
     expect(created).toMatchObject({
       status: 201,
       json: {
@@ -269,7 +288,11 @@ describe('notifier: integrations and rules through the API', () => {
     expect(((await call('GET', `alert-rules/?project=${credentials.VIGIL_PROJECT}`)).json as Array<{ id: string }>).map((rule) => rule.id)).toContain(id);
 
     const readToken = `vgl_${randomUUID().replace(/-/g, '')}`;
-    await db.query(`INSERT INTO api_tokens (id, organization_id, name, token_hash, scope) VALUES ($1, $2, 'read only', $3, 'read')`, [randomUUID(), organizationId, hashSecret(readToken)]);
+    await db.query(`INSERT INTO api_tokens (id, organization_id, name, token_hash, scope) VALUES ($1, $2, 'read only', $3, 'read')`, [
+      randomUUID(),
+      organizationId,
+      hashSecret(readToken),
+    ]);
     expect((await call('GET', `alert-rules/${id}/`, undefined, readToken)).status).toBe(200);
     expect(await call('DELETE', `alert-rules/${id}/`, undefined, readToken)).toMatchObject({ status: 403, json: { error: { code: 'insufficient_scope' } } });
     expect((await call('POST', 'integrations/', { name: 'x', type: 'slack', config: {} }, readToken)).status).toBe(403);
@@ -314,7 +337,10 @@ describe('notifier: delivering issue transitions', () => {
     expect(bodyOf<{ text: string }>(slackRequests[1]!).text).toContain('Nightly backup recovered');
 
     // PagerDuty: a trigger, then a resolve of the same alert.
-    const pagerEvents = receiver.to('/pagerduty/v2/enqueue').map((request) => bodyOf<PagerEvent>(request)).filter((event) => event.dedup_key === `vigil-issue-${issueId}`);
+    const pagerEvents = receiver
+      .to('/pagerduty/v2/enqueue')
+      .map((request) => bodyOf<PagerEvent>(request))
+      .filter((event) => event.dedup_key === `vigil-issue-${issueId}`);
     expect(pagerEvents.map((event) => [event.event_action, event.routing_key])).toEqual([
       ['trigger', ROUTING_KEY],
       ['resolve', ROUTING_KEY],
@@ -331,11 +357,19 @@ describe('notifier: delivering issue transitions', () => {
     expect(hookRequests.map((request) => bodyOf<WebhookBody>(request).type)).toEqual(['issue.opened', 'issue.resolved']);
     expect(JSON.parse(hookRequests[0]!.body)).toMatchObject({
       issue: { id: issueId, failure_count: 2 },
-      monitor: { id: monitor.id, slug: monitor.slug, name: 'Nightly backup', url: `https://vigil.example.test/${credentials.VIGIL_ORG}/monitors/${monitor.slug}?environment=production` },
+      monitor: {
+        id: monitor.id,
+        slug: monitor.slug,
+        name: 'Nightly backup',
+        url: `https://vigil.example.test/${credentials.VIGIL_ORG}/monitors/${monitor.slug}?environment=production`,
+      },
       environment: 'production',
       checkin: { status: 'missed', expected_at: '2026-11-04T03:00:00Z' },
     });
-    const webhookDeliveries = deliveries.filter((delivery) => delivery.integration.type === 'webhook').map((delivery) => delivery.id).sort();
+    const webhookDeliveries = deliveries
+      .filter((delivery) => delivery.integration.type === 'webhook')
+      .map((delivery) => delivery.id)
+      .sort();
     expect(hookRequests.map((request) => header(request, 'vigil-delivery')).sort()).toEqual(webhookDeliveries);
 
     // Email: through the real SMTP server.
@@ -361,7 +395,9 @@ describe('notifier: delivering issue transitions', () => {
       [2, 'retryable', 500, 'http_status'],
       [3, 'delivered', 200, null],
     ]);
-    expect(delivery!.attempts.every((attempt) => typeof attempt.durationMs === 'number' && attempt.target === `webhook:http://127.0.0.1:${receiver.port}`)).toBe(true);
+    expect(
+      delivery!.attempts.every((attempt) => typeof attempt.durationMs === 'number' && attempt.target === `webhook:http://127.0.0.1:${receiver.port}`),
+    ).toBe(true);
     const requests = receiver.to(`/flaky/${monitor.slug}`);
     expect(requests.map((request) => header(request, 'vigil-attempt'))).toEqual(['1', '2', '3']);
     expect(new Set(requests.map((request) => header(request, 'vigil-delivery')))).toEqual(new Set([delivery!.id]));
@@ -490,7 +526,13 @@ describe('notifier: delivering issue transitions', () => {
     const hook = await createIntegration('Test target', 'webhook', { url: receiver.url(path), secret: WEBHOOK_SECRET });
     const { status, json } = await call<ApiDelivery>('POST', `integrations/${hook}/test/`);
     expect(status).toBe(200);
-    expect(json).toMatchObject({ kind: 'test', status: 'succeeded', issueId: null, attemptCount: 1, attempts: [expect.objectContaining({ outcome: 'delivered', statusCode: 200 })] });
+    expect(json).toMatchObject({
+      kind: 'test',
+      status: 'succeeded',
+      issueId: null,
+      attemptCount: 1,
+      attempts: [expect.objectContaining({ outcome: 'delivered', statusCode: 200 })],
+    });
     const [request] = receiver.to(path);
     expect(verifyWebhookSignature(WEBHOOK_SECRET, header(request!, 'vigil-signature'), request!.body)).toMatchObject({ valid: true });
     expect(JSON.parse(request!.body)).toMatchObject({ type: 'test', event_id: json.id });

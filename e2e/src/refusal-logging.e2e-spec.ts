@@ -85,7 +85,9 @@ it('counts a flood of refused pings and API calls in a bounded number of lines w
   const [limited, unknown, badToken] = await Promise.all([
     flood(LIMITED, 16, () => fetch(pingUrl)),
     flood(UNKNOWN, 8, () => fetch(`${ingest.url}/ping/${randomUUID()}`)),
-    flood(BAD_TOKEN, 4, () => fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/monitors/`, { headers: { authorization: 'Bearer vgl_not-a-token' } })),
+    flood(BAD_TOKEN, 4, () =>
+      fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/monitors/`, { headers: { authorization: 'Bearer vgl_not-a-token' } }),
+    ),
   ]);
   const floodSeconds = (Date.now() - started) / 1000;
   expect(limited.every((status) => status === 429)).toBe(true);
@@ -93,7 +95,14 @@ it('counts a flood of refused pings and API calls in a bounded number of lines w
   expect(badToken.every((status) => status === 401)).toBe(true);
 
   // The counts of the last interval are written when it ends.
-  await waitFor('every refusal to be counted in the logs', async () => total(refused(ingest, 'rate_limited')) >= LIMITED && total(refused(ingest, 'not_found')) >= UNKNOWN && total(refused(api, 'invalid_token')) + total(refused(api, 'unauthorized')) >= BAD_TOKEN, { timeoutMs: 10 * INTERVAL_MS, intervalMs: 100 });
+  await waitFor(
+    'every refusal to be counted in the logs',
+    async () =>
+      total(refused(ingest, 'rate_limited')) >= LIMITED &&
+      total(refused(ingest, 'not_found')) >= UNKNOWN &&
+      total(refused(api, 'invalid_token')) + total(refused(api, 'unauthorized')) >= BAD_TOKEN,
+    { timeoutMs: 10 * INTERVAL_MS, intervalMs: 100 },
+  );
   const seconds = (Date.now() - started) / 1000;
 
   const rateLimited = refused(ingest, 'rate_limited');
@@ -116,5 +125,7 @@ it('counts a flood of refused pings and API calls in a bounded number of lines w
   expect(ingest.stdout).not.toContain(credentials.VIGIL_PING_KEY);
   expect(api.stdout).not.toContain('vgl_not-a-token');
   expect(rateLimited[0]!.example).toMatchObject({ method: 'GET', url: `/ping/[REDACTED]/${slug}` });
-  process.stdout.write(`refusals: ${LIMITED + UNKNOWN + BAD_TOKEN} in ${floodSeconds.toFixed(1)} s, ${rateLimited.length + refused(ingest, 'not_found').length + apiRefusals.length} lines (bound ${bound} per reason)\n`);
+  process.stdout.write(
+    `refusals: ${LIMITED + UNKNOWN + BAD_TOKEN} in ${floodSeconds.toFixed(1)} s, ${rateLimited.length + refused(ingest, 'not_found').length + apiRefusals.length} lines (bound ${bound} per reason)\n`,
+  );
 });

@@ -61,7 +61,10 @@ function offsetLabel(ms: number): string {
   rest -= hours * HOUR;
   const minutes = Math.floor(rest / MINUTE);
   const seconds = Math.round((rest - minutes * MINUTE) / SECOND);
-  return `${sign}${hours > 0 ? `${hours}h` : ''}${minutes > 0 ? `${String(minutes).padStart(hours > 0 ? 2 : 1, '0')}m` : ''}${seconds > 0 ? `${seconds}s` : ''}` || '+0';
+  return (
+    `${sign}${hours > 0 ? `${hours}h` : ''}${minutes > 0 ? `${String(minutes).padStart(hours > 0 ? 2 : 1, '0')}m` : ''}${seconds > 0 ? `${seconds}s` : ''}` ||
+    '+0'
+  );
 }
 
 function byLabel(a: string, b: string): number {
@@ -144,12 +147,19 @@ class Scenario {
    * events whose id does not match their own fields, and for the ids in `emittedAt` the event time (offset)
    * of the pulse that first produced them. Tallies the repeats.
    */
-  compare(expected: readonly string[], emittedAt: ReadonlyMap<string, number> = new Map()): { observed: Record<string, unknown>; wanted: Record<string, unknown> } {
+  compare(
+    expected: readonly string[],
+    emittedAt: ReadonlyMap<string, number> = new Map(),
+  ): { observed: Record<string, unknown>; wanted: Record<string, unknown> } {
     const events = this.events();
     const distinct = [...new Set(events.map((event) => event.event_id))];
     tally.push(`${this.title}: ${events.length} event(s), ${distinct.length} distinct id(s), ${events.length - distinct.length} repeat(s)`);
     const inconsistent = events
-      .filter((event) => event.event_id !== (event.kind === 'missed' ? this.missed(event.environment, event.slot - this.base) : this.timeout(event.environment, event.checkin_id)))
+      .filter(
+        (event) =>
+          event.event_id !==
+          (event.kind === 'missed' ? this.missed(event.environment, event.slot - this.base) : this.timeout(event.environment, event.checkin_id)),
+      )
       .map((event) => `${event.event_id} (kind ${event.kind}, slot ${event.slot}, checkin_id ${event.checkin_id})`);
     const firstEmitted = (id: string) => {
       const times = events.filter((event) => event.event_id === id).map((event) => event.emitted_at);
@@ -177,7 +187,11 @@ class Scenario {
   }
 
   /** Asserts that the distinct event ids of this scenario's tracks are exactly `expected`. */
-  verify(expected: readonly string[], emittedAt?: ReadonlyMap<string, number>, extra: { observed?: Record<string, unknown>; wanted?: Record<string, unknown> } = {}): void {
+  verify(
+    expected: readonly string[],
+    emittedAt?: ReadonlyMap<string, number>,
+    extra: { observed?: Record<string, unknown>; wanted?: Record<string, unknown> } = {},
+  ): void {
     const { observed, wanted } = this.compare(expected, emittedAt);
     try {
       expect({ ...observed, ...extra.observed }).toEqual({ ...wanted, ...extra.wanted });

@@ -71,7 +71,12 @@ afterAll(async () => {
 /** Creates an hourly monitor through ingest (as an SDK would) and returns its id. */
 async function hourlyMonitor(slug: string): Promise<string> {
   const key = new URL(credentials.VIGIL_DSN).username;
-  const item = { monitor_slug: slug, status: 'ok', environment: 'setup', monitor_config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 5 } };
+  const item = {
+    monitor_slug: slug,
+    status: 'ok',
+    environment: 'setup',
+    monitor_config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 5 },
+  };
   const response = await fetch(`${ingestUrl}/api/${credentials.VIGIL_PROJECT_ID}/envelope/`, {
     method: 'POST',
     headers: { 'x-sentry-auth': `Sentry sentry_key=${key}` },

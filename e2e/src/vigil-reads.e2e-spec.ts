@@ -78,7 +78,9 @@ const checkin = (slug: string, checkInId: string, status: 'in_progress' | 'ok' |
  * The committed OpenAPI document's schema of each answer of these endpoints (`/issues/`, `/monitors/{slug}/...`),
  * so every answer the tests read is also checked against what the document promises, error answers included.
  */
-const DOCUMENT = JSON.parse(readFileSync(join(REPO_ROOT, 'docs/openapi.json'), 'utf8')) as { paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: object }> }> } }> };
+const DOCUMENT = JSON.parse(readFileSync(join(REPO_ROOT, 'docs/openapi.json'), 'utf8')) as {
+  paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: object }> }> } }>;
+};
 const ajv = addFormats(new Ajv({ strict: false, allErrors: true }));
 const validators = new Map<string, ValidateFunction>();
 
@@ -120,11 +122,18 @@ interface Timeline {
 }
 
 /** The answer, its body read as `T` once the OpenAPI document's schema for it accepted it. */
-async function get<T = unknown>(path: string, token = vigil.credentials.VIGIL_API_TOKEN, org = vigil.credentials.VIGIL_ORG): Promise<{ status: number; body: T; headers: Headers }> {
+async function get<T = unknown>(
+  path: string,
+  token = vigil.credentials.VIGIL_API_TOKEN,
+  org = vigil.credentials.VIGIL_ORG,
+): Promise<{ status: number; body: T; headers: Headers }> {
   const response = await fetch(`${vigil.api.url}/api/0/organizations/${org}/${path}`, { headers: { authorization: `Bearer ${token}` } });
   const body: unknown = await response.json();
   const validate = documented(path, response.status);
-  if (!validate(body)) throw new Error(`GET ${path} answered ${response.status} with what the document does not promise: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+  if (!validate(body))
+    throw new Error(
+      `GET ${path} answered ${response.status} with what the document does not promise: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
+    );
   return { status: response.status, body: body as T, headers: response.headers };
 }
 
@@ -190,7 +199,9 @@ beforeAll(async () => {
   // When each run began, as history recorded it (received_at at ingest).
   const listed = await vigil.api.waitForRuns(slugA, 7, { settled: (found) => found.length === 7 });
   for (const run of listed) began[run.id] = Date.parse(run.dateCreated);
-  began[uuidOf(runs.g)] = Date.parse((await vigil.api.waitForRuns(slugB, 2, { settled: (found) => found.length === 2 })).find((run) => run.id === uuidOf(runs.g))!.dateCreated);
+  began[uuidOf(runs.g)] = Date.parse(
+    (await vigil.api.waitForRuns(slugB, 2, { settled: (found) => found.length === 2 })).find((run) => run.id === uuidOf(runs.g))!.dateCreated,
+  );
   slot0 = slotAtOrBefore(began[uuidOf(runs.a)]!);
   slot1 = slot0 + HOUR;
   pulseAt = slot1 + 40 * MINUTE;
@@ -228,8 +239,30 @@ describe('issues', () => {
     const monitor = { id: monitorA, slug: slugA, name: slugA };
     const common = { id: expect.any(String), project, monitor };
     return [
-      { ...common, status: 'open', environment: 'production', failureCount: 2, openingStatus: 'timeout', openingCheckInId: uuidOf(runs.e), resolvingCheckInId: null, dateOpened: iso(pulseAt), dateLastFailure: iso(pulseAt), dateResolved: null },
-      { ...common, status: 'open', environment: 'staging', failureCount: 1, openingStatus: 'missed', openingCheckInId: missedRun('staging', slot1), resolvingCheckInId: null, dateOpened: iso(pulseAt), dateLastFailure: iso(pulseAt), dateResolved: null },
+      {
+        ...common,
+        status: 'open',
+        environment: 'production',
+        failureCount: 2,
+        openingStatus: 'timeout',
+        openingCheckInId: uuidOf(runs.e),
+        resolvingCheckInId: null,
+        dateOpened: iso(pulseAt),
+        dateLastFailure: iso(pulseAt),
+        dateResolved: null,
+      },
+      {
+        ...common,
+        status: 'open',
+        environment: 'staging',
+        failureCount: 1,
+        openingStatus: 'missed',
+        openingCheckInId: missedRun('staging', slot1),
+        resolvingCheckInId: null,
+        dateOpened: iso(pulseAt),
+        dateLastFailure: iso(pulseAt),
+        dateResolved: null,
+      },
       {
         ...common,
         status: 'resolved',
@@ -248,11 +281,17 @@ describe('issues', () => {
   it("lists a monitor's issues, open and resolved, newest opened first (ties by id)", async () => {
     const issues = await ok<Issue[]>(`issues/?monitor=${slugA}`);
     expect(byOpening(issues)).toEqual(expectedIssues());
-    expect(issues.map((issue) => `${issue.dateOpened} ${issue.id}`)).toEqual(issues.map((issue) => `${issue.dateOpened} ${issue.id}`).sort().reverse());
+    expect(issues.map((issue) => `${issue.dateOpened} ${issue.id}`)).toEqual(
+      issues
+        .map((issue) => `${issue.dateOpened} ${issue.id}`)
+        .sort()
+        .reverse(),
+    );
   });
 
   it('filters by status, environment and project', async () => {
-    const environments = async (query: string) => (await ok<Issue[]>(`issues/?monitor=${slugA}&${query}`)).map((issue) => `${issue.status} ${issue.environment}`).sort();
+    const environments = async (query: string) =>
+      (await ok<Issue[]>(`issues/?monitor=${slugA}&${query}`)).map((issue) => `${issue.status} ${issue.environment}`).sort();
     expect(await environments('status=open')).toEqual(['open production', 'open staging']);
     expect(await environments('status=resolved')).toEqual(['resolved production']);
     expect(await environments('environment=staging')).toEqual(['open staging']);
@@ -290,7 +329,7 @@ describe('issues', () => {
     const issues = byOpening(await ok<Issue[]>(`issues/?monitor=${slugA}`));
     const open = await ok(`issues/${issues[0]!.id}/`);
     expect(open).toEqual({
-      ...expectedIssues()[0] as object,
+      ...(expectedIssues()[0] as object),
       id: issues[0]!.id,
       checkIns: {
         opening: { id: uuidOf(runs.e), status: 'timeout', duration: null, dateCreated: iso(beganAt(runs.e)), dateUpdated: iso(pulseAt) },
@@ -462,7 +501,8 @@ describe('timeline', () => {
   }
 
   const range = () => ({ start: slot0 - 30 * MINUTE, end: slot1 + 30 * MINUTE });
-  const query = (extra = '') => `monitors/${slugA}/timeline/?start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().end))}&resolution=1h${extra}`;
+  const query = (extra = '') =>
+    `monitors/${slugA}/timeline/?start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().end))}&resolution=1h${extra}`;
   const production = (): Entry[] => [
     [beganAt(runs.a), 'ok', 4000],
     [beganAt(runs.b), 'ok', 1000],
@@ -485,11 +525,18 @@ describe('timeline', () => {
   });
 
   it('a range per day, and the default range (the last 24 hours per hour)', async () => {
-    const daily = await ok<Timeline>(`monitors/${slugA}/timeline/?start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().end))}&resolution=1d&environment=staging`);
+    const daily = await ok<Timeline>(
+      `monitors/${slugA}/timeline/?start=${encodeURIComponent(iso(range().start))}&end=${encodeURIComponent(iso(range().end))}&resolution=1d&environment=staging`,
+    );
     expect(daily.buckets.map((bucket) => bucket.counts)).toEqual(
       daily.buckets.map((bucket) => {
         const start = Date.parse(bucket.start);
-        const inside = ([[beganAt(runs.f), 'ok', 10_000], [slot1, 'missed', null]] as Entry[]).filter((entry) => entry[0] >= start && entry[0] < start + 24 * HOUR);
+        const inside = (
+          [
+            [beganAt(runs.f), 'ok', 10_000],
+            [slot1, 'missed', null],
+          ] as Entry[]
+        ).filter((entry) => entry[0] >= start && entry[0] < start + 24 * HOUR);
         return counts(inside);
       }),
     );

@@ -10,7 +10,6 @@ import { REPO_ROOT, ServiceProcess, testEnv, waitFor } from '@vigil/testing';
 import type { DataSource } from 'typeorm';
 import { seed, type Credentials } from './support';
 
-
 interface ApiCheckin {
   id: string;
   environment: string;
@@ -25,7 +24,6 @@ let history: ServiceProcess;
 let api: ServiceProcess;
 let credentials: Credentials;
 let db: DataSource;
-
 
 function publicKey(): string {
   return new URL(credentials.VIGIL_DSN).username;
@@ -43,7 +41,11 @@ function envelope(items: Array<{ type: string; payload: unknown; withLength?: bo
 async function postEnvelope(body: Buffer, headers: Record<string, string> = {}): Promise<Response> {
   return fetch(`${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/envelope/`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${publicKey()}, sentry_client=e2e/1.0`, ...headers },
+    headers: {
+      'content-type': 'application/x-sentry-envelope',
+      'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${publicKey()}, sentry_client=e2e/1.0`,
+      ...headers,
+    },
     body,
   });
 }
@@ -72,11 +74,7 @@ beforeAll(async () => {
   credentials = seed(env);
   db = createDataSource(loadConfig({ ...process.env, ...env }), { poolSize: 1 });
   await db.initialize();
-  [ingest, history, api] = await Promise.all([
-    ServiceProcess.start('ingest', env),
-    ServiceProcess.start('history', env),
-    ServiceProcess.start('api', env),
-  ]);
+  [ingest, history, api] = await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('history', env), ServiceProcess.start('api', env)]);
 });
 
 afterAll(async () => {
@@ -115,9 +113,14 @@ describe('walking skeleton: check-in to history', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({});
 
-    const monitor = await fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/monitors/${slug}/`, { headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` } });
+    const monitor = await fetch(`${api.url}/api/0/organizations/${credentials.VIGIL_ORG}/monitors/${slug}/`, {
+      headers: { authorization: `Bearer ${credentials.VIGIL_API_TOKEN}` },
+    });
     expect(monitor.status).toBe(200);
-    expect(await monitor.json()).toMatchObject({ slug, config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: 30, timezone: 'Europe/Berlin' } });
+    expect(await monitor.json()).toMatchObject({
+      slug,
+      config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: 30, timezone: 'Europe/Berlin' },
+    });
 
     const ping = await fetch(`${ingest.url}/ping/${await pingUuid(slug)}`);
     expect(ping.status).toBe(200);
@@ -135,7 +138,14 @@ describe('walking skeleton: check-in to history', () => {
 
   it('takes gzip-encoded envelopes with the key in the query string, as @sentry/node sends them', async () => {
     const slug = `gzip-${Date.now()}`;
-    const body = gzipSync(envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'in_progress', monitor_config: { schedule: { type: 'interval', value: 2, unit: 'hour' } } } }]));
+    const body = gzipSync(
+      envelope([
+        {
+          type: 'check_in',
+          payload: { monitor_slug: slug, status: 'in_progress', monitor_config: { schedule: { type: 'interval', value: 2, unit: 'hour' } } },
+        },
+      ]),
+    );
     const response = await fetch(`${ingest.url}/api/${credentials.VIGIL_PROJECT_ID}/envelope/?sentry_key=${publicKey()}&sentry_version=7`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-sentry-envelope', 'content-encoding': 'gzip' },
@@ -148,7 +158,9 @@ describe('walking skeleton: check-in to history', () => {
 
   it('takes an envelope whatever content type the client claims (curl sends a form type)', async () => {
     const slug = `curl-${Date.now()}`;
-    const body = envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '@daily' } } } }]);
+    const body = envelope([
+      { type: 'check_in', payload: { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '@daily' } } } },
+    ]);
     for (const contentType of ['application/x-www-form-urlencoded', 'application/json', 'text/plain;charset=UTF-8']) {
       expect((await postEnvelope(body, { 'content-type': contentType })).status).toBe(200);
     }
@@ -157,7 +169,13 @@ describe('walking skeleton: check-in to history', () => {
 
   it('a failing ping and exit codes map to error and ok', async () => {
     const slug = `codes-${Date.now()}`;
-    expect((await postEnvelope(envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '@hourly' } } } }]))).status).toBe(200);
+    expect(
+      (
+        await postEnvelope(
+          envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '@hourly' } } } }]),
+        )
+      ).status,
+    ).toBe(200);
     const uuid = await pingUuid(slug);
     expect((await fetch(`${ingest.url}/ping/${uuid}/fail`, { method: 'POST', body: 'disk full' })).status).toBe(200);
     expect((await fetch(`${ingest.url}/ping/${uuid}/0`)).status).toBe(200);
@@ -180,7 +198,9 @@ describe('bad input', () => {
   });
 
   it('an unknown DSN key is refused with a JSON body naming the key', async () => {
-    const response = await postEnvelope(envelope([{ type: 'check_in', payload: { monitor_slug: 'x', status: 'ok' } }]), { 'x-sentry-auth': 'Sentry sentry_key=00000000000000000000000000000000' });
+    const response = await postEnvelope(envelope([{ type: 'check_in', payload: { monitor_slug: 'x', status: 'ok' } }]), {
+      'x-sentry-auth': 'Sentry sentry_key=00000000000000000000000000000000',
+    });
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: 'unknown_key', field: 'sentry_key', message: expect.stringMatching(/not valid/) } });
   });
@@ -195,7 +215,12 @@ describe('bad input', () => {
     const before = await monitorCount();
     const good = { monitor_slug: `half-${Date.now()}`, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '* * * * *' } } };
     const bad = { monitor_slug: `bad-${Date.now()}`, status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '61 * * * *' } } };
-    const response = await postEnvelope(envelope([{ type: 'check_in', payload: good }, { type: 'check_in', payload: bad }]));
+    const response = await postEnvelope(
+      envelope([
+        { type: 'check_in', payload: good },
+        { type: 'check_in', payload: bad },
+      ]),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 'invalid_monitor_config', field: 'monitor_config.schedule' } });
     expect(await monitorCount()).toBe(before);
@@ -204,7 +229,9 @@ describe('bad input', () => {
   it('an unknown status names the field and the allowed values', async () => {
     const response = await postEnvelope(envelope([{ type: 'check_in', payload: { monitor_slug: 'x', status: 'done' } }]));
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ error: { code: 'invalid_checkin', field: 'status', message: 'status must be one of in_progress, ok, error' } });
+    expect(await response.json()).toMatchObject({
+      error: { code: 'invalid_checkin', field: 'status', message: 'status must be one of in_progress, ok, error' },
+    });
   });
 
   it('the API refuses a missing token and hides other organizations', async () => {
@@ -218,17 +245,32 @@ describe('bad input', () => {
 describe('durability', () => {
   it('a check-in answered 200 survives ingest being killed right after, and history being down', async () => {
     const slug = `durable-${Date.now()}`;
-    expect((await postEnvelope(envelope([{ type: 'check_in', payload: { monitor_slug: slug, status: 'in_progress', monitor_config: { schedule: { type: 'crontab', value: '*/5 * * * *' } } } }]))).status).toBe(200);
+    expect(
+      (
+        await postEnvelope(
+          envelope([
+            {
+              type: 'check_in',
+              payload: { monitor_slug: slug, status: 'in_progress', monitor_config: { schedule: { type: 'crontab', value: '*/5 * * * *' } } },
+            },
+          ]),
+        )
+      ).status,
+    ).toBe(200);
     const uuid = await pingUuid(slug);
     await history.kill();
     for (let i = 0; i < 3; i += 1) expect((await fetch(`${ingest.url}/ping/${uuid}`)).status).toBe(200);
     await ingest.kill();
     [ingest, history] = await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('history', env)]);
     // The first ping (no rid) closes the run the envelope started; the other two are runs of their own.
-    const list = await waitFor('all four acknowledged check-ins, as three runs', async () => {
-      const found = await checkins(slug);
-      return found.length === 3 && found.every((c) => c.status === 'ok') ? found : undefined;
-    }, { timeoutMs: 60000 });
+    const list = await waitFor(
+      'all four acknowledged check-ins, as three runs',
+      async () => {
+        const found = await checkins(slug);
+        return found.length === 3 && found.every((c) => c.status === 'ok') ? found : undefined;
+      },
+      { timeoutMs: 60000 },
+    );
     expect(list.filter((c) => c.duration !== null && c.duration > 0)).toHaveLength(1);
   });
 
@@ -241,7 +283,10 @@ describe('durability', () => {
     let stderr = '';
     let status: number | null = null;
     try {
-      execFileSync(process.execPath, [join(REPO_ROOT, 'services/ingest/dist/main.js')], { env: { ...process.env, ...env, VIGIL_INGEST_PORT: 'eighty' }, stdio: 'pipe' });
+      execFileSync(process.execPath, [join(REPO_ROOT, 'services/ingest/dist/main.js')], {
+        env: { ...process.env, ...env, VIGIL_INGEST_PORT: 'eighty' },
+        stdio: 'pipe',
+      });
     } catch (error) {
       const failed = error as { status: number | null; stderr: Buffer };
       status = failed.status;

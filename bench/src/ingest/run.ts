@@ -86,8 +86,16 @@ function log(message: string): void {
 
 /** The default organization, project and DSN key of the bench's own database, through the same CLI `make up` uses. */
 function seedDefault(env: Record<string, string>): { projectId: number; publicKey: string } {
-  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  const values = new Map(output.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  const values = new Map(
+    output
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
   const projectId = Number(values.get('VIGIL_PROJECT_ID'));
   const dsn = values.get('VIGIL_DSN');
   if (!Number.isInteger(projectId) || !dsn) throw new Error(`seed-default printed no project or DSN:\n${output}`);
@@ -105,7 +113,10 @@ async function createMonitor(ingestUrl: string, postgresUrl: string, projectId: 
   const client = new Client({ connectionString: postgresUrl });
   await client.connect();
   try {
-    const result = await client.query<{ ping_uuid: string }>('SELECT ping_uuid FROM monitors WHERE project_id = $1 AND slug = $2', [projectId, BENCH_MONITOR_SLUG]);
+    const result = await client.query<{ ping_uuid: string }>('SELECT ping_uuid FROM monitors WHERE project_id = $1 AND slug = $2', [
+      projectId,
+      BENCH_MONITOR_SLUG,
+    ]);
     const pingUuid = result.rows[0]?.ping_uuid;
     if (!pingUuid) throw new Error(`monitor ${BENCH_MONITOR_SLUG} not found in Postgres after its envelope was accepted`);
     return pingUuid;
@@ -140,7 +151,8 @@ async function probe(origin: string, request: LoadRequest): Promise<void> {
     headers: request.headers,
     body: request.bodyTemplate?.replace('{{uuid}}', crypto.randomUUID().replace(/-/g, '')),
   });
-  if (response.status < 200 || response.status > 299) throw new Error(`${request.method} ${origin}${request.path} answered ${response.status}: ${await response.text()}`);
+  if (response.status < 200 || response.status > 299)
+    throw new Error(`${request.method} ${origin}${request.path} answered ${response.status}: ${await response.text()}`);
 }
 
 async function quiet(options: Options): Promise<number> {
@@ -154,15 +166,34 @@ async function measure(server: Server, kind: Case, origin: string, pid: number, 
   const backgroundBefore = await quiet(options);
   log(`${server} ${kind}: closed loop, ${options.connections} connections, ${options.warmupSec} s warm-up + ${options.durationSec} s`);
   let window = cpuWindow(pid);
-  const throughput = await runLoad({ kind: 'closed', origin, request, connections: options.connections, warmupSec: options.warmupSec, durationSec: options.durationSec });
+  const throughput = await runLoad({
+    kind: 'closed',
+    origin,
+    request,
+    connections: options.connections,
+    warmupSec: options.warmupSec,
+    durationSec: options.durationSec,
+  });
   const throughputCpu = window();
-  log(`${server} ${kind}: ${throughput.okPerSecond.toFixed(0)}/s, p50 ${throughput.latency.p50.toFixed(2)} ms, p99 ${throughput.latency.p99.toFixed(2)} ms, server CPU ${throughputCpu.processPercent.toFixed(0)} %`);
+  log(
+    `${server} ${kind}: ${throughput.okPerSecond.toFixed(0)}/s, p50 ${throughput.latency.p50.toFixed(2)} ms, p99 ${throughput.latency.p99.toFixed(2)} ms, server CPU ${throughputCpu.processPercent.toFixed(0)} %`,
+  );
   const backgroundBetween = await quiet(options);
   log(`${server} ${kind}: open loop at ${options.rate}/s, ${options.rateWarmupSec} s warm-up + ${options.rateDurationSec} s`);
   window = cpuWindow(pid);
-  const fixedRate = await runLoad({ kind: 'open', origin, request, rate: options.rate, connections: options.rateConnections, warmupSec: options.rateWarmupSec, durationSec: options.rateDurationSec });
+  const fixedRate = await runLoad({
+    kind: 'open',
+    origin,
+    request,
+    rate: options.rate,
+    connections: options.rateConnections,
+    warmupSec: options.rateWarmupSec,
+    durationSec: options.rateDurationSec,
+  });
   const fixedRateCpu = window();
-  log(`${server} ${kind}: achieved ${fixedRate.okPerSecond.toFixed(0)}/s, p50 ${fixedRate.latency.p50.toFixed(2)} ms, p99 ${fixedRate.latency.p99.toFixed(2)} ms, max ${fixedRate.latency.max.toFixed(1)} ms`);
+  log(
+    `${server} ${kind}: achieved ${fixedRate.okPerSecond.toFixed(0)}/s, p50 ${fixedRate.latency.p50.toFixed(2)} ms, p99 ${fixedRate.latency.p99.toFixed(2)} ms, max ${fixedRate.latency.max.toFixed(1)} ms`,
+  );
   return { server, kind, throughput, throughputCpu, fixedRate, fixedRateCpu, background: [backgroundBefore, backgroundBetween] };
 }
 
@@ -180,7 +211,8 @@ async function checkinsOnTopic(): Promise<number> {
   }
 }
 
-const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
 const ms = (value: number) => fmt(value, value < 10 ? 2 : 1);
 const failures = (result: LoadResult) => (result.non2xx + result.errors === 0 ? '0' : `${result.non2xx} non-2xx, ${result.errors} errors`);
 
@@ -211,7 +243,8 @@ function kafkaLine(report: Report): string {
 function renderReport(report: Report): string {
   const { options, measurements } = report;
   const find = (server: Server, kind: Case) => measurements.find((m) => m.server === server && m.kind === kind);
-  const label = (m: Measurement) => `${m.server === 'bare' ? 'bare node:http' : 'ingest'} ${m.kind === 'ping' ? 'ping (`GET /ping/<uuid>`)' : 'envelope (`POST /api/<id>/envelope/`)'}`;
+  const label = (m: Measurement) =>
+    `${m.server === 'bare' ? 'bare node:http' : 'ingest'} ${m.kind === 'ping' ? 'ping (`GET /ping/<uuid>`)' : 'envelope (`POST /api/<id>/envelope/`)'}`;
   const ratio = (m: Measurement) => {
     const bare = find('bare', m.kind);
     return m.server === 'bare' || !bare ? '1.00 (ceiling)' : fmt(m.throughput.okPerSecond / bare.throughput.okPerSecond, 2);
@@ -268,10 +301,18 @@ function renderReport(report: Report): string {
     const bare = find('bare', kind);
     if (!ingest || !bare) continue;
     const share = ingest.throughput.okPerSecond / bare.throughput.okPerSecond;
-    targets.push([`${kind}: throughput at least half of bare`, `${fmt(share * 100)} % of bare (${fmt(ingest.throughput.okPerSecond)} vs ${fmt(bare.throughput.okPerSecond)}/s)`, share >= 0.5 ? 'met' : '**missed**']);
+    targets.push([
+      `${kind}: throughput at least half of bare`,
+      `${fmt(share * 100)} % of bare (${fmt(ingest.throughput.okPerSecond)} vs ${fmt(bare.throughput.okPerSecond)}/s)`,
+      share >= 0.5 ? 'met' : '**missed**',
+    ]);
     const p99 = ingest.fixedRate.latency.p99;
     const reached = ingest.fixedRate.okPerSecond >= options.rate * 0.98;
-    targets.push([`${kind}: p99 under 20 ms at ${fmt(options.rate)}/s`, `p99 ${ms(p99)} ms at ${fmt(ingest.fixedRate.okPerSecond)}/s achieved`, p99 < 20 && reached ? 'met' : '**missed**']);
+    targets.push([
+      `${kind}: p99 under 20 ms at ${fmt(options.rate)}/s`,
+      `p99 ${ms(p99)} ms at ${fmt(ingest.fixedRate.okPerSecond)}/s achieved`,
+      p99 < 20 && reached ? 'met' : '**missed**',
+    ]);
   }
   const targetTable = markdownTable([{ title: 'target' }, { title: 'measured' }, { title: 'result' }], targets);
   return [
@@ -315,7 +356,9 @@ async function main(): Promise<void> {
   // runs on every check-in but never refuses one.
   const env = testEnv({ VIGIL_LOG_LEVEL: 'warn', VIGIL_CHECKIN_RATE_PER_MINUTE: '1000000', VIGIL_CHECKIN_RATE_BURST: '1000000' });
   const config = testConfig();
-  log(`resetting test slot ${process.env['VIGIL_TEST_SLOT']}'s stores (${new URL(config.VIGIL_POSTGRES_URL).pathname.slice(1)}, topics ${config.VIGIL_KAFKA_TOPIC_PREFIX}*)`);
+  log(
+    `resetting test slot ${process.env['VIGIL_TEST_SLOT']}'s stores (${new URL(config.VIGIL_POSTGRES_URL).pathname.slice(1)}, topics ${config.VIGIL_KAFKA_TOPIC_PREFIX}*)`,
+  );
   await resetTestStores(config);
   const { projectId, publicKey } = seedDefault(env);
   const topicBefore = await checkinsOnTopic();
@@ -400,7 +443,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(`[bench:ingest] failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.stderr.write(`[bench:ingest] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     process.exit(1);
   },
 );

@@ -46,7 +46,12 @@ interface Round {
 }
 
 /** Sends `messages` in batches through `sendBatch` (awaited one after the other) and measures this process. */
-async function measure(client: string, messages: readonly CheckinMessageV1[], batch: number, sendBatch: (items: readonly CheckinMessageV1[]) => Promise<void>): Promise<Round> {
+async function measure(
+  client: string,
+  messages: readonly CheckinMessageV1[],
+  batch: number,
+  sendBatch: (items: readonly CheckinMessageV1[]) => Promise<void>,
+): Promise<Round> {
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (let from = 0; from < messages.length; from += batch) await sendBatch(messages.slice(from, from + batch));
@@ -77,7 +82,13 @@ async function main(): Promise<void> {
 
   const monitors = Array.from({ length: 5000 }, () => randomUUID());
   const messagesFor = (): CheckinMessageV1[] =>
-    Array.from({ length: options.messages }, (_, i) => ({ ...checkinMessageV1Example, monitor_id: monitors[i % monitors.length]!, event_id: randomUUID(), checkin_id: randomUUID(), received_at: Date.now() }));
+    Array.from({ length: options.messages }, (_, i) => ({
+      ...checkinMessageV1Example,
+      monitor_id: monitors[i % monitors.length]!,
+      event_id: randomUUID(),
+      checkin_id: randomUUID(),
+      received_at: Date.now(),
+    }));
   const keyOf = (message: CheckinMessageV1): string => monitorEnvironmentKey(message.monitor_id, message.environment);
 
   const clients: Record<string, (items: readonly CheckinMessageV1[]) => Promise<void>> = {
@@ -114,12 +125,29 @@ async function main(): Promise<void> {
 
   const rows = Object.keys(clients).map((client) => {
     const mine = rounds.filter((round) => round.client === client);
-    return { client, cpu: median(mine.map((r) => r.cpuMicros / r.messages)), rate: median(mine.map((r) => r.messages / r.seconds)), all: mine.map((r) => (r.cpuMicros / r.messages).toFixed(1)).join(', ') };
+    return {
+      client,
+      cpu: median(mine.map((r) => r.cpuMicros / r.messages)),
+      rate: median(mine.map((r) => r.messages / r.seconds)),
+      all: mine.map((r) => (r.cpuMicros / r.messages).toFixed(1)).join(', '),
+    };
   });
   const [baseline, ours] = rows as [(typeof rows)[0], (typeof rows)[0]];
   const table = markdownTable(
-    [{ title: 'client' }, { title: 'CPU per message (median)', align: 'right' }, { title: 'ratio to kafkajs', align: 'right' }, { title: 'messages/s (median)', align: 'right' }, { title: 'CPU per message, each round' }],
-    rows.map((row) => [row.client, `${row.cpu.toFixed(1)} µs`, (row.cpu / baseline.cpu).toFixed(2), Math.round(row.rate).toLocaleString('en-US'), `${row.all} µs`]),
+    [
+      { title: 'client' },
+      { title: 'CPU per message (median)', align: 'right' },
+      { title: 'ratio to kafkajs', align: 'right' },
+      { title: 'messages/s (median)', align: 'right' },
+      { title: 'CPU per message, each round' },
+    ],
+    rows.map((row) => [
+      row.client,
+      `${row.cpu.toFixed(1)} µs`,
+      (row.cpu / baseline.cpu).toFixed(2),
+      Math.round(row.rate).toLocaleString('en-US'),
+      `${row.all} µs`,
+    ]),
   );
   const section = [
     '## Kafka producer: `npm run bench:kafka`',

@@ -92,8 +92,16 @@ interface Seed {
 
 /** The default organization of the bench's own database, through the same CLI `make up` uses. */
 function seedDefault(env: Record<string, string>): Seed {
-  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  const values = new Map(output.split('\n').filter((line) => line.includes('=')).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  const values = new Map(
+    output
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
   const dsn = values.get('VIGIL_DSN');
   const seed = {
     org: values.get('VIGIL_ORG') ?? '',
@@ -102,7 +110,8 @@ function seedDefault(env: Record<string, string>): Seed {
     publicKey: dsn ? new URL(dsn).username : '',
     token: values.get('VIGIL_API_TOKEN') ?? '',
   };
-  if (!seed.org || !seed.project || !Number.isInteger(seed.projectId) || !seed.publicKey || !seed.token) throw new Error(`seed-default printed too little:\n${output}`);
+  if (!seed.org || !seed.project || !Number.isInteger(seed.projectId) || !seed.publicKey || !seed.token)
+    throw new Error(`seed-default printed too little:\n${output}`);
   return seed;
 }
 
@@ -156,7 +165,9 @@ function signatureValid(secret: string, header: string | undefined, body: string
   const t = parts.find(([key]) => key === 't')?.[1];
   if (!t || !/^\d+$/.test(t)) return false;
   const expected = createHmac('sha256', secret).update(`${t}.`).update(body).digest();
-  return parts.some(([key, value]) => key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/.test(value) && timingSafeEqual(Buffer.from(value, 'hex'), expected));
+  return parts.some(
+    ([key, value]) => key === 'v1' && value !== undefined && /^[0-9a-f]{64}$/.test(value) && timingSafeEqual(Buffer.from(value, 'hex'), expected),
+  );
 }
 
 /** The API's answer, parsed as `T` (the bench trusts its own server; the e2e tests check the shapes). */
@@ -187,12 +198,22 @@ async function createMonitors(ingestUrl: string, seed: Seed, count: number, cron
         status: 'ok',
         duration: 0.5,
         environment: ENVIRONMENT,
-        monitor_config: { schedule: { type: 'crontab', value: crontab }, checkin_margin: MARGIN_MINUTES, max_runtime: 30, timezone: 'UTC', failure_issue_threshold: 1, recovery_threshold: 1 },
+        monitor_config: {
+          schedule: { type: 'crontab', value: crontab },
+          checkin_margin: MARGIN_MINUTES,
+          max_runtime: 30,
+          timezone: 'UTC',
+          failure_issue_threshold: 1,
+          recovery_threshold: 1,
+        },
       };
       const body = `${JSON.stringify({ sent_at: new Date().toISOString() })}\n${JSON.stringify({ type: 'check_in' })}\n${JSON.stringify(checkIn)}\n`;
       const response = await fetch(`${ingestUrl}/api/${seed.projectId}/envelope/`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': `Sentry sentry_version=7, sentry_client=vigil-bench/0.1.0, sentry_key=${seed.publicKey}` },
+        headers: {
+          'content-type': 'application/x-sentry-envelope',
+          'x-sentry-auth': `Sentry sentry_version=7, sentry_client=vigil-bench/0.1.0, sentry_key=${seed.publicKey}`,
+        },
         body,
       });
       if (response.status !== 200) throw new Error(`creating ${slugOf(index)}: ${response.status} ${await response.text()}`);
@@ -231,10 +252,10 @@ interface MonitorStages {
 
 /** What happens between the previous stage and this one (for the analysis). */
 const STEP: Readonly<Record<keyof MonitorStages, string>> = {
-  pulse: 'the scheduler\'s clock (pulse interval and lag)',
+  pulse: "the scheduler's clock (pulse interval and lag)",
   missed: 'scheduler: read the pulse, judge the due tracks, publish',
   issueRow: 'issues: wait for its consumer to reach the run result (partitions one batch at a time)',
-  issueEvent: 'issues: the batch\'s transaction and the publish',
+  issueEvent: "issues: the batch's transaction and the publish",
   ledger: 'notifier consumer: reach the event, look up rules and monitors and insert the deliveries, once per batch',
   attemptStarted: 'notifier worker: claim the delivery',
   received: 'the HTTP request',
@@ -242,7 +263,11 @@ const STEP: Readonly<Record<keyof MonitorStages, string>> = {
 };
 
 const STAGES: ReadonlyArray<{ key: keyof MonitorStages; label: string; source: string }> = [
-  { key: 'pulse', label: 'first clock pulse dated at or after the deadline written', source: 'record timestamp of the pulse in the monitor\'s `vigil.checkins.v1` partition' },
+  {
+    key: 'pulse',
+    label: 'first clock pulse dated at or after the deadline written',
+    source: "record timestamp of the pulse in the monitor's `vigil.checkins.v1` partition",
+  },
   { key: 'missed', label: 'missed event published (scheduler)', source: 'record timestamp on `vigil.monitor-events.v1`' },
   { key: 'issueRow', label: 'issues batch transaction began (issues)', source: '`issues.created_at` (`now()`: the transaction start)' },
   { key: 'issueEvent', label: 'issue.opened published (issues)', source: 'record timestamp on `vigil.issues.v1`' },
@@ -291,7 +316,8 @@ interface Report {
   batches: { issues: number; ledger: number };
 }
 
-const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
 const sec = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)}` : 'n/a');
 const clock = (ms: number) => new Date(ms).toISOString().slice(11, 23);
 const loads = (values: number[]) => values.map((value) => value.toFixed(2)).join(' / ');
@@ -313,7 +339,12 @@ function analysis(report: Report): string[] {
   const ranked = [...steps].filter(([, , d99]) => Number.isFinite(d99)).sort((a, b) => b[2] - a[2]);
   lines.push(
     `Steps (difference of consecutive stages' p50 / p99): ${steps.map(([name, d50, d99]) => `${name}: ${sec(d50)} / ${sec(d99)} s`).join('; ')}.` +
-      (ranked.length >= 2 ? ` The two largest shares of the p99: ${ranked.slice(0, 2).map(([name, , d99]) => `${name} (${sec(d99)} s)`).join(' and ')}, of ${sec(total99)} s.` : ''),
+      (ranked.length >= 2
+        ? ` The two largest shares of the p99: ${ranked
+            .slice(0, 2)
+            .map(([name, , d99]) => `${name} (${sec(d99)} s)`)
+            .join(' and ')}, of ${sec(total99)} s.`
+        : ''),
   );
   lines.push(
     `The issues service wrote the ${fmt(report.counts.issueOpened)} openings in ${fmt(report.batches.issues)} transactions and the notifier's consumer the deliveries in ${fmt(report.batches.ledger)} (one per partition batch each); ` +
@@ -350,11 +381,26 @@ function renderReport(report: Report): string {
   const summaryTable = markdownTable(
     [{ title: 'measure' }, { title: 'value' }],
     [
-      ['webhooks for distinct deliveries / monitors missing', `${fmt(report.distinctDeliveries)} / ${fmt(options.monitors)} (${fmt(report.monitorsCovered)} monitors covered)`],
-      ['duplicate requests (same `Vigil-Delivery`), bad signatures, unexpected bodies', `${fmt(report.duplicates)}, ${fmt(report.badSignatures)}, ${fmt(report.wrongBodies)}`],
-      ['deadline → webhook received: p50 / p95 / p99 / max', `${sec(report.e2e.p50)} / ${sec(report.e2e.p95)} / ${sec(report.e2e.p99)} / ${sec(report.e2e.max)} s`],
-      ['deliveries per second (first to last webhook)', `${fmt(report.perSecond)}/s (${fmt(report.received)} webhooks from ${clock(report.firstAt)} to ${clock(report.lastAt)} UTC, ${sec(report.lastAt - report.firstAt)} s)`],
-      [`target: p99 under ${sec(TARGET_P99_MS)} s`, `p99 ${sec(report.e2e.p99)} s = ${fmt(report.e2e.p99 / TARGET_P99_MS, 2)} × target: ${met ? 'met' : '**missed**'}`],
+      [
+        'webhooks for distinct deliveries / monitors missing',
+        `${fmt(report.distinctDeliveries)} / ${fmt(options.monitors)} (${fmt(report.monitorsCovered)} monitors covered)`,
+      ],
+      [
+        'duplicate requests (same `Vigil-Delivery`), bad signatures, unexpected bodies',
+        `${fmt(report.duplicates)}, ${fmt(report.badSignatures)}, ${fmt(report.wrongBodies)}`,
+      ],
+      [
+        'deadline → webhook received: p50 / p95 / p99 / max',
+        `${sec(report.e2e.p50)} / ${sec(report.e2e.p95)} / ${sec(report.e2e.p99)} / ${sec(report.e2e.max)} s`,
+      ],
+      [
+        'deliveries per second (first to last webhook)',
+        `${fmt(report.perSecond)}/s (${fmt(report.received)} webhooks from ${clock(report.firstAt)} to ${clock(report.lastAt)} UTC, ${sec(report.lastAt - report.firstAt)} s)`,
+      ],
+      [
+        `target: p99 under ${sec(TARGET_P99_MS)} s`,
+        `p99 ${sec(report.e2e.p99)} s = ${fmt(report.e2e.p99 / TARGET_P99_MS, 2)} × target: ${met ? 'met' : '**missed**'}`,
+      ],
       [
         'on the topics and in the ledger',
         `${fmt(report.counts.missed)} missed events, ${fmt(report.counts.issueOpened)} issue.opened events, ${fmt(report.counts.ledger)} deliveries (${fmt(report.counts.succeeded)} succeeded, ${fmt(report.counts.attempts)} attempts)`,
@@ -379,7 +425,7 @@ function renderReport(report: Report): string {
     '',
     '### Where the time goes',
     '',
-    'Each stage as seconds after the deadline, over the monitors. Record timestamps are the producing client\'s clock when it sent the batch (CreateTime), Postgres times its own clock: one machine, one clock.',
+    "Each stage as seconds after the deadline, over the monitors. Record timestamps are the producing client's clock when it sent the batch (CreateTime), Postgres times its own clock: one machine, one clock.",
     '',
     stageTable,
     '',
@@ -404,7 +450,9 @@ async function main(): Promise<void> {
   const started = Date.now();
   log(`stack: ${await ensureStack()}`);
   const config = testConfig();
-  log(`resetting test slot ${process.env['VIGIL_TEST_SLOT']}'s stores (${new URL(config.VIGIL_POSTGRES_URL).pathname.slice(1)}, topics ${config.VIGIL_KAFKA_TOPIC_PREFIX}*)`);
+  log(
+    `resetting test slot ${process.env['VIGIL_TEST_SLOT']}'s stores (${new URL(config.VIGIL_POSTGRES_URL).pathname.slice(1)}, topics ${config.VIGIL_KAFKA_TOPIC_PREFIX}*)`,
+  );
   await resetTestStores(config);
 
   const receiver = new Receiver();
@@ -422,7 +470,11 @@ async function main(): Promise<void> {
     await pg.connect();
 
     const secret = `vigil_whsec_${randomUUID().replace(/-/g, '')}`;
-    const integration = await api<{ id: string }>(services.get('api')!.url, seed, 'POST', 'integrations/', { name: 'Bench hook', type: 'webhook', config: { url: hookUrl, secret } });
+    const integration = await api<{ id: string }>(services.get('api')!.url, seed, 'POST', 'integrations/', {
+      name: 'Bench hook',
+      type: 'webhook',
+      config: { url: hookUrl, secret },
+    });
     await api(services.get('api')!.url, seed, 'POST', 'alert-rules/', { project: seed.project, integration: integration.id });
 
     const busy = await waitForQuiet(options.quietPercent, options.quietWaitSec * SECOND);
@@ -439,8 +491,12 @@ async function main(): Promise<void> {
     await createMonitors(services.get('ingest')!.url, seed, options.monitors, crontab, options.concurrency);
     const createMs = Date.now() - createStart;
     log(`created in ${(createMs / 1000).toFixed(1)} s`);
-    if (Date.now() >= slot - 61 * SECOND) throw new Error(`creating the monitors ended within 61 s of their slot: their check-ins may count for it; run again with a larger --lead`);
-    const { rows: monitorRows } = await pg.query<{ id: string; slug: string }>(`SELECT id, slug FROM monitors WHERE project_id = $1 AND slug LIKE 'bench-notify-%'`, [seed.projectId]);
+    if (Date.now() >= slot - 61 * SECOND)
+      throw new Error(`creating the monitors ended within 61 s of their slot: their check-ins may count for it; run again with a larger --lead`);
+    const { rows: monitorRows } = await pg.query<{ id: string; slug: string }>(
+      `SELECT id, slug FROM monitors WHERE project_id = $1 AND slug LIKE 'bench-notify-%'`,
+      [seed.projectId],
+    );
     if (monitorRows.length !== options.monitors) throw new Error(`${monitorRows.length} monitors in Postgres, ${options.monitors} expected`);
     const monitorIds = new Set(monitorRows.map((row) => row.id));
 
@@ -466,7 +522,10 @@ async function main(): Promise<void> {
     const windowEnd = Date.now();
     const afterTicks = machineTicks();
     const loadAfter = loadavg();
-    const cpu: CpuUse[] = [...pids].map(([name, pid]) => ({ service: name, seconds: pid === undefined ? Number.NaN : cpuSeconds(pid) - (cpuAtDeadline.get(name) ?? Number.NaN) }));
+    const cpu: CpuUse[] = [...pids].map(([name, pid]) => ({
+      service: name,
+      seconds: pid === undefined ? Number.NaN : cpuSeconds(pid) - (cpuAtDeadline.get(name) ?? Number.NaN),
+    }));
     log(`${receiver.requests.length} webhooks, ${distinct()} distinct deliveries; a few seconds more for late repeats`);
     await sleep(3 * SECOND);
 
@@ -478,9 +537,23 @@ async function main(): Promise<void> {
     const receivedByMonitor = new Map<string, number>();
     for (const request of receiver.requests) {
       if (!signatureValid(secret, request.signature, request.body)) badSignatures += 1;
-      const body = JSON.parse(request.body) as { type: string; event_id: string; monitor: { id: string }; environment: string; checkin: { status: string; expected_at: string } };
+      const body = JSON.parse(request.body) as {
+        type: string;
+        event_id: string;
+        monitor: { id: string };
+        environment: string;
+        checkin: { status: string; expected_at: string };
+      };
       const expectedAt = Date.parse(body.checkin.expected_at);
-      if (body.type !== 'issue.opened' || body.checkin.status !== 'missed' || expectedAt !== slot || body.environment !== ENVIRONMENT || !monitorIds.has(body.monitor.id) || body.event_id !== request.deliveryId) wrongBodies += 1;
+      if (
+        body.type !== 'issue.opened' ||
+        body.checkin.status !== 'missed' ||
+        expectedAt !== slot ||
+        body.environment !== ENVIRONMENT ||
+        !monitorIds.has(body.monitor.id) ||
+        body.event_id !== request.deliveryId
+      )
+        wrongBodies += 1;
       if (request.deliveryId === undefined || received.has(request.deliveryId)) {
         duplicates += 1;
         continue;
@@ -532,12 +605,21 @@ async function main(): Promise<void> {
       openedCount += 1;
       entry.issueEvent = Math.min(entry.issueEvent ?? Infinity, record.timestamp);
     });
-    const { rows: issueRows } = await pg.query<{ monitor_id: string; created_at: Date }>(`SELECT monitor_id, created_at FROM issues WHERE project_id = $1`, [seed.projectId]);
+    const { rows: issueRows } = await pg.query<{ monitor_id: string; created_at: Date }>(`SELECT monitor_id, created_at FROM issues WHERE project_id = $1`, [
+      seed.projectId,
+    ]);
     for (const row of issueRows) {
       const entry = stages.get(row.monitor_id);
       if (entry) entry.issueRow = row.created_at.getTime();
     }
-    const { rows: deliveryRows } = await pg.query<{ monitor_id: string; status: string; created_at: Date; started_at: Date | null; finished_at: Date | null; attempts: number }>(
+    const { rows: deliveryRows } = await pg.query<{
+      monitor_id: string;
+      status: string;
+      created_at: Date;
+      started_at: Date | null;
+      finished_at: Date | null;
+      attempts: number;
+    }>(
       `SELECT d.alert->'monitor'->>'id' AS monitor_id, d.status, d.created_at, d.attempts,
               (SELECT min(a.started_at) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS started_at,
               (SELECT max(a.finished_at) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS finished_at
@@ -557,12 +639,16 @@ async function main(): Promise<void> {
     }
     const stageStats = new Map<keyof MonitorStages, Stats>();
     for (const stage of STAGES) {
-      const values = [...stages.values()].map((entry) => entry[stage.key]).filter((value): value is number => value !== undefined && Number.isFinite(value)).map((value) => value - deadline);
+      const values = [...stages.values()]
+        .map((entry) => entry[stage.key])
+        .filter((value): value is number => value !== undefined && Number.isFinite(value))
+        .map((value) => value - deadline);
       if (values.length > 0) stageStats.set(stage.key, statsOf(values));
     }
 
     const windowMs = windowEnd - deadline;
-    const busyOf = (from: { busy: number; total: number }, to: { busy: number; total: number }) => (to.total > from.total ? ((to.busy - from.busy) / (to.total - from.total)) * 100 : Number.NaN);
+    const busyOf = (from: { busy: number; total: number }, to: { busy: number; total: number }) =>
+      to.total > from.total ? ((to.busy - from.busy) / (to.total - from.total)) * 100 : Number.NaN;
     const report: Report = {
       machine: describeMachine(REPO_ROOT),
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -598,7 +684,10 @@ async function main(): Promise<void> {
         attempts: deliveryRows.reduce((sum, row) => sum + Number(row.attempts), 0),
       },
       notifierConcurrency: config.VIGIL_NOTIFIER_CONCURRENCY,
-      batches: { issues: new Set(issueRows.map((row) => row.created_at.getTime())).size, ledger: new Set(deliveryRows.map((row) => row.created_at.getTime())).size },
+      batches: {
+        issues: new Set(issueRows.map((row) => row.created_at.getTime())).size,
+        ledger: new Set(deliveryRows.map((row) => row.created_at.getTime())).size,
+      },
     };
     const section = renderReport(report);
     process.stdout.write(`\n${section}\n`);

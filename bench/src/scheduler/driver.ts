@@ -1,11 +1,22 @@
-import { TOPIC_NAMES, physicalTopicName, type MonitorEventV1, type MonitorStateV1, type SchedulerStateV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import {
+  TOPIC_NAMES,
+  physicalTopicName,
+  type MonitorEventV1,
+  type MonitorStateV1,
+  type SchedulerStateV1,
+  type TopicName,
+  type TopicPayloads,
+} from '@vigil/contracts';
 import type { TopicProducer } from '@vigil/kafka';
 import type { DetectionEngine, EngineSink, SchedulerInput } from '@vigil/scheduler/dist/engine/detection-engine';
 import type { Kafka } from 'kafkajs';
 import type { CheckinMessageV1 } from '@vigil/contracts';
 
 /** What the sink reports when Kafka acknowledged a message the benchmark watches. */
-export type AckListener = (message: { topic: 'vigil.monitor-events.v1'; payload: MonitorEventV1 } | { topic: 'vigil.monitor-states.v1'; payload: MonitorStateV1 }, ackedAt: number) => void;
+export type AckListener = (
+  message: { topic: 'vigil.monitor-events.v1'; payload: MonitorEventV1 } | { topic: 'vigil.monitor-states.v1'; payload: MonitorStateV1 },
+  ackedAt: number,
+) => void;
 
 export interface SinkCounts {
   events: number;

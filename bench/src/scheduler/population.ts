@@ -23,7 +23,16 @@ const ORGANIZATIONS = 2000;
 const BURST_MAX_RUNTIME_MINUTES = 7;
 const MINUTE = 60_000;
 
-export type MixKind = 'daily crontab' | 'hourly crontab' | 'every minute' | 'every 5 minutes' | 'every 15 minutes' | 'weekdays crontab' | 'interval 1 hour' | 'interval 1 day' | 'burst (daily, UTC)';
+export type MixKind =
+  | 'daily crontab'
+  | 'hourly crontab'
+  | 'every minute'
+  | 'every 5 minutes'
+  | 'every 15 minutes'
+  | 'weekdays crontab'
+  | 'interval 1 hour'
+  | 'interval 1 day'
+  | 'burst (daily, UTC)';
 
 export const MIX_DESCRIPTION: ReadonlyArray<readonly [MixKind, string]> = [
   ['daily crontab', '35 % of the other monitors: `m h * * *`, minute and hour uniform'],
@@ -44,7 +53,11 @@ function hash32(value: number, salt: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-const hex = (value: number, digits: number) => (value >>> 0).toString(16).padStart(8, '0').slice(8 - digits);
+const hex = (value: number, digits: number) =>
+  (value >>> 0)
+    .toString(16)
+    .padStart(8, '0')
+    .slice(8 - digits);
 
 /**
  * A lowercase UUID (version 4 layout) unique per (index, salt). Strings are flattened: what a consumer holds
@@ -140,7 +153,12 @@ export class Population {
 
   /** The burst monitors' configuration (all identical). */
   burstConfig(): MonitorConfigInput {
-    return { schedule: { type: 'crontab', value: this.burstExpression, timezone: 'UTC' }, checkinMarginMinutes: 1, maxRuntimeMinutes: BURST_MAX_RUNTIME_MINUTES, status: 'active' };
+    return {
+      schedule: { type: 'crontab', value: this.burstExpression, timezone: 'UTC' },
+      checkinMarginMinutes: 1,
+      maxRuntimeMinutes: BURST_MAX_RUNTIME_MINUTES,
+      status: 'active',
+    };
   }
 
   monitor(m: number): BenchMonitor {
@@ -231,7 +249,10 @@ function pickConfig(random: () => number): { kind: MixKind; config: MonitorConfi
   if (pick < 0.7) return { kind: 'every 5 minutes', config: { ...base, schedule: { type: 'crontab', value: '*/5 * * * *', timezone } } };
   if (pick < 0.75) return { kind: 'every 15 minutes', config: { ...base, schedule: { type: 'crontab', value: '*/15 * * * *', timezone } } };
   if (pick < 0.8) {
-    return { kind: 'weekdays crontab', config: { ...base, status: paused ? 'paused' : 'active', schedule: { type: 'crontab', value: `${minute} ${hour} * * 1-5`, timezone } } };
+    return {
+      kind: 'weekdays crontab',
+      config: { ...base, status: paused ? 'paused' : 'active', schedule: { type: 'crontab', value: `${minute} ${hour} * * 1-5`, timezone } },
+    };
   }
   const unit = pick < 0.9 ? 'hour' : 'day';
   return {

@@ -314,7 +314,9 @@ async function loadPhase(
   for (let m = 0; m < population.monitorCount; m += 1) directory.set(population.monitor(m));
   phases.push(['directory fill', meter()]);
   const afterDirectory = settledHeap();
-  log(`${label(size)}: directory holds ${directory.size} monitors (${distinctSchedules} distinct schedules, ${distinctSettings} settings); loading ${size} check-ins`);
+  log(
+    `${label(size)}: directory holds ${directory.size} monitors (${distinctSchedules} distinct schedules, ${distinctSettings} settings); loading ${size} check-ins`,
+  );
 
   // 1. Load: one check-in per monitor-environment, in batches of `batch` per partition.
   meter = phaseMeter();
@@ -351,13 +353,25 @@ async function loadPhase(
     const file = writeHeapSnapshot(join(snapshotDir, `${label(size)}-after-load.heapsnapshot`));
     log(`${label(size)}: heap snapshot ${file}`);
   }
-  log(`${label(size)}: loaded in ${(loadUsage.wallMs / 1000).toFixed(1)} s (${Math.round(size / (handleMs / 1000))}/s in engine.handle); heap ${((afterLoad - baseline) / size).toFixed(0)} B per monitor-environment`);
+  log(
+    `${label(size)}: loaded in ${(loadUsage.wallMs / 1000).toFixed(1)} s (${Math.round(size / (handleMs / 1000))}/s in engine.handle); heap ${((afterLoad - baseline) / size).toFixed(0)} B per monitor-environment`,
+  );
 
   return {
     mix: [...mix.values()],
     paused,
     twoEnvironmentMonitors,
-    heap: { baseline, sharedRegistry, scheduleBytes, distinctSchedules, distinctSettings, afterDirectory, afterLoad, directoryMonitors: directory.size, queuedAfterLoad },
+    heap: {
+      baseline,
+      sharedRegistry,
+      scheduleBytes,
+      distinctSchedules,
+      distinctSettings,
+      afterDirectory,
+      afterLoad,
+      directoryMonitors: directory.size,
+      queuedAfterLoad,
+    },
     load,
     feed,
     samples: sampleTracks(population, engine),
@@ -434,9 +448,13 @@ async function livePhases(
   const idle = await stretch(eventStart + pulseMs, MINUTE / pulseMs - 1, pulseMs);
   phases.push(['CPU: a minute with nothing due', idle.usage]);
   log(`${label(size)}: idle rounds ${idle.roundCpuUs.p50.toFixed(0)} µs CPU (p50), ${idle.counts.trackSnapshots} tracks due`);
-  const due = await profiled(profileFile(profileDir, `${label(size)}-due-stretch`), () => stretch(eventStart + MINUTE, (options.dueMinutes * MINUTE) / pulseMs, pulseMs));
+  const due = await profiled(profileFile(profileDir, `${label(size)}-due-stretch`), () =>
+    stretch(eventStart + MINUTE, (options.dueMinutes * MINUTE) / pulseMs, pulseMs),
+  );
   phases.push([`CPU: ${options.dueMinutes} min of deadlines`, due.usage]);
-  log(`${label(size)}: ${options.dueMinutes} min of event time: ${due.counts.trackSnapshots} tracks due, ${due.counts.events} events, ${(due.usage.cpuMs / 1000).toFixed(1)} s CPU`);
+  log(
+    `${label(size)}: ${options.dueMinutes} min of event time: ${due.counts.trackSnapshots} tracks due, ${due.counts.events} events, ${(due.usage.cpuMs / 1000).toFixed(1)} s CPU`,
+  );
 
   // 4. Detection lag in real time. Catch up to the wall clock first (not measured), then pulse like the worker.
   meter = phaseMeter();
@@ -455,7 +473,9 @@ async function livePhases(
     // The phases before took longer than the lead allowed: move the burst to a minute still ahead, the way a
     // configuration change reaches the engine (directory, then monitorChanged).
     const slot = burstMinute(Date.now() + 45 * SECOND);
-    log(`${label(size)}: the burst slot ${new Date(population.burstSlot).toISOString()} is too close; moving it to ${new Date(slot).toISOString()} (raise --lead)`);
+    log(
+      `${label(size)}: the burst slot ${new Date(population.burstSlot).toISOString()} is too close; moving it to ${new Date(slot).toISOString()} (raise --lead)`,
+    );
     population.moveBurst(slot);
     for (let m = BURST_EVERY - 1; m < population.monitorCount; m += BURST_EVERY) {
       const monitor = population.monitor(m);
@@ -491,7 +511,10 @@ async function livePhases(
         dueAt = event.slot + settings.marginMs;
       } else {
         const key = `${event.monitor_id}:${event.environment}`;
-        const run = engine.detector(partitionOf(key, PARTITIONS))?.track(event.monitor_id, event.environment)?.openRuns.find((open) => open.checkinId === event.checkin_id);
+        const run = engine
+          .detector(partitionOf(key, PARTITIONS))
+          ?.track(event.monitor_id, event.environment)
+          ?.openRuns.find((open) => open.checkinId === event.checkin_id);
         if (!run) return;
         dueAt = run.startedAt + settings.timeoutMs;
       }
@@ -529,7 +552,9 @@ async function livePhases(
   const windowStarted = Date.now();
   const hardStop = burstDeadline + 180 * SECOND;
   const countsBeforeLag = sink.snapshot();
-  log(`${label(size)}: real time from ${new Date(lagStart).toISOString()}: ${burstMonitorEnvironments} monitor-environments go late at ${new Date(population.burstSlot).toISOString()} and are missed at ${new Date(burstDeadline).toISOString()}`);
+  log(
+    `${label(size)}: real time from ${new Date(lagStart).toISOString()}: ${burstMonitorEnvironments} monitor-environments go late at ${new Date(population.burstSlot).toISOString()} and are missed at ${new Date(burstDeadline).toISOString()}`,
+  );
   const loop = await profiled(profileFile(profileDir, `${label(size)}-real-time`), () =>
     runRealTime(engine, feed, pulseMs, lagMs, () => {
       const now = Date.now();
@@ -608,7 +633,8 @@ async function measureRebuild(
   const ms = performance.now() - started;
   const usage = meter();
   const heapAfter = settledHeap();
-  if (snapshotDir !== null) log(`${label(population.size)}: heap snapshot ${writeHeapSnapshot(join(snapshotDir, `${label(population.size)}-after-${name}.heapsnapshot`))}`);
+  if (snapshotDir !== null)
+    log(`${label(population.size)}: heap snapshot ${writeHeapSnapshot(join(snapshotDir, `${label(population.size)}-after-${name}.heapsnapshot`))}`);
   let identical = 0;
   for (const [key, snapshot] of samples) {
     const [monitorId, environment] = [key.slice(0, 36), key.slice(37)];
@@ -618,7 +644,18 @@ async function measureRebuild(
   let queued = 0;
   for (const partition of ALL_PARTITIONS) queued += engine.detector(partition)?.queuedCount ?? 0;
   return {
-    rebuild: { ms, queued, joinMs: firstRecordAt - started, records, tracks: engine.trackCount, heapBefore, heapAfter, usage, sampled: samples.size, identical },
+    rebuild: {
+      ms,
+      queued,
+      joinMs: firstRecordAt - started,
+      records,
+      tracks: engine.trackCount,
+      heapBefore,
+      heapAfter,
+      usage,
+      sampled: samples.size,
+      identical,
+    },
     phase: usage,
     engine,
     directory,
@@ -649,7 +686,8 @@ async function restartAndRun(
 
 async function runSize(size: number, options: Options, profileDir: string | null, snapshotDir: string | null): Promise<SizeResult> {
   const quietBefore = await waitForQuiet(options.quietPercent, options.quietWaitSec * 1000);
-  if (quietBefore > options.quietPercent) log(`the machine is still ${quietBefore.toFixed(0)} % busy with other work after ${options.quietWaitSec} s; measuring anyway`);
+  if (quietBefore > options.quietPercent)
+    log(`the machine is still ${quietBefore.toFixed(0)} % busy with other work after ${options.quietWaitSec} s; measuring anyway`);
   const startedAt = Date.now();
   // Event time of the load's check-ins; the CPU stretch then covers [eventStart, eventStart + 1 + dueMinutes
   // min], which ends before the wall clock, so real-time pulses continue from there.
@@ -664,7 +702,10 @@ async function runSize(size: number, options: Options, profileDir: string | null
   const kafka = createKafkaClient(config, 'vigil-bench-scheduler', kafkaLogger);
   log(`${label(size)}: topics ${runPrefix}*, burst slot ${new Date(burstSlot).toISOString()}`);
   await ensureTopics(kafka, runPrefix);
-  const producer = new TopicProducer(kafkaConnection(config, 'vigil-bench-scheduler'), kafkaLogger, { prefix: runPrefix, lingerMs: config.VIGIL_KAFKA_LINGER_MS });
+  const producer = new TopicProducer(kafkaConnection(config, 'vigil-bench-scheduler'), kafkaLogger, {
+    prefix: runPrefix,
+    lingerMs: config.VIGIL_KAFKA_LINGER_MS,
+  });
   await producer.connect();
   // Per-process costs (time zone tables, the contracts' compiled validators) are not per monitor.
   const warm = new ScheduleRegistry();
@@ -693,12 +734,7 @@ async function runSize(size: number, options: Options, profileDir: string | null
       lag: live.lag,
       rebuildAfterLoad: restarted.rebuild,
       rebuild: final.rebuild,
-      phases: [
-        ...loaded.phases,
-        ["rebuild from the load's changelog", restarted.phase],
-        ...live.phases,
-        ['rebuild from the whole changelog', final.phase],
-      ],
+      phases: [...loaded.phases, ["rebuild from the load's changelog", restarted.phase], ...live.phases, ['rebuild from the whole changelog', final.phase]],
       quietBefore,
       topicPrefix: runPrefix,
     };
@@ -712,11 +748,13 @@ async function runSize(size: number, options: Options, profileDir: string | null
   }
 }
 
-const fmt = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a');
+const fmt = (value: number, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
 const fmtSeconds = (ms: number) => (Number.isFinite(ms) ? `${(ms / 1000).toFixed(2)} s` : 'n/a');
 const fmtBytes = (bytes: number) => `${fmt(bytes)} B`;
 const ratio = (measured: number, target: number) => (Number.isFinite(measured) ? fmt(measured / target, 2) : 'n/a');
-const verdict = (measured: number, target: number) => (!Number.isFinite(measured) ? 'n/a' : measured <= target ? `${ratio(measured, target)} (met)` : `**${ratio(measured, target)} (missed)**`);
+const verdict = (measured: number, target: number) =>
+  !Number.isFinite(measured) ? 'n/a' : measured <= target ? `${ratio(measured, target)} (met)` : `**${ratio(measured, target)} (missed)**`;
 const dist = (d: Distribution) => (d.count === 0 ? 'none in the window' : `${fmtSeconds(d.p50)} / ${fmtSeconds(d.p99)} / ${fmtSeconds(d.max)}`);
 
 function sizeTable(r: SizeResult, options: Options): string {
@@ -731,7 +769,12 @@ function sizeTable(r: SizeResult, options: Options): string {
   const lagTarget = n === LAG_TARGET_SIZE;
   const rebuildTarget = n === REBUILD_TARGET_SIZE;
   const rows: string[][] = [
-    ['heap per monitor-environment after the load (directory + tracks + shared schedules)', fmtBytes(loadHeap), `≤ ${fmtBytes(HEAP_TARGET_BYTES)}`, verdict(loadHeap, HEAP_TARGET_BYTES)],
+    [
+      'heap per monitor-environment after the load (directory + tracks + shared schedules)',
+      fmtBytes(loadHeap),
+      `≤ ${fmtBytes(HEAP_TARGET_BYTES)}`,
+      verdict(loadHeap, HEAP_TARGET_BYTES),
+    ],
     [`… of which the directory (${fmt(heap.directoryMonitors)} monitors, their settings)`, fmtBytes(perMe(heap.afterDirectory - heap.baseline)), '', ''],
     [
       `… of which shared schedules and settings, inside the directory's share (${fmt(heap.distinctSchedules)} parsed schedules at ${fmt(heap.scheduleBytes / heap.distinctSchedules)} B each, ${fmt(heap.distinctSettings)} settings at ${fmt((heap.sharedRegistry - heap.scheduleBytes) / heap.distinctSettings)} B each)`,
@@ -747,7 +790,12 @@ function sizeTable(r: SizeResult, options: Options): string {
       `≤ ${fmtBytes(HEAP_TARGET_BYTES)}`,
       verdict(perMe(r.rebuildAfterLoad.heapAfter - heap.baseline), HEAP_TARGET_BYTES),
     ],
-    ['heap per monitor-environment after the rebuild from the whole changelog', fmtBytes(rebuildHeap), `≤ ${fmtBytes(HEAP_TARGET_BYTES)}`, verdict(rebuildHeap, HEAP_TARGET_BYTES)],
+    [
+      'heap per monitor-environment after the rebuild from the whole changelog',
+      fmtBytes(rebuildHeap),
+      `≤ ${fmtBytes(HEAP_TARGET_BYTES)}`,
+      verdict(rebuildHeap, HEAP_TARGET_BYTES),
+    ],
     [
       'due-queue entries after the load / after the rebuild from the whole changelog (stale entries keep replaced tracks alive)',
       `${fmt(heap.queuedAfterLoad)} / ${fmt(r.rebuild.queued)}`,
@@ -760,7 +808,12 @@ function sizeTable(r: SizeResult, options: Options): string {
       '',
       '',
     ],
-    ['CPU per pulse round (12 pulses, 12 position records acknowledged), nothing due: p50 / p99', `${fmt(r.idle.roundCpuUs.p50)} / ${fmt(r.idle.roundCpuUs.p99)} µs`, '', ''],
+    [
+      'CPU per pulse round (12 pulses, 12 position records acknowledged), nothing due: p50 / p99',
+      `${fmt(r.idle.roundCpuUs.p50)} / ${fmt(r.idle.roundCpuUs.p99)} µs`,
+      '',
+      '',
+    ],
     ['wall time per pulse round, nothing due: p50 / p99', `${fmt(r.idle.roundWallMs.p50, 1)} / ${fmt(r.idle.roundWallMs.p99, 1)} ms`, '', ''],
     [
       `CPU per pulse round over ${options.dueMinutes} min of event time (${fmt(dueTracks)} tracks due, ${fmt(dueTracks / options.dueMinutes)} a minute): mean / max`,
@@ -774,7 +827,12 @@ function sizeTable(r: SizeResult, options: Options): string {
       '',
       '',
     ],
-    [`events and state changes published in those ${options.dueMinutes} min`, `${fmt(r.due.counts.events)} events, ${fmt(r.due.counts.states)} state changes`, '', ''],
+    [
+      `events and state changes published in those ${options.dueMinutes} min`,
+      `${fmt(r.due.counts.events)} events, ${fmt(r.due.counts.states)} state changes`,
+      '',
+      '',
+    ],
     [
       `detection lag, burst: ${fmt(r.lag.burstMonitorEnvironments)} monitor-environments (${fmt((r.lag.burstMonitorEnvironments / n) * 100, 1)} %) missed in the same second (with ${fmt(r.lag.ordinaryInBurstSecond)} ordinary misses): p50 / p99 / max`,
       dist(r.lag.burstMissed),
@@ -826,7 +884,13 @@ function rebuildRows(rb: RebuildResult, title: string, withTarget: boolean): str
 
 function phaseTable(r: SizeResult): string {
   return markdownTable(
-    [{ title: 'phase' }, { title: 'wall', align: 'right' }, { title: 'CPU of this process', align: 'right' }, { title: 'machine CPU (all processes, 2 cores = 100 %)', align: 'right' }, { title: 'load average at start', align: 'right' }],
+    [
+      { title: 'phase' },
+      { title: 'wall', align: 'right' },
+      { title: 'CPU of this process', align: 'right' },
+      { title: 'machine CPU (all processes, 2 cores = 100 %)', align: 'right' },
+      { title: 'load average at start', align: 'right' },
+    ],
     r.phases.map(([name, usage]) => [name, fmtSeconds(usage.wallMs), fmtSeconds(usage.cpuMs), `${fmt(usage.machinePercent)} %`, fmt(usage.loadAtStart, 2)]),
   );
 }
@@ -835,8 +899,20 @@ function mixTable(r: SizeResult): string {
   const notes = new Map(MIX_DESCRIPTION);
   const rows = [...r.mix].sort((a, b) => b.monitorEnvironments - a.monitorEnvironments);
   return markdownTable(
-    [{ title: 'schedule' }, { title: 'monitor-environments', align: 'right' }, { title: 'share', align: 'right' }, { title: 'open runs', align: 'right' }, { title: 'how' }],
-    rows.map((row) => [row.kind, fmt(row.monitorEnvironments), `${fmt((row.monitorEnvironments / r.size) * 100, 1)} %`, fmt(row.inProgress), notes.get(row.kind) ?? '']),
+    [
+      { title: 'schedule' },
+      { title: 'monitor-environments', align: 'right' },
+      { title: 'share', align: 'right' },
+      { title: 'open runs', align: 'right' },
+      { title: 'how' },
+    ],
+    rows.map((row) => [
+      row.kind,
+      fmt(row.monitorEnvironments),
+      `${fmt((row.monitorEnvironments / r.size) * 100, 1)} %`,
+      fmt(row.inProgress),
+      notes.get(row.kind) ?? '',
+    ]),
   );
 }
 
@@ -942,7 +1018,7 @@ function renderReport(report: Report): string {
     '- **Heap**: `heapUsed` after two full GCs, with the engine, directory and tracks, minus the same before the directory was filled, divided by the number of monitor-environments. ' +
       'The shared schedules are measured apart, in a registry of their own.',
     `- **CPU per tick**: pulse rounds (a pulse into each of the 12 partitions) in event time as fast as the engine goes, \`process.cpuUsage\` around each round: first a minute in which nothing falls due (all the population's deadlines are whole minutes, no run times out in it), then ${options.dueMinutes} minutes of event time crossing the population's slots. ` +
-      'Per due track: the CPU of those minutes minus the idle rounds\' share, divided by the tracks that came due (the changelog records written for them).',
+      "Per due track: the CPU of those minutes minus the idle rounds' share, divided by the tracks that came due (the changelog records written for them).",
     `- **Detection lag**: after catching up to the wall clock, pulses every ${report.pulseMs} ms (\`VIGIL_SCHEDULER_PULSE_MS\`) dated ${report.lagMs} ms back (\`VIGIL_SCHEDULER_PULSE_LAG_MS\`), as the worker writes them; ` +
       "lag = the moment the producer's promise for the `missed` event resolved (Kafka acknowledged it) minus its deadline (slot + margin; for a timeout, start + max runtime). " +
       `The ${report.lagMs} ms pulse lag is deliberate (the clock skew between hosts the scheduler tolerates) and part of every figure; the pulse interval adds up to ${report.pulseMs} ms more. ` +
@@ -951,7 +1027,7 @@ function renderReport(report: Report): string {
       'so no slot or deadline of the every-5 and every-15-minutes crontabs falls on it or on the next and the burst has the same size from run to run; the every-minute crontabs and those set for that minute do (counted as ordinary misses in the same second). ' +
       'At a real top of the hour the every-5, every-15-minutes and hh:00 crontabs would all add to it. Ordinary deadlines are the rest of the population falling due during the window.',
     '- **Rebuild**: a new directory with the same monitors and a new engine calling `restore` on all 12 partitions with `readPartitionsToEnd`, as after a restart (the old engine dropped first); twice: right after the load, ' +
-      "when the changelog holds one record per track and a position record per batch (what a fully compacted changelog holds; the CPU and real-time phases then run on this restored engine), and at the end, from everything the run wrote: nothing is compacted yet " +
+      'when the changelog holds one record per track and a position record per batch (what a fully compacted changelog holds; the CPU and real-time phases then run on this restored engine), and at the end, from everything the run wrote: nothing is compacted yet ' +
       '(segments roll hourly), so that read includes every change of the CPU and real-time phases.',
     '',
     ...sections,
@@ -1011,7 +1087,9 @@ async function main(): Promise<void> {
     for (const size of report.options.sizes) {
       for (const moment of ['load', 'rebuild']) {
         const file = join(snapshotDir, `${label(size)}-after-${moment}.heapsnapshot`);
-        process.stdout.write(`\n### Heap after the ${moment}, ${label(size)} (${file})\n\n${formatHeapSummary(summarizeHeapSnapshot(file, 40), { label: 'monitor-environment', units: size })}\n`);
+        process.stdout.write(
+          `\n### Heap after the ${moment}, ${label(size)} (${file})\n\n${formatHeapSummary(summarizeHeapSnapshot(file, 40), { label: 'monitor-environment', units: size })}\n`,
+        );
       }
     }
   }

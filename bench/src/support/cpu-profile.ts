@@ -43,7 +43,10 @@ export function packageOf(url: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(/^.*\/(libs|services)\//, '$1/');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*node_modules\//, '')
+    .replace(/^.*\/(libs|services)\//, '$1/');
 }
 
 function top(map: Map<string, { name: string; where: string; ms: number }>, busyMs: number, count: number): CostLine[] {
@@ -119,10 +122,13 @@ export function summarizeProfile(file: string, count = 25): ProfileSummary {
 
 export function formatSummary(summary: ProfileSummary): string {
   const busy = summary.totalMs - summary.idleMs;
-  const lines = [`profile: ${(summary.totalMs / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s busy (${((busy / summary.totalMs) * 100).toFixed(0)} %); percentages are of busy time`];
+  const lines = [
+    `profile: ${(summary.totalMs / 1000).toFixed(1)} s sampled, ${(busy / 1000).toFixed(1)} s busy (${((busy / summary.totalMs) * 100).toFixed(0)} %); percentages are of busy time`,
+  ];
   const section = (title: string, rows: CostLine[]) => {
     lines.push('', title);
-    for (const row of rows) lines.push(`  ${row.percent.toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}${row.where ? `  (${row.where})` : ''}`);
+    for (const row of rows)
+      lines.push(`  ${row.percent.toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(7)} ms  ${row.name}${row.where ? `  (${row.where})` : ''}`);
   };
   section('self time by package', summary.selfByPackage);
   section('self time by function', summary.selfByFunction);

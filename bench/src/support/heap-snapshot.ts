@@ -33,7 +33,10 @@ export function summarizeHeapSnapshot(file: string, count = 30): { totalBytes: n
     const type = types[snapshot.nodes[i + typeAt]!] ?? 'unknown';
     const bytes = snapshot.nodes[i + sizeAt]!;
     totalBytes += bytes;
-    const name = type === 'object' || type === 'closure' || type === 'hidden' || type === 'array' ? `${type} ${snapshot.strings[snapshot.nodes[i + nameAt]!] ?? ''}` : type;
+    const name =
+      type === 'object' || type === 'closure' || type === 'hidden' || type === 'array'
+        ? `${type} ${snapshot.strings[snapshot.nodes[i + nameAt]!] ?? ''}`
+        : type;
     const line = groups.get(name) ?? { name, count: 0, bytes: 0 };
     line.count += 1;
     line.bytes += bytes;

@@ -250,7 +250,7 @@ if (process.argv.includes('--load-generator') && process.send) {
   process.once('message', (spec: LoadSpec) => {
     measure(spec).then(
       (result) => process.send?.({ type: 'result', result } satisfies Message),
-      (error: unknown) => process.send?.({ type: 'error', message: error instanceof Error ? error.stack ?? error.message : String(error) } satisfies Message),
+      (error: unknown) => process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Message),
     );
   });
   process.on('disconnect', () => process.exit(0));

@@ -26,11 +26,17 @@ afterAll(async () => {
 describe('curl: Sentry DSN cron endpoint', () => {
   it('a JSON body with a monitor_config creates the monitor and records the check-in (202)', async () => {
     const slug = uniqueSlug('cron-json');
-    const body = JSON.stringify({ status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 5, max_runtime: 15, timezone: 'America/New_York' } });
+    const body = JSON.stringify({
+      status: 'ok',
+      monitor_config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 5, max_runtime: 15, timezone: 'America/New_York' },
+    });
     const response = await curl(['-X', 'POST', cronUrl(slug), '-H', 'content-type: application/json', '-d', body]);
     expect(response.status).toBe(202);
 
-    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ slug, config: { schedule_type: 'crontab', schedule: '0 * * * *', checkin_margin: 5, max_runtime: 15, timezone: 'America/New_York' } });
+    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
+      slug,
+      config: { schedule_type: 'crontab', schedule: '0 * * * *', checkin_margin: 5, max_runtime: 15, timezone: 'America/New_York' },
+    });
     const runs = await vigil.api.waitForRuns(slug, 1);
     expect(runs[0]).toMatchObject({ status: 'ok', environment: 'production' });
   });
@@ -76,7 +82,15 @@ describe('curl: Sentry DSN cron endpoint', () => {
   it('a JSON body can also close the open run and create the monitor in the same request', async () => {
     const slug = uniqueSlug('cron-json-run');
     const config = { schedule: { type: 'interval', value: 6, unit: 'hour' } };
-    const start = await curl(['-X', 'POST', cronUrl(slug), '-H', 'content-type: application/json', '-d', JSON.stringify({ status: 'in_progress', monitor_config: config })]);
+    const start = await curl([
+      '-X',
+      'POST',
+      cronUrl(slug),
+      '-H',
+      'content-type: application/json',
+      '-d',
+      JSON.stringify({ status: 'in_progress', monitor_config: config }),
+    ]);
     expect(start.status).toBe(202);
     await vigil.api.waitForRuns(slug, 1, { settled: (runs) => runs[0]?.status === 'in_progress' });
     await sleep(300);

@@ -1,7 +1,17 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeResult, HealthchecksApi, runProcess, toolPath, uniqueSlug, Vigil, type ApiCheckin, type HealthchecksPing, type ProcessResult } from '../support';
+import {
+  describeResult,
+  HealthchecksApi,
+  runProcess,
+  toolPath,
+  uniqueSlug,
+  Vigil,
+  type ApiCheckin,
+  type HealthchecksPing,
+  type ProcessResult,
+} from '../support';
 
 /**
  * runitor (bdd.fi/x/runitor, pinned by deploy/local/tools.sh, built from third_party/runitor where the Go module
@@ -58,7 +68,8 @@ const WAIT_FOR_GATE = 'while [ ! -e "$GATE" ]; do sleep 0.05; done';
 beforeAll(async () => {
   runitor = toolPath('runitor');
   const version = await runProcess(runitor, ['-version']);
-  if (version.code !== 0 || !/^runitor v\d+\.\d+\.\d+\n$/.test(version.stdout)) throw new Error(`runitor does not run or has no version (run make tools): ${describeResult(version)}`);
+  if (version.code !== 0 || !/^runitor v\d+\.\d+\.\d+\n$/.test(version.stdout))
+    throw new Error(`runitor does not run or has no version (run make tools): ${describeResult(version)}`);
   vigil = await Vigil.start();
   checks = new HealthchecksApi(vigil.api.url, vigil.credentials.VIGIL_PROJECT_API_KEY);
 });

@@ -38,22 +38,42 @@ describe('sentry-cli', () => {
   it('monitors run with a failing command: every monitor flag becomes the config, the run is an error, the exit code passes through', async () => {
     const slug = uniqueSlug('cli-failing');
     const result = await sentryCli([
-      'monitors', 'run',
-      '-s', '*/10 * * * *',
-      '--check-in-margin', '5',
-      '--max-runtime', '20',
-      '--timezone', 'Europe/Berlin',
-      '--failure-issue-threshold', '2',
-      '--recovery-threshold', '4',
-      '-e', 'batch',
-      slug, '--', 'sh', '-c', 'echo working; sleep 0.4; exit 3',
+      'monitors',
+      'run',
+      '-s',
+      '*/10 * * * *',
+      '--check-in-margin',
+      '5',
+      '--max-runtime',
+      '20',
+      '--timezone',
+      'Europe/Berlin',
+      '--failure-issue-threshold',
+      '2',
+      '--recovery-threshold',
+      '4',
+      '-e',
+      'batch',
+      slug,
+      '--',
+      'sh',
+      '-c',
+      'echo working; sleep 0.4; exit 3',
     ]);
     expect(result.code).toBe(3);
     expect(result.stdout).toContain('working');
 
     expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
       slug,
-      config: { schedule_type: 'crontab', schedule: '*/10 * * * *', checkin_margin: 5, max_runtime: 20, timezone: 'Europe/Berlin', failure_issue_threshold: 2, recovery_threshold: 4 },
+      config: {
+        schedule_type: 'crontab',
+        schedule: '*/10 * * * *',
+        checkin_margin: 5,
+        max_runtime: 20,
+        timezone: 'Europe/Berlin',
+        failure_issue_threshold: 2,
+        recovery_threshold: 4,
+      },
     });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'error', environment: 'batch' });
@@ -81,7 +101,10 @@ describe('sentry-cli', () => {
     const slug = uniqueSlug('cli-missing');
     // sentry-cli checks the schedule itself and refuses Sentry's @daily-style nicknames; a five-field crontab it takes.
     const result = await sentryCli(['monitors', 'run', '-s', '0 0 * * *', slug, '--', 'no-such-command-vigil-e2e']);
-    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.stringContaining("could not invoke program 'no-such-command-vigil-e2e'") });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({
+      code: 1,
+      stderr: expect.stringContaining("could not invoke program 'no-such-command-vigil-e2e'"),
+    });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'error' });
   });
@@ -112,11 +135,17 @@ describe('sentry-cli', () => {
     });
     expect({ code: result.code, output: result.code === 0 ? '' : describeResult(result) }).toEqual({ code: 0, output: '' });
     // A table row per monitor: | <id> | <slug> | <name> | <status> |
-    const rows = result.stdout.split('\n').map((line) => /^\| ([0-9a-f-]{36}) +\| (\S+) +\| (.+?) +\| (\w+) +\|$/.exec(line)).filter((match) => match !== null);
+    const rows = result.stdout
+      .split('\n')
+      .map((line) => /^\| ([0-9a-f-]{36}) +\| (\S+) +\| (.+?) +\| (\w+) +\|$/.exec(line))
+      .filter((match) => match !== null);
     expect(rows.map((row) => row[2]).sort()).toEqual(slugs);
     expect(rows.every((row) => row[3] === `Job ${row[2]}` && row[4] === 'active')).toBe(true);
     // The requests it made: the first page, then the next one from the Link header, and nothing else.
     const requests = result.stderr.split('\n').flatMap((line) => /> (GET|POST|PUT|DELETE) (\S+) HTTP/.exec(line)?.slice(1, 3).join(' ') ?? []);
-    expect(requests).toEqual([`GET /api/0/organizations/${organization.slug}/monitors/?cursor=`, `GET /api/0/organizations/${organization.slug}/monitors/?cursor=100:1:0`]);
+    expect(requests).toEqual([
+      `GET /api/0/organizations/${organization.slug}/monitors/?cursor=`,
+      `GET /api/0/organizations/${organization.slug}/monitors/?cursor=100:1:0`,
+    ]);
   });
 });

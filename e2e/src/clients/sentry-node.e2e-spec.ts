@@ -15,7 +15,14 @@ interface JobOutput {
   flushed: boolean;
 }
 
-async function runJob(scenario: { kind: 'capture' | 'with-monitor'; slug: string; config: unknown; sleepMs: number; fail: boolean; environment: string }): Promise<JobOutput> {
+async function runJob(scenario: {
+  kind: 'capture' | 'with-monitor';
+  slug: string;
+  config: unknown;
+  sleepMs: number;
+  fail: boolean;
+  environment: string;
+}): Promise<JobOutput> {
   const result = await runProcess(process.execPath, [JOB, JSON.stringify(scenario)], { env: { SENTRY_DSN: vigil.credentials.VIGIL_DSN } });
   if (result.code !== 0) throw new Error(`the @sentry/node job failed: ${describeResult(result)}`);
   const output = JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as JobOutput;
@@ -47,7 +54,15 @@ describe('@sentry/node', () => {
 
     expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
       slug,
-      config: { schedule_type: 'crontab', schedule: '*/15 * * * *', checkin_margin: 5, max_runtime: 30, timezone: 'Europe/Vienna', failure_issue_threshold: 3, recovery_threshold: 2 },
+      config: {
+        schedule_type: 'crontab',
+        schedule: '*/15 * * * *',
+        checkin_margin: 5,
+        max_runtime: 30,
+        timezone: 'Europe/Vienna',
+        failure_issue_threshold: 3,
+        recovery_threshold: 2,
+      },
     });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'ok', environment: 'node-prod' });
@@ -60,10 +75,20 @@ describe('@sentry/node', () => {
 
   it('withMonitor with a monitor config: a job that succeeds is an ok run with the duration the SDK measured', async () => {
     const slug = uniqueSlug('node-with-monitor');
-    const output = await runJob({ kind: 'with-monitor', slug, config: { schedule: { type: 'interval', value: 2, unit: 'hour' }, checkinMargin: 10, maxRuntime: 60, timezone: 'UTC' }, sleepMs: 400, fail: false, environment: 'production' });
+    const output = await runJob({
+      kind: 'with-monitor',
+      slug,
+      config: { schedule: { type: 'interval', value: 2, unit: 'hour' }, checkinMargin: 10, maxRuntime: 60, timezone: 'UTC' },
+      sleepMs: 400,
+      fail: false,
+      environment: 'production',
+    });
     expect(output.result).toBe('done');
 
-    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ slug, config: { schedule_type: 'interval', schedule: [2, 'hour'], checkin_margin: 10, max_runtime: 60, timezone: 'UTC' } });
+    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
+      slug,
+      config: { schedule_type: 'interval', schedule: [2, 'hour'], checkin_margin: 10, max_runtime: 60, timezone: 'UTC' },
+    });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'ok', environment: 'production' });
     expect(run?.duration).toBeGreaterThanOrEqual(350);
@@ -72,7 +97,14 @@ describe('@sentry/node', () => {
 
   it('withMonitor: a job that throws is an error run, and the error still reaches the caller', async () => {
     const slug = uniqueSlug('node-throws');
-    const output = await runJob({ kind: 'with-monitor', slug, config: { schedule: { type: 'crontab', value: '0 4 * * 1' } }, sleepMs: 300, fail: true, environment: 'production' });
+    const output = await runJob({
+      kind: 'with-monitor',
+      slug,
+      config: { schedule: { type: 'crontab', value: '0 4 * * 1' } },
+      sleepMs: 300,
+      fail: true,
+      environment: 'production',
+    });
     expect(output.error).toBe('the job failed');
 
     expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ slug, config: { schedule_type: 'crontab', schedule: '0 4 * * 1' } });

@@ -12,7 +12,14 @@ interface JobOutput {
   error?: string;
 }
 
-async function runJob(scenario: { kind: 'capture' | 'decorator'; slug: string; config: unknown; sleep_s: number; fail: boolean; environment: string }): Promise<JobOutput> {
+async function runJob(scenario: {
+  kind: 'capture' | 'decorator';
+  slug: string;
+  config: unknown;
+  sleep_s: number;
+  fail: boolean;
+  environment: string;
+}): Promise<JobOutput> {
   const result = await runProcess(python, [JOB, JSON.stringify(scenario)], { env: { SENTRY_DSN: vigil.credentials.VIGIL_DSN } });
   if (result.code !== 0) throw new Error(`the sentry-sdk job failed: ${describeResult(result)}`);
   return JSON.parse(result.stdout.trim().split('\n').pop() ?? '{}') as JobOutput;
@@ -32,13 +39,28 @@ afterAll(async () => {
 describe('Python sentry-sdk', () => {
   it('capture_checkin: in_progress with a monitor_config, then ok with the returned check_in_id, is one run with its duration', async () => {
     const slug = uniqueSlug('py-capture');
-    const config = { schedule: { type: 'crontab', value: '15 4 * * *' }, checkin_margin: 3, max_runtime: 7, timezone: 'Asia/Tokyo', failure_issue_threshold: 2, recovery_threshold: 5 };
+    const config = {
+      schedule: { type: 'crontab', value: '15 4 * * *' },
+      checkin_margin: 3,
+      max_runtime: 7,
+      timezone: 'Asia/Tokyo',
+      failure_issue_threshold: 2,
+      recovery_threshold: 5,
+    };
     const output = await runJob({ kind: 'capture', slug, config, sleep_s: 0.4, fail: false, environment: 'py-prod' });
     expect(output.check_in_id).toMatch(/^[0-9a-f]{32}$/);
 
     expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
       slug,
-      config: { schedule_type: 'crontab', schedule: '15 4 * * *', checkin_margin: 3, max_runtime: 7, timezone: 'Asia/Tokyo', failure_issue_threshold: 2, recovery_threshold: 5 },
+      config: {
+        schedule_type: 'crontab',
+        schedule: '15 4 * * *',
+        checkin_margin: 3,
+        max_runtime: 7,
+        timezone: 'Asia/Tokyo',
+        failure_issue_threshold: 2,
+        recovery_threshold: 5,
+      },
     });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'ok', environment: 'py-prod' });
@@ -51,10 +73,20 @@ describe('Python sentry-sdk', () => {
 
   it('@monitor with a monitor_config: a job that succeeds is an ok run with the duration the SDK measured', async () => {
     const slug = uniqueSlug('py-decorator');
-    const output = await runJob({ kind: 'decorator', slug, config: { schedule: { type: 'interval', value: 30, unit: 'minute' }, checkin_margin: 2, max_runtime: 15 }, sleep_s: 0.4, fail: false, environment: 'production' });
+    const output = await runJob({
+      kind: 'decorator',
+      slug,
+      config: { schedule: { type: 'interval', value: 30, unit: 'minute' }, checkin_margin: 2, max_runtime: 15 },
+      sleep_s: 0.4,
+      fail: false,
+      environment: 'production',
+    });
     expect(output.result).toBe('done');
 
-    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ slug, config: { schedule_type: 'interval', schedule: [30, 'minute'], checkin_margin: 2, max_runtime: 15 } });
+    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
+      slug,
+      config: { schedule_type: 'interval', schedule: [30, 'minute'], checkin_margin: 2, max_runtime: 15 },
+    });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'ok', environment: 'production' });
     expect(run?.duration).toBeGreaterThanOrEqual(350);
@@ -63,7 +95,14 @@ describe('Python sentry-sdk', () => {
 
   it('@monitor: a job that raises is an error run, and the exception still reaches the caller', async () => {
     const slug = uniqueSlug('py-raises');
-    const output = await runJob({ kind: 'decorator', slug, config: { schedule: { type: 'crontab', value: '@hourly' } }, sleep_s: 0.3, fail: true, environment: 'production' });
+    const output = await runJob({
+      kind: 'decorator',
+      slug,
+      config: { schedule: { type: 'crontab', value: '@hourly' } },
+      sleep_s: 0.3,
+      fail: true,
+      environment: 'production',
+    });
     expect(output.error).toBe('the job failed');
 
     expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ slug, config: { schedule_type: 'crontab', schedule: '@hourly' } });

@@ -71,7 +71,11 @@ export class VigilApi {
    * The default waits for `count` runs none of which is still in progress. On timeout the error shows what
    * the API returned last, so a failing test names what it saw.
    */
-  async waitForRuns(slug: string, count: number, options: RunQuery & { settled?: (runs: ApiCheckin[]) => boolean; timeoutMs?: number } = {}): Promise<ApiCheckin[]> {
+  async waitForRuns(
+    slug: string,
+    count: number,
+    options: RunQuery & { settled?: (runs: ApiCheckin[]) => boolean; timeoutMs?: number } = {},
+  ): Promise<ApiCheckin[]> {
     const settled = options.settled ?? ((runs: ApiCheckin[]) => runs.every((run) => run.status !== 'in_progress'));
     let last: ApiCheckin[] | string = 'nothing yet';
     try {

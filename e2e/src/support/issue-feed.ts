@@ -84,6 +84,12 @@ export class IssueFeed {
     const results = physicalTopicName('vigil.run-results.v1', this.prefix);
     await waitForGroupCommit(this.admin, `${this.prefix}${ISSUES_GROUP}`, results, 'the issues service to commit every run result', timeoutMs);
     await waitForReader(this.admin, results, this.read['vigil.run-results.v1'], 'the test to read every run result', timeoutMs);
-    await waitForReader(this.admin, physicalTopicName('vigil.issues.v1', this.prefix), this.read['vigil.issues.v1'], 'the test to read every issue event', timeoutMs);
+    await waitForReader(
+      this.admin,
+      physicalTopicName('vigil.issues.v1', this.prefix),
+      this.read['vigil.issues.v1'],
+      'the test to read every issue event',
+      timeoutMs,
+    );
   }
 }

@@ -111,7 +111,10 @@ export class Vigil {
     const body = [JSON.stringify({ sent_at: new Date().toISOString() }), JSON.stringify({ type: 'check_in' }), JSON.stringify(item)].join('\n');
     const response = await fetch(`${this.ingestUrl}/api/${this.credentials.VIGIL_PROJECT_ID}/envelope/`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${this.publicKey}, sentry_client=vigil-e2e/1.0` },
+      headers: {
+        'content-type': 'application/x-sentry-envelope',
+        'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${this.publicKey}, sentry_client=vigil-e2e/1.0`,
+      },
       body,
     });
     if (response.status !== 200) throw new Error(`creating monitor ${slug}: ${response.status} ${await response.text()}`);

@@ -66,7 +66,9 @@ function clientError(error: Error & { code?: string }, socket: Socket): void {
         : [400, 'Bad Request', 'bad_request', 'the request is not valid HTTP'];
   const body = JSON.stringify({ error: { code, message } });
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy();
 }
@@ -85,7 +87,10 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
     serverFactory: (handler: (request: IncomingMessage, response: ServerResponse) => void) => boundedServer(handler, config.VIGIL_HTTP_REQUEST_TIMEOUT_MS),
     clientErrorHandler: clientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, { bufferLogs: true, bodyParser: !definition.rawBodies });
+  const app = await NestFactory.create<NestFastifyApplication>(definition.module(config, logger), adapter, {
+    bufferLogs: true,
+    bodyParser: !definition.rawBodies,
+  });
   app.useLogger(app.get(NestPinoLogger));
   app.useGlobalFilters(new DomainErrorFilter(logger));
   definition.configure?.(app, config);

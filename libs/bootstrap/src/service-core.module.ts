@@ -46,7 +46,14 @@ class RequestOutcomeLog implements OnApplicationBootstrap, OnApplicationShutdown
             { method: request.method, url: redactUrl(request.url), request_id: String(request.id), ip: request.ip },
           );
         } else if (this.options.logFailures) {
-          this.logger.error({ req: { id: request.id, method: request.method, url: redactUrl(request.url) }, res: { statusCode: status }, responseTime: Math.round(reply.elapsedTime) }, 'request failed');
+          this.logger.error(
+            {
+              req: { id: request.id, method: request.method, url: redactUrl(request.url) },
+              res: { statusCode: status },
+              responseTime: Math.round(reply.elapsedTime),
+            },
+            'request failed',
+          );
         }
       }
       done();

@@ -74,7 +74,9 @@ export class VigilConfig {
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   VIGIL_PUBLIC_INGEST_URL = 'http://127.0.0.1:8080';
 
-  @ConfigVariable({ description: 'Public base URL of the API, used to build the API links it returns (update_url, pause_url and body_url of the Healthchecks-shaped API).' })
+  @ConfigVariable({
+    description: 'Public base URL of the API, used to build the API links it returns (update_url, pause_url and body_url of the Healthchecks-shaped API).',
+  })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   VIGIL_PUBLIC_API_URL = 'http://127.0.0.1:8081';
 
@@ -138,7 +140,10 @@ export class VigilConfig {
   @Max(1000000)
   VIGIL_CHECKIN_RATE_BURST = 120;
 
-  @ConfigVariable({ description: 'Ingest: how often the in-memory view of keys and monitors is fully re-read from Postgres, in milliseconds (changes arrive at once by LISTEN/NOTIFY).' })
+  @ConfigVariable({
+    description:
+      'Ingest: how often the in-memory view of keys and monitors is fully re-read from Postgres, in milliseconds (changes arrive at once by LISTEN/NOTIFY).',
+  })
   @IsInt()
   @Min(1000)
   @Max(3600000)
@@ -152,18 +157,25 @@ export class VigilConfig {
   @MaxLength(4096)
   VIGIL_INGEST_SNAPSHOT_PATH = '';
 
-  @ConfigVariable({ description: 'Ingest: how often the snapshot file is rewritten when keys or monitors changed, in milliseconds (it is also written on a clean stop).' })
+  @ConfigVariable({
+    description: 'Ingest: how often the snapshot file is rewritten when keys or monitors changed, in milliseconds (it is also written on a clean stop).',
+  })
   @IsInt()
   @Min(1000)
   @Max(3600000)
   VIGIL_INGEST_SNAPSHOT_INTERVAL_MS = 30000;
 
-  @ConfigVariable({ description: 'Ingest: a snapshot file older than this is not used at start, in milliseconds (an ingest then waits for Postgres, answering 503).' })
+  @ConfigVariable({
+    description: 'Ingest: a snapshot file older than this is not used at start, in milliseconds (an ingest then waits for Postgres, answering 503).',
+  })
   @IsInt()
   @Min(60000)
   VIGIL_INGEST_SNAPSHOT_MAX_AGE_MS = 604800000;
 
-  @ConfigVariable({ description: 'Ingest: check_in items one envelope may carry; an envelope with more is refused whole (400, recorded as a processing error). Sentry SDKs send one.' })
+  @ConfigVariable({
+    description:
+      'Ingest: check_in items one envelope may carry; an envelope with more is refused whole (400, recorded as a processing error). Sentry SDKs send one.',
+  })
   @IsInt()
   @Min(1)
   @Max(100000)
@@ -187,7 +199,10 @@ export class VigilConfig {
   @Max(600000)
   VIGIL_HTTP_REQUEST_TIMEOUT_MS = 60000;
 
-  @ConfigVariable({ description: 'Scheduler: how often it writes a clock pulse into every check-ins partition, in milliseconds (0: never, for tests that write their own pulses).' })
+  @ConfigVariable({
+    description:
+      'Scheduler: how often it writes a clock pulse into every check-ins partition, in milliseconds (0: never, for tests that write their own pulses).',
+  })
   @IsInt()
   @Min(0)
   @Max(60000)
@@ -195,7 +210,7 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      'Scheduler: how far behind the wall clock a pulse is dated, in milliseconds: how far the scheduler host\'s clock may run ahead of an ingest host\'s before a check-in acknowledged just before its deadline could be judged missed (NTP keeps hosts within milliseconds). Detection lag is at most this plus VIGIL_SCHEDULER_PULSE_MS plus processing.',
+      "Scheduler: how far behind the wall clock a pulse is dated, in milliseconds: how far the scheduler host's clock may run ahead of an ingest host's before a check-in acknowledged just before its deadline could be judged missed (NTP keeps hosts within milliseconds). Detection lag is at most this plus VIGIL_SCHEDULER_PULSE_MS plus processing.",
   })
   @IsInt()
   @Min(0)
@@ -235,13 +250,15 @@ export class VigilConfig {
   @Max(20)
   VIGIL_NOTIFIER_MAX_ATTEMPTS = 5;
 
-  @ConfigVariable({ description: 'Notifier: upper bound of the wait before the first retry, in milliseconds; each later bound is 4 times the previous (full jitter below it).' })
+  @ConfigVariable({
+    description: 'Notifier: upper bound of the wait before the first retry, in milliseconds; each later bound is 4 times the previous (full jitter below it).',
+  })
   @IsInt()
   @Min(0)
   @Max(3600000)
   VIGIL_NOTIFIER_RETRY_BASE_MS = 5000;
 
-  @ConfigVariable({ description: 'Notifier: longest wait between two attempts, in milliseconds (also caps a receiver\'s Retry-After).' })
+  @ConfigVariable({ description: "Notifier: longest wait between two attempts, in milliseconds (also caps a receiver's Retry-After)." })
   @IsInt()
   @Min(1000)
   @Max(86400000)
@@ -277,7 +294,9 @@ export class VigilConfig {
   @Port()
   VIGIL_SMTP_PORT = 587;
 
-  @ConfigVariable({ description: 'Notifier: SMTP transport security: none (plain, never upgraded), starttls (required) or implicit (TLS from the first byte).' })
+  @ConfigVariable({
+    description: 'Notifier: SMTP transport security: none (plain, never upgraded), starttls (required) or implicit (TLS from the first byte).',
+  })
   @IsIn(['none', 'starttls', 'implicit'])
   VIGIL_SMTP_TLS = 'starttls';
 
@@ -338,13 +357,17 @@ export class VigilConfig {
   @Max(100)
   VIGIL_KAFKA_MESSAGE_ATTEMPTS = 5;
 
-  @ConfigVariable({ description: 'Consumers: wait before the first retry of a failing batch, in milliseconds; it doubles with every retry up to VIGIL_KAFKA_RETRY_MAX_MS.' })
+  @ConfigVariable({
+    description: 'Consumers: wait before the first retry of a failing batch, in milliseconds; it doubles with every retry up to VIGIL_KAFKA_RETRY_MAX_MS.',
+  })
   @IsInt()
   @Min(1)
   @Max(60000)
   VIGIL_KAFKA_RETRY_BASE_MS = 200;
 
-  @ConfigVariable({ description: 'Consumers: longest wait between two attempts at a batch (and between two tries of a store that is unavailable), in milliseconds.' })
+  @ConfigVariable({
+    description: 'Consumers: longest wait between two attempts at a batch (and between two tries of a store that is unavailable), in milliseconds.',
+  })
   @IsInt()
   @Min(10)
   @Max(600000)
@@ -371,7 +394,10 @@ export class VigilConfig {
   @Max(100)
   VIGIL_LOG_FILE_COUNT = 4;
 
-  @ConfigVariable({ description: 'Local stack supervisor: wait before restarting a service that exited, in milliseconds; doubled after each exit that comes too soon (see VIGIL_RESTART_STABLE_MS).' })
+  @ConfigVariable({
+    description:
+      'Local stack supervisor: wait before restarting a service that exited, in milliseconds; doubled after each exit that comes too soon (see VIGIL_RESTART_STABLE_MS).',
+  })
   @IsInt()
   @Min(0)
   @Max(600000)
@@ -383,7 +409,9 @@ export class VigilConfig {
   @Max(3600000)
   VIGIL_RESTART_BACKOFF_MAX_MS = 30000;
 
-  @ConfigVariable({ description: 'Local stack supervisor: a service that ran this long, in milliseconds, before exiting is restarted after the shortest wait again.' })
+  @ConfigVariable({
+    description: 'Local stack supervisor: a service that ran this long, in milliseconds, before exiting is restarted after the shortest wait again.',
+  })
   @IsInt()
   @Min(0)
   @Max(86400000)

@@ -100,7 +100,12 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
     carriesPulses: false,
     // Segments roll every 10 minutes so the cleaner can compact them: a restore reads about one record per
     // track plus the changes of the last minutes.
-    config: { 'cleanup.policy': 'compact', 'segment.ms': String(600 * 1000), 'min.cleanable.dirty.ratio': '0.1', 'delete.retention.ms': String(24 * 3600 * 1000) },
+    config: {
+      'cleanup.policy': 'compact',
+      'segment.ms': String(600 * 1000),
+      'min.cleanable.dirty.ratio': '0.1',
+      'delete.retention.ms': String(24 * 3600 * 1000),
+    },
     schema: schedulerStateV1Schema,
     example: schedulerStateV1Example,
   },
@@ -128,7 +133,8 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
   },
   'vigil.notifications-dead-letter.v1': {
     name: 'vigil.notifications-dead-letter.v1',
-    description: 'Alerts the notifier gave up on (a permanent failure, or every attempt failed), one per issue transition and integration, keyed by integration id.',
+    description:
+      'Alerts the notifier gave up on (a permanent failure, or every attempt failed), one per issue transition and integration, keyed by integration id.',
     producers: ['notifier'],
     consumers: [],
     partitions: 3,

@@ -185,7 +185,12 @@ export class AddressPolicy {
 
   /** A comma-separated list, as `VIGIL_NOTIFIER_ALLOWED_CIDRS` holds it; empty means nothing is allowed. */
   static fromConfigValue(value: string): AddressPolicy {
-    return AddressPolicy.fromAllowList(value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''));
+    return AddressPolicy.fromAllowList(
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    );
   }
 
   /** Allows nothing beyond the public internet. */

@@ -76,7 +76,10 @@ async function send(alert: Alert, integration: Integration, deps: DeliveryDeps, 
     case 'slack':
       return postJson({ url: config.webhook_url, headers: { 'content-type': 'application/json' }, body: json(buildSlackMessage(alert)) }, deps.http);
     case 'pagerduty':
-      return postJson({ url: deps.pagerDutyEventsUrl, headers: { 'content-type': 'application/json' }, body: json(buildPagerDutyEvent(alert, config)) }, deps.http);
+      return postJson(
+        { url: deps.pagerDutyEventsUrl, headers: { 'content-type': 'application/json' }, body: json(buildPagerDutyEvent(alert, config)) },
+        deps.http,
+      );
     case 'webhook': {
       const { body, headers } = buildWebhookRequest(alert, config.secret, deps.now(), attempt);
       return postJson({ url: config.url, headers, body }, deps.http);
@@ -137,7 +140,7 @@ export async function attemptUntilDone(
 ): Promise<DeliveryAttempt[]> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const attempts: DeliveryAttempt[] = [];
-  for (let attempt = 1; ; ) {
+  for (let attempt = 1; ;) {
     const result = await deliver(alert, integration, deps, attempt);
     attempts.push(result);
     const step = nextStep(policy, attempt, result, options.random);

@@ -147,8 +147,7 @@ function send(url: URL, target: ResolvedAddress, post: HttpPost, options: HttpDe
             status: response.statusCode ?? 0,
             retryAfter: headerValue(response.headers['retry-after']),
             // NUL removed: the excerpt is stored in Postgres text, which refuses it.
-            // eslint-disable-next-line no-control-regex -- removing NUL is the point
-            excerpt: Buffer.concat(chunks).toString('utf8').replace(/\u0000/g, '').slice(0, RESPONSE_EXCERPT_MAX),
+            excerpt: Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '').slice(0, RESPONSE_EXCERPT_MAX),
           });
         response.on('data', (chunk: Buffer) => {
           if (size < MAX_ANSWER_BYTES) chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size));

@@ -114,7 +114,10 @@ export function parseIntegrationConfig(input: unknown, options: ParseOptions = {
     case 'pagerduty': {
       const key = raw['routing_key'];
       if (typeof key !== 'string' || !ROUTING_KEY.test(key.trim())) {
-        fail('routing_key', `is required: the ${PAGERDUTY_ROUTING_KEY_LENGTH}-character integration key (letters and digits) of a PagerDuty Events API v2 integration`);
+        fail(
+          'routing_key',
+          `is required: the ${PAGERDUTY_ROUTING_KEY_LENGTH}-character integration key (letters and digits) of a PagerDuty Events API v2 integration`,
+        );
       }
       const severity = raw['severity'] ?? DEFAULT_PAGERDUTY_SEVERITY;
       if (typeof severity !== 'string' || !(PAGERDUTY_SEVERITIES as readonly string[]).includes(severity)) {

@@ -42,9 +42,7 @@ export function backoffDelay(policy: RetryPolicy, attempt: number, random: Rando
 }
 
 export type NextStep =
-  | { action: 'done' }
-  | { action: 'retry'; attempt: number; delayMs: number }
-  | { action: 'dead_letter'; reason: 'permanent' | 'exhausted' };
+  { action: 'done' } | { action: 'retry'; attempt: number; delayMs: number } | { action: 'dead_letter'; reason: 'permanent' | 'exhausted' };
 
 /**
  * What follows attempt `attempt` (1-based) with `result`:
@@ -53,7 +51,12 @@ export type NextStep =
  * - retryable failure before `maxAttempts`: retry as attempt + 1 after `backoffDelay`;
  * - retryable failure at `maxAttempts`: dead-letter as exhausted.
  */
-export function nextStep(policy: RetryPolicy, attempt: number, result: Pick<AttemptResult, 'outcome' | 'retryAfterMs'>, random: Random = Math.random): NextStep {
+export function nextStep(
+  policy: RetryPolicy,
+  attempt: number,
+  result: Pick<AttemptResult, 'outcome' | 'retryAfterMs'>,
+  random: Random = Math.random,
+): NextStep {
   if (result.outcome === 'delivered') return { action: 'done' };
   if (result.outcome === 'permanent') return { action: 'dead_letter', reason: 'permanent' };
   if (attempt >= policy.maxAttempts) return { action: 'dead_letter', reason: 'exhausted' };

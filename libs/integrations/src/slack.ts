@@ -81,7 +81,10 @@ export function buildSlackMessage(alert: Alert): SlackMessage {
   const status = alert.kind === 'test' ? `${STATUS_LABEL[alert.status]} (test)` : STATUS_LABEL[alert.status];
   const failures = alert.kind === 'resolved' ? `${alert.failureCount} failed check-ins` : `${alert.failureCount} consecutive failures`;
   return {
-    text: truncate(`${icon(alert)} ${escapeMrkdwn(alert.kind === 'test' ? `Test notification for ${alert.monitor.name}` : what)} (${escapeMrkdwn(alert.environment)}): expected at ${humanUtc(alert.slot)}. ${alert.url}`, FALLBACK_MAX),
+    text: truncate(
+      `${icon(alert)} ${escapeMrkdwn(alert.kind === 'test' ? `Test notification for ${alert.monitor.name}` : what)} (${escapeMrkdwn(alert.environment)}): expected at ${humanUtc(alert.slot)}. ${alert.url}`,
+      FALLBACK_MAX,
+    ),
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: truncate(header, HEADER_MAX), emoji: true } },
       {

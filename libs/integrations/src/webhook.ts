@@ -99,9 +99,7 @@ export function buildWebhookRequest(alert: Alert, secret: string, nowMs: number,
   };
 }
 
-export type SignatureCheck =
-  | { valid: true; timestamp: number }
-  | { valid: false; reason: 'malformed' | 'stale' | 'mismatch' };
+export type SignatureCheck = { valid: true; timestamp: number } | { valid: false; reason: 'malformed' | 'stale' | 'mismatch' };
 
 /**
  * Checks a `Vigil-Signature` header against the raw request body, as a receiver must (before parsing JSON).

@@ -28,7 +28,18 @@ export class StoreUnavailableError extends Error {
 
 /** Node and undici network failures: the other side is not there (or went away). */
 const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ESOCKETTIMEDOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ESOCKETTIMEDOUT',
 ]);
 
 /**
@@ -47,7 +58,28 @@ const POSTGRES_REJECTED_CLASSES = new Set(['22', '23']);
  * query it understood and refused: the data is at fault.
  */
 const CLICKHOUSE_UNAVAILABLE_CODES = new Set([
-  '3', '32', '60', '81', '159', '160', '164', '201', '202', '203', '209', '210', '236', '241', '242', '252', '279', '285', '319', '394', '425', '999',
+  '3',
+  '32',
+  '60',
+  '81',
+  '159',
+  '160',
+  '164',
+  '201',
+  '202',
+  '203',
+  '209',
+  '210',
+  '236',
+  '241',
+  '242',
+  '252',
+  '279',
+  '285',
+  '319',
+  '394',
+  '425',
+  '999',
 ]);
 
 /** Kafka refusals that concern the record itself: retrying never helps. */

@@ -53,7 +53,14 @@ export async function readPartitionsToEnd(kafka: Kafka, logger: Logger, options:
   }
 
   const groupId = `${options.prefix}vigil-reader-${randomUUID()}`;
-  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, sessionTimeout: 10000, heartbeatInterval: 1000, maxBytesPerPartition: options.maxBytesPerPartition ?? 8 << 20, maxBytes: 32 << 20 });
+  const consumer = kafka.consumer({
+    groupId,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 10000,
+    heartbeatInterval: 1000,
+    maxBytesPerPartition: options.maxBytesPerPartition ?? 8 << 20,
+    maxBytes: 32 << 20,
+  });
   let records = 0;
   let settle: { resolve: () => void; reject: (error: Error) => void } | undefined;
   const finished = new Promise<void>((resolve, reject) => {

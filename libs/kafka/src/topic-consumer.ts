@@ -290,7 +290,8 @@ export class TopicConsumer<T extends TopicName> {
         const topic = this.byPhysicalName.get(physical);
         if (topic !== undefined) assignment.set(topic, [...partitions]);
       }
-      if (!continuous) this.logger.info({ group: this.groupId, member_id: event.payload.memberId, assignment: Object.fromEntries(assignment) }, 'consumer joined its group');
+      if (!continuous)
+        this.logger.info({ group: this.groupId, member_id: event.payload.memberId, assignment: Object.fromEntries(assignment) }, 'consumer joined its group');
       this.options.onGroupJoin?.(assignment, { continuous });
     });
     consumer.on(consumer.events.HEARTBEAT, () => this.contact(generation));
@@ -453,7 +454,14 @@ export class TopicConsumer<T extends TopicName> {
    * applied one after the other, each tried once and split again when it fails, down to single messages, which get
    * their full attempts before they are dead-lettered. Handlers are idempotent, so a repeat is harmless.
    */
-  private async apply(topic: T, partition: number, items: ConsumedItem<T>[], raw: ReadonlyMap<string, KafkaMessage>, attempt: Attempt, whole: boolean): Promise<void> {
+  private async apply(
+    topic: T,
+    partition: number,
+    items: ConsumedItem<T>[],
+    raw: ReadonlyMap<string, KafkaMessage>,
+    attempt: Attempt,
+    whole: boolean,
+  ): Promise<void> {
     const limit = whole || items.length === 1 ? this.settings.messageAttempts : 1;
     let failures = 0;
     let outages = 0;
@@ -506,9 +514,12 @@ export class TopicConsumer<T extends TopicName> {
   private async callHandler(items: ConsumedItem<T>[], attempt: Attempt): Promise<void> {
     const id = Symbol('handler');
     this.handlersRunning.set(id, Date.now());
-    const beat = setInterval(() => {
-      if (attempt.active()) attempt.heartbeat().catch(() => undefined);
-    }, Math.max(300, Math.floor(this.settings.sessionTimeoutMs / 5)));
+    const beat = setInterval(
+      () => {
+        if (attempt.active()) attempt.heartbeat().catch(() => undefined);
+      },
+      Math.max(300, Math.floor(this.settings.sessionTimeoutMs / 5)),
+    );
     try {
       if (this.options.handleItems) {
         await this.options.handleItems(items, { heartbeat: attempt.heartbeat });
@@ -541,7 +552,15 @@ export class TopicConsumer<T extends TopicName> {
   }
 
   /** Writes the dead letter (waiting for Kafka if it must), then logs and counts it. */
-  private async deadLetter(topic: T, partition: number, message: KafkaMessage, reason: DeadLetterV1['reason'], attempts: number, error: unknown, attempt: Attempt): Promise<void> {
+  private async deadLetter(
+    topic: T,
+    partition: number,
+    message: KafkaMessage,
+    reason: DeadLetterV1['reason'],
+    attempts: number,
+    error: unknown,
+    attempt: Attempt,
+  ): Promise<void> {
     const failure = describeFailure(error);
     const service = this.options.service ?? this.options.groupId;
     const letter: DeadLetterV1 = {
@@ -578,7 +597,19 @@ export class TopicConsumer<T extends TopicName> {
     }
     countDeadLetter(service, topic, reason);
     this.logger.error(
-      { topic, partition, offset: message.offset, key: letter.key, group: this.options.groupId, reason, attempts, error_name: failure.name, error_code: failure.code, error: failure.message, written: sink !== undefined },
+      {
+        topic,
+        partition,
+        offset: message.offset,
+        key: letter.key,
+        group: this.options.groupId,
+        reason,
+        attempts,
+        error_name: failure.name,
+        error_code: failure.code,
+        error: failure.message,
+        written: sink !== undefined,
+      },
       'message dead-lettered: its partition moves on without it',
     );
   }

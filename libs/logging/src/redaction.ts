@@ -45,7 +45,9 @@ export function redactFields<T>(value: T, depth = 1): T {
     const inner = source[key];
     const next = SENSITIVE.has(key.toLowerCase()) ? REDACTED : redactFields(inner, depth + 1);
     if (next === inner) continue;
-    copy ??= Array.isArray(source) ? ([...source] as unknown as Record<string, unknown>) : (Object.create(Object.getPrototypeOf(source) as object, Object.getOwnPropertyDescriptors(source)) as Record<string, unknown>);
+    copy ??= Array.isArray(source)
+      ? ([...source] as unknown as Record<string, unknown>)
+      : (Object.create(Object.getPrototypeOf(source) as object, Object.getOwnPropertyDescriptors(source)) as Record<string, unknown>);
     copy[key] = next;
   }
   return (copy ?? value) as T;

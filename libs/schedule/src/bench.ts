@@ -27,7 +27,14 @@ function time(label: string, run: (t: number) => number, passes = 1): number {
 }
 
 const rows: string[][] = [
-  ['zone', 'expression', ...(engineOnly ? [] : ['cron-parser parse+next', 'cron-parser reset+next']), '@vigil/schedule nextAfter', 'slotAtOrBefore', ...(engineOnly ? [] : ['speed-up'])],
+  [
+    'zone',
+    'expression',
+    ...(engineOnly ? [] : ['cron-parser parse+next', 'cron-parser reset+next']),
+    '@vigil/schedule nextAfter',
+    'slotAtOrBefore',
+    ...(engineOnly ? [] : ['speed-up']),
+  ],
 ];
 for (const zone of ZONES) {
   for (const expression of EXPRESSIONS) {
@@ -40,7 +47,9 @@ for (const zone of ZONES) {
     }
     const parseNext = time('cron-parser', (t) => {
       try {
-        return CronExpressionParser.parse(expression, { tz: zone, currentDate: new Date(t) }).next().getTime();
+        return CronExpressionParser.parse(expression, { tz: zone, currentDate: new Date(t) })
+          .next()
+          .getTime();
       } catch {
         return 0;
       }

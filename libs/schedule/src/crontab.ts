@@ -275,10 +275,7 @@ export class Crontab {
     if (text.startsWith('@')) {
       const expanded = CRONTAB_ALIASES[text.toLowerCase()];
       if (expanded === undefined) {
-        throw new ScheduleError(
-          'expression',
-          `unknown alias ${JSON.stringify(text)} (expected one of ${Object.keys(CRONTAB_ALIASES).join(', ')})`,
-        );
+        throw new ScheduleError('expression', `unknown alias ${JSON.stringify(text)} (expected one of ${Object.keys(CRONTAB_ALIASES).join(', ')})`);
       }
       text = expanded;
     }
@@ -289,13 +286,7 @@ export class Crontab {
         `crontab must have 5 fields (minute hour day-of-month month day-of-week) or be an alias such as @daily, got ${texts.length}`,
       );
     }
-    const [minute, hour, dom, month, dow] = texts.map((t, i) => parseField(t, RULES[i]!)) as [
-      ParsedField,
-      ParsedField,
-      ParsedField,
-      ParsedField,
-      ParsedField,
-    ];
+    const [minute, hour, dom, month, dow] = texts.map((t, i) => parseField(t, RULES[i]!)) as [ParsedField, ParsedField, ParsedField, ParsedField, ParsedField];
     this.minutesLow = bits(minute.values, 0, 29);
     this.minutesHigh = bits(minute.values, 30, 59);
     this.hourMask = bits(hour.values, 0, 23);
@@ -311,9 +302,7 @@ export class Crontab {
     // Sunday to a Saturday.
     const months = valuesOf(this.monthMask, 0);
     const satisfiable = months.some((m) =>
-      (m === 2 ? [28, 29] : [daysInMonth(2001, m)]).some((dim) =>
-        [3, 4, 5, 6, 7, 8, 9].some((firstDay) => this.daysOfMonthMatching(dim, firstDay) !== 0),
-      ),
+      (m === 2 ? [28, 29] : [daysInMonth(2001, m)]).some((dim) => [3, 4, 5, 6, 7, 8, 9].some((firstDay) => this.daysOfMonthMatching(dim, firstDay) !== 0)),
     );
     if (!satisfiable) {
       const monthNames = months.map((m) => MONTH_NAMES[m - 1]).join(',');

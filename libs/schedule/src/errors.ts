@@ -1,16 +1,5 @@
 /** The part of a schedule specification that broke a rule. */
-export type ScheduleField =
-  | 'type'
-  | 'expression'
-  | 'minute'
-  | 'hour'
-  | 'day-of-month'
-  | 'month'
-  | 'day-of-week'
-  | 'timezone'
-  | 'value'
-  | 'unit'
-  | 'anchor';
+export type ScheduleField = 'type' | 'expression' | 'minute' | 'hour' | 'day-of-month' | 'month' | 'day-of-week' | 'timezone' | 'value' | 'unit' | 'anchor';
 
 /**
  * An invalid schedule. `message` names the rule broken, e.g. `minute field: 61 is out of range 0-59` or

@@ -22,10 +22,13 @@ function distinctSpecs(count: number): CrontabSpec[] {
     const minute = Math.floor(random() * 60);
     const hour = Math.floor(random() * 24);
     const value =
-      pick < 0.45 ? `${minute} ${hour} * * *`
-      : pick < 0.55 ? `${minute} * * * *`
-      : pick < 0.95 ? `${minute} ${hour} * * 1-5`
-      : ['* * * * *', '*/5 * * * *', '*/15 * * * *'][Math.floor(random() * 3)]!;
+      pick < 0.45
+        ? `${minute} ${hour} * * *`
+        : pick < 0.55
+          ? `${minute} * * * *`
+          : pick < 0.95
+            ? `${minute} ${hour} * * 1-5`
+            : ['* * * * *', '*/5 * * * *', '*/15 * * * *'][Math.floor(random() * 3)]!;
     const key = `${timezone}|${value}`;
     if (seen.has(key)) continue;
     seen.add(key);

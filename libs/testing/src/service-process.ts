@@ -58,11 +58,15 @@ export class ServiceProcess {
       gone = true;
     });
     try {
-      await waitFor(`${name} to be ready`, async () => {
-        if (gone) throw new Error(`${name} exited:\n${service.output}`);
-        const response = await fetch(`${service.url}/readyz`);
-        return response.ok;
-      }, { timeoutMs: 45000, intervalMs: 200 });
+      await waitFor(
+        `${name} to be ready`,
+        async () => {
+          if (gone) throw new Error(`${name} exited:\n${service.output}`);
+          const response = await fetch(`${service.url}/readyz`);
+          return response.ok;
+        },
+        { timeoutMs: 45000, intervalMs: 200 },
+      );
     } catch (error) {
       child.kill('SIGKILL');
       throw new Error(`${error instanceof Error ? error.message : String(error)}\n--- ${name} output ---\n${service.output}`);

@@ -51,16 +51,23 @@ export async function resetTestTopics(config: VigilConfig): Promise<void> {
     const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
     if (topics.length > 0) {
       await admin.deleteTopics({ topics, timeout: 30000 });
-      await waitFor('deleted test topics to disappear', async () => !(await admin.listTopics()).some((topic) => topics.includes(topic)), { timeoutMs: 30000, intervalMs: 200 });
+      await waitFor('deleted test topics to disappear', async () => !(await admin.listTopics()).some((topic) => topics.includes(topic)), {
+        timeoutMs: 30000,
+        intervalMs: 200,
+      });
     }
   } finally {
     await admin.disconnect();
   }
   // Creating a topic right after its deletion can still collide with the deletion: try again briefly.
-  await waitFor('test topics to be created', async () => {
-    await ensureTopics(kafka, prefix);
-    return true;
-  }, { timeoutMs: 30000, intervalMs: 500 });
+  await waitFor(
+    'test topics to be created',
+    async () => {
+      await ensureTopics(kafka, prefix);
+      return true;
+    },
+    { timeoutMs: 30000, intervalMs: 500 },
+  );
 }
 
 /** A test slot's database may not exist yet: create it through the maintenance database. */

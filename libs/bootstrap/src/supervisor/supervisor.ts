@@ -134,7 +134,15 @@ export class Supervisor {
   }
 
   private note(level: 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown>): void {
-    const line = JSON.stringify({ level, time: new Date().toISOString(), service: this.options.name, component: 'supervisor', pid: process.pid, msg, ...fields });
+    const line = JSON.stringify({
+      level,
+      time: new Date().toISOString(),
+      service: this.options.name,
+      component: 'supervisor',
+      pid: process.pid,
+      msg,
+      ...fields,
+    });
     this.writeLog(`${line}\n`);
     try {
       appendLineRotating(this.options.supervisorLog, line, this.options.supervisorLogRotation);

@@ -52,8 +52,12 @@ describe('loadConfig', () => {
       VIGIL_PUBLIC_APP_URL: 'http://127.0.0.1:8081',
     });
     expect(loadConfig({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8, ::1,fd00::/8' }).VIGIL_NOTIFIER_ALLOWED_CIDRS).toBe('127.0.0.0/8, ::1,fd00::/8');
-    const problems = problemsOf({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8,10.0.0.0/33', VIGIL_SMTP_TLS: 'ssl', VIGIL_NOTIFIER_MAX_ATTEMPTS: '0' }).join('\n');
-    expect(problems).toMatch(/VIGIL_NOTIFIER_ALLOWED_CIDRS: must be a comma-separated list of IP addresses or CIDR ranges .*\(got "127\.0\.0\.0\/8,10\.0\.0\.0\/33"\)/);
+    const problems = problemsOf({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8,10.0.0.0/33', VIGIL_SMTP_TLS: 'ssl', VIGIL_NOTIFIER_MAX_ATTEMPTS: '0' }).join(
+      '\n',
+    );
+    expect(problems).toMatch(
+      /VIGIL_NOTIFIER_ALLOWED_CIDRS: must be a comma-separated list of IP addresses or CIDR ranges .*\(got "127\.0\.0\.0\/8,10\.0\.0\.0\/33"\)/,
+    );
     expect(problems).toMatch(/VIGIL_SMTP_TLS: must be one of the following values: none, starttls, implicit/);
     expect(problems).toMatch(/VIGIL_NOTIFIER_MAX_ATTEMPTS: must not be less than 1/);
     for (const bad of ['localhost/8', '1.2.3.4/8/8', '::1/129', '10.0.0.0/', '10.0.0.0/-1']) {

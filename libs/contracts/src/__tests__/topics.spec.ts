@@ -31,9 +31,7 @@ describe('topic contracts', () => {
 
   it('names the missing field and the rule', () => {
     const { status: _status, ...withoutStatus } = checkinMessageV1Example;
-    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify(withoutStatus))).toThrow(
-      expect.objectContaining({ field: '/status', rule: 'required' }),
-    );
+    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify(withoutStatus))).toThrow(expect.objectContaining({ field: '/status', rule: 'required' }));
   });
 
   it('rejects an unknown status, naming the field', () => {
@@ -55,7 +53,9 @@ describe('topic contracts', () => {
     const decoded = decodeMessage('vigil.checkins.v1', Buffer.from(encodeMessage('vigil.checkins.v1', binary)));
     expect(Buffer.from(decoded.body!, decoded.body_encoding === 'base64' ? 'base64' : 'utf8').equals(bytes)).toBe(true);
     expect(decodeMessage('vigil.checkins.v1', JSON.stringify({ ...checkinMessageV1Example, body: 'text' })).body_encoding).toBeUndefined();
-    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify({ ...binary, body_encoding: 'hex' }))).toThrow(expect.objectContaining({ field: '/body_encoding', rule: 'enum' }));
+    expect(() => decodeMessage('vigil.checkins.v1', JSON.stringify({ ...binary, body_encoding: 'hex' }))).toThrow(
+      expect.objectContaining({ field: '/body_encoding', rule: 'enum' }),
+    );
   });
 
   it('rejects unknown fields instead of carrying them silently', () => {
@@ -66,9 +66,7 @@ describe('topic contracts', () => {
   });
 
   it('rejects bytes that are not JSON', () => {
-    expect(() => decodeMessage('vigil.monitor-events.v1', Buffer.from('{not json'))).toThrow(
-      expect.objectContaining({ rule: 'json' }),
-    );
+    expect(() => decodeMessage('vigil.monitor-events.v1', Buffer.from('{not json'))).toThrow(expect.objectContaining({ rule: 'json' }));
   });
 
   it('refuses to encode a malformed payload', () => {

@@ -33,10 +33,7 @@ export const monitorEventV1Schema: TopicSchema<MonitorEventV1> = {
   $id: 'vigil.monitor-events.v1',
   type: 'object',
   additionalProperties: false,
-  required: [
-    'version', 'event_id', 'kind', 'organization_id', 'project_id', 'monitor_id', 'monitor_slug',
-    'environment', 'slot', 'checkin_id', 'emitted_at',
-  ],
+  required: ['version', 'event_id', 'kind', 'organization_id', 'project_id', 'monitor_id', 'monitor_slug', 'environment', 'slot', 'checkin_id', 'emitted_at'],
   properties: {
     version: { type: 'integer', const: 1 },
     event_id: { type: 'string', minLength: 1, maxLength: 200 },

@@ -51,7 +51,15 @@ describe('Slack message', () => {
         { type: 'context', elements: [{ type: 'mrkdwn', text: `Project backend · 3 consecutive failures · issue ${ISSUE_ID}` }] },
         {
           type: 'actions',
-          elements: [{ type: 'button', text: { type: 'plain_text', text: 'View monitor', emoji: false }, url: MONITOR_URL, action_id: 'vigil_view_monitor', style: 'danger' }],
+          elements: [
+            {
+              type: 'button',
+              text: { type: 'plain_text', text: 'View monitor', emoji: false },
+              url: MONITOR_URL,
+              action_id: 'vigil_view_monitor',
+              style: 'danger',
+            },
+          ],
         },
       ],
     });
@@ -129,7 +137,10 @@ describe('PagerDuty event', () => {
   });
 
   it('cuts the summary to 1024 characters', () => {
-    const event = buildPagerDutyEvent(alertFixture({ monitor: { id: 'm', slug: 'x', name: 'é'.repeat(3000) } }), { ...PD, severity: 'warning' }) as PagerDutyTriggerEvent;
+    const event = buildPagerDutyEvent(alertFixture({ monitor: { id: 'm', slug: 'x', name: 'é'.repeat(3000) } }), {
+      ...PD,
+      severity: 'warning',
+    }) as PagerDutyTriggerEvent;
     expect(event.payload.summary.length).toBe(PAGERDUTY_SUMMARY_MAX);
     expect(event.payload.summary.endsWith('…')).toBe(true);
     expect(event.payload.severity).toBe('warning');

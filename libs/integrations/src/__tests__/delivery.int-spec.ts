@@ -120,7 +120,12 @@ function deps(receiver: Receiver, http: Partial<HttpDeliveryOptions> = {}): Deli
 
 /** For email: no HTTP receiver is involved. */
 function mailDeps(mailer: SmtpMailer | null): DeliveryDeps {
-  return { http: { timeoutMs: 2000, policy: AddressPolicy.publicOnly() }, mailer, pagerDutyEventsUrl: 'https://events.pagerduty.invalid/v2/enqueue', now: Date.now };
+  return {
+    http: { timeoutMs: 2000, policy: AddressPolicy.publicOnly() },
+    mailer,
+    pagerDutyEventsUrl: 'https://events.pagerduty.invalid/v2/enqueue',
+    now: Date.now,
+  };
 }
 
 function slack(url: string): Integration {
@@ -174,7 +179,12 @@ describe('HTTP delivery to loopback receivers', () => {
     const trigger = JSON.parse(receiver.last().body) as Record<string, unknown>;
     expect(receiver.last().path).toBe('/pagerduty/v2/enqueue');
     expect(trigger).toEqual(buildPagerDutyEvent(alertFixture(), PAGERDUTY));
-    expect(trigger).toMatchObject({ routing_key: ROUTING_KEY, event_action: 'trigger', dedup_key: `vigil-issue-${ISSUE_ID}`, payload: { severity: 'error', class: 'missed' } });
+    expect(trigger).toMatchObject({
+      routing_key: ROUTING_KEY,
+      event_action: 'trigger',
+      dedup_key: `vigil-issue-${ISSUE_ID}`,
+      payload: { severity: 'error', class: 'missed' },
+    });
 
     await deliver(alertFixture({ kind: 'resolved', status: 'ok', idempotencyKey: 'c0ffee00-0000-4000-8000-000000000001' }), integration, deps(receiver));
     expect(JSON.parse(receiver.last().body)).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: `vigil-issue-${ISSUE_ID}` });
@@ -242,8 +252,17 @@ describe('HTTP delivery to loopback receivers', () => {
   });
 
   it('429 is retryable with its Retry-After; 404 and a redirect are permanent (redirects are not followed)', async () => {
-    expect(await deliver(alertFixture(), slack(receiver.url('/throttle')), deps(receiver))).toMatchObject({ outcome: 'retryable', statusCode: 429, retryAfterMs: 7000 });
-    expect(await deliver(alertFixture(), slack(receiver.url('/gone')), deps(receiver))).toMatchObject({ outcome: 'permanent', statusCode: 404, response: 'no_service', retryAfterMs: null });
+    expect(await deliver(alertFixture(), slack(receiver.url('/throttle')), deps(receiver))).toMatchObject({
+      outcome: 'retryable',
+      statusCode: 429,
+      retryAfterMs: 7000,
+    });
+    expect(await deliver(alertFixture(), slack(receiver.url('/gone')), deps(receiver))).toMatchObject({
+      outcome: 'permanent',
+      statusCode: 404,
+      response: 'no_service',
+      retryAfterMs: null,
+    });
     const before = receiver.requests.length;
     expect(await deliver(alertFixture(), slack(receiver.url('/redirect')), deps(receiver))).toMatchObject({
       outcome: 'permanent',
@@ -287,8 +306,16 @@ describe('HTTP delivery to loopback receivers', () => {
     expect(resolved).toEqual(['hooks.vigil.test']);
     expect(receiver.last()).toMatchObject({ path: '/ok/pinned', headers: { host: `hooks.vigil.test:${receiver.port}` } });
 
-    const metadata = await deliver(alertFixture(), slack(receiver.url('/ok', 'metadata.vigil.test')), deps(receiver, { resolve: async () => [{ address: '169.254.169.254', family: 4 }] }));
-    expect(metadata).toMatchObject({ outcome: 'permanent', errorCode: 'address_refused', error: expect.stringMatching(/^metadata\.vigil\.test resolves to 169\.254\.169\.254, a link-local address/) as string });
+    const metadata = await deliver(
+      alertFixture(),
+      slack(receiver.url('/ok', 'metadata.vigil.test')),
+      deps(receiver, { resolve: async () => [{ address: '169.254.169.254', family: 4 }] }),
+    );
+    expect(metadata).toMatchObject({
+      outcome: 'permanent',
+      errorCode: 'address_refused',
+      error: expect.stringMatching(/^metadata\.vigil\.test resolves to 169\.254\.169\.254, a link-local address/) as string,
+    });
   });
 
   it('attemptUntilDone retries a flaky receiver with backoff; every attempt has the same delivery id and a valid signature', async () => {
@@ -312,7 +339,12 @@ describe('HTTP delivery to loopback receivers', () => {
     expect(new Set(requests.map((r) => r.headers['vigil-event']))).toEqual(new Set(['test']));
     for (const request of requests) expect(verifyWebhookSignature(SECRET, request.headers['vigil-signature'] as string, request.body).valid).toBe(true);
 
-    const exhausted = await attemptUntilDone(alertFixture(), webhook(receiver.url('/fail')), deps(receiver), { baseMs: 1, factor: 2, capMs: 5, maxAttempts: 3 });
+    const exhausted = await attemptUntilDone(alertFixture(), webhook(receiver.url('/fail')), deps(receiver), {
+      baseMs: 1,
+      factor: 2,
+      capMs: 5,
+      maxAttempts: 3,
+    });
     expect(exhausted.map((a) => a.outcome)).toEqual(['retryable', 'retryable', 'retryable']);
     const permanent = await attemptUntilDone(alertFixture(), webhook(receiver.url('/gone')), deps(receiver));
     expect(permanent.map((a) => a.outcome)).toEqual(['permanent']);
@@ -425,8 +457,16 @@ describe('email over SMTP to a real SMTP server', () => {
     const mailer = new SmtpMailer(settings());
     try {
       const d = mailDeps(mailer);
-      expect(await deliver(alertFixture(), email(['nobody@example.com']), d)).toMatchObject({ outcome: 'permanent', errorCode: 'smtp_rejected', statusCode: 550 });
-      expect(await deliver(alertFixture(), email(['later@example.com']), d)).toMatchObject({ outcome: 'retryable', errorCode: 'smtp_rejected', statusCode: 451 });
+      expect(await deliver(alertFixture(), email(['nobody@example.com']), d)).toMatchObject({
+        outcome: 'permanent',
+        errorCode: 'smtp_rejected',
+        statusCode: 550,
+      });
+      expect(await deliver(alertFixture(), email(['later@example.com']), d)).toMatchObject({
+        outcome: 'retryable',
+        errorCode: 'smtp_rejected',
+        statusCode: 451,
+      });
       const partly = await deliver(alertFixture(), email(['ops@example.com', 'nobody@example.com']), d);
       expect(partly).toMatchObject({ outcome: 'delivered', error: 'the server refused 1 of 2 recipients' });
       expect(mails[mails.length - 1]?.to).toEqual(['ops@example.com']);
@@ -465,7 +505,10 @@ describe('email over SMTP to a real SMTP server', () => {
     }
     const refused = new SmtpMailer(settings({ port: silentPort }));
     try {
-      expect(await deliver(alertFixture(), email(['ops@example.com']), mailDeps(refused))).toMatchObject({ outcome: 'retryable', errorCode: 'connection_refused' });
+      expect(await deliver(alertFixture(), email(['ops@example.com']), mailDeps(refused))).toMatchObject({
+        outcome: 'retryable',
+        errorCode: 'connection_refused',
+      });
     } finally {
       refused.close();
     }

@@ -30,7 +30,11 @@ describe('integration config: accepted', () => {
       type: 'slack',
       webhook_url: 'https://hooks.slack.com/services/T0/B0/xyz',
     });
-    expect(parseIntegrationConfig({ type: 'pagerduty', routing_key: ROUTING_KEY })).toEqual({ type: 'pagerduty', routing_key: ROUTING_KEY, severity: 'critical' });
+    expect(parseIntegrationConfig({ type: 'pagerduty', routing_key: ROUTING_KEY })).toEqual({
+      type: 'pagerduty',
+      routing_key: ROUTING_KEY,
+      severity: 'critical',
+    });
     expect(parseIntegrationConfig({ type: 'pagerduty', routing_key: ROUTING_KEY, severity: 'warning' })).toMatchObject({ severity: 'warning' });
     expect(parseIntegrationConfig({ type: 'webhook', url: 'http://127.0.0.1:9000/hook', secret: SECRET })).toEqual({
       type: 'webhook',
@@ -56,18 +60,38 @@ describe('integration config: rejected with the field and the rule', () => {
     ['too many recipients', { type: 'email', to: Array.from({ length: 21 }, (_, i) => `u${i}@example.com`) }, 'to', /^to may hold at most 20 addresses$/],
     ['bad recipient', { type: 'email', to: ['ops@example.com', 'not an address'] }, 'to[1]', /^to\[1\] must be an email address like ops@example.com$/],
     ['header injection in recipient', { type: 'email', to: ['ops@example.com\r\nBcc: x@evil.example'] }, 'to[0]', /must be an email address/],
-    ['malformed Slack URL', { type: 'slack', webhook_url: 'hooks.slack.com/services/x' }, 'webhook_url', /^webhook_url must be an absolute http or https URL of at most 2048 characters$/],
+    [
+      'malformed Slack URL',
+      { type: 'slack', webhook_url: 'hooks.slack.com/services/x' },
+      'webhook_url',
+      /^webhook_url must be an absolute http or https URL of at most 2048 characters$/,
+    ],
     ['Slack URL of another scheme', { type: 'slack', webhook_url: 'ftp://hooks.slack.com/x' }, 'webhook_url', /must be an absolute http or https URL/],
     ['missing Slack URL', { type: 'slack' }, 'webhook_url', /must be an absolute http or https URL/],
-    ['credentials in a URL', { type: 'webhook', url: 'https://user:pw@example.com/hook', secret: SECRET }, 'url', /^url must not contain a user name or password$/],
+    [
+      'credentials in a URL',
+      { type: 'webhook', url: 'https://user:pw@example.com/hook', secret: SECRET },
+      'url',
+      /^url must not contain a user name or password$/,
+    ],
     ['URL too long', { type: 'webhook', url: `https://example.com/${'a'.repeat(2048)}`, secret: SECRET }, 'url', /at most 2048 characters/],
     ['missing routing key', { type: 'pagerduty' }, 'routing_key', /^routing_key is required: the 32-character integration key/],
     ['short routing key', { type: 'pagerduty', routing_key: 'abc' }, 'routing_key', /32-character/],
     ['bad severity', { type: 'pagerduty', routing_key: ROUTING_KEY, severity: 'high' }, 'severity', /^severity must be one of critical, error, warning, info$/],
-    ['missing secret', { type: 'webhook', url: 'https://example.com/hook' }, 'secret', /^secret is required: 16 to 256 printable ASCII characters without spaces$/],
+    [
+      'missing secret',
+      { type: 'webhook', url: 'https://example.com/hook' },
+      'secret',
+      /^secret is required: 16 to 256 printable ASCII characters without spaces$/,
+    ],
     ['short secret', { type: 'webhook', url: 'https://example.com/hook', secret: 'short' }, 'secret', /16 to 256/],
     ['secret with a space', { type: 'webhook', url: 'https://example.com/hook', secret: 'has a space in it!!' }, 'secret', /without spaces/],
-    ['a field of another type', { type: 'slack', webhook_url: 'https://hooks.slack.com/x', routing_key: ROUTING_KEY }, 'routing_key', /^routing_key is not a field of a slack integration \(allowed: type, webhook_url\)$/],
+    [
+      'a field of another type',
+      { type: 'slack', webhook_url: 'https://hooks.slack.com/x', routing_key: ROUTING_KEY },
+      'routing_key',
+      /^routing_key is not a field of a slack integration \(allowed: type, webhook_url\)$/,
+    ],
   ])('%s', (_name, input, field, message) => {
     const error = rejection(input);
     expect(error.kind).toBe('invalid');

@@ -75,7 +75,10 @@ describe('retry policy: next step', () => {
 
   it('policies from config, and invalid policies refused', () => {
     expect(retryPolicyFromConfig(loadConfig({}))).toEqual({ baseMs: 5000, factor: 4, capMs: 600_000, maxAttempts: 5 });
-    expect(retryPolicyFromConfig(loadConfig({ VIGIL_NOTIFIER_MAX_ATTEMPTS: '2', VIGIL_NOTIFIER_RETRY_BASE_MS: '100' }))).toMatchObject({ baseMs: 100, maxAttempts: 2 });
+    expect(retryPolicyFromConfig(loadConfig({ VIGIL_NOTIFIER_MAX_ATTEMPTS: '2', VIGIL_NOTIFIER_RETRY_BASE_MS: '100' }))).toMatchObject({
+      baseMs: 100,
+      maxAttempts: 2,
+    });
     expect(() => assertRetryPolicy({ ...POLICY, maxAttempts: 0 })).toThrow(/maxAttempts/);
     expect(() => assertRetryPolicy({ ...POLICY, factor: 0.5 })).toThrow(/factor/);
     expect(() => assertRetryPolicy({ ...POLICY, capMs: 10 })).toThrow(/capMs/);

@@ -50,7 +50,12 @@ describe('TopicConsumer: retries, dead letters, outages', () => {
   /** 40 check-ins of one monitor-environment (one partition, in order), produced before the consumer starts so they arrive as batches. */
   async function track(): Promise<CheckinMessageV1[]> {
     const monitorId = randomUUID();
-    const sent = Array.from({ length: 40 }, (_, i): CheckinMessageV1 => ({ ...checkinMessageV1Example, monitor_id: monitorId, event_id: randomUUID(), received_at: 1795000000000 + i }));
+    const sent = Array.from({ length: 40 }, (_, i): CheckinMessageV1 => ({
+      ...checkinMessageV1Example,
+      monitor_id: monitorId,
+      event_id: randomUUID(),
+      received_at: 1795000000000 + i,
+    }));
     for (const message of sent) await producer.produce('vigil.checkins.v1', monitorEnvironmentKey(monitorId, 'production'), message);
     return sent;
   }
@@ -82,16 +87,31 @@ describe('TopicConsumer: retries, dead letters, outages', () => {
     });
     await consumer.start();
     try {
-      await waitFor('38 applied and 2 dead letters', () => applied.length === 38 && letters.filter((letter) => letter.group === group && letter.key === keyOf(sent)).length === 2, { timeoutMs: 60000 });
+      await waitFor(
+        '38 applied and 2 dead letters',
+        () => applied.length === 38 && letters.filter((letter) => letter.group === group && letter.key === keyOf(sent)).length === 2,
+        { timeoutMs: 60000 },
+      );
     } finally {
       await consumer.stop();
     }
     expect(applied).toEqual(sent.filter((message) => !poison.has(message.event_id)).map((message) => message.event_id));
     // Earlier tests left a malformed message on the topic (a `contract` letter of this group): only this track's count here.
     const mine = letters.filter((letter) => letter.group === group && letter.key === keyOf(sent));
-    expect(mine.map((letter) => (JSON.parse(Buffer.from(letter.value_base64 ?? '', 'base64').toString('utf8')) as CheckinMessageV1).event_id)).toEqual([sent[7]!.event_id, sent[30]!.event_id]);
+    expect(mine.map((letter) => (JSON.parse(Buffer.from(letter.value_base64 ?? '', 'base64').toString('utf8')) as CheckinMessageV1).event_id)).toEqual([
+      sent[7]!.event_id,
+      sent[30]!.event_id,
+    ]);
     for (const letter of mine) {
-      expect(letter).toMatchObject({ service: 'test', topic: 'vigil.checkins.v1', reason: 'rejected', attempts: 3, error_name: 'QueryFailedError', error_code: '22021', key: monitorEnvironmentKey(sent[0]!.monitor_id, 'production') });
+      expect(letter).toMatchObject({
+        service: 'test',
+        topic: 'vigil.checkins.v1',
+        reason: 'rejected',
+        attempts: 3,
+        error_name: 'QueryFailedError',
+        error_code: '22021',
+        key: monitorEnvironmentKey(sent[0]!.monitor_id, 'production'),
+      });
       expect(letter.offset).toMatch(/^\d+$/);
     }
     // Each poison message got exactly its attempts once it was alone; before that, the batches it was in failed too.
@@ -142,8 +162,20 @@ describe('TopicConsumer: retries, dead letters, outages', () => {
     const handle = async (messages: Array<{ payload: CheckinMessageV1 }>) => {
       for (const message of messages) if (message.payload.monitor_id === monitorId) seen.push(message.payload.event_id);
     };
-    const recovering = new TopicConsumer(kafka, logger, { ...common, topics: [...common.topics], groupId: `stall-${randomUUID()}`, settings: { sessionTimeoutMs: 6000 }, handleBatch: handle });
-    const bounded = new TopicConsumer(kafka, logger, { ...common, topics: [...common.topics], groupId: `stall-bounded-${randomUUID()}`, settings: { sessionTimeoutMs: 6000, recoveryMs: 1000 }, handleBatch: async () => undefined });
+    const recovering = new TopicConsumer(kafka, logger, {
+      ...common,
+      topics: [...common.topics],
+      groupId: `stall-${randomUUID()}`,
+      settings: { sessionTimeoutMs: 6000 },
+      handleBatch: handle,
+    });
+    const bounded = new TopicConsumer(kafka, logger, {
+      ...common,
+      topics: [...common.topics],
+      groupId: `stall-bounded-${randomUUID()}`,
+      settings: { sessionTimeoutMs: 6000, recoveryMs: 1000 },
+      handleBatch: async () => undefined,
+    });
     bounded.onFailure((error) => failures.push(error));
     await Promise.all([recovering.start(), bounded.start()]);
     try {

@@ -38,7 +38,10 @@ describe('classifyFailure: the message at fault, or a store', () => {
     ['a kafkajs error (a lost membership)', driverError('The coordinator is not aware of this member', { type: 'UNKNOWN_MEMBER_ID' }, 'KafkaJSProtocolError')],
     ['a handler saying so', new StoreUnavailableError('Postgres is down')],
     ['a DomainError unavailable', new DomainError('unavailable', 'store_unavailable', 'try later')],
-    ['unavailable anywhere in the tree wins over a data error', Object.assign(driverError('batch failed', { code: '22021' }), { cause: driverError('gone', { code: 'ECONNRESET' }) })],
+    [
+      'unavailable anywhere in the tree wins over a data error',
+      Object.assign(driverError('batch failed', { code: '22021' }), { cause: driverError('gone', { code: 'ECONNRESET' }) }),
+    ],
   ])('%s: unavailable (waited for, never dead-lettered)', (_what, error) => {
     expect(classifyFailure(error)).toBe('unavailable');
   });
@@ -50,7 +53,11 @@ describe('classifyFailure: the message at fault, or a store', () => {
   });
 
   it('describes an error by its class, the first code in its tree and its message, cut to the contract', () => {
-    expect(describeFailure(driverError('query failed', { driverError: { code: '22021' } }, 'QueryFailedError'))).toEqual({ name: 'QueryFailedError', code: '22021', message: 'query failed' });
+    expect(describeFailure(driverError('query failed', { driverError: { code: '22021' } }, 'QueryFailedError'))).toEqual({
+      name: 'QueryFailedError',
+      code: '22021',
+      message: 'query failed',
+    });
     expect(describeFailure(new Error('x'.repeat(5000))).message).toHaveLength(2048);
     expect(describeFailure(new Error('plain'))).toEqual({ name: 'Error', code: null, message: 'plain' });
   });

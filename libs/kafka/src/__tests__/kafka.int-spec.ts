@@ -37,7 +37,12 @@ describe('kafka producer and consumer', () => {
   it('keeps one monitor-environment on one partition, in order, and skips messages that break the contract', async () => {
     const monitorId = randomUUID();
     const key = monitorEnvironmentKey(monitorId, 'production');
-    const sent: CheckinMessageV1[] = Array.from({ length: 50 }, (_, i) => ({ ...checkinMessageV1Example, monitor_id: monitorId, event_id: randomUUID(), received_at: 1795000000000 + i }));
+    const sent: CheckinMessageV1[] = Array.from({ length: 50 }, (_, i) => ({
+      ...checkinMessageV1Example,
+      monitor_id: monitorId,
+      event_id: randomUUID(),
+      received_at: 1795000000000 + i,
+    }));
     // A raw producer writes one malformed message between the valid ones.
     const raw = kafka.producer();
     await raw.connect();
@@ -70,7 +75,10 @@ describe('kafka producer and consumer', () => {
     const startedAt = Date.now();
     const monitorId = randomUUID();
     const key = (env: string) => monitorEnvironmentKey(monitorId, env);
-    const state = (env: string, clock: number) => ({ ...schedulerStateV1Example, track: { ...schedulerStateV1Example.track!, monitor_id: monitorId, environment: env, clock } });
+    const state = (env: string, clock: number) => ({
+      ...schedulerStateV1Example,
+      track: { ...schedulerStateV1Example.track!, monitor_id: monitorId, environment: env, clock },
+    });
     await producer.produce('vigil.scheduler-state.v1', key('a'), state('a', 1), 5);
     await producer.produce('vigil.scheduler-state.v1', key('b'), state('b', 2), 5);
     await producer.produce('vigil.scheduler-state.v1', key('elsewhere'), state('elsewhere', 3), 6);
@@ -89,7 +97,9 @@ describe('kafka producer and consumer', () => {
       },
     });
     const mine = read.filter((record) => record.key?.startsWith(monitorId));
-    expect(mine.map((record) => [record.partition, record.key, record.value === null ? null : (JSON.parse(record.value.toString()) as StoredTrack).track.clock])).toEqual([
+    expect(
+      mine.map((record) => [record.partition, record.key, record.value === null ? null : (JSON.parse(record.value.toString()) as StoredTrack).track.clock]),
+    ).toEqual([
       [5, key('a'), 1],
       [5, key('b'), 2],
       [5, key('a'), null],
@@ -103,8 +113,17 @@ describe('kafka producer and consumer', () => {
     // One at a time: each record is its own record batch, so a 4 KiB fetch holds only a few of them.
     for (let i = 0; i < 100; i += 1) await producer.produce('vigil.scheduler-state.v1', key(`many-${i}`), state(`many-${i}`, i), 8);
     const inEight: StoredRecord[] = [];
-    await readPartitionsToEnd(kafka, logger, { topic: 'vigil.scheduler-state.v1', prefix, partitions: [8], maxBytesPerPartition: 4096, onRecord: (record) => inEight.push(record), timeoutMs: 20000 });
-    const clocks = inEight.filter((record) => record.key?.startsWith(monitorId)).map((record) => (JSON.parse(record.value!.toString()) as StoredTrack).track.clock);
+    await readPartitionsToEnd(kafka, logger, {
+      topic: 'vigil.scheduler-state.v1',
+      prefix,
+      partitions: [8],
+      maxBytesPerPartition: 4096,
+      onRecord: (record) => inEight.push(record),
+      timeoutMs: 20000,
+    });
+    const clocks = inEight
+      .filter((record) => record.key?.startsWith(monitorId))
+      .map((record) => (JSON.parse(record.value!.toString()) as StoredTrack).track.clock);
     expect(clocks).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(new Set(inEight.map((record) => record.offset)).size).toBe(inEight.length);
     // An empty partition set reads nothing and returns at once.
@@ -118,7 +137,12 @@ describe('kafka producer and consumer', () => {
   it('a pulse lands in each partition after what was acknowledged before it; consumers that keep no time never see one', async () => {
     const monitorId = randomUUID();
     const key = monitorEnvironmentKey(monitorId, 'production');
-    const message = (i: number): CheckinMessageV1 => ({ ...checkinMessageV1Example, monitor_id: monitorId, event_id: randomUUID(), received_at: 1795000000000 + i });
+    const message = (i: number): CheckinMessageV1 => ({
+      ...checkinMessageV1Example,
+      monitor_id: monitorId,
+      event_id: randomUUID(),
+      received_at: 1795000000000 + i,
+    });
     const before = [message(0), message(1), message(2)];
     const after = [message(3), message(4)];
     const partitions = Array.from({ length: 12 }, (_, i) => i);
@@ -166,4 +190,3 @@ describe('kafka producer and consumer', () => {
     expect(plain.map((m) => m.payload.event_id)).toEqual([...before, ...after].map((m) => m.event_id));
   });
 });
-

@@ -9,23 +9,53 @@ function capture(): { stream: Writable; lines: () => Record<string, unknown>[] }
       done();
     },
   });
-  return { stream, lines: () => chunks.join('').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      chunks
+        .join('')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('logging', () => {
   it('writes JSON with the service name and redacts credentials at any depth', () => {
     const { stream, lines } = capture();
     const logger = createLogger('ingest', 'info', stream);
-    logger.info({ monitor_id: 'm1', sentry_key: 'abc123', req: { headers: { authorization: 'Bearer s3cret', 'x-sentry-auth': 'Sentry sentry_key=abc' } }, nested: { password: 'pw' } }, 'accepted');
+    logger.info(
+      {
+        monitor_id: 'm1',
+        sentry_key: 'abc123',
+        req: { headers: { authorization: 'Bearer s3cret', 'x-sentry-auth': 'Sentry sentry_key=abc' } },
+        nested: { password: 'pw' },
+      },
+      'accepted',
+    );
     const [line] = lines();
-    expect(line).toMatchObject({ service: 'ingest', level: 'info', msg: 'accepted', monitor_id: 'm1', sentry_key: '[REDACTED]', nested: { password: '[REDACTED]' } });
+    expect(line).toMatchObject({
+      service: 'ingest',
+      level: 'info',
+      msg: 'accepted',
+      monitor_id: 'm1',
+      sentry_key: '[REDACTED]',
+      nested: { password: '[REDACTED]' },
+    });
     expect(JSON.stringify(line)).not.toMatch(/s3cret|abc123|sentry_key=abc|"pw"/);
   });
 
   it('redacts integration credentials in a logged integration config', () => {
     const { stream, lines } = capture();
     const logger = createLogger('notifier', 'info', stream);
-    logger.info({ integration: { config: { type: 'slack', webhook_url: 'https://hooks.slack.com/services/T/B/tok3n' } }, routing_key: 'R0123456789abcdef0123456789ABCDE', secret: 'whsec_1' }, 'delivering');
+    logger.info(
+      {
+        integration: { config: { type: 'slack', webhook_url: 'https://hooks.slack.com/services/T/B/tok3n' } },
+        routing_key: 'R0123456789abcdef0123456789ABCDE',
+        secret: 'whsec_1',
+      },
+      'delivering',
+    );
     const [line] = lines();
     expect(line).toMatchObject({ integration: { config: { type: 'slack', webhook_url: '[REDACTED]' } }, routing_key: '[REDACTED]', secret: '[REDACTED]' });
     expect(JSON.stringify(line)).not.toMatch(/tok3n|R0123456789|whsec_1/);
@@ -39,7 +69,12 @@ describe('logging', () => {
     logger.info(fields, 'done');
     const [line] = lines();
     expect(JSON.stringify(line)).not.toMatch(/child-t0ken|e7ror|arr4y/);
-    expect(line).toMatchObject({ token: '[REDACTED]', items: [{ Password: '[REDACTED]' }, { id: 1 }], monitor_id: 'm1', err: { message: 'refused', type: 'Error' } });
+    expect(line).toMatchObject({
+      token: '[REDACTED]',
+      items: [{ Password: '[REDACTED]' }, { id: 1 }],
+      monitor_id: 'm1',
+      err: { message: 'refused', type: 'Error' },
+    });
     // Three levels are searched (as documented); a fourth is not.
     expect(line).toMatchObject({ deep: { a: { b: { secret: 'too-deep-is-kept' } } } });
     expect(failure.Authorization).toBe('Bearer e7ror');

@@ -43,7 +43,13 @@ describe('RefusalLog', () => {
     expect(lines).toHaveLength(1);
     log.flush();
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ ...RATE_LIMITED, count: 999, first_at: '2026-01-01T00:00:00.005Z', last_at: '2026-01-01T00:00:04.995Z', example: { url: '/ping/[REDACTED]/998' } });
+    expect(lines[1]).toMatchObject({
+      ...RATE_LIMITED,
+      count: 999,
+      first_at: '2026-01-01T00:00:00.005Z',
+      last_at: '2026-01-01T00:00:04.995Z',
+      example: { url: '/ping/[REDACTED]/998' },
+    });
     expect(lines.reduce((sum, line) => sum + line.count, 0)).toBe(1000);
   });
 
@@ -56,7 +62,8 @@ describe('RefusalLog', () => {
     }
     log.flush();
     expect(lines).toHaveLength(6);
-    const total = (reason: { protocol: string; code: string }) => lines.filter((l) => l.protocol === reason.protocol && l.code === reason.code).reduce((s, l) => s + l.count, 0);
+    const total = (reason: { protocol: string; code: string }) =>
+      lines.filter((l) => l.protocol === reason.protocol && l.code === reason.code).reduce((s, l) => s + l.count, 0);
     expect(total(RATE_LIMITED)).toBe(3);
     expect(total(UNKNOWN_KEY)).toBe(3);
     expect(total({ protocol: 'sentry-cron', code: 'rate_limited' })).toBe(3);

@@ -25,7 +25,9 @@ function ours(expression: string, tz: string, from: string, count: number, direc
   return out;
 }
 function oracle(expression: string, tz: string, from: string, count: number): string[] {
-  return oracleSlots(expression, tz, at(from) + 1, at(from) + 2 * 86_400_000).slice(0, count).map(iso);
+  return oracleSlots(expression, tz, at(from) + 1, at(from) + 2 * 86_400_000)
+    .slice(0, count)
+    .map(iso);
 }
 
 describe('where cron-parser 5 disagrees with the DST rules (and the engine does not)', () => {
@@ -49,8 +51,16 @@ describe('where cron-parser 5 disagrees with the DST rules (and the engine does 
     expect(cronParser('@hourly', 'America/New_York', '2025-11-02T04:30:00Z', 3)).toEqual(twice);
     expect(ours('@hourly', 'America/New_York', '2025-11-02T04:30:00Z', 3)).toEqual(twice);
     expect(oracle('@hourly', 'America/New_York', '2025-11-02T04:30:00Z', 3)).toEqual(twice);
-    expect(cronParser('@hourly', 'America/New_York', '2025-11-02T07:30:00Z', 3, 'prev')).toEqual(['2025-11-02T07:00:00.000Z', '2025-11-02T06:00:00.000Z', '2025-11-02T05:00:00.000Z']);
-    expect(ours('@hourly', 'America/New_York', '2025-11-02T07:30:00Z', 3, 'prev')).toEqual(['2025-11-02T07:00:00.000Z', '2025-11-02T06:00:00.000Z', '2025-11-02T05:00:00.000Z']);
+    expect(cronParser('@hourly', 'America/New_York', '2025-11-02T07:30:00Z', 3, 'prev')).toEqual([
+      '2025-11-02T07:00:00.000Z',
+      '2025-11-02T06:00:00.000Z',
+      '2025-11-02T05:00:00.000Z',
+    ]);
+    expect(ours('@hourly', 'America/New_York', '2025-11-02T07:30:00Z', 3, 'prev')).toEqual([
+      '2025-11-02T07:00:00.000Z',
+      '2025-11-02T06:00:00.000Z',
+      '2025-11-02T05:00:00.000Z',
+    ]);
   });
 
   it('fall-back, New York: a fixed-time expression runs once', () => {
@@ -60,7 +70,11 @@ describe('where cron-parser 5 disagrees with the DST rules (and the engine does 
 
   it('fall-back, Lord Howe (30-minute shift): next() throws "loop limit exceeded"', () => {
     expect(() => cronParser('@hourly', 'Australia/Lord_Howe', '2025-04-05T14:10:00Z', 3)).toThrow('Invalid expression, loop limit exceeded');
-    expect(ours('@hourly', 'Australia/Lord_Howe', '2025-04-05T14:10:00Z', 3)).toEqual(['2025-04-05T15:30:00.000Z', '2025-04-05T16:30:00.000Z', '2025-04-05T17:30:00.000Z']);
+    expect(ours('@hourly', 'Australia/Lord_Howe', '2025-04-05T14:10:00Z', 3)).toEqual([
+      '2025-04-05T15:30:00.000Z',
+      '2025-04-05T16:30:00.000Z',
+      '2025-04-05T17:30:00.000Z',
+    ]);
     expect(oracle('@hourly', 'Australia/Lord_Howe', '2025-04-05T14:10:00Z', 3)).toEqual(ours('@hourly', 'Australia/Lord_Howe', '2025-04-05T14:10:00Z', 3));
   });
 

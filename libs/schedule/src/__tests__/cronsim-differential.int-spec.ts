@@ -132,9 +132,61 @@ function expression(): string {
   return fields.join(chance(0.05) ? '  ' : ' ');
 }
 const BAD_TOKENS = [
-  '60', '24', '0', '32', '13', '8', '-1', 'FOO', 'L', 'LW', 'W', '15W', 'L5', 'FRIL', '5L', '5#6', '5#0', '#2', 'MON#', 'FRI#2',
-  'FRI-SUN', 'MON-SUN', '5-2', '*/0', '*/', '/5', '1,,2', '1,', ',1', '-5', '5-', '?', '1-2-3', '*/2/3', '**', '*-5', 'L-5',
-  '1-L', 'JAN', 'jan', 'SUN', '7', '1.5', '0x1', ' ', '*/100', '00', '007', 'L/3', 'LW/2', '5L/2', '3#2/2', '1/0', '5/', 'LL',
+  '60',
+  '24',
+  '0',
+  '32',
+  '13',
+  '8',
+  '-1',
+  'FOO',
+  'L',
+  'LW',
+  'W',
+  '15W',
+  'L5',
+  'FRIL',
+  '5L',
+  '5#6',
+  '5#0',
+  '#2',
+  'MON#',
+  'FRI#2',
+  'FRI-SUN',
+  'MON-SUN',
+  '5-2',
+  '*/0',
+  '*/',
+  '/5',
+  '1,,2',
+  '1,',
+  ',1',
+  '-5',
+  '5-',
+  '?',
+  '1-2-3',
+  '*/2/3',
+  '**',
+  '*-5',
+  'L-5',
+  '1-L',
+  'JAN',
+  'jan',
+  'SUN',
+  '7',
+  '1.5',
+  '0x1',
+  ' ',
+  '*/100',
+  '00',
+  '007',
+  'L/3',
+  'LW/2',
+  '5L/2',
+  '3#2/2',
+  '1/0',
+  '5/',
+  'LL',
 ];
 function invalidish(): string {
   const fields = expression().split(/\s+/);
@@ -149,8 +201,13 @@ function invalidish(): string {
 
 /** What cronsim is given for an alias (it has none; Vigil keeps Sentry's and Vixie's). */
 const ALIASES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *', '@annually': '0 0 1 1 *', '@monthly': '0 0 1 * *', '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *', '@midnight': '0 0 * * *', '@hourly': '0 * * * *',
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
 };
 const forCronsim = (expr: string) => ALIASES[expr.toLowerCase()] ?? expr;
 
@@ -226,7 +283,8 @@ function ours(schedule: Schedule, start: number, count: number): number[] {
 }
 
 /** The named cases of decision 0017 where cronsim departs from Debian cron (and Vigil does not). */
-type Known = 'past-slot-in-repeated-hour' | 'imaginary-time' | 'steps-over-wall-time-after-transition' | 'goes-backwards-in-repeated-hour' | 'hangs-in-repeated-hour';
+type Known =
+  'past-slot-in-repeated-hour' | 'imaginary-time' | 'steps-over-wall-time-after-transition' | 'goes-backwards-in-repeated-hour' | 'hangs-in-repeated-hour';
 const isFixed = (expr: string) => !oracleParse(expr).wildcard;
 /** The zone's offset at u, from Intl (the oracle's memoised wall readings), independent of the engine. */
 const offsetOf = (zone: string, u: number) => wallOf(zone, u).naive - u;
@@ -272,7 +330,8 @@ describe('crontab engine against cronsim', () => {
       const zone = Zone.get(q.offsets);
       q.at.forEach((t, k) => {
         const mine = zone.offsetAt(t);
-        if (mine !== answers[i]!.offsets[k]) differences.push(`${q.offsets} at ${iso(t)}: Node ${mine / MINUTE} min, Python ${answers[i]!.offsets[k]! / MINUTE} min`);
+        if (mine !== answers[i]!.offsets[k])
+          differences.push(`${q.offsets} at ${iso(t)}: Node ${mine / MINUTE} min, Python ${answers[i]!.offsets[k]! / MINUTE} min`);
       });
     });
     if (differences.length > 0) {
@@ -303,10 +362,13 @@ describe('crontab engine against cronsim', () => {
       if (!cronsim.ok) refused++;
       accepted.set(expr, cronsim.ok && vigil === null);
       if (cronsim.ok !== (vigil === null)) {
-        differences.push(`${JSON.stringify(expr)}: cronsim ${cronsim.ok ? 'accepts' : `refuses (${cronsim.error})`}, Vigil ${vigil === null ? 'accepts' : `refuses (${vigil})`}`);
+        differences.push(
+          `${JSON.stringify(expr)}: cronsim ${cronsim.ok ? 'accepts' : `refuses (${cronsim.error})`}, Vigil ${vigil === null ? 'accepts' : `refuses (${vigil})`}`,
+        );
       }
     });
-    if (differences.length > 0) throw new Error(`${differences.length} of ${candidates.length} expressions judged differently:\n${differences.slice(0, 20).join('\n')}`);
+    if (differences.length > 0)
+      throw new Error(`${differences.length} of ${candidates.length} expressions judged differently:\n${differences.slice(0, 20).join('\n')}`);
     // Both kinds in numbers worth the name.
     expect(refused).toBeGreaterThan(2000);
     expect(candidates.length - refused).toBeGreaterThan(3000);
@@ -316,7 +378,12 @@ describe('crontab engine against cronsim', () => {
   it(`finds the same next ${SLOTS} slots for ${TRIPLES} (expression, zone, start) triples around every transition of 2026-2028`, async () => {
     expect(pool.length).toBeGreaterThan(3000);
     const cases = triples(pool);
-    const answers = (await askCronsim(cases.map((c) => ({ e: forCronsim(c.expr), z: c.zone, s: c.start, n: SLOTS })))) as { slots: number[]; past: number; backwards: boolean; hung: boolean }[];
+    const answers = (await askCronsim(cases.map((c) => ({ e: forCronsim(c.expr), z: c.zone, s: c.start, n: SLOTS })))) as {
+      slots: number[];
+      past: number;
+      backwards: boolean;
+      hung: boolean;
+    }[];
     const schedules = new Map<string, Schedule>();
     const known = new Map<Known, { count: number; example: string }>();
     const note = (name: Known, example: string) => {
@@ -359,23 +426,30 @@ describe('crontab engine against cronsim', () => {
       const mineSet = new Set(mine);
       const theirSet = new Set(theirs);
       const unexplained: string[] = [];
-      for (const u of theirs) if (u <= horizon && !mineSet.has(u)) {
-        const name = classify(c, u, 'extra');
-        if (name) note(name, `${label}: cronsim also ${iso(u)}`);
-        else unexplained.push(`cronsim only ${iso(u)}`);
-      }
-      for (const u of mine) if (u <= horizon && !theirSet.has(u)) {
-        const name = classify(c, u, 'missing');
-        if (name) note(name, `${label}: cronsim lacks ${iso(u)}`);
-        else unexplained.push(`Vigil only ${iso(u)}`);
-      }
-      if (!backwards && !hung && mine.length !== theirs.length && (mine.length < SLOTS || theirs.length < SLOTS)) unexplained.push(`Vigil found ${mine.length} slots, cronsim ${theirs.length}`);
+      for (const u of theirs)
+        if (u <= horizon && !mineSet.has(u)) {
+          const name = classify(c, u, 'extra');
+          if (name) note(name, `${label}: cronsim also ${iso(u)}`);
+          else unexplained.push(`cronsim only ${iso(u)}`);
+        }
+      for (const u of mine)
+        if (u <= horizon && !theirSet.has(u)) {
+          const name = classify(c, u, 'missing');
+          if (name) note(name, `${label}: cronsim lacks ${iso(u)}`);
+          else unexplained.push(`Vigil only ${iso(u)}`);
+        }
+      if (!backwards && !hung && mine.length !== theirs.length && (mine.length < SLOTS || theirs.length < SLOTS))
+        unexplained.push(`Vigil found ${mine.length} slots, cronsim ${theirs.length}`);
       if (unexplained.length > 0) {
-        differences.push(`${label}: ${unexplained.slice(0, 4).join(', ')}\n    cronsim ${theirs.slice(0, 8).map(iso).join(' ')}\n    Vigil   ${mine.slice(0, 8).map(iso).join(' ')}`);
+        differences.push(
+          `${label}: ${unexplained.slice(0, 4).join(', ')}\n    cronsim ${theirs.slice(0, 8).map(iso).join(' ')}\n    Vigil   ${mine.slice(0, 8).map(iso).join(' ')}`,
+        );
       }
     });
     const summary = [...known].map(([name, { count, example }]) => `${name}: ${count} (e.g. ${example})`).join('\n');
-    process.stdout.write(`cronsim differential: ${cases.length} triples, ${crossing} whose slots cross a transition, ${schedules.size} schedules; cronsim's named departures:\n${summary}\n`);
+    process.stdout.write(
+      `cronsim differential: ${cases.length} triples, ${crossing} whose slots cross a transition, ${schedules.size} schedules; cronsim's named departures:\n${summary}\n`,
+    );
     if (differences.length > 0) throw new Error(`${differences.length} of ${cases.length} triples differ:\n${differences.slice(0, 20).join('\n')}`);
     expect(crossing).toBeGreaterThan(TRIPLES / 2);
     // cronsim takes about 0.7 ms of CPU per triple (30 slots): about 100 s on two quiet cores. The bound is a

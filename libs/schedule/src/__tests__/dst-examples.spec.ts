@@ -131,10 +131,7 @@ describe('DST rules', () => {
   });
 
   it("Vixie's day rule: OR when both day fields are restricted, AND when either starts with *", () => {
-    expect(slots('0 0 1,15 * MON', 'UTC', '2026-06-01T00:00:00Z', '2026-06-16T00:00:00Z')).toEqual([
-      '2026-06-08T00:00:00.000Z',
-      '2026-06-15T00:00:00.000Z',
-    ]);
+    expect(slots('0 0 1,15 * MON', 'UTC', '2026-06-01T00:00:00Z', '2026-06-16T00:00:00Z')).toEqual(['2026-06-08T00:00:00.000Z', '2026-06-15T00:00:00.000Z']);
     expect(slots('0 0 */10 * MON', 'UTC', '2025-03-01T00:00:00Z', '2025-08-01T00:00:00Z')).toEqual([
       '2025-03-31T00:00:00.000Z',
       '2025-04-21T00:00:00.000Z',

@@ -74,7 +74,11 @@ describe('validation: each rule has its own message and field', () => {
     [{ type: 'interval', value: 2000, unit: 'year' }, 'value', 'interval of 2000 years is longer than 1000 years'],
     [{ type: 'interval', value: 1, unit: 'fortnight' }, 'unit', 'unknown interval unit "fortnight" (expected one of minute, hour, day, week, month, year)'],
     [{ type: 'interval', value: 1, unit: 'day', anchor: Number.NaN }, 'anchor', 'interval anchor must be epoch milliseconds within the Date range, got null'],
-    [{ type: 'interval', value: 1, unit: 'day', anchor: 1e17 }, 'anchor', 'interval anchor must be epoch milliseconds within the Date range, got 100000000000000000'],
+    [
+      { type: 'interval', value: 1, unit: 'day', anchor: 1e17 },
+      'anchor',
+      'interval anchor must be epoch milliseconds within the Date range, got 100000000000000000',
+    ],
     [{ type: 'rrule', value: 'FREQ=DAILY' }, 'type', 'unknown schedule type "rrule" (expected crontab or interval)'],
   ])('%j', (spec, field, message) => {
     expect(errorOf(spec as ScheduleSpec)).toMatchObject({ field, message });
@@ -96,7 +100,15 @@ describe('validation: each rule has its own message and field', () => {
     expect(fields('0 0 31 * *').daysOfMonth).toEqual([31]);
     expect(fields('0 0 L * *')).toMatchObject({ daysOfMonth: [], lastDayOfMonth: true, lastWeekdayOfMonth: false });
     expect(fields('0 0 lw,L/3,15 * *')).toMatchObject({ daysOfMonth: [15], lastDayOfMonth: true, lastWeekdayOfMonth: true });
-    expect(fields('0 0 * * fri#2,1#5,SUN#1,5L,7l')).toMatchObject({ daysOfWeek: [], nthWeekdays: [[0, 1], [1, 5], [5, 2]], lastWeekdays: [0, 5] });
+    expect(fields('0 0 * * fri#2,1#5,SUN#1,5L,7l')).toMatchObject({
+      daysOfWeek: [],
+      nthWeekdays: [
+        [0, 1],
+        [1, 5],
+        [5, 2],
+      ],
+      lastWeekdays: [0, 5],
+    });
     expect(fields('0 0 * * *').wildcard).toBe(false);
     expect(fields('*/5 3 * * *').wildcard).toBe(true);
     expect(fields('0 * * * *').wildcard).toBe(true);

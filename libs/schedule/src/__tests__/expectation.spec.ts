@@ -79,7 +79,13 @@ describe('the next scheduled times, in the monitor time zone', () => {
   it('a crontab in New York across spring forward: 02:30 does not exist on 2025-03-09 and runs at 03:00 EDT', () => {
     const spec: ScheduleSpec = { type: 'crontab', value: '30 2 * * *', timezone: 'America/New_York' };
     const slots = upcomingSlots(rule(spec), null, at('2025-03-07T12:00:00Z'), 5);
-    expect(slots.map(iso)).toEqual(['2025-03-08T07:30:00.000Z', '2025-03-09T07:00:00.000Z', '2025-03-10T06:30:00.000Z', '2025-03-11T06:30:00.000Z', '2025-03-12T06:30:00.000Z']);
+    expect(slots.map(iso)).toEqual([
+      '2025-03-08T07:30:00.000Z',
+      '2025-03-09T07:00:00.000Z',
+      '2025-03-10T06:30:00.000Z',
+      '2025-03-11T06:30:00.000Z',
+      '2025-03-12T06:30:00.000Z',
+    ]);
     expect(slots.map((slot) => isoInZone(slot, 'America/New_York'))).toEqual([
       '2025-03-08T02:30:00-05:00',
       '2025-03-09T03:00:00-04:00',
@@ -92,7 +98,11 @@ describe('the next scheduled times, in the monitor time zone', () => {
   it('a crontab in Berlin across fall back: the repeated 02:30 runs once, at its first occurrence', () => {
     const spec: ScheduleSpec = { type: 'crontab', value: '30 2 * * *', timezone: 'Europe/Berlin' };
     const slots = upcomingSlots(rule(spec), null, at('2025-10-25T12:00:00Z'), 3);
-    expect(slots.map((slot) => isoInZone(slot, 'Europe/Berlin'))).toEqual(['2025-10-26T02:30:00+02:00', '2025-10-27T02:30:00+01:00', '2025-10-28T02:30:00+01:00']);
+    expect(slots.map((slot) => isoInZone(slot, 'Europe/Berlin'))).toEqual([
+      '2025-10-26T02:30:00+02:00',
+      '2025-10-27T02:30:00+01:00',
+      '2025-10-28T02:30:00+01:00',
+    ]);
     expect(slots.map(iso)).toEqual(['2025-10-26T00:30:00.000Z', '2025-10-27T01:30:00.000Z', '2025-10-28T01:30:00.000Z']);
   });
 

@@ -36,7 +36,18 @@ const ALIASES: Record<string, string> = {
   '@hourly': '0 * * * *',
 };
 const NAMES: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
 };
 const DAYS: Record<string, number> = { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 };
 
@@ -125,7 +136,13 @@ export function wallOf(zone: string, u: number): WallFields {
   let format = formats.get(zone);
   if (!format) {
     format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
     });
     formats.set(zone, format);
   }
@@ -141,12 +158,8 @@ export function oracleMatches(cron: OracleCron, wall: WallFields): boolean {
   if (!cron.minute.has(wall.minute) || !cron.hour.has(wall.hour) || !cron.month.has(wall.month)) return false;
   const lastDow = (wall.dow + wall.dim - wall.dom) % 7; // weekday of the month's last day
   const lastWeekday = wall.dim - (lastDow === 6 ? 1 : lastDow === 0 ? 2 : 0);
-  const domOk =
-    cron.dom.has(wall.dom) || (cron.domLast && wall.dom === wall.dim) || (cron.domLastWeekday && wall.dom === lastWeekday);
-  const dowOk =
-    cron.dow.has(wall.dow) ||
-    cron.dowNth.has(wall.dow * 10 + Math.ceil(wall.dom / 7)) ||
-    (cron.dowLast.has(wall.dow) && wall.dom + 7 > wall.dim);
+  const domOk = cron.dom.has(wall.dom) || (cron.domLast && wall.dom === wall.dim) || (cron.domLastWeekday && wall.dom === lastWeekday);
+  const dowOk = cron.dow.has(wall.dow) || cron.dowNth.has(wall.dow * 10 + Math.ceil(wall.dom / 7)) || (cron.dowLast.has(wall.dow) && wall.dom + 7 > wall.dim);
   return !cron.domStar && !cron.dowStar ? domOk || dowOk : domOk && dowOk;
 }
 
@@ -174,7 +187,13 @@ export function oracleSlots(expression: string, zone: string, from: number, to: 
 /** UTC offset transitions of a zone in [from, to), scanning daily, then hourly, then minute by minute (not memoised). */
 export function transitions(zone: string, from: number, to: number): number[] {
   const format = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
   });
   const offset = (u: number) => {
     const m = /^(\d\d)\/(\d\d)\/(\d+), (\d\d):(\d\d)$/.exec(format.format(u))!;

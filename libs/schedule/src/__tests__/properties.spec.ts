@@ -9,11 +9,15 @@ const HOUR = 3_600_000;
 function field(min: number, max: number, names: readonly string[] = []): fc.Arbitrary<string> {
   const value = fc.integer({ min, max });
   const token = names.length
-    ? fc.oneof(value.map(String), fc.integer({ min: 0, max: names.length - 1 }).map((i) => names[i]!))
+    ? fc.oneof(
+        value.map(String),
+        fc.integer({ min: 0, max: names.length - 1 }).map((i) => names[i]!),
+      )
     : value.map(String);
   const range = fc.tuple(value, value).map(([a, b]) => `${Math.min(a, b)}-${Math.max(a, b)}`);
   const named = names.length
-    ? fc.tuple(fc.integer({ min: 0, max: names.length - 1 }), fc.integer({ min: 0, max: names.length - 1 }))
+    ? fc
+        .tuple(fc.integer({ min: 0, max: names.length - 1 }), fc.integer({ min: 0, max: names.length - 1 }))
         .map(([a, b]) => `${names[Math.min(a, b)]}-${names[Math.max(a, b)]}`)
     : range;
   return fc.oneof(
@@ -29,7 +33,13 @@ function field(min: number, max: number, names: readonly string[] = []): fc.Arbi
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const expression = fc
-  .tuple(field(0, 59), field(0, 23), field(1, 31), fc.oneof({ weight: 5, arbitrary: fc.constant('*') }, { weight: 1, arbitrary: field(1, 12, MONTHS) }), field(0, 7, DAYS))
+  .tuple(
+    field(0, 59),
+    field(0, 23),
+    field(1, 31),
+    fc.oneof({ weight: 5, arbitrary: fc.constant('*') }, { weight: 1, arbitrary: field(1, 12, MONTHS) }),
+    field(0, 7, DAYS),
+  )
   .map((f) => f.join(' '))
   .filter((e) => {
     try {

@@ -10,7 +10,8 @@ describe('currentZoneName', () => {
   });
 
   it('keeps current names, UTC and unknown names as given', () => {
-    for (const name of ['Europe/Berlin', 'Europe/Kyiv', 'UTC', 'Etc/GMT+5', 'Iceland', 'Mars/Olympus', 'constructor', '__proto__']) expect(currentZoneName(name)).toBe(name);
+    for (const name of ['Europe/Berlin', 'Europe/Kyiv', 'UTC', 'Etc/GMT+5', 'Iceland', 'Mars/Olympus', 'constructor', '__proto__'])
+      expect(currentZoneName(name)).toBe(name);
   });
 
   it('only names zones this runtime knows, and never a deprecated one', () => {

@@ -48,7 +48,11 @@ describe('bodies', () => {
 
   it('a token needs a name and a scope; a member only by id', () => {
     expect(parseApiTokenCreate({ name: 'ci', scope: 'read' })).toEqual({ name: 'ci', scope: 'read' });
-    expect(parseApiTokenCreate({ name: 'ci', scope: 'write', member: 'A0000000-0000-4000-8000-00000000000A' })).toEqual({ name: 'ci', scope: 'write', member: 'a0000000-0000-4000-8000-00000000000a' });
+    expect(parseApiTokenCreate({ name: 'ci', scope: 'write', member: 'A0000000-0000-4000-8000-00000000000A' })).toEqual({
+      name: 'ci',
+      scope: 'write',
+      member: 'a0000000-0000-4000-8000-00000000000a',
+    });
     expect(domainErrorOf(() => parseApiTokenCreate({ name: 'ci', scope: 'admin' })).field).toBe('scope');
     expect(domainErrorOf(() => parseApiTokenCreate({ name: 'ci', scope: 'read', member: 'ada' })).field).toBe('member');
   });

@@ -6,8 +6,25 @@ const INTEGRATION = 'A0000000-0000-4000-8000-00000000000A';
 describe('parseAlertRuleChange', () => {
   it('takes a full rule', () => {
     expect(
-      parseAlertRuleChange({ project: 'backend', monitor: 'nightly', integration: INTEGRATION, environments: ['production', 'production', 'staging'], on_open: true, on_resolve: false }, 'create'),
-    ).toEqual({ project: 'backend', monitor: 'nightly', integration: INTEGRATION.toLowerCase(), environments: ['production', 'staging'], on_open: true, on_resolve: false });
+      parseAlertRuleChange(
+        {
+          project: 'backend',
+          monitor: 'nightly',
+          integration: INTEGRATION,
+          environments: ['production', 'production', 'staging'],
+          on_open: true,
+          on_resolve: false,
+        },
+        'create',
+      ),
+    ).toEqual({
+      project: 'backend',
+      monitor: 'nightly',
+      integration: INTEGRATION.toLowerCase(),
+      environments: ['production', 'staging'],
+      on_open: true,
+      on_resolve: false,
+    });
   });
 
   it('a numeric project id and null monitor and environments are allowed', () => {

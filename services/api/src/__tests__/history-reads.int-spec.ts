@@ -55,7 +55,18 @@ function signal(checkinId: string, status: Status, at: number, options: { durati
 }
 
 function change(environment: string, from: string, to: string, at: number, offset: number, eventId = `${monitorId}:${environment}:${at}:${to}`) {
-  return { event_id: eventId, organization_id: randomUUID(), project_id: PROJECT_ID, monitor_id: monitorId, environment, from_state: from, to_state: to, at: toClickHouseDateTime(at), at_ms: at, kafka_offset: offset };
+  return {
+    event_id: eventId,
+    organization_id: randomUUID(),
+    project_id: PROJECT_ID,
+    monitor_id: monitorId,
+    environment,
+    from_state: from,
+    to_state: to,
+    at: toClickHouseDateTime(at),
+    at_ms: at,
+    kafka_offset: offset,
+  };
 }
 
 const duplicateEventId = randomUUID();
@@ -160,7 +171,15 @@ describe("a monitor's environments", () => {
       [run.r1, 'ok', BASE + 10 * MINUTE],
       [run.r9, 'ok', BASE - 10 * MINUTE],
     ]);
-    expect(production.runs[0]).toEqual({ checkinId: run.r10, status: 'ok', durationMs: 1_000, dateCreatedMs: BASE + 3 * HOUR, dateUpdatedMs: BASE + 3 * HOUR, countedAtMs: BASE + 3 * HOUR, resultAtMs: BASE + 3 * HOUR });
+    expect(production.runs[0]).toEqual({
+      checkinId: run.r10,
+      status: 'ok',
+      durationMs: 1_000,
+      dateCreatedMs: BASE + 3 * HOUR,
+      dateUpdatedMs: BASE + 3 * HOUR,
+      countedAtMs: BASE + 3 * HOUR,
+      resultAtMs: BASE + 3 * HOUR,
+    });
     expect(facts.get('staging')!.state).toEqual({ state: 'ok', at: BASE + 2 * HOUR + 30 * MINUTE });
   });
 
@@ -201,12 +220,29 @@ describe('environments dropped through the API (decision 0018)', () => {
     const other = randomUUID();
     await clickhouse.insert('checkins', [{ ...signal(randomUUID(), 'ok', BASE + 5 * MINUTE, { environment: 'staging' }), monitor_id: other }]);
     const repository = new MonitorEnvironmentRepository(clickhouse, dataSource);
-    const both = await repository.factsOf([{ projectId: PROJECT_ID, id: monitorId }, { projectId: PROJECT_ID, id: other }], ['staging']);
+    const both = await repository.factsOf(
+      [
+        { projectId: PROJECT_ID, id: monitorId },
+        { projectId: PROJECT_ID, id: other },
+      ],
+      ['staging'],
+    );
     expect([...both.get(monitorId)!.keys()]).toEqual(['staging']);
-    expect(both.get(monitorId)!.get('staging')!.runs.map((entry) => entry.checkinId)).toEqual([run.r8]);
+    expect(
+      both
+        .get(monitorId)!
+        .get('staging')!
+        .runs.map((entry) => entry.checkinId),
+    ).toEqual([run.r8]);
     expect([...both.get(other)!.keys()]).toEqual(['staging']);
     // At most RUNS_READ_PER_ENVIRONMENT runs per monitor and environment, not per query.
-    const all = await repository.factsOf([{ projectId: PROJECT_ID, id: monitorId }, { projectId: PROJECT_ID, id: other }], null);
+    const all = await repository.factsOf(
+      [
+        { projectId: PROJECT_ID, id: monitorId },
+        { projectId: PROJECT_ID, id: other },
+      ],
+      null,
+    );
     expect(all.get(monitorId)!.get('production')!.runs).toHaveLength(7);
   });
 
@@ -228,10 +264,14 @@ describe('environments dropped through the API (decision 0018)', () => {
     expect(listed.map((entry) => entry.checkin_id).sort()).toEqual([keep, after].sort());
 
     await history.dropEnvironments(PROJECT_ID, dropped, ['gone']);
-    const left = await waitFor('the mutation applied', async () => {
-      const found = await clickhouse.query<{ environment: string }>(sql`SELECT environment FROM checkins WHERE monitor_id = ${dropped} ORDER BY environment`);
-      return found.length === 1 ? found : undefined;
-    }, { timeoutMs: 20000 });
+    const left = await waitFor(
+      'the mutation applied',
+      async () => {
+        const found = await clickhouse.query<{ environment: string }>(sql`SELECT environment FROM checkins WHERE monitor_id = ${dropped} ORDER BY environment`);
+        return found.length === 1 ? found : undefined;
+      },
+      { timeoutMs: 20000 },
+    );
     expect(left).toEqual([{ environment: 'keep' }]);
   });
 });

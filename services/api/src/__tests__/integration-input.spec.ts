@@ -10,7 +10,9 @@ describe('parseIntegrationCreate', () => {
       name: 'Ops pager',
       config: { type: 'pagerduty', routing_key: ROUTING_KEY, severity: 'critical' },
     });
-    expect(parseIntegrationCreate({ name: 'Hook', type: 'webhook', config: { type: 'webhook', url: 'https://ops.example.com/h', secret: SECRET } }).config).toEqual({
+    expect(
+      parseIntegrationCreate({ name: 'Hook', type: 'webhook', config: { type: 'webhook', url: 'https://ops.example.com/h', secret: SECRET } }).config,
+    ).toEqual({
       type: 'webhook',
       url: 'https://ops.example.com/h',
       secret: SECRET,
@@ -38,7 +40,9 @@ describe('parseIntegrationCreate', () => {
   });
 
   it('refuses a redacted value copied from a response', () => {
-    expect(domainErrorOf(() => parseIntegrationCreate({ name: 'x', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/[REDACTED]' } }))).toMatchObject({
+    expect(
+      domainErrorOf(() => parseIntegrationCreate({ name: 'x', type: 'slack', config: { webhook_url: 'https://hooks.slack.com/[REDACTED]' } })),
+    ).toMatchObject({
       field: 'config.webhook_url',
     });
   });
@@ -49,7 +53,9 @@ describe('parseIntegrationUpdate', () => {
 
   it('keeps config fields left out (a rename needs no secret), replaces the ones sent', () => {
     expect(parseIntegrationUpdate({ name: 'Renamed' }, current)).toEqual({ name: 'Renamed' });
-    expect(parseIntegrationUpdate({ config: { url: 'https://new.example.com/h' } }, current)).toEqual({ config: { ...current, url: 'https://new.example.com/h' } });
+    expect(parseIntegrationUpdate({ config: { url: 'https://new.example.com/h' } }, current)).toEqual({
+      config: { ...current, url: 'https://new.example.com/h' },
+    });
   });
 
   it('refuses a type change and a redacted secret sent back', () => {

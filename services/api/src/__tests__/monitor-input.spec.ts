@@ -1,7 +1,16 @@
 // expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
 import { expect } from '@jest/globals';
 import { domainErrorOf } from '@vigil/errors/testing';
-import { alertRuleOf, mutedOf, newMonitorValues, resolveConfig, scheduleOf, updatedMonitorValues, type MonitorSchedule, type MonitorValues } from '../monitors/monitor-input';
+import {
+  alertRuleOf,
+  mutedOf,
+  newMonitorValues,
+  resolveConfig,
+  scheduleOf,
+  updatedMonitorValues,
+  type MonitorSchedule,
+  type MonitorValues,
+} from '../monitors/monitor-input';
 import { sentryEnvironmentStatus } from '../monitors/monitor.presenter';
 
 const BERLIN_NIGHTLY: MonitorSchedule = {
@@ -75,8 +84,15 @@ describe("configs, by ingest's rules and Sentry's update semantics", () => {
   });
 
   it('checks the whole result with the rules ingest applies to monitor_config, naming config.*', () => {
-    expect(domainErrorOf(() => resolveConfig(BERLIN_NIGHTLY, { timezone: 'Mars/Olympus' }))).toMatchObject({ code: 'invalid_config', field: 'config.timezone' });
-    expect(domainErrorOf(() => resolveConfig(null, { schedule: '61 * * * *' }))).toMatchObject({ code: 'invalid_config', field: 'config.schedule', message: expect.stringMatching(/^config\.schedule "61 \* \* \* \*" is not a valid crontab/) });
+    expect(domainErrorOf(() => resolveConfig(BERLIN_NIGHTLY, { timezone: 'Mars/Olympus' }))).toMatchObject({
+      code: 'invalid_config',
+      field: 'config.timezone',
+    });
+    expect(domainErrorOf(() => resolveConfig(null, { schedule: '61 * * * *' }))).toMatchObject({
+      code: 'invalid_config',
+      field: 'config.schedule',
+      message: expect.stringMatching(/^config\.schedule "61 \* \* \* \*" is not a valid crontab/),
+    });
     expect(domainErrorOf(() => resolveConfig(BERLIN_NIGHTLY, { schedule_type: 'interval' }))).toMatchObject({ field: 'config.schedule' });
     expect(domainErrorOf(() => resolveConfig(null, { checkin_margin: 5 }))).toMatchObject({ code: 'missing_field', field: 'config.schedule' });
   });
@@ -92,11 +108,19 @@ describe('monitor bodies', () => {
       owner: null,
       isMuted: false,
     });
-    expect(newMonitorValues({ name: 'x', slug: 'my_job-1', isMuted: true, status: 'paused', config: { schedule: '@daily' } })).toMatchObject({ slug: 'my_job-1', slugDerived: false, isMuted: true, status: 'paused' });
+    expect(newMonitorValues({ name: 'x', slug: 'my_job-1', isMuted: true, status: 'paused', config: { schedule: '@daily' } })).toMatchObject({
+      slug: 'my_job-1',
+      slugDerived: false,
+      isMuted: true,
+      status: 'paused',
+    });
   });
 
   it('refuses slugs Sentry refuses, and a name with nothing to make one from', () => {
-    expect(domainErrorOf(() => newMonitorValues({ name: 'x', slug: 'Has Caps', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug', code: 'invalid_slug' });
+    expect(domainErrorOf(() => newMonitorValues({ name: 'x', slug: 'Has Caps', config: { schedule: '@daily' } }))).toMatchObject({
+      field: 'slug',
+      code: 'invalid_slug',
+    });
     expect(domainErrorOf(() => newMonitorValues({ name: 'x', slug: '2024', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
     expect(domainErrorOf(() => newMonitorValues({ name: '¡¿!', config: { schedule: '@daily' } }))).toMatchObject({ field: 'slug' });
     expect(domainErrorOf(() => newMonitorValues({ name: ' ', config: { schedule: '@daily' } }))).toMatchObject({ field: 'name' });
@@ -105,7 +129,11 @@ describe('monitor bodies', () => {
   it('an update keeps what it does not send', () => {
     expect(updatedMonitorValues(CURRENT, {})).toEqual(CURRENT);
     expect(updatedMonitorValues(CURRENT, { is_muted: true, owner: null })).toEqual({ ...CURRENT, isMuted: true, owner: null });
-    expect(updatedMonitorValues(CURRENT, { slug: 'renamed', config: { recovery_threshold: 5 } })).toEqual({ ...CURRENT, slug: 'renamed', config: { ...BERLIN_NIGHTLY, recoveryThreshold: 5 } });
+    expect(updatedMonitorValues(CURRENT, { slug: 'renamed', config: { recovery_threshold: 5 } })).toEqual({
+      ...CURRENT,
+      slug: 'renamed',
+      config: { ...BERLIN_NIGHTLY, recoveryThreshold: 5 },
+    });
   });
 
   it('is_muted and isMuted are one field', () => {
@@ -120,7 +148,17 @@ describe('monitor bodies', () => {
 describe("Sentry's alert_rule", () => {
   it('takes snake and camel case, targets in either, and no environment as every environment', () => {
     expect(alertRuleOf({})).toBeUndefined();
-    expect(alertRuleOf({ alert_rule: { targets: [{ target_identifier: 'a', target_type: 'Member' }, { targetIdentifier: 7, targetType: 'Team' }], environment: 'prod' } })).toEqual({
+    expect(
+      alertRuleOf({
+        alert_rule: {
+          targets: [
+            { target_identifier: 'a', target_type: 'Member' },
+            { targetIdentifier: 7, targetType: 'Team' },
+          ],
+          environment: 'prod',
+        },
+      }),
+    ).toEqual({
       targets: [
         { type: 'Member', identifier: 'a' },
         { type: 'Team', identifier: '7' },
@@ -131,9 +169,16 @@ describe("Sentry's alert_rule", () => {
   });
 
   it('names the field of a target without its type or id, and refuses both spellings disagreeing', () => {
-    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [{ target_identifier: 'a' }] } }))).toMatchObject({ field: 'alert_rule.targets[0].target_type' });
-    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [{ target_type: 'Team' }] } }))).toMatchObject({ field: 'alert_rule.targets[0].target_identifier' });
-    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [] }, alertRule: { targets: [], environment: 'x' } }))).toMatchObject({ field: 'alert_rule', code: 'conflicting_fields' });
+    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [{ target_identifier: 'a' }] } }))).toMatchObject({
+      field: 'alert_rule.targets[0].target_type',
+    });
+    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [{ target_type: 'Team' }] } }))).toMatchObject({
+      field: 'alert_rule.targets[0].target_identifier',
+    });
+    expect(domainErrorOf(() => alertRuleOf({ alert_rule: { targets: [] }, alertRule: { targets: [], environment: 'x' } }))).toMatchObject({
+      field: 'alert_rule',
+      code: 'conflicting_fields',
+    });
   });
 });
 

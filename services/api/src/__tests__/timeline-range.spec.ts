@@ -19,7 +19,12 @@ describe('timelineRange', () => {
   it('a statsPeriod ends now; beyond a week it is per day', () => {
     expect(timelineRange({ statsPeriod: '90m' }, NOW)).toMatchObject({ start: at('2026-05-04T08:00:00Z'), end: at('2026-05-04T11:00:00Z'), buckets: 3 });
     const fortnight = timelineRange({ statsPeriod: '2w' }, NOW);
-    expect([iso(fortnight.start), iso(fortnight.end), fortnight.resolution, fortnight.buckets]).toEqual(['2026-04-20T00:00:00.000Z', '2026-05-05T00:00:00.000Z', '1d', 15]);
+    expect([iso(fortnight.start), iso(fortnight.end), fortnight.resolution, fortnight.buckets]).toEqual([
+      '2026-04-20T00:00:00.000Z',
+      '2026-05-05T00:00:00.000Z',
+      '1d',
+      15,
+    ]);
     expect(timelineRange({ statsPeriod: '7d' }, NOW).resolution).toBe('1h');
   });
 

@@ -66,7 +66,8 @@ export function parseAlertRuleChange(raw: unknown, mode: 'create' | 'update'): A
   const change: AlertRuleChange = {};
   if (body['project'] !== undefined) change.project = reference(body['project'], 'project', 'slug or id of a project');
   else if (mode === 'create') invalidRule('project', 'project is required: the slug or id of the project whose issues the rule is about');
-  if (body['monitor'] !== undefined) change.monitor = body['monitor'] === null ? null : reference(body['monitor'], 'monitor', 'slug or id of a monitor of the project');
+  if (body['monitor'] !== undefined)
+    change.monitor = body['monitor'] === null ? null : reference(body['monitor'], 'monitor', 'slug or id of a monitor of the project');
   if (body['integration'] !== undefined) {
     if (!isUuid(body['integration'])) invalidRule('integration', 'integration must be the id of an integration of the organization');
     change.integration = body['integration'].toLowerCase();

@@ -2,7 +2,12 @@ import { INTEGRATION_TYPES } from '@vigil/integrations';
 import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { MAX_RULE_ENVIRONMENTS } from './alert-rule-input';
 
-const REFERENCE: JsonSchema = { oneOf: [{ type: 'string', minLength: 1, maxLength: 64 }, { type: 'integer', minimum: 1 }] };
+const REFERENCE: JsonSchema = {
+  oneOf: [
+    { type: 'string', minLength: 1, maxLength: 64 },
+    { type: 'integer', minimum: 1 },
+  ],
+};
 const ENVIRONMENTS: JsonSchema = nullable({
   ...arrayOf({ type: 'string', pattern: '^[^/\\r\\n\\f\\t]{1,64}$' }),
   minItems: 1,

@@ -59,7 +59,8 @@ export class AlertRuleService {
       onOpen: change.on_open ?? current?.rule.onOpen ?? true,
       onResolve: change.on_resolve ?? current?.rule.onResolve ?? true,
     };
-    if (!values.onOpen && !values.onResolve) invalidRule(change.on_open === false ? 'on_open' : 'on_resolve', 'on_open and on_resolve cannot both be false: the rule would notify nobody');
+    if (!values.onOpen && !values.onResolve)
+      invalidRule(change.on_open === false ? 'on_open' : 'on_resolve', 'on_open and on_resolve cannot both be false: the rule would notify nobody');
     return values;
   }
 

@@ -30,13 +30,18 @@ export class AlertRulesController {
   /** Every rule of the organization, or of one project (`?project=<slug or id>`). */
   @Get()
   @Endpoint({
-    summary: 'List alert rules', paged: true,
+    summary: 'List alert rules',
+    paged: true,
     auth: 'bearer',
     params: ORG_PARAM,
     query: { project: { description: 'Only the rules of this project (slug or id).', schema: { type: 'string', minLength: 1 } } },
     response: { status: 200, description: 'The rules.', schema: arrayOf(ALERT_RULE) },
   })
-  async list(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Query('project') projectRef: string | undefined): Promise<Record<string, unknown>[]> {
+  async list(
+    @Param('org') org: string,
+    @Headers('authorization') authorization: Auth,
+    @Query('project') projectRef: string | undefined,
+  ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     const projectId = projectRef === undefined ? null : (await this.projects.get(grant.organizationId, projectRef)).id;
     return (await this.rules.list(grant.organizationId, projectId)).map(presentAlertRule);
@@ -48,7 +53,12 @@ export class AlertRulesController {
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: ALERT_RULE_CREATE },
-    response: { status: 201, description: 'The rule.', schema: ALERT_RULE, links: linksById({ GetAlertRule: 'AlertRules_get', UpdateAlertRule: 'AlertRules_update', DeleteAlertRule: 'AlertRules_remove' }) },
+    response: {
+      status: 201,
+      description: 'The rule.',
+      schema: ALERT_RULE,
+      links: linksById({ GetAlertRule: 'AlertRules_get', UpdateAlertRule: 'AlertRules_update', DeleteAlertRule: 'AlertRules_remove' }),
+    },
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
@@ -64,8 +74,20 @@ export class AlertRulesController {
 
   /** Changes the fields sent; fields left out keep their values. */
   @Put(':id')
-  @Endpoint({ summary: 'Update an alert rule', description: 'Changes the fields sent; fields left out keep their values.', auth: 'bearer', params: ID_PARAMS, body: { schema: ALERT_RULE_UPDATE }, response: { status: 200, description: 'The rule.', schema: ALERT_RULE } })
-  async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+  @Endpoint({
+    summary: 'Update an alert rule',
+    description: 'Changes the fields sent; fields left out keep their values.',
+    auth: 'bearer',
+    params: ID_PARAMS,
+    body: { schema: ALERT_RULE_UPDATE },
+    response: { status: 200, description: 'The rule.', schema: ALERT_RULE },
+  })
+  async update(
+    @Param('org') org: string,
+    @Param('id') id: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentAlertRule(await this.service.update(grant.organizationId, await this.find(grant.organizationId, id), body));
   }

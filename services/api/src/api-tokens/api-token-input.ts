@@ -23,6 +23,7 @@ export function parseApiTokenCreate(raw: unknown): ApiTokenCreate {
     throw new DomainError('invalid', 'invalid_scope', `scope must be one of ${API_TOKEN_SCOPES.join(', ')}`, 'scope');
   }
   const member = body['member'];
-  if (member !== undefined && member !== null && !isUuid(member)) throw new DomainError('invalid', 'invalid_member', 'member must be the id of a member (a UUID), or left out for an organization token', 'member');
+  if (member !== undefined && member !== null && !isUuid(member))
+    throw new DomainError('invalid', 'invalid_member', 'member must be the id of a member (a UUID), or left out for an organization token', 'member');
   return { name, scope: scope as ApiTokenScope, ...(typeof member === 'string' ? { member: member.toLowerCase() } : {}) };
 }

@@ -7,7 +7,7 @@ const SCOPE: JsonSchema = { type: 'string', enum: [...API_TOKEN_SCOPES] };
 export const API_TOKEN_CREATE: JsonSchema = objectOf(
   {
     name: NAME_SCHEMA,
-    scope: { ...SCOPE, description: '`read`: read-only. `write`: an organization token acts as a member, a personal token with its member\'s role.' },
+    scope: { ...SCOPE, description: "`read`: read-only. `write`: an organization token acts as a member, a personal token with its member's role." },
     member: nullable({ ...UUID, description: 'A member id: a personal token of that member. Left out: an organization token.' }),
   },
   ['name', 'scope'],

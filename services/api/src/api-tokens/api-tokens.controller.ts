@@ -29,7 +29,14 @@ export class ApiTokensController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List API tokens', paged: true, description: 'Needs tokens:read (admin or owner). Live tokens, never their secrets.', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Oldest first.', schema: arrayOf(API_TOKEN) } })
+  @Endpoint({
+    summary: 'List API tokens',
+    paged: true,
+    description: 'Needs tokens:read (admin or owner). Live tokens, never their secrets.',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    response: { status: 200, description: 'Oldest first.', schema: arrayOf(API_TOKEN) },
+  })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'tokens:read');
     return (await this.tokens.list(grant.organizationId)).map(presentApiToken);
@@ -38,11 +45,17 @@ export class ApiTokensController {
   @Post()
   @Endpoint({
     summary: 'Create an API token',
-    description: "Needs tokens:write. An organization token, or with `member` a member's personal token (an owner's only by an owner). The secret is in this answer only.",
+    description:
+      "Needs tokens:write. An organization token, or with `member` a member's personal token (an owner's only by an owner). The secret is in this answer only.",
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: API_TOKEN_CREATE },
-    response: { status: 201, description: 'The token, with its secret in `token`.', schema: API_TOKEN_CREATED, links: linksById({ RevokeToken: 'ApiTokens_revoke' }) },
+    response: {
+      status: 201,
+      description: 'The token, with its secret in `token`.',
+      schema: API_TOKEN_CREATED,
+      links: linksById({ RevokeToken: 'ApiTokens_revoke' }),
+    },
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'tokens:write');

@@ -24,7 +24,9 @@ export class TokenManagementRepository {
   }
 
   async find(organizationId: string, id: string): Promise<ApiTokenView | null> {
-    const token = await this.dataSource.getRepository(ApiTokenEntity).findOne({ where: { organizationId, id, revokedAt: IsNull() }, relations: { member: true } });
+    const token = await this.dataSource
+      .getRepository(ApiTokenEntity)
+      .findOne({ where: { organizationId, id, revokedAt: IsNull() }, relations: { member: true } });
     return token ? this.view(token) : null;
   }
 
@@ -34,7 +36,17 @@ export class TokenManagementRepository {
     const id = randomUUID();
     const repository = this.dataSource.getRepository(ApiTokenEntity);
     await repository.insert(
-      repository.create({ id, organizationId, memberId: values.memberId, name: values.name, scope: values.scope, tokenHash: hashSecret(secret), tokenPrefix: apiTokenPrefix(secret), revokedAt: null, lastUsedAt: null }),
+      repository.create({
+        id,
+        organizationId,
+        memberId: values.memberId,
+        name: values.name,
+        scope: values.scope,
+        tokenHash: hashSecret(secret),
+        tokenPrefix: apiTokenPrefix(secret),
+        revokedAt: null,
+        lastUsedAt: null,
+      }),
     );
     return { secret, id };
   }

@@ -18,7 +18,8 @@ export class OrganizationAccess {
     if (!token) throw new DomainError('unauthorized', 'missing_token', 'send an API token as "Authorization: Bearer <token>"', 'authorization');
     const found = await this.tokens.findGrant(token);
     if (!found) throw new DomainError('unauthorized', 'invalid_token', 'the API token is not valid or was revoked', 'authorization');
-    if (found.organizationSlug !== organizationSlug) throw new DomainError('not_found', 'unknown_organization', `organization "${organizationSlug}" not found`, 'organization');
+    if (found.organizationSlug !== organizationSlug)
+      throw new DomainError('not_found', 'unknown_organization', `organization "${organizationSlug}" not found`, 'organization');
     requireAllowed(found, needs);
     return { ...found, role: effectiveRole(found) };
   }

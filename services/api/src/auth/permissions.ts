@@ -82,7 +82,12 @@ export function requireAllowed(credential: Credential, need: AccessNeed): void {
   if (allows(role, permission)) return;
   const minimum = PERMISSIONS[permission];
   if (credential.scope === 'read') {
-    throw new DomainError('forbidden', 'insufficient_scope', `this API token may only read; ${permission} needs a token with the write scope and the ${minimum} role or higher`, 'authorization');
+    throw new DomainError(
+      'forbidden',
+      'insufficient_scope',
+      `this API token may only read; ${permission} needs a token with the write scope and the ${minimum} role or higher`,
+      'authorization',
+    );
   }
   const holder = credential.memberRole === null ? 'an organization API token acts as a member' : `this token's member has the ${role} role`;
   throw new DomainError('forbidden', 'insufficient_role', `${permission} needs the ${minimum} role or higher; ${holder}`, 'authorization');
@@ -122,7 +127,7 @@ export function checkRoleChange(actor: Role, current: Role, next: Role, owners: 
     throw new DomainError('forbidden', 'insufficient_role', `a ${actor} may not hand out the ${next} role`, 'role');
   }
   if (current === 'owner' && owners <= 1) {
-    throw new DomainError('conflict', 'last_owner', 'this is the organization\'s last owner: make another member an owner first', 'role');
+    throw new DomainError('conflict', 'last_owner', "this is the organization's last owner: make another member an owner first", 'role');
   }
 }
 
@@ -135,7 +140,12 @@ export function checkMemberEdit(actor: Role, current: Role): void {
 export function checkRemoval(actor: Role, current: Role, owners: number): void {
   if (!canManage(actor, current)) denyOwnerBusiness('remove an owner');
   if (current === 'owner' && owners <= 1) {
-    throw new DomainError('conflict', 'last_owner', 'this is the organization\'s last owner and cannot be removed: make another member an owner first', 'member');
+    throw new DomainError(
+      'conflict',
+      'last_owner',
+      "this is the organization's last owner and cannot be removed: make another member an owner first",
+      'member',
+    );
   }
 }
 

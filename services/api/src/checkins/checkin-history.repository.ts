@@ -42,7 +42,10 @@ const LAST_DATETIME_MS = 4_294_967_295_000;
 
 /** `expression IN (a, b, c)` for a non-empty list of values. */
 function inList(expression: SqlFragment, values: readonly SqlValue[]): SqlFragment {
-  return sql`${expression} IN (${joinSql(values.map((value) => sql`${value}`), ', ')})`;
+  return sql`${expression} IN (${joinSql(
+    values.map((value) => sql`${value}`),
+    ', ',
+  )})`;
 }
 
 /**
@@ -76,7 +79,10 @@ export class CheckinHistoryRepository {
     const page = window.key ? sql`AND ${beyond(window.key, window.direction, window.inclusive)}` : sql``;
     const dropped =
       query.dropped && query.dropped.length > 0
-        ? sql`AND NOT (${joinSql(query.dropped.map(([name, at]) => sql`(environment = ${name} AND received_at_ms <= ${at})`), ' OR ')})`
+        ? sql`AND NOT (${joinSql(
+            query.dropped.map(([name, at]) => sql`(environment = ${name} AND received_at_ms <= ${at})`),
+            ' OR ',
+          )})`
         : sql``;
     const order = window.direction === 'older' ? sql`DESC` : sql`ASC`;
     const rows = await this.clickhouse.query<Row>(sql`

@@ -39,11 +39,18 @@ async function main(): Promise<void> {
       let organization = await manager.findOneBy(OrganizationEntity, { slug: 'default' });
       if (!organization) organization = await manager.save(manager.create(OrganizationEntity, { id: randomUUID(), slug: 'default', name: 'Default' }));
       let owner = await manager.findOneBy(MemberEntity, { organizationId: organization.id, email: OWNER_EMAIL });
-      if (!owner) owner = await manager.save(manager.create(MemberEntity, { id: randomUUID(), organizationId: organization.id, email: OWNER_EMAIL, name: 'Owner', role: 'owner' }));
+      if (!owner)
+        owner = await manager.save(
+          manager.create(MemberEntity, { id: randomUUID(), organizationId: organization.id, email: OWNER_EMAIL, name: 'Owner', role: 'owner' }),
+        );
       let project = await manager.findOneBy(ProjectEntity, { organizationId: organization.id, slug: 'default' });
-      if (!project) project = await manager.save(manager.create(ProjectEntity, { organizationId: organization.id, slug: 'default', name: 'Default', pingKey: newPingKey() }));
+      if (!project)
+        project = await manager.save(
+          manager.create(ProjectEntity, { organizationId: organization.id, slug: 'default', name: 'Default', pingKey: newPingKey() }),
+        );
       let key = await manager.findOne(ProjectKeyEntity, { where: { projectId: project.id, revokedAt: IsNull() }, order: { id: 'ASC' } });
-      if (!key) key = await manager.save(manager.create(ProjectKeyEntity, { projectId: project.id, publicKey: newPublicKey(), label: 'Default', revokedAt: null }));
+      if (!key)
+        key = await manager.save(manager.create(ProjectKeyEntity, { projectId: project.id, publicKey: newPublicKey(), label: 'Default', revokedAt: null }));
       let token = process.env['VIGIL_API_TOKEN'];
       const known = token ? await manager.findOneBy(ApiTokenEntity, { tokenHash: hashSecret(token), organizationId: organization.id }) : null;
       if (!token || !known || known.revokedAt || known.scope !== 'write' || known.memberId !== owner.id) {

@@ -70,7 +70,10 @@ export function parseTimeRange(query: TimeRangeQuery, nowMs: number): TimeRange 
   } else if (query.statsPeriodStart !== undefined || query.statsPeriodEnd !== undefined) {
     if (query.statsPeriodStart === undefined) throw invalid('statsPeriodStart', 'statsPeriodStart and statsPeriodEnd are both required');
     if (query.statsPeriodEnd === undefined) throw invalid('statsPeriodEnd', 'statsPeriodStart and statsPeriodEnd are both required');
-    range = { startMs: nowMs - parseStatsPeriod(query.statsPeriodStart, 'statsPeriodStart'), endMs: nowMs - parseStatsPeriod(query.statsPeriodEnd, 'statsPeriodEnd') };
+    range = {
+      startMs: nowMs - parseStatsPeriod(query.statsPeriodStart, 'statsPeriodStart'),
+      endMs: nowMs - parseStatsPeriod(query.statsPeriodEnd, 'statsPeriodEnd'),
+    };
   } else if (query.start !== undefined || query.end !== undefined) {
     if (query.start === undefined) throw invalid('start', 'start and end are both required');
     if (query.end === undefined) throw invalid('end', 'start and end are both required');

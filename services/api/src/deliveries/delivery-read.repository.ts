@@ -75,13 +75,23 @@ export class DeliveryReadRepository {
 
   async forIntegration(organizationId: string, integrationId: string, offset: number, limit: number): Promise<DeliveryView[]> {
     return this.withAttempts(
-      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.integration_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`, [organizationId, integrationId, limit, offset]),
+      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.integration_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`, [
+        organizationId,
+        integrationId,
+        limit,
+        offset,
+      ]),
     );
   }
 
   async forIssue(organizationId: string, issueId: string, offset: number, limit: number): Promise<DeliveryView[]> {
     return this.withAttempts(
-      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.issue_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`, [organizationId, issueId, limit, offset]),
+      await this.dataSource.query(`${SELECT} WHERE i.organization_id = $1 AND d.issue_id = $2 ORDER BY d.created_at DESC, d.id LIMIT $3 OFFSET $4`, [
+        organizationId,
+        issueId,
+        limit,
+        offset,
+      ]),
     );
   }
 

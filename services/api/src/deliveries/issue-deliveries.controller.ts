@@ -29,7 +29,12 @@ export class IssueDeliveriesController {
     auth: 'bearer',
     params: { ...ORG_PARAM, issueId: { description: 'The issue id (uuid).' } },
     query: PAGE_QUERY,
-    response: { status: 200, description: 'Newest first, each with every attempt, a page at a time (`Link` header).', schema: arrayOf(DELIVERY), headers: LINK_HEADER },
+    response: {
+      status: 200,
+      description: 'Newest first, each with every attempt, a page at a time (`Link` header).',
+      schema: arrayOf(DELIVERY),
+      headers: LINK_HEADER,
+    },
   })
   async list(
     @Param('org') org: string,

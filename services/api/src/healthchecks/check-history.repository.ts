@@ -140,7 +140,16 @@ export class CheckHistoryRepository {
     const entry = (id: string): ActivityFacts => {
       let found = facts.get(id);
       if (!found) {
-        found = { nPings: 0, lastPingMs: null, lastCountedMs: null, lastDurationMs: null, openStartsMs: [], state: null, pausedOrResumedMs: null, resumedMs: null };
+        found = {
+          nPings: 0,
+          lastPingMs: null,
+          lastCountedMs: null,
+          lastDurationMs: null,
+          openStartsMs: [],
+          state: null,
+          pausedOrResumedMs: null,
+          resumedMs: null,
+        };
         facts.set(id, found);
       }
       return found;

@@ -119,7 +119,8 @@ export function parseCheckSpec(spec: CheckSpec, timezone: string): CheckChange {
   if (spec.desc !== undefined) change.description = spec.desc;
   if (spec.manual_resume !== undefined) change.manualResume = spec.manual_resume;
   if (spec.tz !== undefined) {
-    if (!isValidTimeZone(spec.tz)) throw new DomainError('invalid', 'invalid_tz', `tz "${spec.tz}" is not a valid time zone (an IANA name such as "Europe/Berlin")`, 'tz');
+    if (!isValidTimeZone(spec.tz))
+      throw new DomainError('invalid', 'invalid_tz', `tz "${spec.tz}" is not a valid time zone (an IANA name such as "Europe/Berlin")`, 'tz');
     // As Healthchecks stores it: a deprecated name (Europe/Kiev) as the name that replaced it (Europe/Kyiv).
     change.timezone = currentZoneName(spec.tz);
   }
@@ -139,7 +140,8 @@ export function normalizeCron(expression: string, timezone: string): string {
     parseSchedule({ type: 'crontab', value: expression, timezone });
   } catch (error) {
     if (!(error instanceof ScheduleError)) throw error;
-    const why = fields.length === 5 || expression.trim().startsWith('@') ? error.message : 'Vigil supports cron expressions (five fields), not OnCalendar expressions';
+    const why =
+      fields.length === 5 || expression.trim().startsWith('@') ? error.message : 'Vigil supports cron expressions (five fields), not OnCalendar expressions';
     throw new DomainError('invalid', 'invalid_schedule', `schedule "${expression}" is not a valid cron expression: ${why}`, 'schedule');
   }
   return fields.join(' ');
@@ -147,5 +149,8 @@ export function normalizeCron(expression: string, timezone: string): string {
 
 /** `"a b  c"` → `['a', 'b', 'c']`: Healthchecks' tags are words separated by spaces. */
 export function tagList(tags: string): string[] {
-  return tags.split(' ').filter((tag) => tag.trim() !== '').map((tag) => tag.trim());
+  return tags
+    .split(' ')
+    .filter((tag) => tag.trim() !== '')
+    .map((tag) => tag.trim());
 }

@@ -74,7 +74,8 @@ export const NO_ACTIVITY: CheckActivity = { nPings: 0, lastPingMs: null, lastCou
  */
 export function activityFrom(facts: ActivityFacts): CheckActivity {
   const countedSinceResume = facts.state !== null && facts.state !== 'new' && facts.state !== 'paused' && facts.state !== 'timeout';
-  const sinceResume = (at: number | null): number | null => (at !== null && (facts.resumedMs === null || at > facts.resumedMs || countedSinceResume) ? at : null);
+  const sinceResume = (at: number | null): number | null =>
+    at !== null && (facts.resumedMs === null || at > facts.resumedMs || countedSinceResume) ? at : null;
   const open = facts.openStartsMs.filter((at) => facts.pausedOrResumedMs === null || at > facts.pausedOrResumedMs);
   return {
     nPings: facts.nPings,

@@ -69,7 +69,12 @@ function toRecord(row: CheckRow): CheckRecord {
 }
 
 function slugTaken(slug: string): DomainError {
-  return new DomainError('conflict', 'slug_taken', `a monitor with slug "${slug}" already exists in this organization (slugs name checks in slug ping URLs and in the monitors API)`, 'slug');
+  return new DomainError(
+    'conflict',
+    'slug_taken',
+    `a monitor with slug "${slug}" already exists in this organization (slugs name checks in slug ping URLs and in the monitors API)`,
+    'slug',
+  );
 }
 
 /** Monitors as Healthchecks checks (Postgres). Writes commit with the monitors trigger's NOTIFY, which ingest and the scheduler follow. */
@@ -144,7 +149,8 @@ export class CheckRepository {
 
   /** Sets the columns the change carries; the others keep their values. */
   async update(manager: EntityManager, organizationId: string, record: CheckRecord, change: CheckChange): Promise<void> {
-    if (change.slug !== undefined && change.slug !== record.slug && (await monitorSlugInUse(manager, organizationId, change.slug, record.id))) throw slugTaken(change.slug);
+    if (change.slug !== undefined && change.slug !== record.slug && (await monitorSlugInUse(manager, organizationId, change.slug, record.id)))
+      throw slugTaken(change.slug);
     const columns: Array<[string, unknown]> = [];
     if (change.name !== undefined) columns.push(['name', change.name]);
     if (change.slug !== undefined) columns.push(['slug', change.slug]);
@@ -181,7 +187,9 @@ export class CheckRepository {
 
   /** The organization's integrations, which every project's rules may name: Healthchecks' channels of a project. */
   async channels(organizationId: string, manager: EntityManager = this.dataSource.manager): Promise<ChannelRecord[]> {
-    const rows: ChannelRecord[] = await manager.query('SELECT id, name, type FROM integrations WHERE organization_id = $1 ORDER BY created_at, id', [organizationId]);
+    const rows: ChannelRecord[] = await manager.query('SELECT id, name, type FROM integrations WHERE organization_id = $1 ORDER BY created_at, id', [
+      organizationId,
+    ]);
     return rows;
   }
 

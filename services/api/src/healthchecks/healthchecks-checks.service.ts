@@ -12,7 +12,6 @@ import { hcTime, NO_ACTIVITY, presentCheck, type CheckActivity, type CheckLinks,
 import { CHECK_SPEC_FIELDS } from './healthchecks.schemas';
 import { UNIQUE_KEY, uniqueKeyOf } from './unique-key';
 
-
 /** Healthchecks' ping types, from Vigil's check-in statuses. */
 const PING_TYPE = { in_progress: 'start', ok: 'success', error: 'fail', log: 'log', ign: 'ign' } as const;
 
@@ -26,7 +25,8 @@ function unknownCheck(code: string): DomainError {
  */
 function specOf(body: CheckSpec & { api_key?: string }): CheckSpec {
   const spec: Record<string, unknown> = {};
-  for (const field of CHECK_SPEC_FIELDS) if (field !== 'api_key' && Object.prototype.hasOwnProperty.call(body, field)) spec[field] = (body as Record<string, unknown>)[field];
+  for (const field of CHECK_SPEC_FIELDS)
+    if (field !== 'api_key' && Object.prototype.hasOwnProperty.call(body, field)) spec[field] = (body as Record<string, unknown>)[field];
   return spec;
 }
 
@@ -74,7 +74,13 @@ export class HealthchecksChecks {
       } else {
         id = await this.checks.insert(manager, grant.organizationId, grant.projectId, change);
       }
-      if (spec.channels !== undefined) await this.checks.assignChannels(manager, id, grant.projectId, selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)));
+      if (spec.channels !== undefined)
+        await this.checks.assignChannels(
+          manager,
+          id,
+          grant.projectId,
+          selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)),
+        );
       const saved = await this.checks.findById(grant.projectId, id, manager);
       if (!saved) throw new Error(`check ${id} vanished inside its own transaction`);
       return { record: saved, created: existing === null };
@@ -90,7 +96,13 @@ export class HealthchecksChecks {
       const current = await this.checks.findByPingUuid(grant.projectId, this.uuidOf(code), manager);
       if (!current) throw unknownCheck(code);
       await this.checks.update(manager, grant.organizationId, current, parseCheckSpec(spec, current.timezone));
-      if (spec.channels !== undefined) await this.checks.assignChannels(manager, current.id, grant.projectId, selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)));
+      if (spec.channels !== undefined)
+        await this.checks.assignChannels(
+          manager,
+          current.id,
+          grant.projectId,
+          selectChannels(spec.channels, await this.checks.channels(grant.organizationId, manager)),
+        );
       return (await this.checks.findByPingUuid(grant.projectId, current.pingUuid, manager)) ?? current;
     });
     return this.present(record, await this.activityOf(record), grant);
@@ -158,12 +170,19 @@ export class HealthchecksChecks {
   /** Flips (changes between up, down, new and paused) in a window, newest first. */
   async flips(grant: ProjectKeyGrant, code: string, window: FlipWindow): Promise<Record<string, unknown>[]> {
     const record = await this.find(grant, code, true);
-    return (await this.history.flips(grant.projectId, record.id, window)).map((flip) => ({ timestamp: hcTime(flip.atMs), up: flip.to === 'ok' || flip.to === 'late' ? 1 : 0 }));
+    return (await this.history.flips(grant.projectId, record.id, window)).map((flip) => ({
+      timestamp: hcTime(flip.atMs),
+      up: flip.to === 'ok' || flip.to === 'late' ? 1 : 0,
+    }));
   }
 
   /** The integrations checks of this project can alert (the organization's), as Healthchecks channels. */
   async channels(grant: ProjectKeyGrant): Promise<Record<string, unknown>[]> {
-    return (await this.checks.channels(grant.organizationId)).map((channel) => ({ id: channel.id, name: channel.name, kind: CHANNEL_KIND_OF[channel.type] ?? channel.type }));
+    return (await this.checks.channels(grant.organizationId)).map((channel) => ({
+      id: channel.id,
+      name: channel.name,
+      kind: CHANNEL_KIND_OF[channel.type] ?? channel.type,
+    }));
   }
 
   private present(record: CheckRecord, activity: CheckActivity, grant: ProjectKeyGrant): Record<string, unknown> {

@@ -90,7 +90,13 @@ export function registerHealthchecksHttp(app: NestFastifyApplication): void {
       parseJson(request, body, done);
       return;
     }
-    done(Object.assign(new Error(`Unsupported Media Type: application/x-www-form-urlencoded; send JSON`), { statusCode: 415, code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE' }), undefined);
+    done(
+      Object.assign(new Error(`Unsupported Media Type: application/x-www-form-urlencoded; send JSON`), {
+        statusCode: 415,
+        code: 'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+      }),
+      undefined,
+    );
   });
   app.useBodyParser<RawServerDefault>('text/plain', { bodyLimit }, (request, body, done) => {
     if (request.url.startsWith(PREFIX)) {

@@ -29,9 +29,19 @@ export class HealthchecksController {
   ) {}
 
   @Get('checks')
-  @Endpoint({ summary: 'List checks', description: 'Any key of the project.', auth: 'api-key', query: CHECKS_QUERY, response: { status: 200, description: "The project's checks, oldest first.", schema: CHECK_LIST } })
+  @Endpoint({
+    summary: 'List checks',
+    description: 'Any key of the project.',
+    auth: 'api-key',
+    query: CHECKS_QUERY,
+    response: { status: 200, description: "The project's checks, oldest first.", schema: CHECK_LIST },
+  })
   @ProjectKey('read')
-  async list(@Grant() grant: ProjectKeyGrant, @Query('tag') tags: string[] | undefined, @Query('slug') slug: string | undefined): Promise<Record<string, unknown>> {
+  async list(
+    @Grant() grant: ProjectKeyGrant,
+    @Query('tag') tags: string[] | undefined,
+    @Query('slug') slug: string | undefined,
+  ): Promise<Record<string, unknown>> {
     return { checks: await this.checks.list(grant, tags ?? [], slug) };
   }
 
@@ -46,14 +56,24 @@ export class HealthchecksController {
     errors: ['conflict'],
   })
   @ProjectKey('read-write')
-  async create(@Grant() grant: ProjectKeyGrant, @Body() body: SpecBody | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<Record<string, unknown>> {
+  async create(
+    @Grant() grant: ProjectKeyGrant,
+    @Body() body: SpecBody | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
     const { check, created } = await this.checks.create(grant, body ?? {});
     if (!created) void reply.status(200);
     return check;
   }
 
   @Get('checks/:code')
-  @Endpoint({ summary: 'Get a check', description: 'Any key of the project; read-only keys see `unique_key` instead of `uuid`.', auth: 'api-key', params: CODE_OR_KEY, response: { status: 200, description: 'The check.', schema: CHECK } })
+  @Endpoint({
+    summary: 'Get a check',
+    description: 'Any key of the project; read-only keys see `unique_key` instead of `uuid`.',
+    auth: 'api-key',
+    params: CODE_OR_KEY,
+    response: { status: 200, description: 'The check.', schema: CHECK },
+  })
   @ProjectKey('read')
   async get(@Grant() grant: ProjectKeyGrant, @Param('code') code: string): Promise<Record<string, unknown>> {
     return this.checks.get(grant, code);
@@ -75,7 +95,13 @@ export class HealthchecksController {
   }
 
   @Delete('checks/:code')
-  @Endpoint({ summary: 'Delete a check', description: `${RW} Its history stays in ClickHouse; its issues and alert rules go.`, auth: 'api-key', params: CODE, response: { status: 200, description: 'The check as it was.', schema: CHECK } })
+  @Endpoint({
+    summary: 'Delete a check',
+    description: `${RW} Its history stays in ClickHouse; its issues and alert rules go.`,
+    auth: 'api-key',
+    params: CODE,
+    response: { status: 200, description: 'The check as it was.', schema: CHECK },
+  })
   @ProjectKey('read-write')
   async remove(@Grant() grant: ProjectKeyGrant, @Param('code') code: string): Promise<Record<string, unknown>> {
     return this.checks.remove(grant, code);
@@ -111,7 +137,13 @@ export class HealthchecksController {
   }
 
   @Get('checks/:code/pings')
-  @Endpoint({ summary: "List a check's pings", description: `${RW} The latest 100, newest first.`, auth: 'api-key', params: CODE, response: { status: 200, description: 'Newest first.', schema: PING_LIST } })
+  @Endpoint({
+    summary: "List a check's pings",
+    description: `${RW} The latest 100, newest first.`,
+    auth: 'api-key',
+    params: CODE,
+    response: { status: 200, description: 'Newest first.', schema: PING_LIST },
+  })
   @ProjectKey('read-write')
   async pings(@Grant() grant: ProjectKeyGrant, @Param('code') code: string): Promise<Record<string, unknown>> {
     return { pings: await this.checks.pings(grant, code) };
@@ -126,7 +158,12 @@ export class HealthchecksController {
     response: { status: 200, description: 'The body.', schema: { type: 'string' }, contentType: 'text/plain' },
   })
   @ProjectKey('read-write')
-  async pingBody(@Grant() grant: ProjectKeyGrant, @Param('code') code: string, @Param('n') n: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
+  async pingBody(
+    @Grant() grant: ProjectKeyGrant,
+    @Param('code') code: string,
+    @Param('n') n: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Buffer> {
     const body = await this.checks.pingBody(grant, code, n);
     // The bytes the job posted, whatever they are; a charset only where they are UTF-8 text.
     void reply.type(isUtf8(body) ? 'text/plain; charset=utf-8' : 'text/plain');
@@ -150,13 +187,20 @@ export class HealthchecksController {
     @Query('end') end: number | undefined,
     @Query('seconds') seconds: number | undefined,
   ): Promise<Record<string, unknown>> {
-    const starts = [start === undefined ? null : start * 1000, seconds === undefined ? null : Date.now() - seconds * 1000].filter((value): value is number => value !== null);
+    const starts = [start === undefined ? null : start * 1000, seconds === undefined ? null : Date.now() - seconds * 1000].filter(
+      (value): value is number => value !== null,
+    );
     const window = { fromMs: starts.length > 0 ? Math.max(...starts) : null, untilMs: end === undefined ? null : end * 1000 };
     return { flips: await this.checks.flips(grant, code, window) };
   }
 
   @Get('channels')
-  @Endpoint({ summary: 'List channels', description: `${RW} The integrations checks of the project can alert (those of its organization).`, auth: 'api-key', response: { status: 200, description: 'Every channel.', schema: CHANNEL_LIST } })
+  @Endpoint({
+    summary: 'List channels',
+    description: `${RW} The integrations checks of the project can alert (those of its organization).`,
+    auth: 'api-key',
+    response: { status: 200, description: 'Every channel.', schema: CHANNEL_LIST },
+  })
   @ProjectKey('read-write')
   async channels(@Grant() grant: ProjectKeyGrant): Promise<Record<string, unknown>> {
     return { channels: await this.checks.channels(grant) };

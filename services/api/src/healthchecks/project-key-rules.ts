@@ -9,7 +9,8 @@ export type KeyNeed = 'read' | 'read-write';
  * read-write key, `api_key` in a JSON body. None is a 401.
  */
 export function apiKeyOf(header: string | undefined, body: unknown, needs: KeyNeed): string {
-  const fromBody = needs === 'read-write' && typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['api_key'] : undefined;
+  const fromBody =
+    needs === 'read-write' && typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>)['api_key'] : undefined;
   const key = header !== undefined && header !== '' ? header : typeof fromBody === 'string' ? fromBody : '';
   if (key === '') throw new DomainError('unauthorized', 'missing_api_key', 'send a project API key as "X-Api-Key: <key>"', 'X-Api-Key');
   return key;

@@ -24,12 +24,14 @@ function fail(field: string, message: string, code = INVALID_INTEGRATION_CONFIG)
 }
 
 function parseName(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > NAME_MAX) fail('name', `name must be text of 1 to ${NAME_MAX} characters`, 'invalid_name');
+  if (typeof value !== 'string' || value.trim() === '' || value.trim().length > NAME_MAX)
+    fail('name', `name must be text of 1 to ${NAME_MAX} characters`, 'invalid_name');
   return value.trim();
 }
 
 function parseType(value: unknown): IntegrationType {
-  if (typeof value !== 'string' || !(INTEGRATION_TYPES as readonly string[]).includes(value)) fail('type', `type must be one of ${INTEGRATION_TYPES.join(', ')}`);
+  if (typeof value !== 'string' || !(INTEGRATION_TYPES as readonly string[]).includes(value))
+    fail('type', `type must be one of ${INTEGRATION_TYPES.join(', ')}`);
   return value as IntegrationType;
 }
 
@@ -71,7 +73,8 @@ export function parseIntegrationCreate(raw: unknown): IntegrationCreate {
 export function parseIntegrationUpdate(raw: unknown, current: IntegrationConfig): IntegrationUpdate {
   const body = objectBody(raw);
   onlyFields(body, FIELDS, 'invalid_field');
-  if (body['type'] !== undefined && body['type'] !== current.type) fail('type', `type cannot change (this is a ${current.type} integration): create a new integration instead`);
+  if (body['type'] !== undefined && body['type'] !== current.type)
+    fail('type', `type cannot change (this is a ${current.type} integration): create a new integration instead`);
   const update: IntegrationUpdate = {};
   if (body['name'] !== undefined) update.name = parseName(body['name']);
   if (body['config'] !== undefined) {

@@ -36,7 +36,13 @@ export class IntegrationsController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List integrations', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every integration of the organization.', schema: arrayOf(INTEGRATION) } })
+  @Endpoint({
+    summary: 'List integrations',
+    paged: true,
+    auth: 'bearer',
+    params: ORG_PARAM,
+    response: { status: 200, description: 'Every integration of the organization.', schema: arrayOf(INTEGRATION) },
+  })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     return (await this.integrations.list(grant.organizationId)).map(presentIntegration);
@@ -52,7 +58,13 @@ export class IntegrationsController {
       status: 201,
       description: 'The integration, credentials redacted.',
       schema: INTEGRATION,
-      links: linksById({ GetIntegration: 'Integrations_get', UpdateIntegration: 'Integrations_update', DeleteIntegration: 'Integrations_remove', TestIntegration: 'Integrations_test', IntegrationDeliveries: 'Integrations_deliveriesOf' }),
+      links: linksById({
+        GetIntegration: 'Integrations_get',
+        UpdateIntegration: 'Integrations_update',
+        DeleteIntegration: 'Integrations_remove',
+        TestIntegration: 'Integrations_test',
+        IntegrationDeliveries: 'Integrations_deliveriesOf',
+      }),
     },
   })
   async create(@Param('org') org: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
@@ -62,7 +74,12 @@ export class IntegrationsController {
   }
 
   @Get(':id')
-  @Endpoint({ summary: 'Get an integration', auth: 'bearer', params: ID_PARAMS, response: { status: 200, description: 'The integration, credentials redacted.', schema: INTEGRATION } })
+  @Endpoint({
+    summary: 'Get an integration',
+    auth: 'bearer',
+    params: ID_PARAMS,
+    response: { status: 200, description: 'The integration, credentials redacted.', schema: INTEGRATION },
+  })
   async get(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
     return presentIntegration(await this.find(grant, id));
@@ -78,7 +95,12 @@ export class IntegrationsController {
     body: { schema: INTEGRATION_UPDATE },
     response: { status: 200, description: 'The integration, credentials redacted.', schema: INTEGRATION },
   })
-  async update(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+  async update(
+    @Param('org') org: string,
+    @Param('id') id: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     const integration = await this.find(grant, id);
     return presentIntegration(await this.integrations.update(integration, parseIntegrationUpdate(body, storedConfig(integration))));
@@ -86,7 +108,13 @@ export class IntegrationsController {
 
   /** Its alert rules and its delivery history go with it. */
   @Delete(':id')
-  @Endpoint({ summary: 'Delete an integration', description: 'Its alert rules and delivery history go with it.', auth: 'bearer', params: ID_PARAMS, response: { status: 204, description: 'Deleted.' } })
+  @Endpoint({
+    summary: 'Delete an integration',
+    description: 'Its alert rules and delivery history go with it.',
+    auth: 'bearer',
+    params: ID_PARAMS,
+    response: { status: 204, description: 'Deleted.' },
+  })
   async remove(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     await this.integrations.delete(await this.find(grant, id));
@@ -102,14 +130,30 @@ export class IntegrationsController {
     body: { schema: TEST_NOTIFICATION, required: false },
     response: { status: 200, description: 'The delivery with its attempts.', schema: DELIVERY },
   })
-  async test(@Param('org') org: string, @Param('id') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+  async test(
+    @Param('org') org: string,
+    @Param('id') id: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'alerts:write');
     return presentDelivery(await this.testNotification.send(grant, await this.find(grant, id), body));
   }
 
   /** The integration's deliveries, newest first, each with every attempt. */
   @Get(':id/deliveries')
-  @Endpoint({ summary: "List an integration's deliveries", auth: 'bearer', params: ID_PARAMS, query: PAGE_QUERY, response: { status: 200, description: 'Newest first, each with every attempt, a page at a time (`Link` header).', schema: arrayOf(DELIVERY), headers: LINK_HEADER } })
+  @Endpoint({
+    summary: "List an integration's deliveries",
+    auth: 'bearer',
+    params: ID_PARAMS,
+    query: PAGE_QUERY,
+    response: {
+      status: 200,
+      description: 'Newest first, each with every attempt, a page at a time (`Link` header).',
+      schema: arrayOf(DELIVERY),
+      headers: LINK_HEADER,
+    },
+  })
   async deliveriesOf(
     @Param('org') org: string,
     @Param('id') id: string,
@@ -120,7 +164,9 @@ export class IntegrationsController {
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org);
     const integration = await this.find(grant, id);
-    const page = await pageByOffset(request, reply, query, (offset, limit) => this.deliveries.forIntegration(grant.organizationId, integration.id, offset, limit));
+    const page = await pageByOffset(request, reply, query, (offset, limit) =>
+      this.deliveries.forIntegration(grant.organizationId, integration.id, offset, limit),
+    );
     return page.map(presentDelivery);
   }
 

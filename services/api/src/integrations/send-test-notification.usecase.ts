@@ -88,7 +88,12 @@ export class SendTestNotification implements OnApplicationShutdown {
     onlyFields(body, ['monitor', 'environment'], 'invalid_field');
     const environment = body['environment'] ?? 'production';
     if (typeof environment !== 'string' || !ENVIRONMENT.test(environment)) {
-      throw new DomainError('invalid', 'invalid_environment', 'environment must be an environment name (1 to 64 characters, no slash, tab or line break)', 'environment');
+      throw new DomainError(
+        'invalid',
+        'invalid_environment',
+        'environment must be an environment name (1 to 64 characters, no slash, tab or line break)',
+        'environment',
+      );
     }
     const monitor = testNotificationMonitor(body['monitor']);
     if (monitor !== undefined) {
@@ -102,7 +107,10 @@ export class SendTestNotification implements OnApplicationShutdown {
       if (!row) throw new DomainError('invalid', 'unknown_monitor', `monitor "${monitor}" not found`, 'monitor');
       return { project: { id: Number(row.project_id), slug: row.project_slug }, monitor: { id: row.id, slug: row.slug, name: row.name }, environment };
     }
-    const projects: Array<{ id: number; slug: string }> = await this.dataSource.query('SELECT id, slug FROM projects WHERE organization_id = $1 ORDER BY id LIMIT 1', [grant.organizationId]);
+    const projects: Array<{ id: number; slug: string }> = await this.dataSource.query(
+      'SELECT id, slug FROM projects WHERE organization_id = $1 ORDER BY id LIMIT 1',
+      [grant.organizationId],
+    );
     const project = projects[0];
     if (!project) throw new DomainError('invalid', 'no_project', 'the organization has no project to send a test for', 'monitor');
     return {
@@ -156,7 +164,12 @@ export class SendTestNotification implements OnApplicationShutdown {
     } catch (error) {
       // Deleted while the test was being sent (found by the API fuzz run): the delivery has nothing to belong to.
       if ((error as { driverError?: { code?: string } }).driverError?.code === FOREIGN_KEY_VIOLATION) {
-        throw new DomainError('not_found', 'unknown_integration', `integration "${integration.id}" was deleted while the test notification was sent`, 'integration');
+        throw new DomainError(
+          'not_found',
+          'unknown_integration',
+          `integration "${integration.id}" was deleted while the test notification was sent`,
+          'integration',
+        );
       }
       throw error;
     }

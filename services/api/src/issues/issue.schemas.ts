@@ -51,7 +51,16 @@ export const ISSUE_DETAIL: JsonSchema = objectOf(
 
 export const ISSUE_LIST_QUERY = {
   status: { description: 'Only open or only resolved issues.', schema: { type: 'string', enum: [...ISSUE_STATUSES] } as JsonSchema },
-  project: { description: 'Only issues of this project (slug or numeric id).', schema: { type: 'string', minLength: 1, maxLength: 50, pattern: NO_NUL_PATTERN } as JsonSchema },
-  monitor: { description: 'Only issues of monitors with this slug.', schema: { type: 'string', minLength: 1, maxLength: 50, pattern: NO_NUL_PATTERN } as JsonSchema },
-  environment: { description: 'Only issues of this environment.', schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN } as JsonSchema },
+  project: {
+    description: 'Only issues of this project (slug or numeric id).',
+    schema: { type: 'string', minLength: 1, maxLength: 50, pattern: NO_NUL_PATTERN } as JsonSchema,
+  },
+  monitor: {
+    description: 'Only issues of monitors with this slug.',
+    schema: { type: 'string', minLength: 1, maxLength: 50, pattern: NO_NUL_PATTERN } as JsonSchema,
+  },
+  environment: {
+    description: 'Only issues of this environment.',
+    schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN } as JsonSchema,
+  },
 };

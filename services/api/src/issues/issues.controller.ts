@@ -77,7 +77,11 @@ export class IssuesController {
     params: { ...ORG_PARAM, issueId: { description: 'The issue id (uuid).' } },
     response: { status: 200, description: 'The issue, its opening and resolving runs and the failures it counted.', schema: ISSUE_DETAIL },
   })
-  async get(@Param('org') org: string, @Param('issueId') issueId: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>> {
+  async get(
+    @Param('org') org: string,
+    @Param('issueId') issueId: string,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org);
     const issue = await this.issues.find(grant.organizationId, pathId(issueId, 'issue', 'unknown_issue', 'issue'));
     if (!issue) throw new DomainError('not_found', 'unknown_issue', `issue "${issueId}" not found`, 'issue');

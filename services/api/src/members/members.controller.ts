@@ -29,7 +29,13 @@ export class MembersController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List members', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By address.', schema: arrayOf(MEMBER) } })
+  @Endpoint({
+    summary: 'List members',
+    paged: true,
+    auth: 'bearer',
+    params: ORG_PARAM,
+    response: { status: 200, description: 'By address.', schema: arrayOf(MEMBER) },
+  })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.members.list(grant.organizationId)).map(presentMember);
@@ -74,7 +80,12 @@ export class MembersController {
     response: { status: 200, description: 'The member.', schema: MEMBER },
     errors: ['conflict'],
   })
-  async update(@Param('org') org: string, @Param('member') id: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+  async update(
+    @Param('org') org: string,
+    @Param('member') id: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'members:write');
     return presentMember(await this.service.update(grant, memberId(id), body));
   }

@@ -7,7 +7,10 @@ import type { EnvironmentFacts, EnvironmentRun } from './monitor-environment.rep
 export const UPCOMING_SLOTS = 5;
 
 /** The monitor settings the state of an environment depends on. */
-export type MonitorTiming = Pick<MonitorEntity, 'status' | 'scheduleType' | 'scheduleCrontab' | 'scheduleIntervalValue' | 'scheduleIntervalUnit' | 'checkinMargin' | 'timezone'> &
+export type MonitorTiming = Pick<
+  MonitorEntity,
+  'status' | 'scheduleType' | 'scheduleCrontab' | 'scheduleIntervalValue' | 'scheduleIntervalUnit' | 'checkinMargin' | 'timezone'
+> &
   Partial<Pick<MonitorEntity, 'timeoutFromMargin'>>;
 
 export interface EnvironmentState {
@@ -28,7 +31,8 @@ export interface EnvironmentState {
 
 /** The monitor's schedule as the scheduler reads it; null when the stored one cannot be (never written so). */
 export function scheduleSpecOf(monitor: MonitorTiming): ScheduleSpec | null {
-  if (monitor.scheduleType === 'crontab') return monitor.scheduleCrontab === null ? null : { type: 'crontab', value: monitor.scheduleCrontab, timezone: monitor.timezone };
+  if (monitor.scheduleType === 'crontab')
+    return monitor.scheduleCrontab === null ? null : { type: 'crontab', value: monitor.scheduleCrontab, timezone: monitor.timezone };
   if (monitor.scheduleIntervalValue === null || monitor.scheduleIntervalUnit === null) return null;
   return { type: 'interval', value: monitor.scheduleIntervalValue, unit: monitor.scheduleIntervalUnit };
 }
@@ -53,7 +57,13 @@ export function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): Slot
  * - The next expected check-in and the time it is missed come from `expectationOf` (libs/schedule), with the
  *   scheduler's slot rules and margin defaults.
  */
-export function environmentState(name: string, facts: EnvironmentFacts, monitor: MonitorTiming, now: number, registry = new ScheduleRegistry()): EnvironmentState {
+export function environmentState(
+  name: string,
+  facts: EnvironmentFacts,
+  monitor: MonitorTiming,
+  now: number,
+  registry = new ScheduleRegistry(),
+): EnvironmentState {
   // Healthchecks' rules for a period count each success or failure, not starts (the scheduler's `Track`, rule 8).
   const resultsCount = monitor.timeoutFromMargin === true && monitor.scheduleType === 'interval';
   const countedAt = facts.runs

@@ -81,12 +81,27 @@ export class MonitorEnvironmentRepository {
    * environments named when `environments` is given. An environment dropped through the API is left out
    * until something happens in it after the drop (ClickHouse deletes its rows a moment later).
    */
-  async factsOf(monitors: ReadonlyArray<{ projectId: number; id: string }>, environments: readonly string[] | null): Promise<Map<string, Map<string, EnvironmentFacts>>> {
+  async factsOf(
+    monitors: ReadonlyArray<{ projectId: number; id: string }>,
+    environments: readonly string[] | null,
+  ): Promise<Map<string, Map<string, EnvironmentFacts>>> {
     const result = new Map<string, Map<string, EnvironmentFacts>>();
     if (monitors.length === 0 || (environments !== null && environments.length === 0)) return result;
-    const projects = joinSql([...new Set(monitors.map((monitor) => monitor.projectId))].map((id) => sql`${id}`), ', ');
-    const ids = joinSql(monitors.map((monitor) => sql`${monitor.id}`), ', ');
-    const onlyEnvironments: SqlFragment = environments === null ? sql`1 = 1` : sql`environment IN (${joinSql(environments.map((name) => sql`${name}`), ', ')})`;
+    const projects = joinSql(
+      [...new Set(monitors.map((monitor) => monitor.projectId))].map((id) => sql`${id}`),
+      ', ',
+    );
+    const ids = joinSql(
+      monitors.map((monitor) => sql`${monitor.id}`),
+      ', ',
+    );
+    const onlyEnvironments: SqlFragment =
+      environments === null
+        ? sql`1 = 1`
+        : sql`environment IN (${joinSql(
+            environments.map((name) => sql`${name}`),
+            ', ',
+          )})`;
     const [states, runs, settings] = await Promise.all([
       this.clickhouse.query<StateRow>(sql`
         SELECT monitor_id, environment, toString(argMax(to_state, (at_ms, kafka_offset))) AS state, max(at_ms) AS changed_at_ms
@@ -110,7 +125,10 @@ export class MonitorEnvironmentRepository {
         HAVING run_status != '' AND client_signals > 0
          ORDER BY date_created_ms DESC, checkin_id DESC
          LIMIT ${RUNS_READ_PER_ENVIRONMENT} BY monitor_id, environment`),
-      this.settings(monitors.map((monitor) => monitor.id), environments),
+      this.settings(
+        monitors.map((monitor) => monitor.id),
+        environments,
+      ),
     ]);
     const entry = (monitorId: string, name: string): EnvironmentFacts => {
       let byName = result.get(monitorId);
@@ -151,11 +169,20 @@ export class MonitorEnvironmentRepository {
   }
 
   /** Per-environment mute and drop (a `monitor_environments` row) and the open issue, from Postgres. */
-  private async settings(monitorIds: readonly string[], environments: readonly string[] | null): Promise<Array<{ monitorId: string; environment: string; settings: EnvironmentSettings }>> {
+  private async settings(
+    monitorIds: readonly string[],
+    environments: readonly string[] | null,
+  ): Promise<Array<{ monitorId: string; environment: string; settings: EnvironmentSettings }>> {
     if (environments !== null && !environments.every(isPostgresText)) return [];
-    const rows: Array<{ monitor_id: string; environment: string; is_muted: boolean | null; dropped_at_ms: string | null; open_issue_id: string | null; opened_at: Date | null }> =
-      await this.dataSource.query(
-        `SELECT monitor_id, environment, bool_or(is_muted) AS is_muted, (extract(epoch FROM max(dropped_at)) * 1000)::bigint::text AS dropped_at_ms,
+    const rows: Array<{
+      monitor_id: string;
+      environment: string;
+      is_muted: boolean | null;
+      dropped_at_ms: string | null;
+      open_issue_id: string | null;
+      opened_at: Date | null;
+    }> = await this.dataSource.query(
+      `SELECT monitor_id, environment, bool_or(is_muted) AS is_muted, (extract(epoch FROM max(dropped_at)) * 1000)::bigint::text AS dropped_at_ms,
                 max(open_issue_id::text) AS open_issue_id, max(opened_at) AS opened_at
            FROM (SELECT monitor_id, environment, is_muted, dropped_at, NULL::uuid AS open_issue_id, NULL::timestamptz AS opened_at
                    FROM monitor_environments WHERE monitor_id = ANY($1::uuid[])
@@ -163,8 +190,8 @@ export class MonitorEnvironmentRepository {
                  SELECT monitor_id, environment, false, NULL, id, opened_at FROM issues WHERE monitor_id = ANY($1::uuid[]) AND status = 'open') AS known
           WHERE $2::text[] IS NULL OR environment = ANY($2::text[])
           GROUP BY monitor_id, environment`,
-        [monitorIds, environments],
-      );
+      [monitorIds, environments],
+    );
     return rows.map((row) => ({
       monitorId: row.monitor_id,
       environment: row.environment,

@@ -30,9 +30,17 @@ export class MonitorEnvironmentsController {
     summary: "List a monitor's environments with their state",
     auth: 'bearer',
     params: SLUG_PARAMS,
-    response: { status: 200, description: 'Every environment the monitor has checked in, been judged or been muted in, by name.', schema: arrayOf(MONITOR_ENVIRONMENT) },
+    response: {
+      status: 200,
+      description: 'Every environment the monitor has checked in, been judged or been muted in, by name.',
+      schema: arrayOf(MONITOR_ENVIRONMENT),
+    },
   })
-  async list(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>[]> {
+  async list(
+    @Param('org') org: string,
+    @Param('slug') slug: string,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<Record<string, unknown>[]> {
     const found = await this.monitor(org, slug, authorization);
     const facts = await this.environments.facts(found.projectId, found.id, null);
     const now = Date.now();

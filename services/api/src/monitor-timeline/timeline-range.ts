@@ -60,7 +60,8 @@ export function timelineRange(input: TimelineRangeInput, now: number): TimelineR
   let end: number;
   let rangeField: 'statsPeriod' | 'start';
   if (input.start !== undefined || input.end !== undefined) {
-    if (input.statsPeriod !== undefined) invalid('statsPeriod', 'invalid_statsPeriod', 'statsPeriod cannot be combined with start and end: give one or the other');
+    if (input.statsPeriod !== undefined)
+      invalid('statsPeriod', 'invalid_statsPeriod', 'statsPeriod cannot be combined with start and end: give one or the other');
     if (input.start === undefined) invalid('start', 'missing_field', 'start is required with end');
     if (input.end === undefined) invalid('end', 'missing_field', 'end is required with start');
     start = instant(input.start, 'start');
@@ -69,21 +70,27 @@ export function timelineRange(input: TimelineRangeInput, now: number): TimelineR
     rangeField = 'start';
   } else {
     const period = input.statsPeriod ?? DEFAULT_STATS_PERIOD;
-    if (!new RegExp(STATS_PERIOD_PATTERN).test(period)) invalid('statsPeriod', 'invalid_statsPeriod', `statsPeriod must match ${STATS_PERIOD_PATTERN} (a number and m, h, d or w)`);
+    if (!new RegExp(STATS_PERIOD_PATTERN).test(period))
+      invalid('statsPeriod', 'invalid_statsPeriod', `statsPeriod must match ${STATS_PERIOD_PATTERN} (a number and m, h, d or w)`);
     const length = parseStatsPeriod(period, 'statsPeriod');
     if (length > MAX_RANGE_MS) invalid('statsPeriod', 'range_too_large', `statsPeriod must be at most 90 days, got ${period}`);
     end = now;
     start = now - length;
     rangeField = 'statsPeriod';
   }
-  if (end - start > MAX_RANGE_MS) invalid(rangeField, 'range_too_large', `the range from start to end must be at most 90 days, got ${Math.ceil((end - start) / DAY_MS)} days`);
+  if (end - start > MAX_RANGE_MS)
+    invalid(rangeField, 'range_too_large', `the range from start to end must be at most 90 days, got ${Math.ceil((end - start) / DAY_MS)} days`);
   const resolution = input.resolution ?? (end - start <= HOURLY_UP_TO_MS ? '1h' : '1d');
   const bucketMs = RESOLUTION_MS[resolution];
   const alignedStart = Math.floor(start / bucketMs) * bucketMs;
   const alignedEnd = Math.ceil(end / bucketMs) * bucketMs;
   const buckets = (alignedEnd - alignedStart) / bucketMs;
   if (buckets > MAX_BUCKETS) {
-    invalid('resolution', 'too_many_buckets', `the range has ${buckets} buckets of ${resolution}, more than ${MAX_BUCKETS}: use resolution=1d or a shorter range`);
+    invalid(
+      'resolution',
+      'too_many_buckets',
+      `the range has ${buckets} buckets of ${resolution}, more than ${MAX_BUCKETS}: use resolution=1d or a shorter range`,
+    );
   }
   return { start: alignedStart, end: alignedEnd, resolution, bucketMs, buckets };
 }
@@ -122,7 +129,11 @@ export function fillBuckets(range: TimelineRange, rows: readonly BucketRow[]): T
   const byIndex = new Map(rows.map((row) => [row.bucket, row]));
   return Array.from({ length: range.buckets }, (_, index) => {
     const row = byIndex.get(index);
-    return { start: range.start + index * range.bucketMs, counts: row ? { ...row.counts } : zeroCounts(), duration: row ? { ...row.duration } : { ...NO_PERCENTILES } };
+    return {
+      start: range.start + index * range.bucketMs,
+      counts: row ? { ...row.counts } : zeroCounts(),
+      duration: row ? { ...row.duration } : { ...NO_PERCENTILES },
+    };
   });
 }
 

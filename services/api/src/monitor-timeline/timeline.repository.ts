@@ -67,7 +67,13 @@ export class TimelineRepository {
     return {
       rows: rows.map((row) => ({
         bucket: Number(row.bucket),
-        counts: { ok: Number(row.ok), error: Number(row.error), missed: Number(row.missed), timeout: Number(row.timeout), in_progress: Number(row.in_progress) },
+        counts: {
+          ok: Number(row.ok),
+          error: Number(row.error),
+          missed: Number(row.missed),
+          timeout: Number(row.timeout),
+          in_progress: Number(row.in_progress),
+        },
         duration: percentiles(row.durations, row.quantiles),
       })),
       duration: total ? percentiles(total.durations, total.quantiles) : { p50: null, p90: null, p99: null },

@@ -43,5 +43,8 @@ export const TIMELINE_QUERY = {
     description: 'Bucket size: `1h` or `1d` (UTC). Default: `1h` up to 7 days, `1d` beyond. At most 1000 buckets.',
     schema: { type: 'string', enum: [...RESOLUTIONS] } as JsonSchema,
   },
-  environment: { description: 'Only runs of this environment.', schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN } as JsonSchema },
+  environment: {
+    description: 'Only runs of this environment.',
+    schema: { type: 'string', minLength: 1, maxLength: 64, pattern: NO_NUL_PATTERN } as JsonSchema,
+  },
 };

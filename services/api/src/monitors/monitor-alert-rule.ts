@@ -16,10 +16,17 @@ function unknownTarget(index: number, message: string): DomainError {
 
 /** Whom a target names: a member's address, or every address of a team's members. */
 async function recipientOf(manager: EntityManager, organizationId: string, target: AlertTarget, index: number): Promise<Recipient> {
-  if (!isUuid(target.identifier)) throw unknownTarget(index, `alert_rule.targets[${index}].target_identifier must be the id of a ${target.type === 'Member' ? 'member' : 'team'} of the organization`);
+  if (!isUuid(target.identifier))
+    throw unknownTarget(
+      index,
+      `alert_rule.targets[${index}].target_identifier must be the id of a ${target.type === 'Member' ? 'member' : 'team'} of the organization`,
+    );
   const id = target.identifier.toLowerCase();
   if (target.type === 'Member') {
-    const rows: Array<{ name: string; email: string }> = await manager.query('SELECT name, email FROM members WHERE organization_id = $1 AND id = $2::uuid', [organizationId, id]);
+    const rows: Array<{ name: string; email: string }> = await manager.query('SELECT name, email FROM members WHERE organization_id = $1 AND id = $2::uuid', [
+      organizationId,
+      id,
+    ]);
     if (!rows[0]) throw unknownTarget(index, `alert_rule.targets[${index}]: no member ${id} in this organization`);
     return { name: `Email ${rows[0].name}`.slice(0, 100), to: [rows[0].email.toLowerCase()] };
   }
@@ -30,7 +37,11 @@ async function recipientOf(manager: EntityManager, organizationId: string, targe
     [id],
   );
   if (members.length === 0) throw unknownTarget(index, `alert_rule.targets[${index}]: team ${team[0].slug} has no members to notify`);
-  if (members.length > MAX_EMAIL_RECIPIENTS) throw unknownTarget(index, `alert_rule.targets[${index}]: team ${team[0].slug} has more than ${MAX_EMAIL_RECIPIENTS} members, more than one email integration may address`);
+  if (members.length > MAX_EMAIL_RECIPIENTS)
+    throw unknownTarget(
+      index,
+      `alert_rule.targets[${index}]: team ${team[0].slug} has more than ${MAX_EMAIL_RECIPIENTS} members, more than one email integration may address`,
+    );
   return { name: `Email team ${team[0].slug}`.slice(0, 100), to: members.map((member) => member.email) };
 }
 
@@ -45,7 +56,12 @@ async function emailIntegration(manager: EntityManager, organizationId: string, 
   );
   if (found[0]) return found[0].id;
   const id = randomUUID();
-  await manager.query(`INSERT INTO integrations (id, organization_id, name, type, config) VALUES ($1, $2, $3, 'email', $4::jsonb)`, [id, organizationId, recipient.name, JSON.stringify({ type: 'email', to })]);
+  await manager.query(`INSERT INTO integrations (id, organization_id, name, type, config) VALUES ($1, $2, $3, 'email', $4::jsonb)`, [
+    id,
+    organizationId,
+    recipient.name,
+    JSON.stringify({ type: 'email', to }),
+  ]);
   return id;
 }
 
@@ -63,7 +79,8 @@ export async function writeMonitorAlertRule(
   rule: { targets: AlertTarget[]; environment: string | null },
 ): Promise<void> {
   const integrations = new Set<string>();
-  for (const [index, target] of rule.targets.entries()) integrations.add(await emailIntegration(manager, organizationId, await recipientOf(manager, organizationId, target, index)));
+  for (const [index, target] of rule.targets.entries())
+    integrations.add(await emailIntegration(manager, organizationId, await recipientOf(manager, organizationId, target, index)));
   await manager.query(`DELETE FROM alert_rules r USING integrations i WHERE r.integration_id = i.id AND r.monitor_id = $1 AND i.type = 'email'`, [monitor.id]);
   for (const integrationId of integrations) {
     await manager.query(

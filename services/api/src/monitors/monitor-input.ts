@@ -80,7 +80,12 @@ export function alertRuleOf(body: MonitorBody): { targets: AlertTarget[]; enviro
     const type = target.target_type ?? target.targetType;
     const identifier = target.target_identifier ?? target.targetIdentifier;
     if (type === undefined) throw invalid(`${field}.target_type`, 'missing_field', `${field}.target_type is required: Member or Team`);
-    if (identifier === undefined) throw invalid(`${field}.target_identifier`, 'missing_field', `${field}.target_identifier is required: the id of the ${type === 'Member' ? 'member' : 'team'}`);
+    if (identifier === undefined)
+      throw invalid(
+        `${field}.target_identifier`,
+        'missing_field',
+        `${field}.target_identifier is required: the id of the ${type === 'Member' ? 'member' : 'team'}`,
+      );
     return { type, identifier: String(identifier) };
   });
   return { targets, environment: rule.environment ?? null };
@@ -126,16 +131,31 @@ export function scheduleOf(input: ScheduleInput, scheduleType: ScheduleType | un
   } else if (Array.isArray(input)) {
     const [value, unit] = input;
     if (!isIntervalValue(value) || !isUnit(unit)) {
-      throw invalid('config.schedule', 'invalid_schedule', `config.schedule as a pair must be [value, unit]: an integer from 1 to ${LIMITS.intervalMax}, then minute, hour, day, week, month or year`);
+      throw invalid(
+        'config.schedule',
+        'invalid_schedule',
+        `config.schedule as a pair must be [value, unit]: an integer from 1 to ${LIMITS.intervalMax}, then minute, hour, day, week, month or year`,
+      );
     }
     schedule = { type: 'interval', value, unit };
   } else if (input.type === 'crontab') {
-    if (typeof input.value !== 'string') throw invalid('config.schedule.value', 'invalid_schedule', 'config.schedule.value of a crontab schedule must be the crontab expression');
+    if (typeof input.value !== 'string')
+      throw invalid('config.schedule.value', 'invalid_schedule', 'config.schedule.value of a crontab schedule must be the crontab expression');
     if (input.unit !== undefined) throw invalid('config.schedule.unit', 'invalid_schedule', 'config.schedule.unit belongs to interval schedules only');
     schedule = { type: 'crontab', value: input.value };
   } else {
-    if (!isIntervalValue(input.value)) throw invalid('config.schedule.value', 'invalid_schedule', `config.schedule.value of an interval schedule must be an integer from 1 to ${LIMITS.intervalMax}`);
-    if (!isUnit(input.unit)) throw invalid('config.schedule.unit', 'invalid_schedule', 'config.schedule.unit is required for an interval schedule: minute, hour, day, week, month or year');
+    if (!isIntervalValue(input.value))
+      throw invalid(
+        'config.schedule.value',
+        'invalid_schedule',
+        `config.schedule.value of an interval schedule must be an integer from 1 to ${LIMITS.intervalMax}`,
+      );
+    if (!isUnit(input.unit))
+      throw invalid(
+        'config.schedule.unit',
+        'invalid_schedule',
+        'config.schedule.unit is required for an interval schedule: minute, hour, day, week, month or year',
+      );
     schedule = { type: 'interval', value: input.value, unit: input.unit };
   }
   if (scheduleType !== undefined && scheduleType !== schedule.type) {
@@ -199,7 +219,8 @@ export function mutedOf(body: { is_muted?: boolean; isMuted?: boolean }): boolea
 export function slugOf(body: MonitorBody, name: string): { slug: string; derived: boolean } {
   if (body.slug !== undefined) return { slug: parseSlug(body.slug, 'slug'), derived: false };
   const made = slugify(name);
-  if (made === null) throw invalid('slug', 'invalid_slug', `no slug can be made from name "${name}" (it needs a letter, or digits with something else): send slug`);
+  if (made === null)
+    throw invalid('slug', 'invalid_slug', `no slug can be made from name "${name}" (it needs a letter, or digits with something else): send slug`);
   return { slug: made, derived: true };
 }
 

@@ -129,16 +129,23 @@ export class MonitorReadRepository {
    * actors; an owner that names neither (a member removed since) is absent.
    */
   async actors(organizationId: string, owners: readonly string[]): Promise<Map<string, OwnerActor>> {
-    const ids = (kind: string) => owners.filter((owner) => owner.startsWith(`${kind}:`) && isUuid(owner.slice(kind.length + 1))).map((owner) => owner.slice(kind.length + 1).toLowerCase());
+    const ids = (kind: string) =>
+      owners.filter((owner) => owner.startsWith(`${kind}:`) && isUuid(owner.slice(kind.length + 1))).map((owner) => owner.slice(kind.length + 1).toLowerCase());
     const users = ids('user');
     const teams = ids('team');
     const found = new Map<string, OwnerActor>();
     if (users.length > 0) {
-      const rows: Array<{ id: string; name: string; email: string }> = await this.dataSource.query('SELECT id, name, email FROM members WHERE organization_id = $1 AND id = ANY($2::uuid[])', [organizationId, users]);
+      const rows: Array<{ id: string; name: string; email: string }> = await this.dataSource.query(
+        'SELECT id, name, email FROM members WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+        [organizationId, users],
+      );
       for (const row of rows) found.set(`user:${row.id}`, { type: 'user', id: row.id, name: row.name, email: row.email });
     }
     if (teams.length > 0) {
-      const rows: Array<{ id: string; slug: string }> = await this.dataSource.query('SELECT id, slug FROM teams WHERE organization_id = $1 AND id = ANY($2::uuid[])', [organizationId, teams]);
+      const rows: Array<{ id: string; slug: string }> = await this.dataSource.query(
+        'SELECT id, slug FROM teams WHERE organization_id = $1 AND id = ANY($2::uuid[])',
+        [organizationId, teams],
+      );
       for (const row of rows) found.set(`team:${row.id}`, { type: 'team', id: row.id, name: row.slug });
     }
     return found;
@@ -156,7 +163,10 @@ export class MonitorReadRepository {
 
   async member(organizationId: string, id: string): Promise<{ id: string; email: string } | null> {
     if (!isUuid(id)) return null;
-    const rows: Array<{ id: string; email: string }> = await this.dataSource.query('SELECT id, email FROM members WHERE organization_id = $1 AND id = $2::uuid', [organizationId, id.toLowerCase()]);
+    const rows: Array<{ id: string; email: string }> = await this.dataSource.query(
+      'SELECT id, email FROM members WHERE organization_id = $1 AND id = $2::uuid',
+      [organizationId, id.toLowerCase()],
+    );
     return rows[0] ?? null;
   }
 
@@ -176,7 +186,9 @@ export class MonitorReadRepository {
 
   /** Projects of the organization named by slug or numeric id, in the order asked; null for one that is not there. */
   async projects(organizationId: string, references: readonly string[]): Promise<Array<{ id: number; slug: string } | null>> {
-    const rows: Array<{ id: number; slug: string }> = await this.dataSource.query('SELECT id, slug FROM projects WHERE organization_id = $1 ORDER BY id', [organizationId]);
+    const rows: Array<{ id: number; slug: string }> = await this.dataSource.query('SELECT id, slug FROM projects WHERE organization_id = $1 ORDER BY id', [
+      organizationId,
+    ]);
     return references.map((reference) => {
       const found = /^[0-9]{1,9}$/.test(reference) ? rows.find((row) => Number(row.id) === Number(reference)) : rows.find((row) => row.slug === reference);
       return found ? { id: Number(found.id), slug: found.slug } : null;

@@ -136,7 +136,10 @@ export class MonitorRepository {
 
   /** Forgets the settings of one environment of a monitor; returns whether it had any. */
   async deleteEnvironmentSettings(monitorId: string, environment: string): Promise<boolean> {
-    const result: [unknown[], number] = await this.dataSource.query('DELETE FROM monitor_environments WHERE monitor_id = $1 AND environment = $2', [monitorId, environment]);
+    const result: [unknown[], number] = await this.dataSource.query('DELETE FROM monitor_environments WHERE monitor_id = $1 AND environment = $2', [
+      monitorId,
+      environment,
+    ]);
     return result[1] > 0;
   }
 

@@ -12,7 +12,7 @@ export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength
 const STATUS: JsonSchema = {
   type: 'string',
   enum: [...MONITOR_STATUSES],
-  description: '`active` is watched; `paused` raises nothing and resumes as new; `disabled` is not watched at all (Sentry\'s disabled).',
+  description: "`active` is watched; `paused` raises nothing and resumes as new; `disabled` is not watched at all (Sentry's disabled).",
 };
 
 const CONFIG: JsonSchema = objectOf(
@@ -20,7 +20,10 @@ const CONFIG: JsonSchema = objectOf(
     schedule_type: { type: 'string', enum: [...SCHEDULE_TYPES] },
     schedule: {
       description: 'A crontab expression, or `[value, unit]` for an interval schedule.',
-      oneOf: [{ type: 'string' }, { type: 'array', items: { oneOf: [{ type: 'integer' }, { type: 'string', enum: [...INTERVAL_UNITS] }] }, minItems: 2, maxItems: 2 }],
+      oneOf: [
+        { type: 'string' },
+        { type: 'array', items: { oneOf: [{ type: 'integer' }, { type: 'string', enum: [...INTERVAL_UNITS] }] }, minItems: 2, maxItems: 2 },
+      ],
     },
     checkin_margin: nullable({ type: 'integer', description: 'Minutes.' }),
     max_runtime: nullable({ type: 'integer', description: 'Minutes.' }),
@@ -42,12 +45,15 @@ const MONITOR_ENVIRONMENT_ENTRY: JsonSchema = objectOf(
       type: 'string',
       enum: [...ENVIRONMENT_STATUSES],
       description:
-        "`active` before anything counted, then the last outcome: `ok`, `error`, `missed_checkin`, `timeout`; `disabled` while the monitor is disabled or paused (Sentry has no pause).",
+        '`active` before anything counted, then the last outcome: `ok`, `error`, `missed_checkin`, `timeout`; `disabled` while the monitor is disabled or paused (Sentry has no pause).',
     },
     isMuted: { type: 'boolean', description: 'The environment is muted, itself or with its monitor (Sentry mutes every environment with its monitor).' },
     dateCreated: { ...ISO_DATE_TIME, description: 'As in Sentry: when the monitor was created.' },
     lastCheckIn: nullable({ ...ISO_DATE_TIME, description: 'When the latest run a client checked in for began; null for one muted before any.' }),
-    nextCheckIn: nullable({ ...ISO_DATE_TIME, description: 'The next slot expected (in the past while it is late). Null when nothing is expected: nothing counted yet, paused or disabled.' }),
+    nextCheckIn: nullable({
+      ...ISO_DATE_TIME,
+      description: 'The next slot expected (in the past while it is late). Null when nothing is expected: nothing counted yet, paused or disabled.',
+    }),
     nextCheckInLatest: nullable({ ...ISO_DATE_TIME, description: 'When that slot is missed: nextCheckIn plus the check-in margin.' }),
     activeIncident: nullable(
       objectOf(
@@ -91,7 +97,10 @@ export const MONITOR: JsonSchema = objectOf(
     project: objectOf({ id: ID_STRING, slug: { type: 'string' }, name: { type: 'string' } }, ['id', 'slug', 'name']),
     owner: OWNER_ACTOR,
     config: CONFIG,
-    environments: arrayOf(MONITOR_ENVIRONMENT_ENTRY, 'The environments the monitor has checked in from, been judged in or been muted in, by name (only those asked for with `?environment=`).'),
+    environments: arrayOf(
+      MONITOR_ENVIRONMENT_ENTRY,
+      'The environments the monitor has checked in from, been judged in or been muted in, by name (only those asked for with `?environment=`).',
+    ),
     dateCreated: ISO_DATE_TIME,
   },
   ['id', 'slug', 'name', 'status', 'type', 'isMuted', 'isUpserting', 'project', 'owner', 'config', 'environments', 'dateCreated'],
@@ -111,15 +120,23 @@ const SCHEDULE_INPUT: JsonSchema = {
   ],
 };
 
-const MINUTES = (max: number, what: string): JsonSchema => nullable({ type: 'integer', minimum: 1, maximum: max, description: `${what}, in minutes (1 to ${max}).` });
-const THRESHOLD = (what: string): JsonSchema => nullable({ type: 'integer', minimum: 1, maximum: LIMITS.thresholdMax, description: `${what} (1 to ${LIMITS.thresholdMax}; null: 1).` });
+const MINUTES = (max: number, what: string): JsonSchema =>
+  nullable({ type: 'integer', minimum: 1, maximum: max, description: `${what}, in minutes (1 to ${max}).` });
+const THRESHOLD = (what: string): JsonSchema =>
+  nullable({ type: 'integer', minimum: 1, maximum: LIMITS.thresholdMax, description: `${what} (1 to ${LIMITS.thresholdMax}; null: 1).` });
 
 const CONFIG_FIELDS: Record<string, JsonSchema> = {
   schedule_type: { type: 'string', enum: [...SCHEDULE_TYPES], description: 'Optional: the form of `schedule` says it.' },
   schedule: SCHEDULE_INPUT,
   checkin_margin: MINUTES(LIMITS.marginMax, 'How late a check-in may be before the run counts as missed'),
   max_runtime: MINUTES(LIMITS.runtimeMax, 'How long a run may stay in progress before it counts as timed out'),
-  timezone: nullable({ type: 'string', minLength: 1, maxLength: LIMITS.timezoneMaxLength, pattern: TEXT, description: 'The IANA zone a crontab runs in (null: UTC).' }),
+  timezone: nullable({
+    type: 'string',
+    minLength: 1,
+    maxLength: LIMITS.timezoneMaxLength,
+    pattern: TEXT,
+    description: 'The IANA zone a crontab runs in (null: UTC).',
+  }),
   failure_issue_threshold: THRESHOLD('Consecutive failures that open an issue'),
   recovery_threshold: THRESHOLD('Consecutive successes that resolve it'),
 };
@@ -128,8 +145,20 @@ const ALERT_TARGET: JsonSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    target_identifier: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The id of the member or team.' },
-    targetIdentifier: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The same as `target_identifier`.' },
+    target_identifier: {
+      oneOf: [
+        { type: 'string', minLength: 1, maxLength: 64, pattern: TEXT },
+        { type: 'integer', minimum: 1 },
+      ],
+      description: 'The id of the member or team.',
+    },
+    targetIdentifier: {
+      oneOf: [
+        { type: 'string', minLength: 1, maxLength: 64, pattern: TEXT },
+        { type: 'integer', minimum: 1 },
+      ],
+      description: 'The same as `target_identifier`.',
+    },
     target_type: { type: 'string', enum: ['Member', 'Team'] },
     targetType: { type: 'string', enum: ['Member', 'Team'], description: 'The same as `target_type`.' },
   },
@@ -137,19 +166,39 @@ const ALERT_TARGET: JsonSchema = {
 
 const ALERT_RULE: JsonSchema = objectOf(
   {
-    targets: { type: 'array', items: ALERT_TARGET, maxItems: 20, description: 'Whom to notify: members, or teams (every member). Empty: nobody by email (an update removes the monitor\'s email rules).' },
+    targets: {
+      type: 'array',
+      items: ALERT_TARGET,
+      maxItems: 20,
+      description: "Whom to notify: members, or teams (every member). Empty: nobody by email (an update removes the monitor's email rules).",
+    },
     environment: nullable({ ...ENVIRONMENT, description: 'Only issues of this environment; null or absent: every environment.' }),
   },
   ['targets'],
   "Sentry's monitor alert rule: each target becomes an email integration (the organization's to those addresses, made when missing) and an alert rule of the monitor, on open and on resolve. It replaces the monitor's email alert rules; its other rules stay.",
 );
 
-const MUTED: JsonSchema = { type: 'boolean', description: 'Mute the monitor: its issues are recorded, nobody is notified. `is_muted` and `isMuted` are the same field.' };
+const MUTED: JsonSchema = {
+  type: 'boolean',
+  description: 'Mute the monitor: its issues are recorded, nobody is notified. `is_muted` and `isMuted` are the same field.',
+};
 
 const MONITOR_FIELDS: Record<string, JsonSchema> = {
-  project: { oneOf: [{ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, { type: 'integer', minimum: 1 }], description: 'The slug or id of the monitor\'s project.' },
+  project: {
+    oneOf: [
+      { type: 'string', minLength: 1, maxLength: 64, pattern: TEXT },
+      { type: 'integer', minimum: 1 },
+    ],
+    description: "The slug or id of the monitor's project.",
+  },
   name: { type: 'string', minLength: 1, maxLength: 128, pattern: TEXT },
-  slug: { type: 'string', minLength: 1, maxLength: SLUG_MAX, pattern: SLUG_PATTERN, description: 'Lower-case letters, digits, - and _, not only digits; made from the name when left out. Unique in the organization.' },
+  slug: {
+    type: 'string',
+    minLength: 1,
+    maxLength: SLUG_MAX,
+    pattern: SLUG_PATTERN,
+    description: 'Lower-case letters, digits, - and _, not only digits; made from the name when left out. Unique in the organization.',
+  },
   status: STATUS,
   owner: nullable({
     type: 'string',
@@ -174,16 +223,28 @@ export const MONITOR_UPDATE: JsonSchema = objectOf(
 );
 
 export const MONITOR_ENVIRONMENT_UPDATE: JsonSchema = objectOf(
-  { is_muted: { type: 'boolean', description: 'Mute the environment: its issues are recorded, nobody is notified.' }, isMuted: { type: 'boolean', description: 'The same as `is_muted`.' } },
+  {
+    is_muted: { type: 'boolean', description: 'Mute the environment: its issues are recorded, nobody is notified.' },
+    isMuted: { type: 'boolean', description: 'The same as `is_muted`.' },
+  },
   [],
 );
 
 const REPEATABLE = (item: JsonSchema, description: string) => ({ description, schema: { type: 'array', items: item, maxItems: 100 } as JsonSchema });
 export const MONITOR_LIST_QUERY = {
-  query: { description: 'Only monitors whose name or slug contains this text (any case), or whose id it is.', schema: { type: 'string', maxLength: 200, pattern: TEXT } as JsonSchema },
-  project: REPEATABLE({ type: 'string', minLength: 1, maxLength: 64, pattern: TEXT }, 'Only monitors of these projects (slugs or ids; repeat the parameter). -1: every project.'),
+  query: {
+    description: 'Only monitors whose name or slug contains this text (any case), or whose id it is.',
+    schema: { type: 'string', maxLength: 200, pattern: TEXT } as JsonSchema,
+  },
+  project: REPEATABLE(
+    { type: 'string', minLength: 1, maxLength: 64, pattern: TEXT },
+    'Only monitors of these projects (slugs or ids; repeat the parameter). -1: every project.',
+  ),
   environment: REPEATABLE(ENVIRONMENT, 'Only monitors that have one of these environments, showing only those in `environments` (repeat the parameter).'),
-  owner: REPEATABLE({ type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT }, 'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.'),
+  owner: REPEATABLE(
+    { type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT },
+    'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.',
+  ),
   ...CURSOR_QUERY,
   ...PER_PAGE_QUERY,
 };
@@ -202,11 +263,23 @@ export const MONITOR_DELETE_DESCRIPTION =
 
 export const CHECKIN_LIST_QUERY = {
   environment: REPEATABLE(ENVIRONMENT, 'Only check-ins of these environments (repeat the parameter).'),
-  statsPeriod: { description: 'Only runs started within this period before now: a number and s, m, h, d or w (`24h`, `14d`). Wins over start/end.', schema: { type: 'string', pattern: STATS_PERIOD_PATTERN } as JsonSchema },
-  statsPeriodStart: { description: 'With statsPeriodEnd: a window in the past (`14d` to `7d` ago).', schema: { type: 'string', pattern: STATS_PERIOD_PATTERN } as JsonSchema },
+  statsPeriod: {
+    description: 'Only runs started within this period before now: a number and s, m, h, d or w (`24h`, `14d`). Wins over start/end.',
+    schema: { type: 'string', pattern: STATS_PERIOD_PATTERN } as JsonSchema,
+  },
+  statsPeriodStart: {
+    description: 'With statsPeriodEnd: a window in the past (`14d` to `7d` ago).',
+    schema: { type: 'string', pattern: STATS_PERIOD_PATTERN } as JsonSchema,
+  },
   statsPeriodEnd: { description: 'See statsPeriodStart.', schema: { type: 'string', pattern: STATS_PERIOD_PATTERN } as JsonSchema },
-  start: { description: 'With end: only runs started at or after this ISO 8601 time (UTC when it has no offset).', schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema },
-  end: { description: 'With start: only runs started at or before this time. Without any range: the last 90 days.', schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema },
+  start: {
+    description: 'With end: only runs started at or after this ISO 8601 time (UTC when it has no offset).',
+    schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema,
+  },
+  end: {
+    description: 'With start: only runs started at or before this time. Without any range: the last 90 days.',
+    schema: { type: 'string', pattern: ISO_TIMESTAMP_PATTERN } as JsonSchema,
+  },
   ...CURSOR_QUERY,
   ...PER_PAGE_QUERY,
 };

@@ -58,7 +58,8 @@ export class MonitorService {
     const current = await this.find(organizationId, reference);
     if (body.project !== undefined) {
       const project = await this.project(organizationId, body.project);
-      if (project.id !== current.projectId) throw new DomainError('invalid', 'invalid_project', 'a monitor cannot move to another project: create it there and delete this one', 'project');
+      if (project.id !== current.projectId)
+        throw new DomainError('invalid', 'invalid_project', 'a monitor cannot move to another project: create it there and delete this one', 'project');
     }
     const alertRule = alertRuleOf(body);
     const owner = body.owner === undefined ? undefined : await this.owner(organizationId, body.owner);
@@ -85,7 +86,13 @@ export class MonitorService {
     }
     const known = (await this.environmentStates([current], null)).get(current.id) ?? [];
     const names = [...new Set(environments)].filter((name) => known.some((environment) => environment.name === name));
-    if (names.length === 0) throw new DomainError('not_found', 'unknown_environment', `monitor "${current.slug}" has none of the environments ${environments.map((name) => `"${name}"`).join(', ')}`, 'environment');
+    if (names.length === 0)
+      throw new DomainError(
+        'not_found',
+        'unknown_environment',
+        `monitor "${current.slug}" has none of the environments ${environments.map((name) => `"${name}"`).join(', ')}`,
+        'environment',
+      );
     const droppedAt = await this.writes.dropEnvironments(current.id, names);
     if (droppedAt === null) throw unknownMonitor(reference);
     await this.history.dropEnvironments(current.projectId, current.id, names);
@@ -95,7 +102,12 @@ export class MonitorService {
    * Mutes or unmutes one environment, which must be one the monitor has (checked in from, or has settings for),
    * as in Sentry, so a typo does not mute an environment that never reports.
    */
-  async setEnvironmentMuted(organizationId: string, reference: string, environment: string, body: { is_muted?: boolean; isMuted?: boolean }): Promise<MonitorView> {
+  async setEnvironmentMuted(
+    organizationId: string,
+    reference: string,
+    environment: string,
+    body: { is_muted?: boolean; isMuted?: boolean },
+  ): Promise<MonitorView> {
     const monitor = await this.find(organizationId, reference);
     const muted = mutedOf(body);
     const known = (await this.environmentStates([monitor], null)).get(monitor.id) ?? [];
@@ -113,9 +125,14 @@ export class MonitorService {
   async present(organizationId: string, monitors: readonly MonitorView[], environments: readonly string[] | null = null): Promise<Record<string, unknown>[]> {
     const [states, actors] = await Promise.all([
       this.environmentStates(monitors, environments),
-      this.reads.actors(organizationId, monitors.map((monitor) => monitor.owner).filter((owner): owner is string => owner !== null)),
+      this.reads.actors(
+        organizationId,
+        monitors.map((monitor) => monitor.owner).filter((owner): owner is string => owner !== null),
+      ),
     ]);
-    return monitors.map((monitor) => presentMonitor(monitor, states.get(monitor.id) ?? [], monitor.owner === null ? null : (actors.get(monitor.owner) ?? null)));
+    return monitors.map((monitor) =>
+      presentMonitor(monitor, states.get(monitor.id) ?? [], monitor.owner === null ? null : (actors.get(monitor.owner) ?? null)),
+    );
   }
 
   async project(organizationId: string, reference: string | number): Promise<{ id: number; slug: string }> {
@@ -138,7 +155,11 @@ export class MonitorService {
    * The list filter for environments: monitors whose history has one of them (looked up in ClickHouse within
    * the projects listed, or all of the organization's) or that have settings for one.
    */
-  async environmentFilter(organizationId: string, projectIds: readonly number[] | undefined, names: readonly string[] | undefined): Promise<MonitorListFilter['environments']> {
+  async environmentFilter(
+    organizationId: string,
+    projectIds: readonly number[] | undefined,
+    names: readonly string[] | undefined,
+  ): Promise<MonitorListFilter['environments']> {
     if (names === undefined || names.length === 0) return undefined;
     const scope = projectIds ?? (await this.reads.projectIds(organizationId));
     return { names, historyMonitorIds: await this.history.monitorsIn(scope, names) };
@@ -158,7 +179,12 @@ export class MonitorService {
       const team = await this.reads.team(organizationId, match[2]!);
       if (team) return `team:${team.id}`;
     }
-    throw new DomainError('invalid', 'unknown_owner', `owner must be user:<member id> or team:<team id or slug> of this organization; "${owner}" is neither`, 'owner');
+    throw new DomainError(
+      'invalid',
+      'unknown_owner',
+      `owner must be user:<member id> or team:<team id or slug> of this organization; "${owner}" is neither`,
+      'owner',
+    );
   }
 
   private alertRuleWrite(organizationId: string, rule: ReturnType<typeof alertRuleOf>): Also | undefined {

@@ -80,7 +80,7 @@ export class MonitorsController {
     auth: 'bearer',
     params: ORG_PARAM,
     query: MONITOR_LIST_QUERY,
-    response: { status: 200, description: 'A page of the organization\'s monitors.', schema: arrayOf(MONITOR), headers: LINK_HEADER },
+    response: { status: 200, description: "A page of the organization's monitors.", schema: arrayOf(MONITOR), headers: LINK_HEADER },
   })
   async list(
     @Param('org') org: string,
@@ -108,7 +108,8 @@ export class MonitorsController {
   @Post()
   @Endpoint({
     summary: 'Create a monitor',
-    description: 'The slug is made from the name when left out (with a short suffix if that one is taken). Ingest and the scheduler know the monitor within moments: check-ins need no monitor_config.',
+    description:
+      'The slug is made from the name when left out (with a short suffix if that one is taken). Ingest and the scheduler know the monitor within moments: check-ins need no monitor_config.',
     auth: 'bearer',
     params: ORG_PARAM,
     body: { schema: MONITOR_CREATE },
@@ -140,7 +141,12 @@ export class MonitorsController {
     query: MONITOR_GET_QUERY,
     response: { status: 200, description: 'The monitor.', schema: MONITOR },
   })
-  async get(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Query() query: EnvironmentQuery): Promise<Record<string, unknown>> {
+  async get(
+    @Param('org') org: string,
+    @Param('slug') slug: string,
+    @Headers('authorization') authorization: Auth,
+    @Query() query: EnvironmentQuery,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.find(grant.organizationId, slug)], nonEmpty(query.environment));
     return shown!;
@@ -149,14 +155,20 @@ export class MonitorsController {
   @Put(':slug')
   @Endpoint({
     summary: 'Update a monitor',
-    description: 'The fields sent change and the others keep their values, inside `config` too (Sentry\'s update). `{"isMuted": true}` mutes the monitor. A monitor cannot change project.',
+    description:
+      'The fields sent change and the others keep their values, inside `config` too (Sentry\'s update). `{"isMuted": true}` mutes the monitor. A monitor cannot change project.',
     auth: 'bearer',
     params: SLUG_PARAMS,
     body: { schema: MONITOR_UPDATE },
     response: { status: 200, description: 'The monitor.', schema: MONITOR },
     errors: ['conflict'],
   })
-  async update(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Body() body: MonitorBody): Promise<Record<string, unknown>> {
+  async update(
+    @Param('org') org: string,
+    @Param('slug') slug: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: MonitorBody,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'monitors:write');
     const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.update(grant.organizationId, slug, body)]);
     return shown!;
@@ -171,7 +183,12 @@ export class MonitorsController {
     query: MONITOR_DELETE_QUERY,
     response: { status: 202, description: 'Deleted; ingest, the scheduler and history follow within moments.' },
   })
-  async remove(@Param('org') org: string, @Param('slug') slug: string, @Headers('authorization') authorization: Auth, @Query() query: EnvironmentQuery): Promise<void> {
+  async remove(
+    @Param('org') org: string,
+    @Param('slug') slug: string,
+    @Headers('authorization') authorization: Auth,
+    @Query() query: EnvironmentQuery,
+  ): Promise<void> {
     const grant = await this.access.authorize(authorization, org, 'monitors:write');
     await this.monitors.delete(grant.organizationId, slug, query.environment ?? []);
   }
@@ -237,10 +254,22 @@ export async function listCheckins(
 ): Promise<Record<string, unknown>[]> {
   const range = parseTimeRange(query, Date.now());
   const window = keysetWindow(RUN_KEY_CODEC, parseCursor(query.cursor), query.per_page);
-  const rows = await history.listForMonitor(monitor.projectId, monitor.id, { environments: query.environment ?? [], range, window, dropped: await reads.drops(monitor.id) });
-  const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({ createdMs: row.date_created_ms, checkinId: row.checkin_id, environment: row.environment }));
+  const rows = await history.listForMonitor(monitor.projectId, monitor.id, {
+    environments: query.environment ?? [],
+    range,
+    window,
+    dropped: await reads.drops(monitor.id),
+  });
+  const page = keysetPage(RUN_KEY_CODEC, rows, window, query.per_page, (row) => ({
+    createdMs: row.date_created_ms,
+    checkinId: row.checkin_id,
+    environment: row.environment,
+  }));
   const timing = { ...monitor.config, status: monitor.status };
   const rule = ruleOf(timing, SCHEDULES);
   const config = presentConfig(monitor);
-  return pageItems(request, reply, { ...page, items: page.items.map((row) => presentCheckin(row, expectedTimeOf(rule, timing, row.status, row.date_created_ms), config)) });
+  return pageItems(request, reply, {
+    ...page,
+    items: page.items.map((row) => presentCheckin(row, expectedTimeOf(rule, timing, row.status, row.date_created_ms), config)),
+  });
 }

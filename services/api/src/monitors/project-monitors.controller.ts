@@ -50,7 +50,11 @@ export class ProjectMonitorsController {
     @Query() query: EnvironmentQuery,
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    const [shown] = await this.monitors.present(grant.organizationId, [await this.monitors.findInProject(grant.organizationId, project, slug)], nonEmpty(query.environment));
+    const [shown] = await this.monitors.present(
+      grant.organizationId,
+      [await this.monitors.findInProject(grant.organizationId, project, slug)],
+      nonEmpty(query.environment),
+    );
     return shown!;
   }
 

@@ -19,7 +19,13 @@ export class OrganizationController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'Get the organization', description: 'With the role and permissions of the calling token.', auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'The organization.', schema: ORGANIZATION } })
+  @Endpoint({
+    summary: 'Get the organization',
+    description: 'With the role and permissions of the calling token.',
+    auth: 'bearer',
+    params: ORG_PARAM,
+    response: { status: 200, description: 'The organization.', schema: ORGANIZATION },
+  })
   async get(@Param('org') org: string, @Headers('authorization') authorization: string | undefined): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     const organization = await this.organizations.find(grant.organizationId);

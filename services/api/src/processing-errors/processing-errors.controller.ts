@@ -23,7 +23,13 @@ export class ProcessingErrorsController {
   ) {}
 
   @Get('processing-errors')
-  @Endpoint({ summary: "List a project's processing errors", auth: 'bearer', params: PROJECT_PARAMS, query: PAGE_QUERY, response: { status: 200, description: 'Newest first, a page at a time (`Link` header).', schema: arrayOf(PROCESSING_ERROR), headers: LINK_HEADER } })
+  @Endpoint({
+    summary: "List a project's processing errors",
+    auth: 'bearer',
+    params: PROJECT_PARAMS,
+    query: PAGE_QUERY,
+    response: { status: 200, description: 'Newest first, a page at a time (`Link` header).', schema: arrayOf(PROCESSING_ERROR), headers: LINK_HEADER },
+  })
   async forProject(
     @Param('org') org: string,
     @Param('project') project: string,

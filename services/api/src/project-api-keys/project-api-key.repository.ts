@@ -59,7 +59,16 @@ export class ProjectApiKeyRepository {
     const key = newProjectApiKey(readOnly);
     const repository = this.dataSource.getRepository(ProjectApiKeyEntity);
     const entity = await repository.save(
-      repository.create({ id: randomUUID(), projectId, name, keyHash: hashSecret(key), keyPrefix: projectApiKeyPrefix(key), readOnly, lastUsedAt: null, revokedAt: null }),
+      repository.create({
+        id: randomUUID(),
+        projectId,
+        name,
+        keyHash: hashSecret(key),
+        keyPrefix: projectApiKeyPrefix(key),
+        readOnly,
+        lastUsedAt: null,
+        revokedAt: null,
+      }),
     );
     return { entity, key };
   }

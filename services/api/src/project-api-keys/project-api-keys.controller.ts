@@ -27,7 +27,13 @@ export class ProjectApiKeysController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: "List a project's API keys", paged: true, auth: 'bearer', params: PROJECT_PARAMS, response: { status: 200, description: 'Every key of the project, revoked ones too, oldest first; never a secret.', schema: arrayOf(PROJECT_API_KEY) } })
+  @Endpoint({
+    summary: "List a project's API keys",
+    paged: true,
+    auth: 'bearer',
+    params: PROJECT_PARAMS,
+    response: { status: 200, description: 'Every key of the project, revoked ones too, oldest first; never a secret.', schema: arrayOf(PROJECT_API_KEY) },
+  })
   async list(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const { id } = await this.project(authorization, org, project, 'tokens:read');
     return (await this.keys.list(id)).map(presentProjectApiKey);
@@ -42,7 +48,12 @@ export class ProjectApiKeysController {
     body: { schema: PROJECT_API_KEY_CREATE },
     response: { status: 201, description: 'The key, with its secret this once.', schema: PROJECT_API_KEY_CREATED },
   })
-  async create(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth, @Body() body: { name: string; read_only?: boolean }): Promise<Record<string, unknown>> {
+  async create(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: { name: string; read_only?: boolean },
+  ): Promise<Record<string, unknown>> {
     const { id } = await this.project(authorization, org, project, 'keys:write');
     const created = await this.keys.create(id, body.name, body.read_only ?? false);
     return { ...presentProjectApiKey(created.entity), key: created.key };
@@ -50,8 +61,19 @@ export class ProjectApiKeysController {
 
   /** Revokes the key: requests with it are refused from the moment this returns. */
   @Delete(':id')
-  @Endpoint({ summary: 'Revoke a project API key', description: 'Requests with the key are refused from the moment this answers. Revoking a revoked key changes nothing.', auth: 'bearer', params: KEY_PARAMS, response: { status: 204, description: 'Revoked.' } })
-  async revoke(@Param('org') org: string, @Param('project') project: string, @Param('id') id: string, @Headers('authorization') authorization: Auth): Promise<void> {
+  @Endpoint({
+    summary: 'Revoke a project API key',
+    description: 'Requests with the key are refused from the moment this answers. Revoking a revoked key changes nothing.',
+    auth: 'bearer',
+    params: KEY_PARAMS,
+    response: { status: 204, description: 'Revoked.' },
+  })
+  async revoke(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Param('id') id: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<void> {
     const { id: projectId } = await this.project(authorization, org, project, 'keys:write');
     const key = await this.keys.find(projectId, pathId(id, 'API key', 'unknown_api_key', 'id'));
     if (!key) throw new DomainError('not_found', 'unknown_api_key', `API key "${id}" not found`, 'id');

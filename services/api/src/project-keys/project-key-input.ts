@@ -22,6 +22,7 @@ export function parseKeyUpdate(raw: unknown): { name?: string } {
 /** `?status=active|inactive`, as Sentry filters keys; left out, every key. */
 export function parseKeyStatus(raw: string | undefined): KeyStatus | undefined {
   if (raw === undefined) return undefined;
-  if (!(KEY_STATUSES as readonly string[]).includes(raw)) throw new DomainError('invalid', 'invalid_status', `status must be one of ${KEY_STATUSES.join(', ')}`, 'status');
+  if (!(KEY_STATUSES as readonly string[]).includes(raw))
+    throw new DomainError('invalid', 'invalid_status', `status must be one of ${KEY_STATUSES.join(', ')}`, 'status');
   return raw as KeyStatus;
 }

@@ -4,7 +4,9 @@ import { KEY_STATUSES } from './project-key-input';
 
 export const KEY_CREATE: JsonSchema = objectOf({ name: { ...NAME_SCHEMA, description: 'Default: "Default".' } });
 export const KEY_UPDATE: JsonSchema = objectOf({ name: NAME_SCHEMA });
-export const KEY_STATUS_QUERY = { status: { description: 'Only active keys, or only revoked ones (default: all).', schema: { type: 'string', enum: [...KEY_STATUSES] } as JsonSchema } };
+export const KEY_STATUS_QUERY = {
+  status: { description: 'Only active keys, or only revoked ones (default: all).', schema: { type: 'string', enum: [...KEY_STATUSES] } as JsonSchema },
+};
 
 export const PROJECT_KEY: JsonSchema = objectOf(
   {

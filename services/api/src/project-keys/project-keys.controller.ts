@@ -33,7 +33,14 @@ export class ProjectKeysController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: "List a project's DSN keys", paged: true, auth: 'bearer', params: PROJECT_PARAMS, query: KEY_STATUS_QUERY, response: { status: 200, description: 'Oldest first.', schema: arrayOf(PROJECT_KEY) } })
+  @Endpoint({
+    summary: "List a project's DSN keys",
+    paged: true,
+    auth: 'bearer',
+    params: PROJECT_PARAMS,
+    query: KEY_STATUS_QUERY,
+    response: { status: 200, description: 'Oldest first.', schema: arrayOf(PROJECT_KEY) },
+  })
   async list(
     @Param('org') org: string,
     @Param('project') project: string,
@@ -56,23 +63,45 @@ export class ProjectKeysController {
       status: 201,
       description: 'The key.',
       schema: PROJECT_KEY,
-      links: linksByValue('key', '$response.body#/id', { GetKey: 'ProjectKeys_get', RenameKey: 'ProjectKeys_update', RevokeKey: 'ProjectKeys_revoke', RotateKey: 'ProjectKeys_rotate' }, ['org', 'project']),
+      links: linksByValue(
+        'key',
+        '$response.body#/id',
+        { GetKey: 'ProjectKeys_get', RenameKey: 'ProjectKeys_update', RevokeKey: 'ProjectKeys_revoke', RotateKey: 'ProjectKeys_rotate' },
+        ['org', 'project'],
+      ),
     },
   })
-  async create(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+  async create(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
     const found = await this.project(authorization, org, project, 'keys:write');
     return this.present(await this.keys.create(found.id, parseKeyCreate(body).name));
   }
 
   @Get(':key')
   @Endpoint({ summary: 'Get a DSN key', auth: 'bearer', params: KEY_PARAMS, response: { status: 200, description: 'The key.', schema: PROJECT_KEY } })
-  async get(@Param('org') org: string, @Param('project') project: string, @Param('key') key: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+  async get(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Param('key') key: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<Record<string, unknown>> {
     const found = await this.project(authorization, org, project, 'org:read');
     return this.present(await this.find(found, key));
   }
 
   @Put(':key')
-  @Endpoint({ summary: 'Rename a DSN key', description: 'Needs keys:write.', auth: 'bearer', params: KEY_PARAMS, body: { schema: KEY_UPDATE }, response: { status: 200, description: 'The key.', schema: PROJECT_KEY } })
+  @Endpoint({
+    summary: 'Rename a DSN key',
+    description: 'Needs keys:write.',
+    auth: 'bearer',
+    params: KEY_PARAMS,
+    body: { schema: KEY_UPDATE },
+    response: { status: 200, description: 'The key.', schema: PROJECT_KEY },
+  })
   async update(
     @Param('org') org: string,
     @Param('project') project: string,
@@ -95,7 +124,12 @@ export class ProjectKeysController {
     params: KEY_PARAMS,
     response: { status: 204, description: 'Revoked.' },
   })
-  async revoke(@Param('org') org: string, @Param('project') project: string, @Param('key') key: string, @Headers('authorization') authorization: Auth): Promise<void> {
+  async revoke(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Param('key') key: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<void> {
     const found = await this.project(authorization, org, project, 'keys:write');
     await this.keys.revoke(await this.find(found, key));
   }
@@ -110,7 +144,12 @@ export class ProjectKeysController {
     response: { status: 201, description: 'The new key.', schema: PROJECT_KEY },
     errors: ['conflict'],
   })
-  async rotate(@Param('org') org: string, @Param('project') project: string, @Param('key') key: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+  async rotate(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Param('key') key: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<Record<string, unknown>> {
     const found = await this.project(authorization, org, project, 'keys:write');
     return this.present(await this.keys.rotate(await this.find(found, key)));
   }

@@ -21,7 +21,13 @@ export function parseProjectCreate(raw: unknown): ProjectCreate {
   const name = parseName(body['name'], 'name');
   if (body['slug'] !== undefined) return { name, slug: parseSlug(body['slug'], 'slug') };
   const slug = slugify(name);
-  if (!slug) throw new DomainError('invalid', 'invalid_slug', 'no slug can be made from this name: send a slug (lower-case letters, digits, - or _, not only digits)', 'slug');
+  if (!slug)
+    throw new DomainError(
+      'invalid',
+      'invalid_slug',
+      'no slug can be made from this name: send a slug (lower-case letters, digits, - or _, not only digits)',
+      'slug',
+    );
   return { name, slug };
 }
 

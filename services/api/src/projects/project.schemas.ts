@@ -1,11 +1,11 @@
 import { NAME_SCHEMA, SLUG_SCHEMA } from '../common/openapi/access-schemas';
 import { ID_STRING, ISO_DATE_TIME, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 
-export const PROJECT_CREATE: JsonSchema = objectOf(
-  { name: NAME_SCHEMA, slug: { ...SLUG_SCHEMA, description: 'Made from the name when left out.' } },
-  ['name'],
-);
-export const PROJECT_UPDATE: JsonSchema = objectOf({ name: NAME_SCHEMA, slug: { ...SLUG_SCHEMA, description: 'URLs naming the project by slug change with it; its id stays.' } });
+export const PROJECT_CREATE: JsonSchema = objectOf({ name: NAME_SCHEMA, slug: { ...SLUG_SCHEMA, description: 'Made from the name when left out.' } }, ['name']);
+export const PROJECT_UPDATE: JsonSchema = objectOf({
+  name: NAME_SCHEMA,
+  slug: { ...SLUG_SCHEMA, description: 'URLs naming the project by slug change with it; its id stays.' },
+});
 
 export const PROJECT: JsonSchema = objectOf(
   {

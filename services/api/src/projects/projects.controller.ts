@@ -22,7 +22,13 @@ export class OrganizationProjectsController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List projects', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'Every project of the organization, by slug.', schema: arrayOf(PROJECT) } })
+  @Endpoint({
+    summary: 'List projects',
+    paged: true,
+    auth: 'bearer',
+    params: ORG_PARAM,
+    response: { status: 200, description: 'Every project of the organization, by slug.', schema: arrayOf(PROJECT) },
+  })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.projects.list(grant.organizationId)).map((project) => presentProject(project, this.config.VIGIL_PUBLIC_INGEST_URL));
@@ -72,7 +78,12 @@ export class ProjectController {
     response: { status: 200, description: 'The project.', schema: PROJECT },
     errors: ['conflict'],
   })
-  async update(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth, @Body() body: unknown): Promise<Record<string, unknown>> {
+  async update(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Headers('authorization') authorization: Auth,
+    @Body() body: unknown,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'projects:write');
     const found = await this.projects.get(grant.organizationId, project);
     return this.present(await this.projects.update(found, parseProjectUpdate(body)));
@@ -101,7 +112,11 @@ export class ProjectController {
     params: PROJECT_PARAMS,
     response: { status: 200, description: 'The project with its new ping key.', schema: PROJECT },
   })
-  async rotatePingKey(@Param('org') org: string, @Param('project') project: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+  async rotatePingKey(
+    @Param('org') org: string,
+    @Param('project') project: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'keys:write');
     return this.present(await this.projects.rotatePingKey(await this.projects.get(grant.organizationId, project)));
   }

@@ -13,6 +13,12 @@ export function parseTeamCreate(raw: unknown): { slug: string; name: string } {
   }
   const name = parseName(body['name'], 'name');
   const slug = slugify(name);
-  if (!slug) throw new DomainError('invalid', 'invalid_slug', 'no slug can be made from this name: send a slug (lower-case letters, digits, - or _, not only digits)', 'slug');
+  if (!slug)
+    throw new DomainError(
+      'invalid',
+      'invalid_slug',
+      'no slug can be made from this name: send a slug (lower-case letters, digits, - or _, not only digits)',
+      'slug',
+    );
   return { slug, name };
 }

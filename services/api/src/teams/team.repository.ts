@@ -36,7 +36,8 @@ export class TeamRepository {
     try {
       return await repository.save(repository.create({ id: randomUUID(), organizationId, slug, name }));
     } catch (error) {
-      if (isUniqueViolation(error, 'uq_teams_organization_slug')) throw new DomainError('conflict', 'duplicate_slug', `a team with slug "${slug}" already exists in this organization`, 'slug');
+      if (isUniqueViolation(error, 'uq_teams_organization_slug'))
+        throw new DomainError('conflict', 'duplicate_slug', `a team with slug "${slug}" already exists in this organization`, 'slug');
       throw error;
     }
   }
@@ -58,7 +59,10 @@ export class TeamRepository {
 
   /** True when the member was added, false when it was already in the team. */
   async addMember(team: TeamEntity, member: MemberEntity): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query('INSERT INTO team_members (team_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING team_id', [team.id, member.id]);
+    const rows: unknown[] = await this.dataSource.query(
+      'INSERT INTO team_members (team_id, member_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING team_id',
+      [team.id, member.id],
+    );
     return rows.length === 1;
   }
 

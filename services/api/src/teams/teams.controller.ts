@@ -33,7 +33,13 @@ export class OrganizationTeamsController {
   ) {}
 
   @Get()
-  @Endpoint({ summary: 'List teams', paged: true, auth: 'bearer', params: ORG_PARAM, response: { status: 200, description: 'By slug.', schema: arrayOf(TEAM) } })
+  @Endpoint({
+    summary: 'List teams',
+    paged: true,
+    auth: 'bearer',
+    params: ORG_PARAM,
+    response: { status: 200, description: 'By slug.', schema: arrayOf(TEAM) },
+  })
   async list(@Param('org') org: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     return (await this.teams.list(grant.organizationId)).map(presentTeam);
@@ -77,13 +83,25 @@ export class TeamController {
 
   /** Deletes the team and its memberships; its members stay in the organization. */
   @Delete()
-  @Endpoint({ summary: 'Delete a team', description: 'Needs teams:write. Its members stay in the organization.', auth: 'bearer', params: TEAM_PARAMS, response: { status: 204, description: 'Deleted.' } })
+  @Endpoint({
+    summary: 'Delete a team',
+    description: 'Needs teams:write. Its members stay in the organization.',
+    auth: 'bearer',
+    params: TEAM_PARAMS,
+    response: { status: 204, description: 'Deleted.' },
+  })
   async remove(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
     await this.teams.delete(await this.find(authorization, org, slug, 'teams:write'));
   }
 
   @Get('members')
-  @Endpoint({ summary: "List a team's members", paged: true, auth: 'bearer', params: TEAM_PARAMS, response: { status: 200, description: 'By address.', schema: arrayOf(TEAM_MEMBER) } })
+  @Endpoint({
+    summary: "List a team's members",
+    paged: true,
+    auth: 'bearer',
+    params: TEAM_PARAMS,
+    response: { status: 200, description: 'By address.', schema: arrayOf(TEAM_MEMBER) },
+  })
   async members(@Param('org') org: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>[]> {
     const team = await this.find(authorization, org, slug, 'org:read');
     return (await this.teams.members(team)).map((member) => presentMember({ member, teams: [team.slug] })).map(({ teams: _teams, ...rest }) => rest);
@@ -117,15 +135,31 @@ export class MemberTeamsController {
     params: MEMBER_TEAM_PARAMS,
     response: { status: 201, description: 'The team.', schema: TEAM },
   })
-  async add(@Param('org') org: string, @Param('member') memberId: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<Record<string, unknown>> {
+  async add(
+    @Param('org') org: string,
+    @Param('member') memberId: string,
+    @Param('team') slug: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<Record<string, unknown>> {
     const { team, member } = await this.pair(authorization, org, memberId, slug);
     await this.teams.addMember(team, member);
     return presentTeam(await this.teams.view(team));
   }
 
   @Delete()
-  @Endpoint({ summary: 'Take a member out of a team', description: 'Needs teams:write.', auth: 'bearer', params: MEMBER_TEAM_PARAMS, response: { status: 204, description: 'Taken out.' } })
-  async remove(@Param('org') org: string, @Param('member') memberId: string, @Param('team') slug: string, @Headers('authorization') authorization: Auth): Promise<void> {
+  @Endpoint({
+    summary: 'Take a member out of a team',
+    description: 'Needs teams:write.',
+    auth: 'bearer',
+    params: MEMBER_TEAM_PARAMS,
+    response: { status: 204, description: 'Taken out.' },
+  })
+  async remove(
+    @Param('org') org: string,
+    @Param('member') memberId: string,
+    @Param('team') slug: string,
+    @Headers('authorization') authorization: Auth,
+  ): Promise<void> {
     const { team, member } = await this.pair(authorization, org, memberId, slug);
     if (!(await this.teams.removeMember(team, member))) {
       throw new DomainError('not_found', 'not_in_team', `member "${member.id}" is not in team "${team.slug}"`, 'member');

@@ -15,12 +15,23 @@ describe('ClickHouseRunStore', () => {
   const now = Date.now();
 
   function signal(overrides: Partial<CheckinMessageV1>): CheckinMessageV1 {
-    return { ...checkinMessageV1Example, event_id: randomUUID(), checkin_id: randomUUID(), monitor_id: monitorId, run_match: 'exact', duration_ms: null, ...overrides };
+    return {
+      ...checkinMessageV1Example,
+      event_id: randomUUID(),
+      checkin_id: randomUUID(),
+      monitor_id: monitorId,
+      run_match: 'exact',
+      duration_ms: null,
+      ...overrides,
+    };
   }
 
   async function write(messages: CheckinMessageV1[]): Promise<void> {
     const resolved = await new RunResolver(store).resolve(messages, now);
-    await clickhouse.insert('checkins', resolved.map(({ message, resolved: run }) => rowFromCheckin(message, run)));
+    await clickhouse.insert(
+      'checkins',
+      resolved.map(({ message, resolved: run }) => rowFromCheckin(message, run)),
+    );
   }
 
   afterAll(async () => {
@@ -55,11 +66,26 @@ describe('ClickHouseRunStore', () => {
     const ping = (overrides: Partial<CheckinMessageV1>) => signal({ source: 'ping', ...overrides });
     const named = randomUUID();
     const unnamed = randomUUID();
-    await write([ping({ monitor_id: named, status: 'in_progress', received_at: now - 90_000 }), ping({ monitor_id: unnamed, status: 'in_progress', run_match: 'latest_open', received_at: now - 80_000 })]);
-    const runs = await store.openRuns([{ projectId: checkinMessageV1Example.project_id, monitorId: named, environment: 'production' }, { projectId: checkinMessageV1Example.project_id, monitorId: unnamed, environment: 'production' }], now);
+    await write([
+      ping({ monitor_id: named, status: 'in_progress', received_at: now - 90_000 }),
+      ping({ monitor_id: unnamed, status: 'in_progress', run_match: 'latest_open', received_at: now - 80_000 }),
+    ]);
+    const runs = await store.openRuns(
+      [
+        { projectId: checkinMessageV1Example.project_id, monitorId: named, environment: 'production' },
+        { projectId: checkinMessageV1Example.project_id, monitorId: unnamed, environment: 'production' },
+      ],
+      now,
+    );
     expect(runs.get(monitorEnvironmentKey(named, 'production'))?.[0]?.named).toBe(true);
     expect(runs.get(monitorEnvironmentKey(unnamed, 'production'))?.[0]?.named).toBe(false);
-    const resolved = await new RunResolver(store).resolve([ping({ monitor_id: named, status: 'ok', run_match: 'latest_open', received_at: now }), ping({ monitor_id: unnamed, status: 'ok', run_match: 'latest_open', received_at: now })], now);
+    const resolved = await new RunResolver(store).resolve(
+      [
+        ping({ monitor_id: named, status: 'ok', run_match: 'latest_open', received_at: now }),
+        ping({ monitor_id: unnamed, status: 'ok', run_match: 'latest_open', received_at: now }),
+      ],
+      now,
+    );
     expect(resolved.map((entry) => [entry.resolved.closedRun, entry.resolved.durationMs])).toEqual([
       [true, null],
       [true, 80_000],

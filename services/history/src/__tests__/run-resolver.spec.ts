@@ -12,7 +12,12 @@ class MemoryStore implements RunStore {
 
   async openRuns(tracks: readonly Track[]): Promise<Map<string, OpenRun[]>> {
     this.loads += 1;
-    return new Map(tracks.map((track) => [monitorEnvironmentKey(track.monitorId, track.environment), this.open.get(monitorEnvironmentKey(track.monitorId, track.environment)) ?? []]));
+    return new Map(
+      tracks.map((track) => [
+        monitorEnvironmentKey(track.monitorId, track.environment),
+        this.open.get(monitorEnvironmentKey(track.monitorId, track.environment)) ?? [],
+      ]),
+    );
   }
 
   async storedEventIds(messages: readonly CheckinMessageV1[]): Promise<Set<string>> {
@@ -23,7 +28,15 @@ class MemoryStore implements RunStore {
 const monitorId = randomUUID();
 
 function checkin(overrides: Partial<CheckinMessageV1>): CheckinMessageV1 {
-  return { ...checkinMessageV1Example, event_id: randomUUID(), checkin_id: randomUUID(), monitor_id: monitorId, run_match: 'latest_open', duration_ms: null, ...overrides };
+  return {
+    ...checkinMessageV1Example,
+    event_id: randomUUID(),
+    checkin_id: randomUUID(),
+    monitor_id: monitorId,
+    run_match: 'latest_open',
+    duration_ms: null,
+    ...overrides,
+  };
 }
 
 describe('RunResolver', () => {

@@ -16,12 +16,24 @@ export class ClickHouseRunStore implements RunStore {
     const monitors = unique(tracks.map((track) => track.monitorId));
     const since = Math.floor((now - MAX_OPEN_RUN_AGE_MS) / 1000);
     // A run is open when its latest signal that is not a log is `in_progress` (a timeout closes it too).
-    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; checkin_id: string; started_ms: string | number; named: string | number }>(sql`
+    const rows = await this.clickhouse.query<{
+      monitor_id: string;
+      environment: string;
+      checkin_id: string;
+      started_ms: string | number;
+      named: string | number;
+    }>(sql`
       SELECT monitor_id, environment, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms,
              argMinIf(run_match = 'exact', received_at_ms, status = 'in_progress') AS named
         FROM checkins
-       WHERE project_id IN (${joinSql(projects.map((id) => sql`${id}`), ', ')})
-         AND monitor_id IN (${joinSql(monitors.map((id) => sql`${id}`), ', ')})
+       WHERE project_id IN (${joinSql(
+         projects.map((id) => sql`${id}`),
+         ', ',
+       )})
+         AND monitor_id IN (${joinSql(
+           monitors.map((id) => sql`${id}`),
+           ', ',
+         )})
          AND received_at >= toDateTime(${since})
        GROUP BY monitor_id, environment, checkin_id
       HAVING argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) = 'in_progress'`);
@@ -46,10 +58,19 @@ export class ClickHouseRunStore implements RunStore {
     const rows = await this.clickhouse.query<{ event_id: string }>(sql`
       SELECT DISTINCT event_id
         FROM checkins
-       WHERE project_id IN (${joinSql(projects.map((id) => sql`${id}`), ', ')})
-         AND monitor_id IN (${joinSql(monitors.map((id) => sql`${id}`), ', ')})
+       WHERE project_id IN (${joinSql(
+         projects.map((id) => sql`${id}`),
+         ', ',
+       )})
+         AND monitor_id IN (${joinSql(
+           monitors.map((id) => sql`${id}`),
+           ', ',
+         )})
          AND received_at >= toDateTime(${since})
-         AND event_id IN (${joinSql(messages.map((message) => sql`${message.event_id}`), ', ')})`);
+         AND event_id IN (${joinSql(
+           messages.map((message) => sql`${message.event_id}`),
+           ', ',
+         )})`);
     return new Set(rows.map((row) => row.event_id));
   }
 }

@@ -57,14 +57,26 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     const topic = messages[0]?.topic;
     try {
       if (topic === 'vigil.processing-errors.v1') {
-        await this.insert('processing_errors', messages.map((m) => rowFromProcessingError(m.payload as ProcessingErrorV1)));
+        await this.insert(
+          'processing_errors',
+          messages.map((m) => rowFromProcessingError(m.payload as ProcessingErrorV1)),
+        );
       } else if (topic === 'vigil.monitor-states.v1') {
-        await this.insert('monitor_states', messages.map((m) => rowFromMonitorState(m.payload as MonitorStateV1, m.offset)));
+        await this.insert(
+          'monitor_states',
+          messages.map((m) => rowFromMonitorState(m.payload as MonitorStateV1, m.offset)),
+        );
       } else if (topic === 'vigil.monitor-events.v1') {
-        await this.insert('checkins', messages.map((m) => rowFromMonitorEvent(m.payload as MonitorEventV1)));
+        await this.insert(
+          'checkins',
+          messages.map((m) => rowFromMonitorEvent(m.payload as MonitorEventV1)),
+        );
       } else {
         const resolved = await this.runs.resolve(messages.map((m) => m.payload as CheckinMessageV1));
-        await this.insert('checkins', resolved.map(({ message, resolved: run }): CheckinRow => rowFromCheckin(message, run)));
+        await this.insert(
+          'checkins',
+          resolved.map(({ message, resolved: run }): CheckinRow => rowFromCheckin(message, run)),
+        );
       }
     } catch (error) {
       // The batch will be delivered again: what was remembered about its runs must come from the store.

@@ -27,7 +27,11 @@ describe('Sentry check-in payloads', () => {
     [{ monitor_slug: 'j', status: 'ok', environment: 'a/b' }, 'environment', undefined],
     [{ monitor_slug: 'j', status: 'ok', monitor_config: { checkin_margin: 0 } }, 'monitor_config.checkin_margin', undefined],
     [{ monitor_slug: 'j', status: 'ok', monitor_config: { max_runtime: 40321 } }, 'monitor_config.max_runtime', undefined],
-    [{ monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'fortnight' } } }, 'monitor_config.schedule', undefined],
+    [
+      { monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'fortnight' } } },
+      'monitor_config.schedule',
+      undefined,
+    ],
   ])('rejects %j naming %s', (payload, field, message) => {
     const error = domainErrorOf(() => parseSentryCheckin(payload));
     expect(error.code).toBe('invalid_checkin');

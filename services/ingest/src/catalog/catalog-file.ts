@@ -19,14 +19,21 @@ interface Header {
   counts: { projects: number; keys: number; monitors: number };
 }
 
-type Line = ({ t: 'p' } & CatalogRecords['projects'][number]) | ({ t: 'k' } & CatalogRecords['keys'][number]) | ({ t: 'm' } & CatalogRecords['monitors'][number]);
+type Line =
+  ({ t: 'p' } & CatalogRecords['projects'][number]) | ({ t: 'k' } & CatalogRecords['keys'][number]) | ({ t: 'm' } & CatalogRecords['monitors'][number]);
 
 /** Lines are built a chunk at a time, yielding to the event loop between chunks: check-ins keep flowing. */
 const CHUNK = 2000;
 
 export async function writeCatalogFile(path: string, database: string, records: CatalogRecords, now = Date.now()): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const header: Header = { format: FORMAT, version: VERSION, database, written_at: now, counts: { projects: records.projects.length, keys: records.keys.length, monitors: records.monitors.length } };
+  const header: Header = {
+    format: FORMAT,
+    version: VERSION,
+    database,
+    written_at: now,
+    counts: { projects: records.projects.length, keys: records.keys.length, monitors: records.monitors.length },
+  };
   const lines: Line[] = [
     ...records.projects.map((project) => ({ t: 'p' as const, ...project })),
     ...records.keys.map((key) => ({ t: 'k' as const, ...key })),
@@ -39,7 +46,12 @@ export async function writeCatalogFile(path: string, database: string, records: 
   try {
     await file.write(`${JSON.stringify(header)}\n`);
     for (let start = 0; start < lines.length; start += CHUNK) {
-      await file.write(`${lines.slice(start, start + CHUNK).map((line) => JSON.stringify(line)).join('\n')}\n`);
+      await file.write(
+        `${lines
+          .slice(start, start + CHUNK)
+          .map((line) => JSON.stringify(line))
+          .join('\n')}\n`,
+      );
       await new Promise((resolve) => setImmediate(resolve));
     }
     await file.sync();
@@ -96,7 +108,15 @@ export async function readCatalogFile(path: string, database: string, maxAgeMs: 
         records.keys.push({ id: key.id, projectId: key.projectId, publicKeyHash: key.publicKeyHash });
       } else if (t === 'm') {
         const monitor = line as CatalogRecords['monitors'][number];
-        if (!isString(monitor.id) || !isString(monitor.slug) || !isId(monitor.projectId) || !isString(monitor.organizationId) || !isHash(monitor.pingUuidHash) || typeof monitor.config !== 'object' || monitor.config === null) {
+        if (
+          !isString(monitor.id) ||
+          !isString(monitor.slug) ||
+          !isId(monitor.projectId) ||
+          !isString(monitor.organizationId) ||
+          !isHash(monitor.pingUuidHash) ||
+          typeof monitor.config !== 'object' ||
+          monitor.config === null
+        ) {
           return { unusable: 'a monitor line is malformed' };
         }
         records.monitors.push(monitor);
@@ -108,6 +128,7 @@ export async function readCatalogFile(path: string, database: string, maxAgeMs: 
     return { unusable: 'a line is not JSON' };
   }
   const { counts } = header;
-  if (counts?.projects !== records.projects.length || counts.keys !== records.keys.length || counts.monitors !== records.monitors.length) return { unusable: 'it is not whole' };
+  if (counts?.projects !== records.projects.length || counts.keys !== records.keys.length || counts.monitors !== records.monitors.length)
+    return { unusable: 'it is not whole' };
   return { records, writtenAt: header.written_at };
 }

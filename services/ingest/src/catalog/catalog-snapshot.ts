@@ -102,8 +102,12 @@ export class CatalogSnapshot {
   /** The view as the snapshot file holds it; `hash` may remember hashes from one write to the next. */
   toRecords(hash: (credential: string) => string = credentialHash): CatalogRecords {
     return {
-      projects: [...this.projects.values()].filter((project) => project.pingKey !== '').map((project) => ({ id: project.id, organizationId: project.organizationId, pingKeyHash: hash(project.pingKey) })),
-      keys: [...this.keysById.values()].filter((key) => !key.revoked).map((key) => ({ id: key.id, publicKeyHash: hash(key.publicKey), projectId: key.projectId })),
+      projects: [...this.projects.values()]
+        .filter((project) => project.pingKey !== '')
+        .map((project) => ({ id: project.id, organizationId: project.organizationId, pingKeyHash: hash(project.pingKey) })),
+      keys: [...this.keysById.values()]
+        .filter((key) => !key.revoked)
+        .map((key) => ({ id: key.id, publicKeyHash: hash(key.publicKey), projectId: key.projectId })),
       monitors: [...this.monitorsById.values()]
         .filter((monitor) => monitor.pingUuid !== '')
         .map(({ pingUuid, ...rest }) => ({ ...rest, pingUuidHash: hash(pingUuid) })),

@@ -161,14 +161,20 @@ export class IngestCatalog implements OnModuleInit, OnApplicationShutdown {
     if (!this.snapshotFile) return;
     const file = await readCatalogFile(this.snapshotFile, this.database, this.config.VIGIL_INGEST_SNAPSHOT_MAX_AGE_MS);
     if ('unusable' in file) {
-      this.logger.warn({ path: this.snapshotFile, reason: file.unusable }, 'Postgres is unreachable and the configuration snapshot cannot be used: unknown until Postgres answers');
+      this.logger.warn(
+        { path: this.snapshotFile, reason: file.unusable },
+        'Postgres is unreachable and the configuration snapshot cannot be used: unknown until Postgres answers',
+      );
       return;
     }
     // Postgres may have answered while the file was read: its view wins.
     if (this.loaded) return;
     this.snapshot = CatalogSnapshot.fromRecords(file.records);
     this.loaded = true;
-    this.logger.warn({ ...this.snapshot.sizes, path: this.snapshotFile, age_ms: Date.now() - file.writtenAt }, 'Postgres is unreachable: serving the configuration snapshot until it answers');
+    this.logger.warn(
+      { ...this.snapshot.sizes, path: this.snapshotFile, age_ms: Date.now() - file.writtenAt },
+      'Postgres is unreachable: serving the configuration snapshot until it answers',
+    );
   }
 
   /** The project of an active DSN key, or null when the key is unknown, revoked or for another project. */

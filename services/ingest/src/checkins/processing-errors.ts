@@ -44,7 +44,13 @@ export class ProcessingErrorRecorder {
     // Counted with the refused requests, every one (the budget below bounds only what is recorded): a
     // misconfigured fleet must not write a log line per check-in.
     this.refusals.record(
-      { protocol: `${source}-checkin`, code: rejected.errors.map((e) => e.code).join(',').slice(0, 200) },
+      {
+        protocol: `${source}-checkin`,
+        code: rejected.errors
+          .map((e) => e.code)
+          .join(',')
+          .slice(0, 200),
+      },
       { project_id: project.id, monitor_slug: rejected.monitorSlug?.slice(0, 256) ?? null, environment: rejected.environment?.slice(0, 256) ?? null },
     );
     if (this.budget.take(String(project.id)) > 0) return;
@@ -57,7 +63,9 @@ export class ProcessingErrorRecorder {
       monitor_slug: cleaned(rejected.monitorSlug, 256),
       environment: cleaned(rejected.environment, 256),
       source,
-      errors: rejected.errors.slice(0, 16).map((error) => ({ code: error.code.slice(0, 64), field: cleaned(error.field, 128), message: cleaned(error.message, 1024) })),
+      errors: rejected.errors
+        .slice(0, 16)
+        .map((error) => ({ code: error.code.slice(0, 64), field: cleaned(error.field, 128), message: cleaned(error.message, 1024) })),
       payload: cleaned(rejected.payload, MAX_RECORDED_PAYLOAD),
       received_at: Date.now(),
     };

@@ -98,7 +98,12 @@ export class RecordCheckinsUseCase {
       retryAfterMs = Math.max(retryAfterMs, waitMs);
       firstRefusal ??= error;
       if (source === 'sentry_envelope' || source === 'sentry_cron') {
-        this.processingErrors.record(project, source, { monitorSlug: item.slug, environment: item.environment, payload: JSON.stringify(item.payload), errors: [detailOf(error)] });
+        this.processingErrors.record(project, source, {
+          monitorSlug: item.slug,
+          environment: item.environment,
+          payload: JSON.stringify(item.payload),
+          errors: [detailOf(error)],
+        });
       }
     };
     for (const item of prepared) {
@@ -106,7 +111,12 @@ export class RecordCheckinsUseCase {
       if (wait === 0) admitted.push(item);
       else refuse(item, rateLimited(item.slug, item.environment, wait), wait);
     }
-    const outcome = (ids: string[], accepted: number): SentryOutcome => ({ accepted: ids, rateLimited: prepared.length - accepted, retryAfterSeconds: Math.ceil(retryAfterMs / 1000), firstRefusal });
+    const outcome = (ids: string[], accepted: number): SentryOutcome => ({
+      accepted: ids,
+      rateLimited: prepared.length - accepted,
+      retryAfterSeconds: Math.ceil(retryAfterMs / 1000),
+      firstRefusal,
+    });
     if (admitted.length === 0) return outcome([], 0);
 
     // One look-up per check-in, from memory. SDKs repeat monitor_config on every run (withMonitor on each
@@ -255,7 +265,10 @@ export class RecordCheckinsUseCase {
       throw new DomainError('unavailable', 'not_stored', 'the check-in could not be stored; retry', undefined, 5);
     }
     for (const m of messages) {
-      this.logger.debug({ monitor_id: m.monitor_id, environment: m.environment, checkin_id: m.checkin_id, project_id: m.project_id, status: m.status }, 'check-in accepted');
+      this.logger.debug(
+        { monitor_id: m.monitor_id, environment: m.environment, checkin_id: m.checkin_id, project_id: m.project_id, status: m.status },
+        'check-in accepted',
+      );
     }
     return messages.map((m) => m.checkin_id);
   }

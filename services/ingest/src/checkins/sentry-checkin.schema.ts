@@ -15,7 +15,6 @@ export interface SentryCheckinPayload {
   contexts?: { trace?: { trace_id?: string } };
 }
 
-
 // monitor_config's bounds are the ones the API's monitor endpoints apply too (MONITOR_CONFIG_LIMITS).
 const schema = {
   type: 'object',
@@ -38,9 +37,16 @@ const schema = {
           type: 'object',
           required: ['type', 'value'],
           oneOf: [
-            { properties: { type: { const: 'crontab' }, value: { type: 'string', minLength: 1, maxLength: LIMITS.crontabMaxLength } }, required: ['type', 'value'] },
             {
-              properties: { type: { const: 'interval' }, value: { type: 'integer', minimum: 1, maximum: LIMITS.intervalMax }, unit: { type: 'string', enum: [...INTERVAL_UNITS] } },
+              properties: { type: { const: 'crontab' }, value: { type: 'string', minLength: 1, maxLength: LIMITS.crontabMaxLength } },
+              required: ['type', 'value'],
+            },
+            {
+              properties: {
+                type: { const: 'interval' },
+                value: { type: 'integer', minimum: 1, maximum: LIMITS.intervalMax },
+                unit: { type: 'string', enum: [...INTERVAL_UNITS] },
+              },
               required: ['type', 'value', 'unit'],
             },
           ],
@@ -56,7 +62,6 @@ const schema = {
   },
 } as const;
 
-
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validate = ajv.compile<SentryCheckinPayload>(schema);
 
@@ -67,7 +72,11 @@ function describe(error: ErrorObject): { field: string; message: string } {
     return { field, message: `${field} is required` };
   }
   if (error.keyword === 'enum') return { field: path, message: `${path} must be one of ${(error.params['allowedValues'] as unknown[]).join(', ')}` };
-  if (error.keyword === 'oneOf' || error.keyword === 'const') return { field: path, message: `${path} must be {"type":"crontab","value":"<crontab>"} or {"type":"interval","value":<n>,"unit":"minute|hour|day|week|month|year"}` };
+  if (error.keyword === 'oneOf' || error.keyword === 'const')
+    return {
+      field: path,
+      message: `${path} must be {"type":"crontab","value":"<crontab>"} or {"type":"interval","value":<n>,"unit":"minute|hour|day|week|month|year"}`,
+    };
   return { field: path, message: `${path || 'check-in'} ${error.message ?? 'is invalid'}` };
 }
 

@@ -11,7 +11,8 @@ const DECIMAL_SECONDS = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
  */
 export function parseDuration(raw: unknown): number {
   if (typeof raw !== 'string') throw new DomainError('invalid', 'invalid_checkin', 'duration must be given once', 'duration');
-  if (raw.startsWith('-') && DECIMAL_SECONDS.test(raw.slice(1))) throw new DomainError('invalid', 'invalid_checkin', 'duration must not be negative', 'duration');
+  if (raw.startsWith('-') && DECIMAL_SECONDS.test(raw.slice(1)))
+    throw new DomainError('invalid', 'invalid_checkin', 'duration must not be negative', 'duration');
   if (!DECIMAL_SECONDS.test(raw)) throw new DomainError('invalid', 'invalid_checkin', 'duration must be a number of seconds', 'duration');
   const seconds = Number(raw);
   if (!Number.isFinite(seconds)) throw new DomainError('invalid', 'invalid_checkin', 'duration must be a finite number of seconds', 'duration');

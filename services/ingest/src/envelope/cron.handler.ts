@@ -23,7 +23,8 @@ export function cronCheckin(slug: string, request: FastifyRequest): SentryChecki
       if (error instanceof DomainError) throw error;
       throw new DomainError('invalid', 'invalid_json', 'the body is not valid JSON', 'body');
     }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new DomainError('invalid', 'invalid_checkin', 'the body must be a JSON object', 'body');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw new DomainError('invalid', 'invalid_checkin', 'the body must be a JSON object', 'body');
     return parseSentryCheckin({ ...body, monitor_slug: slug });
   }
   const query = (request.query ?? {}) as Record<string, unknown>;

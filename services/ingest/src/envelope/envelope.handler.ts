@@ -26,12 +26,14 @@ export function decodeBody(request: FastifyRequest): Buffer {
     if (tooLarge) throw new DomainError('too_large', 'body_too_large', `the decompressed body exceeds ${MAX_DECOMPRESSED_BYTES} bytes`, 'body');
     throw new DomainError('invalid', 'invalid_encoding', `the body is not valid ${encoding}`, 'content-encoding');
   }
-  if (encoding !== '' && encoding !== 'identity') throw new DomainError('invalid', 'invalid_encoding', `content-encoding "${encoding}" is not supported (use gzip or deflate)`, 'content-encoding');
+  if (encoding !== '' && encoding !== 'identity')
+    throw new DomainError('invalid', 'invalid_encoding', `content-encoding "${encoding}" is not supported (use gzip or deflate)`, 'content-encoding');
   return raw;
 }
 
 export function parseProjectId(raw: string): number {
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1) throw new DomainError('invalid', 'invalid_project_id', 'project_id in the URL must be a positive integer', 'project_id');
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) < 1)
+    throw new DomainError('invalid', 'invalid_project_id', 'project_id in the URL must be a positive integer', 'project_id');
   return Number(raw);
 }
 
@@ -91,7 +93,12 @@ export class EnvelopeHandler {
     const max = this.config.VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE;
     if (texts.length > max) {
       // Refused whole, and recorded once: thousands of items must not cost thousands of anything.
-      const error = new DomainError('invalid', 'too_many_checkins', `the envelope carries ${texts.length} check_in items; at most ${max} are accepted in one envelope`, 'check_in');
+      const error = new DomainError(
+        'invalid',
+        'too_many_checkins',
+        `the envelope carries ${texts.length} check_in items; at most ${max} are accepted in one envelope`,
+        'check_in',
+      );
       this.processingErrors.record(project, 'sentry_envelope', { monitorSlug: null, environment: null, payload: texts[0] ?? null, errors: [detailOf(error)] });
       throw error;
     }
@@ -114,13 +121,21 @@ export class EnvelopeHandler {
       if (outcome.accepted.length === 0 && outcome.rateLimited > 0) {
         const first = outcome.firstRefusal;
         const code = first?.code ?? 'rate_limited';
-        const message = texts.length === 1 && first ? first.message : 'every check-in of the envelope is over a rate limit (of its monitor, or of monitor creations in the project)';
+        const message =
+          texts.length === 1 && first
+            ? first.message
+            : 'every check-in of the envelope is over a rate limit (of its monitor, or of monitor creations in the project)';
         throw new DomainError('rate_limited', code, message, 'monitor_slug', outcome.retryAfterSeconds);
       }
     } catch (error) {
       if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'not_found')) {
         texts.forEach((text, index) =>
-          this.processingErrors.record(project, 'sentry_envelope', { monitorSlug: checkins[index]?.monitor_slug ?? null, environment: checkins[index]?.environment ?? null, payload: text, errors: [detailOf(error)] }),
+          this.processingErrors.record(project, 'sentry_envelope', {
+            monitorSlug: checkins[index]?.monitor_slug ?? null,
+            environment: checkins[index]?.environment ?? null,
+            payload: text,
+            errors: [detailOf(error)],
+          }),
         );
       }
       throw error;

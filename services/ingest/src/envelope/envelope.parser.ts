@@ -48,7 +48,8 @@ export function parseEnvelope(body: Buffer): Envelope {
     const length = itemHeader['length'];
     let payload: Buffer;
     if (length !== undefined) {
-      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0) throw invalid(`item ${items.length + 1}: length must be a non-negative integer`, 'length');
+      if (typeof length !== 'number' || !Number.isInteger(length) || length < 0)
+        throw invalid(`item ${items.length + 1}: length must be a non-negative integer`, 'length');
       if (position + length > body.length) throw invalid(`item ${items.length + 1}: length ${length} runs past the end of the envelope`, 'length');
       payload = body.subarray(position, position + length);
       position += length;

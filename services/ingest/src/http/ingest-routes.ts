@@ -37,7 +37,10 @@ export function registerIngestRoutes(app: NestFastifyApplication, logger: Logger
       }
     };
 
-  fastify.post('/api/:projectId/envelope', guarded((request: FastifyRequest<{ Params: { projectId: string } }>, reply) => envelope.handle(request, reply)));
+  fastify.post(
+    '/api/:projectId/envelope',
+    guarded((request: FastifyRequest<{ Params: { projectId: string } }>, reply) => envelope.handle(request, reply)),
+  );
   const cronRoute = guarded((request: FastifyRequest<{ Params: { projectId: string; slug: string; key?: string } }>, reply) => cron.handle(request, reply));
   fastify.route({ method: ['GET', 'POST'], url: '/api/:projectId/cron/:slug', handler: cronRoute });
   fastify.route({ method: ['GET', 'POST'], url: '/api/:projectId/cron/:slug/:key', handler: cronRoute });

@@ -48,7 +48,12 @@ export class MonitorRepository {
         [project.id, slug, ...values],
       );
       if (!rows[0]) {
-        throw new DomainError('invalid', 'invalid_monitor_config', `monitor "${slug}" does not exist, and creating it needs monitor_config.schedule`, 'monitor_config.schedule');
+        throw new DomainError(
+          'invalid',
+          'invalid_monitor_config',
+          `monitor "${slug}" does not exist, and creating it needs monitor_config.schedule`,
+          'monitor_config.schedule',
+        );
       }
     } else {
       rows = await manager.query(
@@ -83,8 +88,8 @@ export class MonitorRepository {
     // A concurrent provisioning of the same slug commits after this statement's snapshot: then neither
     // branch sees a row, and a second attempt finds it.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-    const rows: Array<ReturnedRow & { created: boolean }> = await manager.query(
-      `WITH inserted AS (
+      const rows: Array<ReturnedRow & { created: boolean }> = await manager.query(
+        `WITH inserted AS (
          INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin, timeout_from_margin)
          VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, true)
          ON CONFLICT (project_id, slug) DO NOTHING
@@ -92,10 +97,19 @@ export class MonitorRepository {
        SELECT *, true AS created FROM inserted
        UNION ALL
        SELECT ${RETURNING}, false AS created FROM monitors WHERE project_id = $2 AND slug = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`,
-      [randomUUID(), project.id, slug, randomUUID(), defaults.scheduleType, defaults.scheduleIntervalValue, defaults.scheduleIntervalUnit, defaults.checkinMargin],
-    );
-    const row = rows[0];
-    if (row) return { monitor: catalogMonitor(row, project, slug), created: row.created };
+        [
+          randomUUID(),
+          project.id,
+          slug,
+          randomUUID(),
+          defaults.scheduleType,
+          defaults.scheduleIntervalValue,
+          defaults.scheduleIntervalUnit,
+          defaults.checkinMargin,
+        ],
+      );
+      const row = rows[0];
+      if (row) return { monitor: catalogMonitor(row, project, slug), created: row.created };
     }
     throw new Error(`provisioning monitor ${slug} returned no row`);
   }

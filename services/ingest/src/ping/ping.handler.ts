@@ -56,7 +56,10 @@ export class PingHandler {
       if (!(error instanceof DomainError)) throw error;
       if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
       markRefusal(reply, error.code);
-      answer = new PingAnswer(error.kind === 'rate_limited' ? 429 : error.kind === 'unavailable' ? 503 : 400, error.kind === 'rate_limited' ? 'rate limited' : error.message);
+      answer = new PingAnswer(
+        error.kind === 'rate_limited' ? 429 : error.kind === 'unavailable' ? 503 : 400,
+        error.kind === 'rate_limited' ? 'rate limited' : error.message,
+      );
     }
     await reply
       .status(answer.status)

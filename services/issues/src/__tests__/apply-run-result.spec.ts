@@ -1,13 +1,5 @@
 import { runResultV1Example, type IssueEventV1, type RunResultKind, type RunResultV1 } from '@vigil/contracts';
-import {
-  applyRunResult,
-  issueEventId,
-  issueId,
-  NEW_TRACK,
-  RECENT_RESULTS_KEPT,
-  type Thresholds,
-  type TrackState,
-} from '../thresholds';
+import { applyRunResult, issueEventId, issueId, NEW_TRACK, RECENT_RESULTS_KEPT, type Thresholds, type TrackState } from '../thresholds';
 
 const MONITOR = '5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b';
 const ENVIRONMENT = 'production';
@@ -60,7 +52,9 @@ function play(results: readonly RunResultV1[], limits: Thresholds | ((index: num
 
 /** `opened#2(2)`: the kind, the index of the result that caused it and the failure count. */
 function summarize(events: readonly IssueEventV1[], results: readonly RunResultV1[]): string[] {
-  return events.map((event) => `${event.kind.slice('issue.'.length)}#${results.findIndex((item) => item.checkin_id === event.checkin_id)}(${event.failure_count})`);
+  return events.map(
+    (event) => `${event.kind.slice('issue.'.length)}#${results.findIndex((item) => item.checkin_id === event.checkin_id)}(${event.failure_count})`,
+  );
 }
 
 describe('applyRunResult: failure and recovery thresholds', () => {
@@ -152,7 +146,14 @@ describe('applyRunResult: failure and recovery thresholds', () => {
       resolved_at: null,
       muted: true,
     });
-    expect(resolved).toMatchObject({ kind: 'issue.resolved', status: 'ok', checkin_id: results[2]!.checkin_id, opened_at: results[1]!.at, resolved_at: results[2]!.at, muted: true });
+    expect(resolved).toMatchObject({
+      kind: 'issue.resolved',
+      status: 'ok',
+      checkin_id: results[2]!.checkin_id,
+      opened_at: results[1]!.at,
+      resolved_at: results[2]!.at,
+      muted: true,
+    });
   });
 });
 

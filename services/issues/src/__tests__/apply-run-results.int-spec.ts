@@ -51,7 +51,10 @@ async function createMonitor(options: { failure?: number; recovery?: number; mut
   const organizationId = randomUUID();
   const slug = `issues-${randomUUID().slice(0, 8)}`;
   await dataSource.query(`INSERT INTO organizations (id, slug, name) VALUES ($1, $2, 'Issues test')`, [organizationId, slug]);
-  const [project] = await dataSource.query<Array<{ id: number }>>(`INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'p', 'P', $2) RETURNING id`, [organizationId, randomUUID()]);
+  const [project] = await dataSource.query<Array<{ id: number }>>(
+    `INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'p', 'P', $2) RETURNING id`,
+    [organizationId, randomUUID()],
+  );
   const id = randomUUID();
   await dataSource.query(
     `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab, failure_issue_threshold, recovery_threshold, is_muted)
@@ -168,7 +171,9 @@ describe('ApplyRunResults on Postgres and Kafka', () => {
         resolved_at: String(results[6]!.at),
       },
     ]);
-    expect(tracks).toMatchObject([{ environment: 'prod', consecutive_failures: 0, consecutive_oks: 2, open_issue_id: null, last_partition: PARTITION, last_offset: '6' }]);
+    expect(tracks).toMatchObject([
+      { environment: 'prod', consecutive_failures: 0, consecutive_oks: 2, open_issue_id: null, last_partition: PARTITION, last_offset: '6' },
+    ]);
     await waitFor('the events on Kafka', () => kafkaEvents(monitor.id).length >= 3);
     expect(kafkaEvents(monitor.id)).toEqual(sink.sent);
   });

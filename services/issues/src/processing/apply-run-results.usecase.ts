@@ -55,7 +55,8 @@ export class ApplyRunResults {
       const monitors = await transaction.monitors(unique(messages.map((message) => message.payload.monitor_id)));
       const keys = new Map<string, TrackKey>();
       for (const { payload } of messages) {
-        if (monitors.has(payload.monitor_id)) keys.set(monitorEnvironmentKey(payload.monitor_id, payload.environment), { monitorId: payload.monitor_id, environment: payload.environment });
+        if (monitors.has(payload.monitor_id))
+          keys.set(monitorEnvironmentKey(payload.monitor_id, payload.environment), { monitorId: payload.monitor_id, environment: payload.environment });
       }
       const tracks = await transaction.lockTracks([...keys.values()]);
       const mutedEnvironments = await transaction.mutedEnvironments([...keys.values()]);
@@ -100,7 +101,15 @@ export class ApplyRunResults {
 
     for (const event of outcome.events) {
       this.logger.info(
-        { monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, issue_id: event.issue_id, status: event.status, failure_count: event.failure_count, muted: event.muted },
+        {
+          monitor_id: event.monitor_id,
+          environment: event.environment,
+          checkin_id: event.checkin_id,
+          issue_id: event.issue_id,
+          status: event.status,
+          failure_count: event.failure_count,
+          muted: event.muted,
+        },
         event.kind === 'issue.opened' ? 'issue opened' : event.kind === 'issue.updated' ? 'issue updated' : 'issue resolved',
       );
     }
@@ -123,7 +132,10 @@ export class ApplyRunResults {
           (error: unknown) => {
             // A message its schema rejects is a bug to log, not a reason to stop the partition for ever.
             if (!(error instanceof ContractViolationError)) throw error;
-            this.logger.error({ monitor_id: event.monitor_id, environment: event.environment, issue_id: event.issue_id, field: error.field, rule: error.rule }, 'not publishing an issue event that breaks its contract');
+            this.logger.error(
+              { monitor_id: event.monitor_id, environment: event.environment, issue_id: event.issue_id, field: error.field, rule: error.rule },
+              'not publishing an issue event that breaks its contract',
+            );
             return null;
           },
         ),

@@ -232,7 +232,8 @@ function toStoredTrack(row: TrackRow): StoredTrack {
 function foldIssueChanges(transitions: readonly IssueTransition[]): { opened: NewIssue[]; changed: IssueChange[] } {
   const opened = new Map<string, NewIssue>();
   const changed = new Map<string, IssueChange>();
-  const current = (id: string): IssueChange => opened.get(id) ?? changed.get(id) ?? { id, status: 'open', failureCount: 0, lastFailureAt: null, resolvingCheckinId: null, resolvedAt: null };
+  const current = (id: string): IssueChange =>
+    opened.get(id) ?? changed.get(id) ?? { id, status: 'open', failureCount: 0, lastFailureAt: null, resolvingCheckinId: null, resolvedAt: null };
   for (const { event, at } of transitions) {
     if (event.kind === 'issue.opened') {
       opened.set(event.issue_id, {

@@ -34,7 +34,9 @@ describe('buildAlert', () => {
 
   it('falls back where the event has no value: the slot to the transition time, resolved_at to opened_at', () => {
     expect(buildAlert(issueEvent({ slot: null, opened_at: 5_000 }), CONTEXT, DELIVERY_ID, APP).slot).toBe(5_000);
-    expect(buildAlert(issueEvent({ kind: 'issue.resolved', status: 'ok', resolved_at: null, opened_at: 4_000 }), CONTEXT, DELIVERY_ID, APP).occurredAt).toBe(4_000);
+    expect(buildAlert(issueEvent({ kind: 'issue.resolved', status: 'ok', resolved_at: null, opened_at: 4_000 }), CONTEXT, DELIVERY_ID, APP).occurredAt).toBe(
+      4_000,
+    );
   });
 
   it('a deleted monitor is named by its slug', () => {
@@ -42,7 +44,12 @@ describe('buildAlert', () => {
   });
 
   it('escapes what it puts in the link', () => {
-    const alert = buildAlert(issueEvent({ environment: 'eu west/1', monitor_slug: 'a_b' }), { ...CONTEXT, organizationSlug: 'acme' }, DELIVERY_ID, 'http://h:8081');
+    const alert = buildAlert(
+      issueEvent({ environment: 'eu west/1', monitor_slug: 'a_b' }),
+      { ...CONTEXT, organizationSlug: 'acme' },
+      DELIVERY_ID,
+      'http://h:8081',
+    );
     expect(alert.url).toBe('http://h:8081/acme/monitors/a_b?environment=eu%20west%2F1');
   });
 

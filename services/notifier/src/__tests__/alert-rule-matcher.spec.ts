@@ -6,7 +6,16 @@ const PAGER = 'b0000000-0000-4000-8000-00000000000b';
 const HOOK = 'c0000000-0000-4000-8000-00000000000c';
 
 function rule(overrides: Partial<AlertRule> = {}): AlertRule {
-  return { id: `rule-${Math.random()}`, projectId: PROJECT_ID, monitorId: null, integrationId: SLACK, environments: null, onOpen: true, onResolve: true, ...overrides };
+  return {
+    id: `rule-${Math.random()}`,
+    projectId: PROJECT_ID,
+    monitorId: null,
+    integrationId: SLACK,
+    environments: null,
+    onOpen: true,
+    onResolve: true,
+    ...overrides,
+  };
 }
 
 describe('notifyDecision', () => {

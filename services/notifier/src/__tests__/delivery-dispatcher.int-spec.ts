@@ -61,12 +61,18 @@ describe('delivery workers on the ledger (Postgres)', () => {
     const sentBy = [new Map<string, number[]>(), new Map<string, number[]>()];
     const workers = sentBy.map((sent) => worker(60_000, 8, sender(sent, delivered)));
     for (const each of workers) each.start();
-    await waitFor('every delivery succeeded', async () => (await statuses(ids)).every((row) => row.status === 'succeeded'), { timeoutMs: 30000, intervalMs: 50 });
+    await waitFor('every delivery succeeded', async () => (await statuses(ids)).every((row) => row.status === 'succeeded'), {
+      timeoutMs: 30000,
+      intervalMs: 50,
+    });
     await Promise.all(workers.map((each) => each.stop()));
     const sends = sentBy.flatMap((sent) => [...sent.entries()]);
     expect(sends.map(([id]) => id).sort()).toEqual([...ids].sort());
     expect(sends.every(([, attempts]) => attempts.length === 1 && attempts[0] === 1)).toBe(true);
-    const recorded: Array<{ attempt: number; outcome: string }> = await dataSource.query('SELECT attempt, outcome FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[])', [ids]);
+    const recorded: Array<{ attempt: number; outcome: string }> = await dataSource.query(
+      'SELECT attempt, outcome FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[])',
+      [ids],
+    );
     expect(recorded).toHaveLength(ids.length);
     expect(recorded.every((row) => row.attempt === 1 && row.outcome === 'delivered')).toBe(true);
   });
@@ -83,9 +89,16 @@ describe('delivery workers on the ledger (Postgres)', () => {
     );
     stuck.start();
     await waitFor('the stuck worker holds every delivery', () => release.length === ids.length, { timeoutMs: 10000, intervalMs: 10 });
-    const survivor = worker(60_000, 8, sender(sent, async (_delivery, attempt) => fixture.result('delivered', attempt)));
+    const survivor = worker(
+      60_000,
+      8,
+      sender(sent, async (_delivery, attempt) => fixture.result('delivered', attempt)),
+    );
     survivor.start();
-    await waitFor('every delivery succeeded', async () => (await statuses(ids)).every((row) => row.status === 'succeeded'), { timeoutMs: 10000, intervalMs: 50 });
+    await waitFor('every delivery succeeded', async () => (await statuses(ids)).every((row) => row.status === 'succeeded'), {
+      timeoutMs: 10000,
+      intervalMs: 50,
+    });
     await survivor.stop();
     // The stuck worker answers at last: its results are kept as what attempt 1 came to, the deliveries stay as they are.
     for (const answer of release) answer();

@@ -101,7 +101,8 @@ function dispatcher(
   });
 }
 
-const sends = (count: number, prefix = 'd'): ClaimedWork[] => Array.from({ length: count }, (_, index) => ({ kind: 'send', delivery: claimed(`${prefix}${index}`), attempt: 1 }));
+const sends = (count: number, prefix = 'd'): ClaimedWork[] =>
+  Array.from({ length: count }, (_, index) => ({ kind: 'send', delivery: claimed(`${prefix}${index}`), attempt: 1 }));
 const sum = (values: readonly number[]) => values.reduce((total, value) => total + value, 0);
 
 describe('DeliveryDispatcher', () => {
@@ -122,7 +123,16 @@ describe('DeliveryDispatcher', () => {
     );
     expect(log.indexOf('publish last')).toBeGreaterThan(log.indexOf('result last #3 retryable -> dead'));
     expect(log.indexOf('dead last after 3 (exhausted)')).toBeGreaterThan(log.indexOf('publish last'));
-    expect(deadLetters).toEqual([expect.objectContaining({ delivery_id: 'last', reason: 'exhausted', attempts: 3, last_status_code: 500, last_error_code: 'http_status', integration_id: INTEGRATION })]);
+    expect(deadLetters).toEqual([
+      expect.objectContaining({
+        delivery_id: 'last',
+        reason: 'exhausted',
+        attempts: 3,
+        last_status_code: 500,
+        last_error_code: 'http_status',
+        integration_id: INTEGRATION,
+      }),
+    ]);
   });
 
   it('a stale claim decided dead is published and marked without sending anything', async () => {
@@ -173,7 +183,16 @@ describe('DeliveryDispatcher', () => {
       recordResults: async (records) => records.map(() => true),
       markDead: async (marks) => marks.map(() => true),
     };
-    const worker = new DeliveryDispatcher({ ledger, send: async () => result('delivered', 1), publishDeadLetter: async () => undefined, policy: POLICY, pollMs: 60_000, concurrency: 1, recordBudgetMs: 100, logger: createLogger('test', 'silent') });
+    const worker = new DeliveryDispatcher({
+      ledger,
+      send: async () => result('delivered', 1),
+      publishDeadLetter: async () => undefined,
+      policy: POLICY,
+      pollMs: 60_000,
+      concurrency: 1,
+      recordBudgetMs: 100,
+      logger: createLogger('test', 'silent'),
+    });
     worker.start();
     await waitFor('the first claim', () => claims === 1, { timeoutMs: 1000, intervalMs: 2 });
     worker.wake();

@@ -30,7 +30,13 @@ let monitorId: string;
 let integrationId: string;
 
 /** One attempt's result through the batched write. */
-async function recordOne(ledger: DeliveryLedger, deliveryId: string, attempt: number, attemptResult: DeliveryAttempt, decision: DeliveryDecision): Promise<boolean> {
+async function recordOne(
+  ledger: DeliveryLedger,
+  deliveryId: string,
+  attempt: number,
+  attemptResult: DeliveryAttempt,
+  decision: DeliveryDecision,
+): Promise<boolean> {
   const [owned] = await ledger.recordResults([{ deliveryId, attempt, result: attemptResult, decision }]);
   return owned!;
 }
@@ -68,7 +74,13 @@ describe('deliveries ledger (Postgres)', () => {
       'SELECT idempotency_key, status, alert FROM deliveries WHERE event_id = $1',
       [eventId],
     );
-    expect(rows).toEqual([{ idempotency_key: `${eventId}:${integrationId}`, status: 'pending', alert: expect.objectContaining({ monitor: expect.objectContaining({ name: 'Nightly backup' }) }) }]);
+    expect(rows).toEqual([
+      {
+        idempotency_key: `${eventId}:${integrationId}`,
+        status: 'pending',
+        alert: expect.objectContaining({ monitor: expect.objectContaining({ name: 'Nightly backup' }) }),
+      },
+    ]);
   });
 
   it('concurrent claimers never get the same delivery (FOR UPDATE SKIP LOCKED)', async () => {
@@ -217,7 +229,9 @@ describe('deliveries ledger: batched claims and writes', () => {
     ];
     const outcome = (decision: DeliveryDecision) => (decision.action === 'succeed' ? 'delivered' : decision.action === 'retry' ? 'retryable' : 'permanent');
     queries.mockClear();
-    const owned = await ledger.recordResults(claimed.map((deliveryId, index) => ({ deliveryId, attempt: 1, result: result(outcome(decisions[index]!), 1), decision: decisions[index]! })));
+    const owned = await ledger.recordResults(
+      claimed.map((deliveryId, index) => ({ deliveryId, attempt: 1, result: result(outcome(decisions[index]!), 1), decision: decisions[index]! })),
+    );
     expect(queries).toHaveBeenCalledTimes(1);
     expect(owned).toEqual(claimed.map(() => true));
     const rows = await Promise.all(claimed.map((id) => delivery(id)));
@@ -236,12 +250,17 @@ describe('deliveries ledger: batched claims and writes', () => {
     expect(rows[4]!.due_in_ms).toBeGreaterThan(50_000);
     expect(rows[5]!.due_in_ms).toBeLessThanOrEqual(0);
     expect(rows[6]!.due_in_ms).toBeGreaterThan(50_000);
-    const recorded: Array<{ outcome: string; status_code: number; duration_ms: number; target: string; response: string; finished: boolean }> = await dataSource.query(
-      `SELECT outcome, status_code, duration_ms, target, response, finished_at IS NOT NULL AS finished FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], delivery_id)`,
-      [claimed],
+    const recorded: Array<{ outcome: string; status_code: number; duration_ms: number; target: string; response: string; finished: boolean }> =
+      await dataSource.query(
+        `SELECT outcome, status_code, duration_ms, target, response, finished_at IS NOT NULL AS finished FROM delivery_attempts WHERE delivery_id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], delivery_id)`,
+        [claimed],
+      );
+    expect(recorded.map((row) => [row.outcome, row.status_code])).toEqual(
+      decisions.map((decision) => [outcome(decision), outcome(decision) === 'delivered' ? 200 : outcome(decision) === 'permanent' ? 404 : 503]),
     );
-    expect(recorded.map((row) => [row.outcome, row.status_code])).toEqual(decisions.map((decision) => [outcome(decision), outcome(decision) === 'delivered' ? 200 : outcome(decision) === 'permanent' ? 404 : 503]));
-    expect(recorded.every((row) => row.duration_ms === 12 && row.target === 'webhook:https://hooks.example.com' && row.response === 'ok' && row.finished)).toBe(true);
+    expect(recorded.every((row) => row.duration_ms === 12 && row.target === 'webhook:https://hooks.example.com' && row.response === 'ok' && row.finished)).toBe(
+      true,
+    );
 
     queries.mockClear();
     const dead = claimed.slice(6);
@@ -290,12 +309,16 @@ describe('deliveries ledger: batched claims and writes', () => {
       ]);
     }
     // The first claimant comes back: its results are kept as what its attempts came to, the deliveries are not its own.
-    expect(await crashed.recordResults(ids.map((deliveryId) => ({ deliveryId, attempt: 1, result: result('delivered', 1), decision: { action: 'succeed' } })))).toEqual(ids.map(() => false));
+    expect(
+      await crashed.recordResults(ids.map((deliveryId) => ({ deliveryId, attempt: 1, result: result('delivered', 1), decision: { action: 'succeed' } }))),
+    ).toEqual(ids.map(() => false));
     for (const id of ids) {
       expect(await delivery(id)).toMatchObject({ status: 'sending', attempts: 2 });
       expect((await attempts(id))[0]).toMatchObject({ attempt: 1, outcome: 'delivered', status_code: 200 });
     }
-    expect(await survivor.recordResults(ids.map((deliveryId) => ({ deliveryId, attempt: 2, result: result('delivered', 2), decision: { action: 'succeed' } })))).toEqual(ids.map(() => true));
+    expect(
+      await survivor.recordResults(ids.map((deliveryId) => ({ deliveryId, attempt: 2, result: result('delivered', 2), decision: { action: 'succeed' } }))),
+    ).toEqual(ids.map(() => true));
     for (const id of ids) expect(await delivery(id)).toMatchObject({ status: 'succeeded', attempts: 2 });
   });
 
@@ -304,9 +327,13 @@ describe('deliveries ledger: batched claims and writes', () => {
     const crashed = new DeliveryLedger(dataSource, POLICY, 1);
     await crashed.claimDue(10);
     // The crash came after the result was written, before the delivery was finished.
-    await dataSource.query(`UPDATE delivery_attempts SET outcome = 'delivered', status_code = 200, finished_at = clock_timestamp() WHERE delivery_id = $1`, [succeeded]);
+    await dataSource.query(`UPDATE delivery_attempts SET outcome = 'delivered', status_code = 200, finished_at = clock_timestamp() WHERE delivery_id = $1`, [
+      succeeded,
+    ]);
     // Recorded as dead; the crash came before its dead letter was published.
-    expect(await crashed.recordResults([{ deliveryId: permanent!, attempt: 1, result: result('permanent', 1), decision: { action: 'dead', reason: 'permanent' } }])).toEqual([true]);
+    expect(
+      await crashed.recordResults([{ deliveryId: permanent!, attempt: 1, result: result('permanent', 1), decision: { action: 'dead', reason: 'permanent' } }]),
+    ).toEqual([true]);
     // At its last allowed attempt when it crashed.
     await dataSource.query(`UPDATE deliveries SET attempts = 3 WHERE id = $1`, [exhausted]);
     await dataSource.query(`UPDATE delivery_attempts SET attempt = 3 WHERE delivery_id = $1`, [exhausted]);
@@ -322,7 +349,12 @@ describe('deliveries ledger: batched claims and writes', () => {
     expect(work).toHaveLength(3);
     // The dead ones are this claimant's now, under its lease, until it marks them.
     expect((await delivery(permanent!)).due_in_ms).toBeGreaterThan(50_000);
-    expect(await survivor.markDead([{ deliveryId: permanent!, attempts: 1, reason: 'permanent' }, { deliveryId: exhausted!, attempts: 3, reason: 'exhausted' }])).toEqual([true, true]);
+    expect(
+      await survivor.markDead([
+        { deliveryId: permanent!, attempts: 1, reason: 'permanent' },
+        { deliveryId: exhausted!, attempts: 3, reason: 'exhausted' },
+      ]),
+    ).toEqual([true, true]);
   });
 
   it('a receiver answer with NUL characters is stored without them, and the rest of the batch with it', async () => {
@@ -330,10 +362,12 @@ describe('deliveries ledger: batched claims and writes', () => {
     const ledger = new DeliveryLedger(dataSource, POLICY, 60_000);
     await ledger.claimDue(10);
     const odd = { ...result('delivered', 1), response: 'ok\u0000\u0000done' };
-    expect(await ledger.recordResults([
-      { deliveryId: ids[0]!, attempt: 1, result: odd, decision: { action: 'succeed' } },
-      { deliveryId: ids[1]!, attempt: 1, result: result('delivered', 1), decision: { action: 'succeed' } },
-    ])).toEqual([true, true]);
+    expect(
+      await ledger.recordResults([
+        { deliveryId: ids[0]!, attempt: 1, result: odd, decision: { action: 'succeed' } },
+        { deliveryId: ids[1]!, attempt: 1, result: result('delivered', 1), decision: { action: 'succeed' } },
+      ]),
+    ).toEqual([true, true]);
     const [stored] = await dataSource.query<Array<{ response: string }>>('SELECT response FROM delivery_attempts WHERE delivery_id = $1', [ids[0]]);
     expect(stored).toEqual({ response: 'okdone' });
     expect(await delivery(ids[1]!)).toMatchObject({ status: 'succeeded' });

@@ -24,13 +24,15 @@ export class LedgerFixture {
   async create(): Promise<void> {
     const { dataSource, organizationId } = this;
     await dataSource.query(`INSERT INTO organizations (id, slug, name) VALUES ($1, $2, 'Ledger')`, [organizationId, `ledger-${organizationId.slice(0, 8)}`]);
-    const [project] = await dataSource.query<Array<{ id: number }>>(`INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'backend', 'Backend', $2) RETURNING id`, [organizationId, randomUUID()]);
+    const [project] = await dataSource.query<Array<{ id: number }>>(
+      `INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, 'backend', 'Backend', $2) RETURNING id`,
+      [organizationId, randomUUID()],
+    );
     this.projectId = Number(project!.id);
-    await dataSource.query(`INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab) VALUES ($1, $2, 'nightly-backup', 'Nightly backup', $3, 'crontab', '0 3 * * *')`, [
-      this.monitorId,
-      this.projectId,
-      randomUUID(),
-    ]);
+    await dataSource.query(
+      `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab) VALUES ($1, $2, 'nightly-backup', 'Nightly backup', $3, 'crontab', '0 3 * * *')`,
+      [this.monitorId, this.projectId, randomUUID()],
+    );
     await dataSource.query(`INSERT INTO integrations (id, organization_id, name, type, config) VALUES ($1, $2, 'Hook', 'webhook', $3)`, [
       this.integrationId,
       organizationId,
@@ -47,9 +49,14 @@ export class LedgerFixture {
   /** `count` issue transitions through the consumer's use case (one batch); their delivery ids, in order. */
   async transitions(count: number): Promise<string[]> {
     const eventIds = Array.from({ length: count }, () => `${randomUUID()}:issue.opened:${randomUUID()}`);
-    const events = eventIds.map((eventId) => issueEvent({ event_id: eventId, issue_id: randomUUID(), project_id: this.projectId, monitor_id: this.monitorId, organization_id: this.organizationId }));
+    const events = eventIds.map((eventId) =>
+      issueEvent({ event_id: eventId, issue_id: randomUUID(), project_id: this.projectId, monitor_id: this.monitorId, organization_id: this.organizationId }),
+    );
     expect(await this.recorder.handle(events)).toBe(count);
-    const rows: Array<{ id: string; event_id: string }> = await this.dataSource.query('SELECT id, event_id FROM deliveries WHERE event_id = ANY($1::varchar[])', [eventIds]);
+    const rows: Array<{ id: string; event_id: string }> = await this.dataSource.query(
+      'SELECT id, event_id FROM deliveries WHERE event_id = ANY($1::varchar[])',
+      [eventIds],
+    );
     const byEvent = new Map(rows.map((row) => [row.event_id, row.id]));
     return eventIds.map((eventId) => byEvent.get(eventId)!);
   }

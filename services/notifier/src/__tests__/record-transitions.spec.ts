@@ -15,10 +15,19 @@ class MemoryStore implements TransitionStore {
   constructor(private readonly rules: AlertRule[]) {}
   async rulesFor(monitors: readonly MonitorRef[]): Promise<Map<string, AlertRule[]>> {
     this.ruleReads += 1;
-    return new Map(monitors.map((m) => [monitorKey(m), this.rules.filter((rule) => rule.projectId === m.projectId && (rule.monitorId === null || rule.monitorId === m.monitorId))]));
+    return new Map(
+      monitors.map((m) => [
+        monitorKey(m),
+        this.rules.filter((rule) => rule.projectId === m.projectId && (rule.monitorId === null || rule.monitorId === m.monitorId)),
+      ]),
+    );
   }
   async monitorContexts(monitors: readonly MonitorRef[]): Promise<Map<string, MonitorContext>> {
-    return new Map(monitors.filter((m) => m.projectId === PROJECT_ID).map((m) => [monitorKey(m), { organizationSlug: 'acme', projectSlug: 'backend', monitorName: 'Nightly backup' }]));
+    return new Map(
+      monitors
+        .filter((m) => m.projectId === PROJECT_ID)
+        .map((m) => [monitorKey(m), { organizationSlug: 'acme', projectSlug: 'backend', monitorName: 'Nightly backup' }]),
+    );
   }
   async insertDeliveries(deliveries: readonly NewDelivery[]): Promise<number> {
     let created = 0;

@@ -45,7 +45,10 @@ describe('WriteBatcher', () => {
     gate.release();
     await expect(Promise.all(first)).resolves.toEqual(['done 1', 'done 2']);
     await turn();
-    expect(gate.calls).toEqual([[1, 2], [3, 4, 5]]);
+    expect(gate.calls).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
     gate.release();
     await expect(Promise.all(second)).resolves.toEqual(['done 3', 'done 4', 'done 5']);
   });

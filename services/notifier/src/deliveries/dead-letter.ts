@@ -2,7 +2,13 @@ import type { DeadLetterReason, NotificationDeadLetterV1 } from '@vigil/contract
 import type { ClaimedDelivery, RecordedAttempt } from './delivery-ledger';
 
 /** The dead-letter record of a delivery given up after `attempts` attempts, the last one `last`. */
-export function deadLetterOf(delivery: ClaimedDelivery, attempts: number, reason: DeadLetterReason, last: Omit<RecordedAttempt, 'attempt' | 'outcome'> | null, deadAt: number): NotificationDeadLetterV1 {
+export function deadLetterOf(
+  delivery: ClaimedDelivery,
+  attempts: number,
+  reason: DeadLetterReason,
+  last: Omit<RecordedAttempt, 'attempt' | 'outcome'> | null,
+  deadAt: number,
+): NotificationDeadLetterV1 {
   const alert = delivery.alert;
   return {
     version: 1,

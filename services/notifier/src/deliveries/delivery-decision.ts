@@ -3,17 +3,19 @@ import type { AttemptRecordOutcome } from '@vigil/db';
 import { nextStep, type AttemptResult, type Random, type RetryPolicy } from '@vigil/integrations';
 
 /** What becomes of a delivery after an attempt's result is known. */
-export type DeliveryDecision =
-  | { action: 'succeed' }
-  | { action: 'retry'; delayMs: number }
-  | { action: 'dead'; reason: DeadLetterReason };
+export type DeliveryDecision = { action: 'succeed' } | { action: 'retry'; delayMs: number } | { action: 'dead'; reason: DeadLetterReason };
 
 /**
  * The decision after attempt `attempt` (1-based), from the retry policy (`nextStep`): delivered succeeds; a
  * permanent failure is dead at once; a retryable one waits with backoff and jitter, and is dead (exhausted)
  * once `maxAttempts` attempts failed.
  */
-export function decideAfterAttempt(policy: RetryPolicy, attempt: number, result: Pick<AttemptResult, 'outcome' | 'retryAfterMs'>, random?: Random): DeliveryDecision {
+export function decideAfterAttempt(
+  policy: RetryPolicy,
+  attempt: number,
+  result: Pick<AttemptResult, 'outcome' | 'retryAfterMs'>,
+  random?: Random,
+): DeliveryDecision {
   const step = nextStep(policy, attempt, result, random);
   if (step.action === 'done') return { action: 'succeed' };
   if (step.action === 'dead_letter') return { action: 'dead', reason: step.reason };

@@ -106,10 +106,12 @@ export class DeliveryDispatcher {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.options.logger.error({ err: error }, 'delivery handling failed')).finally(() => {
-      this.inFlight.delete(tracked);
-      this.wake();
-    });
+    const tracked = work
+      .catch((error: unknown) => this.options.logger.error({ err: error }, 'delivery handling failed'))
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        this.wake();
+      });
     this.inFlight.add(tracked);
   }
 
@@ -140,16 +142,29 @@ export class DeliveryDispatcher {
     const result = await this.attempt(delivery, attempt);
     const decision = decideAfterAttempt(this.options.policy, attempt, result, this.options.random);
     const context = logContext(delivery, attempt);
-    const detail = { outcome: result.outcome, status_code: result.statusCode, error_code: result.errorCode, error: result.error, duration_ms: result.durationMs, target: result.target };
+    const detail = {
+      outcome: result.outcome,
+      status_code: result.statusCode,
+      error_code: result.errorCode,
+      error: result.error,
+      duration_ms: result.durationMs,
+      target: result.target,
+    };
     const record: AttemptRecord = { deliveryId: delivery.id, attempt, result, decision };
-    const owned = await this.record(delivery, attempt, (alone) => (alone ? this.options.ledger.recordResults([record]).then(([one]) => one === true) : this.results.add(record)));
+    const owned = await this.record(delivery, attempt, (alone) =>
+      alone ? this.options.ledger.recordResults([record]).then(([one]) => one === true) : this.results.add(record),
+    );
     if (owned === null) return;
     if (!owned) {
-      this.options.logger.warn({ ...context, ...detail }, 'delivery was taken over by another notifier while this attempt ran; its result is recorded, the delivery left alone');
+      this.options.logger.warn(
+        { ...context, ...detail },
+        'delivery was taken over by another notifier while this attempt ran; its result is recorded, the delivery left alone',
+      );
       return;
     }
     if (decision.action === 'succeed') this.options.logger.info({ ...context, ...detail }, 'alert delivered');
-    else if (decision.action === 'retry') this.options.logger.warn({ ...context, ...detail, retry_in_ms: decision.delayMs }, 'delivery attempt failed; retrying');
+    else if (decision.action === 'retry')
+      this.options.logger.warn({ ...context, ...detail, retry_in_ms: decision.delayMs }, 'delivery attempt failed; retrying');
     else await this.bury(delivery, attempt, decision.reason, { statusCode: result.statusCode, errorCode: result.errorCode, error: result.error });
   }
 
@@ -174,12 +189,23 @@ export class DeliveryDispatcher {
   }
 
   /** Publishes the dead letter, then marks the delivery dead: a crash between them publishes it again, never loses it. */
-  private async bury(delivery: ClaimedDelivery, attempts: number, reason: NotificationDeadLetterV1['reason'], last: Omit<RecordedAttempt, 'attempt' | 'outcome'> | null): Promise<void> {
+  private async bury(
+    delivery: ClaimedDelivery,
+    attempts: number,
+    reason: NotificationDeadLetterV1['reason'],
+    last: Omit<RecordedAttempt, 'attempt' | 'outcome'> | null,
+  ): Promise<void> {
     const context = logContext(delivery, attempts);
     await this.options.publishDeadLetter(deadLetterOf(delivery, attempts, reason, last, (this.options.now ?? Date.now)()));
     const mark: DeadMark = { deliveryId: delivery.id, attempts, reason };
-    const owned = await this.record(delivery, attempts, (alone) => (alone ? this.options.ledger.markDead([mark]).then(([one]) => one === true) : this.deaths.add(mark)));
-    if (owned) this.options.logger.error({ ...context, reason, status_code: last?.statusCode ?? null, error_code: last?.errorCode ?? null, error: last?.error ?? null }, 'alert not delivered: written to the dead-letter topic');
+    const owned = await this.record(delivery, attempts, (alone) =>
+      alone ? this.options.ledger.markDead([mark]).then(([one]) => one === true) : this.deaths.add(mark),
+    );
+    if (owned)
+      this.options.logger.error(
+        { ...context, reason, status_code: last?.statusCode ?? null, error_code: last?.errorCode ?? null, error: last?.error ?? null },
+        'alert not delivered: written to the dead-letter topic',
+      );
   }
 
   /**
@@ -195,7 +221,10 @@ export class DeliveryDispatcher {
         return await write(alone);
       } catch (error) {
         if ((this.options.now ?? Date.now)() + wait > deadline) {
-          this.options.logger.error({ ...logContext(delivery, attempt), err: error }, 'could not record the delivery attempt; it is retried when its lease ends');
+          this.options.logger.error(
+            { ...logContext(delivery, attempt), err: error },
+            'could not record the delivery attempt; it is retried when its lease ends',
+          );
           return null;
         }
         await new Promise((resolve) => setTimeout(resolve, wait));

@@ -5,7 +5,11 @@ export const DELIVERY_ID_NAMESPACE = '4f0c3a7e-9b61-4d2a-8e5f-1c7b9d3e6a20';
 
 /** A name-based UUID (version 5, RFC 9562): SHA-1 of the namespace's bytes and the name, version and variant set. */
 export function uuidV5(name: string, namespace: string): string {
-  const bytes = createHash('sha1').update(Buffer.from(namespace.replace(/-/g, ''), 'hex')).update(name, 'utf8').digest().subarray(0, 16);
+  const bytes = createHash('sha1')
+    .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
+    .update(name, 'utf8')
+    .digest()
+    .subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

@@ -200,7 +200,12 @@ export class DeliveryLedger {
                 next_attempt_at = CASE WHEN u.lease_ms IS NULL THEN NULL ELSE ${LATER('u.lease_ms')} END, updated_at = clock_timestamp()
            FROM unnest($1::uuid[], $2::varchar[], $3::integer[], $4::integer[]) AS u(id, status, attempts, lease_ms)
           WHERE d.id = u.id`,
-        [updates.map((update) => update.id), updates.map((update) => update.status), updates.map((update) => update.attempts), updates.map((update) => update.leaseMs)],
+        [
+          updates.map((update) => update.id),
+          updates.map((update) => update.status),
+          updates.map((update) => update.attempts),
+          updates.map((update) => update.leaseMs),
+        ],
       );
       const started = work.filter((item): item is Extract<ClaimedWork, { kind: 'send' }> => item.kind === 'send');
       if (started.length > 0) {

@@ -49,7 +49,10 @@ export function ruleMatches(rule: AlertRule, event: Pick<IssueEventV1, 'kind' | 
  * of the first rule naming it. Rules add up: a monitor rule does not silence the project's rules. Nothing for an
  * event `notifyDecision` turns down.
  */
-export function matchingIntegrations(rules: readonly AlertRule[], event: Pick<IssueEventV1, 'kind' | 'muted' | 'project_id' | 'monitor_id' | 'environment'>): string[] {
+export function matchingIntegrations(
+  rules: readonly AlertRule[],
+  event: Pick<IssueEventV1, 'kind' | 'muted' | 'project_id' | 'monitor_id' | 'environment'>,
+): string[] {
   if (!notifyDecision(event).notify) return [];
   const integrations: string[] = [];
   for (const rule of rules) {

@@ -91,7 +91,15 @@ export class RecordTransitions {
         const idempotencyKey = deliveryKey(event.event_id, integrationId);
         const id = deliveryIdFor(idempotencyKey);
         const alert = buildAlert(event, monitor, id, this.options.appUrl);
-        deliveries.push({ id, idempotencyKey, integrationId, issueId: event.issue_id, eventId: event.event_id, kind: alert.kind === 'resolved' ? 'resolved' : 'opened', alert });
+        deliveries.push({
+          id,
+          idempotencyKey,
+          integrationId,
+          issueId: event.issue_id,
+          eventId: event.event_id,
+          kind: alert.kind === 'resolved' ? 'resolved' : 'opened',
+          alert,
+        });
       }
     }
     if (deliveries.length === 0) return 0;

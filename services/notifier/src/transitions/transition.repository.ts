@@ -45,14 +45,15 @@ export class TransitionRepository implements TransitionStore {
   }
 
   async monitorContexts(monitors: readonly MonitorRef[]): Promise<Map<string, MonitorContext>> {
-    const rows: Array<{ project_id: number; monitor_id: string; organization_slug: string; project_slug: string; monitor_name: string | null }> = await this.dataSource.query(
-      `SELECT k.project_id, k.monitor_id, o.slug AS organization_slug, p.slug AS project_slug, m.name AS monitor_name
+    const rows: Array<{ project_id: number; monitor_id: string; organization_slug: string; project_slug: string; monitor_name: string | null }> =
+      await this.dataSource.query(
+        `SELECT k.project_id, k.monitor_id, o.slug AS organization_slug, p.slug AS project_slug, m.name AS monitor_name
          FROM unnest($1::integer[], $2::uuid[]) AS k(project_id, monitor_id)
          JOIN projects p ON p.id = k.project_id
          JOIN organizations o ON o.id = p.organization_id
          LEFT JOIN monitors m ON m.id = k.monitor_id AND m.project_id = p.id`,
-      [monitors.map((monitor) => monitor.projectId), monitors.map((monitor) => monitor.monitorId)],
-    );
+        [monitors.map((monitor) => monitor.projectId), monitors.map((monitor) => monitor.monitorId)],
+      );
     return new Map(
       rows.map((row) => [
         monitorKey({ projectId: Number(row.project_id), monitorId: row.monitor_id }),

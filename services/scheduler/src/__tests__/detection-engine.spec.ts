@@ -1,4 +1,13 @@
-import { checkinMessageV1Example, encodeMessage, PARTITION_POSITION_KEY, type MonitorEventV1, type MonitorStateV1, type RunResultV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import {
+  checkinMessageV1Example,
+  encodeMessage,
+  PARTITION_POSITION_KEY,
+  type MonitorEventV1,
+  type MonitorStateV1,
+  type RunResultV1,
+  type TopicName,
+  type TopicPayloads,
+} from '@vigil/contracts';
 import type { StoredRecord } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import type { MonitorConfigInput } from '../detection';
@@ -39,7 +48,14 @@ class FakeKafka implements EngineSink {
     let count = 0;
     this.log.forEach((written, offset) => {
       if (written.topic !== 'vigil.scheduler-state.v1' || !partitions.includes(written.partition ?? -1)) return;
-      onRecord({ partition: written.partition!, offset: String(offset), key: written.key, value: written.value === null ? null : Buffer.from(written.value), timestamp: 0, headers: {} });
+      onRecord({
+        partition: written.partition!,
+        offset: String(offset),
+        key: written.key,
+        value: written.value === null ? null : Buffer.from(written.value),
+        timestamp: 0,
+        headers: {},
+      });
       count += 1;
     });
     return count;
@@ -76,7 +92,16 @@ class Partition {
       partition: this.partition,
       offset: String(this.offset++),
       key: `${monitorId}:production`,
-      payload: { ...checkinMessageV1Example, checkin_id: checkinId, monitor_id: monitorId, environment: 'production', status, run_match: 'exact', received_at: at, duration_ms: null },
+      payload: {
+        ...checkinMessageV1Example,
+        checkin_id: checkinId,
+        monitor_id: monitorId,
+        environment: 'production',
+        status,
+        run_match: 'exact',
+        received_at: at,
+        duration_ms: null,
+      },
     };
   }
 
@@ -128,7 +153,12 @@ describe('detection engine: publishing, changelog and restore', () => {
       ],
       noHeartbeat,
     );
-    expect(kafka.results().map((result) => `${result.kind}@${result.slot === null ? '-' : (result.slot - T0) / HOUR}`)).toEqual(['ok@0', 'missed@1', 'error@2', 'timeout@3']);
+    expect(kafka.results().map((result) => `${result.kind}@${result.slot === null ? '-' : (result.slot - T0) / HOUR}`)).toEqual([
+      'ok@0',
+      'missed@1',
+      'error@2',
+      'timeout@3',
+    ]);
     expect(kafka.results()[1]!.event_id).toBe(kafka.events()[0]!.event_id);
     expect(kafka.results()[3]!.checkin_id).toBe(slow);
   });
@@ -290,7 +320,17 @@ describe('detection engine: publishing, changelog and restore', () => {
       expect(known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', 100]]) }).newlyDropped).toEqual([]);
       expect(known.droppedAt(MONITOR, 'staging')).toBe(100);
       expect(known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', 100]]) }).newlyDropped).toEqual([]);
-      expect(known.update({ id: MONITOR, identity, config: hourly(), dropped: new Map([['staging', 200], ['qa', 50]]) }).newlyDropped).toEqual([
+      expect(
+        known.update({
+          id: MONITOR,
+          identity,
+          config: hourly(),
+          dropped: new Map([
+            ['staging', 200],
+            ['qa', 50],
+          ]),
+        }).newlyDropped,
+      ).toEqual([
         ['staging', 200],
         ['qa', 50],
       ]);
@@ -327,7 +367,12 @@ describe('detection engine: publishing, changelog and restore', () => {
       // A check-in after the drop: a new track, judged from then on.
       await restored.handle([staging(p, T0 + 2 * HOUR + 10 * SECOND), p.pulse(T0 + 3 * HOUR + 6 * MINUTE)], noHeartbeat);
       expect(restored.detector(3)?.track(MONITOR, 'staging')?.state).toBe('missed');
-      expect(kafka.events().filter((event) => event.environment === 'staging').map((event) => `${(event.slot - T0) / HOUR}h`)).toEqual(['3h']);
+      expect(
+        kafka
+          .events()
+          .filter((event) => event.environment === 'staging')
+          .map((event) => `${(event.slot - T0) / HOUR}h`),
+      ).toEqual(['3h']);
     });
 
     it('a restore applies a drop at or after its position (the instance that had it may have stopped first), not an earlier one', async () => {

@@ -12,7 +12,12 @@ type Step =
   | { checkin: string; status: 'in_progress' | 'ok' | 'error' | 'log'; at: number; id?: string; env?: string };
 
 const everyMinute = hourly({ schedule: { type: 'crontab', value: '* * * * *', timezone: 'UTC' }, checkinMarginMinutes: 1 });
-const healthchecks = hourly({ schedule: { type: 'interval', value: 2, unit: 'hour' }, checkinMarginMinutes: 30, maxRuntimeMinutes: null, timeoutFromMargin: true });
+const healthchecks = hourly({
+  schedule: { type: 'interval', value: 2, unit: 'hour' },
+  checkinMarginMinutes: 30,
+  maxRuntimeMinutes: null,
+  timeoutFromMargin: true,
+});
 const id = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 /** Four monitors over two days: misses, a collapsed outage, timeouts (one closed late), a pause, a config change. */
@@ -37,8 +42,9 @@ function script(): Step[] {
     if (t === T0 + 9 * HOUR + MINUTE) steps.push({ monitor: A, config: hourly() });
     if (t === T0 + 10 * HOUR + MINUTE) steps.push({ checkin: A, status: 'error', at: t + SECOND });
     if (t === T0 + 20 * HOUR + MINUTE) steps.push({ checkin: B, status: 'ok', at: t + 20 * SECOND });
-    if (t === T0 + 26 * HOUR + MINUTE) steps.push({ monitor: A, config: hourly({ schedule: { type: 'crontab', value: '0 6 * * *', timezone: 'Europe/Berlin' } }) });
-    if (t % (3 * HOUR) === T0 % (3 * HOUR) + MINUTE) steps.push({ checkin: C, status: 'ok', at: t + 2 * SECOND });
+    if (t === T0 + 26 * HOUR + MINUTE)
+      steps.push({ monitor: A, config: hourly({ schedule: { type: 'crontab', value: '0 6 * * *', timezone: 'Europe/Berlin' } }) });
+    if (t % (3 * HOUR) === (T0 % (3 * HOUR)) + MINUTE) steps.push({ checkin: C, status: 'ok', at: t + 2 * SECOND });
     if (t === T0 + 30 * HOUR + MINUTE) steps.push({ checkin: D, status: 'in_progress', at: t + 3 * SECOND });
   }
   return steps;
@@ -50,7 +56,7 @@ function apply(detector: PartitionDetector, step: Step): DetectionResult {
   const result = detector.checkin({
     monitor_id: step.checkin,
     environment: step.env ?? ENV,
-    checkin_id: step.id ?? id(1000 + Math.floor(step.at / 1000) % 100000),
+    checkin_id: step.id ?? id(1000 + (Math.floor(step.at / 1000) % 100000)),
     run_match: step.id ? 'exact' : 'latest_open',
     status: step.status,
     received_at: step.at,

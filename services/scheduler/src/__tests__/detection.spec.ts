@@ -190,7 +190,15 @@ describe('detection: slots and misses', () => {
     for (let i = 0; i < 200; i += 1) {
       const monitorId = `5a7c9e1b-3d5f-4a7c-9e1b-${i.toString(16).padStart(12, '0')}`;
       detector.setMonitor(monitorId, daily);
-      detector.checkin({ monitor_id: monitorId, environment: ENV, checkin_id: runId(), run_match: 'latest_open', status: 'ok', received_at: T0 + 3 * HOUR, duration_ms: null });
+      detector.checkin({
+        monitor_id: monitorId,
+        environment: ENV,
+        checkin_id: runId(),
+        run_match: 'latest_open',
+        status: 'ok',
+        received_at: T0 + 3 * HOUR,
+        duration_ms: null,
+      });
     }
     expect(detector.queuedCount).toBe(200);
     detector.drainChanges();
@@ -208,7 +216,15 @@ describe('detection: slots and misses', () => {
     const ids = Array.from({ length: 600 }, (_, i) => `5a7c9e1b-3d5f-4a7c-9e1b-${i.toString(16).padStart(12, '0')}`);
     for (const id of ids) {
       detector.setMonitor(id, daily);
-      detector.checkin({ monitor_id: id, environment: ENV, checkin_id: runId(), run_match: 'latest_open', status: 'ok', received_at: T0 + 3 * HOUR, duration_ms: null });
+      detector.checkin({
+        monitor_id: id,
+        environment: ENV,
+        checkin_id: runId(),
+        run_match: 'latest_open',
+        status: 'ok',
+        received_at: T0 + 3 * HOUR,
+        duration_ms: null,
+      });
     }
     for (let round = 0; round < 10; round += 1) for (const snapshot of [...detector.snapshots()]) detector.restore(snapshot);
     expect(detector.queuedCount).toBeLessThanOrEqual(2 * detector.trackCount + 1024);
@@ -429,7 +445,12 @@ describe('detection: time zones and Healthchecks', () => {
     expect(h.slots('missed')).toEqual([iso(three + 2 * DAY + 59 * MINUTE + 30 * SECOND)]);
   });
 
-  const toTheSecond = hourly({ schedule: { type: 'interval', value: 1, unit: 'minute' }, checkinMarginMinutes: 1, maxRuntimeMinutes: null, timeoutFromMargin: true });
+  const toTheSecond = hourly({
+    schedule: { type: 'interval', value: 1, unit: 'minute' },
+    checkinMarginMinutes: 1,
+    maxRuntimeMinutes: null,
+    timeoutFromMargin: true,
+  });
 
   it('Healthchecks: timeout 60 s and grace 60 s from a ping at second 41 are late at +60 s and missed at +120 s, to the millisecond', () => {
     const h = new Harness().monitor(toTheSecond);
@@ -473,7 +494,9 @@ describe('detection: time zones and Healthchecks', () => {
   });
 
   it('Healthchecks: starts do not move a period, successes do (closing a run or not); a crontab check counts its later starts', () => {
-    const h = new Harness().monitor(hourly({ schedule: { type: 'interval', value: 1, unit: 'hour' }, checkinMarginMinutes: 10, maxRuntimeMinutes: null, timeoutFromMargin: true }));
+    const h = new Harness().monitor(
+      hourly({ schedule: { type: 'interval', value: 1, unit: 'hour' }, checkinMarginMinutes: 10, maxRuntimeMinutes: null, timeoutFromMargin: true }),
+    );
     h.checkin('ok', T0 + 13 * SECOND);
     h.checkin('in_progress', T0 + 50 * MINUTE, { run_match: 'exact' });
     expect(h.detector.track(MONITOR, ENV)?.expectedSlot).toBe(T0 + HOUR + 13 * SECOND);

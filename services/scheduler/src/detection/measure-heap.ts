@@ -27,10 +27,34 @@ function config(random: () => number): MonitorConfigInput {
   const hour = Math.floor(random() * 24);
   const margin = random() < 0.5 ? null : [1, 5, 15, 60][Math.floor(random() * 4)]!;
   const maxRuntime = random() < 0.5 ? null : [10, 60, 240][Math.floor(random() * 3)]!;
-  if (pick < 0.35) return { schedule: { type: 'crontab', value: `${minute} ${hour} * * *`, timezone: zone }, checkinMarginMinutes: margin, maxRuntimeMinutes: maxRuntime, status: 'active' };
-  if (pick < 0.6) return { schedule: { type: 'crontab', value: `${minute} * * * *`, timezone: zone }, checkinMarginMinutes: margin, maxRuntimeMinutes: maxRuntime, status: 'active' };
-  if (pick < 0.75) return { schedule: { type: 'crontab', value: ['* * * * *', '*/5 * * * *', '*/15 * * * *'][Math.floor(random() * 3)]!, timezone: zone }, checkinMarginMinutes: margin, maxRuntimeMinutes: maxRuntime, status: 'active' };
-  if (pick < 0.8) return { schedule: { type: 'crontab', value: `${minute} ${hour} * * 1-5`, timezone: zone }, checkinMarginMinutes: margin, maxRuntimeMinutes: maxRuntime, status: random() < 0.1 ? 'paused' : 'active' };
+  if (pick < 0.35)
+    return {
+      schedule: { type: 'crontab', value: `${minute} ${hour} * * *`, timezone: zone },
+      checkinMarginMinutes: margin,
+      maxRuntimeMinutes: maxRuntime,
+      status: 'active',
+    };
+  if (pick < 0.6)
+    return {
+      schedule: { type: 'crontab', value: `${minute} * * * *`, timezone: zone },
+      checkinMarginMinutes: margin,
+      maxRuntimeMinutes: maxRuntime,
+      status: 'active',
+    };
+  if (pick < 0.75)
+    return {
+      schedule: { type: 'crontab', value: ['* * * * *', '*/5 * * * *', '*/15 * * * *'][Math.floor(random() * 3)]!, timezone: zone },
+      checkinMarginMinutes: margin,
+      maxRuntimeMinutes: maxRuntime,
+      status: 'active',
+    };
+  if (pick < 0.8)
+    return {
+      schedule: { type: 'crontab', value: `${minute} ${hour} * * 1-5`, timezone: zone },
+      checkinMarginMinutes: margin,
+      maxRuntimeMinutes: maxRuntime,
+      status: random() < 0.1 ? 'paused' : 'active',
+    };
   const unit = random() < 0.5 ? 'day' : 'hour';
   return { schedule: { type: 'interval', value: 1, unit }, checkinMarginMinutes: 60, maxRuntimeMinutes: null, status: 'active', timeoutFromMargin: true };
 }

@@ -1,16 +1,7 @@
 import { TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
 import type { Queued } from './due-queue';
 import type { MonitorSettings } from './settings';
-import type {
-  CheckinResult,
-  DetectionCheckin,
-  DetectionResult,
-  MissedOutcome,
-  Outcome,
-  TimeoutOutcome,
-  TrackSnapshotV1,
-  TrackState,
-} from './types';
+import type { CheckinResult, DetectionCheckin, DetectionResult, MissedOutcome, Outcome, TimeoutOutcome, TrackSnapshotV1, TrackState } from './types';
 
 /**
  * Consecutive misses of one track emitted one event per slot. After that the outage is collapsed: at most one
@@ -216,7 +207,8 @@ export class Track implements Queued {
     const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun, finished };
     if (this.ruleKey === null) {
       // Rule 6; whether a start counts is decided when the configuration is known (rule 8).
-      if (this.counts(null, signal.status, run.closedRun)) this.hold(signal.received_at, signal.status === 'error' ? HELD_ERROR : signal.status === 'in_progress' ? HELD_START : HELD_OK);
+      if (this.counts(null, signal.status, run.closedRun))
+        this.hold(signal.received_at, signal.status === 'error' ? HELD_ERROR : signal.status === 'in_progress' ? HELD_START : HELD_OK);
       return result;
     }
     if (!settings) return result;
@@ -325,7 +317,10 @@ export class Track implements Queued {
     track.ruleKey = snapshot.configured ? snapshot.schedule_key : null;
     track.suspended = snapshot.suspended;
     if (snapshot.runs.length > 0) {
-      track.runs = new TrackRuns(snapshot.runs.map(([checkinId, startedAt]) => ({ checkinId, startedAt })), snapshot.last_finished);
+      track.runs = new TrackRuns(
+        snapshot.runs.map(([checkinId, startedAt]) => ({ checkinId, startedAt })),
+        snapshot.last_finished,
+      );
       const flagged = (flag: number) => {
         const ids = snapshot.runs.filter((run) => run[2] === flag).map((run) => run[0]);
         return ids.length > 0 ? ids : null;
@@ -520,7 +515,9 @@ function stillOpen(ids: string[] | null, open: readonly OpenRun[]): string[] | n
 
 function pairs(flat: number[] | null): Array<[number, HeldKind]> {
   const out: Array<[number, HeldKind]> = [];
-  if (flat) for (let index = 0; index < flat.length; index += 2) out.push([flat[index]!, flat[index + 1] === HELD_ERROR ? HELD_ERROR : flat[index + 1] === HELD_START ? HELD_START : HELD_OK]);
+  if (flat)
+    for (let index = 0; index < flat.length; index += 2)
+      out.push([flat[index]!, flat[index + 1] === HELD_ERROR ? HELD_ERROR : flat[index + 1] === HELD_START ? HELD_START : HELD_OK]);
   return out;
 }
 

@@ -28,10 +28,7 @@ export interface MonitorConfigInput {
 }
 
 /** The check-in fields detection needs (a `CheckinMessageV1` fits). */
-export type DetectionCheckin = Pick<
-  CheckinMessageV1,
-  'monitor_id' | 'environment' | 'checkin_id' | 'run_match' | 'status' | 'received_at' | 'duration_ms'
-> &
+export type DetectionCheckin = Pick<CheckinMessageV1, 'monitor_id' | 'environment' | 'checkin_id' | 'run_match' | 'status' | 'received_at' | 'duration_ms'> &
   Partial<Pick<CheckinMessageV1, 'source'>>;
 
 interface OutcomeBase {

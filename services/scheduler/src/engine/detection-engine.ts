@@ -116,7 +116,8 @@ export class DetectionEngine {
    */
   assigned(partitions: readonly number[], continuous = true): void {
     if (!continuous) {
-      if (this.partitions.size > 0) this.logger.info({ partitions: [...this.partitions.keys()] }, 'membership was not continuous: partition state dropped, rebuilt from the changelog');
+      if (this.partitions.size > 0)
+        this.logger.info({ partitions: [...this.partitions.keys()] }, 'membership was not continuous: partition state dropped, rebuilt from the changelog');
       this.partitions.clear();
       return;
     }
@@ -173,7 +174,10 @@ export class DetectionEngine {
       this.applyDropsAfterRestore(partition, state);
       state.detector.finishRestore();
       this.partitions.set(partition, state);
-      this.logger.info({ partition, tracks: state.detector.trackCount, offset: state.lastOffset.toString(), clock: state.detector.clock }, 'partition state restored');
+      this.logger.info(
+        { partition, tracks: state.detector.trackCount, offset: state.lastOffset.toString(), clock: state.detector.clock },
+        'partition state restored',
+      );
     }
     this.logger.info({ partitions: [...partitions], records, ms: Date.now() - started }, 'scheduler state rebuilt from the changelog');
   }
@@ -215,7 +219,10 @@ export class DetectionEngine {
       if (item.kind === 'pulse') {
         const limit = (this.options.now ?? Date.now)() + this.options.maxPulseAheadMs;
         if (item.at > limit) {
-          this.logger.error({ partition: item.partition, offset: item.offset, pulse_at: item.at, limit }, 'skipping a clock pulse dated too far ahead of this host');
+          this.logger.error(
+            { partition: item.partition, offset: item.offset, pulse_at: item.at, limit },
+            'skipping a clock pulse dated too far ahead of this host',
+          );
           continue;
         }
         merge(result, state.detector.pulse(item.at));
@@ -298,7 +305,10 @@ export class DetectionEngine {
       return decodeMessage('vigil.scheduler-state.v1', record.value ?? Buffer.alloc(0));
     } catch (error) {
       if (!(error instanceof ContractViolationError)) throw error;
-      this.logger.error({ partition: record.partition, offset: record.offset, field: error.field, rule: error.rule }, 'skipping a changelog record that breaks its contract: that track starts as new');
+      this.logger.error(
+        { partition: record.partition, offset: record.offset, field: error.field, rule: error.rule },
+        'skipping a changelog record that breaks its contract: that track starts as new',
+      );
       return null;
     }
   }
@@ -313,12 +323,32 @@ export class DetectionEngine {
         const key = monitorEnvironmentKey(judged.monitorId, judged.environment);
         let result: RunResultV1;
         if (judged.kind === 'finished') {
-          result = { version: 1, event_id: judged.eventId, kind: judged.status, ...identity, monitor_id: judged.monitorId, environment: judged.environment, checkin_id: judged.checkinId, slot: judged.slot, at: judged.at };
+          result = {
+            version: 1,
+            event_id: judged.eventId,
+            kind: judged.status,
+            ...identity,
+            monitor_id: judged.monitorId,
+            environment: judged.environment,
+            checkin_id: judged.checkinId,
+            slot: judged.slot,
+            at: judged.at,
+          };
         } else {
           const event = toMonitorEventV1(judged, identity);
           logged.push(event);
           sends.push(this.send('vigil.monitor-events.v1', key, event));
-          result = { version: 1, event_id: event.event_id, kind: event.kind, ...identity, monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, slot: event.slot, at: event.emitted_at };
+          result = {
+            version: 1,
+            event_id: event.event_id,
+            kind: event.kind,
+            ...identity,
+            monitor_id: event.monitor_id,
+            environment: event.environment,
+            checkin_id: event.checkin_id,
+            slot: event.slot,
+            at: event.emitted_at,
+          };
         }
         sends.push(this.send('vigil.run-results.v1', key, result));
       }
@@ -329,7 +359,10 @@ export class DetectionEngine {
     }
     await Promise.all(sends);
     for (const event of logged) {
-      this.logger.info({ monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, kind: event.kind, slot: event.slot }, 'monitor event');
+      this.logger.info(
+        { monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, kind: event.kind, slot: event.slot },
+        'monitor event',
+      );
     }
   }
 

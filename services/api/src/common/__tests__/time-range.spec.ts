@@ -26,7 +26,10 @@ describe("time ranges, by Sentry's rules", () => {
   });
 
   it('start and end: ISO 8601, UTC without an offset, a date alone at midnight', () => {
-    expect(parseTimeRange({ start: '2026-11-01T10:00:00+02:00', end: '2026-11-02' }, NOW)).toEqual({ startMs: Date.parse('2026-11-01T08:00:00Z'), endMs: Date.parse('2026-11-02T00:00:00Z') });
+    expect(parseTimeRange({ start: '2026-11-01T10:00:00+02:00', end: '2026-11-02' }, NOW)).toEqual({
+      startMs: Date.parse('2026-11-01T08:00:00Z'),
+      endMs: Date.parse('2026-11-02T00:00:00Z'),
+    });
     expect(parseTimestamp('2026-11-01T10:00:00.123', 'start')).toBe(Date.parse('2026-11-01T10:00:00.123Z'));
     expect(parseTimestamp('2026-11-01 10:00', 'start')).toBe(Date.parse('2026-11-01T10:00:00Z'));
     // RFC 3339 date-times too (the timeline's `format: date-time`): lower-case t and z, any digits of a second.

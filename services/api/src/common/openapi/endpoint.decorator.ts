@@ -18,7 +18,11 @@ export function Endpoint(declared: EndpointSpec): MethodDecorator {
     ApiResponse({
       status: spec.response.status,
       description: spec.response.description,
-      ...(spec.response.schema ? (spec.response.contentType ? { content: { [spec.response.contentType]: { schema: spec.response.schema } } } : { schema: spec.response.schema }) : {}),
+      ...(spec.response.schema
+        ? spec.response.contentType
+          ? { content: { [spec.response.contentType]: { schema: spec.response.schema } } }
+          : { schema: spec.response.schema }
+        : {}),
       ...(spec.response.headers ? { headers: spec.response.headers } : {}),
       ...(spec.response.links ? { links: spec.response.links } : {}),
     }),
@@ -35,11 +39,14 @@ export function Endpoint(declared: EndpointSpec): MethodDecorator {
     decorators.push(ApiQuery({ name, description: param.description, schema: param.schema, required: param.required ?? false }));
   }
   if (spec.body) {
-    decorators.push(ApiBody({ schema: spec.body.schema, required: spec.body.required ?? true, ...(spec.body.description ? { description: spec.body.description } : {}) }));
+    decorators.push(
+      ApiBody({ schema: spec.body.schema, required: spec.body.required ?? true, ...(spec.body.description ? { description: spec.body.description } : {}) }),
+    );
   }
   for (const kind of impliedErrors(spec)) {
     decorators.push(ApiResponse({ status: ERROR_KINDS[kind], description: ERROR_DESCRIPTIONS[kind], schema: ERROR_SCHEMA }));
   }
-  if (spec.body) decorators.push(ApiResponse({ status: 415, description: 'The body is not JSON (send Content-Type: application/json).', schema: ERROR_SCHEMA }));
+  if (spec.body)
+    decorators.push(ApiResponse({ status: 415, description: 'The body is not JSON (send Content-Type: application/json).', schema: ERROR_SCHEMA }));
   return applyDecorators(...decorators);
 }

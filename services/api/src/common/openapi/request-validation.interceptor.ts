@@ -32,7 +32,9 @@ export class RequestValidationInterceptor implements NestInterceptor {
       request.body = validator.body(request.body);
       if (spec.paged) {
         const reply = context.switchToHttp().getResponse<FastifyReply>();
-        return next.handle().pipe(map((list: unknown) => pageItems(request, reply, pageOfList(list as unknown[], parseCursor(query['cursor']), query['per_page'] as number))));
+        return next
+          .handle()
+          .pipe(map((list: unknown) => pageItems(request, reply, pageOfList(list as unknown[], parseCursor(query['cursor']), query['per_page'] as number))));
       }
     }
     return next.handle();

@@ -56,7 +56,9 @@ function rule(error: ErrorObject): string {
     case 'oneOf':
     case 'anyOf': {
       const description = (error.parentSchema as { description?: unknown } | undefined)?.description;
-      return typeof description === 'string' ? `must be ${description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())}` : 'is none of the accepted forms';
+      return typeof description === 'string'
+        ? `must be ${description.replace(/\.$/, '').replace(/^./, (c) => c.toLowerCase())}`
+        : 'is none of the accepted forms';
     }
     case 'type':
       return `must be ${article(String(params['type']))}`;

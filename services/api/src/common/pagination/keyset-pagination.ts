@@ -48,7 +48,13 @@ export function keysetWindow<K>(codec: KeyCodec<K>, cursor: Cursor | null, perPa
   if (cursor === null) return { key: null, inclusive: false, direction: 'older', fetch: perPage + 1, empty: false };
   if (cursor.offset > 1) throw invalidCursor('is not a cursor of this list');
   const key = decodeKey(codec, cursor.value);
-  return { key, inclusive: key !== null && cursor.offset === 0, direction: cursor.isPrev ? 'newer' : 'older', fetch: perPage + 1, empty: key === null && cursor.isPrev };
+  return {
+    key,
+    inclusive: key !== null && cursor.offset === 0,
+    direction: cursor.isPrev ? 'newer' : 'older',
+    fetch: perPage + 1,
+    empty: key === null && cursor.isPrev,
+  };
 }
 
 /**

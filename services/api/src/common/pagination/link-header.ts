@@ -31,7 +31,12 @@ export function pageItems<T>(request: FastifyRequest, reply: FastifyReply, page:
  * A list paged by position in its query: reads a page and one row more from the cursor's offset (`read(offset,
  * limit)`) and answers the page with its `Link` header.
  */
-export async function pageByOffset<T>(request: FastifyRequest, reply: FastifyReply, query: PageQuery, read: (offset: number, limit: number) => Promise<T[]>): Promise<T[]> {
+export async function pageByOffset<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  query: PageQuery,
+  read: (offset: number, limit: number) => Promise<T[]>,
+): Promise<T[]> {
   const window = offsetWindow(parseCursor(query.cursor), query.per_page);
   return pageItems(request, reply, offsetPage(await read(window.offset, window.fetch), window, query.per_page));
 }

@@ -19,7 +19,11 @@ describe('selectChannels', () => {
   });
 
   it('refuses empty, unknown and ambiguous identifiers, naming channels', () => {
-    expect(domainErrorOf(() => selectChannels(`${slack.id},`, [slack]))).toMatchObject({ code: 'invalid_channels', field: 'channels', message: expect.stringMatching(/empty/) });
+    expect(domainErrorOf(() => selectChannels(`${slack.id},`, [slack]))).toMatchObject({
+      code: 'invalid_channels',
+      field: 'channels',
+      message: expect.stringMatching(/empty/),
+    });
     expect(domainErrorOf(() => selectChannels('Nope', [slack])).message).toMatch(/invalid channel identifier: Nope/);
     expect(domainErrorOf(() => selectChannels('On call', [pager, twin])).message).toMatch(/non-unique channel identifier: On call/);
   });

@@ -74,7 +74,12 @@ describe('presentCheck', () => {
   });
 
   it('shows a cron check with schedule and tz instead of timeout', () => {
-    const check = presentCheck({ ...record, scheduleType: 'crontab', scheduleCrontab: '0 3 * * *', scheduleIntervalValue: null, scheduleIntervalUnit: null, timezone: 'Europe/Berlin' }, NO_ACTIVITY, false, links);
+    const check = presentCheck(
+      { ...record, scheduleType: 'crontab', scheduleCrontab: '0 3 * * *', scheduleIntervalValue: null, scheduleIntervalUnit: null, timezone: 'Europe/Berlin' },
+      NO_ACTIVITY,
+      false,
+      links,
+    );
     expect(check).toMatchObject({ schedule: '0 3 * * *', tz: 'Europe/Berlin' });
     expect(check).not.toHaveProperty('timeout');
   });
@@ -89,7 +94,10 @@ describe('presentCheck', () => {
       next_ping: '2026-01-03T03:04:05+00:00',
       last_duration: 12,
     });
-    expect(presentCheck(record, { ...activity, openStartMs: T + 1000, state: 'ok' }, false, links)).toMatchObject({ started: true, next_ping: '2026-01-02T03:04:06+00:00' });
+    expect(presentCheck(record, { ...activity, openStartMs: T + 1000, state: 'ok' }, false, links)).toMatchObject({
+      started: true,
+      next_ping: '2026-01-02T03:04:06+00:00',
+    });
   });
 });
 
@@ -103,7 +111,7 @@ describe('nextPingMs', () => {
     expect(nextPingMs(record, { ...up, lastCountedMs: T + 5_000 })).toBe(T + 86_400_000);
   });
 
-  it('is the scheduler\'s minute slot for an interval that follows Sentry\'s rules', () => {
+  it("is the scheduler's minute slot for an interval that follows Sentry's rules", () => {
     expect(nextPingMs({ ...record, healthchecksRules: false }, up)).toBe(Date.UTC(2026, 0, 3, 3, 4, 0));
   });
 
@@ -165,6 +173,10 @@ describe('pause and resume rules', () => {
   });
 
   it('a check just paused shows no running start', () => {
-    expect(presentCheck({ ...record, status: 'paused' }, activityFrom(facts), false, links)).toMatchObject({ status: 'paused', started: false, last_ping: hcTime(T) });
+    expect(presentCheck({ ...record, status: 'paused' }, activityFrom(facts), false, links)).toMatchObject({
+      status: 'paused',
+      started: false,
+      last_ping: hcTime(T),
+    });
   });
 });

@@ -30,7 +30,9 @@ describe('Healthchecks timeouts as Vigil intervals', () => {
 
 describe('parseCheckSpec', () => {
   it('maps a simple check: timeout to an interval, grace to minutes of margin, desc to description', () => {
-    expect(parseCheckSpec({ name: 'Backups', slug: 'backups', tags: 'prod db', desc: 'nightly', timeout: 3600, grace: 600, manual_resume: true }, 'UTC')).toEqual({
+    expect(
+      parseCheckSpec({ name: 'Backups', slug: 'backups', tags: 'prod db', desc: 'nightly', timeout: 3600, grace: 600, manual_resume: true }, 'UTC'),
+    ).toEqual({
       name: 'Backups',
       slug: 'backups',
       tags: 'prod db',
@@ -54,7 +56,11 @@ describe('parseCheckSpec', () => {
   });
 
   it('refuses an invalid cron expression naming schedule, and says OnCalendar is not supported', () => {
-    expect(domainErrorOf(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC'))).toMatchObject({ kind: 'invalid', code: 'invalid_schedule', field: 'schedule' });
+    expect(domainErrorOf(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC'))).toMatchObject({
+      kind: 'invalid',
+      code: 'invalid_schedule',
+      field: 'schedule',
+    });
     expect(domainErrorOf(() => parseCheckSpec({ schedule: '61 * * * *' }, 'UTC')).message).toMatch(/minute/);
     expect(domainErrorOf(() => parseCheckSpec({ schedule: 'Mon *-*-* 03:00' }, 'UTC')).message).toMatch(/not OnCalendar/);
   });
@@ -73,7 +79,10 @@ describe('parseCheckSpec', () => {
     expect(parseCheckSpec({ methods: '', subject: '', success_kw: '', filter_body: false, filter_http_body: false }, 'UTC')).toEqual({});
     expect(domainErrorOf(() => parseCheckSpec({ methods: 'POST' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'methods' });
     expect(domainErrorOf(() => parseCheckSpec({ success_kw: 'SUCCESS' }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'success_kw' });
-    expect(domainErrorOf(() => parseCheckSpec({ filter_default_fail: true }, 'UTC'))).toMatchObject({ code: 'unsupported_field', field: 'filter_default_fail' });
+    expect(domainErrorOf(() => parseCheckSpec({ filter_default_fail: true }, 'UTC'))).toMatchObject({
+      code: 'unsupported_field',
+      field: 'filter_default_fail',
+    });
   });
 
   it('normalizes cron whitespace and accepts aliases', () => {
@@ -121,19 +130,33 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
   });
 
   it('lets fields it does not know through, as Healthchecks ignores them (the handler reads only CHECK_SPEC_FIELDS)', () => {
-    expect(validator.body({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' })).toEqual({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' });
+    expect(validator.body({ name: 'n', colour: 'red', nested: { a: null }, nul: 'a\u0000b' })).toEqual({
+      name: 'n',
+      colour: 'red',
+      nested: { a: null },
+      nul: 'a\u0000b',
+    });
     expect(CHECK_SPEC_FIELDS).toContain('timeout');
     expect(CHECK_SPEC_FIELDS).not.toContain('colour');
   });
 
   it('refuses an integer written as a float, by its literal (3600.0 parses to 3600)', () => {
-    const strict = new RequestValidator({ summary: 's', auth: 'api-key', body: { schema: CHECK_SPEC, integersAsWritten: true }, response: { status: 200, description: 'd' } });
+    const strict = new RequestValidator({
+      summary: 's',
+      auth: 'api-key',
+      body: { schema: CHECK_SPEC, integersAsWritten: true },
+      response: { status: 200, description: 'd' },
+    });
     const parsed = (text: string): unknown => {
       const body = JSON.parse(text) as unknown;
       markFractionMembers(body, text);
       return body;
     };
-    expect(domainErrorOf(() => strict.body(parsed('{"timeout": 3600.0}')))).toMatchObject({ code: 'invalid_timeout', field: 'timeout', message: 'timeout must be an integer, written without a fraction or an exponent' });
+    expect(domainErrorOf(() => strict.body(parsed('{"timeout": 3600.0}')))).toMatchObject({
+      code: 'invalid_timeout',
+      field: 'timeout',
+      message: 'timeout must be an integer, written without a fraction or an exponent',
+    });
     expect(domainErrorOf(() => strict.body(parsed('{"grace": 6e1}')))).toMatchObject({ field: 'grace' });
     expect(strict.body(parsed('{"timeout": 3600, "desc": "1.5", "name": "2.0"}'))).toEqual({ timeout: 3600, desc: '1.5', name: '2.0' });
     // Without the flag (Sentry-shaped endpoints) the value is what counts.
@@ -141,7 +164,19 @@ describe('CHECK_SPEC (the create and update body schema): Healthchecks bounds, f
   });
 
   it('accepts a full Healthchecks body', () => {
-    const body = { api_key: 'k', name: 'n', slug: 's', tags: 't', desc: 'd', timeout: 3600, grace: 60, manual_resume: false, methods: '', channels: '*', unique: ['name', 'slug'] };
+    const body = {
+      api_key: 'k',
+      name: 'n',
+      slug: 's',
+      tags: 't',
+      desc: 'd',
+      timeout: 3600,
+      grace: 60,
+      manual_resume: false,
+      methods: '',
+      channels: '*',
+      unique: ['name', 'slug'],
+    };
     expect(validator.body(body)).toEqual(body);
   });
 });

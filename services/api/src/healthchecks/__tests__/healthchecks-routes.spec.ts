@@ -14,13 +14,16 @@ describe('the Healthchecks route table', () => {
       const concrete = path.replace(/\{[^}]+\}/g, '7c0e6a4e-2f35-4d7c-9b1e-1d2f3a4b5c6d');
       const route = healthchecksRoute(concrete);
       expect({ path, found: route !== undefined }).toEqual({ path, found: true });
-      for (const method of Object.keys(item)) expect({ path, method, allowed: route!.methods.includes(method.toUpperCase()) }).toEqual({ path, method, allowed: true });
+      for (const method of Object.keys(item))
+        expect({ path, method, allowed: route!.methods.includes(method.toUpperCase()) }).toEqual({ path, method, allowed: true });
     }
   });
 
   it('lists no method the document does not have', () => {
     for (const route of HEALTHCHECKS_ROUTES) {
-      const documented = operations.filter(([path]) => route.path.test(path.replace(/\{[^}]+\}/g, 'x').replace(/\/$/, ''))).flatMap(([, item]) => Object.keys(item).map((method) => method.toUpperCase()));
+      const documented = operations
+        .filter(([path]) => route.path.test(path.replace(/\{[^}]+\}/g, 'x').replace(/\/$/, '')))
+        .flatMap(([, item]) => Object.keys(item).map((method) => method.toUpperCase()));
       expect({ route: route.path.source, methods: [...route.methods].sort() }).toEqual({ route: route.path.source, methods: [...new Set(documented)].sort() });
     }
   });

@@ -15,16 +15,24 @@ describe('issue keys in cursors', () => {
     expect(keysetWindow(ISSUE_KEY_CODEC, parseCursor(cursor), 10)).toEqual({ key, inclusive: false, direction: 'older', fetch: 11, empty: false });
   });
 
-  it('refuses a cursor of another list or a key that is not an issue\'s, naming cursor', () => {
+  it("refuses a cursor of another list or a key that is not an issue's, naming cursor", () => {
     const runKey = Buffer.from(JSON.stringify([1, 'b7e4a6f2-1c3d-4e5f-8a9b-0c1d2e3f4a5b', 'production'])).toString('base64url');
-    for (const value of [runKey, encodeKey(ISSUE_KEY_CODEC, { openedMs: 1, id: ID.toUpperCase() }), Buffer.from('[-1,"x"]').toString('base64url'), Buffer.from(`[1.5,"${ID}"]`).toString('base64url')]) {
-      expect(domainErrorOf(() => keysetWindow(ISSUE_KEY_CODEC, { value, offset: 1, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
+    for (const value of [
+      runKey,
+      encodeKey(ISSUE_KEY_CODEC, { openedMs: 1, id: ID.toUpperCase() }),
+      Buffer.from('[-1,"x"]').toString('base64url'),
+      Buffer.from(`[1.5,"${ID}"]`).toString('base64url'),
+    ]) {
+      expect(domainErrorOf(() => keysetWindow(ISSUE_KEY_CODEC, { value, offset: 1, isPrev: false }, 10))).toMatchObject({
+        code: 'invalid_cursor',
+        field: 'cursor',
+      });
     }
     // The monitor list's offset cursors are no keys either.
     expect(domainErrorOf(() => keysetWindow(ISSUE_KEY_CODEC, parseCursor('100:1:0'), 10))).toMatchObject({ code: 'invalid_cursor' });
   });
 
-  it('a full page names the last issue as the next page\'s boundary', () => {
+  it("a full page names the last issue as the next page's boundary", () => {
     const issues: IssueKey[] = [3, 2, 1].map((minute) => ({ openedMs: minute * 60_000, id: `0000000${minute}-0000-4000-8000-000000000000` }));
     const window = keysetWindow(ISSUE_KEY_CODEC, null, 2);
     const page = keysetPage(ISSUE_KEY_CODEC, issues, window, 2, (issue) => issue);

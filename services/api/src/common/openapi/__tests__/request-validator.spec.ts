@@ -29,9 +29,17 @@ describe('RequestValidator', () => {
   });
 
   it('names the query parameter and its rule', () => {
-    expect(domainErrorOf(() => validator.query({ per_page: '0' }))).toMatchObject({ kind: 'invalid', code: 'invalid_per_page', field: 'per_page', message: 'per_page must be >= 1' });
+    expect(domainErrorOf(() => validator.query({ per_page: '0' }))).toMatchObject({
+      kind: 'invalid',
+      code: 'invalid_per_page',
+      field: 'per_page',
+      message: 'per_page must be >= 1',
+    });
     expect(domainErrorOf(() => validator.query({ per_page: 'ten' }))).toMatchObject({ code: 'invalid_per_page', message: 'per_page must be an integer' });
-    expect(domainErrorOf(() => validator.query({ status: 'missed' }))).toMatchObject({ code: 'invalid_status', message: 'status must be one of "ok", "error"' });
+    expect(domainErrorOf(() => validator.query({ status: 'missed' }))).toMatchObject({
+      code: 'invalid_status',
+      message: 'status must be one of "ok", "error"',
+    });
   });
 
   it('accepts a body that matches and refuses a missing one', () => {
@@ -46,7 +54,10 @@ describe('RequestValidator', () => {
       field: 'config.tags[1]',
       message: 'config.tags[1] must be at most 3 characters long',
     });
-    expect(domainErrorOf(() => validator.body({ name: 'a', config: { shedule: '* * * * *' } }))).toMatchObject({ code: 'unknown_field', field: 'config.shedule' });
+    expect(domainErrorOf(() => validator.body({ name: 'a', config: { shedule: '* * * * *' } }))).toMatchObject({
+      code: 'unknown_field',
+      field: 'config.shedule',
+    });
     expect(domainErrorOf(() => validator.body({ config: {} }))).toMatchObject({ code: 'missing_field', field: 'name', message: 'name is required' });
     expect(domainErrorOf(() => validator.body({ name: 7 }))).toMatchObject({ code: 'invalid_name', field: 'name', message: 'name must be a string' });
   });
@@ -62,7 +73,15 @@ describe('impliedErrors', () => {
   it('documents what every endpoint of a kind can answer', () => {
     expect(impliedErrors(spec)).toEqual(['invalid', 'unauthorized', 'forbidden', 'not_found', 'too_large']);
     expect(impliedErrors({ summary: 'x', auth: 'public', response: { status: 200, description: 'ok' } })).toEqual([]);
-    expect(impliedErrors({ summary: 'x', auth: 'public', params: { id: { description: 'id' } }, errors: ['conflict'], response: { status: 200, description: 'ok' } })).toEqual(['not_found', 'conflict']);
+    expect(
+      impliedErrors({
+        summary: 'x',
+        auth: 'public',
+        params: { id: { description: 'id' } },
+        errors: ['conflict'],
+        response: { status: 200, description: 'ok' },
+      }),
+    ).toEqual(['not_found', 'conflict']);
   });
 });
 
@@ -70,18 +89,38 @@ describe('errors inside a oneOf', () => {
   const UNIT = { type: 'string', enum: ['minute', 'day'] };
   const schedule = {
     description: 'A crontab, or [value, unit].',
-    oneOf: [{ type: 'string', minLength: 1 }, { type: 'array', items: { oneOf: [{ type: 'integer', minimum: 1 }, UNIT] }, minItems: 2, maxItems: 2 }],
+    oneOf: [
+      { type: 'string', minLength: 1 },
+      { type: 'array', items: { oneOf: [{ type: 'integer', minimum: 1 }, UNIT] }, minItems: 2, maxItems: 2 },
+    ],
   };
-  const validator = new RequestValidator({ summary: 't', auth: 'bearer', body: { schema: objectOf({ config: objectOf({ schedule }) }) }, response: { status: 200, description: 'ok' } });
+  const validator = new RequestValidator({
+    summary: 't',
+    auth: 'bearer',
+    body: { schema: objectOf({ config: objectOf({ schedule }) }) },
+    response: { status: 200, description: 'ok' },
+  });
 
   it('reports the error of the form whose type the value has', () => {
-    expect(domainErrorOf(() => validator.body({ config: { schedule: [5, 'fortnight'] } }))).toMatchObject({ field: 'config.schedule[1]', message: 'config.schedule[1] must be one of "minute", "day"' });
-    expect(domainErrorOf(() => validator.body({ config: { schedule: [5] } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must have at least 2 items' });
-    expect(domainErrorOf(() => validator.body({ config: { schedule: '' } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be at least 1 characters long' });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: [5, 'fortnight'] } }))).toMatchObject({
+      field: 'config.schedule[1]',
+      message: 'config.schedule[1] must be one of "minute", "day"',
+    });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: [5] } }))).toMatchObject({
+      field: 'config.schedule',
+      message: 'config.schedule must have at least 2 items',
+    });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: '' } }))).toMatchObject({
+      field: 'config.schedule',
+      message: 'config.schedule must be at least 1 characters long',
+    });
   });
 
   it('describes the oneOf when the value has none of its types', () => {
-    expect(domainErrorOf(() => validator.body({ config: { schedule: 5 } }))).toMatchObject({ field: 'config.schedule', message: 'config.schedule must be a crontab, or [value, unit]' });
+    expect(domainErrorOf(() => validator.body({ config: { schedule: 5 } }))).toMatchObject({
+      field: 'config.schedule',
+      message: 'config.schedule must be a crontab, or [value, unit]',
+    });
   });
 });
 
@@ -90,12 +129,19 @@ describe('RequestValidator and NUL characters (Postgres text cannot hold them)',
 
   it('refuses a NUL in any body or query string, naming the field', () => {
     expect(domainErrorOf(() => validator.body({ name: 'a\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'name' });
-    expect(domainErrorOf(() => validator.body({ name: 'a', config: { tags: ['ok', 'b\u0000'] } }))).toMatchObject({ code: 'invalid_text', field: 'config.tags[1]' });
+    expect(domainErrorOf(() => validator.body({ name: 'a', config: { tags: ['ok', 'b\u0000'] } }))).toMatchObject({
+      code: 'invalid_text',
+      field: 'config.tags[1]',
+    });
     expect(domainErrorOf(() => validator.query({ cursor: '\u0000' }))).toMatchObject({ code: 'invalid_text', field: 'cursor' });
   });
 
   it('refuses a lone surrogate the same way, and keeps proper pairs', () => {
-    expect(domainErrorOf(() => validator.body({ name: 'a\ud800' }))).toMatchObject({ code: 'invalid_text', field: 'name', message: 'name must not contain lone UTF-16 surrogates (text that is not Unicode)' });
+    expect(domainErrorOf(() => validator.body({ name: 'a\ud800' }))).toMatchObject({
+      code: 'invalid_text',
+      field: 'name',
+      message: 'name must not contain lone UTF-16 surrogates (text that is not Unicode)',
+    });
     expect(validator.body({ name: 'a\ud83d\ude80' })).toEqual({ name: 'a\ud83d\ude80' });
   });
 });

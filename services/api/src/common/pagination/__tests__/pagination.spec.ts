@@ -22,7 +22,11 @@ describe('cursors', () => {
 describe('Link header', () => {
   it('is written as Sentry writes it, keeping the other query parameters', () => {
     const url = new URL('http://vigil.test:8081/api/0/organizations/acme/monitors/?query=db&cursor=100:1:0&project=a&project=b');
-    const header = linkHeader(url, { cursor: { value: '100', offset: 0, isPrev: true }, results: true }, { cursor: { value: '100', offset: 2, isPrev: false }, results: false });
+    const header = linkHeader(
+      url,
+      { cursor: { value: '100', offset: 0, isPrev: true }, results: true },
+      { cursor: { value: '100', offset: 2, isPrev: false }, results: false },
+    );
     expect(header).toBe(
       '<http://vigil.test:8081/api/0/organizations/acme/monitors/?query=db&project=a&project=b&cursor=100:0:1>; rel="previous"; results="true"; cursor="100:0:1", ' +
         '<http://vigil.test:8081/api/0/organizations/acme/monitors/?query=db&project=a&project=b&cursor=100:2:0>; rel="next"; results="false"; cursor="100:2:0"',
@@ -30,12 +34,16 @@ describe('Link header', () => {
   });
 
   it('without other parameters the cursor is the only one', () => {
-    const header = linkHeader(new URL('http://h/x/?cursor='), { cursor: { value: '5', offset: 0, isPrev: true }, results: false }, { cursor: { value: '5', offset: 1, isPrev: false }, results: true });
+    const header = linkHeader(
+      new URL('http://h/x/?cursor='),
+      { cursor: { value: '5', offset: 0, isPrev: true }, results: false },
+      { cursor: { value: '5', offset: 1, isPrev: false }, results: true },
+    );
     expect(header).toMatch(/^<http:\/\/h\/x\/\?cursor=5:0:1>; rel="previous"; results="false"; cursor="5:0:1", <http:\/\/h\/x\/\?cursor=5:1:0>; rel="next"/);
   });
 });
 
-describe('offset pages (the monitor list, as Sentry\'s OffsetPaginator)', () => {
+describe("offset pages (the monitor list, as Sentry's OffsetPaginator)", () => {
   const rows = Array.from({ length: 7 }, (_, index) => index);
   const read = (cursor: Cursor | null, perPage: number) => {
     const window = offsetWindow(cursor, perPage);
@@ -44,7 +52,11 @@ describe('offset pages (the monitor list, as Sentry\'s OffsetPaginator)', () => 
 
   it('pages forward with <per_page>:<page>:0 and back with <per_page>:<page - 1>:1', () => {
     const first = read(null, 3);
-    expect(first).toEqual({ items: [0, 1, 2], previous: { cursor: { value: '3', offset: 0, isPrev: true }, results: false }, next: { cursor: { value: '3', offset: 1, isPrev: false }, results: true } });
+    expect(first).toEqual({
+      items: [0, 1, 2],
+      previous: { cursor: { value: '3', offset: 0, isPrev: true }, results: false },
+      next: { cursor: { value: '3', offset: 1, isPrev: false }, results: true },
+    });
     const second = read(first.next.cursor, 3);
     expect(second.items).toEqual([3, 4, 5]);
     expect(second.previous).toEqual({ cursor: { value: '3', offset: 0, isPrev: true }, results: true });
@@ -63,7 +75,10 @@ describe('offset pages (the monitor list, as Sentry\'s OffsetPaginator)', () => 
 });
 
 describe('keyset pages (check-ins, newest first)', () => {
-  const compare = (a: RunKey, b: RunKey): number => a.createdMs - b.createdMs || (a.checkinId < b.checkinId ? -1 : a.checkinId > b.checkinId ? 1 : 0) || (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0);
+  const compare = (a: RunKey, b: RunKey): number =>
+    a.createdMs - b.createdMs ||
+    (a.checkinId < b.checkinId ? -1 : a.checkinId > b.checkinId ? 1 : 0) ||
+    (a.environment < b.environment ? -1 : a.environment > b.environment ? 1 : 0);
 
   /** What the ClickHouse query does, over a list in memory. */
   function query(all: readonly RunKey[], window: KeysetWindow<RunKey>): RunKey[] {
@@ -154,7 +169,12 @@ describe('keyset pages (check-ins, newest first)', () => {
     const value = encodeKey(RUN_KEY_CODEC, key);
     expect(value).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(decodeKey(RUN_KEY_CODEC, value)).toEqual(key);
-    for (const bad of [Buffer.from('[1,"a"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[-1,"a","b"]').toString('base64url'), '!!']) {
+    for (const bad of [
+      Buffer.from('[1,"a"]').toString('base64url'),
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[-1,"a","b"]').toString('base64url'),
+      '!!',
+    ]) {
       expect(domainErrorOf(() => decodeKey(RUN_KEY_CODEC, bad))).toMatchObject({ code: 'invalid_cursor', field: 'cursor' });
     }
     expect(domainErrorOf(() => keysetWindow(RUN_KEY_CODEC, { value, offset: 2, isPrev: false }, 10))).toMatchObject({ code: 'invalid_cursor' });
