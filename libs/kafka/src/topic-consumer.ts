@@ -142,6 +142,9 @@ function countDeadLetter(service: string, topic: string, reason: DeadLetterV1['r
   else deadLetterCounts.set(key, { service, topic, reason, count: 1 });
 }
 
+/** A watchdog tick later than this (it ticks every second) means the process itself was stopped or starved. */
+const STALL_MS = 3000;
+
 const RESTART_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000];
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -257,6 +260,9 @@ export class TopicConsumer<T extends TopicName> {
   }
 
   private contact(generation: number): void {
+    // A process that was stopped reads, when it runs again, answers the broker sent before the stop (a heartbeat's
+    // success): while the watchdog is overdue such an answer says nothing about the group now.
+    if (this.watchdog !== null && Date.now() - this.lastTick > STALL_MS) return;
     if (generation === this.generation) this.lastContact = Date.now();
   }
 
@@ -355,7 +361,7 @@ export class TopicConsumer<T extends TopicName> {
   private check(): void {
     if (this.state === 'stopped' || this.state === 'failed') return;
     const now = Date.now();
-    if (now - this.lastTick > 3000) this.resumedAt = now;
+    if (now - this.lastTick > STALL_MS) this.resumedAt = now;
     this.lastTick = now;
     if (this.inGroup(now)) {
       if (this.outSince !== null) {
