@@ -218,7 +218,8 @@ export class TopicConsumer<T extends TopicName> {
   get hasFailed(): boolean {
     // Judged now, not at the next tick: a process that was stopped answers its first request before its timers run.
     if (this.watchdog !== null) this.check();
-    return this.state === 'failed';
+    // Stays true through the shutdown that follows (stop() sets the state to stopped).
+    return this.failure !== null;
   }
 
   /** What /readyz and the logs say about it. */
@@ -365,7 +366,7 @@ export class TopicConsumer<T extends TopicName> {
     this.lastTick = now;
     if (this.inGroup(now)) {
       if (this.outSince !== null) {
-        this.logger.info({ group: this.groupId, out_ms: now - this.outSince }, 'consumer is consuming again');
+        this.logger.info({ group: this.groupId, out_ms: now - this.outSince }, 'consumer is consuming');
         this.restarts = 0;
       }
       this.outSince = null;
