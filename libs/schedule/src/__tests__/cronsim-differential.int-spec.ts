@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseSchedule, type Schedule } from '..';
 import { Zone } from '../zone';
-import { oracleMatches, oracleParse, transitions, wallOf } from './oracle';
+import { ORACLE_ALIASES, oracleMatches, oracleParse, transitions, wallOf } from './oracle';
 
 /** The Python of the venv `make tools` (deploy/local/tools.sh) makes with the pinned cronsim and tzdata. */
 function cronsimPython(): string {
@@ -199,17 +199,8 @@ function invalidish(): string {
   return fields.join(' ');
 }
 
-/** What cronsim is given for an alias (it has none; Vigil keeps Sentry's and Vixie's). */
-const ALIASES: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
-const forCronsim = (expr: string) => ALIASES[expr.toLowerCase()] ?? expr;
+/** What cronsim is given for an alias (it has none; Vigil keeps Sentry's and Vixie's): the oracle's own table. */
+const forCronsim = (expr: string) => ORACLE_ALIASES[expr.toLowerCase()] ?? expr;
 
 /** Runners still at work: a test that times out must not leave its Python process running. */
 const running = new Set<ChildProcess>();

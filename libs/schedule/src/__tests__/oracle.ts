@@ -26,7 +26,8 @@ export interface OracleCron {
   wildcard: boolean;
 }
 
-const ALIASES: Record<string, string> = {
+/** Written out here, apart from the engine's table, so an oracle never shares a mistake with what it checks. */
+export const ORACLE_ALIASES: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
   '@monthly': '0 0 1 * *',
@@ -69,7 +70,7 @@ function expand(field: string, lo: number, hi: number, names: Record<string, num
 }
 
 export function oracleParse(expression: string): OracleCron {
-  const text = ALIASES[expression.trim().toLowerCase()] ?? expression.trim();
+  const text = ORACLE_ALIASES[expression.trim().toLowerCase()] ?? expression.trim();
   const [mi, h, dom, mon, dow] = text.toUpperCase().split(/\s+/) as [string, string, string, string, string];
   let domLast = false;
   let domLastWeekday = false;
