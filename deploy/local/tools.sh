@@ -4,6 +4,8 @@
 #   $VIGIL_TOOLS_DIR/schemathesis/  a Python venv with schemathesis (pinned), the API fuzzer
 #   $VIGIL_TOOLS_DIR/cronsim/  a Python venv with cronsim and tzdata (pinned), the reference of the crontab differential test
 #   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), from the Go module proxy or built from third_party/runitor
+#   $VIGIL_TOOLS_DIR/bin/sentry-go-job  a cron job instrumented with sentry-go (pinned in its go.mod), built from
+#                              e2e/src/clients/fixtures/sentry-go-job with modules from the Go module proxy
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -104,16 +106,34 @@ runitor() {
   touch "$marker"
 }
 
+# The sentry-go job of the e2e tests: the SDK at the version its go.mod pins (go.sum checks the modules), built again
+# when the fixture's sources change (the marker's name is a hash of them).
+sentry_go_job() {
+  local src="$ROOT/e2e/src/clients/fixtures/sentry-go-job" bin="$TOOLS/bin/sentry-go-job" marker
+  marker="$TOOLS/bin/.sentry-go-job-$(cat "$src/go.mod" "$src/go.sum" "$src/main.go" | sha256sum | cut -c1-16)"
+  if [[ -f "$marker" && -x "$bin" ]]; then
+    return
+  fi
+  command -v go >/dev/null || die "sentry-go-job: go is not installed; the e2e tests drive sentry-go, built with Go >= 1.25"
+  rm -f "$TOOLS/bin/.sentry-go-job-"* "$bin"
+  (cd "$src" && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 timeout 600 go build -trimpath -buildvcs=false -o "$bin" .) \
+    || die "sentry-go-job: building $src failed (see above)"
+  log "sentry-go-job: built with sentry-go $(awk '/getsentry\/sentry-go /{print $NF; exit}' "$src/go.mod")"
+  touch "$marker"
+}
+
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
 schemathesis & schemathesis_pid=$!
 cronsim & cronsim_pid=$!
 runitor & runitor_pid=$!
+sentry_go_job & sentry_go_pid=$!
 failed=0
 wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
 wait "$cronsim_pid" || failed=1
 wait "$runitor_pid" || failed=1
+wait "$sentry_go_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, sentry-go-job"

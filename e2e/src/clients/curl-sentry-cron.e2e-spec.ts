@@ -16,7 +16,7 @@ function cronUrl(slug: string, { key = true, trailingSlash = true }: { key?: boo
 beforeAll(async () => {
   const version = await runProcess('curl', ['--version']);
   if (version.code !== 0) throw new Error('curl is not installed');
-  vigil = await Vigil.start();
+  vigil = await Vigil.start({}, { scheduler: true });
 });
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ function sentryCli(args: readonly string[]) {
 
 beforeAll(async () => {
   cli = toolPath('sentry-cli');
-  vigil = await Vigil.start();
+  vigil = await Vigil.start({}, { scheduler: true });
 });
 
 afterAll(async () => {

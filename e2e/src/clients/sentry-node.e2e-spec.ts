@@ -31,7 +31,7 @@ async function runJob(scenario: {
 }
 
 beforeAll(async () => {
-  vigil = await Vigil.start();
+  vigil = await Vigil.start({}, { scheduler: true });
 });
 
 afterAll(async () => {

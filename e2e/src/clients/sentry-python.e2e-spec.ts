@@ -29,7 +29,7 @@ beforeAll(async () => {
   python = toolPath('python');
   const version = await runProcess(python, ['-c', 'import sentry_sdk; print(sentry_sdk.VERSION)']);
   if (version.code !== 0) throw new Error(`the tools venv has no sentry_sdk (run make tools): ${describeResult(version)}`);
-  vigil = await Vigil.start();
+  vigil = await Vigil.start({}, { scheduler: true });
 });
 
 afterAll(async () => {

@@ -10,6 +10,8 @@ const TOOLS = {
   /** The Python of a venv holding the pinned sentry-sdk. */
   python: join(TOOLS_DIR, 'python', 'bin', 'python'),
   runitor: join(TOOLS_DIR, 'bin', 'runitor'),
+  /** A cron job instrumented with sentry-go, built from e2e/src/clients/fixtures/sentry-go-job. */
+  'sentry-go-job': join(TOOLS_DIR, 'bin', 'sentry-go-job'),
   /** The API fuzzer, in its own venv. */
   schemathesis: join(TOOLS_DIR, 'schemathesis', 'bin', 'schemathesis'),
   /** The npm package's launcher (a devDependency of e2e), which runs the binary of its platform package. */

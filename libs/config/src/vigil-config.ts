@@ -225,6 +225,15 @@ export class VigilConfig {
   @Min(60000)
   VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS = 3600000;
 
+  @ConfigVariable({
+    description:
+      "Scheduler: event time a Sentry check-in for a slug ingest did not know waits for its monitor to be created (by a check-in with monitor_config on its way through another connection, as withMonitor sends them), in milliseconds; then it is recorded as the processing error unknown_monitor (decision 0021). It must exceed the time from a creating check-in's Kafka acknowledgement to its Postgres commit.",
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(600000)
+  VIGIL_SCHEDULER_UNCONFIRMED_WAIT_MS = 10000;
+
   @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
   @IsInt()
   @Min(1)

@@ -30,3 +30,13 @@ export const MONITOR_CONFIG_COLUMNS: ReadonlyArray<keyof MonitorConfigRow> = [
   'status',
   'timeout_from_margin',
 ];
+
+/**
+ * The SQL expression for a new monitor's id, given the placeholder of `monitorIdFor(project, slug)`: that id,
+ * unless a monitor renamed away from the slug already has it (then a random one). Every path that creates
+ * monitors uses it, so a check-in for a slug ingest does not know yet lands on the partition of the monitor
+ * being created (decision 0021).
+ */
+export function newMonitorIdSql(placeholder: string): string {
+  return `(CASE WHEN EXISTS (SELECT 1 FROM monitors WHERE id = ${placeholder}::uuid) THEN gen_random_uuid() ELSE ${placeholder}::uuid END)`;
+}

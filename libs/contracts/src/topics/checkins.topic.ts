@@ -31,6 +31,21 @@ export const CHECKIN_SOURCES = ['sentry_envelope', 'sentry_cron', 'ping'] as con
 export type CheckinSource = (typeof CHECKIN_SOURCES)[number];
 
 /**
+ * Whether the monitor a check-in names is known to exist (decision 0021):
+ * - absent: ingest found the monitor (or created it with this check-in's `monitor_config`);
+ * - `unconfirmed`: a Sentry check-in without `monitor_config` for a slug ingest did not know, under the id a
+ *   monitor of that project and slug would have (`monitorIdFor`). Its monitor may be created by a check-in
+ *   still on its way (`withMonitor` sends the opening and closing check-ins at once). The scheduler decides, in
+ *   partition order: it republishes the check-in as `confirmed` once the monitor exists, or records the
+ *   processing error `unknown_monitor` when it does not within `VIGIL_SCHEDULER_UNCONFIRMED_WAIT_MS`. No
+ *   consumer applies an `unconfirmed` check-in itself;
+ * - `confirmed`: the scheduler's copy of an `unconfirmed` check-in whose monitor exists (same fields, a
+ *   name-based `event_id`). Consumers apply it where they meet it in the partition, like any check-in.
+ */
+export const MONITOR_EXISTENCES = ['unconfirmed', 'confirmed'] as const;
+export type MonitorExistence = (typeof MONITOR_EXISTENCES)[number];
+
+/**
  * One accepted check-in, as ingest acknowledged it to the client.
  * Keyed by monitor-environment (see `monitorEnvironmentKey`) so one track always lands on one partition.
  */
@@ -66,6 +81,8 @@ export interface CheckinMessageV1 {
   /** The client address (from X-Forwarded-For only behind a trusted proxy), else null. */
   remote_addr: string | null;
   user_agent: string | null;
+  /** Absent when ingest knew the monitor; see `MONITOR_EXISTENCES`. */
+  monitor_existence?: MonitorExistence;
 }
 
 export const checkinMessageV1Schema: TopicSchema<CheckinMessageV1> = {
@@ -115,6 +132,7 @@ export const checkinMessageV1Schema: TopicSchema<CheckinMessageV1> = {
     body_encoding: { type: 'string', enum: [...BODY_ENCODINGS] },
     remote_addr: { type: 'string', maxLength: 64, nullable: true },
     user_agent: { type: 'string', maxLength: 512, nullable: true },
+    monitor_existence: { type: 'string', enum: [...MONITOR_EXISTENCES] },
   },
 };
 

@@ -1,4 +1,15 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
+import { checkinMessageV1Schema, type CheckinMessageV1 } from './checkins.topic';
+
+/**
+ * Unconfirmed check-ins one check-ins partition keeps waiting at most (decision 0021); beyond it the oldest is
+ * judged at once. A waiting check-in is one a client sent for a slug that did not exist, so this bounds what a
+ * misconfigured fleet can make the changelog carry.
+ */
+export const MAX_WAITING_CHECKINS = 1000;
+
+/** A check-in as the position record carries it (the check-ins topic's schema, without its `$id`). */
+const { $id: _checkinsId, ...waitingCheckinSchema } = checkinMessageV1Schema;
 
 /**
  * A monitor-environment track's reported state (see the scheduler's `Track`):
@@ -57,6 +68,11 @@ export interface PartitionPositionV1 {
   clock: number | null;
   /** Offset in `vigil.checkins.v1` of the last record applied (decimal string: Kafka offsets are 64-bit). */
   offset: string;
+  /**
+   * Check-ins at or below `offset` still waiting for their monitor to be confirmed (`monitor_existence:
+   * unconfirmed`, decision 0021), oldest first. Absent: none (positions written before the field).
+   */
+  waiting?: CheckinMessageV1[];
 }
 
 /**
@@ -148,7 +164,11 @@ export const schedulerStateV1Schema: TopicSchema<SchedulerStateV1> = {
           type: 'object',
           additionalProperties: false,
           required: ['clock', 'offset'],
-          properties: { clock: nullableInteger, offset: { type: 'string', pattern: '^-?[0-9]{1,20}$' } },
+          properties: {
+            clock: nullableInteger,
+            offset: { type: 'string', pattern: '^-?[0-9]{1,20}$' },
+            waiting: { type: 'array', maxItems: MAX_WAITING_CHECKINS, items: waitingCheckinSchema },
+          },
         },
       ],
     },

@@ -1,4 +1,4 @@
-import { joinSql, sql, type ClickHouse, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
+import { joinSql, RUN_STATUS, sql, type ClickHouse, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
 import type { KeysetWindow } from '../common/pagination/keyset-pagination';
 import type { TimeRange } from '../common/time-range';
 import type { RunKey } from './run-key';
@@ -88,7 +88,7 @@ export class CheckinHistoryRepository {
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
              environment,
-             argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS status,
+             ${RUN_STATUS} AS status,
              max(duration_ms) AS duration_ms,
              min(received_at_ms) AS date_created_ms,
              max(received_at_ms) AS date_updated_ms

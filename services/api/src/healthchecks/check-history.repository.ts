@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, SqlFragment, sql } from '@vigil/clickhouse';
+import { ClickHouse, RUN_STATUS, SqlFragment, sql } from '@vigil/clickhouse';
 import { TRACK_STATES, type TrackState } from '@vigil/contracts';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import { activityFrom, type ActivityFacts, type CheckActivity } from './check.presenter';
@@ -126,7 +126,7 @@ export class CheckHistoryRepository {
                   FROM checkins
                  WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT} AND received_at >= toDateTime(${since})
                  GROUP BY monitor_id, checkin_id
-                HAVING argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) = 'in_progress')
+                HAVING ${RUN_STATUS} = 'in_progress')
          GROUP BY monitor_id`),
       this.clickhouse.query<StateRow>(sql`
         SELECT monitor_id, toString(argMax(to_state, (at_ms, kafka_offset))) AS state,

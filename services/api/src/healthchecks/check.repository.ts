@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { IntervalUnit, MonitorStatus, ScheduleType } from '@vigil/db';
+import { monitorIdFor } from '@vigil/contracts';
+import { newMonitorIdSql, type IntervalUnit, type MonitorStatus, type ScheduleType } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -113,18 +114,18 @@ export class CheckRepository {
    * when taken, one sent is a 409.
    */
   async insert(manager: EntityManager, organizationId: string, projectId: number, change: CheckChange): Promise<string> {
-    const id = randomUUID();
     const wanted = change.slug ?? slugify(change.name ?? '') ?? 'check';
     const slug = await freeMonitorSlug(manager, organizationId, wanted, change.slug === undefined);
     if (slug === null) throw slugTaken(wanted);
     const schedule = change.schedule ?? { type: 'interval' as const, ...intervalForSeconds(DEFAULT_TIMEOUT_SECONDS) };
     try {
-      await manager.query(
+      const inserted: Array<{ id: string }> = await manager.query(
         `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab, schedule_interval_value, schedule_interval_unit,
                                checkin_margin, timezone, tags, description, manual_resume, timeout_from_margin)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, true)`,
+         VALUES (${newMonitorIdSql('$1')}, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, true)
+         RETURNING id`,
         [
-          id,
+          monitorIdFor(projectId, slug),
           projectId,
           slug,
           change.name ?? '',
@@ -140,11 +141,11 @@ export class CheckRepository {
           change.manualResume ?? false,
         ],
       );
+      return inserted[0]!.id;
     } catch (error) {
       if (isUniqueViolation(error)) throw slugTaken(slug);
       throw error;
     }
-    return id;
   }
 
   /** Sets the columns the change carries; the others keep their values. */

@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { monitorIdFor } from '@vigil/contracts';
+import { newMonitorIdSql } from '@vigil/db';
 import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -53,14 +55,16 @@ export class MonitorRepository {
     return this.dataSource.transaction(async (manager) => {
       const slug = await freeMonitorSlug(manager, organizationId, values.slug, slugDerived);
       if (slug === null) throw slugTaken(values.slug);
-      const id = randomUUID();
+      let id: string;
       try {
-        await manager.query(
+        const inserted: Array<{ id: string }> = await manager.query(
           `INSERT INTO monitors (id, project_id, ping_uuid, name, slug, status, owner, is_muted, schedule_type, schedule_crontab, schedule_interval_value,
              schedule_interval_unit, checkin_margin, max_runtime, failure_issue_threshold, recovery_threshold, timezone)
-           VALUES ($1, $16, $17, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-          [id, ...parameters({ ...values, slug }), projectId, randomUUID()],
+           VALUES (${newMonitorIdSql('$1')}, $16, $17, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           RETURNING id`,
+          [monitorIdFor(projectId, slug), ...parameters({ ...values, slug }), projectId, randomUUID()],
         );
+        id = inserted[0]!.id;
       } catch (error) {
         if (isUniqueViolation(error)) throw slugTaken(slug);
         throw error;

@@ -1,4 +1,4 @@
-import { ClickHouse, joinSql, sql } from '@vigil/clickhouse';
+import { ClickHouse, joinSql, RUN_STATUS, sql } from '@vigil/clickhouse';
 import { monitorEnvironmentKey, type CheckinMessageV1 } from '@vigil/contracts';
 import { MAX_OPEN_RUN_AGE_MS, MAX_OPEN_RUNS, type OpenRun } from '@vigil/runs';
 import type { RunStore, Track } from './run-resolver';
@@ -36,7 +36,7 @@ export class ClickHouseRunStore implements RunStore {
          )})
          AND received_at >= toDateTime(${since})
        GROUP BY monitor_id, environment, checkin_id
-      HAVING argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) = 'in_progress'`);
+      HAVING ${RUN_STATUS} = 'in_progress'`);
     const wanted = new Set(tracks.map((track) => monitorEnvironmentKey(track.monitorId, track.environment)));
     const open = new Map<string, OpenRun[]>();
     for (const row of rows) {

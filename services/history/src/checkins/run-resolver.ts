@@ -24,7 +24,8 @@ export interface ResolvedCheckin {
  * Resolves each check-in to its run (`run_match: latest_open` → the latest open run) and fills in durations,
  * applying `TrackRuns` in partition order. Tracks are remembered between batches and loaded from the store
  * the first time they are seen; `forget()` drops everything (on a rebalance or a failed batch) so the store
- * is again the truth. Messages already stored are left out, so a redelivered batch is not resolved twice.
+ * is again the truth. Messages already stored are left out, so a redelivered batch is not resolved twice, and
+ * so are unconfirmed check-ins (`monitor_existence`), whose confirmed copies come later in the partition.
  */
 export class RunResolver {
   private readonly tracks = new Map<string, TrackRuns>();
@@ -43,8 +44,11 @@ export class RunResolver {
   }
 
   async resolve(messages: readonly CheckinMessageV1[], now: number = Date.now()): Promise<ResolvedCheckin[]> {
-    const stored = await this.store.storedEventIds(messages);
-    const fresh = messages.filter((message) => !stored.has(message.event_id));
+    // An unconfirmed check-in is the scheduler's to judge: what is stored is its confirmed copy, where that
+    // copy stands in the partition (decision 0021).
+    const applicable = messages.filter((message) => message.monitor_existence !== 'unconfirmed');
+    const stored = await this.store.storedEventIds(applicable);
+    const fresh = applicable.filter((message) => !stored.has(message.event_id));
     const cold = new Map<string, Track>();
     for (const message of fresh) {
       const key = monitorEnvironmentKey(message.monitor_id, message.environment);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROOT_LOGGER } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { monitorEnvironmentKey, type CheckinMessageV1, type CheckinSignal, type CheckinSource } from '@vigil/contracts';
+import { monitorEnvironmentKey, monitorIdFor, type CheckinMessageV1, type CheckinSignal, type CheckinSource } from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
 import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
@@ -146,16 +146,16 @@ export class RecordCheckinsUseCase {
       return item.config !== undefined && !(monitor && configApplied(monitor, item.config)) ? item.config : undefined;
     });
     if (writes.every((update) => update === undefined)) {
-      const monitors = accepted.map((item, index) => existing(known[index], item.slug));
+      const monitors = accepted.map((item, index) => known[index] ?? unconfirmed(project, item.slug));
       return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))), accepted.length);
     }
     const written: CatalogMonitor[] = [];
     const ids = await this.dataSource.transaction(async (manager) => {
-      const monitors: CatalogMonitor[] = [];
+      const monitors: Array<CatalogMonitor | UnconfirmedMonitor> = [];
       for (const [index, item] of accepted.entries()) {
         const update = writes[index];
-        const monitor = update ? await this.monitors.upsert(manager, project, item.slug, update) : existing(known[index], item.slug);
-        if (update) written.push(monitor);
+        const monitor = update ? await this.monitors.upsert(manager, project, item.slug, update) : (known[index] ?? unconfirmed(project, item.slug));
+        if (update) written.push(monitor as CatalogMonitor);
         monitors.push(monitor);
       }
       return this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client)));
@@ -219,7 +219,7 @@ export class RecordCheckinsUseCase {
     }
   }
 
-  private baseMessage(monitor: CatalogMonitor, environment: string, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
+  private baseMessage(monitor: CatalogMonitor | UnconfirmedMonitor, environment: string, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
     return {
       version: 1,
       event_id: randomUUID(),
@@ -240,10 +240,11 @@ export class RecordCheckinsUseCase {
       body: null,
       remote_addr: client.remoteAddr,
       user_agent: client.userAgent === null ? null : client.userAgent.slice(0, 512),
+      ...('unconfirmed' in monitor ? { monitor_existence: 'unconfirmed' as const } : {}),
     };
   }
 
-  private sentryMessage(monitor: CatalogMonitor, item: PreparedCheckin, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
+  private sentryMessage(monitor: CatalogMonitor | UnconfirmedMonitor, item: PreparedCheckin, source: CheckinSource, client: ClientInfo): CheckinMessageV1 {
     const { payload } = item;
     const named = payload.check_in_id !== undefined && !isNilUuid(payload.check_in_id);
     return {
@@ -274,10 +275,24 @@ export class RecordCheckinsUseCase {
   }
 }
 
-/** The monitor a check-in without a (new) config names; it must exist. */
-function existing(monitor: CatalogMonitor | null | undefined, slug: string): CatalogMonitor {
-  if (!monitor) throw new DomainError('not_found', 'unknown_monitor', `monitor "${slug}" does not exist; send monitor_config to create it`, 'monitor_slug');
-  return monitor;
+/** A monitor this ingest does not know, named by a check-in without `monitor_config`: the scheduler decides (decision 0021). */
+interface UnconfirmedMonitor {
+  unconfirmed: true;
+  id: string;
+  slug: string;
+  projectId: number;
+  organizationId: string;
+}
+
+/**
+ * The monitor of a Sentry check-in without `monitor_config` for a slug this ingest does not know. It is not
+ * refused here: the check-in that creates the monitor may be on its way through another connection or another
+ * ingest instance (`withMonitor` sends the opening and closing check-ins at once). It is published under the id
+ * the monitor gets when created, so it lands on that monitor's partition, where the scheduler confirms it or
+ * records `unknown_monitor`.
+ */
+function unconfirmed(project: CatalogProject, slug: string): UnconfirmedMonitor {
+  return { unconfirmed: true, id: monitorIdFor(project.id, slug), slug, projectId: project.id, organizationId: project.organizationId };
 }
 
 function creationLimited(slug: string, waitMs: number): DomainError {

@@ -3,7 +3,8 @@ import { DomainError } from '@vigil/errors';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { CatalogMonitor, CatalogProject } from '../catalog/catalog-snapshot';
-import { configFromRow, MONITOR_CONFIG_COLUMN_OF, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow, type MonitorConfigUpdate } from '@vigil/db';
+import { configFromRow, MONITOR_CONFIG_COLUMN_OF, MONITOR_CONFIG_COLUMNS, newMonitorIdSql, type MonitorConfigRow, type MonitorConfigUpdate } from '@vigil/db';
+import { monitorIdFor } from '@vigil/contracts';
 
 const COLUMNS = MONITOR_CONFIG_COLUMN_OF;
 const RETURNING = `id, ping_uuid, manual_resume, ${MONITOR_CONFIG_COLUMNS.join(', ')}`;
@@ -58,10 +59,10 @@ export class MonitorRepository {
     } else {
       rows = await manager.query(
         `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, ${keys.map((key) => COLUMNS[key]).join(', ')})
-         VALUES ($1, $2, $3, $3, $4, ${keys.map((_key, index) => `$${index + 5}`).join(', ')})
+         VALUES (${newMonitorIdSql('$1')}, $2, $3, $3, $4, ${keys.map((_key, index) => `$${index + 5}`).join(', ')})
          ON CONFLICT (project_id, slug) DO UPDATE SET ${assignments(5)}
          RETURNING ${RETURNING}`,
-        [randomUUID(), project.id, slug, randomUUID(), ...values],
+        [monitorIdFor(project.id, slug), project.id, slug, randomUUID(), ...values],
       );
     }
     const row = rows[0];
@@ -91,14 +92,14 @@ export class MonitorRepository {
       const rows: Array<ReturnedRow & { created: boolean }> = await manager.query(
         `WITH inserted AS (
          INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_interval_value, schedule_interval_unit, checkin_margin, timeout_from_margin)
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, true)
+         VALUES (${newMonitorIdSql('$1')}, $2, $3, $3, $4, $5, $6, $7, $8, true)
          ON CONFLICT (project_id, slug) DO NOTHING
          RETURNING ${RETURNING})
        SELECT *, true AS created FROM inserted
        UNION ALL
        SELECT ${RETURNING}, false AS created FROM monitors WHERE project_id = $2 AND slug = $3 AND NOT EXISTS (SELECT 1 FROM inserted)`,
         [
-          randomUUID(),
+          monitorIdFor(project.id, slug),
           project.id,
           slug,
           randomUUID(),

@@ -1,9 +1,14 @@
 import {
+  confirmedCheckinEventId,
   ContractViolationError,
   decodeMessage,
+  MAX_WAITING_CHECKINS,
   monitorEnvironmentKey,
+  nameBasedUuid,
   PARTITION_POSITION_KEY,
+  type CheckinMessageV1,
   type MonitorEventV1,
+  type ProcessingErrorV1,
   type MonitorStateV1,
   type RunResultV1,
   type SchedulerStateV1,
@@ -38,13 +43,23 @@ interface Finished {
   at: number;
 }
 
-/** What a batch produced, in order: outcomes and finished check-ins (for run results), and state changes. */
+/**
+ * What a batch produced, in order: outcomes and finished check-ins (for run results), state changes, and the
+ * verdicts on unconfirmed check-ins (decision 0021): confirmed copies to republish, processing errors to record.
+ */
 interface Judged {
   results: Array<Outcome | Finished>;
   transitions: Transition[];
+  confirmed: CheckinMessageV1[];
+  refused: ProcessingErrorV1[];
 }
 
-const nothing = (): Judged => ({ results: [], transitions: [] });
+const nothing = (): Judged => ({ results: [], transitions: [], confirmed: [], refused: [] });
+
+/** Changing it would change the ids of recorded `unknown_monitor` errors: never change it. */
+const REFUSAL_NAMESPACE = Buffer.from('6b0e4c7a92d14f3b8e5a1c9d07f2b468', 'hex');
+/** `unknown_monitor` errors recorded per project and minute by one instance (ingest bounds its own the same way). */
+const REFUSALS_PER_PROJECT_MINUTE = 120;
 
 interface PartitionState {
   detector: PartitionDetector;
@@ -52,6 +67,10 @@ interface PartitionState {
   lastOffset: bigint;
   /** What configuration changes and the restore produced, published with the partition's next batch. */
   pending: Judged;
+  /** Unconfirmed check-ins at or below `lastOffset` whose monitor is not confirmed yet, oldest first. */
+  waiting: CheckinMessageV1[];
+  /** `waiting` changed since the position was last written. */
+  waitingChanged: boolean;
 }
 
 const UUID_LENGTH = 36;
@@ -70,7 +89,14 @@ export interface DetectionEngineOptions {
    * the change reaches this instance by NOTIFY, which the ping through Kafka can overtake.
    */
   refreshMonitors?: (monitorIds: readonly string[]) => Promise<void>;
+  /**
+   * Event time an unconfirmed check-in waits for its monitor to exist (decision 0021) before the monitor is read
+   * from its source of truth (`refreshMonitors`) one last time and, when absent, `unknown_monitor` is recorded.
+   */
+  unconfirmedWaitMs?: number;
 }
+
+export const DEFAULT_UNCONFIRMED_WAIT_MS = 10_000;
 
 /**
  * Detection for the check-ins partitions one scheduler instance owns, without Nest or timers (the worker
@@ -88,6 +114,8 @@ export interface DetectionEngineOptions {
  */
 export class DetectionEngine {
   private readonly partitions = new Map<number, PartitionState>();
+  /** `unknown_monitor` errors recorded this minute per project: [minute, count]. */
+  private readonly refusals = new Map<number, [number, number]>();
 
   constructor(
     private readonly directory: MonitorDirectory,
@@ -159,7 +187,13 @@ export class DetectionEngine {
   async restore(partitions: readonly number[], heartbeat: () => Promise<void> = async () => undefined): Promise<void> {
     const fresh = new Map<number, PartitionState>();
     for (const partition of partitions) {
-      fresh.set(partition, { detector: new PartitionDetector(this.directory.registry, this.directory.settings), lastOffset: -1n, pending: nothing() });
+      fresh.set(partition, {
+        detector: new PartitionDetector(this.directory.registry, this.directory.settings),
+        lastOffset: -1n,
+        pending: nothing(),
+        waiting: [],
+        waitingChanged: false,
+      });
     }
     const started = Date.now();
     const records = await this.readState(
@@ -226,6 +260,10 @@ export class DetectionEngine {
           continue;
         }
         merge(result, state.detector.pulse(item.at));
+      } else if (item.payload.monitor_existence === 'unconfirmed') {
+        // Judged below, with the partition's waiting check-ins: it changes nothing until its monitor is confirmed.
+        state.waiting.push(item.payload);
+        state.waitingChanged = true;
       } else {
         const droppedAt = this.directory.droppedAt(item.payload.monitor_id, item.payload.environment);
         // A check-in from before its environment was dropped belongs to the history that was deleted.
@@ -248,11 +286,93 @@ export class DetectionEngine {
       }
     }
 
+    await this.judgeWaiting(touched);
+
     // A fence: a member that lost its partitions while stalled (a long pause, a starved process) learns it here,
     // before it publishes results or overwrites the changelog that the partitions' new owner writes.
     await context.heartbeat();
     await this.publish([...touched.values()]);
     await this.writeState(touched.keys());
+  }
+
+  /**
+   * Decides the unconfirmed check-ins of the batch's partitions (decision 0021). One whose monitor the directory
+   * has, with its project and slug, is confirmed: its copy is republished to its partition, where every consumer
+   * applies it. One still unknown once the partition's event time is `unconfirmedWaitMs` past its receipt is
+   * looked up in the source of truth once more (`refreshMonitors`), then confirmed or refused as
+   * `unknown_monitor`. The rest keep waiting, in the position written to the changelog.
+   */
+  private async judgeWaiting(touched: ReadonlyMap<number, Judged>): Promise<void> {
+    const waitMs = this.options.unconfirmedWaitMs ?? DEFAULT_UNCONFIRMED_WAIT_MS;
+    const overdue = (state: PartitionState, checkin: CheckinMessageV1) => state.detector.clock >= checkin.received_at + waitMs;
+    const stale = new Set<string>();
+    for (const partition of touched.keys()) {
+      const state = this.partitions.get(partition);
+      if (!state) continue;
+      // Over the bound, the oldest are judged now: confirmed if the directory has their monitor, else refused.
+      while (state.waiting.length > MAX_WAITING_CHECKINS) this.settle(state, touched.get(partition)!, 0, true);
+      for (const checkin of state.waiting) if (!this.exists(checkin) && overdue(state, checkin)) stale.add(checkin.monitor_id);
+    }
+    if (stale.size > 0 && this.options.refreshMonitors) await this.options.refreshMonitors([...stale]);
+    for (const [partition, judged] of touched) {
+      const state = this.partitions.get(partition);
+      if (!state || state.waiting.length === 0) continue;
+      for (let index = 0; index < state.waiting.length; ) {
+        const checkin = state.waiting[index]!;
+        if (this.exists(checkin) || overdue(state, checkin)) this.settle(state, judged, index, false);
+        else index += 1;
+      }
+    }
+  }
+
+  /** Confirms or refuses the waiting check-in at `index` (`force`: refused unless its monitor exists now). */
+  private settle(state: PartitionState, judged: Judged, index: number, force: boolean): void {
+    const [checkin] = state.waiting.splice(index, 1);
+    state.waitingChanged = true;
+    if (!checkin) return;
+    const fields = { monitor_id: checkin.monitor_id, environment: checkin.environment, checkin_id: checkin.checkin_id, project_id: checkin.project_id };
+    if (this.exists(checkin)) {
+      judged.confirmed.push({ ...checkin, event_id: confirmedCheckinEventId(checkin.event_id), monitor_existence: 'confirmed' });
+      this.logger.debug(fields, 'unconfirmed check-in confirmed');
+      return;
+    }
+    this.logger.info({ ...fields, monitor_slug: checkin.monitor_slug, forced: force }, 'check-in for a monitor that does not exist refused');
+    const minute = Math.floor((this.options.now ?? Date.now)() / 60_000);
+    const [counted, count] = this.refusals.get(checkin.project_id) ?? [minute, 0];
+    const used = counted === minute ? count : 0;
+    if (used >= REFUSALS_PER_PROJECT_MINUTE) return;
+    this.refusals.set(checkin.project_id, [minute, used + 1]);
+    if (this.refusals.size > 10_000) this.refusals.clear();
+    judged.refused.push({
+      version: 1,
+      error_id: nameBasedUuid(REFUSAL_NAMESPACE, checkin.event_id),
+      organization_id: checkin.organization_id,
+      project_id: checkin.project_id,
+      monitor_slug: checkin.monitor_slug,
+      environment: checkin.environment,
+      source: checkin.source,
+      errors: [
+        {
+          code: 'unknown_monitor',
+          field: 'monitor_slug',
+          message: `monitor "${checkin.monitor_slug}" does not exist; send monitor_config to create it`,
+        },
+      ],
+      payload: JSON.stringify({
+        monitor_slug: checkin.monitor_slug,
+        status: checkin.status,
+        environment: checkin.environment,
+        ...(checkin.run_match === 'exact' ? { check_in_id: checkin.checkin_id } : {}),
+        ...(checkin.duration_ms === null ? {} : { duration: checkin.duration_ms / 1000 }),
+      }),
+      received_at: checkin.received_at,
+    });
+  }
+
+  /** The monitor an unconfirmed check-in names exists: the directory has its id, in its project, under its slug. */
+  private exists(checkin: CheckinMessageV1): boolean {
+    const identity = this.directory.identity(checkin.monitor_id);
+    return identity !== null && identity.project_id === checkin.project_id && identity.monitor_slug === checkin.monitor_slug;
   }
 
   /**
@@ -289,6 +409,7 @@ export class DetectionEngine {
       if (message?.position) {
         if (message.position.clock !== null) state.detector.restoreClock(message.position.clock);
         state.lastOffset = BigInt(message.position.offset);
+        state.waiting = message.position.waiting ?? [];
       }
       return;
     }
@@ -356,6 +477,8 @@ export class DetectionEngine {
         const state = this.toMonitorStateV1(transition);
         if (state) sends.push(this.send('vigil.monitor-states.v1', monitorEnvironmentKey(state.monitor_id, state.environment), state));
       }
+      for (const checkin of batch.confirmed) sends.push(this.send('vigil.checkins.v1', monitorEnvironmentKey(checkin.monitor_id, checkin.environment), checkin));
+      for (const refusal of batch.refused) sends.push(this.send('vigil.processing-errors.v1', String(refusal.project_id), refusal));
     }
     await Promise.all(sends);
     for (const event of logged) {
@@ -372,9 +495,10 @@ export class DetectionEngine {
       const state = this.partitions.get(partition);
       if (!state) continue;
       const changes = state.detector.drainChanges();
-      // A batch that changed no track (pulses with nothing due) needs no position: replaying it after a
-      // restore changes nothing either. This keeps idle pulses from writing to the changelog at all.
-      if (changes.length === 0) continue;
+      // A batch that changed no track and no waiting check-in (pulses with nothing due) needs no position:
+      // replaying it after a restore changes nothing either. This keeps idle pulses from writing to the changelog.
+      if (changes.length === 0 && !state.waitingChanged) continue;
+      state.waitingChanged = false;
       for (const change of changes) {
         const key = monitorEnvironmentKey(change.monitorId, change.environment);
         sends.push(
@@ -389,7 +513,16 @@ export class DetectionEngine {
         this.send(
           'vigil.scheduler-state.v1',
           PARTITION_POSITION_KEY,
-          { version: 1, kind: 'partition', track: null, position: { clock: Number.isFinite(clock) ? clock : null, offset: state.lastOffset.toString() } },
+          {
+            version: 1,
+            kind: 'partition',
+            track: null,
+            position: {
+              clock: Number.isFinite(clock) ? clock : null,
+              offset: state.lastOffset.toString(),
+              ...(state.waiting.length > 0 ? { waiting: state.waiting } : {}),
+            },
+          },
           partition,
         ),
       );

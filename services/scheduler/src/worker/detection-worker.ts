@@ -39,6 +39,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       logger,
       {
         maxPulseAheadMs: config.VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS,
+        unconfirmedWaitMs: config.VIGIL_SCHEDULER_UNCONFIRMED_WAIT_MS,
         refreshMonitors: async (ids) => {
           const current = new Map((await this.feed.load(ids)).map((monitor) => [monitor.id, monitor]));
           for (const id of ids) this.monitorChanged(id, current.get(id) ?? null);
