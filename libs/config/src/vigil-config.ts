@@ -233,10 +233,10 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      'Retention, in days: check-in history, processing errors and state changes (ClickHouse), and finished notification deliveries with their attempts (Postgres), are deleted once older. ClickHouse 20.3 and later expire rows by TTL; older servers (18.16) drop whole monthly partitions once the month is entirely older (docs/clickhouse.md).',
+      'Retention, in days: check-in history, processing errors and state changes (ClickHouse), and finished notification deliveries with their attempts (Postgres), are deleted once older. ClickHouse 20.3 and later expire rows by TTL; older servers (18.16) drop whole monthly partitions once the month is entirely older (docs/clickhouse.md). At least 30: a run stays open up to 28 days, and its start must still be there when it closes.',
   })
   @IsInt()
-  @Min(1)
+  @Min(30)
   @Max(36500)
   VIGIL_RETENTION_DAYS = 90;
 

@@ -17,7 +17,11 @@ describe('clickhouse', () => {
     const server = await serverVersion(clickhouse);
     expect(await migrateClickHouse(config)).toEqual([]);
     const rows = await clickhouse.query<{ name: string }>(sql`SELECT name FROM schema_migrations ORDER BY version`);
-    expect(rows.map((row) => row.name)).toEqual(readMigrations().filter((m) => migrationApplies(m, server)).map((m) => m.name));
+    expect(rows.map((row) => row.name)).toEqual(
+      readMigrations()
+        .filter((m) => migrationApplies(m, server))
+        .map((m) => m.name),
+    );
     // The project integration-clickhouse-current runs this file on chdb (current-clickhouse-env.ts says so).
     if (process.env['VIGIL_TEST_CLICKHOUSE'] === 'current') expect(server.major).toBeGreaterThanOrEqual(26);
   });
@@ -26,7 +30,9 @@ describe('clickhouse', () => {
     const current = atLeast(await serverVersion(clickhouse), CURRENT_CLICKHOUSE);
     const where = sql`database = currentDatabase() AND table IN ('checkins', 'processing_errors', 'monitor_states')
       AND name IN ('environment', 'received_at_ms', 'at_ms', 'payload')`;
-    const types = await clickhouse.query<{ table: string; name: string; type: string }>(sql`SELECT table, name, type FROM system.columns WHERE ${where} ORDER BY table, name`);
+    const types = await clickhouse.query<{ table: string; name: string; type: string }>(
+      sql`SELECT table, name, type FROM system.columns WHERE ${where} ORDER BY table, name`,
+    );
     const lowCardinality = current ? 'LowCardinality(String)' : 'String';
     expect(types.map((column) => `${column.table}.${column.name} ${column.type}`)).toEqual([
       `checkins.environment ${lowCardinality}`,

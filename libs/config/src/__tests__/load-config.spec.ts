@@ -68,8 +68,8 @@ describe('loadConfig', () => {
   it('retention: 90 days by default, checked hourly, with their rules', () => {
     expect(loadConfig({})).toMatchObject({ VIGIL_RETENTION_DAYS: 90, VIGIL_RETENTION_CHECK_MS: 3600000 });
     expect(loadConfig({ VIGIL_RETENTION_DAYS: '400' }).VIGIL_RETENTION_DAYS).toBe(400);
-    const problems = problemsOf({ VIGIL_RETENTION_DAYS: '0', VIGIL_RETENTION_CHECK_MS: '1000' }).join('\n');
-    expect(problems).toMatch(/VIGIL_RETENTION_DAYS: must not be less than 1/);
+    const problems = problemsOf({ VIGIL_RETENTION_DAYS: '29', VIGIL_RETENTION_CHECK_MS: '1000' }).join('\n');
+    expect(problems).toMatch(/VIGIL_RETENTION_DAYS: must not be less than 30/);
     expect(problems).toMatch(/VIGIL_RETENTION_CHECK_MS: must not be less than 60000/);
   });
 

@@ -26,9 +26,20 @@ const monthOf = (at: number) => new Date(at).getUTCFullYear() * 100 + new Date(a
 function rows(table: (typeof RETAINED_TABLES)[number]['table'], age: keyof typeof AGES): Record<string, unknown> {
   const at = AGES[age];
   const time = { received_at: toClickHouseDateTime(at), received_at_ms: at };
-  if (table === 'checkins') return { event_id: age, checkin_id: age, project_id: 1, monitor_id: 'm', environment: 'production', status: 'ok', source: 'ping', ...time };
+  if (table === 'checkins')
+    return { event_id: age, checkin_id: age, project_id: 1, monitor_id: 'm', environment: 'production', status: 'ok', source: 'ping', ...time };
   if (table === 'processing_errors') return { error_id: age, project_id: 1, source: 'ping', errors: '[]', ...time };
-  return { event_id: age, project_id: 1, monitor_id: 'm', environment: 'production', from_state: 'new', to_state: 'ok', at: time.received_at, at_ms: at, kafka_offset: 1 };
+  return {
+    event_id: age,
+    project_id: 1,
+    monitor_id: 'm',
+    environment: 'production',
+    from_state: 'new',
+    to_state: 'ok',
+    at: time.received_at,
+    at_ms: at,
+    kafka_offset: 1,
+  };
 }
 
 async function left(table: string): Promise<string[]> {
@@ -56,10 +67,14 @@ it('keeps the configured number of days: TTL on current ClickHouse, whole monthl
   if (atLeast(await serverVersion(clickhouse), CURRENT_CLICKHOUSE)) {
     expect(await retention.apply(now)).toEqual({ mode: 'ttl', changed: ['checkins', 'processing_errors', 'monitor_states'] });
     for (const { table, column } of RETAINED_TABLES) {
-      const [engine] = await clickhouse.query<{ engine_full: string }>(sql`SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = ${table}`);
+      const [engine] = await clickhouse.query<{ engine_full: string }>(
+        sql`SELECT engine_full FROM system.tables WHERE database = currentDatabase() AND name = ${table}`,
+      );
       expect(engine?.engine_full).toContain(`TTL ${column} + toIntervalDay(${DAYS})`);
       // Each row expires on its own: the one in the cutoff's month too.
-      expect(await waitFor(`${table}'s expired rows to go`, async () => ((await left(table)).length === 1 ? left(table) : undefined), { timeoutMs: 30000 })).toEqual(['recent']);
+      expect(
+        await waitFor(`${table}'s expired rows to go`, async () => ((await left(table)).length === 1 ? left(table) : undefined), { timeoutMs: 30000 }),
+      ).toEqual(['recent']);
     }
     expect(await retention.apply(now)).toEqual({ mode: 'ttl', changed: [] });
     // A changed retention is a changed TTL.

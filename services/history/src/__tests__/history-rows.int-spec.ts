@@ -45,13 +45,23 @@ describe('history rows', () => {
       await clickhouse.query<Record<string, unknown>>(sql`
         SELECT toString(from_state) AS from_state, toString(to_state) AS to_state, toUnixTimestamp(at) AS at_s, toString(at_ms) AS at_ms, toString(kafka_offset) AS kafka_offset
           FROM monitor_states WHERE monitor_id = ${monitorId}`),
-    ).toEqual([{ from_state: 'late', to_state: 'missed', at_s: monitorStateV1Example.at / 1000, at_ms: String(monitorStateV1Example.at), kafka_offset: '9007199254740993' }]);
+    ).toEqual([
+      {
+        from_state: 'late',
+        to_state: 'missed',
+        at_s: monitorStateV1Example.at / 1000,
+        at_ms: String(monitorStateV1Example.at),
+        kafka_offset: '9007199254740993',
+      },
+    ]);
 
     await clickhouse.insert('checkins', [rowFromMonitorEvent({ ...monitorEventV1Example, monitor_id: monitorId })]);
     expect(
       await clickhouse.query<Record<string, unknown>>(sql`
         SELECT toString(status) AS status, toString(source) AS source, toString(received_at_ms) AS at_ms, duration_ms, toString(run_match) AS run_match, toString(body_encoding) AS body_encoding
           FROM checkins WHERE monitor_id = ${monitorId}`),
-    ).toEqual([{ status: 'missed', source: 'scheduler', at_ms: String(monitorEventV1Example.slot), duration_ms: null, run_match: 'exact', body_encoding: 'utf8' }]);
+    ).toEqual([
+      { status: 'missed', source: 'scheduler', at_ms: String(monitorEventV1Example.slot), duration_ms: null, run_match: 'exact', body_encoding: 'utf8' },
+    ]);
   });
 });

@@ -10,11 +10,7 @@ import { HistoryRetention } from './history-retention';
 export class HistoryRetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: PeriodicTask;
 
-  constructor(
-    @Inject(ClickHouse) clickhouse: ClickHouse,
-    @Inject(VigilConfig) config: VigilConfig,
-    @Inject(ROOT_LOGGER) logger: Logger,
-  ) {
+  constructor(@Inject(ClickHouse) clickhouse: ClickHouse, @Inject(VigilConfig) config: VigilConfig, @Inject(ROOT_LOGGER) logger: Logger) {
     const retention = new HistoryRetention(clickhouse, config.VIGIL_RETENTION_DAYS);
     const days = config.VIGIL_RETENTION_DAYS;
     this.task = new PeriodicTask(

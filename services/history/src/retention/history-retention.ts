@@ -42,7 +42,9 @@ export class HistoryRetention {
 
   async apply(now: number = Date.now()): Promise<RetentionOutcome> {
     const server = await serverVersion(this.clickhouse);
-    return atLeast(server, CURRENT_CLICKHOUSE) ? { mode: 'ttl', changed: await this.setTtl() } : { mode: 'partitions', dropped: await this.dropPartitions(now) };
+    return atLeast(server, CURRENT_CLICKHOUSE)
+      ? { mode: 'ttl', changed: await this.setTtl() }
+      : { mode: 'partitions', dropped: await this.dropPartitions(now) };
   }
 
   private async engine(table: string): Promise<string> {

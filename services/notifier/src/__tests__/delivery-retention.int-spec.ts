@@ -22,12 +22,10 @@ afterAll(async () => {
 });
 
 async function arrange(id: string, status: string, finishedDaysAgo: number, attempts: number): Promise<void> {
-  await dataSource.query(`UPDATE deliveries SET status = $2, next_attempt_at = NULL, attempts = $3, updated_at = now() - make_interval(days => $4) WHERE id = $1`, [
-    id,
-    status,
-    attempts,
-    finishedDaysAgo,
-  ]);
+  await dataSource.query(
+    `UPDATE deliveries SET status = $2, next_attempt_at = NULL, attempts = $3, updated_at = now() - make_interval(days => $4) WHERE id = $1`,
+    [id, status, attempts, finishedDaysAgo],
+  );
   for (let attempt = 1; attempt <= attempts; attempt++) {
     await dataSource.query(
       `INSERT INTO delivery_attempts (id, delivery_id, attempt, outcome, started_at, finished_at) VALUES ($1, $2, $3, 'retryable', now() - make_interval(days => $4), now() - make_interval(days => $4))`,

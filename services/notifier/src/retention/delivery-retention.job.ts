@@ -10,11 +10,7 @@ import { DeliveryRetention } from './delivery-retention';
 export class DeliveryRetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly task: PeriodicTask;
 
-  constructor(
-    @Inject(DataSource) dataSource: DataSource,
-    @Inject(VigilConfig) config: VigilConfig,
-    @Inject(ROOT_LOGGER) logger: Logger,
-  ) {
+  constructor(@Inject(DataSource) dataSource: DataSource, @Inject(VigilConfig) config: VigilConfig, @Inject(ROOT_LOGGER) logger: Logger) {
     const retention = new DeliveryRetention(dataSource, config.VIGIL_RETENTION_DAYS);
     this.task = new PeriodicTask(
       'delivery-retention',
