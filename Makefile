@@ -33,8 +33,9 @@ test: deps format-check build lint tools
 test-unit:
 	npx jest --config jest.config.js --selectProjects unit --ci
 
+# integration-clickhouse-current: the ClickHouse specs again, on current ClickHouse (chdb-core, 26.x; docs/clickhouse.md)
 test-integration:
-	npx jest --config jest.config.js --selectProjects integration --ci --runInBand --forceExit
+	npx jest --config jest.config.js --selectProjects integration integration-clickhouse-current --ci --runInBand --forceExit
 
 test-e2e:
 	npx jest --config jest.config.js --selectProjects e2e --ci --runInBand --forceExit

@@ -42,6 +42,22 @@ module.exports = {
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
     },
     {
+      // The integration specs that read or write ClickHouse, a second time on current ClickHouse (chdb-core, 26.x,
+      // served over HTTP by libs/testing/src/chdb): the same code, the same expectations as on the local stack's
+      // 18.16. A spec that issues a new kind of ClickHouse query belongs in this list (docs/clickhouse.md).
+      ...common,
+      displayName: 'integration-clickhouse-current',
+      testMatch: [
+        '<rootDir>/libs/clickhouse/src/**/*.int-spec.ts',
+        '<rootDir>/services/api/src/__tests__/history-reads.int-spec.ts',
+        '<rootDir>/services/api/src/__tests__/check-and-error-reads.int-spec.ts',
+        '<rootDir>/services/history/src/**/*.int-spec.ts',
+      ],
+      globalSetup: '<rootDir>/libs/testing/src/jest/current-clickhouse-setup.ts',
+      globalTeardown: '<rootDir>/libs/testing/src/jest/current-clickhouse-teardown.ts',
+      setupFiles: ['<rootDir>/libs/testing/src/jest/current-clickhouse-env.ts'],
+    },
+    {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/src/**/*.e2e-spec.ts'],

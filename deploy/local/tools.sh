@@ -6,6 +6,8 @@
 #   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), from the Go module proxy or built from third_party/runitor
 #   $VIGIL_TOOLS_DIR/bin/sentry-go-job  a cron job instrumented with sentry-go (pinned in its go.mod), built from
 #                              e2e/src/clients/fixtures/sentry-go-job with modules from the Go module proxy
+#   $VIGIL_TOOLS_DIR/chdb/     a Python venv with chdb-core (pinned): current ClickHouse in-process, on which the
+#                              integration tier runs the ClickHouse specs a second time (docs/clickhouse.md)
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -19,6 +21,8 @@ CRONSIM_VERSION=2.9
 # from this package (the test runs it with PYTHONTZPATH empty), so both sides see the same offsets. The test checks
 # that they agree on every transition it uses and names both versions when they do not.
 TZDATA_VERSION=2025.3
+# chdb-core 26.9.0 is ClickHouse 26.9 (SELECT version() says 26.9.2.1), the newest pip served in December 2026.
+CHDB_CORE_VERSION=26.9.0
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TOOLS="${VIGIL_TOOLS_DIR:-$HOME/.cache/vigil/tools}"
@@ -64,6 +68,12 @@ cronsim() {
   pip_venv cronsim cronsim "$CRONSIM_VERSION" \
     "PYTHONTZPATH= python -c \"import importlib.metadata as m, sys, zoneinfo; zoneinfo.ZoneInfo('Australia/Lord_Howe'); sys.exit(m.version('cronsim') != '$CRONSIM_VERSION' or m.version('tzdata') != '$TZDATA_VERSION')\"" \
     "the crontab differential test" "tzdata==$TZDATA_VERSION"
+}
+
+chdb() {
+  pip_venv chdb chdb-core "$CHDB_CORE_VERSION" \
+    "python -c \"import importlib.metadata as m, sys; import chdb; sys.exit(m.version('chdb-core') != '$CHDB_CORE_VERSION')\"" \
+    "the ClickHouse specs on current ClickHouse"
 }
 
 # runitor: from the Go module proxy where it serves bdd.fi/x/runitor, else built from the source vendored in
@@ -129,11 +139,13 @@ schemathesis & schemathesis_pid=$!
 cronsim & cronsim_pid=$!
 runitor & runitor_pid=$!
 sentry_go_job & sentry_go_pid=$!
+chdb & chdb_pid=$!
 failed=0
 wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
 wait "$cronsim_pid" || failed=1
 wait "$runitor_pid" || failed=1
 wait "$sentry_go_pid" || failed=1
+wait "$chdb_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, sentry-go-job"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job"

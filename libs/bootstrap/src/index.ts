@@ -1,5 +1,6 @@
 export * from './consumer-health';
 export * from './readiness.registry';
+export * from './periodic-task';
 export * from './run-service';
 export * from './service-core.module';
 export * from './infrastructure/clickhouse.module';

@@ -1,8 +1,8 @@
 -- One row per check-in signal (a start, a finish, a scheduler-derived miss or timeout).
 -- A run's current state is the argMax over its rows by received_at_ms, so a redelivered Kafka message
 -- never changes an answer; ReplacingMergeTree also folds exact repeats (same event_id) away on merge.
--- Works on ClickHouse 18.16 and current releases. On 24.x+ one would use DateTime64(3), LowCardinality
--- for environment/status/source, a TTL for retention and ZSTD codecs; see docs/clickhouse.md.
+-- Works on ClickHouse 18.16 and current releases. Current servers get LowCardinality and codecs from 0008 and a
+-- TTL from history's retention job; see docs/clickhouse.md.
 CREATE TABLE IF NOT EXISTS checkins
 (
     event_id String,

@@ -1,7 +1,7 @@
 -- Check-ins ingest rejected where the client never reads the answer (SDK envelopes) or dropped by a rate
 -- limit, as the API shows them (newest first, per project or monitor slug). `errors` is the JSON array of
 -- {code, field, message}; `error_codes` repeats the codes for filtering. ReplacingMergeTree folds a
--- redelivered message (same error_id) away on merge. No TTL: 18.16 has none; prune by partition (monthly).
+-- redelivered message (same error_id) away on merge. Retention: history's job (a TTL on current servers, monthly partitions dropped on 18.16).
 CREATE TABLE IF NOT EXISTS processing_errors
 (
     error_id String,

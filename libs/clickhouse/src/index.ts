@@ -1,4 +1,5 @@
 export * from './clickhouse-client';
 export * from './migrations';
+export * from './server-version';
 export * from './sql';
 export * from './run-status';

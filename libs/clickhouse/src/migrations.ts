@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClickHouse } from './clickhouse-client';
+import { atLeast, serverVersion, type ServerVersion } from './server-version';
 import { identifier, sql, SqlFragment } from './sql';
 
 export const MIGRATIONS_DIR = join(__dirname, '..', 'migrations');
@@ -9,27 +10,66 @@ export interface ClickHouseMigration {
   version: number;
   name: string;
   statements: string[];
+  /** From a `-- requires ClickHouse <major>.<minor>` line: the oldest server the migration is for; null: every server. */
+  requires: { major: number; minor: number } | null;
 }
 
-/** Numbered SQL files, `0001_checkins.sql`; statements end with `;` at the end of a line. */
+const REQUIRES = /^--\s*requires ClickHouse (\d+)\.(\d+)\s*$/m;
+
+/**
+ * Numbered SQL files, `0001_checkins.sql`; statements end with `;` at the end of a line. A file with a
+ * `-- requires ClickHouse 20.3` line is for servers of that release or later only (see `migrateClickHouse`).
+ */
 export function readMigrations(dir: string = MIGRATIONS_DIR): ClickHouseMigration[] {
   return readdirSync(dir)
     .filter((file) => /^\d{4}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 4)),
-      name: file.replace(/\.sql$/, ''),
-      statements: readFileSync(join(dir, file), 'utf8')
-        .split(/;\s*$/m)
-        .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
-        .filter((statement) => statement.length > 0),
-    }));
+    .map((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const requires = REQUIRES.exec(text);
+      return {
+        version: Number(file.slice(0, 4)),
+        name: file.replace(/\.sql$/, ''),
+        statements: text
+          .split(/;\s*$/m)
+          .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
+          .filter((statement) => statement.length > 0),
+        requires: requires ? { major: Number(requires[1]), minor: Number(requires[2]) } : null,
+      };
+    });
+}
+
+/** Whether a migration is for this server: those that require a newer release wait until it runs one. */
+export function migrationApplies(migration: ClickHouseMigration, server: Pick<ServerVersion, 'major' | 'minor'>): boolean {
+  return migration.requires === null || atLeast(server, migration.requires);
+}
+
+export interface ClickHouseMigrationPlan {
+  server: ServerVersion;
+  /** Not yet applied, and for this server. */
+  pending: ClickHouseMigration[];
+  /** Not applied because the server is older than they require: applied by the first run after an upgrade. */
+  waiting: ClickHouseMigration[];
+}
+
+/** What `migrateClickHouse` would do on this database (which must exist, with `schema_migrations`). */
+export async function planClickHouseMigrations(db: ClickHouse, dir?: string): Promise<ClickHouseMigrationPlan> {
+  const server = await serverVersion(db);
+  const done = new Set((await db.query<{ version: number }>(sql`SELECT version FROM schema_migrations`)).map((row) => Number(row.version)));
+  const open = readMigrations(dir).filter((migration) => !done.has(migration.version));
+  return {
+    server,
+    pending: open.filter((migration) => migrationApplies(migration, server)),
+    waiting: open.filter((migration) => !migrationApplies(migration, server)),
+  };
 }
 
 /**
- * Creates the database if needed and applies the migrations not yet recorded in `schema_migrations`.
- * Every statement is written to be safe to run again (IF NOT EXISTS), because ClickHouse has no
- * transactions: a run cut short is finished by the next one.
+ * Creates the database if needed and applies the migrations not yet recorded in `schema_migrations` that are
+ * for this server (`SELECT version()`): a migration that requires a newer release than the server runs is
+ * neither applied nor recorded, so the first run after the server is upgraded applies it. Every statement is
+ * written to be safe to run again (IF NOT EXISTS), because ClickHouse has no transactions: a run cut short is
+ * finished by the next one.
  */
 export async function migrateClickHouse(config: Parameters<typeof ClickHouse.connect>[0], dir?: string): Promise<string[]> {
   const server = ClickHouse.connect(config, { database: null });
@@ -43,10 +83,8 @@ export async function migrateClickHouse(config: Parameters<typeof ClickHouse.con
     await db.command(
       sql`CREATE TABLE IF NOT EXISTS schema_migrations (version UInt32, name String, applied_at DateTime DEFAULT now()) ENGINE = MergeTree() ORDER BY version`,
     );
-    const done = new Set((await db.query<{ version: number }>(sql`SELECT version FROM schema_migrations`)).map((row) => Number(row.version)));
     const applied: string[] = [];
-    for (const migration of readMigrations(dir)) {
-      if (done.has(migration.version)) continue;
+    for (const migration of (await planClickHouseMigrations(db, dir)).pending) {
       for (const statement of migration.statements) await db.command(new SqlFragment(statement));
       await db.insert('schema_migrations', [{ version: migration.version, name: migration.name }]);
       applied.push(migration.name);

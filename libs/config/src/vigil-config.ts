@@ -242,6 +242,24 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
+      'Retention, in days: check-in history, processing errors and state changes (ClickHouse), and finished notification deliveries with their attempts (Postgres), are deleted once older. ClickHouse 20.3 and later expire rows by TTL; older servers (18.16) drop whole monthly partitions once the month is entirely older (docs/clickhouse.md). At least 30: a run stays open up to 28 days, and its start must still be there when it closes.',
+  })
+  @IsInt()
+  @Min(30)
+  @Max(36500)
+  VIGIL_RETENTION_DAYS = 90;
+
+  @ConfigVariable({
+    description:
+      'Retention: how often history (the TTL, or the partitions to drop) and the notifier (finished deliveries to delete) apply VIGIL_RETENTION_DAYS, in milliseconds; each also applies it when it starts.',
+  })
+  @IsInt()
+  @Min(60000)
+  @Max(604800000)
+  VIGIL_RETENTION_CHECK_MS = 3600000;
+
+  @ConfigVariable({
+    description:
       'Notifier: comma-separated addresses or CIDR ranges that integration URLs may reach although they are loopback, private, link-local or otherwise not public (refused by default); empty allows only public addresses.',
   })
   @IsCidrList()

@@ -96,7 +96,7 @@ export class ApiModule {
         MonitorRepository,
         MonitorService,
         { provide: CheckinHistoryRepository, useFactory: (clickhouse: ClickHouse) => new CheckinHistoryRepository(clickhouse), inject: [ClickHouse] },
-        ProcessingErrorRepository,
+        { provide: ProcessingErrorRepository, useFactory: (clickhouse: ClickHouse) => new ProcessingErrorRepository(clickhouse), inject: [ClickHouse] },
         IntegrationRepository,
         AlertRuleRepository,
         AlertRuleService,
@@ -122,7 +122,7 @@ export class ApiModule {
         ProjectKeyAccess,
         ProjectKeyGuard,
         CheckRepository,
-        CheckHistoryRepository,
+        { provide: CheckHistoryRepository, useFactory: (clickhouse: ClickHouse) => new CheckHistoryRepository(clickhouse), inject: [ClickHouse] },
         HealthchecksChecks,
       ],
     };

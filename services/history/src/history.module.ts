@@ -3,6 +3,7 @@ import { ClickHouseModule, KafkaProducerModule, ServiceCoreModule } from '@vigil
 import type { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
 import { HistoryWriter } from './checkins/history-writer';
+import { HistoryRetentionJob } from './retention/history-retention.job';
 
 @Module({})
 export class HistoryModule {
@@ -10,7 +11,7 @@ export class HistoryModule {
     return {
       module: HistoryModule,
       imports: [ServiceCoreModule.forRoot(config, logger), ClickHouseModule, KafkaProducerModule],
-      providers: [HistoryWriter],
+      providers: [HistoryWriter, HistoryRetentionJob],
     };
   }
 }

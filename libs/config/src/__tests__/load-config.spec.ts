@@ -65,6 +65,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('retention: 90 days by default, checked hourly, with their rules', () => {
+    expect(loadConfig({})).toMatchObject({ VIGIL_RETENTION_DAYS: 90, VIGIL_RETENTION_CHECK_MS: 3600000 });
+    expect(loadConfig({ VIGIL_RETENTION_DAYS: '400' }).VIGIL_RETENTION_DAYS).toBe(400);
+    const problems = problemsOf({ VIGIL_RETENTION_DAYS: '29', VIGIL_RETENTION_CHECK_MS: '1000' }).join('\n');
+    expect(problems).toMatch(/VIGIL_RETENTION_DAYS: must not be less than 30/);
+    expect(problems).toMatch(/VIGIL_RETENTION_CHECK_MS: must not be less than 60000/);
+  });
+
   it('never echoes the SMTP password', () => {
     const problems = problemsOf({ VIGIL_SMTP_PASSWORD: `hunter2${'x'.repeat(1100)}` });
     expect(problems).toEqual([expect.stringMatching(/^VIGIL_SMTP_PASSWORD: /) as string]);

@@ -26,6 +26,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 @Check('chk_deliveries_status', `"status" IN ('pending', 'sending', 'succeeded', 'dead')`)
 @Index('ix_deliveries_due', ['status', 'nextAttemptAt'])
 @Index('ix_deliveries_integration', ['integrationId', 'createdAt'])
+// The retention job's batches (services/notifier/src/retention): finished deliveries, oldest first.
+@Index('ix_deliveries_finished', ['updatedAt'], { where: `"status" IN ('succeeded', 'dead')` })
 export class DeliveryEntity {
   /** Derived from the idempotency key (UUID v5), so every attempt and redelivery shows receivers the same id. */
   @PrimaryColumn('uuid')

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, RUN_STATUS, SqlFragment, sql } from '@vigil/clickhouse';
+import { RUN_STATUS, SqlFragment, sql, type ClickHouse } from '@vigil/clickhouse';
 import { TRACK_STATES, type TrackState } from '@vigil/contracts';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import { activityFrom, type ActivityFacts, type CheckActivity } from './check.presenter';
@@ -90,9 +89,9 @@ function storedStatus(column: 'from_state' | 'to_state'): SqlFragment {
  * The Healthchecks view of history (ClickHouse, `checkins` and `monitor_states`), for a monitor's `production`
  * environment. Every value goes through `sql`; the SQL runs on ClickHouse 18.16 and current releases.
  */
-@Injectable()
 export class CheckHistoryRepository {
-  constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
+  // A plain class (provided by a factory in api.module.ts), so the SQL is tested on real ClickHouse without Nest.
+  constructor(private readonly clickhouse: ClickHouse) {}
 
   /**
    * Activity of the project's monitors (or of one), by monitor id; a monitor without history is absent. The

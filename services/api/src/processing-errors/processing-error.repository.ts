@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, sql, type SqlFragment } from '@vigil/clickhouse';
+import { sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
 import type { CheckinSource, ProcessingErrorDetail } from '@vigil/contracts';
 
 export interface ProcessingErrorEntry {
@@ -23,9 +22,9 @@ interface Row {
 }
 
 /** Processing errors from ClickHouse, newest first; a redelivered one (same id) shows once. */
-@Injectable()
 export class ProcessingErrorRepository {
-  constructor(@Inject(ClickHouse) private readonly clickhouse: ClickHouse) {}
+  // A plain class (provided by a factory in api.module.ts), so the SQL is tested on real ClickHouse without Nest.
+  constructor(private readonly clickhouse: ClickHouse) {}
 
   async list(projectId: number, monitorSlug: string | null, offset: number, limit: number): Promise<ProcessingErrorEntry[]> {
     const bySlug: SqlFragment = monitorSlug === null ? sql`1 = 1` : sql`monitor_slug = ${monitorSlug}`;
