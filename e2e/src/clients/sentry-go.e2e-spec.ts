@@ -72,7 +72,10 @@ describe('sentry-go', () => {
       fail: true,
       environment: 'production',
     });
-    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ slug, config: { schedule_type: 'interval', schedule: [3, 'hour'], checkin_margin: 10, max_runtime: 60 } });
+    expect(await vigil.api.waitForMonitor(slug)).toMatchObject({
+      slug,
+      config: { schedule_type: 'interval', schedule: [3, 'hour'], checkin_margin: 10, max_runtime: 60 },
+    });
     const [run] = await vigil.api.waitForRuns(slug, 1);
     expect(run).toMatchObject({ status: 'error', environment: 'production' });
   });

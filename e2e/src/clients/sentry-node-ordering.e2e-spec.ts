@@ -63,9 +63,12 @@ interface Run {
 }
 
 async function runsOf(slug: string): Promise<Run[] | undefined> {
-  const response = await fetch(`${vigil.api.url}/api/0/organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/checkins/?environment=${ENVIRONMENT}&per_page=100`, {
-    headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}` },
-  });
+  const response = await fetch(
+    `${vigil.api.url}/api/0/organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/checkins/?environment=${ENVIRONMENT}&per_page=100`,
+    {
+      headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}` },
+    },
+  );
   if (response.status === 404) return undefined;
   expect(response.status).toBe(200);
   return (await response.json()) as Run[];
@@ -111,7 +114,9 @@ async function expectRuns(expected: ReadonlyMap<string, { ok: number; error: num
     );
   } catch (error) {
     const shown = wrong.slice(0, 10).map((slug) => `${slug}: want ${JSON.stringify(expected.get(slug))}, saw ${JSON.stringify(seen.get(slug))}`);
-    throw new Error(`${error instanceof Error ? error.message : String(error)}: ${wrong.length} monitor(s) differ\n${shown.join('\n')}\n${vigil.logs.slice(-4000)}`);
+    throw new Error(
+      `${error instanceof Error ? error.message : String(error)}: ${wrong.length} monitor(s) differ\n${shown.join('\n')}\n${vigil.logs.slice(-4000)}`,
+    );
   }
 }
 

@@ -317,7 +317,7 @@ export class DetectionEngine {
     for (const [partition, judged] of touched) {
       const state = this.partitions.get(partition);
       if (!state || state.waiting.length === 0) continue;
-      for (let index = 0; index < state.waiting.length; ) {
+      for (let index = 0; index < state.waiting.length;) {
         const checkin = state.waiting[index]!;
         if (this.exists(checkin) || overdue(state, checkin)) this.settle(state, judged, index, false);
         else index += 1;
@@ -477,7 +477,8 @@ export class DetectionEngine {
         const state = this.toMonitorStateV1(transition);
         if (state) sends.push(this.send('vigil.monitor-states.v1', monitorEnvironmentKey(state.monitor_id, state.environment), state));
       }
-      for (const checkin of batch.confirmed) sends.push(this.send('vigil.checkins.v1', monitorEnvironmentKey(checkin.monitor_id, checkin.environment), checkin));
+      for (const checkin of batch.confirmed)
+        sends.push(this.send('vigil.checkins.v1', monitorEnvironmentKey(checkin.monitor_id, checkin.environment), checkin));
       for (const refusal of batch.refused) sends.push(this.send('vigil.processing-errors.v1', String(refusal.project_id), refusal));
     }
     await Promise.all(sends);
