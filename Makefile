@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools lock-check
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -26,7 +26,7 @@ status:
 	bash $(STACK) status
 
 ## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
-test: deps format-check build lint tools
+test: deps lock-check format-check build lint tools
 	bash $(STACK) up
 	$(MAKE) --no-print-directory test-unit test-integration test-e2e
 
@@ -46,10 +46,15 @@ tools:
 
 deps: node_modules/.package-lock.json
 
-node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/*/package.json services/*/package.json e2e/package.json)
-	@# npm 11 ci rejects this lock file for optional platform packages of @swc/core it did record; install from the lock instead
-	npm install --no-audit --no-fund --loglevel=error
+## deps: exactly what package-lock.json records (npm ci refuses a lock that disagrees with a package.json);
+## after changing a dependency, run npm install and commit the lock with it. lock-check (run by make test) fails when
+## the committed lock is not what npm resolves for the workspace.
+node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/*/package.json services/*/package.json e2e/package.json bench/package.json)
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+lock-check:
+	bash deploy/local/lock-check.sh
 
 ## build: type-check everything (tests included) and compile every project
 build:
