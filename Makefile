@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools lock-check
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools lock-check helm-test image
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -28,7 +28,7 @@ status:
 ## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
 test: deps lock-check format-check build lint tools
 	bash $(STACK) up
-	$(MAKE) --no-print-directory test-unit test-integration test-e2e
+	$(MAKE) --no-print-directory test-unit test-integration test-e2e helm-test
 
 test-unit:
 	npx jest --config jest.config.js --selectProjects unit --ci
@@ -86,3 +86,16 @@ seed:
 	@( [ -f $(CREDENTIALS) ] && set -a && . ./$(CREDENTIALS) && set +a; node services/api/dist/cli/seed-default.js ) > $(CREDENTIALS).new
 	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; cat $(CREDENTIALS).new; } > $(CREDENTIALS)
 	@rm -f $(CREDENTIALS).new
+
+## --- Kubernetes and the container image (docs/deploy.md)
+## helm-test: the chart helm/vigil offline: helm lint --strict, helm template (default, all-in-one, HA values),
+## kubernetes-validate --strict (1.30 and 1.37), helm-unittest, refused bad values, and every container variable
+## checked against libs/config. Tools from make tools; libs/config from make build.
+helm-test:
+	bash deploy/helm/check.sh
+
+## image: the Containerfile built with buildah (root, vfs, chroot isolation) on a Debian-built Node base, then proved:
+## its vigil migrate, migrate --check and ingest (/readyz 200, SIGTERM) against the local stack. Not part of make
+## test (about N min on a cold cache): docs/decisions/0021-container-image.md
+image: build
+	bash deploy/image/build.sh
