@@ -41,6 +41,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
 {{- end -}}
 
+{{/* A service's image: the release's, or the tag the service pins (a staged upgrade). (dict "root" $ "component" "ingest") */}}
+{{- define "vigil.serviceImage" -}}
+{{- $svc := index .root.Values.services .component -}}
+{{- printf "%s:%s" .root.Values.image.repository (default (default .root.Chart.AppVersion .root.Values.image.tag) $svc.imageTag) -}}
+{{- end -}}
+
 {{- define "vigil.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create -}}
 {{- default (include "vigil.fullname" .) .Values.serviceAccount.name -}}
