@@ -27,8 +27,8 @@ die() { echo "image: ERROR: $*" >&2; exit 1; }
 
 [[ $(id -u) == 0 ]] || die "buildah with chroot isolation runs as root here (run make image as root)"
 missing=()
-command -v buildah >/dev/null || missing+=(buildah)
-command -v mmdebstrap >/dev/null || missing+=(mmdebstrap)
+type -P buildah >/dev/null || missing+=(buildah)
+type -P mmdebstrap >/dev/null || missing+=(mmdebstrap)
 if ((${#missing[@]})); then
   log "installing ${missing[*]} (Debian packages)"
   apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null || { apt-get update >/dev/null && apt-get install -y --no-install-recommends "${missing[@]}" >/dev/null; } ||
@@ -72,6 +72,8 @@ else
   buildah commit --quiet --rm "$container" "$BASE" >/dev/null
   trap - EXIT
   log "base $BASE: Debian $SUITE, node $node_version, npm $NPM_VERSION, tini"
+  # Bases made from older inputs are of no further use.
+  buildah images --format '{{.Name}}:{{.Tag}}' | grep -xE 'localhost/vigil-node:[0-9a-f]{12}' | grep -vxF "$BASE" | xargs -r buildah rmi >/dev/null 2>&1 || true
 fi
 
 # npm inside the build trusts what npm here trusts (a TLS-inspecting proxy's CA, where there is one): the bundle is a
