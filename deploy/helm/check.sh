@@ -7,6 +7,7 @@
 #   4. values the schema or the chart's rules must refuse, each with the error expected
 #   5. deploy/helm/env-check.mjs: every variable a Vigil container gets is libs/config's, valid, and none required is
 #      missing; and it catches a render with an unknown variable and one without a required variable
+#   6. once deploy/prometheus/vigil-rules.yaml exists: the chart's files/vigil-rules.yaml is a copy of it and renders
 # Tools come from `make tools` (deploy/local/tools.sh). Needs `make build` (env-check reads libs/config's build output).
 set -euo pipefail
 
@@ -115,6 +116,22 @@ for broken in unknown:'VIGIL_LOGLEVEL is not a libs/config variable' missing:'la
     fail "env-check failed the ${broken%%:*} render without saying '${broken#*:}': $(head -n 5 "$scratch/env-broken.log")"
   fi
 done
+
+# The chart ships the operator alerts of deploy/prometheus/vigil-rules.yaml (a chart cannot read outside its
+# directory): once that file exists, the chart's copy must be identical, and must render into the PrometheusRule.
+rules="$ROOT/deploy/prometheus/vigil-rules.yaml"
+if [[ ! -f $rules ]]; then
+  refused 'a PrometheusRule with no rules to put in it' "give metrics.prometheusRule.groups" --set metrics.prometheusRule.enabled=true
+elif [[ -f $rules ]]; then
+  if ! cmp -s "$rules" "$CHART/files/vigil-rules.yaml"; then
+    fail "helm/vigil/files/vigil-rules.yaml is not a copy of deploy/prometheus/vigil-rules.yaml (cp it)"
+  elif "$HELM" template vigil "$CHART" -f "$CHART/ci/default-values.yaml" --set metrics.prometheusRule.enabled=true \
+    --show-only templates/prometheusrule.yaml >"$scratch/rules.yaml" 2>&1 && grep -q '^  groups:' "$scratch/rules.yaml"; then
+    ok
+  else
+    fail "the PrometheusRule does not render from files/vigil-rules.yaml: $(head -n 5 "$scratch/rules.yaml")"
+  fi
+fi
 
 echo "helm-test: $passed passed, $failed failed"
 ((failed == 0))
