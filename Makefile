@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools lock-check helm-test image
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -26,9 +26,9 @@ status:
 	bash $(STACK) status
 
 ## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
-test: deps format-check build lint tools
+test: deps lock-check format-check build lint tools
 	bash $(STACK) up
-	$(MAKE) --no-print-directory test-unit test-integration test-e2e
+	$(MAKE) --no-print-directory test-unit test-integration test-e2e helm-test
 
 test-unit:
 	npx jest --config jest.config.js --selectProjects unit --ci
@@ -47,10 +47,15 @@ tools:
 
 deps: node_modules/.package-lock.json
 
-node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/*/package.json services/*/package.json e2e/package.json)
-	@# npm 11 ci rejects this lock file for optional platform packages of @swc/core it did record; install from the lock instead
-	npm install --no-audit --no-fund --loglevel=error
+## deps: exactly what package-lock.json records (npm ci refuses a lock that disagrees with a package.json);
+## after changing a dependency, run npm install and commit the lock with it. lock-check (run by make test) fails when
+## the committed lock is not what npm resolves for the workspace.
+node_modules/.package-lock.json: package.json package-lock.json $(wildcard libs/*/package.json services/*/package.json e2e/package.json bench/package.json)
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
+
+lock-check:
+	bash deploy/local/lock-check.sh
 
 ## build: type-check everything (tests included) and compile every project
 build:
@@ -82,3 +87,16 @@ seed:
 	@( [ -f $(CREDENTIALS) ] && set -a && . ./$(CREDENTIALS) && set +a; node services/api/dist/cli/seed-default.js ) > $(CREDENTIALS).new
 	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; cat $(CREDENTIALS).new; } > $(CREDENTIALS)
 	@rm -f $(CREDENTIALS).new
+
+## --- Kubernetes and the container image (docs/deploy.md)
+## helm-test: the chart helm/vigil offline: helm lint --strict, helm template (default, all-in-one, HA values),
+## kubernetes-validate --strict (1.30 and 1.37), helm-unittest, refused bad values, and every container variable
+## checked against libs/config. Tools from make tools; libs/config from make build.
+helm-test:
+	bash deploy/helm/check.sh
+
+## image: the Containerfile built with buildah (root, vfs, chroot isolation) on a Debian-built Node base, then proved:
+## its vigil migrate, migrate --check and ingest (/readyz 200, SIGTERM) against the local stack. Not part of make
+## test (8 min here on a loaded machine, most of it npm ci and tsc inside the build): docs/decisions/0021-container-image.md
+image: build
+	bash deploy/image/build.sh

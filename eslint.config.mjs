@@ -24,6 +24,8 @@ const depConstraints = (...testOnly) => [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:e2e', 'scope:shared'] },
   { sourceTag: 'scope:bench', onlyDependOnLibsWithTags: ['scope:bench', 'scope:shared'] },
+  // The vigil command (services/cli) is the image's entry point: it starts any service by name and migrates the stores.
+  { sourceTag: 'scope:cli', onlyDependOnLibsWithTags: ['scope:cli', 'scope:shared', ...SERVICES.map((service) => `scope:${service}`)] },
   // Topic names and message schemas stand alone.
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
@@ -32,6 +34,7 @@ const depConstraints = (...testOnly) => [
   // The service runtime (libs/bootstrap) wires the stores and Kafka into a Nest application.
   { sourceTag: 'type:bootstrap', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts', ...testOnly] },
   { sourceTag: 'type:service', onlyDependOnLibsWithTags: [...LAYERS_BELOW_SERVICES, ...testOnly] },
+  { sourceTag: 'type:cli', onlyDependOnLibsWithTags: ['type:service', 'type:data-access', 'type:util', 'type:contracts', ...testOnly] },
   // The test harness starts stores and services; tests of every kind use it, production code never does.
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
@@ -88,6 +91,12 @@ export default tseslint.config(
     // a project imports an application, through its compiled output.
     files: ['bench/src/scheduler/**/*.ts'],
     rules: boundaries({ allow: ['@vigil/scheduler/dist/**'] }),
+  },
+  {
+    // The vigil command starts a service by importing its entry point (its compiled main.js), nothing else of it.
+    files: ['services/cli/src/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: boundaries({ allow: SERVICES.map((service) => `@vigil/${service}/dist/main.js`) }),
   },
   {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

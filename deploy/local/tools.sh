@@ -8,6 +8,8 @@
 #                              e2e/src/clients/fixtures/sentry-go-job with modules from the Go module proxy
 #   $VIGIL_TOOLS_DIR/chdb/     a Python venv with chdb-core (pinned): current ClickHouse in-process, on which the
 #                              integration tier runs the ClickHouse specs a second time (docs/clickhouse.md)
+#   $VIGIL_TOOLS_DIR/bin/helm, helm-unittest  (pinned) built from the Go module proxy, for deploy/helm/check.sh
+#   $VIGIL_TOOLS_DIR/kubernetes-validate/  a Python venv with kubernetes-validate (pinned), the chart's schema check
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -132,6 +134,49 @@ sentry_go_job() {
   touch "$marker"
 }
 
+# --- Helm chart checks (deploy/helm/check.sh): helm and helm-unittest built from the Go module proxy, kubernetes-validate
+# from PyPI. Cached in $TOOLS/bin with a marker per version; a second run does nothing.
+HELM_VERSION=v3.22.1
+HELM_UNITTEST_VERSION=v1.1.2
+# The Kubernetes version helm assumes without a cluster (lint, template): its client-go's (v0.37 -> 1.37), as helm's
+# release build stamps it; without the stamp it is 1.20, below the chart's kubeVersion.
+HELM_K8S_VERSION=1.37
+KUBERNETES_VALIDATE_VERSION=1.37.0
+
+helm_tools() {
+  local marker="$TOOLS/bin/.helm-$HELM_VERSION-k8s$HELM_K8S_VERSION-unittest-$HELM_UNITTEST_VERSION"
+  if [[ -f "$marker" && -x "$TOOLS/bin/helm" && -x "$TOOLS/bin/helm-unittest" ]]; then
+    return
+  fi
+  command -v go >/dev/null || die "helm: go is not installed; helm and helm-unittest are built from the Go module proxy (https://go.dev/dl/)"
+  rm -f "$TOOLS/bin/.helm-"*
+  # Versions stamped as helm's own release build does (its Makefile's LDFLAGS): helm's, and the Kubernetes one.
+  local k8s="-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=${HELM_K8S_VERSION%.*} -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=${HELM_K8S_VERSION#*.}"
+  k8s+=" -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=${HELM_K8S_VERSION%.*} -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=${HELM_K8S_VERSION#*.}"
+  (cd "$TOOLS" && GOBIN="$TOOLS/bin" GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 timeout 900 go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION $k8s" "helm.sh/helm/v3/cmd/helm@$HELM_VERSION") >"$TOOLS/helm-install.log" 2>&1 \
+    || die "helm: go install helm.sh/helm/v3/cmd/helm@$HELM_VERSION failed: $(tail -n 3 "$TOOLS/helm-install.log")"
+  # helm-unittest's go.mod has a replace directive, which `go install pkg@version` refuses: build it inside a copy of
+  # the module the proxy served (its go.mod and go.sum pin every dependency).
+  local src
+  src="$(cd "$TOOLS" && GOFLAGS= GOTOOLCHAIN=local go mod download -json "github.com/helm-unittest/helm-unittest@$HELM_UNITTEST_VERSION" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')" \
+    || die "helm-unittest: the Go module proxy did not serve github.com/helm-unittest/helm-unittest@$HELM_UNITTEST_VERSION"
+  [[ -d "$src" ]] || die "helm-unittest: no module directory for $HELM_UNITTEST_VERSION"
+  rm -rf "$TOOLS/helm-unittest-src" && cp -r "$src" "$TOOLS/helm-unittest-src" && chmod -R u+w "$TOOLS/helm-unittest-src"
+  (cd "$TOOLS/helm-unittest-src" && GOFLAGS=-mod=mod GOTOOLCHAIN=local CGO_ENABLED=0 timeout 900 go build -trimpath -ldflags "-s -w" \
+    -o "$TOOLS/bin/helm-unittest" ./cmd/helm-unittest) >>"$TOOLS/helm-install.log" 2>&1 \
+    || die "helm-unittest: build failed: $(tail -n 3 "$TOOLS/helm-install.log")"
+  rm -rf "$TOOLS/helm-unittest-src"
+  "$TOOLS/bin/helm" version --short | grep -qxF "$HELM_VERSION" || die "helm: $TOOLS/bin/helm says $("$TOOLS/bin/helm" version --short), not $HELM_VERSION"
+  touch "$marker"
+}
+
+kubernetes_validate() {
+  pip_venv kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" \
+    "kubernetes-validate --version | grep -q '$KUBERNETES_VALIDATE_VERSION'" "the Helm chart's schema validation"
+}
+# --- end of the Helm chart checks block
+
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
@@ -140,6 +185,8 @@ cronsim & cronsim_pid=$!
 runitor & runitor_pid=$!
 sentry_go_job & sentry_go_pid=$!
 chdb & chdb_pid=$!
+helm_tools & helm_pid=$!
+kubernetes_validate & kubernetes_validate_pid=$!
 failed=0
 wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
@@ -147,5 +194,7 @@ wait "$cronsim_pid" || failed=1
 wait "$runitor_pid" || failed=1
 wait "$sentry_go_pid" || failed=1
 wait "$chdb_pid" || failed=1
+wait "$helm_pid" || failed=1
+wait "$kubernetes_validate_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job, helm $HELM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION"

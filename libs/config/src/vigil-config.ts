@@ -349,6 +349,14 @@ export class VigilConfig {
   VIGIL_KAFKA_LINGER_MS = 2;
 
   @ConfigVariable({
+    description: 'Kafka: replicas of each topic that `vigil migrate` creates (1 on a single broker; 3 on a production cluster). Existing topics keep theirs.',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  VIGIL_KAFKA_REPLICATION_FACTOR = 1;
+
+  @ConfigVariable({
     description:
       'Consumers: Kafka session timeout in milliseconds: a member that sends no heartbeat for this long (a stalled process, a lost broker) is dropped from its group, and /readyz reports a consumer not consuming once it heard nothing from its group for this long. The broker bounds it (group.min.session.timeout.ms, 6000 by default).',
   })

@@ -33,3 +33,17 @@ export async function pendingSchemaDrift(dataSource: DataSource): Promise<string
   const sql = await dataSource.driver.createSchemaBuilder().log();
   return sql.upQueries.map((query) => query.query);
 }
+
+/**
+ * The migrations this build knows that the database has not applied, by name, in order; nothing is written (a
+ * database never migrated has them all pending). Migrations the database has and this build does not know (a newer
+ * release ran, then this one was rolled back to) do not count: migrations only add, so an older build runs on them.
+ */
+export async function pendingMigrations(dataSource: DataSource): Promise<string[]> {
+  const table = dataSource.options.migrationsTableName ?? 'migrations';
+  const known = dataSource.migrations.map((migration) => migration.name ?? migration.constructor.name);
+  const exists = await dataSource.query<{ found: string | null }[]>('SELECT to_regclass($1) AS found', [table]);
+  if (!exists[0]?.found) return known;
+  const applied = new Set((await dataSource.query<{ name: string }[]>(`SELECT name FROM "${table}"`)).map((row) => row.name));
+  return known.filter((name) => !applied.has(name));
+}

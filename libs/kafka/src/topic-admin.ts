@@ -28,3 +28,28 @@ export async function ensureTopics(kafka: Kafka, prefix: string, replicationFact
     await admin.disconnect();
   }
 }
+
+/**
+ * The topics libs/contracts declares that the cluster lacks, or has with fewer partitions than declared, by physical
+ * name; nothing is created. What `ensureTopics` would create (it never adds partitions: those are raised by hand).
+ */
+export async function missingTopics(kafka: Kafka, prefix: string): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = TOPIC_NAMES.filter((topic) => !existing.has(physicalTopicName(topic, prefix))).map((topic) => physicalTopicName(topic, prefix));
+    const present = TOPIC_NAMES.filter((topic) => existing.has(physicalTopicName(topic, prefix)));
+    if (present.length > 0) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: present.map((topic) => physicalTopicName(topic, prefix)) });
+      for (const topic of present) {
+        const name = physicalTopicName(topic, prefix);
+        const partitions = topics.find((entry) => entry.name === name)?.partitions.length ?? 0;
+        if (partitions < TOPICS[topic].partitions) missing.push(`${name} (${partitions} of ${TOPICS[topic].partitions} partitions)`);
+      }
+    }
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
+}

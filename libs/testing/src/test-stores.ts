@@ -71,7 +71,7 @@ export async function resetTestTopics(config: VigilConfig): Promise<void> {
 }
 
 /** A test slot's database may not exist yet: create it through the maintenance database. */
-async function ensurePostgresDatabase(config: VigilConfig): Promise<void> {
+export async function ensurePostgresDatabase(config: VigilConfig): Promise<void> {
   const target = new URL(config.VIGIL_POSTGRES_URL);
   const database = decodeURIComponent(target.pathname.slice(1));
   const maintenance = new URL(target.toString());
