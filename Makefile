@@ -97,6 +97,6 @@ helm-test:
 
 ## image: the Containerfile built with buildah (root, vfs, chroot isolation) on a Debian-built Node base, then proved:
 ## its vigil migrate, migrate --check and ingest (/readyz 200, SIGTERM) against the local stack. Not part of make
-## test (8 min here on a loaded machine, most of it npm ci and tsc inside the build): docs/decisions/0021-container-image.md
+## test (8 min here on a loaded machine, most of it npm ci and tsc inside the build): docs/decisions/0022-container-image.md
 image: build
 	bash deploy/image/build.sh

@@ -5,7 +5,7 @@
 #   mmdebstrap (trixie, minbase) + nodejs (Debian's, >= 20.19) + tini + ca-certificates, and npm from the npm registry
 # (`npm pack`), imported into buildah's store as localhost/vigil-node:<hash of those inputs>. The root filesystem is
 # cached in $VIGIL_IMAGE_CACHE (default ~/.cache/vigil/image), the base image in buildah's store; both are made again
-# only when the inputs change. See docs/decisions/0021-container-image.md.
+# only when the inputs change. See docs/decisions/0022-container-image.md.
 #   VIGIL_IMAGE       the tag built (default localhost/vigil:dev)
 #   VIGIL_IMAGE_PROVE 0 skips the proof
 set -euo pipefail
