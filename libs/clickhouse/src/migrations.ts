@@ -96,25 +96,31 @@ export async function migrateClickHouse(config: Parameters<typeof ClickHouse.con
 }
 
 /**
- * The migrations in `dir` that the database has not recorded in `schema_migrations`, by name, in order; nothing is
- * written (a missing database or table means all are pending). Versions recorded that `dir` does not hold (a newer
- * release ran, then this one was rolled back to) do not count: migrations only add.
+ * The migrations in `dir` that `migrateClickHouse` would apply to this database now, by name, in order; nothing is
+ * written (a missing database or table means all that are for this server are pending). Migrations waiting for a
+ * newer server (`-- requires ClickHouse`) do not count: the schema is current for the server that runs it. Versions
+ * recorded that `dir` does not hold (a newer release ran, then this one was rolled back to) do not count either:
+ * migrations only add.
  */
 export async function pendingClickHouseMigrations(config: Parameters<typeof ClickHouse.connect>[0], dir?: string): Promise<string[]> {
-  const migrations = readMigrations(dir);
   const server = ClickHouse.connect(config, { database: null });
   try {
     const tables = await server.query<{ name: string }>(
       sql`SELECT name FROM system.tables WHERE database = ${config.VIGIL_CLICKHOUSE_DATABASE} AND name = 'schema_migrations'`,
     );
-    if (tables.length === 0) return migrations.map((migration) => migration.name);
-    const done = new Set(
-      (await server.query<{ version: number }>(sql`SELECT version FROM ${identifier(config.VIGIL_CLICKHOUSE_DATABASE)}.schema_migrations`)).map((row) =>
-        Number(row.version),
-      ),
-    );
-    return migrations.filter((migration) => !done.has(migration.version)).map((migration) => migration.name);
+    if (tables.length === 0) {
+      const version = await serverVersion(server);
+      return readMigrations(dir)
+        .filter((migration) => migrationApplies(migration, version))
+        .map((migration) => migration.name);
+    }
   } finally {
     await server.close();
+  }
+  const db = ClickHouse.connect(config);
+  try {
+    return (await planClickHouseMigrations(db, dir)).pending.map((migration) => migration.name);
+  } finally {
+    await db.close();
   }
 }
