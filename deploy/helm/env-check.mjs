@@ -58,7 +58,7 @@ check(
   'values.schema.json $defs.vigilEnv',
   JSON.stringify(listed) === JSON.stringify(allowed)
     ? undefined
-    : `lists ${listed.filter((n) => !allowed.includes(n)).join(', ') || 'nothing extra'} beyond libs/config and lacks ${allowed.filter((n) => !listed.includes(n)).join(', ') || 'nothing'}`,
+    : `lists ${listed.filter((n) => !allowed.includes(n)).join(', ') || 'nothing extra'} beyond libs/config and lacks ${allowed.filter((n) => !listed.includes(n)).join(', ') || 'nothing'} (node deploy/helm/sync-env-schema.mjs rewrites it)`,
 );
 
 const files = process.argv.slice(2);
