@@ -70,6 +70,19 @@ export class VigilConfig {
   @Port()
   VIGIL_HISTORY_PORT = 8085;
 
+  @ConfigVariable({
+    description:
+      'Prometheus metrics: "on" serves them at /metrics on every service (ingest on VIGIL_INGEST_METRICS_PORT, the others on their own port) and counts them; "off" serves and counts nothing (the benchmark compares both).',
+  })
+  @IsIn(['on', 'off'])
+  VIGIL_METRICS = 'on';
+
+  @ConfigVariable({
+    description: "Port of ingest's /metrics: a listener of its own, so the public check-in port (reachable by every job) does not carry it.",
+  })
+  @Port()
+  VIGIL_INGEST_METRICS_PORT = 8090;
+
   @ConfigVariable({ description: 'Public base URL of ingest, used to build DSNs and ping URLs shown to users.' })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   VIGIL_PUBLIC_INGEST_URL = 'http://127.0.0.1:8080';

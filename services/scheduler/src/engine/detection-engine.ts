@@ -70,6 +70,8 @@ export interface DetectionEngineOptions {
    * the change reaches this instance by NOTIFY, which the ping through Kafka can overtake.
    */
   refreshMonitors?: (monitorIds: readonly string[]) => Promise<void>;
+  /** Called with each missed or timeout outcome's deadline (event time) once Kafka acknowledged it (for metrics). */
+  acknowledged?: (dueAt: number) => void;
 }
 
 /**
@@ -102,6 +104,13 @@ export class DetectionEngine {
     let count = 0;
     for (const state of this.partitions.values()) count += state.detector.trackCount;
     return count;
+  }
+
+  /** The event-time clock of each partition with state in memory that has one yet (for metrics). */
+  clocks(): number[] {
+    const clocks: number[] = [];
+    for (const state of this.partitions.values()) if (Number.isFinite(state.detector.clock)) clocks.push(state.detector.clock);
+    return clocks;
   }
 
   detector(partition: number): PartitionDetector | undefined {
@@ -316,6 +325,7 @@ export class DetectionEngine {
   private async publish(batches: readonly Judged[]): Promise<void> {
     const sends: Array<Promise<void>> = [];
     const logged: MonitorEventV1[] = [];
+    const deadlines: number[] = [];
     for (const batch of batches) {
       for (const judged of batch.results) {
         const identity = this.directory.identity(judged.monitorId);
@@ -337,6 +347,7 @@ export class DetectionEngine {
         } else {
           const event = toMonitorEventV1(judged, identity);
           logged.push(event);
+          deadlines.push(judged.dueAt);
           sends.push(this.send('vigil.monitor-events.v1', key, event));
           result = {
             version: 1,
@@ -358,6 +369,7 @@ export class DetectionEngine {
       }
     }
     await Promise.all(sends);
+    if (this.options.acknowledged) for (const dueAt of deadlines) this.options.acknowledged(dueAt);
     for (const event of logged) {
       this.logger.info(
         { monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, kind: event.kind, slot: event.slot },

@@ -7,6 +7,7 @@ import type { Logger } from '@vigil/logging';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
 import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
+import { schedulerMetrics } from './scheduler-metrics';
 
 /**
  * Runs the `DetectionEngine` for the check-ins partitions the consumer group gives this instance: monitors
@@ -21,6 +22,8 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private readonly engine: DetectionEngine;
   private pulseTimer: NodeJS.Timeout | null = null;
   private feedLoaded = false;
+  /** Observes a detection's delay (null: metrics off). */
+  private readonly detected: ((dueAt: number) => void) | null;
 
   constructor(
     @Inject(VigilConfig) private readonly config: VigilConfig,
@@ -43,8 +46,10 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
           const current = new Map((await this.feed.load(ids)).map((monitor) => [monitor.id, monitor]));
           for (const id of ids) this.monitorChanged(id, current.get(id) ?? null);
         },
+        acknowledged: (dueAt) => this.detected?.(dueAt),
       },
     );
+    this.detected = config.VIGIL_METRICS === 'on' ? schedulerMetrics(this.engine).detected : null;
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: 'vigil-scheduler',
       service: 'scheduler',
