@@ -4,6 +4,8 @@
 #   $VIGIL_TOOLS_DIR/schemathesis/  a Python venv with schemathesis (pinned), the API fuzzer
 #   $VIGIL_TOOLS_DIR/cronsim/  a Python venv with cronsim and tzdata (pinned), the reference of the crontab differential test
 #   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), from the Go module proxy or built from third_party/runitor
+#   $VIGIL_TOOLS_DIR/bin/prometheus, bin/promtool  Prometheus (pinned), built from the Go module proxy: the e2e tests
+#                              scrape every service with it, and `make test` checks and unit-tests the alerting rules
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -13,6 +15,9 @@ SENTRY_SDK_VERSION=2.75.0
 SCHEMATHESIS_VERSION=4.32.5
 RUNITOR_VERSION=v1.4.1
 CRONSIM_VERSION=2.9
+# github.com/prometheus/prometheus tags its Go module v0.<minor * 100 + ...>: v0.316.0 is Prometheus 3.16.0.
+PROMETHEUS_MODULE_VERSION=v0.316.0
+PROMETHEUS_VERSION=3.16.0
 # The IANA release Node's ICU carries (node -p process.versions.tz: 2025c on Node 20.20): cronsim reads its zones
 # from this package (the test runs it with PYTHONTZPATH empty), so both sides see the same offsets. The test checks
 # that they agree on every transition it uses and names both versions when they do not.
@@ -104,16 +109,40 @@ runitor() {
   touch "$marker"
 }
 
+# prometheus and promtool from the Go module proxy, built once per pin (about 10 minutes of CPU on 2 cores, most of it
+# the first time the modules are compiled; GOCACHE keeps the rest). Only the two commands, -trimpath, and without
+# the cloud service discoveries (tag remove_all_sd: the tests scrape static targets), which roughly halves the build.
+prometheus() {
+  local marker="$TOOLS/bin/.prometheus-$PROMETHEUS_MODULE_VERSION"
+  if [[ -f "$marker" && -x "$TOOLS/bin/prometheus" && -x "$TOOLS/bin/promtool" ]] \
+    && "$TOOLS/bin/promtool" --version 2>&1 | grep -q "version $PROMETHEUS_VERSION"; then
+    return
+  fi
+  command -v go >/dev/null || die "prometheus: go is not installed; the e2e tests and the rules tests need Prometheus, built with Go >= 1.26 (https://go.dev/dl/)"
+  rm -f "$TOOLS/bin/.prometheus-"* "$TOOLS/bin/prometheus" "$TOOLS/bin/promtool"
+  log "prometheus: building prometheus and promtool $PROMETHEUS_VERSION ($PROMETHEUS_MODULE_VERSION) from the Go module proxy (once; several minutes)"
+  (cd "$TOOLS" && GOBIN="$TOOLS/bin" GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 timeout 3600 go install -trimpath -tags remove_all_sd,netgo \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" \
+    "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_MODULE_VERSION" \
+    "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_MODULE_VERSION") >"$TOOLS/prometheus-build.log" 2>&1 \
+    || die "prometheus: the build failed: $(tail -n 5 "$TOOLS/prometheus-build.log")"
+  "$TOOLS/bin/promtool" --version 2>&1 | grep -q "version $PROMETHEUS_VERSION" \
+    || die "prometheus: $TOOLS/bin/promtool does not say version $PROMETHEUS_VERSION"
+  touch "$marker"
+}
+
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
 schemathesis & schemathesis_pid=$!
 cronsim & cronsim_pid=$!
 runitor & runitor_pid=$!
+prometheus & prometheus_pid=$!
 failed=0
 wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
 wait "$cronsim_pid" || failed=1
 wait "$runitor_pid" || failed=1
+wait "$prometheus_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, prometheus $PROMETHEUS_VERSION"

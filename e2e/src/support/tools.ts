@@ -10,6 +10,9 @@ const TOOLS = {
   /** The Python of a venv holding the pinned sentry-sdk. */
   python: join(TOOLS_DIR, 'python', 'bin', 'python'),
   runitor: join(TOOLS_DIR, 'bin', 'runitor'),
+  /** Prometheus and its rules tool, built from the Go module proxy. */
+  prometheus: join(TOOLS_DIR, 'bin', 'prometheus'),
+  promtool: join(TOOLS_DIR, 'bin', 'promtool'),
   /** The API fuzzer, in its own venv. */
   schemathesis: join(TOOLS_DIR, 'schemathesis', 'bin', 'schemathesis'),
   /** The npm package's launcher (a devDependency of e2e), which runs the binary of its platform package. */
