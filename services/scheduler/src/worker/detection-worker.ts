@@ -7,6 +7,7 @@ import type { Logger } from '@vigil/logging';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
 import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
+import { SelfHeartbeat, type PathHealth } from '../heartbeat/self-heartbeat';
 import { schedulerMetrics } from './scheduler-metrics';
 
 /**
@@ -22,6 +23,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private readonly engine: DetectionEngine;
   private pulseTimer: NodeJS.Timeout | null = null;
   private feedLoaded = false;
+  private heartbeat: SelfHeartbeat | null = null;
   /** Observes a detection's delay (null: metrics off). */
   private readonly detected: ((dueAt: number) => void) | null;
 
@@ -87,9 +89,33 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       this.pulseTimer = setInterval(() => void this.pulse(), this.config.VIGIL_SCHEDULER_PULSE_MS);
       this.pulseTimer.unref();
     }
+    if (this.config.VIGIL_SELF_HEARTBEAT_URL !== '') {
+      this.heartbeat = new SelfHeartbeat({
+        url: this.config.VIGIL_SELF_HEARTBEAT_URL,
+        intervalMs: this.config.VIGIL_SELF_HEARTBEAT_INTERVAL_MS,
+        maxClockLagMs: this.config.VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS,
+        maxLag: this.config.VIGIL_SELF_HEARTBEAT_MAX_LAG,
+        health: () => this.pathHealth(),
+        logger: this.logger,
+        metrics: this.config.VIGIL_METRICS === 'on',
+      });
+      this.heartbeat.start();
+    }
+  }
+
+  /** What the self-heartbeat checks: this scheduler consumes, its clock runs on pulses through Kafka, it keeps up. */
+  private async pathHealth(): Promise<PathHealth> {
+    const clocks = this.engine.clocks();
+    const lags = await this.consumer.lag().catch(() => null);
+    return {
+      consuming: this.consumer.isConsuming,
+      clockLagMs: clocks.length > 0 ? Date.now() - Math.min(...clocks) : null,
+      lagMessages: lags === null ? null : lags.reduce((sum, lag) => sum + lag.messages, 0),
+    };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.heartbeat?.stop();
     if (this.pulseTimer) clearInterval(this.pulseTimer);
     await this.consumer.stop();
   }
