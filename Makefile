@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e test-rules status tools
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -28,7 +28,13 @@ status:
 ## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
 test: deps format-check build lint tools
 	bash $(STACK) up
-	$(MAKE) --no-print-directory test-unit test-integration test-e2e
+	$(MAKE) --no-print-directory test-rules test-unit test-integration test-e2e
+
+## test-rules: the operators' alerting rules (deploy/prometheus) are valid and fire as their unit tests say
+PROMTOOL := $${VIGIL_TOOLS_DIR:-$$HOME/.cache/vigil/tools}/bin/promtool
+test-rules:
+	$(PROMTOOL) check rules deploy/prometheus/vigil-rules.yaml
+	$(PROMTOOL) test rules deploy/prometheus/vigil-rules.test.yaml
 
 test-unit:
 	npx jest --config jest.config.js --selectProjects unit --ci
