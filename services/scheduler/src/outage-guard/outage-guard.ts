@@ -67,6 +67,9 @@ export class OutageGuard {
   private learnFrom = Number.NEGATIVE_INFINITY;
   /** The baseline when the open incident began: it stays the measure until the volume is back. */
   private frozenBaseline: number | null = null;
+  private prunedAt = 0;
+  /** Buckets up to this one (index) are already marked for the open incident. */
+  private taintedTo = 0;
 
   constructor(settings: Partial<OutageGuardSettings> = {}) {
     this.settings = { ...DEFAULT_OUTAGE_GUARD_SETTINGS, ...settings };
@@ -115,7 +118,8 @@ export class OutageGuard {
       };
       changes.push({ kind: 'opened', incident: { ...this.open } });
     }
-    if (this.open) for (let b = Math.floor(this.open.from / BUCKET_MS) * BUCKET_MS; b <= now; b += BUCKET_MS) this.tainted.add(b);
+    if (this.open) for (let b = Math.max(Math.floor(this.open.from / BUCKET_MS), this.taintedTo) * BUCKET_MS; b <= now; b += BUCKET_MS) this.tainted.add(b);
+    if (this.open) this.taintedTo = Math.floor(now / BUCKET_MS);
     this.prune(now);
     return changes;
   }
@@ -170,6 +174,10 @@ export class OutageGuard {
   }
 
   private prune(now: number): void {
+    // Pulses come several times a second per partition: a pass per bucket is enough.
+    const bucket = Math.floor(now / BUCKET_MS);
+    if (bucket === this.prunedAt) return;
+    this.prunedAt = bucket;
     const oldest = now - HISTORY_MS;
     for (const bucket of this.buckets.keys()) if (bucket < oldest) this.buckets.delete(bucket);
     for (const bucket of this.tainted) if (bucket < oldest) this.tainted.delete(bucket);

@@ -8,6 +8,7 @@ import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
 import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
 import { SelfHeartbeat, type PathHealth } from '../heartbeat/self-heartbeat';
+import { OutageGuardWatch } from '../outage-guard/outage-guard-watch';
 import { schedulerMetrics } from './scheduler-metrics';
 
 /**
@@ -24,6 +25,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private pulseTimer: NodeJS.Timeout | null = null;
   private feedLoaded = false;
   private heartbeat: SelfHeartbeat | null = null;
+  private readonly guard: OutageGuardWatch;
   /** Observes a detection's delay (null: metrics off). */
   private readonly detected: ((dueAt: number) => void) | null;
 
@@ -35,6 +37,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     private readonly readiness: ReadinessRegistry,
   ) {
     const kafka = createKafkaClient(config, 'vigil-scheduler', logger);
+    this.guard = new OutageGuardWatch(logger, config.VIGIL_METRICS === 'on');
     this.directory = new MonitorDirectory(logger);
     this.engine = new DetectionEngine(
       this.directory,
@@ -60,7 +63,10 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       handleBatch: async () => {
         throw new Error('the scheduler reads items, pulses included');
       },
-      handleItems: (items, context) => this.engine.handle(items, context),
+      handleItems: async (items, context) => {
+        await this.engine.handle(items, context);
+        this.guard.observe(items);
+      },
       onGroupJoin: (assignment, join) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? [], join.continuous),
       // A new group starts at the latest check-ins: detection begins now, it does not replay a week of them.
       fromBeginning: false,
