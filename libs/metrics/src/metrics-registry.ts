@@ -56,28 +56,47 @@ export type LabelValues<S extends FixedLabels<string>> = { [K in keyof S]: S[K][
 /**
  * A counter whose labels take values from fixed sets only, checked by the compiler. Every combination is exported
  * from the start (at 0), so `increase()` and `rate()` see the first event of a series, and the number of series
- * is known when the process starts: it never grows with users.
+ * is known when the process starts: it never grows with users. Counting is an array increment (tens of
+ * nanoseconds, on ingest's hot path); prom-client reads the counts when Prometheus scrapes.
  */
 export class FixedCounter<S extends FixedLabels<string>> {
-  private readonly children = new Map<string, { inc(value?: number): void }>();
   private readonly names: Array<keyof S & string>;
+  /** Per label, value → its index; the combination's index is the mixed-radix number of those. */
+  private readonly indexes: Array<Map<string, number>>;
+  private readonly strides: number[];
+  private readonly counts: Float64Array;
 
   constructor(name: string, help: string, sets: S) {
     this.names = Object.keys(sets);
-    const metric = counter<keyof S & string>({ name, help, labelNames: this.names });
-    for (const values of combinations(sets)) {
-      const child = metric.labels(values as Partial<Record<keyof S & string, string>>);
-      child.inc(0);
-      this.children.set(this.key(values as LabelValues<S>), child);
+    this.indexes = this.names.map((label) => new Map(sets[label]!.map((value, index) => [value, index])));
+    this.strides = [];
+    let size = 1;
+    for (let i = this.names.length - 1; i >= 0; i -= 1) {
+      this.strides[i] = size;
+      size *= sets[this.names[i]!]!.length;
     }
+    const counts = new Float64Array(size);
+    this.counts = counts;
+    const all = combinations(sets);
+    counter<keyof S & string>({
+      name,
+      help,
+      labelNames: this.names,
+      collect() {
+        this.reset();
+        all.forEach((values, index) => this.inc(values as Partial<Record<keyof S & string, string>>, counts[index]));
+      },
+    });
   }
 
   inc(labels: LabelValues<S>, value = 1): void {
-    this.children.get(this.key(labels))?.inc(value);
-  }
-
-  private key(labels: LabelValues<S>): string {
-    return this.names.map((name) => labels[name]).join('\u0000');
+    let index = 0;
+    for (let i = 0; i < this.names.length; i += 1) {
+      const at = this.indexes[i]!.get(labels[this.names[i]!]);
+      if (at === undefined) return;
+      index += at * this.strides[i]!;
+    }
+    this.counts[index]! += value;
   }
 }
 
