@@ -88,14 +88,14 @@ describe('metrics: a real Prometheus scrapes every service', () => {
         last = moved(await checkinCounts());
         return JSON.stringify(last) === JSON.stringify(expected);
       },
-      { timeoutMs: 20000, intervalMs: 500 },
+      { timeoutMs: 60000, intervalMs: 500 },
     ).catch((error: unknown) => {
       throw new Error(`${String(error)}\nmoved by: ${JSON.stringify(last)}\nexpected: ${JSON.stringify(expected)}`);
     });
     // One more scrape later, still exactly that: nothing is counted twice or late.
     const scraped = (await prometheus.value('timestamp(up{job="ingest"})')) ?? 0;
     await waitFor('another scrape of ingest', async () => ((await prometheus.value('timestamp(up{job="ingest"})')) ?? 0) > scraped, {
-      timeoutMs: 10000,
+      timeoutMs: 20000,
       intervalMs: 200,
     });
     expect(moved(await checkinCounts())).toEqual(expected);
@@ -103,19 +103,21 @@ describe('metrics: a real Prometheus scrapes every service', () => {
 
     // History wrote the 12 accepted check-ins, once each; consumers caught up; the scheduler's clock runs.
     await waitFor('history rows written', async () => (await prometheus.value('vigil_history_rows_written_total{table="checkins"}')) === 12, {
-      timeoutMs: 20000,
+      timeoutMs: 60000,
       intervalMs: 500,
     });
     await waitFor(
       'the history consumer to have caught up',
       async () => (await prometheus.value('vigil_consumer_lag_messages{service="history",topic="vigil.checkins.v1"}')) === 0,
-      { timeoutMs: 20000, intervalMs: 500 },
+      { timeoutMs: 60000, intervalMs: 500 },
     );
     const lags = await prometheus.query('vigil_consumer_lag_messages');
     expect(new Set(lags.map((sample) => sample.labels['service']))).toEqual(new Set(['scheduler', 'history', 'issues', 'notifier']));
-    const clockLag = await prometheus.value('vigil_clock_lag_seconds');
-    expect(clockLag).not.toBeNull();
-    expect(clockLag!).toBeLessThan(10);
+    // The scheduler's clock runs on its pulses: its lag is a few seconds at most, even on a loaded machine.
+    await waitFor('a scheduler clock lag under 10 s', async () => ((await prometheus.value('vigil_clock_lag_seconds')) ?? Infinity) < 10, {
+      timeoutMs: 30000,
+      intervalMs: 500,
+    });
     expect(await prometheus.value('vigil_scheduler_tracks')).toBeGreaterThanOrEqual(2);
     expect(await prometheus.value('vigil_issues_open')).not.toBeNull();
     expect(await prometheus.value('vigil_notifications_pending')).not.toBeNull();
@@ -133,7 +135,7 @@ describe('metrics: a real Prometheus scrapes every service', () => {
         const read = parseMetricsText(await response.text());
         return sampleValue(read, 'vigil_monitor_environment_up', { name: `ping-${suffix}`, environment: 'production' }) === 1 ? read : undefined;
       },
-      { timeoutMs: 20000, intervalMs: 500 },
+      { timeoutMs: 60000, intervalMs: 500 },
     );
     expect(sampleValue(samples, 'hc_check_up', { name: `ping-${suffix}` })).toBe(1);
     expect(sampleValue(samples, 'hc_check_paused', { name: `ping-${suffix}` })).toBe(0);

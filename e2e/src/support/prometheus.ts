@@ -19,7 +19,7 @@ export interface QuerySample {
 }
 
 /**
- * A real Prometheus (the one `make tools` builds) on loopback, scraping the given targets every second into a
+ * A real Prometheus (the one `make tools` builds) on loopback, scraping the given targets every 2 seconds into a
  * storage directory of its own, deleted on `stop`. Tests ask it through its HTTP query API, as a dashboard would.
  */
 export class Prometheus {
@@ -41,7 +41,7 @@ export class Prometheus {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-prometheus-'));
     // YAML is a superset of JSON: the configuration is written as JSON.
     const config = {
-      global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
+      global: { scrape_interval: '2s', scrape_timeout: '2s', evaluation_interval: '2s' },
       rule_files: options.ruleFiles ?? [],
       scrape_configs: targets.map((target) => {
         const url = new URL(target.url);
