@@ -12,10 +12,6 @@ function checkin(at: number): ConsumedItem<'vigil.checkins.v1'> {
   return { kind: 'message', topic: 'vigil.checkins.v1', partition: 0, offset: '0', key: null, payload: { received_at: at } as CheckinMessageV1 };
 }
 
-function pulse(at: number): ConsumedItem<'vigil.checkins.v1'> {
-  return { kind: 'pulse', topic: 'vigil.checkins.v1', partition: 0, offset: '0', at };
-}
-
 describe('OutageGuardWatch', () => {
   it('logs an incident once when the volume collapses and exports it as vigil_outage_guard_active', async () => {
     const lines: Array<{ msg: string; cause?: string }> = [];
@@ -31,8 +27,9 @@ describe('OutageGuardWatch', () => {
       const start = T0 + minute * 60_000;
       const items: ConsumedItem<'vigil.checkins.v1'>[] = [];
       if (minute < 12) for (let i = 0; i < 500; i += 1) items.push(checkin(start + i));
-      for (let second = 0; second < 60; second += 1) items.push(pulse(start + second * 1000 + 500));
-      watch.observe(items);
+      watch.observe(items, []); // no partition has a clock yet: counted, not judged
+      // Two partitions, one a second behind the other: the guard moves to the one behind.
+      for (let second = 0; second < 60; second += 1) watch.observe([], [start + second * 1000 + 1500, start + second * 1000 + 500]);
       if (minute === 11) expect(await active()).toBe(0);
     }
     expect(await active()).toBe(1);

@@ -65,7 +65,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       },
       handleItems: async (items, context) => {
         await this.engine.handle(items, context);
-        this.guard.observe(items);
+        this.guard.observe(items, this.engine.clocks());
       },
       onGroupJoin: (assignment, join) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? [], join.continuous),
       // A new group starts at the latest check-ins: detection begins now, it does not replay a week of them.
