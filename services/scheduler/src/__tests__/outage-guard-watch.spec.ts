@@ -8,6 +8,10 @@ import { OutageGuardWatch } from '../outage-guard/outage-guard-watch';
 
 const T0 = Date.UTC(2026, 11, 7, 3, 0, 0);
 
+function pulse(partition: number, at: number): ConsumedItem<'vigil.checkins.v1'> {
+  return { kind: 'pulse', topic: 'vigil.checkins.v1', partition, offset: '0', at };
+}
+
 function checkin(at: number): ConsumedItem<'vigil.checkins.v1'> {
   return { kind: 'message', topic: 'vigil.checkins.v1', partition: 0, offset: '0', key: null, payload: { received_at: at } as CheckinMessageV1 };
 }
@@ -27,9 +31,12 @@ describe('OutageGuardWatch', () => {
       const start = T0 + minute * 60_000;
       const items: ConsumedItem<'vigil.checkins.v1'>[] = [];
       if (minute < 12) for (let i = 0; i < 500; i += 1) items.push(checkin(start + i));
-      watch.observe(items, []); // no partition has a clock yet: counted, not judged
-      // Two partitions, one a second behind the other: the guard moves to the one behind.
-      for (let second = 0; second < 60; second += 1) watch.observe([], [start + second * 1000 + 1500, start + second * 1000 + 500]);
+      watch.observe(items, [0, 1]); // no owned partition has a clock yet: counted, not judged
+      // Two owned partitions, one a second behind the other: the guard moves to the one behind.
+      for (let second = 0; second < 60; second += 1) {
+        watch.observe([pulse(0, start + second * 1000 + 1500)], [0, 1]);
+        watch.observe([pulse(1, start + second * 1000 + 500)], [0, 1]);
+      }
       if (minute === 11) expect(await active()).toBe(0);
     }
     expect(await active()).toBe(1);

@@ -93,3 +93,17 @@ describe('OutageGuard', () => {
     expect(guard.baseline(T0 + (4 * 60 + 3) * MINUTE + 30_000)).toBe(100);
   });
 });
+
+describe('OutageGuard after a backlog', () => {
+  it('judges a jump at every bucket it crosses, as if the time had come in steps', () => {
+    const stepped = new OutageGuard();
+    const jumped = new OutageGuard();
+    const perMinute = (minute: number) => (minute >= 8 && minute <= 10 ? 0 : minute >= 14 ? 400 : 500);
+    const steppedChanges = run(stepped, 24, perMinute);
+    // The same check-ins, all counted first, then the clock moved in three jumps.
+    for (let minute = 0; minute < 24; minute += 1) for (let i = 0; i < perMinute(minute); i += 1) jumped.checkin(T0 + minute * MINUTE + (i % 2000));
+    const jumpedChanges = [...jumped.advance(T0 + 5 * MINUTE), ...jumped.advance(T0 + 12 * MINUTE + 42_000), ...jumped.advance(T0 + 24 * MINUTE - 500)];
+    expect(jumpedChanges.map((change) => [change.kind, change.incident.from])).toEqual(steppedChanges.map((change) => [change.kind, change.incident.from]));
+    expect(jumpedChanges).toHaveLength(2);
+  });
+});

@@ -6,7 +6,7 @@ import { OutageGuard, type IncidentCause } from './outage-guard';
 const CAUSES = ['ingest_silent', 'volume_collapsed'] as const satisfies readonly IncidentCause[];
 
 /**
- * Feeds the outage guard with what the scheduler judged (check-ins at their received_at, the engine's clock),
+ * Feeds the outage guard with what the scheduler judged (check-ins at their received_at, pulses as each partition's clock),
  * logs each incident once when it opens and once when it closes, and exports `vigil_outage_guard_active{cause}`
  * for the operators' one alert. It only observes: turning the misses of an incident into `unknown` is the
  * remaining part of decision 0021.
@@ -35,16 +35,24 @@ export class OutageGuardWatch {
     }
   }
 
+  /** Per check-ins partition, the latest pulse this watch has seen after counting the check-ins before it. */
+  private readonly clocks = new Map<number, number>();
+
   /**
-   * A batch the engine applied, and the engine's clock after it: the earliest clock of the partitions it owns
-   * (`DetectionEngine.clocks()`). The guard moves only to that time, never to one partition's pulse: partitions are
-   * applied concurrently, and one ahead of the others (a backlog, a slow partition) would otherwise be judged
+   * A batch the engine applied (one partition's, in its order), and the partitions this instance owns. Each
+   * partition's clock here moves with the pulses of its own batches, after their check-ins were counted, and the
+   * guard moves only to the earliest of the owned partitions' clocks (none while one has none): partitions are
+   * applied concurrently, and one ahead of the others (a backlog, a slow or late partition) must not be judged
    * against a minute whose check-ins the others have not delivered yet.
    */
-  observe(items: readonly ConsumedItem<'vigil.checkins.v1'>[], clocks: readonly number[]): void {
-    for (const item of items) if (item.kind === 'message') this.guard.checkin(item.payload.received_at);
-    if (clocks.length === 0) return;
-    const at = Math.min(...clocks);
+  observe(items: readonly ConsumedItem<'vigil.checkins.v1'>[], assignment: readonly number[]): void {
+    for (const item of items) {
+      if (item.kind === 'message') this.guard.checkin(item.payload.received_at);
+      else if (item.at > (this.clocks.get(item.partition) ?? Number.NEGATIVE_INFINITY)) this.clocks.set(item.partition, item.at);
+    }
+    let at = Number.POSITIVE_INFINITY;
+    for (const partition of assignment) at = Math.min(at, this.clocks.get(partition) ?? Number.NEGATIVE_INFINITY);
+    if (!Number.isFinite(at)) return;
     for (const change of this.guard.advance(at)) {
       const { incident } = change;
       if (change.kind === 'opened') {

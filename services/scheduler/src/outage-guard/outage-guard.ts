@@ -96,6 +96,17 @@ export class OutageGuard {
   /** The clock moved to `now` (a pulse): opens or closes the incident; returns what changed. */
   advance(now: number): GuardChange[] {
     if (now <= this.clock) return [];
+    // A jump (a backlog applied at once, partitions catching up) is judged at every bucket boundary it crosses, as
+    // if it had come in steps: the check-ins before `now` are all counted by then.
+    const changes: GuardChange[] = [];
+    let at = Number.isFinite(this.clock) ? (Math.floor(this.clock / BUCKET_MS) + 1) * BUCKET_MS : now;
+    at = Math.max(at, Math.floor((now - HISTORY_MS) / BUCKET_MS) * BUCKET_MS);
+    for (; at < now; at += BUCKET_MS) changes.push(...this.evaluate(at));
+    changes.push(...this.evaluate(now));
+    return changes;
+  }
+
+  private evaluate(now: number): GuardChange[] {
     this.clock = now;
     const changes: GuardChange[] = [];
     const cause = this.causeAt(now);

@@ -26,6 +26,8 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private feedLoaded = false;
   private heartbeat: SelfHeartbeat | null = null;
   private readonly guard: OutageGuardWatch;
+  /** The check-ins partitions the group gave this instance at its latest join. */
+  private assignment: readonly number[] = [];
   /** Observes a detection's delay (null: metrics off). */
   private readonly detected: ((dueAt: number) => void) | null;
 
@@ -65,9 +67,12 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       },
       handleItems: async (items, context) => {
         await this.engine.handle(items, context);
-        this.guard.observe(items, this.engine.clocks());
+        this.guard.observe(items, this.assignment);
       },
-      onGroupJoin: (assignment, join) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? [], join.continuous),
+      onGroupJoin: (assignment, join) => {
+        this.assignment = assignment.get('vigil.checkins.v1') ?? [];
+        this.engine.assigned(this.assignment, join.continuous);
+      },
       // A new group starts at the latest check-ins: detection begins now, it does not replay a week of them.
       fromBeginning: false,
       // Partitions are independent: one partition's batch waits for its acknowledgements while another's runs.
