@@ -8,13 +8,13 @@ const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 
 /**
- * Issue #14, decision 0021: the outage guard in a real scheduler, on real Kafka, with the clock in the test's hands
+ * Issue #14, decision 0023: the outage guard in a real scheduler, on real Kafka, with the clock in the test's hands
  * (the scheduler writes no pulses; the timeline writes check-ins and pulses dated in the past, as ingest and the
  * scheduler would have). 500 monitors check in every minute; then nothing arrives for three minutes (ingest killed),
  * then they are back; then 20 % of them stop for good while the rest keep their volume (a cron host dying). The
  * guard opens exactly one incident, for the silent minutes, and none for the 20 %.
  *
- * What the guard does not do yet (decision 0021): turn the misses of the incident into `unknown`.
+ * What the guard does not do yet (decision 0023): turn the misses of the incident into `unknown`.
  */
 describe('outage guard', () => {
   let scheduler: ServiceProcess;

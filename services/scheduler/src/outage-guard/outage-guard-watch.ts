@@ -9,7 +9,7 @@ const CAUSES = ['ingest_silent', 'volume_collapsed'] as const satisfies readonly
  * Feeds the outage guard with what the scheduler judged (check-ins at their received_at, pulses as each partition's clock),
  * logs each incident once when it opens and once when it closes, and exports `vigil_outage_guard_active{cause}`
  * for the operators' one alert. It only observes: turning the misses of an incident into `unknown` is the
- * remaining part of decision 0021.
+ * remaining part of decision 0023.
  */
 export class OutageGuardWatch {
   private readonly guard = new OutageGuard();
@@ -20,7 +20,7 @@ export class OutageGuardWatch {
     metrics: boolean,
   ) {
     this.incidents = metrics
-      ? new FixedCounter('vigil_outage_guard_incidents_total', 'Incidents the outage guard opened, by cause (decision 0021).', { cause: CAUSES })
+      ? new FixedCounter('vigil_outage_guard_incidents_total', 'Incidents the outage guard opened, by cause (decision 0023).', { cause: CAUSES })
       : null;
     if (metrics) {
       const guard = this.guard;

@@ -1,5 +1,5 @@
 /**
- * The outage guard's decision (docs/decisions/0021-outage-guard.md): is Vigil's own pipeline the likely reason
+ * The outage guard's decision (docs/decisions/0023-outage-guard.md): is Vigil's own pipeline the likely reason
  * check-ins stopped arriving? It sees what the scheduler sees, in event time: the accepted check-ins of the
  * partitions it owns, the beats ingest instances write into those partitions, and the clock. It keeps no wall
  * clock and does no I/O, so a backlog replayed after an outage is judged as it was live.
