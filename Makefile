@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e status tools lock-check helm-test image
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e test-rules status tools lock-check helm-test image
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -28,7 +28,13 @@ status:
 ## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
 test: deps lock-check format-check build lint tools
 	bash $(STACK) up
-	$(MAKE) --no-print-directory test-unit test-integration test-e2e helm-test
+	$(MAKE) --no-print-directory test-rules test-unit test-integration test-e2e helm-test
+
+## test-rules: the operators' alerting rules (deploy/prometheus) are valid and fire as their unit tests say
+PROMTOOL := $${VIGIL_TOOLS_DIR:-$$HOME/.cache/vigil/tools}/bin/promtool
+test-rules:
+	$(PROMTOOL) check rules deploy/prometheus/vigil-rules.yaml
+	$(PROMTOOL) test rules deploy/prometheus/vigil-rules.test.yaml
 
 test-unit:
 	npx jest --config jest.config.js --selectProjects unit --ci
@@ -85,7 +91,9 @@ topics:
 seed:
 	@mkdir -p .stack
 	@( [ -f $(CREDENTIALS) ] && set -a && . ./$(CREDENTIALS) && set +a; node services/api/dist/cli/seed-default.js ) > $(CREDENTIALS).new
-	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; cat $(CREDENTIALS).new; } > $(CREDENTIALS)
+	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; \
+	  echo "VIGIL_METRICS_URLS=\"http://127.0.0.1:$${VIGIL_INGEST_METRICS_PORT:-8090}/metrics http://127.0.0.1:$${VIGIL_API_PORT:-8081}/metrics http://127.0.0.1:$${VIGIL_SCHEDULER_PORT:-8082}/metrics http://127.0.0.1:$${VIGIL_ISSUES_PORT:-8083}/metrics http://127.0.0.1:$${VIGIL_NOTIFIER_PORT:-8084}/metrics http://127.0.0.1:$${VIGIL_HISTORY_PORT:-8085}/metrics\""; \
+	  cat $(CREDENTIALS).new; } > $(CREDENTIALS)
 	@rm -f $(CREDENTIALS).new
 
 ## --- Kubernetes and the container image (docs/deploy.md)

@@ -10,6 +10,8 @@
 #                              integration tier runs the ClickHouse specs a second time (docs/clickhouse.md)
 #   $VIGIL_TOOLS_DIR/bin/helm, helm-unittest  (pinned) built from the Go module proxy, for deploy/helm/check.sh
 #   $VIGIL_TOOLS_DIR/kubernetes-validate/  a Python venv with kubernetes-validate (pinned), the chart's schema check
+#   $VIGIL_TOOLS_DIR/bin/prometheus, bin/promtool  Prometheus (pinned), built from the Go module proxy: the e2e tests
+#                              scrape every service with it, and `make test` checks and unit-tests the alerting rules
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -19,6 +21,9 @@ SENTRY_SDK_VERSION=2.75.0
 SCHEMATHESIS_VERSION=4.32.5
 RUNITOR_VERSION=v1.4.1
 CRONSIM_VERSION=2.9
+# github.com/prometheus/prometheus tags its Go module v0.<minor * 100 + ...>: v0.316.0 is Prometheus 3.16.0.
+PROMETHEUS_MODULE_VERSION=v0.316.0
+PROMETHEUS_VERSION=3.16.0
 # The IANA release Node's ICU carries (node -p process.versions.tz: 2025c on Node 20.20): cronsim reads its zones
 # from this package (the test runs it with PYTHONTZPATH empty), so both sides see the same offsets. The test checks
 # that they agree on every transition it uses and names both versions when they do not.
@@ -177,6 +182,28 @@ kubernetes_validate() {
 }
 # --- end of the Helm chart checks block
 
+# prometheus and promtool from the Go module proxy, built once per pin (about 10 minutes of CPU on 2 cores, most of it
+# the first time the modules are compiled; GOCACHE keeps the rest). Only the two commands, -trimpath, and without
+# the cloud service discoveries (tag remove_all_sd: the tests scrape static targets), which roughly halves the build.
+prometheus() {
+  local marker="$TOOLS/bin/.prometheus-$PROMETHEUS_MODULE_VERSION"
+  if [[ -f "$marker" && -x "$TOOLS/bin/prometheus" && -x "$TOOLS/bin/promtool" ]] \
+    && "$TOOLS/bin/promtool" --version 2>&1 | grep -q "version $PROMETHEUS_VERSION"; then
+    return
+  fi
+  command -v go >/dev/null || die "prometheus: go is not installed; the e2e tests and the rules tests need Prometheus, built with Go >= 1.26 (https://go.dev/dl/)"
+  rm -f "$TOOLS/bin/.prometheus-"* "$TOOLS/bin/prometheus" "$TOOLS/bin/promtool"
+  log "prometheus: building prometheus and promtool $PROMETHEUS_VERSION ($PROMETHEUS_MODULE_VERSION) from the Go module proxy (once; several minutes)"
+  (cd "$TOOLS" && GOBIN="$TOOLS/bin" GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 timeout 3600 go install -trimpath -tags remove_all_sd,netgo \
+    -ldflags "-s -w -X github.com/prometheus/common/version.Version=$PROMETHEUS_VERSION" \
+    "github.com/prometheus/prometheus/cmd/prometheus@$PROMETHEUS_MODULE_VERSION" \
+    "github.com/prometheus/prometheus/cmd/promtool@$PROMETHEUS_MODULE_VERSION") >"$TOOLS/prometheus-build.log" 2>&1 \
+    || die "prometheus: the build failed: $(tail -n 5 "$TOOLS/prometheus-build.log")"
+  "$TOOLS/bin/promtool" --version 2>&1 | grep -q "version $PROMETHEUS_VERSION" \
+    || die "prometheus: $TOOLS/bin/promtool does not say version $PROMETHEUS_VERSION"
+  touch "$marker"
+}
+
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
@@ -187,6 +214,7 @@ sentry_go_job & sentry_go_pid=$!
 chdb & chdb_pid=$!
 helm_tools & helm_pid=$!
 kubernetes_validate & kubernetes_validate_pid=$!
+prometheus & prometheus_pid=$!
 failed=0
 wait "$python_pid" || failed=1
 wait "$schemathesis_pid" || failed=1
@@ -196,5 +224,6 @@ wait "$sentry_go_pid" || failed=1
 wait "$chdb_pid" || failed=1
 wait "$helm_pid" || failed=1
 wait "$kubernetes_validate_pid" || failed=1
+wait "$prometheus_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job, helm $HELM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION"
+log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job, helm $HELM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, prometheus $PROMETHEUS_VERSION"

@@ -99,6 +99,7 @@ const snapshotDir = mkdtempSync(join(tmpdir(), 'vigil-e2e-snapshot-'));
 const snapshotFile = join(snapshotDir, 'ingest.catalog');
 const hardenedEnv = testEnv({
   VIGIL_INGEST_PORT: String(ingestPort + 70),
+  VIGIL_INGEST_METRICS_PORT: String(ingestPort + 76),
   VIGIL_POSTGRES_URL: hardenedPostgresUrl.toString(),
   VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE: '300',
   VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE: '4',
@@ -233,7 +234,8 @@ beforeAll(async () => {
   clickhouse = ClickHouse.connect(config);
   await relay.open();
   await hardenedRelay.open();
-  const plainEnv = testEnv({ VIGIL_INGEST_PORT: String(ingestPort + 50) });
+  // Each ingest has its metrics listener too: a port of its own beside its own.
+  const plainEnv = testEnv({ VIGIL_INGEST_PORT: String(ingestPort + 50), VIGIL_INGEST_METRICS_PORT: String(ingestPort + 56) });
   // When one fails to start, the others are stopped: left running, they would hold their ports for the next run.
   const started = await Promise.allSettled([
     ServiceProcess.start('ingest', env),

@@ -22,6 +22,7 @@ const env: Record<string, string> = {
   ...base,
   VIGIL_STACK_DIR: stackDir,
   VIGIL_INGEST_PORT: String(port),
+  VIGIL_INGEST_METRICS_PORT: String(port + 6),
   VIGIL_RESTART_BACKOFF_MIN_MS: '200',
 };
 

@@ -20,8 +20,8 @@ import { BENCH_MONITOR_SLUG, createMonitorEnvelope, ENVELOPE_CONTENT_TYPE, envel
 /**
  * `npm run bench:ingest`: accepted check-ins per second and latency of the ingest service (ping URLs and
  * Sentry envelopes, answered after Kafka's acknowledgement), beside a bare node:http server doing only the
- * parsing (the ceiling), measured in the same run on the same machine. Writes its section of
- * docs/benchmarks.md and prints it.
+ * parsing (the ceiling), and beside ingest with its metrics off (what they cost), measured in the same run on the
+ * same machine. Writes its section of docs/benchmarks.md and prints it.
  *
  *   --profile   run ingest under V8's CPU profiler (one process per case), print where its time goes and
  *               leave docs/benchmarks.md alone (the profiler slows it down)
@@ -61,7 +61,8 @@ function parseOptions(argv: readonly string[]): Options {
 }
 
 type Case = 'ping' | 'envelope';
-type Server = 'bare' | 'ingest';
+/** `ingest` runs with VIGIL_METRICS=on (the default), `ingest-no-metrics` with it off: what metrics cost the hot path. */
+type Server = 'bare' | 'ingest' | 'ingest-no-metrics';
 
 interface Measurement {
   server: Server;
@@ -231,7 +232,7 @@ interface Report {
  */
 function kafkaLine(report: Report): string {
   const { written, accepted } = report.kafka;
-  const closedRuns = report.measurements.filter((m) => m.server === 'ingest').length * (report.options.warmupSec > 0 ? 2 : 1);
+  const closedRuns = report.measurements.filter((m) => m.server !== 'bare').length * (report.options.warmupSec > 0 ? 2 : 1);
   const slack = closedRuns * report.options.connections;
   const consistent = written >= accepted && written <= accepted + slack;
   return (
@@ -244,7 +245,7 @@ function renderReport(report: Report): string {
   const { options, measurements } = report;
   const find = (server: Server, kind: Case) => measurements.find((m) => m.server === server && m.kind === kind);
   const label = (m: Measurement) =>
-    `${m.server === 'bare' ? 'bare node:http' : 'ingest'} ${m.kind === 'ping' ? 'ping (`GET /ping/<uuid>`)' : 'envelope (`POST /api/<id>/envelope/`)'}`;
+    `${m.server === 'bare' ? 'bare node:http' : m.server === 'ingest' ? 'ingest' : 'ingest, metrics off'} ${m.kind === 'ping' ? 'ping (`GET /ping/<uuid>`)' : 'envelope (`POST /api/<id>/envelope/`)'}`;
   const ratio = (m: Measurement) => {
     const bare = find('bare', m.kind);
     return m.server === 'bare' || !bare ? '1.00 (ceiling)' : fmt(m.throughput.okPerSecond / bare.throughput.okPerSecond, 2);
@@ -313,6 +314,15 @@ function renderReport(report: Report): string {
       `p99 ${ms(p99)} ms at ${fmt(ingest.fixedRate.okPerSecond)}/s achieved`,
       p99 < 20 && reached ? 'met' : '**missed**',
     ]);
+    const off = find('ingest-no-metrics', kind);
+    if (off) {
+      const cost = 1 - ingest.throughput.okPerSecond / off.throughput.okPerSecond;
+      targets.push([
+        `${kind}: metrics cost at most 5 % of throughput`,
+        `${fmt(ingest.throughput.okPerSecond)}/s with metrics, ${fmt(off.throughput.okPerSecond)}/s without: ${cost >= 0 ? `${fmt(cost * 100, 1)} % less` : `${fmt(-cost * 100, 1)} % more`}`,
+        cost <= 0.05 ? 'met' : '**missed**',
+      ]);
+    }
   }
   const targetTable = markdownTable([{ title: 'target' }, { title: 'measured' }, { title: 'result' }], targets);
   return [
@@ -324,7 +334,8 @@ function renderReport(report: Report): string {
       `The bare server is a \`node:http\` process that parses the ping URL, or splits the same envelope and parses its JSON, and answers 202. ` +
       `The load generator is a process of its own. Kafka, Postgres and ClickHouse run on the same machine, so every process here shares its ${report.machine.cores} cores. ` +
       'Each envelope carries a fresh `check_in_id`; latencies are of 2xx answers. All check-ins go to one monitor, whose rate limit ' +
-      '(`VIGIL_CHECKIN_RATE_PER_MINUTE`, `VIGIL_CHECKIN_RATE_BURST`) is set to 1,000,000 so the limiter runs but never refuses.',
+      '(`VIGIL_CHECKIN_RATE_PER_MINUTE`, `VIGIL_CHECKIN_RATE_BURST`) is set to 1,000,000 so the limiter runs but never refuses. ' +
+      '"ingest" has its Prometheus metrics on (the default: every check-in counted and every request timed); "ingest, metrics off" is a second ingest process with `VIGIL_METRICS=off`, measured after it in the same run.',
     '',
     `### Maximum throughput: closed loop, ${options.connections} connections, ${options.durationSec} s after ${options.warmupSec} s warm-up (autocannon)`,
     '',
@@ -376,28 +387,37 @@ async function main(): Promise<void> {
 
   const profileDir = options.profile ? mkdtempSync(join(tmpdir(), 'vigil-bench-ingest-prof-')) : undefined;
   // Normally one ingest process serves both cases; profiling gives each case its own process and profile.
-  const sessions: Case[][] = options.profile ? [['ping'], ['envelope']] : [['ping', 'envelope']];
+  // Without profiling, a second ingest process with VIGIL_METRICS=off measures both cases again: what metrics cost.
+  const sessions: Array<{ cases: Case[]; server: Server }> = options.profile
+    ? [
+        { cases: ['ping'], server: 'ingest' },
+        { cases: ['envelope'], server: 'ingest' },
+      ]
+    : [
+        { cases: ['ping', 'envelope'], server: 'ingest' },
+        { cases: ['ping', 'envelope'], server: 'ingest-no-metrics' },
+      ];
   let seed: Seed | undefined;
   let ingestMemory = { rssMiB: Number.NaN, peakMiB: Number.NaN };
   let accepted = 1;
-  for (const cases of sessions) {
+  for (const { cases, server } of sessions) {
     const sessionDir = profileDir ? join(profileDir, cases.join('-')) : undefined;
     const preload = join(__dirname, '..', 'support', 'cpu-profiler-preload.js');
     const nodeOptions: Record<string, string> = sessionDir
       ? { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --require ${preload}`.trim(), VIGIL_BENCH_PROFILE_DIR: sessionDir }
       : {};
-    const ingest = await ServiceProcess.start('ingest', { ...env, ...nodeOptions });
+    const ingest = await ServiceProcess.start('ingest', { ...env, ...nodeOptions, VIGIL_METRICS: server === 'ingest' ? 'on' : 'off' });
     try {
       const pid = findChild(process.pid, join('services', 'ingest', 'dist', 'main.js'));
       if (pid === undefined) throw new Error('cannot find the ingest process');
       if (!seed) seed = { projectId, publicKey, pingUuid: await createMonitor(ingest.url, config.VIGIL_POSTGRES_URL, projectId, publicKey) };
       for (const kind of cases) {
         const request = kind === 'ping' ? pingRequest(seed.pingUuid) : envelopeRequest(seed.projectId, seed.publicKey);
-        const m = await measure('ingest', kind, ingest.url, pid, request, options);
+        const m = await measure(server, kind, ingest.url, pid, request, options);
         measurements.push(m);
         accepted += 1 + m.throughput.ok + m.throughput.warmupOk + m.fixedRate.ok + m.fixedRate.warmupOk;
       }
-      ingestMemory = memory(pid);
+      if (server === 'ingest') ingestMemory = memory(pid);
       if (sessionDir) {
         process.kill(pid, 'SIGUSR2');
         const file = join(sessionDir, `${pid}.cpuprofile`);
@@ -425,7 +445,7 @@ async function main(): Promise<void> {
   const section = renderReport(report);
   process.stdout.write(`\n${section}\n`);
   if (profileDir) {
-    for (const cases of sessions) {
+    for (const { cases } of sessions) {
       const dir = join(profileDir, cases.join('-'));
       for (const file of existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.cpuprofile')) : []) {
         process.stdout.write(`\n### CPU profile of ingest, ${cases.join(' + ')} (${join(dir, file)})\n\n${formatSummary(summarizeProfile(join(dir, file)))}\n`);

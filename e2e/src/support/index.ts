@@ -10,3 +10,4 @@ export * from './kafka-progress';
 export * from './management';
 export * from './link-header';
 export * from './healthchecks';
+export * from './prometheus';

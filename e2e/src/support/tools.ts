@@ -12,6 +12,9 @@ const TOOLS = {
   runitor: join(TOOLS_DIR, 'bin', 'runitor'),
   /** A cron job instrumented with sentry-go, built from e2e/src/clients/fixtures/sentry-go-job. */
   'sentry-go-job': join(TOOLS_DIR, 'bin', 'sentry-go-job'),
+  /** Prometheus and its rules tool, built from the Go module proxy. */
+  prometheus: join(TOOLS_DIR, 'bin', 'prometheus'),
+  promtool: join(TOOLS_DIR, 'bin', 'promtool'),
   /** The API fuzzer, in its own venv. */
   schemathesis: join(TOOLS_DIR, 'schemathesis', 'bin', 'schemathesis'),
   /** The npm package's launcher (a devDependency of e2e), which runs the binary of its platform package. */

@@ -1,3 +1,5 @@
+import type { TopicLag } from '@vigil/kafka';
+import { watchConsumerLag } from './metrics/process-metrics';
 import type { ReadinessRegistry } from './readiness.registry';
 
 /** What the health endpoints need of a consumer (`TopicConsumer` fits). */
@@ -5,6 +7,8 @@ export interface SupervisedConsumer {
   readonly isConsuming: boolean;
   readonly hasFailed: boolean;
   onFailure(listener: (error: Error) => void): void;
+  /** Its group's lag, for `vigil_consumer_lag_messages`. */
+  lag?(): Promise<TopicLag[]>;
 }
 
 /**
@@ -16,4 +20,5 @@ export function watchConsumer(readiness: ReadinessRegistry, consumer: Supervised
   readiness.register(name, async () => consumer.isConsuming);
   readiness.registerLiveness(name, () => !consumer.hasFailed);
   consumer.onFailure((error) => readiness.requestRestart(error));
+  if (consumer.lag) watchConsumerLag({ lag: () => consumer.lag!() });
 }

@@ -7,3 +7,4 @@ export * from './infrastructure/clickhouse.module';
 export * from './infrastructure/kafka-producer.module';
 export * from './infrastructure/postgres.module';
 export { markRefusal } from './refusal-code';
+export * from './metrics/process-metrics';

@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import { redactUrl } from '@vigil/logging';
 
-export const QUIET_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz']);
+export const QUIET_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Which requests get a log line: every request (the default), or only those answered 4xx/5xx, for services

@@ -3,11 +3,13 @@ import type { DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ConfigError, loadConfig, type VigilConfig } from '@vigil/config';
-import { createLogger, type Logger } from '@vigil/logging';
+import { createLogger, RefusalLog, type Logger } from '@vigil/logging';
+import { renderMetrics, serveMetrics } from '@vigil/metrics';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { DomainErrorFilter } from './domain-error.filter';
+import { registerProcessMetrics } from './metrics/process-metrics';
 import { ReadinessRegistry } from './readiness.registry';
 
 export interface ServiceDefinition {
@@ -20,6 +22,11 @@ export interface ServiceDefinition {
   rawBodies?: boolean;
   /** Addresses or CIDR ranges of reverse proxies whose X-Forwarded-For sets `request.ip`; none by default. */
   trustedProxies?: (config: VigilConfig) => string[];
+  /**
+   * Serves /metrics on a listener of its own at this port instead of on the service's port: for a service whose
+   * port is public (ingest). Either way only while VIGIL_METRICS is on.
+   */
+  metricsPort?: (config: VigilConfig) => number;
   /** Hook for protocol-specific body parsers and the like. */
   configure?: (app: NestFastifyApplication, config: VigilConfig) => void;
 }
@@ -94,6 +101,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
   app.useLogger(app.get(NestPinoLogger));
   app.useGlobalFilters(new DomainErrorFilter(logger));
   definition.configure?.(app, config);
+  const metricsServer = await startMetrics(definition, app, config);
 
   // SIGTERM: /readyz turns 503, the listener stops taking requests and lets in-flight ones finish,
   // then the modules' shutdown hooks flush producers and commit consumer offsets.
@@ -109,6 +117,7 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
       process.exit(1);
     }, config.VIGIL_SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    metricsServer?.close();
     app
       .close()
       .then(() => {
@@ -132,6 +141,24 @@ export async function runService(definition: ServiceDefinition): Promise<NestFas
 
   const port = definition.port(config);
   await app.listen(port, config.VIGIL_HOST);
-  logger.info({ port, host: config.VIGIL_HOST }, `${definition.name} listening`);
+  logger.info(
+    { port, host: config.VIGIL_HOST, metrics: config.VIGIL_METRICS === 'off' ? 'off' : (definition.metricsPort?.(config) ?? port) },
+    `${definition.name} listening`,
+  );
   return app;
+}
+
+/** Prometheus metrics at /metrics, on the service's port or on a listener of its own (see `metricsPort`). */
+async function startMetrics(definition: ServiceDefinition, app: NestFastifyApplication, config: VigilConfig): Promise<Server | null> {
+  if (config.VIGIL_METRICS === 'off') return null;
+  registerProcessMetrics(app.get(RefusalLog));
+  if (definition.metricsPort) return serveMetrics(definition.metricsPort(config), config.VIGIL_HOST);
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .get('/metrics', async (_request, reply) => {
+      const { contentType, body } = await renderMetrics();
+      await reply.header('content-type', contentType).header('cache-control', 'no-store').send(body);
+    });
+  return null;
 }

@@ -70,6 +70,19 @@ export class VigilConfig {
   @Port()
   VIGIL_HISTORY_PORT = 8085;
 
+  @ConfigVariable({
+    description:
+      'Prometheus metrics: "on" serves them at /metrics on every service (ingest on VIGIL_INGEST_METRICS_PORT, the others on their own port) and counts them; "off" serves and counts nothing (the benchmark compares both).',
+  })
+  @IsIn(['on', 'off'])
+  VIGIL_METRICS = 'on';
+
+  @ConfigVariable({
+    description: "Port of ingest's /metrics: a listener of its own, so the public check-in port (reachable by every job) does not carry it.",
+  })
+  @Port()
+  VIGIL_INGEST_METRICS_PORT = 8090;
+
   @ConfigVariable({ description: 'Public base URL of ingest, used to build DSNs and ping URLs shown to users.' })
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   VIGIL_PUBLIC_INGEST_URL = 'http://127.0.0.1:8080';
@@ -233,6 +246,36 @@ export class VigilConfig {
   @Min(1000)
   @Max(600000)
   VIGIL_SCHEDULER_UNCONFIRMED_WAIT_MS = 10000;
+
+  @ConfigVariable({
+    description:
+      "Scheduler: a URL Vigil sends a GET to every VIGIL_SELF_HEARTBEAT_INTERVAL_MS while its own path is healthy (the scheduler is in its consumer group, a clock pulse went through Kafka to it within VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS, and it is at most VIGIL_SELF_HEARTBEAT_MAX_LAG check-ins behind): point it at an outside dead man's switch (a Healthchecks.io or another Vigil's ping URL) so that Vigil being down alerts someone. Empty: off.",
+    secret: true,
+  })
+  @Matches(/^$|^https?:\/\/\S+$/, { message: 'must be empty or an http(s) URL' })
+  VIGIL_SELF_HEARTBEAT_URL = '';
+
+  @ConfigVariable({ description: 'Scheduler: how often the self-heartbeat is sent while healthy, in milliseconds.' })
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  VIGIL_SELF_HEARTBEAT_INTERVAL_MS = 60000;
+
+  @ConfigVariable({
+    description:
+      "Scheduler: the self-heartbeat is withheld while the scheduler's clock lags the wall clock by more than this, in milliseconds (no pulse came through Kafka).",
+  })
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS = 30000;
+
+  @ConfigVariable({
+    description: "Scheduler: the self-heartbeat is withheld while the scheduler's consumer group is more than this many messages behind on vigil.checkins.v1.",
+  })
+  @IsInt()
+  @Min(1)
+  VIGIL_SELF_HEARTBEAT_MAX_LAG = 10000;
 
   @ConfigVariable({ description: 'History writer: largest batch written to ClickHouse in one insert.' })
   @IsInt()

@@ -1,7 +1,7 @@
 import type { VigilConfig } from '@vigil/config';
 import { ContractViolationError, decodeMessage, physicalTopicName, pulseTime, type DeadLetterV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
 import type { Logger } from '@vigil/logging';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { classifyFailure, describeFailure, type FailureKind } from './failure';
 
 export interface ConsumedMessage<T extends TopicName> {
@@ -113,6 +113,13 @@ export interface TopicConsumerOptions<T extends TopicName> {
   deadLetters?: DeadLetterSink;
 }
 
+/** How far a consumer group is behind the end of one topic, summed over the topic's partitions. */
+export interface TopicLag {
+  service: string;
+  topic: TopicName;
+  messages: number;
+}
+
 export type ConsumerState = 'idle' | 'starting' | 'consuming' | 'restarting' | 'stopped' | 'failed';
 
 /** The batch in hand was given up: the consumer stopped, or the partition went to another generation. */
@@ -188,6 +195,8 @@ export class TopicConsumer<T extends TopicName> {
   private lastTick = Date.now();
   /** When the process last ran again after being stalled itself (a stalled process is not a silent kafkajs). */
   private resumedAt = 0;
+  /** The admin client `lag()` asks the broker with, connected on first use. */
+  private admin: Admin | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -246,8 +255,47 @@ export class TopicConsumer<T extends TopicName> {
     this.watchdog.unref();
   }
 
+  /**
+   * The group's lag on each of its topics, from the broker: the end of every partition minus the group's committed
+   * offset there (a partition the group never committed counts from where a new group starts reading). It is the
+   * group's, whichever instance owns the partitions, and it grows while the group is stopped or stuck, unlike a
+   * lag measured from the batches a member receives. Rejects when Kafka does not answer.
+   */
+  async lag(): Promise<TopicLag[]> {
+    const service = this.options.service ?? this.options.groupId;
+    try {
+      this.admin ??= this.kafka.admin();
+      await this.admin.connect(); // kafkajs: a no-op once connected
+      const admin = this.admin;
+      const topics = [...this.byPhysicalName.keys()];
+      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
+      const lags: TopicLag[] = [];
+      for (const [physical, topic] of this.byPhysicalName) {
+        const ends = await admin.fetchTopicOffsets(physical);
+        const done = new Map((committed.find((entry) => entry.topic === physical)?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+        let messages = 0;
+        for (const end of ends) {
+          const high = Number(end.high);
+          const at = done.get(end.partition) ?? -1;
+          const from = at >= 0 ? at : (this.options.fromBeginning ?? true) ? Number(end.low) : high;
+          messages += Math.max(0, high - from);
+        }
+        lags.push({ service, topic, messages });
+      }
+      return lags;
+    } catch (error) {
+      const admin = this.admin;
+      this.admin = null;
+      await admin?.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
   /** Finishes the batch in hand, commits it, and leaves the group. */
   async stop(): Promise<void> {
+    const admin = this.admin;
+    this.admin = null;
+    await admin?.disconnect().catch(() => undefined);
     this.state = 'stopped';
     if (this.restartTimer) clearTimeout(this.restartTimer);
     if (this.watchdog) clearInterval(this.watchdog);

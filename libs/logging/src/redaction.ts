@@ -57,13 +57,14 @@ const UUID = '[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0
 
 /**
  * Removes the credentials that Sentry and Healthchecks clients put into URLs: the `sentry_key` query
- * parameter, the key segment of DSN cron URLs, the ping key of slug ping URLs and the ping UUID itself
- * (which is the credential of a Healthchecks-style check).
+ * parameter, the key segment of DSN cron URLs, the ping key of slug ping URLs, the ping UUID itself
+ * (which is the credential of a Healthchecks-style check) and the read-only key of a project's metrics URL.
  */
 export function redactUrl(url: string): string {
   return url
     .replace(/([?&](?:sentry_key|api_key|token)=)[^&#]*/gi, `$1${REDACTED}`)
     .replace(/(\/cron\/[^/?#]+\/)[^/?#]+/g, `$1${REDACTED}`)
     .replace(new RegExp(`(/ping/)${UUID}`, 'g'), `$1${REDACTED}`)
-    .replace(/(\/ping\/)(?!\[REDACTED\])[^/?#]+(\/[^/?#]+)/g, `$1${REDACTED}$2`);
+    .replace(/(\/ping\/)(?!\[REDACTED\])[^/?#]+(\/[^/?#]+)/g, `$1${REDACTED}$2`)
+    .replace(/(\/projects\/[^/?#]+\/metrics\/)[^/?#]+/g, `$1${REDACTED}`);
 }

@@ -45,6 +45,8 @@ const OVERFLOW: RefusalReason = { protocol: '*', code: 'other' };
  */
 export class RefusalLog {
   private readonly pending = new Map<string, Pending>();
+  /** Every refusal since the process started, per reason (for the metric `vigil_requests_refused_total`). */
+  private readonly counted = new Map<string, { reason: RefusalReason; count: number }>();
   private readonly now: () => number;
   private readonly maxReasons: number;
   private timer: NodeJS.Timeout | null = null;
@@ -65,6 +67,7 @@ export class RefusalLog {
       key = keyOf(reason);
       entry = this.pending.get(key);
     }
+    this.countTotal(key, reason);
     const at = this.now();
     if (!entry) {
       this.pending.set(key, { reason, count: 0, firstAt: at, lastAt: at, example });
@@ -75,6 +78,14 @@ export class RefusalLog {
     entry.count += 1;
     entry.lastAt = at;
     entry.example = example;
+  }
+
+  /**
+   * Refusals since the process started, per reason, counted when they happen (not when written). Reasons past
+   * `maxReasons` at the time are counted under `other`, so this stays as bounded as the log.
+   */
+  totals(): Array<{ reason: RefusalReason; count: number }> {
+    return [...this.counted.values()].map(({ reason, count }) => ({ reason: { ...reason }, count }));
   }
 
   /** Writes one line per reason with refusals not written yet; forgets the reasons that had none. */
@@ -101,6 +112,16 @@ export class RefusalLog {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     this.flush();
+  }
+
+  private countTotal(key: string, reason: RefusalReason): void {
+    if (!this.counted.has(key) && this.counted.size >= this.maxReasons) {
+      key = keyOf(OVERFLOW);
+      reason = OVERFLOW;
+    }
+    const total = this.counted.get(key);
+    if (total) total.count += 1;
+    else this.counted.set(key, { reason, count: 1 });
   }
 
   private write(reason: RefusalReason, count: number, firstAt: number, lastAt: number, example: RefusalExample): void {

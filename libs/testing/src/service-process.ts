@@ -26,6 +26,8 @@ export class ServiceProcess {
   private constructor(
     readonly name: ServiceName,
     readonly url: string,
+    /** Where its Prometheus metrics are (ingest: a port of its own, VIGIL_INGEST_METRICS_PORT). */
+    readonly metricsUrl: string,
     private readonly child: ChildProcess,
     keepStdout: boolean,
   ) {
@@ -52,7 +54,8 @@ export class ServiceProcess {
     // exits: the test would talk to a stale service with other credentials. Say so instead.
     if (await portAnswers(Number(port))) throw new Error(`${name}: port ${port} is already taken (a service an earlier test did not stop?)`);
     const child = spawn(process.execPath, [main], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, child, options.keepStdout ?? false);
+    const metricsPort = name === 'ingest' ? (env['VIGIL_INGEST_METRICS_PORT'] ?? '8090') : port;
+    const service = new ServiceProcess(name, `http://127.0.0.1:${port}`, `http://127.0.0.1:${metricsPort}/metrics`, child, options.keepStdout ?? false);
     let gone = false;
     void service.exited.then(() => {
       gone = true;

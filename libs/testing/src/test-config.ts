@@ -29,6 +29,7 @@ function testEnvForSlot(slot: number): Record<string, string> {
     VIGIL_ISSUES_PORT: port(3),
     VIGIL_NOTIFIER_PORT: port(4),
     VIGIL_HISTORY_PORT: port(5),
+    VIGIL_INGEST_METRICS_PORT: port(6),
     VIGIL_PUBLIC_INGEST_URL: `http://127.0.0.1:${port(0)}`,
     VIGIL_PUBLIC_API_URL: `http://127.0.0.1:${port(1)}`,
     VIGIL_LOG_LEVEL: 'warn',

@@ -35,6 +35,7 @@ import { HealthchecksChecks } from './healthchecks/healthchecks-checks.service';
 import { HealthchecksController } from './healthchecks/healthchecks.controller';
 import { ProjectKeyAccess } from './healthchecks/project-key-access';
 import { ProjectKeyGuard } from './healthchecks/project-key.guard';
+import { ProjectMetrics } from './healthchecks/project-metrics';
 import { MonitorReadRepository } from './monitors/monitor-read.repository';
 import { MonitorsController } from './monitors/monitors.controller';
 import { ProjectMonitorsController } from './monitors/project-monitors.controller';
@@ -124,6 +125,7 @@ export class ApiModule {
         CheckRepository,
         { provide: CheckHistoryRepository, useFactory: (clickhouse: ClickHouse) => new CheckHistoryRepository(clickhouse), inject: [ClickHouse] },
         HealthchecksChecks,
+        ProjectMetrics,
       ],
     };
   }

@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { KafkaProducerModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
-import type { VigilConfig } from '@vigil/config';
+import { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
 import { IngestCatalog } from './catalog/ingest-catalog';
 import { ProcessingErrorRecorder } from './checkins/processing-errors';
 import { RecordCheckinsUseCase } from './checkins/record-checkins.usecase';
 import { CronHandler } from './envelope/cron.handler';
 import { EnvelopeHandler } from './envelope/envelope.handler';
+import { IngestMetrics } from './http/ingest-metrics';
 import { MonitorRepository } from './monitors/monitor.repository';
 import { PingHandler } from './ping/ping.handler';
 
@@ -25,7 +26,16 @@ export class IngestModule {
       module: IngestModule,
       imports: [ServiceCoreModule.forRoot(config, logger, { requestLog: 'failures', protocolOf: ingestProtocol }), PostgresModule, KafkaProducerModule],
       // The check-in routes are registered on Fastify directly: see http/ingest-routes.ts.
-      providers: [EnvelopeHandler, CronHandler, PingHandler, IngestCatalog, MonitorRepository, ProcessingErrorRecorder, RecordCheckinsUseCase],
+      providers: [
+        { provide: IngestMetrics, useFactory: (config: VigilConfig) => new IngestMetrics(config), inject: [VigilConfig] },
+        EnvelopeHandler,
+        CronHandler,
+        PingHandler,
+        IngestCatalog,
+        MonitorRepository,
+        ProcessingErrorRecorder,
+        RecordCheckinsUseCase,
+      ],
     };
   }
 }

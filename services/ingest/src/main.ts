@@ -6,6 +6,7 @@ import { IngestModule } from './ingest.module';
 void runService({
   name: 'ingest',
   port: (config) => config.VIGIL_INGEST_PORT,
+  metricsPort: (config) => config.VIGIL_INGEST_METRICS_PORT,
   module: (config, logger) => IngestModule.forRoot(config, logger),
   bodyLimit: 1024 * 1024,
   rawBodies: true,

@@ -87,6 +87,7 @@ describe('logging', () => {
     ['/api/1/cron/nightly/abc123/?status=ok', '/api/1/cron/nightly/[REDACTED]/?status=ok'],
     ['/ping/5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3b/start', '/ping/[REDACTED]/start'],
     ['/ping/pingkey123/nightly-backup/fail', '/ping/[REDACTED]/nightly-backup/fail'],
+    ['/projects/7/metrics/vgr_0123456789abcdef0123456789ab', '/projects/7/metrics/[REDACTED]'],
     ['/healthz', '/healthz'],
   ])('redacts the credential in %s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);

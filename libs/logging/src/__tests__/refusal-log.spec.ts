@@ -106,6 +106,21 @@ describe('RefusalLog', () => {
     expect(lines.filter((l) => l.code === 'other').reduce((s, l) => s + l.count, 0)).toBe(48);
   });
 
+  it('keeps running totals per reason across flushes and forgotten reasons, bounded like the log', () => {
+    const { log } = setup(10000, 2);
+    log.record(RATE_LIMITED);
+    log.flush();
+    log.flush(); // forgotten by the log
+    log.record(RATE_LIMITED);
+    log.record(UNKNOWN_KEY);
+    for (let i = 0; i < 5; i += 1) log.record({ protocol: 'p', status: 400, code: `code_${i}` });
+    const totals = new Map(log.totals().map(({ reason, count }) => [reason.code, count]));
+    expect(totals.get(RATE_LIMITED.code)).toBe(2);
+    expect(totals.get(UNKNOWN_KEY.code)).toBe(1);
+    expect(totals.get('other')).toBe(5);
+    expect(totals.size).toBe(3);
+  });
+
   it('keeps credentials out of the example', () => {
     const { lines, log } = setup();
     log.record(UNKNOWN_KEY, { url: '/x', sentry_key: 'abc123', ping_key: 'k' });

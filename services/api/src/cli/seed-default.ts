@@ -23,9 +23,9 @@ import { dsnFor } from '../project-keys/project-key.presenter';
  * `node services/api/dist/cli/seed-default.js`: makes sure organization `default` has an owner (member
  * `owner@vigil.local`) and a project `default` with a DSN key and a ping key, and prints them with a personal
  * read-write API token of the owner (it may do everything: docs/decisions/0010-access-model.md) and a read-write
- * project API key for the Healthchecks-shaped API (`VIGIL_PROJECT_API_KEY`) as shell assignments. Running it
- * again changes nothing: a token given in VIGIL_API_TOKEN and a key given in VIGIL_PROJECT_API_KEY that are still
- * valid are kept (both are stored hashed, so only the caller can hand them back); otherwise new ones are made.
+ * project API key for the Healthchecks-shaped API (`VIGIL_PROJECT_API_KEY`) and a read-only one for the project's
+ * Prometheus metrics (`VIGIL_PROJECT_API_KEY_READONLY`) as shell assignments. Running it again changes nothing: a
+ * token given in VIGIL_API_TOKEN and keys given in VIGIL_PROJECT_API_KEY(_READONLY) that are still valid are kept (both are stored hashed, so only the caller can hand them back); otherwise new ones are made.
  */
 const OWNER_EMAIL = 'owner@vigil.local';
 
@@ -68,23 +68,27 @@ async function main(): Promise<void> {
           }),
         );
       }
-      let apiKey = process.env['VIGIL_PROJECT_API_KEY'];
-      const knownKey = apiKey ? await manager.findOneBy(ProjectApiKeyEntity, { keyHash: hashSecret(apiKey), projectId: project.id }) : null;
-      if (!apiKey || !knownKey || knownKey.revokedAt || knownKey.readOnly) {
-        apiKey = newProjectApiKey(false);
+      // A read-write key for the Healthchecks API, and a read-only one for the project's Prometheus metrics.
+      const projectApiKey = async (given: string | undefined, readOnly: boolean): Promise<string> => {
+        const known = given ? await manager.findOneBy(ProjectApiKeyEntity, { keyHash: hashSecret(given), projectId: project.id }) : null;
+        if (given && known && !known.revokedAt && known.readOnly === readOnly) return given;
+        const made = newProjectApiKey(readOnly);
         await manager.save(
           manager.create(ProjectApiKeyEntity, {
             id: randomUUID(),
             projectId: project.id,
-            name: 'make up',
-            keyHash: hashSecret(apiKey),
-            keyPrefix: projectApiKeyPrefix(apiKey),
-            readOnly: false,
+            name: readOnly ? 'make up (read-only)' : 'make up',
+            keyHash: hashSecret(made),
+            keyPrefix: projectApiKeyPrefix(made),
+            readOnly,
             lastUsedAt: null,
             revokedAt: null,
           }),
         );
-      }
+        return made;
+      };
+      const apiKey = await projectApiKey(process.env['VIGIL_PROJECT_API_KEY'], false);
+      const readOnlyKey = await projectApiKey(process.env['VIGIL_PROJECT_API_KEY_READONLY'], true);
       const dsn = dsnFor(config.VIGIL_PUBLIC_INGEST_URL, key.publicKey, project.id);
       return {
         VIGIL_ORG: organization.slug,
@@ -94,6 +98,7 @@ async function main(): Promise<void> {
         VIGIL_PING_KEY: project.pingKey,
         VIGIL_API_TOKEN: token,
         VIGIL_PROJECT_API_KEY: apiKey,
+        VIGIL_PROJECT_API_KEY_READONLY: readOnlyKey,
       };
     });
     for (const [name, value] of Object.entries(lines)) process.stdout.write(`${name}=${value}\n`);

@@ -171,6 +171,17 @@ export class CheckHistoryRepository {
     return result;
   }
 
+  /** The latest state the scheduler published for every environment of the project's monitors. */
+  async environmentStates(projectId: number): Promise<Array<{ monitorId: string; environment: string; state: TrackState }>> {
+    const rows = await this.clickhouse.query<{ monitor_id: string; environment: string; state: TrackState }>(sql`
+      SELECT monitor_id, environment, toString(argMax(to_state, (at_ms, kafka_offset))) AS state
+        FROM monitor_states
+       WHERE project_id = ${projectId}
+       GROUP BY monitor_id, environment
+       ORDER BY monitor_id, environment`);
+    return rows.map((row) => ({ monitorId: row.monitor_id, environment: row.environment, state: row.state }));
+  }
+
   /** The latest `PING_LOG_LIMIT` check-ins, newest first, numbered from the oldest (1) on. */
   async pings(projectId: number, monitorId: string): Promise<PingEntry[]> {
     const where = ownCheckins(projectId, monitorId);

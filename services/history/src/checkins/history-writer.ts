@@ -9,6 +9,7 @@ import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 import { rowFromProcessingError } from '../processing-errors/processing-error-row';
 import { rowFromCheckin, rowFromMonitorEvent, type CheckinRow } from './checkin-row';
 import { ClickHouseRunStore } from './clickhouse-run-store';
+import { HistoryMetrics, type HistoryTable } from './history-metrics';
 import { RunResolver } from './run-resolver';
 
 type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.processing-errors.v1' | 'vigil.monitor-states.v1';
@@ -22,6 +23,7 @@ type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.pro
 export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly consumer: TopicConsumer<HistoryTopic>;
   private readonly runs: RunResolver;
+  private readonly metrics: HistoryMetrics | null;
 
   constructor(
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
@@ -31,6 +33,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     private readonly readiness: ReadinessRegistry,
   ) {
     this.runs = new RunResolver(new ClickHouseRunStore(clickhouse));
+    this.metrics = config.VIGIL_METRICS === 'on' ? new HistoryMetrics() : null;
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: 'vigil-history',
       service: 'history',
@@ -86,9 +89,11 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     this.logger.debug({ rows: messages.length, topic, partition: messages[0]?.partition }, 'history written');
   }
 
-  private async insert(table: string, rows: Record<string, unknown>[]): Promise<void> {
+  private async insert(table: HistoryTable, rows: Record<string, unknown>[]): Promise<void> {
     for (let start = 0; start < rows.length; start += this.config.VIGIL_HISTORY_BATCH_SIZE) {
-      await this.clickhouse.insert(table, rows.slice(start, start + this.config.VIGIL_HISTORY_BATCH_SIZE));
+      const slice = rows.slice(start, start + this.config.VIGIL_HISTORY_BATCH_SIZE);
+      if (this.metrics) await this.metrics.measure(table, slice.length, () => this.clickhouse.insert(table, slice));
+      else await this.clickhouse.insert(table, slice);
     }
   }
 }

@@ -5,6 +5,7 @@ import { IngestCatalog } from '../catalog/ingest-catalog';
 import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
+import { IngestMetrics, outcomeOf } from '../http/ingest-metrics';
 import { parseDuration } from './cron-duration';
 import { authenticateSentry, decodeBody, parseProjectId } from './envelope.handler';
 
@@ -45,6 +46,7 @@ export class CronHandler {
   constructor(
     private readonly catalog: IngestCatalog,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
   ) {}
 
   handle(request: FastifyRequest<{ Params: { projectId: string; slug: string; key?: string } }>, reply: FastifyReply): Promise<void> {
@@ -52,9 +54,15 @@ export class CronHandler {
   }
 
   private async checkIn(rawProjectId: string, slug: string, key: string | undefined, request: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const project = await authenticateSentry(this.catalog, request, parseProjectId(rawProjectId), key);
-    const checkin = cronCheckin(slug, request);
-    await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
+    try {
+      const project = await authenticateSentry(this.catalog, request, parseProjectId(rawProjectId), key);
+      const checkin = cronCheckin(slug, request);
+      const outcome = await this.record.recordSentry(project, [checkin], 'sentry_cron', clientInfo(request));
+      this.metrics.checkin('sentry_cron', outcome.accepted.length > 0 ? 'accepted' : 'rate_limited');
+    } catch (error) {
+      this.metrics.checkin('sentry_cron', outcomeOf(error));
+      throw error;
+    }
     await reply.status(202).send();
   }
 }

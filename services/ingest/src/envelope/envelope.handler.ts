@@ -10,6 +10,7 @@ import { clientInfo } from '../checkins/client-info';
 import { detailOf, ProcessingErrorRecorder } from '../checkins/processing-errors';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
 import { parseSentryCheckin, type SentryCheckinPayload } from '../checkins/sentry-checkin.schema';
+import { IngestMetrics, outcomeOf } from '../http/ingest-metrics';
 import { parseEnvelope } from './envelope.parser';
 
 export const MAX_DECOMPRESSED_BYTES = 1024 * 1024;
@@ -77,19 +78,33 @@ export class EnvelopeHandler {
     private readonly processingErrors: ProcessingErrorRecorder,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
     @Inject(VigilConfig) private readonly config: VigilConfig,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
   ) {}
 
   async handle(request: FastifyRequest<{ Params: { projectId: string } }>, reply: FastifyReply): Promise<void> {
-    await this.accept(request);
+    // A request refused before its items are read (a bad key, a body that is no envelope) counts as one check-in.
+    const seen = { items: 1 };
+    try {
+      const { accepted, rateLimited } = await this.accept(request, seen);
+      this.metrics.checkin('sentry_envelope', 'accepted', accepted);
+      this.metrics.checkin('sentry_envelope', 'rate_limited', rateLimited);
+    } catch (error) {
+      this.metrics.checkin('sentry_envelope', outcomeOf(error), seen.items);
+      throw error;
+    }
     await reply.status(200).send({});
   }
 
-  private async accept(request: FastifyRequest<{ Params: { projectId: string } }>): Promise<void> {
+  private async accept(
+    request: FastifyRequest<{ Params: { projectId: string } }>,
+    seen: { items: number },
+  ): Promise<{ accepted: number; rateLimited: number }> {
     const projectId = parseProjectId(request.params.projectId);
     const project = await authenticateSentry(this.catalog, request, projectId);
     const envelope = parseEnvelope(decodeBody(request));
     const texts = envelope.items.filter((item) => item.type === 'check_in').map((item) => item.payload.toString('utf8'));
-    if (texts.length === 0) return;
+    seen.items = texts.length;
+    if (texts.length === 0) return { accepted: 0, rateLimited: 0 };
     const max = this.config.VIGIL_INGEST_MAX_CHECKINS_PER_ENVELOPE;
     if (texts.length > max) {
       // Refused whole, and recorded once: thousands of items must not cost thousands of anything.
@@ -127,6 +142,7 @@ export class EnvelopeHandler {
             : 'every check-in of the envelope is over a rate limit (of its monitor, or of monitor creations in the project)';
         throw new DomainError('rate_limited', code, message, 'monitor_slug', outcome.retryAfterSeconds);
       }
+      return { accepted: outcome.accepted.length, rateLimited: outcome.rateLimited };
     } catch (error) {
       if (error instanceof DomainError && (error.kind === 'invalid' || error.kind === 'not_found')) {
         texts.forEach((text, index) =>

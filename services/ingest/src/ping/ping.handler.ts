@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { clientInfo } from '../checkins/client-info';
 import { RecordCheckinsUseCase } from '../checkins/record-checkins.usecase';
+import { IngestMetrics, type CheckinOutcome } from '../http/ingest-metrics';
 import { isPingUuid, isUuid, PING_SLUG, pingSignal, SLUG_SEGMENT, type ParsedSignal } from './ping-signal';
 
 /** A Healthchecks answer: plain text and a status, which is all its clients (curl -f, runitor) read. */
@@ -36,6 +37,7 @@ export class PingHandler {
     private readonly catalog: IngestCatalog,
     @Inject(RecordCheckinsUseCase) private readonly record: RecordCheckinsUseCase,
     @Inject(VigilConfig) private readonly config: VigilConfig,
+    @Inject(IngestMetrics) private readonly metrics: IngestMetrics,
   ) {}
 
   async handle(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -53,7 +55,10 @@ export class PingHandler {
     try {
       answer = await this.ping(request);
     } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
+      if (!(error instanceof DomainError)) {
+        this.metrics.checkin('healthchecks_ping', 'failed');
+        throw error;
+      }
       if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
       markRefusal(reply, error.code);
       answer = new PingAnswer(
@@ -61,6 +66,7 @@ export class PingHandler {
         error.kind === 'rate_limited' ? 'rate limited' : error.message,
       );
     }
+    this.metrics.checkin('healthchecks_ping', pingOutcome(answer.status));
     await reply
       .status(answer.status)
       .header('ping-body-limit', String(this.config.VIGIL_PING_BODY_LIMIT))
@@ -130,4 +136,10 @@ export class PingHandler {
     if (!Buffer.isBuffer(raw) || raw.length === 0 || this.config.VIGIL_PING_BODY_LIMIT === 0) return null;
     return raw.subarray(0, this.config.VIGIL_PING_BODY_LIMIT);
   }
+}
+
+function pingOutcome(status: number): CheckinOutcome {
+  if (status < 300) return 'accepted';
+  if (status === 429) return 'rate_limited';
+  return status >= 500 ? 'failed' : 'rejected';
 }

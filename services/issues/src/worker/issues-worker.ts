@@ -6,6 +6,7 @@ import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
 import { ApplyRunResults } from '../processing/apply-run-results.usecase';
 import { IssueRepository } from '../store/issue.repository';
+import { issuesMetrics } from './issues-metrics';
 
 /**
  * Runs `ApplyRunResults` for the `vigil.run-results.v1` partitions the consumer group `vigil-issues` gives
@@ -23,6 +24,7 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(DataSource) dataSource: DataSource,
     private readonly readiness: ReadinessRegistry,
   ) {
+    if (config.VIGIL_METRICS === 'on') issuesMetrics(dataSource);
     const useCase = new ApplyRunResults(new IssueRepository(dataSource), producer, logger);
     this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-issues', logger), logger, {
       groupId: 'vigil-issues',

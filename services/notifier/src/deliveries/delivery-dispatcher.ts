@@ -34,7 +34,12 @@ export interface DispatcherOptions {
   logger: Logger;
   random?: Random;
   now?: () => number;
+  /** Told what became of each attempt this dispatcher recorded (for metrics). */
+  settled?: (delivery: ClaimedDelivery, outcome: DeliveryOutcome) => void;
 }
+
+/** What became of one attempt: the alert arrived, another attempt follows, or the delivery was given up (dead-lettered). */
+export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead';
 
 /**
  * The delivery worker's loop, without Nest or Kafka consumers: claims due deliveries from the ledger in
@@ -162,10 +167,13 @@ export class DeliveryDispatcher {
       );
       return;
     }
-    if (decision.action === 'succeed') this.options.logger.info({ ...context, ...detail }, 'alert delivered');
-    else if (decision.action === 'retry')
+    if (decision.action === 'succeed') {
+      this.options.settled?.(delivery, 'delivered');
+      this.options.logger.info({ ...context, ...detail }, 'alert delivered');
+    } else if (decision.action === 'retry') {
+      this.options.settled?.(delivery, 'retrying');
       this.options.logger.warn({ ...context, ...detail, retry_in_ms: decision.delayMs }, 'delivery attempt failed; retrying');
-    else await this.bury(delivery, attempt, decision.reason, { statusCode: result.statusCode, errorCode: result.errorCode, error: result.error });
+    } else await this.bury(delivery, attempt, decision.reason, { statusCode: result.statusCode, errorCode: result.errorCode, error: result.error });
   }
 
   /** One attempt; an integration whose stored config no longer validates fails permanently without sending. */
@@ -201,6 +209,7 @@ export class DeliveryDispatcher {
     const owned = await this.record(delivery, attempts, (alone) =>
       alone ? this.options.ledger.markDead([mark]).then(([one]) => one === true) : this.deaths.add(mark),
     );
+    if (owned) this.options.settled?.(delivery, 'dead');
     if (owned)
       this.options.logger.error(
         { ...context, reason, status_code: last?.statusCode ?? null, error_code: last?.errorCode ?? null, error: last?.error ?? null },

@@ -9,6 +9,7 @@ import { DeliveryDispatcher } from '../deliveries/delivery-dispatcher';
 import { DeliveryLedger } from '../deliveries/delivery-ledger';
 import { RecordTransitions } from '../transitions/record-transitions.usecase';
 import { TransitionRepository } from '../transitions/transition.repository';
+import { notifierMetrics } from './notifier-metrics';
 
 /**
  * Beyond the attempt timeout, how long a claim outlives an attempt before another instance may take the
@@ -49,6 +50,7 @@ export class NotifierWorker implements OnModuleInit, BeforeApplicationShutdown {
       concurrency: config.VIGIL_NOTIFIER_CONCURRENCY,
       recordBudgetMs: leaseMs / 2,
       logger,
+      ...(config.VIGIL_METRICS === 'on' ? { settled: notifierMetrics(dataSource) } : {}),
     });
     const transitions = new RecordTransitions(new TransitionRepository(dataSource), { appUrl: config.VIGIL_PUBLIC_APP_URL }, logger);
     this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-notifier', logger), logger, {

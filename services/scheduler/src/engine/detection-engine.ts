@@ -94,6 +94,8 @@ export interface DetectionEngineOptions {
    * from its source of truth (`refreshMonitors`) one last time and, when absent, `unknown_monitor` is recorded.
    */
   unconfirmedWaitMs?: number;
+  /** Called with each missed or timeout outcome's deadline (event time) once Kafka acknowledged it (for metrics). */
+  acknowledged?: (dueAt: number) => void;
 }
 
 export const DEFAULT_UNCONFIRMED_WAIT_MS = 10_000;
@@ -130,6 +132,13 @@ export class DetectionEngine {
     let count = 0;
     for (const state of this.partitions.values()) count += state.detector.trackCount;
     return count;
+  }
+
+  /** The event-time clock of each partition with state in memory that has one yet (for metrics). */
+  clocks(): number[] {
+    const clocks: number[] = [];
+    for (const state of this.partitions.values()) if (Number.isFinite(state.detector.clock)) clocks.push(state.detector.clock);
+    return clocks;
   }
 
   detector(partition: number): PartitionDetector | undefined {
@@ -437,6 +446,7 @@ export class DetectionEngine {
   private async publish(batches: readonly Judged[]): Promise<void> {
     const sends: Array<Promise<void>> = [];
     const logged: MonitorEventV1[] = [];
+    const deadlines: number[] = [];
     for (const batch of batches) {
       for (const judged of batch.results) {
         const identity = this.directory.identity(judged.monitorId);
@@ -458,6 +468,7 @@ export class DetectionEngine {
         } else {
           const event = toMonitorEventV1(judged, identity);
           logged.push(event);
+          deadlines.push(judged.dueAt);
           sends.push(this.send('vigil.monitor-events.v1', key, event));
           result = {
             version: 1,
@@ -482,6 +493,7 @@ export class DetectionEngine {
       for (const refusal of batch.refused) sends.push(this.send('vigil.processing-errors.v1', String(refusal.project_id), refusal));
     }
     await Promise.all(sends);
+    if (this.options.acknowledged) for (const dueAt of deadlines) this.options.acknowledged(dueAt);
     for (const event of logged) {
       this.logger.info(
         { monitor_id: event.monitor_id, environment: event.environment, checkin_id: event.checkin_id, kind: event.kind, slot: event.slot },

@@ -7,6 +7,9 @@ import type { Logger } from '@vigil/logging';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
 import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
+import { SelfHeartbeat, type PathHealth } from '../heartbeat/self-heartbeat';
+import { OutageGuardWatch } from '../outage-guard/outage-guard-watch';
+import { schedulerMetrics } from './scheduler-metrics';
 
 /**
  * Runs the `DetectionEngine` for the check-ins partitions the consumer group gives this instance: monitors
@@ -21,6 +24,12 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private readonly engine: DetectionEngine;
   private pulseTimer: NodeJS.Timeout | null = null;
   private feedLoaded = false;
+  private heartbeat: SelfHeartbeat | null = null;
+  private readonly guard: OutageGuardWatch;
+  /** The check-ins partitions the group gave this instance at its latest join. */
+  private assignment: readonly number[] = [];
+  /** Observes a detection's delay (null: metrics off). */
+  private readonly detected: ((dueAt: number) => void) | null;
 
   constructor(
     @Inject(VigilConfig) private readonly config: VigilConfig,
@@ -30,6 +39,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     private readonly readiness: ReadinessRegistry,
   ) {
     const kafka = createKafkaClient(config, 'vigil-scheduler', logger);
+    this.guard = new OutageGuardWatch(logger, config.VIGIL_METRICS === 'on');
     this.directory = new MonitorDirectory(logger);
     this.engine = new DetectionEngine(
       this.directory,
@@ -44,8 +54,10 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
           const current = new Map((await this.feed.load(ids)).map((monitor) => [monitor.id, monitor]));
           for (const id of ids) this.monitorChanged(id, current.get(id) ?? null);
         },
+        acknowledged: (dueAt) => this.detected?.(dueAt),
       },
     );
+    this.detected = config.VIGIL_METRICS === 'on' ? schedulerMetrics(this.engine).detected : null;
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: 'vigil-scheduler',
       service: 'scheduler',
@@ -54,8 +66,14 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       handleBatch: async () => {
         throw new Error('the scheduler reads items, pulses included');
       },
-      handleItems: (items, context) => this.engine.handle(items, context),
-      onGroupJoin: (assignment, join) => this.engine.assigned(assignment.get('vigil.checkins.v1') ?? [], join.continuous),
+      handleItems: async (items, context) => {
+        await this.engine.handle(items, context);
+        this.guard.observe(items, this.assignment);
+      },
+      onGroupJoin: (assignment, join) => {
+        this.assignment = assignment.get('vigil.checkins.v1') ?? [];
+        this.engine.assigned(this.assignment, join.continuous);
+      },
       // A new group starts at the latest check-ins: detection begins now, it does not replay a week of them.
       fromBeginning: false,
       // Partitions are independent: one partition's batch waits for its acknowledgements while another's runs.
@@ -83,9 +101,33 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       this.pulseTimer = setInterval(() => void this.pulse(), this.config.VIGIL_SCHEDULER_PULSE_MS);
       this.pulseTimer.unref();
     }
+    if (this.config.VIGIL_SELF_HEARTBEAT_URL !== '') {
+      this.heartbeat = new SelfHeartbeat({
+        url: this.config.VIGIL_SELF_HEARTBEAT_URL,
+        intervalMs: this.config.VIGIL_SELF_HEARTBEAT_INTERVAL_MS,
+        maxClockLagMs: this.config.VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS,
+        maxLag: this.config.VIGIL_SELF_HEARTBEAT_MAX_LAG,
+        health: () => this.pathHealth(),
+        logger: this.logger,
+        metrics: this.config.VIGIL_METRICS === 'on',
+      });
+      this.heartbeat.start();
+    }
+  }
+
+  /** What the self-heartbeat checks: this scheduler consumes, its clock runs on pulses through Kafka, it keeps up. */
+  private async pathHealth(): Promise<PathHealth> {
+    const clocks = this.engine.clocks();
+    const lags = await this.consumer.lag().catch(() => null);
+    return {
+      consuming: this.consumer.isConsuming,
+      clockLagMs: clocks.length > 0 ? Date.now() - Math.min(...clocks) : null,
+      lagMessages: lags === null ? null : lags.reduce((sum, lag) => sum + lag.messages, 0),
+    };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.heartbeat?.stop();
     if (this.pulseTimer) clearInterval(this.pulseTimer);
     await this.consumer.stop();
   }
