@@ -125,6 +125,9 @@ libs/config declares; `make helm-test` renders the chart and refuses any other. 
 {{- if $svc.port -}}
 {{- $_ := set $env (printf "VIGIL_%s_PORT" (upper .component)) $svc.port -}}
 {{- end -}}
+{{- if $svc.metricsPort -}}
+{{- $_ := set $env (printf "VIGIL_%s_METRICS_PORT" (upper .component)) $svc.metricsPort -}}
+{{- end -}}
 {{- range $name, $value := $v.env }}{{ $_ := set $env $name $value }}{{ end -}}
 {{- range $name, $value := ($svc.env | default dict) }}{{ $_ := set $env $name $value }}{{ end -}}
 {{- range $name := keys $env | sortAlpha }}
