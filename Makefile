@@ -79,5 +79,5 @@ topics:
 seed:
 	@mkdir -p .stack
 	@( [ -f $(CREDENTIALS) ] && set -a && . ./$(CREDENTIALS) && set +a; node services/api/dist/cli/seed-default.js ) > $(CREDENTIALS).new
-	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; cat $(CREDENTIALS).new; } > $(CREDENTIALS)
+	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; echo "VIGIL_WEB_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}/"; cat $(CREDENTIALS).new; } > $(CREDENTIALS)
 	@rm -f $(CREDENTIALS).new

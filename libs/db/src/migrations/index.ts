@@ -7,6 +7,7 @@ import { AccessModel1795940000000 } from './1795940000000-access-model';
 import { HealthchecksApi1795950000000 } from './1795950000000-healthchecks-api';
 import { IssuesByOrganization1795970000000 } from './1795970000000-issues-by-organization';
 import { MonitorEnvironmentDrops1795980000000 } from './1795980000000-monitor-environment-drops';
+import { DashboardSignIn1796100000000 } from './1796100000000-dashboard-sign-in';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   HealthchecksApi1795950000000,
   IssuesByOrganization1795970000000,
   MonitorEnvironmentDrops1795980000000,
+  DashboardSignIn1796100000000,
 ];
