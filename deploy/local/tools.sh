@@ -4,6 +4,8 @@
 #   $VIGIL_TOOLS_DIR/schemathesis/  a Python venv with schemathesis (pinned), the API fuzzer
 #   $VIGIL_TOOLS_DIR/cronsim/  a Python venv with cronsim and tzdata (pinned), the reference of the crontab differential test
 #   $VIGIL_TOOLS_DIR/bin/runitor  runitor (pinned), from the Go module proxy or built from third_party/runitor
+#   /usr/bin/chromium          Debian's Chromium, which the dashboard's browser tests drive with playwright-core (npm,
+#                              pinned in e2e/package.json; Playwright's own browser download is not reachable here)
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -104,6 +106,16 @@ runitor() {
   touch "$marker"
 }
 
+# chromium: from the distribution (apt), once; the browser tests name /usr/bin/chromium.
+chromium() {
+  [[ -x /usr/bin/chromium ]] && return
+  command -v apt-get >/dev/null || die "chromium: /usr/bin/chromium is missing and there is no apt-get to install it (install Chromium there)"
+  log "chromium: installing Debian's chromium (apt; about 270 MB)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 chromium >"$TOOLS/chromium-install.log" 2>&1 \
+    || die "chromium: apt-get install chromium failed (see $TOOLS/chromium-install.log)"
+}
+
+chromium
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
@@ -116,4 +128,4 @@ wait "$schemathesis_pid" || failed=1
 wait "$cronsim_pid" || failed=1
 wait "$runitor_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION"
+log "ready in $TOOLS ($((SECONDS - start)) s): chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION"

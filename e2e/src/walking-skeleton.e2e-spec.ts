@@ -84,7 +84,12 @@ afterAll(async () => {
 
 describe('walking skeleton: check-in to history', () => {
   it('seeding twice keeps the organization, project, DSN and a still-valid token and project API key', () => {
-    const again = seed({ ...env, VIGIL_API_TOKEN: credentials.VIGIL_API_TOKEN, VIGIL_PROJECT_API_KEY: credentials.VIGIL_PROJECT_API_KEY });
+    const again = seed({
+      ...env,
+      VIGIL_API_TOKEN: credentials.VIGIL_API_TOKEN,
+      VIGIL_PROJECT_API_KEY: credentials.VIGIL_PROJECT_API_KEY,
+      VIGIL_ADMIN_PASSWORD: credentials.VIGIL_ADMIN_PASSWORD,
+    });
     expect(again).toEqual(credentials);
     expect(credentials.VIGIL_PROJECT_API_KEY).toMatch(/^vgw_[0-9a-f]{28}$/);
     expect(credentials.VIGIL_DSN).toMatch(new RegExp(`^http://[0-9a-f]{32}@127\\.0\\.0\\.1:${env['VIGIL_INGEST_PORT']}/\\d+$`));

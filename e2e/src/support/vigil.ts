@@ -16,9 +16,21 @@ export interface Credentials {
   VIGIL_PING_KEY: string;
   VIGIL_API_TOKEN: string;
   VIGIL_PROJECT_API_KEY: string;
+  VIGIL_ADMIN_EMAIL: string;
+  VIGIL_ADMIN_PASSWORD: string;
 }
 
-const CREDENTIAL_NAMES = ['VIGIL_ORG', 'VIGIL_PROJECT', 'VIGIL_PROJECT_ID', 'VIGIL_DSN', 'VIGIL_PING_KEY', 'VIGIL_API_TOKEN', 'VIGIL_PROJECT_API_KEY'] as const;
+const CREDENTIAL_NAMES = [
+  'VIGIL_ORG',
+  'VIGIL_PROJECT',
+  'VIGIL_PROJECT_ID',
+  'VIGIL_DSN',
+  'VIGIL_PING_KEY',
+  'VIGIL_API_TOKEN',
+  'VIGIL_PROJECT_API_KEY',
+  'VIGIL_ADMIN_EMAIL',
+  'VIGIL_ADMIN_PASSWORD',
+] as const;
 
 /** Seeds the default organization in the test stores, as `make up` does, and returns what it printed. */
 export function seed(env: Record<string, string>): Credentials {

@@ -1,7 +1,7 @@
 /** The monitor page's templates (see templates.ts for the conventions). */
 
 /** What changes while the page is open: state per environment, timelines, check-ins. Answered alone to the poll. */
-export const MONITOR_STATE = String.raw`<div id="monitor-state" data-failing="<%= it.failing %>" data-title="<%= it.monitor.name %>" hx-get="<%= it.liveUrl %>" hx-trigger="every <%= it.pollMs %>ms" hx-swap="outerHTML">
+export const MONITOR_STATE = String.raw`<div id="monitor-state" data-failing="<%= it.failing %>" data-title="<%= it.monitor.name %> · Vigil" hx-get="<%= it.liveUrl %>" hx-trigger="every <%= it.pollMs %>ms" hx-swap="outerHTML">
 <h2>Environments</h2>
 <% if (it.environments.length === 0) { %><p class="notice">No check-in yet: send one with a snippet below.</p><% } %>
 <div class="cards">

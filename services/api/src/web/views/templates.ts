@@ -7,7 +7,7 @@ export const LAYOUT = String.raw`<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title><%= it.title %> · Vigil</title>
+<title><% if (it.failing > 0) { %>(<%= it.failing %> failing) <% } %><%= it.title %> · Vigil</title>
 <link rel="icon" id="favicon" type="image/svg+xml" href="<%= it.failing > 0 ? it.assets.faviconFailing : it.assets.faviconOk %>" data-ok="<%= it.assets.faviconOk %>" data-failing="<%= it.assets.faviconFailing %>">
 <link rel="stylesheet" href="<%= it.assets.css %>">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
@@ -61,7 +61,7 @@ export const ENV_ROW = String.raw`<div class="env" data-env="<%= it.env.name %>"
 `;
 
 /** The monitors list, also answered alone to the page's poll (`/live`) when it changed. */
-export const MONITOR_LIST = String.raw`<div id="monitor-list" data-failing="<%= it.failing %>" data-title="Monitors" hx-get="<%= it.liveUrl %>" hx-trigger="every <%= it.pollMs %>ms" hx-swap="outerHTML">
+export const MONITOR_LIST = String.raw`<div id="monitor-list" data-failing="<%= it.failing %>" data-title="Monitors · Vigil" hx-get="<%= it.liveUrl %>" hx-trigger="every <%= it.pollMs %>ms" hx-swap="outerHTML">
 <p class="summary" aria-live="polite"><strong><%= it.failing %> failing</strong> of <%= it.total %> monitor<%= it.total === 1 ? '' : 's' %><% if (it.truncated) { %> (the first <%= it.total %>)<% } %>.</p>
 <% if (it.monitors.length === 0) { %>
 <p class="notice">No monitor matches. A job creates one with its first check-in: see the README ("Point your client at Vigil").</p>
