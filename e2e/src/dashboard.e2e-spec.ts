@@ -145,12 +145,13 @@ describe('dashboard: the monitors list, live', () => {
     const failedMs = Date.now() - started;
     expect(await page.evaluate<boolean>('window.notReloaded === true')).toBe(true);
     // The browser script sets both once htmx has settled the swap.
-    await page.waitForFunction("document.getElementById('favicon').getAttribute('href').includes('favicon-failing')");
+    await page.waitForSelector('link#favicon[href*="favicon-failing"]', { state: 'attached' });
     expect(await page.title()).toMatch(/^\(\d+ failing\) Monitors · Vigil$/);
     // Failing first: the failed monitor comes before every monitor that is not failing.
-    const order = await page.$$eval('li.monitor', (items) => items.map((item) => item.getAttribute('data-status')));
-    const lastFailing = order.map((status) => ['error', 'timeout', 'missed'].includes(status ?? '')).lastIndexOf(true);
-    expect(order.slice(0, lastFailing + 1).every((status) => ['error', 'timeout', 'missed'].includes(status ?? ''))).toBe(true);
+    const order = await page.evaluate<string[]>("[...document.querySelectorAll('li.monitor')].map((item) => item.getAttribute('data-status') ?? '')");
+    const failingStatus = (status: string): boolean => ['error', 'timeout', 'missed'].includes(status);
+    const lastFailing = order.map(failingStatus).lastIndexOf(true);
+    expect(order.slice(0, lastFailing + 1).every(failingStatus)).toBe(true);
     // The timeline drew a failed tick.
     expect(await page.$(`li[data-slug="${slug}"] svg.timeline rect.t-error`)).not.toBeNull();
     expect({ appearedMs, failedMs }).toEqual({ appearedMs: expect.any(Number), failedMs: expect.any(Number) });
@@ -248,7 +249,10 @@ describe('dashboard: roles and forged requests', () => {
     const slug = uniqueSlug('dash-csrf');
     await createByPing(slug);
     const { context } = await ownerPage();
-    const forged = await context.request.post(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/actions`, { form: { action: 'pause' }, maxRedirects: 0 });
+    const forged = await context.request.post(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/actions`, {
+      form: { action: 'pause' },
+      maxRedirects: 0,
+    });
     expect(forged.status()).toBe(403);
     const monitor = await apiCall(web, vigil.credentials.VIGIL_API_TOKEN, 'GET', `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/`);
     expect(monitor.json).toMatchObject({ status: 'active' });
@@ -275,22 +279,45 @@ describe('dashboard: accessibility, widths and themes', () => {
     await context.close();
   });
 
+  /** A project of named jobs for the screenshots: one failing, one running, the others fine. */
+  async function showcase(): Promise<string> {
+    const org = vigil.credentials.VIGIL_ORG;
+    const token = vigil.credentials.VIGIL_API_TOKEN;
+    let project = await apiCall(web, token, 'GET', `projects/${org}/shop/`);
+    if (project.status === 404) project = await apiCall(web, token, 'POST', `organizations/${org}/projects/`, { name: 'Shop', slug: 'shop' });
+    const base = (project.json as { pingUrl: string }).pingUrl;
+    const jobs: Array<[string, string[]]> = [
+      ['nightly-backup', ['/start', '']],
+      ['invoice-sync', ['/start', '/fail']],
+      ['search-reindex', ['/start']],
+      ['cache-warmup', ['']],
+      ['weekly-report', ['']],
+    ];
+    for (const [slug, pings] of jobs) {
+      await ping(`${base}${slug}?create=1`);
+      for (const suffix of pings) await ping(`${base}${slug}${suffix}`);
+    }
+    return 'shop';
+  }
+
   it('is readable at 390 px and 1440 px wide (screenshots), and follows a dark system theme', async () => {
     mkdirSync(shots, { recursive: true });
+    const project = await showcase();
     for (const [width, height] of [
       [390, 844],
       [1440, 900],
     ] as const) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const { context, page } = await ownerPage({ viewport: { width, height }, colorScheme });
-        await page.waitForSelector('li.monitor');
+        await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/?project=${project}&range=1h`);
+        await page.waitForSelector('li[data-slug="invoice-sync"][data-status="error"]', { timeout: 30_000 });
+        await page.waitForSelector('li[data-slug="search-reindex"] .env[data-status="in_progress"]', { timeout: 30_000 });
         // Nothing wider than the viewport: no sideways scrolling on a phone.
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
         const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
         expect(background).toBe(colorScheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
         await page.screenshot({ path: join(shots, `dashboard-monitors-${width}-${colorScheme}.png`), fullPage: false });
-        const first = await page.getAttribute('li.monitor', 'data-slug');
-        await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/${first}/`);
+        await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/invoice-sync/`);
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
         await page.screenshot({ path: join(shots, `dashboard-monitor-${width}-${colorScheme}.png`), fullPage: false });
         await context.close();

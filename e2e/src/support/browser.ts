@@ -49,6 +49,9 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 }
 
 /** The context's cookie of that name, for checking its flags. */
-export async function cookieNamed(context: BrowserContext, name: string): Promise<{ httpOnly: boolean; sameSite: string; secure: boolean; value: string } | undefined> {
+export async function cookieNamed(
+  context: BrowserContext,
+  name: string,
+): Promise<{ httpOnly: boolean; sameSite: string; secure: boolean; value: string } | undefined> {
   return (await context.cookies()).find((cookie) => cookie.name === name);
 }

@@ -21,7 +21,15 @@ const monitor = (slug: string, environments: ApiMonitorEnvironment[], status: Ap
   isMuted: false,
   project: { id: '1', slug: 'default', name: 'Default' },
   owner: null,
-  config: { schedule_type: 'crontab', schedule: '0 3 * * *', checkin_margin: 5, max_runtime: 30, timezone: 'Europe/Berlin', failure_issue_threshold: 1, recovery_threshold: 1 },
+  config: {
+    schedule_type: 'crontab',
+    schedule: '0 3 * * *',
+    checkin_margin: 5,
+    max_runtime: 30,
+    timezone: 'Europe/Berlin',
+    failure_issue_threshold: 1,
+    recovery_threshold: 1,
+  },
   environments,
   dateCreated: '2026-01-01T00:00:00Z',
 });

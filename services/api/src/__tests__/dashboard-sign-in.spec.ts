@@ -52,6 +52,9 @@ describe('monitors-stats ranges', () => {
   it('refuses a range backwards, too long, or with too many buckets, naming the field', () => {
     expect(domainErrorOf(() => statsRange({ since: 100, until: 100 }, now))).toMatchObject({ field: 'until' });
     expect(domainErrorOf(() => statsRange({ since: 0, until: 91 * 86400 }, now))).toMatchObject({ code: 'range_too_large', field: 'since' });
-    expect(domainErrorOf(() => statsRange({ since: 0, until: 30 * 86400, resolution: '60' }, now))).toMatchObject({ code: 'too_many_buckets', field: 'resolution' });
+    expect(domainErrorOf(() => statsRange({ since: 0, until: 30 * 86400, resolution: '60' }, now))).toMatchObject({
+      code: 'too_many_buckets',
+      field: 'resolution',
+    });
   });
 });

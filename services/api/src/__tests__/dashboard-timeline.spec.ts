@@ -3,7 +3,8 @@ import { bucketsFromStats, timelineSvg } from '../web/timeline/timeline-svg';
 
 const counts = (partial: Partial<TickCounts>): TickCounts => ({ ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0, ...partial });
 const MINUTE = 60_000;
-const buckets = (...list: Array<Partial<TickCounts> | null>): TimelineBucket[] => list.map((partial, index) => ({ start: index * MINUTE, counts: counts(partial ?? {}) }));
+const buckets = (...list: Array<Partial<TickCounts> | null>): TimelineBucket[] =>
+  list.map((partial, index) => ({ start: index * MINUTE, counts: counts(partial ?? {}) }));
 
 describe('tick colours follow precedence: error > timeout > missed > ok > in progress', () => {
   it.each([

@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const orgIndex = args.indexOf('--org');
   const org = orgIndex >= 0 ? args[orgIndex + 1] : undefined;
-  const email = args.filter((_, index) => index !== orgIndex && index !== orgIndex + 1)[0]?.trim().toLowerCase();
+  const email = args
+    .filter((_, index) => index !== orgIndex && index !== orgIndex + 1)[0]
+    ?.trim()
+    .toLowerCase();
   if (!email || (orgIndex >= 0 && !org)) throw new Error('usage: vigil admin reset-password <email> [--org <organization slug>]');
   const dataSource = createDataSource(loadConfig(), { poolSize: 1 });
   await dataSource.initialize();

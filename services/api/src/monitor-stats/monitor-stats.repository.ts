@@ -33,12 +33,21 @@ interface Row {
 export class MonitorStatsRepository {
   constructor(private readonly clickhouse: ClickHouse) {}
 
-  async counts(query: { projectIds: readonly number[]; monitorIds: readonly string[]; environments: readonly string[] | null; range: StatsRange }): Promise<StatsRow[]> {
+  async counts(query: {
+    projectIds: readonly number[];
+    monitorIds: readonly string[];
+    environments: readonly string[] | null;
+    range: StatsRange;
+  }): Promise<StatsRow[]> {
     if (query.monitorIds.length === 0) return [];
     const { start, end, bucketMs } = query.range;
     const from = Math.max(0, start - MAX_OPEN_RUN_AGE_MS);
     const to = end + MAX_OPEN_RUN_AGE_MS;
-    const list = (values: ReadonlyArray<string | number>): SqlFragment => joinSql(values.map((value) => sql`${value}`), ', ');
+    const list = (values: ReadonlyArray<string | number>): SqlFragment =>
+      joinSql(
+        values.map((value) => sql`${value}`),
+        ', ',
+      );
     const environment: SqlFragment = query.environments === null ? sql`1 = 1` : sql`environment IN (${list(query.environments)})`;
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT monitor_id, environment,

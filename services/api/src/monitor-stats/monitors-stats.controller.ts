@@ -29,7 +29,7 @@ export class MonitorsStatsController {
   @Endpoint({
     summary: 'Get the timelines of many monitors',
     description:
-      'Runs per status, per monitor, environment and bucket, like Sentry\'s `monitors-stats`: `?monitor=a&monitor=b&since=<s>&until=<s>&resolution=5m`. A slug the organization does not have is a 404 naming it.',
+      "Runs per status, per monitor, environment and bucket, like Sentry's `monitors-stats`: `?monitor=a&monitor=b&since=<s>&until=<s>&resolution=5m`. A slug the organization does not have is a 404 naming it.",
     auth: 'bearer',
     params: ORG_PARAM,
     query: MONITOR_STATS_QUERY,

@@ -57,6 +57,10 @@ export function statsRange(input: StatsRangeInput, nowMs: number): StatsRange {
   const end = Math.ceil(until / resolution) * resolution;
   const buckets = (end - start) / resolution;
   if (buckets > MAX_STATS_BUCKETS)
-    invalid('resolution', 'too_many_buckets', `the range has ${buckets} buckets of ${resolution} s, more than ${MAX_STATS_BUCKETS}: use a coarser resolution or a shorter range`);
+    invalid(
+      'resolution',
+      'too_many_buckets',
+      `the range has ${buckets} buckets of ${resolution} s, more than ${MAX_STATS_BUCKETS}: use a coarser resolution or a shorter range`,
+    );
   return { start: start * 1000, end: end * 1000, bucketMs: resolution * 1000, buckets };
 }

@@ -64,7 +64,7 @@ const MONITOR_ENVIRONMENT_ENTRY: JsonSchema = objectOf(
     }),
     lastCheckInStatus: nullable({
       type: 'string',
-      description: 'The status of the latest run (`in_progress` while it runs; not in Sentry\'s serializer); null before any.',
+      description: "The status of the latest run (`in_progress` while it runs; not in Sentry's serializer); null before any.",
     }),
     activeIncident: nullable(
       objectOf(

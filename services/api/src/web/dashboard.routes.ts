@@ -21,7 +21,8 @@ type Form = Record<string, string | undefined>;
 
 /** Most monitors the list shows (ten API pages); the summary says when there are more. */
 const LIST_LIMIT = 1000;
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
 function safeNext(value: string | undefined, fallback: string): string {
   return value && /^\/(?!\/)[^\s\\]*$/.test(value) ? value : fallback;
@@ -71,7 +72,14 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     if (!token || !isSessionToken(token)) return null;
     const grant = await tokens.findGrant(token);
     if (!grant || grant.memberId === null) return null;
-    return { token, org: grant.organizationSlug, memberId: grant.memberId, role: grant.memberRole ?? 'read-only', csrf: csrfTokenFor(token), api: new ApiClient(app, token) };
+    return {
+      token,
+      org: grant.organizationSlug,
+      memberId: grant.memberId,
+      role: grant.memberRole ?? 'read-only',
+      csrf: csrfTokenFor(token),
+      api: new ApiClient(app, token),
+    };
   }
 
   /** Runs a page handler for a signed-in member: without a session, the sign-in page (then back here). */
@@ -86,7 +94,12 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
       if (request.method === 'POST') {
         const form = (request.body ?? {}) as Form;
         const sent = form['_csrf'] ?? (request.headers['x-csrf-token'] as string | undefined);
-        if (!sameToken(sent, session.csrf)) return errorPage(reply, session, new PageError(403, 'Not allowed', 'The form is stale or was sent from another site (CSRF check): reload the page and try again.'));
+        if (!sameToken(sent, session.csrf))
+          return errorPage(
+            reply,
+            session,
+            new PageError(403, 'Not allowed', 'The form is stale or was sent from another site (CSRF check): reload the page and try again.'),
+          );
       }
       try {
         return await handler(request, reply, session);
@@ -99,7 +112,11 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
   fastify.get('/assets/:name', async (request, reply) => {
     const found = assets.find(request.url.split('?', 1)[0]!);
     if (!found) return reply.status(404).header('content-type', 'text/plain').send('not found');
-    return reply.header('content-type', found.contentType).header('cache-control', 'public, max-age=31536000, immutable').header('x-content-type-options', 'nosniff').send(found.body);
+    return reply
+      .header('content-type', found.contentType)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .header('x-content-type-options', 'nosniff')
+      .send(found.body);
   });
 
   fastify.get('/', async (request, reply) => {
@@ -138,7 +155,10 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
       if (!(error instanceof DomainError) || (error.kind !== 'unauthorized' && error.kind !== 'rate_limited')) throw error;
       setCookie(request, reply, PRE_SESSION_CSRF_COOKIE, csrf, 3600);
       if (error.kind === 'rate_limited') void reply.header('retry-after', String(error.retryAfterSeconds ?? 60));
-      const message = error.kind === 'rate_limited' ? `Too many failed sign-ins. ${error.message.replace(/^too many failed sign-ins: /, 'Please ')}.` : 'The email address or the password is wrong.';
+      const message =
+        error.kind === 'rate_limited'
+          ? `Too many failed sign-ins. ${error.message.replace(/^too many failed sign-ins: /, 'Please ')}.`
+          : 'The email address or the password is wrong.';
       return signInPage(reply, error.kind === 'rate_limited' ? 429 : 401, { next, email, error: message }, csrf);
     }
   });
@@ -204,7 +224,12 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     const failing = countFailing(rows);
     const data = { org, monitors: rows, failing, total: rows.length, truncated, rangeLabel: filters.range, pollMs: config.VIGIL_WEB_POLL_MS };
     // The fingerprint leaves out the poll URL (which carries it) and relative times (the browser keeps those current).
-    const version = fingerprint(JSON.stringify({ ...data, monitors: rows.map((row) => ({ ...row, environments: row.environments.map((env) => ({ ...env, lastCheckInText: '', nextCheckInText: '' })) })) }));
+    const version = fingerprint(
+      JSON.stringify({
+        ...data,
+        monitors: rows.map((row) => ({ ...row, environments: row.environments.map((env) => ({ ...env, lastCheckInText: '', nextCheckInText: '' })) })),
+      }),
+    );
     const liveUrl = `/orgs/${encodeURIComponent(org)}/monitors-live${queryString({ ...filters, since: version })}`;
     return { html: views.fragment('@monitor-list', { ...data, liveUrl }), failing, version };
   }
@@ -243,7 +268,9 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
 
   fastify.get(
     '/orgs/:org/monitors/:slug',
-    page(async (request, reply, session) => html(reply, 200, await monitorPage.render(session, request.params as { org: string; slug: string }, await sessionView(session), {}))),
+    page(async (request, reply, session) =>
+      html(reply, 200, await monitorPage.render(session, request.params as { org: string; slug: string }, await sessionView(session), {})),
+    ),
   );
 
   fastify.get(
@@ -273,8 +300,11 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
       const form = (request.body ?? {}) as Form;
       const outcome = await monitorPage.edit(session, params, form);
       if (outcome.redirect) return reply.redirect(outcome.redirect, 303);
-      return html(reply, outcome.status, await monitorPage.render(session, params, await sessionView(session), { error: outcome.error, fieldErrors: outcome.fieldErrors, form }));
+      return html(
+        reply,
+        outcome.status,
+        await monitorPage.render(session, params, await sessionView(session), { error: outcome.error, fieldErrors: outcome.fieldErrors, form }),
+      );
     }),
   );
-
 }

@@ -94,7 +94,16 @@ export class MonitorPage {
     const zone = monitor.config.timezone;
     const start = Date.parse(stats.body.start);
     const envRows = environments.body.map((env) => {
-      const status = displayStatus(monitor, { name: env.name, status: '', isMuted: env.isMuted, lastCheckIn: env.lastCheckIn, nextCheckIn: env.nextCheckIn, nextCheckInLatest: null, vigilState: env.state, lastCheckInStatus: env.lastCheckInRun?.status ?? null });
+      const status = displayStatus(monitor, {
+        name: env.name,
+        status: '',
+        isMuted: env.isMuted,
+        lastCheckIn: env.lastCheckIn,
+        nextCheckIn: env.nextCheckIn,
+        nextCheckInLatest: null,
+        vigilState: env.state,
+        lastCheckInStatus: env.lastCheckInRun?.status ?? null,
+      });
       const buckets = bucketsFromStats(stats.body.monitors[slug]?.[env.name] ?? [], start, stats.body.resolution * 1000, stats.body.buckets);
       return {
         name: env.name,
@@ -127,7 +136,17 @@ export class MonitorPage {
     });
     const failing = envRows.filter((row) => FAILING.has(row.status)).length;
     const canWrite = organization.body.access.includes('monitors:write');
-    const data = { org, monitor, environments: envRows, checkins: checkinRows, failing, zone, canWrite, csrf: session.csrf, pollMs: this.config.VIGIL_WEB_POLL_MS };
+    const data = {
+      org,
+      monitor,
+      environments: envRows,
+      checkins: checkinRows,
+      failing,
+      zone,
+      canWrite,
+      csrf: session.csrf,
+      pollMs: this.config.VIGIL_WEB_POLL_MS,
+    };
     const version = fingerprint(JSON.stringify({ ...data, environments: envRows.map((row) => ({ ...row, lastCheckInText: '', nextCheckInText: '' })) }));
     const liveUrl = `/orgs/${encodeURIComponent(org)}/monitors/${encodeURIComponent(slug)}/live${queryString({ since: version })}`;
     return { html: this.views.fragment('@monitor-state', { ...data, liveUrl }), version, failing };
@@ -233,7 +252,11 @@ export class MonitorPage {
     if (answer.status < 300) return { status: 303, redirect: `/orgs/${encodeURIComponent(params.org)}/monitors/${encodeURIComponent(params.slug)}/` };
     if (answer.status === 403) throw new PageError(403, 'Not allowed', errorOf(answer.body).message);
     const { message, field } = errorOf(answer.body);
-    const name = (field ?? '').replace(/^config\./, '').replace(/^schedule_type$/, 'schedule').replace(/\..*$/, '').replace(/\[\d+\]$/, '');
+    const name = (field ?? '')
+      .replace(/^config\./, '')
+      .replace(/^schedule_type$/, 'schedule')
+      .replace(/\..*$/, '')
+      .replace(/\[\d+\]$/, '');
     const known = (EDIT_FIELDS as readonly string[]).includes(name) ? name : null;
     return { status: answer.status, error: known ? 'The change was not saved: see the field below.' : message, fieldErrors: known ? { [known]: message } : {} };
   }

@@ -26,6 +26,9 @@ export function apiFailure(answer: ApiAnswer<unknown>): PageError {
   const error = (answer.body as ApiErrorBody | null)?.error;
   if (answer.status === 404) return new PageError(404, 'Not found', error?.message ?? 'There is nothing here.');
   if (answer.status === 403) return new PageError(403, 'Not allowed', error?.message ?? 'Your role does not allow this.');
-  return new PageError(answer.status >= 400 && answer.status < 600 ? answer.status : 502, 'Something went wrong', error?.message ?? `the API answered ${answer.status}`);
+  return new PageError(
+    answer.status >= 400 && answer.status < 600 ? answer.status : 502,
+    'Something went wrong',
+    error?.message ?? `the API answered ${answer.status}`,
+  );
 }
-

@@ -3,7 +3,12 @@ import { bucketsFromStats, timelineSvg } from './timeline/timeline-svg';
 import { displayStatus, FAILING, scheduleAsWritten, scheduleInWords, STATUS_LABELS, type ApiMonitor, type DisplayStatus } from './monitor-view';
 
 /** The timeline ranges the pages offer, and the bucket size each uses (at most 180 buckets). */
-export const RANGES = { '1h': { seconds: 3600, resolution: 60 }, '24h': { seconds: 86400, resolution: 600 }, '7d': { seconds: 604800, resolution: 3600 }, '30d': { seconds: 2592000, resolution: 14400 } } as const;
+export const RANGES = {
+  '1h': { seconds: 3600, resolution: 60 },
+  '24h': { seconds: 86400, resolution: 600 },
+  '7d': { seconds: 604800, resolution: 3600 },
+  '30d': { seconds: 2592000, resolution: 14400 },
+} as const;
 export type RangeName = keyof typeof RANGES;
 export const RANGE_NAMES = Object.keys(RANGES) as RangeName[];
 
@@ -20,7 +25,8 @@ export interface ApiMonitorStats {
 export function relativeText(iso: string, now: number): string {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   const size = Math.abs(seconds);
-  const [value, unit] = size < 60 ? [size, 's'] : size < 3600 ? [Math.round(size / 60), 'min'] : size < 86400 ? [Math.round(size / 3600), 'h'] : [Math.round(size / 86400), 'd'];
+  const [value, unit] =
+    size < 60 ? [size, 's'] : size < 3600 ? [Math.round(size / 60), 'min'] : size < 86400 ? [Math.round(size / 3600), 'h'] : [Math.round(size / 86400), 'd'];
   return seconds < 0 ? `${value} ${unit} ago` : `in ${value} ${unit}`;
 }
 

@@ -33,7 +33,10 @@ export function sendingSnippets(facts: SnippetFacts): Array<{ title: string; cod
   if (facts.dsn) {
     const cronFlag = facts.scheduleType === 'crontab' ? `-s "${facts.schedule}" --timezone ${facts.timezone} ` : '';
     snippets.push({ title: 'sentry-cli', code: `SENTRY_DSN=${facts.dsn} sentry-cli monitors run ${cronFlag}${facts.slug} -- ./job.sh` });
-    const schedule = facts.scheduleType === 'crontab' ? `{ type: 'crontab', value: '${facts.schedule}' }` : `{ type: 'interval', value: ${facts.schedule.split(' ')[0]}, unit: '${facts.schedule.split(' ')[1]}' }`;
+    const schedule =
+      facts.scheduleType === 'crontab'
+        ? `{ type: 'crontab', value: '${facts.schedule}' }`
+        : `{ type: 'interval', value: ${facts.schedule.split(' ')[0]}, unit: '${facts.schedule.split(' ')[1]}' }`;
     snippets.push({
       title: '@sentry/node',
       code: `Sentry.init({ dsn: '${facts.dsn}' });\nawait Sentry.withMonitor('${facts.slug}', runJob, { schedule: ${schedule}, timezone: '${facts.timezone}' });`,

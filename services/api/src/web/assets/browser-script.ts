@@ -37,13 +37,13 @@ export const APP_JS = String.raw`
     }
   }
   function status() {
-    var list = document.querySelector('[data-failing]');
+    var list = document.querySelector('div[data-failing]');
     if (!list) return;
     var failing = Number(list.getAttribute('data-failing')) || 0;
     var title = list.getAttribute('data-title') || document.title;
     document.title = (failing > 0 ? '(' + failing + ' failing) ' : '') + title;
     var icon = document.getElementById('favicon');
-    if (icon) icon.setAttribute('href', icon.getAttribute(failing > 0 ? 'data-failing' : 'data-ok'));
+    if (icon) icon.setAttribute('href', icon.getAttribute(failing > 0 ? 'data-icon-failing' : 'data-icon-ok'));
   }
   document.addEventListener('htmx:afterSettle', function () { times(); status(); });
   document.addEventListener('DOMContentLoaded', function () { times(); status(); });

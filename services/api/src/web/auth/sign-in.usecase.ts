@@ -31,7 +31,10 @@ export class SignIn {
     const address = `address:${clientAddress}`;
     const window = this.limits.VIGIL_WEB_SIGNIN_WINDOW_MINUTES;
     const failures = await this.sessions.failures([account, address], window);
-    if ((failures.get(account) ?? 0) >= this.limits.VIGIL_WEB_SIGNIN_FAILURES_PER_ACCOUNT || (failures.get(address) ?? 0) >= this.limits.VIGIL_WEB_SIGNIN_FAILURES_PER_ADDRESS) {
+    if (
+      (failures.get(account) ?? 0) >= this.limits.VIGIL_WEB_SIGNIN_FAILURES_PER_ACCOUNT ||
+      (failures.get(address) ?? 0) >= this.limits.VIGIL_WEB_SIGNIN_FAILURES_PER_ADDRESS
+    ) {
       throw new DomainError('rate_limited', 'too_many_sign_ins', `too many failed sign-ins: try again in ${window} minutes`, 'email', window * 60);
     }
     const candidates = await this.sessions.candidates(email.trim());

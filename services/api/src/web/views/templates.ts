@@ -8,7 +8,7 @@ export const LAYOUT = String.raw`<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title><% if (it.failing > 0) { %>(<%= it.failing %> failing) <% } %><%= it.title %> · Vigil</title>
-<link rel="icon" id="favicon" type="image/svg+xml" href="<%= it.failing > 0 ? it.assets.faviconFailing : it.assets.faviconOk %>" data-ok="<%= it.assets.faviconOk %>" data-failing="<%= it.assets.faviconFailing %>">
+<link rel="icon" id="favicon" type="image/svg+xml" href="<%= it.failing > 0 ? it.assets.faviconFailing : it.assets.faviconOk %>" data-icon-ok="<%= it.assets.faviconOk %>" data-icon-failing="<%= it.assets.faviconFailing %>">
 <link rel="stylesheet" href="<%= it.assets.css %>">
 <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'>
 <% if (it.csrf) { %><meta name="csrf-token" content="<%= it.csrf %>"><% } %>
