@@ -1,5 +1,5 @@
 import { ENVIRONMENT } from '../monitors/monitor.schemas';
-import { SLUG_MAX } from '../common/slug';
+import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
 import { ISO_DATE_TIME, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { STATS_STATUSES } from './monitor-stats.repository';
 import { MAX_STATS_BUCKETS, RESOLUTION_PATTERN, STATS_RESOLUTIONS_S } from './stats-range';
@@ -10,7 +10,7 @@ export const MONITOR_STATS_QUERY = {
   monitor: {
     description: 'The monitors, by slug (repeat the parameter, 1 to 100).',
     required: true,
-    schema: { type: 'array', items: { type: 'string', minLength: 1, maxLength: SLUG_MAX }, minItems: 1, maxItems: 100 } as JsonSchema,
+    schema: { type: 'array', items: { type: 'string', minLength: 1, maxLength: SLUG_MAX, pattern: SLUG_PATTERN }, minItems: 1, maxItems: 100 } as JsonSchema,
   },
   since: { description: 'Start of the range, seconds since the epoch (default: until minus 24 hours).', schema: EPOCH_SECONDS },
   until: { description: 'End of the range, seconds since the epoch (default: now).', schema: EPOCH_SECONDS },
@@ -19,8 +19,9 @@ export const MONITOR_STATS_QUERY = {
     schema: { type: 'string', pattern: RESOLUTION_PATTERN } as JsonSchema,
   },
   environment: {
-    description: 'Only these environments (repeat the parameter).',
-    schema: { type: 'array', items: ENVIRONMENT, maxItems: 100 } as JsonSchema,
+    // Few, so the longest request line (100 slugs and these) stays well inside the 16 KiB Node allows.
+    description: 'Only these environments (repeat the parameter, at most 5).',
+    schema: { type: 'array', items: ENVIRONMENT, maxItems: 5 } as JsonSchema,
   },
 };
 
