@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
-import { REPO_ROOT } from '@vigil/testing';
+import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { addMember, apiCall, uniqueSlug, Vigil } from './support';
@@ -24,6 +24,7 @@ const POLL_MS = 1000;
 const LIVE_BOUND_MS = 5000;
 
 let vigil: Vigil;
+let scheduler: ServiceProcess;
 let db: DataSource;
 let browser: Browser;
 let web: string;
@@ -52,6 +53,8 @@ async function createByPing(slug: string): Promise<void> {
 }
 
 beforeAll(async () => {
+  // The scheduler's partition clocks only move forward: start from empty topics, whatever ran before.
+  await resetTestTopics(testConfig());
   vigil = await Vigil.start({
     VIGIL_WEB_SIGNIN_FAILURES_PER_ACCOUNT: String(FAILURES_PER_ACCOUNT),
     VIGIL_WEB_SIGNIN_FAILURES_PER_ADDRESS: String(FAILURES_PER_ADDRESS),
@@ -68,11 +71,13 @@ beforeAll(async () => {
   const email = `${uniqueSlug('viewer')}@example.com`;
   await addMember(db, organizationId, email, 'read-only');
   readOnly = { email, password: resetPassword(vigil.env, email, vigil.credentials.VIGIL_ORG) };
+  scheduler = await ServiceProcess.start('scheduler', vigil.env);
   browser = await launchChromium();
-});
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
+  await scheduler?.stop();
   await db?.destroy();
   await vigil?.stop();
 });
@@ -158,6 +163,32 @@ describe('dashboard: the monitors list, live', () => {
     expect(Math.max(appearedMs, failedMs)).toBeLessThan(LIVE_BOUND_MS);
     await context.close();
   });
+
+  it('shows a check late, then missed, when the scheduler detects it, without a reload', async () => {
+    // Healthchecks' deadlines to the second (decision 0020): late at the ping + timeout, down (missed) at + grace.
+    const slug = uniqueSlug('dash-miss');
+    const created = await fetch(`${web}/api/v3/checks/`, {
+      method: 'POST',
+      headers: { 'x-api-key': vigil.credentials.VIGIL_PROJECT_API_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: slug, slug, timeout: 60, grace: 60 }),
+    });
+    expect(created.status).toBe(201);
+    const { context, page } = await ownerPage();
+    await ping(pingUrl(slug));
+    const pinged = Date.now();
+    await page.waitForSelector(`li[data-slug="${slug}"] .env[data-status="ok"]`, { timeout: 30_000 });
+    await page.waitForSelector(`li[data-slug="${slug}"] .env[data-status="late"]`, { timeout: 90_000 });
+    const lateAfter = Date.now() - pinged;
+    await page.waitForSelector(`li[data-slug="${slug}"] .env[data-status="missed"]`, { timeout: 90_000 });
+    const missedAfter = Date.now() - pinged;
+    // Not before the deadlines, and shown within the live bound after them.
+    expect(lateAfter).toBeGreaterThanOrEqual(60_000);
+    expect(lateAfter).toBeLessThan(60_000 + LIVE_BOUND_MS);
+    expect(missedAfter).toBeGreaterThanOrEqual(120_000);
+    expect(missedAfter).toBeLessThan(120_000 + LIVE_BOUND_MS);
+    expect(await page.getAttribute(`li[data-slug="${slug}"] .env .icon`, 'aria-label')).toBe('Missed');
+    await context.close();
+  }, 240_000);
 
   it('keeps its filters in the URL: status=failing shows only failing monitors', async () => {
     const ok = uniqueSlug('dash-ok');
