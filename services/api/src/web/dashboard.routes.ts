@@ -189,16 +189,25 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
   });
 
   async function monitorList(session: Session, org: string, filters: ListFilters): Promise<{ html: string; failing: number; version: string }> {
+    // Pages of 100, three at a time (offset cursors `100:<page>:0`, as the Link header names them), until one says
+    // there is no next page or LIST_LIMIT is reached.
+    const listUrl = (cursor?: string): string =>
+      `/api/0/organizations/${encodeURIComponent(org)}/monitors/${queryString({ project: filters.project, environment: filters.environment, query: filters.q, per_page: 100, cursor })}`;
     const monitors: ApiMonitor[] = [];
     let cursor: string | null = null;
-    do {
-      const answer: ApiAnswer<ApiMonitor[]> = await session.api.get<ApiMonitor[]>(
-        `/api/0/organizations/${encodeURIComponent(org)}/monitors/${queryString({ project: filters.project, environment: filters.environment, query: filters.q, per_page: 100, cursor: cursor ?? undefined })}`,
-      );
-      if (answer.status !== 200) throw apiFailure(answer);
-      monitors.push(...answer.body);
-      cursor = nextCursor(answer.headers['link']);
-    } while (cursor !== null && monitors.length < LIST_LIMIT);
+    for (let page = 0; page < LIST_LIMIT / 100; page += 3) {
+      const wave = Array.from({ length: Math.min(3, LIST_LIMIT / 100 - page) }, (_, index) => page + index);
+      const answers = await Promise.all(wave.map((index) => session.api.get<ApiMonitor[]>(listUrl(index === 0 ? undefined : `100:${index}:0`))));
+      let more = true;
+      for (const answer of answers) {
+        if (answer.status !== 200) throw apiFailure(answer);
+        if (!more) break;
+        monitors.push(...answer.body);
+        cursor = nextCursor(answer.headers['link']);
+        more = cursor !== null;
+      }
+      if (!more) break;
+    }
     const truncated = cursor !== null;
     const matching = monitors.filter((monitor) => {
       if (filters.status === '') return true;
@@ -211,11 +220,15 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     const now = Date.now();
     const until = Math.ceil(now / 1000);
     const stats: ApiMonitorStats = { start: '', end: '', resolution: range.resolution, buckets: 0, monitors: {} };
-    for (let index = 0; index < sorted.length; index += 100) {
-      const slugs = sorted.slice(index, index + 100).map((monitor) => monitor.slug);
-      const answer = await session.api.get<ApiMonitorStats>(
-        `/api/0/organizations/${encodeURIComponent(org)}/monitors-stats/${queryString({ monitor: slugs, since: until - range.seconds, until, resolution: String(range.resolution), environment: filters.environment })}`,
-      );
+    const chunks = Array.from({ length: Math.ceil(sorted.length / 100) }, (_, index) => sorted.slice(index * 100, index * 100 + 100).map((monitor) => monitor.slug));
+    const answers = await Promise.all(
+      chunks.map((slugs) =>
+        session.api.get<ApiMonitorStats>(
+          `/api/0/organizations/${encodeURIComponent(org)}/monitors-stats/${queryString({ monitor: slugs, since: until - range.seconds, until, resolution: String(range.resolution), environment: filters.environment })}`,
+        ),
+      ),
+    );
+    for (const answer of answers) {
       if (answer.status !== 200) throw apiFailure(answer);
       Object.assign(stats.monitors, answer.body.monitors);
       Object.assign(stats, { start: answer.body.start, end: answer.body.end, buckets: answer.body.buckets });
