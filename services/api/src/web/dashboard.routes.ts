@@ -189,6 +189,7 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
   });
 
   async function monitorList(session: Session, org: string, filters: ListFilters): Promise<{ html: string; failing: number; version: string }> {
+    const began = Date.now();
     // Pages of 100, three at a time (offset cursors `100:<page>:0`, as the Link header names them), until one says
     // there is no next page or LIST_LIMIT is reached.
     const listUrl = (cursor?: string): string =>
@@ -220,7 +221,9 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     const now = Date.now();
     const until = Math.ceil(now / 1000);
     const stats: ApiMonitorStats = { start: '', end: '', resolution: range.resolution, buckets: 0, monitors: {} };
-    const chunks = Array.from({ length: Math.ceil(sorted.length / 100) }, (_, index) => sorted.slice(index * 100, index * 100 + 100).map((monitor) => monitor.slug));
+    const chunks = Array.from({ length: Math.ceil(sorted.length / 100) }, (_, index) =>
+      sorted.slice(index * 100, index * 100 + 100).map((monitor) => monitor.slug),
+    );
     const answers = await Promise.all(
       chunks.map((slugs) =>
         session.api.get<ApiMonitorStats>(
@@ -235,7 +238,7 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     }
     const rows = sorted.map((monitor) => monitorRow(monitor, stats.buckets > 0 ? stats : null, now, worstStatus(monitor)));
     const failing = countFailing(rows);
-    const data = { org, monitors: rows, failing, total: rows.length, truncated, rangeLabel: filters.range, pollMs: config.VIGIL_WEB_POLL_MS };
+    const data = { org, monitors: rows, failing, total: rows.length, truncated, rangeLabel: filters.range };
     // The fingerprint leaves out the poll URL (which carries it) and relative times (the browser keeps those current).
     const version = fingerprint(
       JSON.stringify({
@@ -244,7 +247,10 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
       }),
     );
     const liveUrl = `/orgs/${encodeURIComponent(org)}/monitors-live${queryString({ ...filters, since: version })}`;
-    return { html: views.fragment('@monitor-list', { ...data, liveUrl }), failing, version };
+    // A list that takes long to read polls less often (at most a quarter of the API's time per open tab): with
+    // thousands of monitors a fixed interval would keep the API busy with one tab (docs/benchmarks.md, bench:web).
+    const pollMs = Math.max(config.VIGIL_WEB_POLL_MS, Math.ceil((4 * (Date.now() - began)) / 500) * 500);
+    return { html: views.fragment('@monitor-list', { ...data, liveUrl, pollMs }), failing, version };
   }
 
   fastify.get(
