@@ -99,9 +99,11 @@ async function main(): Promise<void> {
        FROM generate_series(1, $2::integer) AS i`,
     [projectId, monitors],
   );
-  const rows = (await pg.query<{ id: string; slug: string; organization_id: string }>(
-    'SELECT m.id, m.slug, p.organization_id FROM monitors m JOIN projects p ON p.id = m.project_id ORDER BY m.slug',
-  )).rows;
+  const rows = (
+    await pg.query<{ id: string; slug: string; organization_id: string }>(
+      'SELECT m.id, m.slug, p.organization_id FROM monitors m JOIN projects p ON p.id = m.project_id ORDER BY m.slug',
+    )
+  ).rows;
   await pg.end();
   const organizationId = rows[0]?.organization_id ?? '';
   const end = Math.floor(Date.now() / HOUR) * HOUR;

@@ -9,7 +9,7 @@ import { DashboardAssets } from './assets';
 import { csrfTokenFor, newPreSessionCsrf, sameToken } from './auth/csrf';
 import { SignIn } from './auth/sign-in.usecase';
 import { WebSessionRepository } from './auth/web-session.repository';
-import { ApiClient, queryString, type ApiAnswer } from './http/api-client';
+import { ApiClient, queryString } from './http/api-client';
 import { apiFailure, PageError, type Session } from './page-context';
 import { PRE_SESSION_CSRF_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './http/cookies';
 import { DISPLAY_STATUSES, displayStatus, FAILING, sortFailingFirst, STATUS_LABELS, worstStatus, type ApiMonitor } from './monitor-view';
