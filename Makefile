@@ -91,7 +91,7 @@ topics:
 seed:
 	@mkdir -p .stack
 	@( [ -f $(CREDENTIALS) ] && set -a && . ./$(CREDENTIALS) && set +a; node services/api/dist/cli/seed-default.js ) > $(CREDENTIALS).new
-	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; \
+	@{ echo "VIGIL_INGEST_URL=$${VIGIL_PUBLIC_INGEST_URL:-http://127.0.0.1:8080}"; echo "VIGIL_API_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}"; echo "VIGIL_WEB_URL=http://127.0.0.1:$${VIGIL_API_PORT:-8081}/"; \
 	  echo "VIGIL_METRICS_URLS=\"http://127.0.0.1:$${VIGIL_INGEST_METRICS_PORT:-8090}/metrics http://127.0.0.1:$${VIGIL_API_PORT:-8081}/metrics http://127.0.0.1:$${VIGIL_SCHEDULER_PORT:-8082}/metrics http://127.0.0.1:$${VIGIL_ISSUES_PORT:-8083}/metrics http://127.0.0.1:$${VIGIL_NOTIFIER_PORT:-8084}/metrics http://127.0.0.1:$${VIGIL_HISTORY_PORT:-8085}/metrics\""; \
 	  cat $(CREDENTIALS).new; } > $(CREDENTIALS)
 	@rm -f $(CREDENTIALS).new

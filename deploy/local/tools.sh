@@ -12,6 +12,8 @@
 #   $VIGIL_TOOLS_DIR/kubernetes-validate/  a Python venv with kubernetes-validate (pinned), the chart's schema check
 #   $VIGIL_TOOLS_DIR/bin/prometheus, bin/promtool  Prometheus (pinned), built from the Go module proxy: the e2e tests
 #                              scrape every service with it, and `make test` checks and unit-tests the alerting rules
+#   /usr/bin/chromium          Debian's Chromium, which the dashboard's browser tests drive with playwright-core (npm,
+#                              pinned in e2e/package.json; Playwright's own browser download is not reachable here)
 # @sentry/node and sentry-cli come from npm (devDependencies of e2e/package.json), curl from the system.
 # Idempotent: a tool already at its pinned version is left alone, so a second run takes well under a second.
 # The tests look for the tools in the same directory and fail (never skip) when one is missing.
@@ -204,6 +206,19 @@ prometheus() {
   touch "$marker"
 }
 
+# chromium: from the distribution (apt), once; the browser tests name /usr/bin/chromium.
+chromium() {
+  [[ -x /usr/bin/chromium ]] && return
+  command -v apt-get >/dev/null || die "chromium: /usr/bin/chromium is missing and there is no apt-get to install it (install Chromium there)"
+  log "chromium: installing Debian's chromium (apt; about 270 MB)"
+  # A fresh machine may have no package lists yet: read them once when the first attempt cannot find the package.
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 chromium >"$TOOLS/chromium-install.log" 2>&1 \
+    || { apt-get update -q -o DPkg::Lock::Timeout=600 >>"$TOOLS/chromium-install.log" 2>&1 \
+      && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends -o DPkg::Lock::Timeout=600 chromium >>"$TOOLS/chromium-install.log" 2>&1; } \
+    || die "chromium: apt-get install chromium failed (see $TOOLS/chromium-install.log)"
+}
+
+chromium
 start=$SECONDS
 # Side by side: pip waits on the network, the Go build on the CPU.
 python_sdk & python_pid=$!
@@ -226,4 +241,4 @@ wait "$helm_pid" || failed=1
 wait "$kubernetes_validate_pid" || failed=1
 wait "$prometheus_pid" || failed=1
 [[ $failed == 0 ]] || die "a tool did not install (see above)"
-log "ready in $TOOLS ($((SECONDS - start)) s): sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job, helm $HELM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, prometheus $PROMETHEUS_VERSION"
+log "ready in $TOOLS ($((SECONDS - start)) s): chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}'), sentry-sdk $SENTRY_SDK_VERSION, schemathesis $SCHEMATHESIS_VERSION, cronsim $CRONSIM_VERSION (tzdata $TZDATA_VERSION), runitor $RUNITOR_VERSION, chdb-core $CHDB_CORE_VERSION, sentry-go-job, helm $HELM_VERSION, helm-unittest $HELM_UNITTEST_VERSION, kubernetes-validate $KUBERNETES_VALIDATE_VERSION, prometheus $PROMETHEUS_VERSION"

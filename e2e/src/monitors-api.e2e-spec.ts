@@ -543,6 +543,9 @@ describe("Sentry's create body and serializer", () => {
         lastCheckIn: expect.any(String),
         nextCheckIn: expect.any(String),
         nextCheckInLatest: expect.any(String),
+        // Vigil's own fields (not in Sentry's serializer): no judgement yet, the latest run's status.
+        vigilState: null,
+        lastCheckInStatus: 'ok',
         activeIncident: null,
       },
       {
@@ -553,6 +556,8 @@ describe("Sentry's create body and serializer", () => {
         lastCheckIn: expect.any(String),
         nextCheckIn: expect.any(String),
         nextCheckInLatest: expect.any(String),
+        vigilState: null,
+        lastCheckInStatus: 'error',
         activeIncident: { startingTimestamp: openedAt.toISOString(), resolvingTimestamp: null, brokenNotice: null },
       },
     ]);

@@ -89,6 +89,7 @@ describe('walking skeleton: check-in to history', () => {
       VIGIL_API_TOKEN: credentials.VIGIL_API_TOKEN,
       VIGIL_PROJECT_API_KEY: credentials.VIGIL_PROJECT_API_KEY,
       VIGIL_PROJECT_API_KEY_READONLY: credentials.VIGIL_PROJECT_API_KEY_READONLY,
+      VIGIL_ADMIN_PASSWORD: credentials.VIGIL_ADMIN_PASSWORD,
     });
     expect(again).toEqual(credentials);
     expect(credentials.VIGIL_PROJECT_API_KEY).toMatch(/^vgw_[0-9a-f]{28}$/);

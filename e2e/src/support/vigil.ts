@@ -17,6 +17,8 @@ export interface Credentials {
   VIGIL_API_TOKEN: string;
   VIGIL_PROJECT_API_KEY: string;
   VIGIL_PROJECT_API_KEY_READONLY: string;
+  VIGIL_ADMIN_EMAIL: string;
+  VIGIL_ADMIN_PASSWORD: string;
 }
 
 const CREDENTIAL_NAMES = [
@@ -28,6 +30,8 @@ const CREDENTIAL_NAMES = [
   'VIGIL_API_TOKEN',
   'VIGIL_PROJECT_API_KEY',
   'VIGIL_PROJECT_API_KEY_READONLY',
+  'VIGIL_ADMIN_EMAIL',
+  'VIGIL_ADMIN_PASSWORD',
 ] as const;
 
 /** Seeds the default organization in the test stores, as `make up` does, and returns what it printed. */

@@ -54,6 +54,37 @@ export class VigilConfig {
   @Port()
   VIGIL_API_PORT = 8081;
 
+  // The dashboard (served by the api service: docs/decisions/0024-dashboard-in-the-api-service.md)
+  @ConfigVariable({ description: 'Dashboard: hours a session lasts after signing in, however it is used (signing out ends it sooner).' })
+  @IsInt()
+  @Min(1)
+  @Max(8760)
+  VIGIL_WEB_SESSION_HOURS = 168;
+
+  @ConfigVariable({ description: 'Dashboard: failed sign-ins counted over this many minutes for the limits per account and per address.' })
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  VIGIL_WEB_SIGNIN_WINDOW_MINUTES = 15;
+
+  @ConfigVariable({ description: 'Dashboard: failed sign-ins to one email address within the window before it is refused (429) until the window passes.' })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  VIGIL_WEB_SIGNIN_FAILURES_PER_ACCOUNT = 10;
+
+  @ConfigVariable({ description: 'Dashboard: failed sign-ins from one client address within the window before it is refused (429) until the window passes.' })
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  VIGIL_WEB_SIGNIN_FAILURES_PER_ADDRESS = 50;
+
+  @ConfigVariable({ description: 'Dashboard: how often an open page asks whether what it shows changed, in milliseconds.' })
+  @IsInt()
+  @Min(500)
+  @Max(60000)
+  VIGIL_WEB_POLL_MS = 2500;
+
   @ConfigVariable({ description: 'Port of the scheduler health endpoints.' })
   @Port()
   VIGIL_SCHEDULER_PORT = 8082;
@@ -136,7 +167,7 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      'Ingest: comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For is believed; empty means the peer address is the client address.',
+      'Ingest and the API (the dashboard): comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For (and X-Forwarded-Proto) is believed; empty means the peer address is the client address.',
   })
   @Matches(/^$|^[0-9A-Fa-f.:/]+(,[0-9A-Fa-f.:/]+)*$/, { message: 'must be a comma-separated list of IP addresses or CIDR ranges' })
   VIGIL_TRUSTED_PROXIES = '';

@@ -37,3 +37,12 @@ export function newProjectApiKey(readOnly: boolean): string {
 export function projectApiKeyPrefix(key: string): string {
   return key.slice(0, 12);
 }
+
+/** A dashboard session token (the session cookie's value): `vgs_` and 64 random hex characters. */
+export function newSessionToken(): string {
+  return `vgs_${randomBytes(32).toString('hex')}`;
+}
+
+export function isSessionToken(token: string): boolean {
+  return token.startsWith('vgs_');
+}

@@ -25,6 +25,8 @@ import { RequestValidationInterceptor } from './common/openapi/request-validatio
 import { MonitorEnvironmentRepository } from './monitor-environments/monitor-environment.repository';
 import { MonitorEnvironmentsController } from './monitor-environments/monitor-environments.controller';
 import { MonitorTimelineController } from './monitor-timeline/monitor-timeline.controller';
+import { MonitorStatsRepository } from './monitor-stats/monitor-stats.repository';
+import { MonitorsStatsController } from './monitor-stats/monitors-stats.controller';
 import { TimelineRepository } from './monitor-timeline/timeline.repository';
 import { MemberRepository } from './members/member.repository';
 import { MemberService } from './members/member.service';
@@ -67,6 +69,7 @@ export class ApiModule {
         ProjectMonitorsController,
         MonitorEnvironmentsController,
         MonitorTimelineController,
+        MonitorsStatsController,
         ProcessingErrorsController,
         IntegrationsController,
         AlertRulesController,
@@ -106,6 +109,7 @@ export class ApiModule {
         IssueReadRepository,
         // Plain classes (no Nest), so integration tests run them on real ClickHouse.
         { provide: IssueRunsRepository, useFactory: (clickhouse: ClickHouse) => new IssueRunsRepository(clickhouse), inject: [ClickHouse] },
+        { provide: MonitorStatsRepository, useFactory: (clickhouse: ClickHouse) => new MonitorStatsRepository(clickhouse), inject: [ClickHouse] },
         { provide: TimelineRepository, useFactory: (clickhouse: ClickHouse) => new TimelineRepository(clickhouse), inject: [ClickHouse] },
         {
           provide: MonitorEnvironmentRepository,

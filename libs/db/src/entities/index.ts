@@ -12,8 +12,10 @@ import { OrganizationEntity } from './organization.entity';
 import { ProjectApiKeyEntity } from './project-api-key.entity';
 import { ProjectKeyEntity } from './project-key.entity';
 import { ProjectEntity } from './project.entity';
+import { SignInFailureEntity } from './sign-in-failure.entity';
 import { TeamMemberEntity } from './team-member.entity';
 import { TeamEntity } from './team.entity';
+import { WebSessionEntity } from './web-session.entity';
 
 export * from './alert-rule.entity';
 export * from './api-token.entity';
@@ -29,8 +31,10 @@ export * from './organization.entity';
 export * from './project-api-key.entity';
 export * from './project-key.entity';
 export * from './project.entity';
+export * from './sign-in-failure.entity';
 export * from './team-member.entity';
 export * from './team.entity';
+export * from './web-session.entity';
 
 export const ENTITIES = [
   OrganizationEntity,
@@ -49,4 +53,6 @@ export const ENTITIES = [
   AlertRuleEntity,
   DeliveryEntity,
   DeliveryAttemptEntity,
+  WebSessionEntity,
+  SignInFailureEntity,
 ];

@@ -6,8 +6,9 @@ export const MEMBER_ROLES = ['owner', 'admin', 'member', 'read-only'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
 /**
- * A person in an organization, with one organization-wide role. There is no login: a member acts through
- * personal API tokens (`api_tokens.member_id`), which carry the member's role.
+ * A person in an organization, with one organization-wide role. A member acts through personal API tokens
+ * (`api_tokens.member_id`), which carry the member's role, and in the dashboard through a session
+ * (`web_sessions`) opened with a password.
  */
 @Entity({ name: 'members' })
 @Index('uq_members_organization_email', ['organizationId', 'email'], { unique: true })
@@ -32,6 +33,10 @@ export class MemberEntity {
 
   @Column({ type: 'varchar', length: 16 })
   role!: MemberRole;
+
+  /** scrypt hash of the dashboard password (`services/api/src/web/auth/password.ts`); null: cannot sign in. */
+  @Column({ name: 'password_hash', type: 'varchar', length: 255, nullable: true })
+  passwordHash!: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -8,6 +8,7 @@ import { HealthchecksApi1795950000000 } from './1795950000000-healthchecks-api';
 import { IssuesByOrganization1795970000000 } from './1795970000000-issues-by-organization';
 import { MonitorEnvironmentDrops1795980000000 } from './1795980000000-monitor-environment-drops';
 import { DeliveryRetention1795995000000 } from './1795995000000-delivery-retention';
+import { DashboardSignIn1796100000000 } from './1796100000000-dashboard-sign-in';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   IssuesByOrganization1795970000000,
   MonitorEnvironmentDrops1795980000000,
   DeliveryRetention1795995000000,
+  DashboardSignIn1796100000000,
 ];

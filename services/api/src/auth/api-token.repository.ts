@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { hashSecret, type ApiTokenScope } from '@vigil/db';
+import { hashSecret, isSessionToken, type ApiTokenScope } from '@vigil/db';
 import { DataSource } from 'typeorm';
 import type { Role } from './permissions';
 
@@ -42,13 +42,24 @@ const GRANT_SQL = `
   )
   SELECT id, organization_id, slug, scope, member_id, member_role FROM found`;
 
+/**
+ * A dashboard session (`vgs_` token, from the session cookie) acts as its member's personal token with the write
+ * scope: the member's current role decides. An expired session is no session; signing out deletes the row.
+ */
+const SESSION_GRANT_SQL = `
+  SELECT s.id, m.organization_id, o.slug, 'write' AS scope, m.id AS member_id, m.role AS member_role
+    FROM web_sessions s
+    JOIN members m ON m.id = s.member_id
+    JOIN organizations o ON o.id = m.organization_id
+   WHERE s.token_hash = $1 AND s.expires_at > now()`;
+
 @Injectable()
 export class ApiTokenRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** The grant of a live token, or null. `role` is filled in by the caller from `effectiveRole`. */
+  /** The grant of a live token or dashboard session, or null. `role` is filled in by the caller from `effectiveRole`. */
   async findGrant(token: string): Promise<Omit<TokenGrant, 'role'> | null> {
-    const rows: GrantRow[] = await this.dataSource.query(GRANT_SQL, [hashSecret(token)]);
+    const rows: GrantRow[] = await this.dataSource.query(isSessionToken(token) ? SESSION_GRANT_SQL : GRANT_SQL, [hashSecret(token)]);
     const row = rows[0];
     if (!row) return null;
     return {

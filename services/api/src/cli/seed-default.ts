@@ -18,6 +18,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { dsnFor } from '../project-keys/project-key.presenter';
+import { generatePassword, hashPassword, verifyPassword } from '../web/auth/password';
 
 /**
  * `node services/api/dist/cli/seed-default.js`: makes sure organization `default` has an owner (member
@@ -25,7 +26,10 @@ import { dsnFor } from '../project-keys/project-key.presenter';
  * read-write API token of the owner (it may do everything: docs/decisions/0010-access-model.md) and a read-write
  * project API key for the Healthchecks-shaped API (`VIGIL_PROJECT_API_KEY`) and a read-only one for the project's
  * Prometheus metrics (`VIGIL_PROJECT_API_KEY_READONLY`) as shell assignments. Running it again changes nothing: a
- * token given in VIGIL_API_TOKEN and keys given in VIGIL_PROJECT_API_KEY(_READONLY) that are still valid are kept (both are stored hashed, so only the caller can hand them back); otherwise new ones are made.
+ * token given in VIGIL_API_TOKEN and keys given in VIGIL_PROJECT_API_KEY(_READONLY) that are still valid are kept
+ * (both are stored hashed, so only the caller can hand them back); otherwise new ones are made.
+ * The owner signs in to the dashboard with `VIGIL_ADMIN_EMAIL` and `VIGIL_ADMIN_PASSWORD`: a password given in
+ * VIGIL_ADMIN_PASSWORD that still matches is kept; otherwise one is generated (which ends the owner's sessions).
  */
 const OWNER_EMAIL = 'owner@vigil.local';
 
@@ -89,6 +93,12 @@ async function main(): Promise<void> {
       };
       const apiKey = await projectApiKey(process.env['VIGIL_PROJECT_API_KEY'], false);
       const readOnlyKey = await projectApiKey(process.env['VIGIL_PROJECT_API_KEY_READONLY'], true);
+      let adminPassword = process.env['VIGIL_ADMIN_PASSWORD'];
+      if (!adminPassword || !owner.passwordHash || !(await verifyPassword(adminPassword, owner.passwordHash))) {
+        adminPassword = generatePassword();
+        await manager.query('UPDATE members SET password_hash = $2 WHERE id = $1', [owner.id, await hashPassword(adminPassword)]);
+        await manager.query('DELETE FROM web_sessions WHERE member_id = $1', [owner.id]);
+      }
       const dsn = dsnFor(config.VIGIL_PUBLIC_INGEST_URL, key.publicKey, project.id);
       return {
         VIGIL_ORG: organization.slug,
@@ -99,6 +109,8 @@ async function main(): Promise<void> {
         VIGIL_API_TOKEN: token,
         VIGIL_PROJECT_API_KEY: apiKey,
         VIGIL_PROJECT_API_KEY_READONLY: readOnlyKey,
+        VIGIL_ADMIN_EMAIL: OWNER_EMAIL,
+        VIGIL_ADMIN_PASSWORD: adminPassword,
       };
     });
     for (const [name, value] of Object.entries(lines)) process.stdout.write(`${name}=${value}\n`);

@@ -47,7 +47,8 @@ type CallbackJsonParser = (request: FastifyRequest, body: string, done: Done) =>
  *   says form-encoded), and an empty one is no body, so a request without a key is a 401 rather than a 400;
  * - every JSON body remembers which numbers were written as fractions (`3600.0`), which Healthchecks refuses for
  *   its integer fields (`integersAsWritten`).
- * Other routes keep Fastify's and Nest's handling, except that a form-encoded body is a 415 (no route takes one).
+ * Other routes keep Fastify's and Nest's handling, except that a form-encoded body is a 415 under `/api/` (no API
+ * route takes one); elsewhere it is a dashboard form.
  */
 export function registerHealthchecksHttp(app: NestFastifyApplication): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -88,6 +89,11 @@ export function registerHealthchecksHttp(app: NestFastifyApplication): void {
   app.useBodyParser<RawServerDefault>('application/x-www-form-urlencoded', { bodyLimit }, (request, body, done) => {
     if (request.url.startsWith(PREFIX)) {
       parseJson(request, body, done);
+      return;
+    }
+    if (!request.url.startsWith('/api/')) {
+      // The dashboard's forms (services/api/src/web): fields by name, the last value of a repeated one.
+      done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
       return;
     }
     done(

@@ -114,6 +114,17 @@ export class MonitorReadRepository {
     return rows[0] ? toMonitorView(rows[0]) : null;
   }
 
+  /** The organization's monitors with these slugs (the first by project id where two projects share one). */
+  async findBySlugs(organizationId: string, slugs: readonly string[]): Promise<MonitorView[]> {
+    const texts = slugs.filter(isPostgresText);
+    if (texts.length === 0) return [];
+    const rows: MonitorRow[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (m.slug) * FROM (${MONITOR_SELECT} WHERE p.organization_id = $1 AND m.slug = ANY($2::text[])) m ORDER BY m.slug, m.project_id`,
+      [organizationId, texts],
+    );
+    return rows.map(toMonitorView);
+  }
+
   /** The environments with settings (`monitor_environments`) of these monitors, muted or not. */
   async environmentSettings(monitorIds: readonly string[]): Promise<Array<{ monitorId: string; environment: string; isMuted: boolean }>> {
     if (monitorIds.length === 0) return [];

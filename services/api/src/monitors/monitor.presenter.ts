@@ -45,6 +45,8 @@ export function presentMonitorEnvironment(monitor: MonitorView, environment: Env
     lastCheckIn: iso(environment.lastCheckIn?.dateCreatedMs ?? null),
     nextCheckIn: iso(environment.nextCheckIn),
     nextCheckInLatest: iso(environment.nextCheckInLatest),
+    vigilState: environment.state,
+    lastCheckInStatus: environment.lastCheckIn?.status ?? null,
     activeIncident: environment.openIssueAt === null ? null : { startingTimestamp: iso(environment.openIssueAt), resolvingTimestamp: null, brokenNotice: null },
   };
 }

@@ -1,3 +1,4 @@
+import { TRACK_STATES } from '@vigil/contracts';
 import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, MONITOR_STATUSES, SCHEDULE_TYPES } from '@vigil/db';
 import { CURSOR_QUERY } from '../common/pagination/pagination.schemas';
 import { PER_PAGE_QUERY } from '../common/openapi/common-params';
@@ -55,6 +56,16 @@ const MONITOR_ENVIRONMENT_ENTRY: JsonSchema = objectOf(
       description: 'The next slot expected (in the past while it is late). Null when nothing is expected: nothing counted yet, paused or disabled.',
     }),
     nextCheckInLatest: nullable({ ...ISO_DATE_TIME, description: 'When that slot is missed: nextCheckIn plus the check-in margin.' }),
+    vigilState: nullable({
+      type: 'string',
+      enum: [...TRACK_STATES],
+      description:
+        "Vigil's own state of the environment (not in Sentry's serializer): the scheduler's latest judgement, with `late` (the slot passed, its margin not yet) and `paused`; null before the scheduler judged it.",
+    }),
+    lastCheckInStatus: nullable({
+      type: 'string',
+      description: "The status of the latest run (`in_progress` while it runs; not in Sentry's serializer); null before any.",
+    }),
     activeIncident: nullable(
       objectOf(
         {
@@ -67,7 +78,7 @@ const MONITOR_ENVIRONMENT_ENTRY: JsonSchema = objectOf(
       ),
     ),
   },
-  ['name', 'status', 'isMuted', 'dateCreated', 'lastCheckIn', 'nextCheckIn', 'nextCheckInLatest', 'activeIncident'],
+  ['name', 'status', 'isMuted', 'dateCreated', 'lastCheckIn', 'nextCheckIn', 'nextCheckInLatest', 'vigilState', 'lastCheckInStatus', 'activeIncident'],
 );
 
 /** An owner as Sentry's actor: a member (`user`, with its email) or a team (named by its slug). */

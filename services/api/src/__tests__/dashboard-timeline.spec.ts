@@ -1,0 +1,76 @@
+import { aggregateStatus, mergeTicks, MIN_TICK_PX, type TickCounts, type TimelineBucket } from '../web/timeline/ticks';
+import { bucketsFromStats, timelineSvg } from '../web/timeline/timeline-svg';
+
+const counts = (partial: Partial<TickCounts>): TickCounts => ({ ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0, ...partial });
+const MINUTE = 60_000;
+const buckets = (...list: Array<Partial<TickCounts> | null>): TimelineBucket[] =>
+  list.map((partial, index) => ({ start: index * MINUTE, counts: counts(partial ?? {}) }));
+
+describe('tick colours follow precedence: error > timeout > missed > ok > in progress', () => {
+  it.each([
+    [{ ok: 5, error: 1 }, 'error'],
+    [{ ok: 5, timeout: 1, missed: 3 }, 'timeout'],
+    [{ ok: 5, missed: 1 }, 'missed'],
+    [{ ok: 1, in_progress: 4 }, 'ok'],
+    [{ in_progress: 1 }, 'in_progress'],
+    [{}, null],
+  ])('%j shows %s', (partial, expected) => {
+    expect(aggregateStatus(counts(partial))).toBe(expected);
+  });
+});
+
+describe('mergeTicks', () => {
+  it('joins consecutive buckets of one status and splits where the status changes (wide buckets)', () => {
+    // 4 buckets over 400 px: 100 px each, wide enough never to absorb a neighbour.
+    const ticks = mergeTicks(buckets({ ok: 1 }, { ok: 2 }, { error: 1 }, { ok: 1 }), MINUTE, 400);
+    expect(ticks.map((tick) => [tick.status, tick.x, tick.width, tick.counts.ok + tick.counts.error])).toEqual([
+      ['ok', 0, 200, 3],
+      ['error', 200, 100, 1],
+      ['ok', 300, 100, 1],
+    ]);
+    expect(ticks[0]).toMatchObject({ start: 0, end: 2 * MINUTE });
+  });
+
+  it('ends a tick at an empty bucket once it is wide enough', () => {
+    const ticks = mergeTicks(buckets({ ok: 1 }, null, { ok: 1 }), MINUTE, 300);
+    expect(ticks.map((tick) => [tick.x, tick.width])).toEqual([
+      [0, 100],
+      [200, 100],
+    ]);
+  });
+
+  it(`makes every tick at least ${MIN_TICK_PX} px wide, and a merged tick takes the colour of its worst run`, () => {
+    // 100 buckets over 100 px: a bucket is 1 px, so neighbours merge into ticks of 4 px.
+    const list: Array<Partial<TickCounts> | null> = Array.from({ length: 100 }, (_, index) => (index < 8 ? { ok: 1 } : null));
+    list[2] = { error: 1 };
+    const ticks = mergeTicks(buckets(...list), MINUTE, 100);
+    expect(ticks.every((tick) => tick.width >= MIN_TICK_PX)).toBe(true);
+    expect(ticks[0]).toMatchObject({ status: 'error', counts: counts({ ok: 3, error: 1 }) });
+    expect(ticks.reduce((sum, tick) => sum + tick.counts.ok + tick.counts.error, 0)).toBe(8);
+  });
+
+  it('draws nothing for no runs', () => {
+    expect(mergeTicks(buckets(null, null), MINUTE, 100)).toEqual([]);
+    expect(mergeTicks([], MINUTE, 100)).toEqual([]);
+  });
+});
+
+describe('timelineSvg', () => {
+  it('draws the stats endpoint buckets as rects with a title per tick and a label that sums the runs', () => {
+    const filled = bucketsFromStats(
+      [
+        [0, 2, 0, 0, 0, 0],
+        [3, 0, 1, 0, 0, 0],
+        [99, 1, 0, 0, 0, 0],
+      ],
+      0,
+      MINUTE,
+      4,
+    );
+    expect(filled.map((bucket) => bucket.counts.ok + bucket.counts.error)).toEqual([2, 0, 0, 1]);
+    const svg = timelineSvg(filled, MINUTE, 'Runs of <job>');
+    expect(svg).toContain('aria-label="Runs of &#60;job&#62;: 2 okay, 1 failed"');
+    expect(svg.match(/<rect /g)).toHaveLength(2);
+    expect(svg).toContain('class="t-error"');
+  });
+});

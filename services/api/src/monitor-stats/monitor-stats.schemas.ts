@@ -1,0 +1,52 @@
+import { ENVIRONMENT } from '../monitors/monitor.schemas';
+import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
+import { ISO_DATE_TIME, objectOf, type JsonSchema } from '../common/openapi/json-schema';
+import { STATS_STATUSES } from './monitor-stats.repository';
+import { MAX_STATS_BUCKETS, RESOLUTION_PATTERN, STATS_RESOLUTIONS_S } from './stats-range';
+
+const EPOCH_SECONDS: JsonSchema = { type: 'integer', minimum: 0, maximum: 4102444800 };
+
+export const MONITOR_STATS_QUERY = {
+  monitor: {
+    description: 'The monitors, by slug (repeat the parameter, 1 to 100).',
+    required: true,
+    schema: { type: 'array', items: { type: 'string', minLength: 1, maxLength: SLUG_MAX, pattern: SLUG_PATTERN }, minItems: 1, maxItems: 100 } as JsonSchema,
+  },
+  since: { description: 'Start of the range, seconds since the epoch (default: until minus 24 hours).', schema: EPOCH_SECONDS },
+  until: { description: 'End of the range, seconds since the epoch (default: now).', schema: EPOCH_SECONDS },
+  resolution: {
+    description: `Bucket size: seconds, or a number with s, m, h or d; one of ${STATS_RESOLUTIONS_S.join(', ')} seconds. Default: the finest with at most ${MAX_STATS_BUCKETS} buckets.`,
+    schema: { type: 'string', pattern: RESOLUTION_PATTERN } as JsonSchema,
+  },
+  environment: {
+    // Few, so the longest request line (100 slugs and these) stays well inside the 16 KiB Node allows.
+    description: 'Only these environments (repeat the parameter, at most 5).',
+    schema: { type: 'array', items: ENVIRONMENT, maxItems: 5 } as JsonSchema,
+  },
+};
+
+const BUCKET: JsonSchema = {
+  type: 'array',
+  items: { type: 'integer', minimum: 0 },
+  minItems: 1 + STATS_STATUSES.length,
+  maxItems: 1 + STATS_STATUSES.length,
+  description: 'A bucket with runs: its index from `start`, then the runs per status in the order of `statuses`.',
+};
+
+export const MONITOR_STATS: JsonSchema = objectOf(
+  {
+    start: { ...ISO_DATE_TIME, description: 'The range, widened to whole buckets (aligned to the epoch).' },
+    end: ISO_DATE_TIME,
+    resolution: { type: 'integer', enum: [...STATS_RESOLUTIONS_S], description: 'Bucket size in seconds.' },
+    buckets: { type: 'integer', minimum: 1, maximum: MAX_STATS_BUCKETS, description: 'How many buckets the range has.' },
+    statuses: { type: 'array', items: { type: 'string', enum: [...STATS_STATUSES] }, description: 'The order of the counts in each bucket.' },
+    monitors: {
+      type: 'object',
+      description:
+        'Per monitor slug, per environment, the buckets that hold runs (empty ones are left out). A run counts in the bucket where it began (a miss: its slot), with its latest status. Every monitor asked for is present, with no environment when it had no run.',
+      additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: BUCKET } },
+    },
+  },
+  ['start', 'end', 'resolution', 'buckets', 'statuses', 'monitors'],
+  "Runs per status of many monitors at once, per bucket (Vigil's counterpart of Sentry's monitors-stats, compact: the dashboard's monitors list draws its timelines from it).",
+);
