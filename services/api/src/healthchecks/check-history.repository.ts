@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClickHouse, SqlFragment, sql } from '@vigil/clickhouse';
+import { ClickHouse, RUN_OPEN, SqlFragment, sql } from '@vigil/clickhouse';
 import { TRACK_STATES, type TrackState } from '@vigil/contracts';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import { activityFrom, type ActivityFacts, type CheckActivity } from './check.presenter';
@@ -119,14 +119,14 @@ export class CheckHistoryRepository {
                  WHERE ${ownCheckins(projectId, monitorId)}
                  GROUP BY monitor_id, checkin_id)
          GROUP BY monitor_id`),
-      // Runs still open: the latest signal that is not a log is their start (a timeout the scheduler wrote closes one).
+      // Runs still open: started and not closed (a timeout the scheduler wrote closes one; a start after its own close does not reopen it).
       this.clickhouse.query<OpenRunsRow>(sql`
         SELECT monitor_id, groupArray(started_ms) AS open_starts
           FROM (SELECT monitor_id, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms
                   FROM checkins
                  WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT} AND received_at >= toDateTime(${since})
                  GROUP BY monitor_id, checkin_id
-                HAVING argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) = 'in_progress')
+                HAVING ${RUN_OPEN})
          GROUP BY monitor_id`),
       this.clickhouse.query<StateRow>(sql`
         SELECT monitor_id, toString(argMax(to_state, (at_ms, kafka_offset))) AS state,

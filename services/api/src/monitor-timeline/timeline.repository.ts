@@ -1,4 +1,4 @@
-import { sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
+import { RUN_DURATION, RUN_STATUS, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import type { BucketRow, Percentiles, TimelineRange } from './timeline-range';
 
@@ -88,8 +88,8 @@ export class TimelineRepository {
     const environment: SqlFragment = query.environment === null ? sql`1 = 1` : sql`environment = ${query.environment}`;
     return sql`
       SELECT checkin_id,
-             argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
-             max(duration_ms) AS run_duration_ms,
+             ${RUN_STATUS} AS run_status,
+             ${RUN_DURATION} AS run_duration_ms,
              min(received_at_ms) AS date_created_ms
         FROM checkins
        WHERE project_id = ${query.projectId} AND monitor_id = ${query.monitorId} AND ${environment}
