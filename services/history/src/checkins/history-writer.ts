@@ -7,6 +7,7 @@ import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer, type
 import type { Logger } from '@vigil/logging';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 import { rowFromProcessingError } from '../processing-errors/processing-error-row';
+import { dispositionOf, runRuleError } from '../processing-errors/run-rule-errors';
 import { rowFromCheckin, rowFromMonitorEvent, type CheckinRow } from './checkin-row';
 import { ClickHouseRunStore } from './clickhouse-run-store';
 import { RunResolver } from './run-resolver';
@@ -73,10 +74,15 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
         );
       } else {
         const resolved = await this.runs.resolve(messages.map((m) => m.payload as CheckinMessageV1));
-        await this.insert(
-          'checkins',
-          resolved.map(({ message, resolved: run }): CheckinRow => rowFromCheckin(message, run)),
-        );
+        const rows: CheckinRow[] = [];
+        const errors: ProcessingErrorV1[] = [];
+        for (const { message, resolved: run } of resolved) {
+          const disposition = dispositionOf(message, run);
+          if (disposition.store) rows.push(rowFromCheckin(message, run));
+          if (disposition.error !== null) errors.push(runRuleError(message, disposition.error));
+        }
+        await this.insert('checkins', rows);
+        if (errors.length > 0) await this.insert('processing_errors', errors.map(rowFromProcessingError));
       }
     } catch (error) {
       // The batch will be delivered again: what was remembered about its runs must come from the store.
