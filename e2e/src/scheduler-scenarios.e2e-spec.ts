@@ -479,13 +479,14 @@ describe('scheduler scenarios', () => {
     });
   });
 
-  it("7. Sentry's run rules: heartbeats move the timeout, a timed-out run stays timeout with its late duration, a second close is ignored and recorded", async () => {
+  it("7. Sentry's run rules: heartbeats move the timeout, a timed-out run stays timeout with its late duration, a second close is ignored and recorded, a close from another environment too", async () => {
     const environment = 'rules';
     const ref = monitor('rules');
     const s = new Scenario('7 rules', ref, baseOf(7), [environment]);
     const beating = s.run('beating');
     const beatLate = s.run('beat-then-late');
     const closedTwice = s.run('closed-twice');
+    const elsewhere = s.run('closed-elsewhere');
     await oneScheduler();
     await s.checkin(environment, 'in_progress', 10 * SECOND, beating);
     await s.checkin(environment, 'in_progress', 25 * MINUTE, beating); // a heartbeat: due at +55m now
@@ -499,12 +500,22 @@ describe('scheduler scenarios', () => {
     await s.checkin(environment, 'error', 2 * HOUR + MINUTE, closedTwice);
     await s.checkin(environment, 'ok', 2 * HOUR + 2 * MINUTE, closedTwice); // the first close stands
     await s.checkin(environment, 'in_progress', 2 * HOUR + 3 * MINUTE, closedTwice); // a start after its close: ignored
-    await s.pulse(2 * HOUR + 40 * MINUTE); // nothing open: no timeout
+    await s.checkin(environment, 'in_progress', 2 * HOUR + 5 * MINUTE, elsewhere);
+    // Its close names another environment: once its start is stored (history looks the run up), it closes nothing.
+    await vigil.api.waitForRuns(ref.slug, 4, { environment, timeoutMs: 15000, settled: (runs) => runs.some((run) => run.id === elsewhere) });
+    await s.checkin(`${environment}-staging`, 'ok', 2 * HOUR + 6 * MINUTE, elsewhere);
+    await s.pulse(2 * HOUR + 40 * MINUTE); // the run left open times out at +2h35m
     await timeline.caughtUp();
 
     // History and the API: the timeout stands with the late close's duration, the first close stands.
-    const runs = await vigil.api.waitForRuns(ref.slug, 3, { environment, timeoutMs: 15000 }).then(
-      (found) => found.map((run) => [run.id === beating ? 'beating' : run.id === beatLate ? 'beat-then-late' : 'closed-twice', run.status, run.duration]),
+    const names = new Map([
+      [beating, 'beating'],
+      [beatLate, 'beat-then-late'],
+      [closedTwice, 'closed-twice'],
+      [elsewhere, 'closed-elsewhere'],
+    ]);
+    const runs = await vigil.api.waitForRuns(ref.slug, 4, { environment, timeoutMs: 15000 }).then(
+      (found) => found.map((run) => [names.get(run.id) ?? run.id, run.status, run.duration]),
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
     const recorded = await waitFor(`the checkin_finished processing error of ${ref.slug}`, async () => {
@@ -512,20 +523,28 @@ describe('scheduler scenarios', () => {
         headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}` },
       });
       const entries = (await response.json()) as Array<{ environment: string | null; errors: Array<{ code: string; field: string | null }> }>;
-      return entries.length > 0 ? entries : undefined;
+      return entries.length > 1 ? entries : undefined;
     }).then(
-      (entries) => entries.map((entry) => [entry.environment, entry.errors.map((error) => `${error.code} ${error.field ?? ''}`)]),
+      (entries) => entries.map((entry) => [entry.environment, entry.errors.map((error) => `${error.code} ${error.field ?? ''}`)]).sort(),
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    s.verify([s.timeout(environment, beatLate)], new Map([[s.timeout(environment, beatLate), HOUR + 51 * MINUTE]]), {
+    const emittedAt = new Map([
+      [s.timeout(environment, beatLate), HOUR + 51 * MINUTE],
+      [s.timeout(environment, elsewhere), 2 * HOUR + 40 * MINUTE],
+    ]);
+    s.verify([s.timeout(environment, beatLate), s.timeout(environment, elsewhere)], emittedAt, {
       observed: { runs, recorded },
       wanted: {
         runs: [
+          ['closed-elsewhere', 'timeout', null],
           ['closed-twice', 'error', MINUTE - 10 * SECOND],
           ['beat-then-late', 'timeout', 55 * MINUTE],
           ['beating', 'ok', 50 * MINUTE - 10 * SECOND],
         ],
-        recorded: [[environment, ['checkin_finished check_in_id']]],
+        recorded: [
+          [environment, ['checkin_finished check_in_id']],
+          [`${environment}-staging`, ['checkin_environment_mismatch check_in_id']],
+        ],
       },
     });
   });

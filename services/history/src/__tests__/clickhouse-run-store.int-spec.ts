@@ -4,7 +4,7 @@ import { monitorEnvironmentKey } from '@vigil/contracts';
 import { testConfig } from '@vigil/testing';
 import { randomUUID } from 'node:crypto';
 import { rowFromCheckin } from '../checkins/checkin-row';
-import { ClickHouseRunStore } from '../checkins/clickhouse-run-store';
+import { ClickHouseRunStore, runOfMonitor } from '../checkins/clickhouse-run-store';
 import { RunResolver } from '../checkins/run-resolver';
 import { dispositionOf } from '../processing-errors/run-rule-errors';
 
@@ -126,5 +126,17 @@ describe('ClickHouseRunStore', () => {
       now,
     );
     expect(resolved.map((entry) => entry.resolved.ignored)).toEqual(['finished', 'late_start']);
+  });
+
+  it('finds the environment a run was stored under when a close names it from another one', async () => {
+    const monitor = randomUUID();
+    const start = signal({ monitor_id: monitor, status: 'in_progress', environment: 'production', received_at: now - 10_000 });
+    await write([start]);
+    const elsewhere = signal({ monitor_id: monitor, status: 'ok', checkin_id: start.checkin_id, environment: 'staging', received_at: now });
+    const here = signal({ monitor_id: monitor, status: 'ok', checkin_id: start.checkin_id, environment: 'production', received_at: now });
+    const unknown = signal({ monitor_id: monitor, status: 'ok', environment: 'staging', received_at: now });
+    const otherMonitor = signal({ monitor_id: randomUUID(), status: 'ok', checkin_id: start.checkin_id, environment: 'staging', received_at: now });
+    expect(await store.otherEnvironments([elsewhere, unknown, otherMonitor])).toEqual(new Map([[runOfMonitor(monitor, start.checkin_id), 'production']]));
+    expect(await store.otherEnvironments([here])).toEqual(new Map());
   });
 });

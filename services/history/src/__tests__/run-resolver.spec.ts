@@ -3,7 +3,7 @@ import { checkinMessageV1Example, monitorEnvironmentKey } from '@vigil/contracts
 import type { OpenRun } from '@vigil/runs';
 import { randomUUID } from 'node:crypto';
 import { RunResolver, type RunStore, type Track } from '../checkins/run-resolver';
-import { dispositionOf, runRuleError } from '../processing-errors/run-rule-errors';
+import { dispositionOf, mayCloseAnotherEnvironment, runRuleError } from '../processing-errors/run-rule-errors';
 
 /** A store that remembers what the test says was already written. */
 class MemoryStore implements RunStore {
@@ -121,5 +121,16 @@ describe('what history stores of an ignored check-in', () => {
     expect(error.errors[0]!.message).toContain(id);
     expect(JSON.parse(error.payload!)).toEqual({ check_in_id: id, monitor_slug: second.monitor_slug, status: 'error', environment: second.environment, duration: 1.5 });
     expect(runRuleError(second, 'checkin_finished').error_id).toBe(error.error_id);
+  });
+
+  it('only a Sentry close that names a run and closed none in its environment is looked up in the others', () => {
+    const close = checkin({ status: 'ok', run_match: 'exact', checkin_id: id });
+    expect(mayCloseAnotherEnvironment(close, resolved())).toBe(true);
+    expect(mayCloseAnotherEnvironment(close, { ...resolved(), closedRun: true })).toBe(false);
+    expect(mayCloseAnotherEnvironment(close, resolved('finished'))).toBe(false);
+    expect(mayCloseAnotherEnvironment({ ...close, run_match: 'latest_open' }, resolved())).toBe(false);
+    expect(mayCloseAnotherEnvironment({ ...close, source: 'ping' }, resolved())).toBe(false);
+    expect(mayCloseAnotherEnvironment({ ...close, status: 'in_progress' }, resolved())).toBe(false);
+    expect(runRuleError(close, 'checkin_environment_mismatch', ', opened in environment "production"').errors[0]!.message).toMatch(/another environment.*"production"/);
   });
 });

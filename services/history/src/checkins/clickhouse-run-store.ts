@@ -7,6 +7,11 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
+/** The key of a run in a monitor: check-in ids are the client's, so only the pair is certain to be one run. */
+export function runOfMonitor(monitorId: string, checkinId: string): string {
+  return `${monitorId}:${checkinId}`;
+}
+
 /** Open runs and stored event ids, read from the `checkins` table. */
 export class ClickHouseRunStore implements RunStore {
   constructor(private readonly clickhouse: ClickHouse) {}
@@ -74,6 +79,30 @@ export class ClickHouseRunStore implements RunStore {
       finished.set(key, [row.checkin_id, ...(finished.get(key) ?? [])]);
     }
     return finished;
+  }
+
+  /**
+   * For check-ins that close a run by its id, the environment each id was stored under before, when another than
+   * theirs (Sentry's `checkin_environment_mismatch`): keyed by check-in id.
+   */
+  async otherEnvironments(messages: readonly CheckinMessageV1[]): Promise<Map<string, string>> {
+    if (messages.length === 0) return new Map();
+    const since = Math.floor((messages.reduce((min, message) => Math.min(min, message.received_at), Number.POSITIVE_INFINITY) - MAX_OPEN_RUN_AGE_MS) / 1000);
+    const rows = await this.clickhouse.query<{ monitor_id: string; checkin_id: string; opened_in: string }>(sql`
+      SELECT monitor_id, checkin_id, any(environment) AS opened_in
+        FROM checkins
+       WHERE ${this.tracksWhere(messages.map((message) => ({ projectId: message.project_id, monitorId: message.monitor_id, environment: message.environment })))}
+         AND received_at >= toDateTime(${Math.max(0, since)})
+         AND checkin_id IN (${joinSql(
+           messages.map((message) => sql`${message.checkin_id}`),
+           ', ',
+         )})
+         AND NOT (${joinSql(
+           messages.map((message) => sql`(checkin_id = ${message.checkin_id} AND environment = ${message.environment})`),
+           ' OR ',
+         )})
+       GROUP BY monitor_id, checkin_id`);
+    return new Map(rows.map((row) => [runOfMonitor(row.monitor_id, row.checkin_id), row.opened_in]));
   }
 
   private tracksWhere(tracks: readonly Track[]): SqlFragment {

@@ -7,9 +7,9 @@ import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer, type
 import type { Logger } from '@vigil/logging';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 import { rowFromProcessingError } from '../processing-errors/processing-error-row';
-import { dispositionOf, runRuleError } from '../processing-errors/run-rule-errors';
+import { dispositionOf, mayCloseAnotherEnvironment, runRuleError } from '../processing-errors/run-rule-errors';
 import { rowFromCheckin, rowFromMonitorEvent, type CheckinRow } from './checkin-row';
-import { ClickHouseRunStore } from './clickhouse-run-store';
+import { ClickHouseRunStore, runOfMonitor } from './clickhouse-run-store';
 import { RunResolver } from './run-resolver';
 
 type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.processing-errors.v1' | 'vigil.monitor-states.v1';
@@ -23,6 +23,7 @@ type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.pro
 export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly consumer: TopicConsumer<HistoryTopic>;
   private readonly runs: RunResolver;
+  private readonly store: ClickHouseRunStore;
 
   constructor(
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
@@ -31,7 +32,8 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(TopicProducer) producer: TopicProducer,
     private readonly readiness: ReadinessRegistry,
   ) {
-    this.runs = new RunResolver(new ClickHouseRunStore(clickhouse));
+    this.store = new ClickHouseRunStore(clickhouse);
+    this.runs = new RunResolver(this.store);
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: 'vigil-history',
       service: 'history',
@@ -74,9 +76,16 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
         );
       } else {
         const resolved = await this.runs.resolve(messages.map((m) => m.payload as CheckinMessageV1));
+        const mismatched = await this.store.otherEnvironments(resolved.filter((r) => mayCloseAnotherEnvironment(r.message, r.resolved)).map((r) => r.message));
         const rows: CheckinRow[] = [];
         const errors: ProcessingErrorV1[] = [];
         for (const { message, resolved: run } of resolved) {
+          const opened = mismatched.get(runOfMonitor(message.monitor_id, message.checkin_id));
+          if (opened !== undefined && mayCloseAnotherEnvironment(message, run)) {
+            // Sentry: a close of a run opened in another environment is an error, not a run of its own.
+            errors.push(runRuleError(message, 'checkin_environment_mismatch', `, opened in environment "${opened}"`));
+            continue;
+          }
           const disposition = dispositionOf(message, run);
           if (disposition.store) rows.push(rowFromCheckin(message, run));
           if (disposition.error !== null) errors.push(runRuleError(message, disposition.error));

@@ -22,10 +22,25 @@ export function dispositionOf(message: CheckinMessageV1, resolved: ResolvedSigna
 }
 
 /**
+ * Whether history must ask the store if the check-in's run was opened in another environment: a Sentry close
+ * that names a run (exact id) and closed none in its own environment. Such a close is Sentry's
+ * `checkin_environment_mismatch` when its id was stored under another environment of the monitor.
+ */
+export function mayCloseAnotherEnvironment(message: CheckinMessageV1, resolved: ResolvedSignal): boolean {
+  return (
+    message.source !== 'ping' &&
+    message.run_match === 'exact' &&
+    (message.status === 'ok' || message.status === 'error') &&
+    !resolved.closedRun &&
+    resolved.ignored === undefined
+  );
+}
+
+/**
  * The processing error for a check-in history did not apply. Its id derives from the check-in's event id, so a
  * batch repeated after a crash records the same error again, which the table's replacing merge folds.
  */
-export function runRuleError(message: CheckinMessageV1, type: ProcessingErrorType): ProcessingErrorV1 {
+export function runRuleError(message: CheckinMessageV1, type: ProcessingErrorType, detail = ''): ProcessingErrorV1 {
   return {
     version: 1,
     error_id: nameBasedUuid(RUN_RULE_ERROR_NAMESPACE, `${message.event_id}:${type}`),
@@ -34,7 +49,7 @@ export function runRuleError(message: CheckinMessageV1, type: ProcessingErrorTyp
     monitor_slug: message.monitor_slug,
     environment: message.environment,
     source: message.source,
-    errors: [{ code: type, field: 'check_in_id', message: `${PROCESSING_ERROR_TYPES[type]} (check_in_id ${message.checkin_id})` }],
+    errors: [{ code: type, field: 'check_in_id', message: `${PROCESSING_ERROR_TYPES[type]} (check_in_id ${message.checkin_id}${detail})` }],
     payload: JSON.stringify({
       check_in_id: message.checkin_id,
       monitor_slug: message.monitor_slug,
