@@ -119,10 +119,11 @@ export class CheckHistoryRepository {
                  WHERE ${ownCheckins(projectId, monitorId)}
                  GROUP BY monitor_id, checkin_id)
          GROUP BY monitor_id`),
-      // Runs still open: started and not closed (a timeout the scheduler wrote closes one; a start after its own close does not reopen it).
+      // Runs still open: started and not closed (a timeout the scheduler wrote closes one; a start after its own close does not
+      // reopen it). Each by its latest start: a start repeated with its rid moves the run's deadline, as in the scheduler.
       this.clickhouse.query<OpenRunsRow>(sql`
         SELECT monitor_id, groupArray(started_ms) AS open_starts
-          FROM (SELECT monitor_id, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms
+          FROM (SELECT monitor_id, checkin_id, maxIf(received_at_ms, status = 'in_progress') AS started_ms
                   FROM checkins
                  WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT} AND received_at >= toDateTime(${since})
                  GROUP BY monitor_id, checkin_id
