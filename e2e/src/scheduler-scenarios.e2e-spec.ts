@@ -519,9 +519,12 @@ describe('scheduler scenarios', () => {
       (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
     const recorded = await waitFor(`the checkin_finished processing error of ${ref.slug}`, async () => {
-      const response = await fetch(`${vigil.api.url}/api/0/projects/${vigil.credentials.VIGIL_ORG}/${vigil.credentials.VIGIL_PROJECT}/monitors/${ref.slug}/processing-errors/`, {
-        headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}` },
-      });
+      const response = await fetch(
+        `${vigil.api.url}/api/0/projects/${vigil.credentials.VIGIL_ORG}/${vigil.credentials.VIGIL_PROJECT}/monitors/${ref.slug}/processing-errors/`,
+        {
+          headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}` },
+        },
+      );
       const entries = (await response.json()) as Array<{ environment: string | null; errors: Array<{ code: string; field: string | null }> }>;
       return entries.length > 1 ? entries : undefined;
     }).then(

@@ -175,12 +175,17 @@ describe("Python sentry-sdk: Sentry's consumer rules", () => {
 
   it("margin 0 is stored as 1, a blank zone as none; margin and runtime past Sentry's limits are stored at them, with a processing error", async () => {
     const slug = uniqueSlug('py-clamp');
-    await runSequence(slug, [{ status: 'ok', config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 0, max_runtime: 50_000, timezone: '' } }]);
+    await runSequence(slug, [
+      { status: 'ok', config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 0, max_runtime: 50_000, timezone: '' } },
+    ]);
     expect(await vigil.api.waitForMonitor(slug)).toMatchObject({ config: { checkin_margin: 1, max_runtime: 40_320, timezone: 'UTC' } });
     await runSequence(slug, [{ status: 'ok', config: { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 99_999 } }]);
     await vigil.api.waitForRuns(slug, 2);
     expect((await vigil.api.monitor(slug))?.config).toMatchObject({ checkin_margin: 40_320 });
-    expect(codesOf(await waitForProcessingErrors(slug, 2))).toEqual(['monitor_config_clamped monitor_config.checkin_margin', 'monitor_config_clamped monitor_config.max_runtime']);
+    expect(codesOf(await waitForProcessingErrors(slug, 2))).toEqual([
+      'monitor_config_clamped monitor_config.checkin_margin',
+      'monitor_config_clamped monitor_config.max_runtime',
+    ]);
   });
 
   it('a slug longer than 50 characters is cut to 50, as Relay cuts it, and slugified', async () => {

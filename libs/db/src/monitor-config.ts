@@ -89,7 +89,8 @@ function clampMinutes(value: number | null | undefined, max: number, field: stri
   if (value === null || value === undefined) return value;
   if (value === 0 && field === 'checkin_margin') return 1;
   const clamped = Math.min(max, Math.max(1, value));
-  if (clamped !== value) adjustments?.push({ field: `${naming.field}.${field}`, message: `${naming.field}.${field} ${value} is out of range (1 to ${max}): stored as ${clamped}` });
+  if (clamped !== value)
+    adjustments?.push({ field: `${naming.field}.${field}`, message: `${naming.field}.${field} ${value} is out of range (1 to ${max}): stored as ${clamped}` });
   return clamped;
 }
 

@@ -71,7 +71,11 @@ describe('TrackRuns', () => {
     const runs = new TrackRuns();
     const id = randomUUID();
     runs.apply(signal('ok', 2000, { checkin_id: id, run_match: 'exact', source: 'ping' }));
-    expect(runs.apply(signal('ok', 3000, { checkin_id: id, run_match: 'exact', source: 'ping' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
+    expect(runs.apply(signal('ok', 3000, { checkin_id: id, run_match: 'exact', source: 'ping' }))).toEqual({
+      checkinId: id,
+      durationMs: null,
+      closedRun: false,
+    });
   });
 
   it(`remembers the last ${MAX_FINISHED_RUNS} finished runs, in the order of their latest result`, () => {

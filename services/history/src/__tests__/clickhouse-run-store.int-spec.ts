@@ -100,9 +100,18 @@ describe('ClickHouseRunStore', () => {
     const overtaken = signal({ monitor_id: ping, source: 'ping', status: 'ok', received_at: now - 70_000 });
     const timedOut = signal({ monitor_id: ping, source: 'ping', status: 'in_progress', received_at: now - 65_000 });
     // The ping's start, stored (Healthchecks lists every ping), after its close.
-    await write([overtaken, signal({ monitor_id: ping, source: 'ping', checkin_id: overtaken.checkin_id, status: 'in_progress', received_at: now - 69_000 }), timedOut]);
+    await write([
+      overtaken,
+      signal({ monitor_id: ping, source: 'ping', checkin_id: overtaken.checkin_id, status: 'in_progress', received_at: now - 69_000 }),
+      timedOut,
+    ]);
     await clickhouse.insert('checkins', [
-      { ...rowFromCheckin(timedOut, { checkinId: timedOut.checkin_id, durationMs: null, closedRun: false }), event_id: randomUUID(), status: 'timeout', source: 'scheduler' },
+      {
+        ...rowFromCheckin(timedOut, { checkinId: timedOut.checkin_id, durationMs: null, closedRun: false }),
+        event_id: randomUUID(),
+        status: 'timeout',
+        source: 'scheduler',
+      },
     ]);
     const closes = Array.from({ length: 6 }, (_, index) => signal({ monitor_id: sentry, status: 'ok', received_at: now - 60_000 + index * 1000 }));
     await write(closes);

@@ -23,7 +23,12 @@ class MemoryStore implements RunStore {
   }
 
   async finishedRuns(tracks: readonly Track[]): Promise<Map<string, string[]>> {
-    return new Map(tracks.map((track) => [monitorEnvironmentKey(track.monitorId, track.environment), this.finished.get(monitorEnvironmentKey(track.monitorId, track.environment)) ?? []]));
+    return new Map(
+      tracks.map((track) => [
+        monitorEnvironmentKey(track.monitorId, track.environment),
+        this.finished.get(monitorEnvironmentKey(track.monitorId, track.environment)) ?? [],
+      ]),
+    );
   }
 
   async storedEventIds(messages: readonly CheckinMessageV1[]): Promise<Set<string>> {
@@ -119,7 +124,13 @@ describe('what history stores of an ignored check-in', () => {
       received_at: second.received_at,
     });
     expect(error.errors[0]!.message).toContain(id);
-    expect(JSON.parse(error.payload!)).toEqual({ check_in_id: id, monitor_slug: second.monitor_slug, status: 'error', environment: second.environment, duration: 1.5 });
+    expect(JSON.parse(error.payload!)).toEqual({
+      check_in_id: id,
+      monitor_slug: second.monitor_slug,
+      status: 'error',
+      environment: second.environment,
+      duration: 1.5,
+    });
     expect(runRuleError(second, 'checkin_finished').error_id).toBe(error.error_id);
   });
 
@@ -131,6 +142,8 @@ describe('what history stores of an ignored check-in', () => {
     expect(mayCloseAnotherEnvironment({ ...close, run_match: 'latest_open' }, resolved())).toBe(false);
     expect(mayCloseAnotherEnvironment({ ...close, source: 'ping' }, resolved())).toBe(false);
     expect(mayCloseAnotherEnvironment({ ...close, status: 'in_progress' }, resolved())).toBe(false);
-    expect(runRuleError(close, 'checkin_environment_mismatch', ', opened in environment "production"').errors[0]!.message).toMatch(/another environment.*"production"/);
+    expect(runRuleError(close, 'checkin_environment_mismatch', ', opened in environment "production"').errors[0]!.message).toMatch(
+      /another environment.*"production"/,
+    );
   });
 });

@@ -192,7 +192,12 @@ export class RecordCheckinsUseCase {
   }
 
   /** Publishes the check-ins of monitors that are not disabled (Sentry drops a disabled monitor's check-ins). */
-  private async publishLive(items: readonly PreparedCheckin[], monitors: readonly CatalogMonitor[], source: CheckinSource, client: ClientInfo): Promise<string[]> {
+  private async publishLive(
+    items: readonly PreparedCheckin[],
+    monitors: readonly CatalogMonitor[],
+    source: CheckinSource,
+    client: ClientInfo,
+  ): Promise<string[]> {
     const messages: CheckinMessageV1[] = [];
     items.forEach((item, index) => {
       const monitor = monitors[index]!;

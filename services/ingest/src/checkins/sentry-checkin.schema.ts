@@ -129,9 +129,10 @@ export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
  */
 export function parseMonitorConfig(value: unknown): SentryMonitorConfig | null {
   if (value === undefined || value === null) return null;
-  if (!validateConfig({ monitor_config: value })) throw firstError(validateConfig.errors, 'invalid_monitor_config');
+  const wrapped: unknown = { monitor_config: value };
+  if (!validateConfig(wrapped)) throw firstError(validateConfig.errors, 'invalid_monitor_config');
   refuseUnstorableText(value, 'monitor_config');
-  return value as SentryMonitorConfig;
+  return wrapped.monitor_config ?? null;
 }
 
 function firstError(errors: ErrorObject[] | null | undefined, code: string): DomainError {

@@ -138,7 +138,15 @@ describe('detection: snapshot and restore', () => {
     };
     after.restore(old);
     // The remembered finished run's late start opens nothing; the open run times out 20 minutes after its start.
-    const late = after.checkin({ monitor_id: A, environment: ENV, checkin_id: id(7), run_match: 'exact', status: 'in_progress', received_at: T0 + 2 * MINUTE, duration_ms: null });
+    const late = after.checkin({
+      monitor_id: A,
+      environment: ENV,
+      checkin_id: id(7),
+      run_match: 'exact',
+      status: 'in_progress',
+      received_at: T0 + 2 * MINUTE,
+      duration_ms: null,
+    });
     expect(late.run.ignored).toBe('late_start');
     expect(after.pulse(T0 + 20 * MINUTE + 10 * SECOND).outcomes).toMatchObject([{ kind: 'timeout', checkinId: id(8) }]);
     expect([...after.snapshots()][0]).toMatchObject({ last_finished: id(7), finished: [id(7)], runs: [[id(8), T0 + 10 * SECOND, 1]] });

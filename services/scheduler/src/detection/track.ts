@@ -207,8 +207,7 @@ export class Track implements Queued {
     this.exemptRuns = stillOpen(this.exemptRuns, after);
 
     const ignored = run.ignored !== undefined;
-    const finished =
-      (signal.status === 'ok' || signal.status === 'error') && !closedTimedOutRun && !ignored && this.suspended === null ? signal.status : null;
+    const finished = (signal.status === 'ok' || signal.status === 'error') && !closedTimedOutRun && !ignored && this.suspended === null ? signal.status : null;
     const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun, finished };
     if (ignored) {
       this.record(emitted, out);
