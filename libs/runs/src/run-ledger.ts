@@ -47,6 +47,7 @@ export const MAX_OPEN_RUNS = 20;
  * catches are between neighbouring requests of one job.
  */
 export const MAX_FINISHED_RUNS = 4;
+const NONE_FINISHED: readonly string[] = [];
 
 /**
  * The latest instant a run may still be open before it times out: max_runtime (`timeoutMs`) after its latest
@@ -79,12 +80,12 @@ export function runDeadline(run: OpenRun, timeoutMs: number): number {
  */
 export class TrackRuns {
   private open: OpenRun[];
-  private finished: string[];
+  private finished: readonly string[];
 
   /** `finished`: the runs finished last, oldest first (one id: what snapshots before the list held). */
   constructor(open: readonly OpenRun[] = [], finished: string | readonly string[] | null = null) {
     this.open = [...open].sort((a, b) => a.startedAt - b.startedAt).slice(-MAX_OPEN_RUNS);
-    this.finished = finished === null ? [] : typeof finished === 'string' ? [finished] : finished.slice(-MAX_FINISHED_RUNS);
+    this.finished = finished === null ? NONE_FINISHED : typeof finished === 'string' ? [finished] : finished.slice(-MAX_FINISHED_RUNS);
   }
 
   get openRuns(): readonly OpenRun[] {
@@ -147,9 +148,16 @@ export class TrackRuns {
     }
   }
 
-  /** Remembers a run as the latest to finish (a repeated result of a ping moves it to the end). */
+  /**
+   * Remembers a run as the latest to finish (a repeated result of a ping moves it to the end). The list is built
+   * at its exact length: the scheduler keeps one per track (a spread or a push reserves spare slots).
+   */
   private finish(checkinId: string): void {
     const others = this.finished.filter((id) => id !== checkinId);
-    this.finished = [...others.slice(Math.max(0, others.length - MAX_FINISHED_RUNS + 1)), checkinId];
+    const kept = others.length < MAX_FINISHED_RUNS ? others : others.slice(others.length - MAX_FINISHED_RUNS + 1);
+    const next = new Array<string>(kept.length + 1);
+    for (let index = 0; index < kept.length; index += 1) next[index] = kept[index]!;
+    next[kept.length] = checkinId;
+    this.finished = next;
   }
 }
