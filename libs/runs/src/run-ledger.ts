@@ -47,7 +47,26 @@ export const MAX_OPEN_RUNS = 20;
  * catches are between neighbouring requests of one job.
  */
 export const MAX_FINISHED_RUNS = 4;
-const NONE_FINISHED: readonly string[] = [];
+const NONE_FINISHED: readonly number[] = [];
+
+/**
+ * A finished run as the ledger remembers it: a 53-bit hash of its check-in id (lower-case, without dashes), held
+ * unboxed in a number array. The scheduler keeps the list for every track: four ids as strings cost about 240
+ * bytes a track more (measured), four numbers about 25. The whole id is hashed, as clients' ids (a ping's rid)
+ * may differ in their last digits only; two of one track's last runs sharing a key is a 1-in-10^15 event.
+ */
+export function runKey(checkinId: string): number {
+  const id = checkinId.replace(/-/g, '').toLowerCase();
+  // Two FNV-1a style 32-bit hashes with different primes: 21 bits of one and 32 of the other.
+  let high = 0x811c9dc5;
+  let low = 0x9747b28c;
+  for (let index = 0; index < id.length; index += 1) {
+    const code = id.charCodeAt(index);
+    high = Math.imul(high ^ code, 0x01000193);
+    low = Math.imul(low ^ code, 0x5bd1e995);
+  }
+  return (high >>> 11) * 0x1_0000_0000 + (low >>> 0);
+}
 
 /**
  * The latest instant a run may still be open before it times out: max_runtime (`timeoutMs`) after its latest
@@ -80,25 +99,20 @@ export function runDeadline(run: OpenRun, timeoutMs: number): number {
  */
 export class TrackRuns {
   private open: OpenRun[];
-  private finished: readonly string[];
+  private finished: readonly number[];
 
-  /** `finished`: the runs finished last, oldest first (one id: what snapshots before the list held). */
-  constructor(open: readonly OpenRun[] = [], finished: string | readonly string[] | null = null) {
+  /** `finished`: the keys (`runKey`) of the runs finished last, oldest first. */
+  constructor(open: readonly OpenRun[] = [], finished: readonly number[] | null = null) {
     this.open = [...open].sort((a, b) => a.startedAt - b.startedAt).slice(-MAX_OPEN_RUNS);
-    this.finished = finished === null ? NONE_FINISHED : typeof finished === 'string' ? [finished] : finished.slice(-MAX_FINISHED_RUNS);
+    this.finished = finished === null || finished.length === 0 ? NONE_FINISHED : exactCopy(finished.slice(-MAX_FINISHED_RUNS));
   }
 
   get openRuns(): readonly OpenRun[] {
     return this.open;
   }
 
-  /** The id of the last run that finished (closed, or a standalone result). */
-  get lastFinished(): string | null {
-    return this.finished[this.finished.length - 1] ?? null;
-  }
-
-  /** The runs that finished last, oldest first (at most `MAX_FINISHED_RUNS`). */
-  get finishedRuns(): readonly string[] {
+  /** The keys (`runKey`) of the runs that finished last, oldest first (at most `MAX_FINISHED_RUNS`). */
+  get finishedRuns(): readonly number[] {
     return this.finished;
   }
 
@@ -114,7 +128,7 @@ export class TrackRuns {
       case 'ign':
         return { checkinId: signal.checkin_id, durationMs: null, closedRun: false };
       case 'in_progress': {
-        if (!target && signal.run_match === 'exact' && this.finished.includes(signal.checkin_id)) {
+        if (!target && signal.run_match === 'exact' && this.finished.includes(runKey(signal.checkin_id))) {
           return { checkinId: signal.checkin_id, durationMs: null, closedRun: false, ignored: 'late_start' };
         }
         const opening = !target || (ping && signal.run_match === 'latest_open');
@@ -133,7 +147,7 @@ export class TrackRuns {
       case 'ok':
       case 'error': {
         if (!target) {
-          if (signal.run_match === 'exact' && !ping && this.finished.includes(signal.checkin_id)) {
+          if (signal.run_match === 'exact' && !ping && this.finished.includes(runKey(signal.checkin_id))) {
             return { checkinId: signal.checkin_id, durationMs: signal.duration_ms, closedRun: false, ignored: 'finished' };
           }
           this.finish(signal.checkin_id);
@@ -148,16 +162,18 @@ export class TrackRuns {
     }
   }
 
-  /**
-   * Remembers a run as the latest to finish (a repeated result of a ping moves it to the end). The list is built
-   * at its exact length: the scheduler keeps one per track (a spread or a push reserves spare slots).
-   */
+  /** Remembers a run as the latest to finish (a repeated result of a ping moves it to the end). */
   private finish(checkinId: string): void {
-    const others = this.finished.filter((id) => id !== checkinId);
+    const key = runKey(checkinId);
+    const others = this.finished.filter((finished) => finished !== key);
     const kept = others.length < MAX_FINISHED_RUNS ? others : others.slice(others.length - MAX_FINISHED_RUNS + 1);
-    const next = new Array<string>(kept.length + 1);
-    for (let index = 0; index < kept.length; index += 1) next[index] = kept[index]!;
-    next[kept.length] = checkinId;
-    this.finished = next;
+    this.finished = exactCopy([...kept, key]);
   }
+}
+
+/** A copy at its exact length (a spread or a push reserves spare slots). */
+function exactCopy(values: readonly number[]): number[] {
+  const copy = new Array<number>(values.length);
+  for (let index = 0; index < values.length; index += 1) copy[index] = values[index]!;
+  return copy;
 }

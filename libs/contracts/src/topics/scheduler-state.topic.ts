@@ -37,13 +37,13 @@ export interface TrackSnapshotV1 {
    * arrives, where Healthchecks' rules may leave a start uncounted. At most `MAX_HELD_CHECKINS`.
    */
   held: Array<[number, 0 | 1 | 2]>;
-  /** The last run that finished, so its start arriving late opens nothing (see libs/runs). */
+  /** Snapshots written before `finished`: the last run that finished. Written as null since (see `finished`). */
   last_finished: string | null;
   /**
-   * The runs that finished last, oldest first (libs/runs `MAX_FINISHED_RUNS`): a late start or a second result
-   * for one of them is ignored. Absent in snapshots written before it (then `last_finished` is the list).
+   * The runs that finished last, oldest first, as libs/runs `runKey`s (a 53-bit hash of the check-in id): a
+   * late start or a second result for one of them is ignored. Absent in snapshots written before it.
    */
-  finished?: string[];
+  finished?: number[];
   /** The key of the schedule rule the state was computed under, so a restore notices a changed schedule. */
   schedule_key: string | null;
   suspended: 'paused' | 'disabled' | null;
@@ -126,7 +126,7 @@ const trackSnapshotSchema = {
       items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'integer' }, { type: 'integer', enum: [0, 1, 2] }] },
     },
     last_finished: { type: ['string', 'null'], maxLength: 64 },
-    finished: { type: 'array', maxItems: 16, items: { type: 'string', minLength: 1, maxLength: 64 } },
+    finished: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
     schedule_key: { type: ['string', 'null'], maxLength: 400 },
     suspended: { enum: ['paused', 'disabled', null] },
     configured: { type: 'boolean' },
@@ -182,8 +182,8 @@ export const schedulerStateV1Example: SchedulerStateV1 = {
     last_miss: null,
     collapsed_from: null,
     held: [],
-    last_finished: '7b2e4c6a-1d3f-4e5a-9b7c-2d4f6a8c0e1f',
-    finished: ['7b2e4c6a-1d3f-4e5a-9b7c-2d4f6a8c0e1f'],
+    last_finished: null,
+    finished: [6923919354107466],
     schedule_key: 'crontab|UTC|0 * * * *',
     suspended: null,
     configured: true,

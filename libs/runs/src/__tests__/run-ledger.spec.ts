@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerSignal } from '../run-ledger';
-import { MAX_FINISHED_RUNS, MAX_OPEN_RUN_AGE_MS, MAX_OPEN_RUNS, runDeadline, TrackRuns } from '../run-ledger';
+import { MAX_FINISHED_RUNS, MAX_OPEN_RUN_AGE_MS, MAX_OPEN_RUNS, runDeadline, runKey, TrackRuns } from '../run-ledger';
 
 function signal(status: LedgerSignal['status'], at: number, overrides: Partial<LedgerSignal> = {}): LedgerSignal {
   return { checkin_id: randomUUID(), run_match: 'latest_open', status, duration_ms: null, received_at: at, ...overrides };
@@ -64,7 +64,7 @@ describe('TrackRuns', () => {
     const lone = randomUUID();
     runs.apply(signal('ok', 4000, { checkin_id: lone, run_match: 'exact' }));
     expect(runs.apply(signal('ok', 5000, { checkin_id: lone, run_match: 'exact' })).ignored).toBe('finished');
-    expect(runs.finishedRuns).toEqual([id, lone]);
+    expect(runs.finishedRuns).toEqual([runKey(id), runKey(lone)]);
   });
 
   it('a repeated ping result with the same rid counts as a result of its own (Healthchecks counts every ping)', () => {
@@ -82,14 +82,13 @@ describe('TrackRuns', () => {
     const runs = new TrackRuns();
     const ids = Array.from({ length: MAX_FINISHED_RUNS + 2 }, () => randomUUID());
     ids.forEach((id, index) => runs.apply(signal('ok', 1000 + index, { checkin_id: id, run_match: 'exact' })));
-    expect(runs.finishedRuns).toEqual(ids.slice(-MAX_FINISHED_RUNS));
-    expect(runs.lastFinished).toBe(ids[ids.length - 1]);
+    expect(runs.finishedRuns).toEqual(ids.slice(-MAX_FINISHED_RUNS).map(runKey));
     // The oldest one is forgotten: its start opens a run again.
     runs.apply(signal('in_progress', 9000, { checkin_id: ids[0]!, run_match: 'exact' }));
     expect(runs.openRuns.map((run) => run.checkinId)).toEqual([ids[0]]);
     // A ping repeated for a remembered run moves it to the end.
     runs.apply(signal('ok', 9500, { checkin_id: ids[2]!, run_match: 'exact', source: 'ping' }));
-    expect(runs.lastFinished).toBe(ids[2]);
+    expect(runs.finishedRuns[runs.finishedRuns.length - 1]).toBe(runKey(ids[2]!));
     expect(new TrackRuns([], runs.finishedRuns).finishedRuns).toEqual(runs.finishedRuns);
   });
 
@@ -131,6 +130,15 @@ describe('TrackRuns', () => {
     const rebuilt = new TrackRuns(runs.openRuns, runs.finishedRuns);
     rebuilt.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' }));
     expect(rebuilt.openRuns).toEqual([]);
+  });
+
+  it('remembers a finished run by a 53-bit hash of its whole id, whatever its case and dashes', () => {
+    const key = runKey('7b2e4c6a-1d3f-4e5a-9b7c-2d4f6a8c0e1f');
+    expect(runKey('7B2E4C6A1D3F4E5A9B7C2D4F6A8C0E1F')).toBe(key);
+    expect(Number.isSafeInteger(key) && key >= 0).toBe(true);
+    // Ids that differ in their last digit only (a client's sequential rids) are told apart.
+    const sequential = Array.from({ length: 10_000 }, (_, n) => runKey(`00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`));
+    expect(new Set(sequential).size).toBe(10_000);
   });
 
   it('logs change nothing and join the open run when they name none', () => {

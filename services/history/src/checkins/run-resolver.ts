@@ -1,5 +1,5 @@
 import { monitorEnvironmentKey, type CheckinMessageV1 } from '@vigil/contracts';
-import { TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
+import { runKey, TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
 
 export interface Track {
   projectId: number;
@@ -55,7 +55,7 @@ export class RunResolver {
     if (cold.size > 0) {
       if (this.tracks.size + cold.size > this.maxTracks) this.tracks.clear();
       const [loaded, finished] = await Promise.all([this.store.openRuns([...cold.values()], now), this.store.finishedRuns([...cold.values()], now)]);
-      for (const key of cold.keys()) this.tracks.set(key, new TrackRuns(loaded.get(key) ?? [], finished.get(key) ?? []));
+      for (const key of cold.keys()) this.tracks.set(key, new TrackRuns(loaded.get(key) ?? [], (finished.get(key) ?? []).map(runKey)));
     }
     return fresh.map((message) => {
       const track = this.tracks.get(monitorEnvironmentKey(message.monitor_id, message.environment))!;

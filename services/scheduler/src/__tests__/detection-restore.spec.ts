@@ -1,4 +1,5 @@
 import { PartitionDetector, type DetectionResult, type MonitorConfigInput, type TrackSnapshotV1 } from '../detection';
+import { runKey } from '@vigil/runs';
 import { DAY, ENV, HOUR, hourly, MINUTE, SECOND, T0 } from './detection-harness';
 
 const A = '5a7c9e1b-3d5f-4a7c-9e1b-00000000000a';
@@ -149,7 +150,7 @@ describe('detection: snapshot and restore', () => {
     });
     expect(late.run.ignored).toBe('late_start');
     expect(after.pulse(T0 + 20 * MINUTE + 10 * SECOND).outcomes).toMatchObject([{ kind: 'timeout', checkinId: id(8) }]);
-    expect([...after.snapshots()][0]).toMatchObject({ last_finished: id(7), finished: [id(7)], runs: [[id(8), T0 + 10 * SECOND, 1]] });
+    expect([...after.snapshots()][0]).toMatchObject({ last_finished: null, finished: [runKey(id(7))], runs: [[id(8), T0 + 10 * SECOND, 1]] });
   });
 
   it('a monitor resumed while the partition moved comes back as new', () => {

@@ -1,4 +1,4 @@
-import { runDeadline, TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
+import { runDeadline, runKey, TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
 import type { Queued } from './due-queue';
 import type { MonitorSettings } from './settings';
 import type { CheckinResult, DetectionCheckin, DetectionResult, MissedOutcome, Outcome, TimeoutOutcome, TrackSnapshotV1, TrackState } from './types';
@@ -119,7 +119,7 @@ export class Track implements Queued {
   /** Counting check-ins before the config was known: [received_at, `HeldKind`] pairs, flat, oldest first. */
   private held: number[] | null = null;
   /** The runs ledger's memory of the runs finished last (kept here: the ledger exists only while runs are open). */
-  private finishedRuns: readonly string[] | null = null;
+  private finishedRuns: readonly number[] | null = null;
   /** The key of the rule the state was computed under; null until configured. Shared string, not a copy. */
   private ruleKey: string | null = null;
   private suspended: 'paused' | 'disabled' | null = null;
@@ -293,7 +293,7 @@ export class Track implements Queued {
       last_miss: this.lastMiss,
       collapsed_from: this.collapsedFrom,
       held: pairs(this.held),
-      last_finished: this.finishedRuns?.[this.finishedRuns.length - 1] ?? null,
+      last_finished: null,
       finished: this.finishedRuns ? [...this.finishedRuns] : [],
       schedule_key: this.ruleKey,
       suspended: this.suspended,
@@ -323,7 +323,7 @@ export class Track implements Queued {
     track.collapsedFrom = snapshot.collapsed_from;
     track.held = snapshot.held.length > 0 ? snapshot.held.flat() : null;
     // Snapshots from before `finished` hold the last one only.
-    const finished = snapshot.finished ?? (snapshot.last_finished === null ? [] : [snapshot.last_finished]);
+    const finished = snapshot.finished ?? (snapshot.last_finished === null ? [] : [runKey(snapshot.last_finished)]);
     track.finishedRuns = finished.length > 0 ? finished : null;
     track.ruleKey = snapshot.configured ? snapshot.schedule_key : null;
     track.suspended = snapshot.suspended;
