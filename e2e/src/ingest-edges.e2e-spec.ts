@@ -509,16 +509,23 @@ describe('text no store can hold (issue #19)', () => {
     const owner = await postEnvelope([
       { monitor_slug: slug, status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'hour' }, owner: 'team:\u0000ops' } },
     ]);
-    expect([owner.status, (await errorOf(owner)).field]).toEqual([400, 'monitor_config.owner']);
+    // The monitor exists: as in Sentry, its check-in is kept under the current config, and the config is a processing error.
+    expect(owner.status).toBe(200);
 
     // SDKs never read answers: the envelope refusals are processing errors.
-    const recorded = await waitFor('the refused check-ins as processing errors', async () => {
-      const found = (await processingErrors(slug)).filter((entry) => entry.errors[0]?.code === 'invalid_text');
+    const recorded = await waitFor('the refused check-ins and the refused config as processing errors', async () => {
+      const found = (await processingErrors(slug)).filter((entry) => ['invalid_text', 'invalid_monitor_config'].includes(entry.errors[0]?.code ?? ''));
       return found.length >= 3 ? found : undefined;
     });
-    expect(recorded.map((entry) => entry.errors[0]!.field).sort()).toEqual(['environment', 'environment', 'monitor_config.owner']);
-    // Nothing of them was stored as a check-in: the only signal is createMonitor's.
-    expect(await storedOnce(slug)).toBe(1);
+    expect(recorded.map((entry) => `${entry.errors[0]!.code} ${entry.errors[0]!.field}`).sort()).toEqual([
+      'invalid_monitor_config monitor_config.owner',
+      'invalid_text environment',
+      'invalid_text environment',
+    ]);
+    expect(recorded.find((entry) => entry.errors[0]!.code === 'invalid_monitor_config')!.errors[0]!.message).toMatch(/NUL/);
+    // Of the refused check-ins nothing was stored: the signals are createMonitor's and the kept one's.
+    await waitFor('the kept check-in', async () => ((await storedSignals(slug)).length === 2 ? true : undefined));
+    expect((await storedSignals(slug)).map((row) => row.status)).toEqual(['ok', 'ok']);
   });
 
   it('a slug that is not text is recorded cleaned, so the record itself can be stored', async () => {

@@ -267,8 +267,7 @@ describe('create and get', () => {
       'config.schedule_type',
       { name: 'x', project: 'default', config: { schedule_type: 'interval', schedule: '@daily' } },
     ],
-    ['a margin of 0 minutes', 'config.checkin_margin', { name: 'x', project: 'default', config: { schedule: '@daily', checkin_margin: 0 } }],
-    ['a runtime over four weeks', 'config.max_runtime', { name: 'x', project: 'default', config: { schedule: '@daily', max_runtime: 40321 } }],
+    ['a margin that is not a whole number', 'config.checkin_margin', { name: 'x', project: 'default', config: { schedule: '@daily', checkin_margin: 1.5 } }],
     ['a threshold over 720', 'config.failure_issue_threshold', { name: 'x', project: 'default', config: { schedule: '@daily', failure_issue_threshold: 721 } }],
     ['an unknown config field', 'config.margin', { name: 'x', project: 'default', config: { schedule: '@daily', margin: 5 } }],
     ['an unknown field', 'alert', { name: 'x', project: 'default', config: HOURLY, alert: {} }],
@@ -350,6 +349,16 @@ describe('update', () => {
     });
     expect((await call('GET', `monitors/${slug}/`)).status).toBe(404);
     expect((await call('GET', `monitors/${newSlug}/`)).json).toMatchObject({ id: created['id'], slug: newSlug });
+  });
+
+  it("normalises config values as check-ins' monitor_config does: margin 0 is 1, a blank zone is not sent, margin and runtime past the limits are stored at them", async () => {
+    const slug = uniqueSlug('normalise');
+    const created = await createMonitor({ name: 'n', slug, config: { schedule: '0 3 * * *', checkin_margin: 0, max_runtime: 50_000, timezone: '' } });
+    expect(created).toMatchObject({ config: { checkin_margin: 1, max_runtime: 40_320, timezone: 'UTC' } });
+    await call('PUT', `monitors/${slug}/`, { config: { timezone: 'Europe/Berlin' } });
+    const updated = await call<Monitor>('PUT', `monitors/${slug}/`, { config: { checkin_margin: 99_999, max_runtime: 0, timezone: '' } });
+    expect(updated.status).toBe(200);
+    expect(updated.json).toMatchObject({ config: { checkin_margin: 40_320, max_runtime: 1, timezone: 'Europe/Berlin' } });
   });
 
   it('checks a new zone against the kept crontab, and refuses what breaks a rule, writing nothing', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckinMessageV1, MonitorEventV1 } from '@vigil/contracts';
-import { resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
+import { resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
 import { CHECKIN_PARTITIONS, checkinPartition, EventTimeline, uniqueSlug, Vigil, type SentryMonitorConfig } from './support';
 
 /**
@@ -29,7 +29,7 @@ const CONFIG_PROPAGATION_MS = 1000;
 const TAKEOVER_TIMEOUT_MS = 45000;
 
 type MonitorRef = { slug: string; id: string };
-const SCENARIO_MONITORS = ['backlog', 'takeover', 'pause', 'reconfig', 'dupes'] as const;
+const SCENARIO_MONITORS = ['backlog', 'takeover', 'pause', 'reconfig', 'dupes', 'rules'] as const;
 type ScenarioMonitor = (typeof SCENARIO_MONITORS)[number];
 
 let vigil: Vigil;
@@ -476,6 +476,79 @@ describe('scheduler scenarios', () => {
     s.verify([s.missed(environment, 2 * HOUR), s.missed(environment, 4 * HOUR)], undefined, {
       observed: { runs },
       wanted: { runs: ['missed', 'missed', 'ok', 'ok', 'ok', 'ok'] },
+    });
+  });
+
+  it("7. Sentry's run rules: heartbeats move the timeout, a timed-out run stays timeout with its late duration, a second close is ignored and recorded, a close from another environment too", async () => {
+    const environment = 'rules';
+    const ref = monitor('rules');
+    const s = new Scenario('7 rules', ref, baseOf(7), [environment]);
+    const beating = s.run('beating');
+    const beatLate = s.run('beat-then-late');
+    const closedTwice = s.run('closed-twice');
+    const elsewhere = s.run('closed-elsewhere');
+    await oneScheduler();
+    await s.checkin(environment, 'in_progress', 10 * SECOND, beating);
+    await s.checkin(environment, 'in_progress', 25 * MINUTE, beating); // a heartbeat: due at +55m now
+    await s.pulse(40 * MINUTE); // past start + 30 min: no timeout
+    await s.checkin(environment, 'ok', 50 * MINUTE, beating);
+    await s.checkin(environment, 'in_progress', HOUR + 10 * SECOND, beatLate);
+    await s.checkin(environment, 'in_progress', HOUR + 20 * MINUTE, beatLate); // due at +1h50m
+    await s.pulse(HOUR + 51 * MINUTE);
+    await timeline.produce({ ...s.message(environment, 'ok', HOUR + 55 * MINUTE, beatLate), duration_ms: 55 * MINUTE }); // after its timeout
+    await s.checkin(environment, 'in_progress', 2 * HOUR + 10 * SECOND, closedTwice);
+    await s.checkin(environment, 'error', 2 * HOUR + MINUTE, closedTwice);
+    await s.checkin(environment, 'ok', 2 * HOUR + 2 * MINUTE, closedTwice); // the first close stands
+    await s.checkin(environment, 'in_progress', 2 * HOUR + 3 * MINUTE, closedTwice); // a start after its close: ignored
+    await s.checkin(environment, 'in_progress', 2 * HOUR + 5 * MINUTE, elsewhere);
+    // Its close names another environment: once its start is stored (history looks the run up), it closes nothing.
+    await vigil.api.waitForRuns(ref.slug, 4, { environment, timeoutMs: 15000, settled: (runs) => runs.some((run) => run.id === elsewhere) });
+    await s.checkin(`${environment}-staging`, 'ok', 2 * HOUR + 6 * MINUTE, elsewhere);
+    await s.pulse(2 * HOUR + 40 * MINUTE); // the run left open times out at +2h35m
+    await timeline.caughtUp();
+
+    // History and the API: the timeout stands with the late close's duration, the first close stands.
+    const names = new Map([
+      [beating, 'beating'],
+      [beatLate, 'beat-then-late'],
+      [closedTwice, 'closed-twice'],
+      [elsewhere, 'closed-elsewhere'],
+    ]);
+    const runs = await vigil.api.waitForRuns(ref.slug, 4, { environment, timeoutMs: 15000 }).then(
+      (found) => found.map((run) => [names.get(run.id) ?? run.id, run.status, run.duration]),
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    const recorded = await waitFor(`the checkin_finished processing error of ${ref.slug}`, async () => {
+      const response = await fetch(
+        `${vigil.api.url}/api/0/projects/${vigil.credentials.VIGIL_ORG}/${vigil.credentials.VIGIL_PROJECT}/monitors/${ref.slug}/processing-errors/`,
+        {
+          headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}` },
+        },
+      );
+      const entries = (await response.json()) as Array<{ environment: string | null; errors: Array<{ code: string; field: string | null }> }>;
+      return entries.length > 1 ? entries : undefined;
+    }).then(
+      (entries) => entries.map((entry) => [entry.environment, entry.errors.map((error) => `${error.code} ${error.field ?? ''}`)]).sort(),
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
+    );
+    const emittedAt = new Map([
+      [s.timeout(environment, beatLate), HOUR + 51 * MINUTE],
+      [s.timeout(environment, elsewhere), 2 * HOUR + 40 * MINUTE],
+    ]);
+    s.verify([s.timeout(environment, beatLate), s.timeout(environment, elsewhere)], emittedAt, {
+      observed: { runs, recorded },
+      wanted: {
+        runs: [
+          ['closed-elsewhere', 'timeout', null],
+          ['closed-twice', 'error', MINUTE - 10 * SECOND],
+          ['beat-then-late', 'timeout', 55 * MINUTE],
+          ['beating', 'ok', 50 * MINUTE - 10 * SECOND],
+        ],
+        recorded: [
+          [environment, ['checkin_finished check_in_id']],
+          [`${environment}-staging`, ['checkin_environment_mismatch check_in_id']],
+        ],
+      },
     });
   });
 });

@@ -2,4 +2,4 @@ export * from './clickhouse-client';
 export * from './migrations';
 export * from './server-version';
 export * from './sql';
-export * from './run-status';
+export * from './run-fold';

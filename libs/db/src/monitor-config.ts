@@ -9,7 +9,10 @@ import type { MonitorConfigRow } from './monitor-row';
  * one of them accepts, the other accepts too.
  */
 
-/** Bounds, as Sentry's: margin and runtime in minutes (up to four weeks), thresholds up to 720. */
+/**
+ * Bounds, as Sentry's (`MAX_MARGIN`, `MAX_TIMEOUT`, `MAX_THRESHOLD` in sentry/monitors/constants.py): margin and
+ * runtime in minutes (up to four weeks; a value past them is stored at them), thresholds up to 720.
+ */
 export const MONITOR_CONFIG_LIMITS = {
   crontabMaxLength: 256,
   intervalMax: 10000,
@@ -45,12 +48,21 @@ export interface MonitorConfigUpdate {
   owner?: string | null;
 }
 
+/** A config value stored other than as sent, because it was past a limit: for the processing error that says so. */
+export interface ConfigAdjustment {
+  field: string;
+  message: string;
+}
+
 /** How errors name the config: ingest says `monitor_config.schedule`, the API `config.schedule`. */
 export interface ConfigErrorNaming {
   /** The config object's field name in the request. */
   field: string;
   code: string;
 }
+
+const LIMITS_MARGIN = MONITOR_CONFIG_LIMITS.marginMax;
+const LIMITS_RUNTIME = MONITOR_CONFIG_LIMITS.runtimeMax;
 
 const INGEST_NAMING: ConfigErrorNaming = { field: 'monitor_config', code: 'invalid_monitor_config' };
 
@@ -69,10 +81,31 @@ export function normalizeCrontab(expression: string, timezone: string, naming: C
   return expression.trim().replace(/\s+/g, ' ');
 }
 
-/** Semantic checks a schema cannot make (crontab syntax, IANA zone), and the mapping onto monitor columns. */
-export function toMonitorConfigUpdate(config: SentryMonitorConfig, naming: ConfigErrorNaming = INGEST_NAMING): MonitorConfigUpdate {
+/**
+ * Minutes between 1 and `max`, as Sentry stores them: 0 is 1 without a word (Sentry's `MissedMarginField`, for
+ * margins that SDKs still send), any other value past a bound is stored at it and reported in `adjustments`.
+ */
+function clampMinutes(value: number | null | undefined, max: number, field: string, naming: ConfigErrorNaming, adjustments: ConfigAdjustment[] | undefined) {
+  if (value === null || value === undefined) return value;
+  if (value === 0 && field === 'checkin_margin') return 1;
+  const clamped = Math.min(max, Math.max(1, value));
+  if (clamped !== value)
+    adjustments?.push({ field: `${naming.field}.${field}`, message: `${naming.field}.${field} ${value} is out of range (1 to ${max}): stored as ${clamped}` });
+  return clamped;
+}
+
+/**
+ * Semantic checks a schema cannot make (crontab syntax, IANA zone), Sentry's normalisation (`timezone: ""` is
+ * no zone, margin and runtime clamped to their limits, each clamp added to `adjustments`), and the mapping onto
+ * monitor columns.
+ */
+export function toMonitorConfigUpdate(
+  config: SentryMonitorConfig,
+  naming: ConfigErrorNaming = INGEST_NAMING,
+  adjustments?: ConfigAdjustment[],
+): MonitorConfigUpdate {
   const update: MonitorConfigUpdate = {};
-  if (config.timezone != null) {
+  if (config.timezone != null && config.timezone !== '') {
     if (!isValidTimeZone(config.timezone)) throw invalid(naming, 'timezone', `"${config.timezone}" is not an IANA time zone`);
     update.timezone = config.timezone;
   }
@@ -89,8 +122,8 @@ export function toMonitorConfigUpdate(config: SentryMonitorConfig, naming: Confi
       update.scheduleIntervalUnit = config.schedule.unit;
     }
   }
-  if (config.checkin_margin !== undefined) update.checkinMargin = config.checkin_margin;
-  if (config.max_runtime !== undefined) update.maxRuntime = config.max_runtime;
+  if (config.checkin_margin !== undefined) update.checkinMargin = clampMinutes(config.checkin_margin, LIMITS_MARGIN, 'checkin_margin', naming, adjustments);
+  if (config.max_runtime !== undefined) update.maxRuntime = clampMinutes(config.max_runtime, LIMITS_RUNTIME, 'max_runtime', naming, adjustments);
   if (config.failure_issue_threshold != null) update.failureIssueThreshold = config.failure_issue_threshold;
   if (config.recovery_threshold != null) update.recoveryThreshold = config.recovery_threshold;
   if (config.owner !== undefined) update.owner = config.owner;

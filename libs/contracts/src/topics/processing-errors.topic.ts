@@ -1,6 +1,25 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
 import { CHECKIN_SOURCES, type CheckinSource } from './checkins.topic';
 
+/**
+ * Processing errors about check-ins that were accepted but not applied as sent, one definition each (named as
+ * Sentry's `ProcessingErrorType`s where Sentry has one). Check-ins refused at the edge carry their refusal's
+ * error code instead (`invalid_checkin`, `unknown_monitor`, `rate_limited`, ...).
+ */
+export const PROCESSING_ERROR_TYPES = {
+  /** A close (`ok`/`error`) for a run that already finished: ignored, the first close stands. Recorded by history. */
+  checkin_finished: 'the check-in closes a run that already finished; the first close stands',
+  /** A close naming a run that was opened in another environment: dropped, not a run of its own. Recorded by history. */
+  checkin_environment_mismatch: 'the check-in closes a run that was opened in another environment',
+  /** A check-in to a disabled monitor: dropped. Recorded by ingest. */
+  monitor_disabled: 'the monitor is disabled; its check-ins are dropped',
+  /** An invalid `monitor_config` for an existing monitor: the check-in is kept under the current config. Recorded by ingest. */
+  invalid_monitor_config: 'monitor_config is invalid',
+  /** A `monitor_config` value past Sentry's limits: stored at the limit. Recorded by ingest. */
+  monitor_config_clamped: 'a monitor_config value is out of range and was stored at the limit',
+} as const;
+export type ProcessingErrorType = keyof typeof PROCESSING_ERROR_TYPES;
+
 /** One rule a rejected check-in broke: the machine-readable code, the field, and a sentence for people. */
 export interface ProcessingErrorDetail {
   code: string;

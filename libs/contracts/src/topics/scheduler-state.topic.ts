@@ -48,14 +48,22 @@ export interface TrackSnapshotV1 {
    * arrives, where Healthchecks' rules may leave a start uncounted. At most `MAX_HELD_CHECKINS`.
    */
   held: Array<[number, 0 | 1 | 2]>;
-  /** The last run finished by an exact id, so its start arriving late opens nothing (see libs/runs). */
+  /** Snapshots written before `finished`: the last run that finished. Written as null since (see `finished`). */
   last_finished: string | null;
+  /**
+   * The runs that finished last, oldest first, as libs/runs `runKey`s (a 53-bit hash of the check-in id): a
+   * late start or a second result for one of them is ignored. Absent in snapshots written before it.
+   */
+  finished?: number[];
   /** The key of the schedule rule the state was computed under, so a restore notices a changed schedule. */
   schedule_key: string | null;
   suspended: 'paused' | 'disabled' | null;
   configured: boolean;
-  /** Open runs, oldest first: [checkin_id, started_at, 0 open | 1 timed out | 2 open across a pause, exempt]. */
-  runs: Array<[string, number, 0 | 1 | 2]>;
+  /**
+   * Open runs, oldest first: [checkin_id, started_at, 0 open | 1 timed out | 2 open across a pause, exempt,
+   * touched_at?]: the 4th, the run's latest heartbeat (`in_progress` again), only when there was one after its start.
+   */
+  runs: Array<[string, number, 0 | 1 | 2] | [string, number, 0 | 1 | 2, number]>;
 }
 
 /**
@@ -91,6 +99,8 @@ export interface SchedulerStateV1 {
 export const PARTITION_POSITION_KEY = 'partition-position';
 
 const nullableInteger = { type: ['integer', 'null'] };
+const runId = { type: 'string', minLength: 1, maxLength: 64 };
+const runFlag = { type: 'integer', enum: [0, 1, 2] };
 
 const trackSnapshotSchema = {
   type: 'object',
@@ -132,6 +142,7 @@ const trackSnapshotSchema = {
       items: { type: 'array', minItems: 2, maxItems: 2, items: [{ type: 'integer' }, { type: 'integer', enum: [0, 1, 2] }] },
     },
     last_finished: { type: ['string', 'null'], maxLength: 64 },
+    finished: { type: 'array', maxItems: 16, items: { type: 'integer', minimum: 0, maximum: 9007199254740991 } },
     schedule_key: { type: ['string', 'null'], maxLength: 400 },
     suspended: { enum: ['paused', 'disabled', null] },
     configured: { type: 'boolean' },
@@ -139,10 +150,10 @@ const trackSnapshotSchema = {
       type: 'array',
       maxItems: 64,
       items: {
-        type: 'array',
-        minItems: 3,
-        maxItems: 3,
-        items: [{ type: 'string', minLength: 1, maxLength: 64 }, { type: 'integer' }, { type: 'integer', enum: [0, 1, 2] }],
+        anyOf: [
+          { type: 'array', minItems: 3, maxItems: 3, items: [runId, { type: 'integer' }, runFlag] },
+          { type: 'array', minItems: 4, maxItems: 4, items: [runId, { type: 'integer' }, runFlag, { type: 'integer' }] },
+        ],
       },
     },
   },
@@ -191,11 +202,12 @@ export const schedulerStateV1Example: SchedulerStateV1 = {
     last_miss: null,
     collapsed_from: null,
     held: [],
-    last_finished: '7b2e4c6a-1d3f-4e5a-9b7c-2d4f6a8c0e1f',
+    last_finished: null,
+    finished: [6923919354107466],
     schedule_key: 'crontab|UTC|0 * * * *',
     suspended: null,
     configured: true,
-    runs: [['9c1e3b5a-7c9e-4b3d-8f7a-9c1e3b5a7c9e', 1795000021000, 0]],
+    runs: [['9c1e3b5a-7c9e-4b3d-8f7a-9c1e3b5a7c9e', 1795000021000, 0, 1795000051000]],
   },
   position: null,
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LedgerSignal } from '../run-ledger';
-import { MAX_OPEN_RUN_AGE_MS, MAX_OPEN_RUNS, TrackRuns } from '../run-ledger';
+import { MAX_FINISHED_RUNS, MAX_OPEN_RUN_AGE_MS, MAX_OPEN_RUNS, runDeadline, runKey, TrackRuns } from '../run-ledger';
 
 function signal(status: LedgerSignal['status'], at: number, overrides: Partial<LedgerSignal> = {}): LedgerSignal {
   return { checkin_id: randomUUID(), run_match: 'latest_open', status, duration_ms: null, received_at: at, ...overrides };
@@ -49,19 +49,77 @@ describe('TrackRuns', () => {
     expect(runs.apply(exact)).toEqual({ checkinId: exact.checkin_id, durationMs: null, closedRun: false });
   });
 
-  it('a repeated close of the same id is a standalone result, not a second close', () => {
+  it('a second close of a finished run is ignored: the first close stands (Sentry: checkin_finished)', () => {
     const runs = new TrackRuns();
     const id = randomUUID();
     runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }));
     runs.apply(signal('ok', 2000, { checkin_id: id, run_match: 'exact' }));
-    expect(runs.apply(signal('ok', 3000, { checkin_id: id, run_match: 'exact' })).closedRun).toBe(false);
+    expect(runs.apply(signal('error', 3000, { checkin_id: id, run_match: 'exact', duration_ms: 5 }))).toEqual({
+      checkinId: id,
+      durationMs: 5,
+      closedRun: false,
+      ignored: 'finished',
+    });
+    // A standalone result's id is finished too.
+    const lone = randomUUID();
+    runs.apply(signal('ok', 4000, { checkin_id: lone, run_match: 'exact' }));
+    expect(runs.apply(signal('ok', 5000, { checkin_id: lone, run_match: 'exact' })).ignored).toBe('finished');
+    expect(runs.finishedRuns).toEqual([runKey(id), runKey(lone)]);
+  });
+
+  it('a repeated ping result with the same rid counts as a result of its own (Healthchecks counts every ping)', () => {
+    const runs = new TrackRuns();
+    const id = randomUUID();
+    runs.apply(signal('ok', 2000, { checkin_id: id, run_match: 'exact', source: 'ping' }));
+    expect(runs.apply(signal('ok', 3000, { checkin_id: id, run_match: 'exact', source: 'ping' }))).toEqual({
+      checkinId: id,
+      durationMs: null,
+      closedRun: false,
+    });
+  });
+
+  it(`remembers the last ${MAX_FINISHED_RUNS} finished runs, in the order of their latest result`, () => {
+    const runs = new TrackRuns();
+    const ids = Array.from({ length: MAX_FINISHED_RUNS + 2 }, () => randomUUID());
+    ids.forEach((id, index) => runs.apply(signal('ok', 1000 + index, { checkin_id: id, run_match: 'exact' })));
+    expect(runs.finishedRuns).toEqual(ids.slice(-MAX_FINISHED_RUNS).map(runKey));
+    // The oldest one is forgotten: its start opens a run again.
+    runs.apply(signal('in_progress', 9000, { checkin_id: ids[0]!, run_match: 'exact' }));
+    expect(runs.openRuns.map((run) => run.checkinId)).toEqual([ids[0]]);
+    // A ping repeated for a remembered run moves it to the end.
+    runs.apply(signal('ok', 9500, { checkin_id: ids[2]!, run_match: 'exact', source: 'ping' }));
+    expect(runs.finishedRuns[runs.finishedRuns.length - 1]).toBe(runKey(ids[2]!));
+    expect(new TrackRuns([], runs.finishedRuns).finishedRuns).toEqual(runs.finishedRuns);
+  });
+
+  it('an in_progress repeated for an open run is a heartbeat: the deadline counts from it', () => {
+    const runs = new TrackRuns();
+    const id = randomUUID();
+    runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }));
+    expect(runDeadline(runs.openRuns[0]!, 60_000)).toBe(61_000);
+    expect(runs.apply(signal('in_progress', 50_000, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
+    expect(runs.openRuns).toEqual([{ checkinId: id, startedAt: 1000, named: true, touchedAt: 50_000 }]);
+    expect(runDeadline(runs.openRuns[0]!, 60_000)).toBe(110_000);
+    // A zero-id in_progress re-touches the latest open run the same way; an older one does not move it back.
+    runs.apply(signal('in_progress', 70_000));
+    runs.apply(signal('in_progress', 60_000, { checkin_id: id, run_match: 'exact' }));
+    expect(runs.openRuns[0]!.touchedAt).toBe(70_000);
+    // The duration still counts from the start.
+    expect(runs.apply(signal('ok', 100_000, { checkin_id: id, run_match: 'exact' })).durationMs).toBe(99_000);
+    // Never past the longest a run can stay open.
+    expect(runDeadline({ checkinId: id, startedAt: 0, touchedAt: MAX_OPEN_RUN_AGE_MS - 1 }, 60_000)).toBe(MAX_OPEN_RUN_AGE_MS);
   });
 
   it('a start that arrives after its own result (or again after it) opens nothing: no run left open to time out', () => {
     const runs = new TrackRuns();
     const id = randomUUID();
     expect(runs.apply(signal('ok', 2000, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
-    expect(runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }))).toEqual({ checkinId: id, durationMs: null, closedRun: false });
+    expect(runs.apply(signal('in_progress', 1000, { checkin_id: id, run_match: 'exact' }))).toEqual({
+      checkinId: id,
+      durationMs: null,
+      closedRun: false,
+      ignored: 'late_start',
+    });
     expect(runs.openRuns).toEqual([]);
     const next = randomUUID();
     runs.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' }));
@@ -69,9 +127,18 @@ describe('TrackRuns', () => {
     runs.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' })); // redelivered start
     expect(runs.openRuns).toEqual([]);
     // Remembered across a rebuild of the ledger (the scheduler keeps it in its track snapshot).
-    const rebuilt = new TrackRuns(runs.openRuns, runs.lastFinished);
+    const rebuilt = new TrackRuns(runs.openRuns, runs.finishedRuns);
     rebuilt.apply(signal('in_progress', 3000, { checkin_id: next, run_match: 'exact' }));
     expect(rebuilt.openRuns).toEqual([]);
+  });
+
+  it('remembers a finished run by a 53-bit hash of its whole id, whatever its case and dashes', () => {
+    const key = runKey('7b2e4c6a-1d3f-4e5a-9b7c-2d4f6a8c0e1f');
+    expect(runKey('7B2E4C6A1D3F4E5A9B7C2D4F6A8C0E1F')).toBe(key);
+    expect(Number.isSafeInteger(key) && key >= 0).toBe(true);
+    // Ids that differ in their last digit only (a client's sequential rids) are told apart.
+    const sequential = Array.from({ length: 10_000 }, (_, n) => runKey(`00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`));
+    expect(new Set(sequential).size).toBe(10_000);
   });
 
   it('logs change nothing and join the open run when they name none', () => {

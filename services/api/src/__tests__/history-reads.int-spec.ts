@@ -275,3 +275,56 @@ describe('environments dropped through the API (decision 0018)', () => {
     expect(left).toEqual([{ environment: 'keep' }]);
   });
 });
+
+describe("a run's status, as Sentry's consumer judges it (one fold for every reader)", () => {
+  it('a start after its close, a second close, and a close after a timeout leave the status of the first judgement', async () => {
+    const monitor = randomUUID();
+    const [overtaken, closedTwice, timedOut, open] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    const at = BASE + 5 * HOUR;
+    const rows = [
+      // The close overtook its start: the start arrived (and was stored, as pings are) after it.
+      signal(overtaken, 'ok', at + MINUTE, { duration: 800 }),
+      signal(overtaken, 'in_progress', at + MINUTE + 5),
+      // Closed, then closed again: the first close stands, with its duration.
+      signal(closedTwice, 'in_progress', at + 2 * MINUTE),
+      signal(closedTwice, 'error', at + 3 * MINUTE, { duration: 60_000 }),
+      signal(closedTwice, 'ok', at + 4 * MINUTE, { duration: 120_000 }),
+      // Timed out, then closed late: timeout, with the late close's duration.
+      signal(timedOut, 'in_progress', at + 5 * MINUTE),
+      signal(timedOut, 'timeout', at + 35 * MINUTE, { source: 'scheduler' }),
+      signal(timedOut, 'ok', at + 40 * MINUTE, { duration: 35 * MINUTE }),
+      // Still running, with a heartbeat.
+      signal(open, 'in_progress', at + 41 * MINUTE),
+      signal(open, 'in_progress', at + 42 * MINUTE),
+    ].map((row) => ({ ...row, monitor_id: monitor }));
+    await clickhouse.insert('checkins', rows);
+    const range = { startMs: at, endMs: at + HOUR };
+    const listed = await new CheckinHistoryRepository(clickhouse).listForMonitor(PROJECT_ID, monitor, {
+      environments: [],
+      range,
+      window: keysetWindow(RUN_KEY_CODEC, null, 10),
+    });
+    expect(listed.map((entry) => [entry.checkin_id, entry.status, entry.duration_ms])).toEqual([
+      [open, 'in_progress', null],
+      [timedOut, 'timeout', 35 * MINUTE],
+      [closedTwice, 'error', 60_000],
+      [overtaken, 'ok', 800],
+    ]);
+    const timeline = await new TimelineRepository(clickhouse).buckets({
+      projectId: PROJECT_ID,
+      monitorId: monitor,
+      environment: null,
+      range: timelineRange({ start: new Date(at).toISOString(), end: new Date(at + HOUR).toISOString(), resolution: '1h' }, Date.now()),
+    });
+    expect(timeline.rows.map((row) => row.counts)).toEqual([{ ok: 1, error: 1, missed: 0, timeout: 1, in_progress: 1 }]);
+    const byId = await new IssueRunsRepository(clickhouse).byIds({ projectId: PROJECT_ID, monitorId: monitor, environment: 'production' }, [timedOut]);
+    expect(byId.get(timedOut)).toMatchObject({ status: 'timeout', durationMs: 35 * MINUTE });
+    const facts = await new MonitorEnvironmentRepository(clickhouse, dataSource).facts(PROJECT_ID, monitor, null);
+    expect(facts.get('production')!.runs.map((entry) => [entry.checkinId, entry.status])).toEqual([
+      [open, 'in_progress'],
+      [timedOut, 'timeout'],
+      [closedTwice, 'error'],
+      [overtaken, 'ok'],
+    ]);
+  });
+});

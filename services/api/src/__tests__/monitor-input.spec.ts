@@ -83,6 +83,12 @@ describe("configs, by ingest's rules and Sentry's update semantics", () => {
     expect(resolveConfig(BERLIN_NIGHTLY, { schedule_type: 'crontab' })).toEqual(BERLIN_NIGHTLY);
   });
 
+  it('normalises as check-ins do: margin 0 is 1, a blank zone is not sent, margin and runtime past the limits are stored at them', () => {
+    expect(resolveConfig(BERLIN_NIGHTLY, { checkin_margin: 0, timezone: '' })).toEqual({ ...BERLIN_NIGHTLY, checkinMargin: 1 });
+    expect(resolveConfig(BERLIN_NIGHTLY, { checkin_margin: 99_999, max_runtime: -3 })).toEqual({ ...BERLIN_NIGHTLY, checkinMargin: 40_320, maxRuntime: 1 });
+    expect(resolveConfig(null, { schedule: '0 * * * *', timezone: '' }).timezone).toBe('UTC');
+  });
+
   it('checks the whole result with the rules ingest applies to monitor_config, naming config.*', () => {
     expect(domainErrorOf(() => resolveConfig(BERLIN_NIGHTLY, { timezone: 'Mars/Olympus' }))).toMatchObject({
       code: 'invalid_config',

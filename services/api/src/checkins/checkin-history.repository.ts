@@ -1,4 +1,4 @@
-import { joinSql, RUN_STATUS, sql, type ClickHouse, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
+import { joinSql, RUN_DURATION, RUN_STATUS, sql, type ClickHouse, type SqlFragment, type SqlValue } from '@vigil/clickhouse';
 import type { KeysetWindow } from '../common/pagination/keyset-pagination';
 import type { TimeRange } from '../common/time-range';
 import type { RunKey } from './run-key';
@@ -24,7 +24,7 @@ export interface CheckinQuery {
 interface Row {
   checkin_id: string;
   environment: string;
-  status: string;
+  run_status: string;
   duration_ms: string | number | null;
   date_created_ms: string | number;
   date_updated_ms: string | number;
@@ -62,9 +62,11 @@ function beyond(key: RunKey, direction: 'older' | 'newer', inclusive: boolean): 
 
 /**
  * Check-in history from ClickHouse, one entry per run: a run's signals (start, finish, repeats of either)
- * fold into its latest status, so a redelivered message never shows twice. `log` pings change no status:
- * they are left out of the fold, and a run of logs alone is not a check-in. The duration is the one
- * history resolved for the closing signal (the client's, or the time since the run started). Every value
+ * fold into its status as Sentry judges it (`RUN_STATUS`: a timeout stands, then the first close), so a
+ * redelivered message never shows twice and a start that arrived after its close never shows the run in
+ * progress. `log` pings change no status: they are left out of the fold, and a run of logs alone is not a
+ * check-in. The duration is the one history resolved for the first close (the client's, or the time since
+ * the run started; after a timeout, the late close's). Every value
  * goes through `sql`'s literals; the SQL runs on ClickHouse 18.16 and current releases.
  */
 export class CheckinHistoryRepository {
@@ -88,8 +90,8 @@ export class CheckinHistoryRepository {
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT checkin_id,
              environment,
-             ${RUN_STATUS} AS status,
-             max(duration_ms) AS duration_ms,
+             ${RUN_STATUS} AS run_status,
+             ${RUN_DURATION} AS duration_ms,
              min(received_at_ms) AS date_created_ms,
              max(received_at_ms) AS date_updated_ms
         FROM checkins
@@ -98,7 +100,7 @@ export class CheckinHistoryRepository {
          ${environment}
          ${dropped}
        GROUP BY checkin_id, environment
-      HAVING status != ''
+      HAVING run_status != ''
          AND date_created_ms >= ${range.startMs}
          ${range.endMs === null ? sql`` : sql`AND date_created_ms <= ${range.endMs}`}
          ${page}
@@ -107,7 +109,7 @@ export class CheckinHistoryRepository {
     return rows.map((row) => ({
       checkin_id: row.checkin_id,
       environment: row.environment,
-      status: row.status,
+      status: row.run_status,
       duration_ms: row.duration_ms === null ? null : Number(row.duration_ms),
       date_created_ms: Number(row.date_created_ms),
       date_updated_ms: Number(row.date_updated_ms),

@@ -1,4 +1,4 @@
-import { RUN_STATUS, SqlFragment, sql, type ClickHouse } from '@vigil/clickhouse';
+import { RUN_OPEN, SqlFragment, sql, type ClickHouse } from '@vigil/clickhouse';
 import { TRACK_STATES, type TrackState } from '@vigil/contracts';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import { activityFrom, type ActivityFacts, type CheckActivity } from './check.presenter';
@@ -118,14 +118,15 @@ export class CheckHistoryRepository {
                  WHERE ${ownCheckins(projectId, monitorId)}
                  GROUP BY monitor_id, checkin_id)
          GROUP BY monitor_id`),
-      // Runs still open: the latest signal that is not a log is their start (a timeout the scheduler wrote closes one).
+      // Runs still open: started and not closed (a timeout the scheduler wrote closes one; a start after its own close does not
+      // reopen it). Each by its latest start: a start repeated with its rid moves the run's deadline, as in the scheduler.
       this.clickhouse.query<OpenRunsRow>(sql`
         SELECT monitor_id, groupArray(started_ms) AS open_starts
-          FROM (SELECT monitor_id, checkin_id, minIf(received_at_ms, status = 'in_progress') AS started_ms
+          FROM (SELECT monitor_id, checkin_id, maxIf(received_at_ms, status = 'in_progress') AS started_ms
                   FROM checkins
                  WHERE project_id = ${projectId}${monitor} AND environment = ${CHECK_ENVIRONMENT} AND received_at >= toDateTime(${since})
                  GROUP BY monitor_id, checkin_id
-                HAVING ${RUN_STATUS} = 'in_progress')
+                HAVING ${RUN_OPEN})
          GROUP BY monitor_id`),
       this.clickhouse.query<StateRow>(sql`
         SELECT monitor_id, toString(argMax(to_state, (at_ms, kafka_offset))) AS state,

@@ -37,7 +37,7 @@ export interface ActivityFacts {
   /** The first signal of the latest run (what the scheduler counted last for crontab and Sentry intervals). */
   lastCountedMs: number | null;
   lastDurationMs: number | null;
-  /** Starts of the runs still open (not closed, not timed out by the scheduler). */
+  /** The latest start of each run still open (not closed, not timed out by the scheduler). */
   openStartsMs: number[];
   state: TrackState | null;
   /** The scheduler's latest change to or from `paused`; null: none. */

@@ -1,4 +1,4 @@
-import { RUN_STATUS, sql, type ClickHouse } from '@vigil/clickhouse';
+import { RUN_DURATION, RUN_STATUS, sql, type ClickHouse } from '@vigil/clickhouse';
 
 /** One run of an issue's monitor-environment, folded from its signals in ClickHouse. */
 export interface IssueRun {
@@ -47,7 +47,7 @@ export class IssueRunsRepository {
     const rows = await this.clickhouse.query<RunRow>(sql`
       SELECT checkin_id,
              ${RUN_STATUS} AS run_status,
-             max(duration_ms) AS run_duration_ms,
+             ${RUN_DURATION} AS run_duration_ms,
              min(received_at_ms) AS date_created_ms,
              max(received_at_ms) AS date_updated_ms
         FROM checkins

@@ -1,4 +1,4 @@
-import { joinSql, RUN_STATUS, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
+import { joinSql, RUN_DURATION, RUN_STATUS, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
 import type { TrackState } from '@vigil/contracts';
 import type { DataSource } from 'typeorm';
 import { isPostgresText } from '../common/postgres-text';
@@ -113,7 +113,7 @@ export class MonitorEnvironmentRepository {
                environment,
                checkin_id,
                ${RUN_STATUS} AS run_status,
-               max(duration_ms) AS run_duration_ms,
+               ${RUN_DURATION} AS run_duration_ms,
                min(received_at_ms) AS date_created_ms,
                max(received_at_ms) AS date_updated_ms,
                minIf(received_at_ms, status IN ('in_progress', 'ok', 'error') AND source != 'scheduler') AS counted_at_ms,

@@ -1,4 +1,4 @@
-import { RUN_STATUS, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
+import { RUN_DURATION, RUN_STATUS, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import type { BucketRow, Percentiles, TimelineRange } from './timeline-range';
 
@@ -89,7 +89,7 @@ export class TimelineRepository {
     return sql`
       SELECT checkin_id,
              ${RUN_STATUS} AS run_status,
-             max(duration_ms) AS run_duration_ms,
+             ${RUN_DURATION} AS run_duration_ms,
              min(received_at_ms) AS date_created_ms
         FROM checkins
        WHERE project_id = ${query.projectId} AND monitor_id = ${query.monitorId} AND ${environment}

@@ -187,7 +187,8 @@ export function resolveConfig(current: MonitorSchedule | null, input: ConfigInpu
   const pick = <T>(sent: T | null | undefined, kept: T, fallback: T): T => (sent === undefined ? kept : sent === null ? fallback : sent);
   const merged: SentryMonitorConfig = {
     schedule,
-    timezone: pick(input.timezone, base.timezone, NEW_CONFIG_DEFAULTS.timezone),
+    // Sentry drops a blank zone: as if it was not sent.
+    timezone: pick(input.timezone === '' ? undefined : input.timezone, base.timezone, NEW_CONFIG_DEFAULTS.timezone),
     checkin_margin: input.checkin_margin === undefined ? base.checkinMargin : input.checkin_margin,
     max_runtime: input.max_runtime === undefined ? base.maxRuntime : input.max_runtime,
     failure_issue_threshold: pick(input.failure_issue_threshold, base.failureIssueThreshold, NEW_CONFIG_DEFAULTS.failureIssueThreshold),

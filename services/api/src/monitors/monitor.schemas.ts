@@ -131,8 +131,10 @@ const SCHEDULE_INPUT: JsonSchema = {
   ],
 };
 
+// As in check-ins' monitor_config (libs/db `toMonitorConfigUpdate`): a margin of 0 is stored as 1, and any other
+// value past the bounds at the bound.
 const MINUTES = (max: number, what: string): JsonSchema =>
-  nullable({ type: 'integer', minimum: 1, maximum: max, description: `${what}, in minutes (1 to ${max}).` });
+  nullable({ type: 'integer', description: `${what}, in minutes (1 to ${max}; a value past the bounds is stored at the bound).` });
 const THRESHOLD = (what: string): JsonSchema =>
   nullable({ type: 'integer', minimum: 1, maximum: LIMITS.thresholdMax, description: `${what} (1 to ${LIMITS.thresholdMax}; null: 1).` });
 
@@ -143,10 +145,9 @@ const CONFIG_FIELDS: Record<string, JsonSchema> = {
   max_runtime: MINUTES(LIMITS.runtimeMax, 'How long a run may stay in progress before it counts as timed out'),
   timezone: nullable({
     type: 'string',
-    minLength: 1,
     maxLength: LIMITS.timezoneMaxLength,
     pattern: TEXT,
-    description: 'The IANA zone a crontab runs in (null: UTC).',
+    description: 'The IANA zone a crontab runs in (null: UTC; "": as if not sent).',
   }),
   failure_issue_threshold: THRESHOLD('Consecutive failures that open an issue'),
   recovery_threshold: THRESHOLD('Consecutive successes that resolve it'),

@@ -7,8 +7,9 @@ import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer, type
 import type { Logger } from '@vigil/logging';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 import { rowFromProcessingError } from '../processing-errors/processing-error-row';
+import { dispositionOf, mayCloseAnotherEnvironment, runRuleError } from '../processing-errors/run-rule-errors';
 import { rowFromCheckin, rowFromMonitorEvent, type CheckinRow } from './checkin-row';
-import { ClickHouseRunStore } from './clickhouse-run-store';
+import { ClickHouseRunStore, runOfMonitor } from './clickhouse-run-store';
 import { HistoryMetrics, type HistoryTable } from './history-metrics';
 import { RunResolver } from './run-resolver';
 
@@ -24,6 +25,7 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
   private readonly consumer: TopicConsumer<HistoryTopic>;
   private readonly runs: RunResolver;
   private readonly metrics: HistoryMetrics | null;
+  private readonly store: ClickHouseRunStore;
 
   constructor(
     @Inject(ClickHouse) private readonly clickhouse: ClickHouse,
@@ -32,7 +34,8 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(TopicProducer) producer: TopicProducer,
     private readonly readiness: ReadinessRegistry,
   ) {
-    this.runs = new RunResolver(new ClickHouseRunStore(clickhouse));
+    this.store = new ClickHouseRunStore(clickhouse);
+    this.runs = new RunResolver(this.store);
     this.metrics = config.VIGIL_METRICS === 'on' ? new HistoryMetrics() : null;
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: 'vigil-history',
@@ -76,10 +79,22 @@ export class HistoryWriter implements OnModuleInit, BeforeApplicationShutdown {
         );
       } else {
         const resolved = await this.runs.resolve(messages.map((m) => m.payload as CheckinMessageV1));
-        await this.insert(
-          'checkins',
-          resolved.map(({ message, resolved: run }): CheckinRow => rowFromCheckin(message, run)),
-        );
+        const mismatched = await this.store.otherEnvironments(resolved.filter((r) => mayCloseAnotherEnvironment(r.message, r.resolved)).map((r) => r.message));
+        const rows: CheckinRow[] = [];
+        const errors: ProcessingErrorV1[] = [];
+        for (const { message, resolved: run } of resolved) {
+          const opened = mismatched.get(runOfMonitor(message.monitor_id, message.checkin_id));
+          if (opened !== undefined && mayCloseAnotherEnvironment(message, run)) {
+            // Sentry: a close of a run opened in another environment is an error, not a run of its own.
+            errors.push(runRuleError(message, 'checkin_environment_mismatch', `, opened in environment "${opened}"`));
+            continue;
+          }
+          const disposition = dispositionOf(message, run);
+          if (disposition.store) rows.push(rowFromCheckin(message, run));
+          if (disposition.error !== null) errors.push(runRuleError(message, disposition.error));
+        }
+        await this.insert('checkins', rows);
+        if (errors.length > 0) await this.insert('processing_errors', errors.map(rowFromProcessingError));
       }
     } catch (error) {
       // The batch will be delivered again: what was remembered about its runs must come from the store.

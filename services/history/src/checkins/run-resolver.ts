@@ -1,5 +1,5 @@
 import { monitorEnvironmentKey, type CheckinMessageV1 } from '@vigil/contracts';
-import { TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
+import { runKey, TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
 
 export interface Track {
   projectId: number;
@@ -11,6 +11,8 @@ export interface Track {
 export interface RunStore {
   /** Open runs of each track, as stored so far, keyed by `monitorEnvironmentKey`. */
   openRuns(tracks: readonly Track[], now: number): Promise<Map<string, OpenRun[]>>;
+  /** The runs of each track that finished last, oldest first (libs/runs `MAX_FINISHED_RUNS`), keyed the same way. */
+  finishedRuns(tracks: readonly Track[], now: number): Promise<Map<string, string[]>>;
   /** Which of these event ids are already stored: a batch redelivered after a crash or rebalance. */
   storedEventIds(messages: readonly CheckinMessageV1[]): Promise<Set<string>>;
 }
@@ -56,8 +58,8 @@ export class RunResolver {
     }
     if (cold.size > 0) {
       if (this.tracks.size + cold.size > this.maxTracks) this.tracks.clear();
-      const loaded = await this.store.openRuns([...cold.values()], now);
-      for (const key of cold.keys()) this.tracks.set(key, new TrackRuns(loaded.get(key) ?? []));
+      const [loaded, finished] = await Promise.all([this.store.openRuns([...cold.values()], now), this.store.finishedRuns([...cold.values()], now)]);
+      for (const key of cold.keys()) this.tracks.set(key, new TrackRuns(loaded.get(key) ?? [], (finished.get(key) ?? []).map(runKey)));
     }
     return fresh.map((message) => {
       const track = this.tracks.get(monitorEnvironmentKey(message.monitor_id, message.environment))!;

@@ -1,7 +1,7 @@
 import { domainErrorOf } from '@vigil/errors/testing';
 import { sentryKeyFrom } from '../auth/sentry-auth';
-import { canonicalUuid, parseSentryCheckin, slugify } from '../checkins/sentry-checkin.schema';
-import { toMonitorConfigUpdate } from '@vigil/db';
+import { canonicalUuid, parseMonitorConfig, parseSentryCheckin, slugify } from '../checkins/sentry-checkin.schema';
+import { toMonitorConfigUpdate, type ConfigAdjustment } from '@vigil/db';
 import { pingSignal } from '../ping/ping-signal';
 import { isNilUuid } from '../checkins/sentry-checkin.schema';
 import { parseDuration } from '../envelope/cron-duration';
@@ -25,13 +25,7 @@ describe('Sentry check-in payloads', () => {
     [{ monitor_slug: 'j', status: 'ok', check_in_id: 'nope' }, 'check_in_id', undefined],
     [{ monitor_slug: 'j', status: 'ok', duration: -1 }, 'duration', undefined],
     [{ monitor_slug: 'j', status: 'ok', environment: 'a/b' }, 'environment', undefined],
-    [{ monitor_slug: 'j', status: 'ok', monitor_config: { checkin_margin: 0 } }, 'monitor_config.checkin_margin', undefined],
-    [{ monitor_slug: 'j', status: 'ok', monitor_config: { max_runtime: 40321 } }, 'monitor_config.max_runtime', undefined],
-    [
-      { monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'fortnight' } } },
-      'monitor_config.schedule',
-      undefined,
-    ],
+    [{ monitor_slug: 'j', status: 'ok', monitor_config: 'daily' }, 'monitor_config', undefined],
   ])('rejects %j naming %s', (payload, field, message) => {
     const error = domainErrorOf(() => parseSentryCheckin(payload));
     expect(error.code).toBe('invalid_checkin');
@@ -44,13 +38,33 @@ describe('Sentry check-in payloads', () => {
     [{ monitor_slug: 'j', status: 'ok', environment: 'prod\ud800' }, 'environment', /surrogate/],
     [{ monitor_slug: 'j\u0000', status: 'ok' }, 'monitor_slug', /NUL/],
     [{ monitor_slug: 'j', status: 'ok', release: '1.0\udc00' }, 'release', /surrogate/],
-    [{ monitor_slug: 'j', status: 'ok', monitor_config: { owner: 'team:\u0000ops' } }, 'monitor_config.owner', /NUL/],
-    [{ monitor_slug: 'j', status: 'ok', monitor_config: { timezone: 'UTC\ud83d' } }, 'monitor_config.timezone', /surrogate/],
-    [{ monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'crontab', value: '0 3 * * *\u0000' } } }, 'monitor_config.schedule.value', /NUL/],
   ])('refuses text no store can hold: %j names %s', (payload, field, message) => {
     const error = domainErrorOf(() => parseSentryCheckin(payload));
     expect(error).toMatchObject({ kind: 'invalid', code: 'invalid_text', field });
     expect(error.message).toMatch(message);
+  });
+
+  it.each([
+    [{ owner: 'team:\u0000ops' }, 'monitor_config.owner', /NUL/],
+    [{ timezone: 'UTC\ud83d' }, 'monitor_config.timezone', /surrogate/],
+    [{ schedule: { type: 'crontab', value: '0 3 * * *\u0000' } }, 'monitor_config.schedule.value', /NUL/],
+  ])('refuses monitor_config text no store can hold: %j names %s', (config, field, message) => {
+    const error = domainErrorOf(() => parseMonitorConfig(config));
+    expect(error).toMatchObject({ kind: 'invalid', code: 'invalid_text', field });
+    expect(error.message).toMatch(message);
+  });
+
+  it('leaves monitor_config to parseMonitorConfig, so an invalid one does not refuse the check-in itself', () => {
+    const payload = parseSentryCheckin({ monitor_slug: 'j', status: 'ok', monitor_config: { schedule: { type: 'interval', value: 1, unit: 'fortnight' } } });
+    expect(payload.status).toBe('ok');
+    expect(domainErrorOf(() => parseMonitorConfig(payload.monitor_config))).toMatchObject({ code: 'invalid_monitor_config', field: 'monitor_config.schedule' });
+    expect(domainErrorOf(() => parseMonitorConfig({ failure_issue_threshold: 721 }))).toMatchObject({
+      code: 'invalid_monitor_config',
+      field: 'monitor_config.failure_issue_threshold',
+    });
+    expect(domainErrorOf(() => parseMonitorConfig({ checkin_margin: 1.5 }))).toMatchObject({ field: 'monitor_config.checkin_margin' });
+    expect(parseMonitorConfig(null)).toBeNull();
+    expect(parseMonitorConfig({ checkin_margin: 0, max_runtime: 99_999, timezone: '' })).toEqual({ checkin_margin: 0, max_runtime: 99_999, timezone: '' });
   });
 
   it('keeps text with proper surrogate pairs (emoji) and ignores fields it does not store', () => {
@@ -60,7 +74,12 @@ describe('Sentry check-in payloads', () => {
   it('slugifies like Sentry and canonicalises check-in ids', () => {
     expect(slugify('My Nightly Job!')).toBe('my-nightly-job');
     expect(domainErrorOf(() => slugify('!!!')).field).toBe('monitor_slug');
-    expect(domainErrorOf(() => slugify('x'.repeat(51))).message).toMatch(/at most 50/);
+    // Longer than 50 characters: cut to 50 (in characters, as Relay cuts it), then slugified.
+    expect(slugify('x'.repeat(51))).toBe('x'.repeat(50));
+    expect(slugify(`${'Nightly Backup '.repeat(4)}of the EU database`)).toBe('nightly-backup-nightly-backup-nightly-backup-night');
+    expect(slugify(`${'a'.repeat(49)} tail`)).toBe('a'.repeat(49));
+    // What is past the 50th character is gone before slugifying: here, every letter.
+    expect(domainErrorOf(() => slugify(`${'🦀'.repeat(50)}job`)).field).toBe('monitor_slug');
     expect(canonicalUuid('ABCDEF0123456789ABCDEF0123456789')).toBe('abcdef01-2345-6789-abcd-ef0123456789');
   });
 });
@@ -105,6 +124,18 @@ describe('monitor_config', () => {
       timezone: 'Asia/Kolkata',
     });
     expect(toMonitorConfigUpdate({ owner: 'team:ops' })).toEqual({ owner: 'team:ops' });
+  });
+
+  it("normalises as Sentry: margin 0 is 1, a blank zone is none, margin and runtime past Sentry's limits are clamped, each said", () => {
+    const adjustments: ConfigAdjustment[] = [];
+    expect(toMonitorConfigUpdate({ checkin_margin: 0, timezone: '' }, undefined, adjustments)).toEqual({ checkinMargin: 1 });
+    expect(adjustments).toEqual([]);
+    expect(toMonitorConfigUpdate({ checkin_margin: 50_000, max_runtime: 0 }, undefined, adjustments)).toEqual({ checkinMargin: 40_320, maxRuntime: 1 });
+    expect(adjustments).toEqual([
+      { field: 'monitor_config.checkin_margin', message: 'monitor_config.checkin_margin 50000 is out of range (1 to 40320): stored as 40320' },
+      { field: 'monitor_config.max_runtime', message: 'monitor_config.max_runtime 0 is out of range (1 to 40320): stored as 1' },
+    ]);
+    expect(toMonitorConfigUpdate({ checkin_margin: -5, max_runtime: 40_321 })).toEqual({ checkinMargin: 1, maxRuntime: 40_320 });
   });
 
   it.each([

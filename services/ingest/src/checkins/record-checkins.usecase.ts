@@ -1,7 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ROOT_LOGGER } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { monitorEnvironmentKey, monitorIdFor, type CheckinMessageV1, type CheckinSignal, type CheckinSource } from '@vigil/contracts';
+import {
+  monitorEnvironmentKey,
+  monitorIdFor,
+  PROCESSING_ERROR_TYPES,
+  type CheckinMessageV1,
+  type CheckinSignal,
+  type CheckinSource,
+  type ProcessingErrorDetail,
+} from '@vigil/contracts';
 import { DomainError } from '@vigil/errors';
 import { TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
@@ -10,12 +18,12 @@ import { DataSource } from 'typeorm';
 import { configApplied, type CatalogMonitor, type CatalogProject } from '../catalog/catalog-snapshot';
 import { IngestCatalog } from '../catalog/ingest-catalog';
 import { RateLimiter } from '../limits/rate-limiter';
-import { toMonitorConfigUpdate, type MonitorConfigUpdate } from '@vigil/db';
+import { toMonitorConfigUpdate, type ConfigAdjustment, type MonitorConfigUpdate } from '@vigil/db';
 import { MonitorRepository } from '../monitors/monitor.repository';
 import { bodyFields } from '../ping/ping-body';
 import { ignoresPing, resumesPausedMonitor } from '../ping/ping-resume';
 import { detailOf, ProcessingErrorRecorder } from './processing-errors';
-import { isNilUuid, canonicalUuid, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
+import { isNilUuid, canonicalUuid, parseMonitorConfig, slugify, type SentryCheckinPayload } from './sentry-checkin.schema';
 
 export const DEFAULT_ENVIRONMENT = 'production';
 
@@ -39,6 +47,26 @@ interface PreparedCheckin {
   readonly slug: string;
   readonly environment: string;
   readonly config: MonitorConfigUpdate | undefined;
+  /** Why `monitor_config` cannot be applied: an existing monitor keeps the check-in under its current config. */
+  readonly configError: DomainError | undefined;
+  /** Config values stored other than sent (clamped to Sentry's limits), recorded once the check-in is accepted. */
+  readonly adjustments: readonly ConfigAdjustment[];
+}
+
+/** A check-in's slug, environment and `monitor_config`, checked; an invalid config is kept aside, not thrown. */
+function prepare(payload: SentryCheckinPayload): PreparedCheckin {
+  const adjustments: ConfigAdjustment[] = [];
+  let config: MonitorConfigUpdate | undefined;
+  let configError: DomainError | undefined;
+  try {
+    const parsed = parseMonitorConfig(payload.monitor_config);
+    config = parsed ? toMonitorConfigUpdate(parsed, undefined, adjustments) : undefined;
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    configError = error;
+    adjustments.length = 0;
+  }
+  return { payload, slug: slugify(payload.monitor_slug), environment: payload.environment ?? DEFAULT_ENVIRONMENT, config, configError, adjustments };
 }
 
 /** The outcome of a Sentry request: ids accepted, and how many check-ins a rate limit turned away. */
@@ -85,12 +113,7 @@ export class RecordCheckinsUseCase {
    * recorded as a processing error.
    */
   async recordSentry(project: CatalogProject, payloads: readonly SentryCheckinPayload[], source: CheckinSource, client: ClientInfo): Promise<SentryOutcome> {
-    const prepared: PreparedCheckin[] = payloads.map((payload) => ({
-      payload,
-      slug: slugify(payload.monitor_slug),
-      environment: payload.environment ?? DEFAULT_ENVIRONMENT,
-      config: payload.monitor_config ? toMonitorConfigUpdate(payload.monitor_config) : undefined,
-    }));
+    const prepared: PreparedCheckin[] = payloads.map(prepare);
     const admitted: PreparedCheckin[] = [];
     let retryAfterMs = 0;
     let firstRefusal: DomainError | undefined;
@@ -129,6 +152,8 @@ export class RecordCheckinsUseCase {
     const creating = new Set<string>();
     for (const [index, item] of admitted.entries()) {
       const monitor = found[index] ?? null;
+      // Sentry: an invalid monitor_config creates nothing, and for a new monitor the check-in goes with it.
+      if (!monitor && item.configError) throw item.configError;
       if (!monitor && item.config?.scheduleType !== undefined && !creating.has(item.slug)) {
         const wait = this.creations.take(String(project.id));
         if (wait > 0) {
@@ -147,10 +172,12 @@ export class RecordCheckinsUseCase {
     });
     if (writes.every((update) => update === undefined)) {
       const monitors = accepted.map((item, index) => known[index] ?? unconfirmed(project, item.slug));
-      return outcome(await this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client))), accepted.length);
+      const ids = await this.publishLive(accepted, monitors, source, client);
+      this.recordNotApplied(project, source, accepted, monitors);
+      return outcome(ids, accepted.length);
     }
     const written: CatalogMonitor[] = [];
-    const ids = await this.dataSource.transaction(async (manager) => {
+    const { ids, monitors } = await this.dataSource.transaction(async (manager) => {
       const monitors: Array<CatalogMonitor | UnconfirmedMonitor> = [];
       for (const [index, item] of accepted.entries()) {
         const update = writes[index];
@@ -158,10 +185,53 @@ export class RecordCheckinsUseCase {
         if (update) written.push(monitor as CatalogMonitor);
         monitors.push(monitor);
       }
-      return this.publish(accepted.map((item, index) => this.sentryMessage(monitors[index]!, item, source, client)));
+      return { ids: await this.publishLive(accepted, monitors, source, client), monitors };
     });
     for (const monitor of written) this.catalog.rememberMonitor(monitor);
+    this.recordNotApplied(project, source, accepted, monitors);
     return outcome(ids, accepted.length);
+  }
+
+  /** Publishes the check-ins of monitors that are not disabled (Sentry drops a disabled monitor's check-ins). */
+  private async publishLive(
+    items: readonly PreparedCheckin[],
+    monitors: ReadonlyArray<CatalogMonitor | UnconfirmedMonitor>,
+    source: CheckinSource,
+    client: ClientInfo,
+  ): Promise<string[]> {
+    const messages: CheckinMessageV1[] = [];
+    items.forEach((item, index) => {
+      const monitor = monitors[index]!;
+      if (!isDisabled(monitor)) messages.push(this.sentryMessage(monitor, item, source, client));
+    });
+    return messages.length === 0 ? [] : this.publish(messages);
+  }
+
+  /**
+   * Processing errors for accepted check-ins that were not applied as sent: dropped for a disabled monitor
+   * (`monitor_disabled`), kept under the monitor's current config because theirs was invalid
+   * (`invalid_monitor_config`, naming the field), or with config values stored at Sentry's limits
+   * (`monitor_config_clamped`). Recorded after Kafka acknowledged the request, so a retried request is not
+   * recorded twice.
+   */
+  private recordNotApplied(
+    project: CatalogProject,
+    source: CheckinSource,
+    items: readonly PreparedCheckin[],
+    monitors: ReadonlyArray<CatalogMonitor | UnconfirmedMonitor>,
+  ): void {
+    items.forEach((item, index) => {
+      const errors: ProcessingErrorDetail[] = [];
+      if (isDisabled(monitors[index]!)) {
+        errors.push({ code: 'monitor_disabled', field: 'monitor_slug', message: `monitor "${item.slug}": ${PROCESSING_ERROR_TYPES.monitor_disabled}` });
+      }
+      if (item.configError) {
+        errors.push({ ...detailOf(item.configError), code: 'invalid_monitor_config' });
+      }
+      for (const adjustment of item.adjustments) errors.push({ code: 'monitor_config_clamped', field: adjustment.field, message: adjustment.message });
+      if (errors.length === 0) return;
+      this.processingErrors.record(project, source, { monitorSlug: item.slug, environment: item.environment, payload: JSON.stringify(item.payload), errors });
+    });
   }
 
   /**
@@ -273,6 +343,11 @@ export class RecordCheckinsUseCase {
     }
     return messages.map((m) => m.checkin_id);
   }
+}
+
+/** A disabled monitor drops its check-ins (Sentry's consumer does); one ingest does not know yet is not known to be. */
+function isDisabled(monitor: CatalogMonitor | UnconfirmedMonitor): boolean {
+  return !('unconfirmed' in monitor) && monitor.status === 'disabled';
 }
 
 /** A monitor this ingest does not know, named by a check-in without `monitor_config`: the scheduler decides (decision 0021). */

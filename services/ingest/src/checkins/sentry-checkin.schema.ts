@@ -11,25 +11,16 @@ export interface SentryCheckinPayload {
   duration?: number | null;
   release?: string | null;
   environment?: string | null;
-  monitor_config?: SentryMonitorConfig | null;
+  /** As sent: checked apart (`parseMonitorConfig`), so an invalid one need not cost the check-in. */
+  monitor_config?: unknown;
   contexts?: { trace?: { trace_id?: string } };
 }
 
-// monitor_config's bounds are the ones the API's monitor endpoints apply too (MONITOR_CONFIG_LIMITS).
-const schema = {
+// monitor_config's bounds are the ones the API's monitor endpoints apply too (MONITOR_CONFIG_LIMITS). Margin and
+// runtime take any integer: `toMonitorConfigUpdate` stores 0 and values past Sentry's limits at the limits.
+const monitorConfigSchema = {
   type: 'object',
-  required: ['monitor_slug', 'status'],
   properties: {
-    check_in_id: { type: 'string', pattern: '^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$' },
-    monitor_slug: { type: 'string', minLength: 1, maxLength: 128 },
-    status: { type: 'string', enum: [...CHECKIN_STATUSES] },
-    duration: { type: ['number', 'null'], minimum: 0, maximum: 365 * 86400 },
-    release: { type: ['string', 'null'], maxLength: 250 },
-    environment: { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t]+$' },
-    contexts: {
-      type: 'object',
-      properties: { trace: { type: 'object', properties: { trace_id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } } } },
-    },
     monitor_config: {
       type: ['object', 'null'],
       properties: {
@@ -51,8 +42,8 @@ const schema = {
             },
           ],
         },
-        checkin_margin: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.marginMax },
-        max_runtime: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.runtimeMax },
+        checkin_margin: { type: ['integer', 'null'] },
+        max_runtime: { type: ['integer', 'null'] },
         failure_issue_threshold: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.thresholdMax },
         recovery_threshold: { type: ['integer', 'null'], minimum: 1, maximum: LIMITS.thresholdMax },
         timezone: { type: ['string', 'null'], maxLength: LIMITS.timezoneMaxLength },
@@ -62,8 +53,28 @@ const schema = {
   },
 } as const;
 
+const schema = {
+  type: 'object',
+  required: ['monitor_slug', 'status'],
+  properties: {
+    check_in_id: { type: 'string', pattern: '^([0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$' },
+    // Any length: a longer slug is cut to 50 characters as Relay cuts it (`slugify`).
+    monitor_slug: { type: 'string', minLength: 1, maxLength: 4096 },
+    status: { type: 'string', enum: [...CHECKIN_STATUSES] },
+    duration: { type: ['number', 'null'], minimum: 0, maximum: 365 * 86400 },
+    release: { type: ['string', 'null'], maxLength: 250 },
+    environment: { type: ['string', 'null'], minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t]+$' },
+    contexts: {
+      type: 'object',
+      properties: { trace: { type: 'object', properties: { trace_id: { type: 'string', pattern: '^[0-9a-fA-F]{32}$' } } } },
+    },
+    monitor_config: { type: ['object', 'null'] },
+  },
+} as const;
+
 const ajv = new Ajv({ allErrors: false, strict: false });
 const validate = ajv.compile<SentryCheckinPayload>(schema);
+const validateConfig = ajv.compile<{ monitor_config?: SentryMonitorConfig | null }>(monitorConfigSchema);
 
 function describe(error: ErrorObject): { field: string; message: string } {
   const path = error.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -101,7 +112,7 @@ export function refuseUnstorableText(value: unknown, path: string): void {
 }
 
 /** The fields of a check-in that are stored (contexts.trace.trace_id is hex by its pattern); others are ignored, as Sentry ignores them. */
-const STORED_FIELDS = ['check_in_id', 'monitor_slug', 'status', 'environment', 'release', 'monitor_config'] as const;
+const STORED_FIELDS = ['check_in_id', 'monitor_slug', 'status', 'environment', 'release'] as const;
 
 /** Validates a check-in payload; throws a DomainError naming the field and the rule. */
 export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
@@ -109,25 +120,46 @@ export function parseSentryCheckin(value: unknown): SentryCheckinPayload {
     for (const field of STORED_FIELDS) refuseUnstorableText(value[field], field);
     return value;
   }
-  // A schedule that fits neither form is reported at the schedule, not at whichever branch failed first.
-  const first = validate.errors?.find((e) => e.keyword === 'oneOf') ?? validate.errors?.[0];
-  const { field, message } = first ? describe(first) : { field: '', message: 'check-in is invalid' };
-  throw new DomainError('invalid', 'invalid_checkin', message, field || undefined);
+  throw firstError(validate.errors, 'invalid_checkin');
 }
 
-/** Sentry slugifies monitor slugs the SDKs send; so do we, and reject what is left empty or too long. */
+/**
+ * Validates a check-in's `monitor_config` (null or absent: none); throws a DomainError `invalid_monitor_config`
+ * naming the field and the rule. Its semantic checks and normalisation are `toMonitorConfigUpdate`'s.
+ */
+export function parseMonitorConfig(value: unknown): SentryMonitorConfig | null {
+  if (value === undefined || value === null) return null;
+  const wrapped: unknown = { monitor_config: value };
+  if (!validateConfig(wrapped)) throw firstError(validateConfig.errors, 'invalid_monitor_config');
+  refuseUnstorableText(value, 'monitor_config');
+  return wrapped.monitor_config ?? null;
+}
+
+function firstError(errors: ErrorObject[] | null | undefined, code: string): DomainError {
+  // A schedule that fits neither form is reported at the schedule, not at whichever branch failed first.
+  const first = errors?.find((e) => e.keyword === 'oneOf') ?? errors?.[0];
+  const { field, message } = first ? describe(first) : { field: '', message: 'check-in is invalid' };
+  return new DomainError('invalid', code, message, field || undefined);
+}
+
+/** Sentry slugifies monitor slugs the SDKs send; so do we, and reject what is left empty. */
 const PLAIN_SLUG = /^[a-z0-9_-]{1,50}$/;
+/** Relay's limit (relay-monitors `SLUG_LENGTH`): a longer slug is cut to it, in characters, before it is slugified. */
+export const MAX_MONITOR_SLUG_LENGTH = 50;
 
 export function slugify(raw: string): string {
   if (PLAIN_SLUG.test(raw) && raw[0] !== '-' && raw[raw.length - 1] !== '-') return raw;
-  const slug = raw
+  const cut = [...raw].slice(0, MAX_MONITOR_SLUG_LENGTH).join('');
+  const slug = cut
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .replace(/^-+|-+$/g, '')
+    // Decomposition can lengthen it (`ﬁ` is `fi`): still at most 50.
+    .slice(0, MAX_MONITOR_SLUG_LENGTH)
+    .replace(/-+$/, '');
   if (slug === '') throw new DomainError('invalid', 'invalid_checkin', `monitor_slug "${raw}" has no letters or digits`, 'monitor_slug');
-  if (slug.length > 50) throw new DomainError('invalid', 'invalid_checkin', 'monitor_slug must be at most 50 characters', 'monitor_slug');
   return slug;
 }
 

@@ -1,4 +1,5 @@
 import { PartitionDetector, type DetectionResult, type MonitorConfigInput, type TrackSnapshotV1 } from '../detection';
+import { runKey } from '@vigil/runs';
 import { DAY, ENV, HOUR, hourly, MINUTE, SECOND, T0 } from './detection-harness';
 
 const A = '5a7c9e1b-3d5f-4a7c-9e1b-00000000000a';
@@ -46,6 +47,12 @@ function script(): Step[] {
       steps.push({ monitor: A, config: hourly({ schedule: { type: 'crontab', value: '0 6 * * *', timezone: 'Europe/Berlin' } }) });
     if (t % (3 * HOUR) === (T0 % (3 * HOUR)) + MINUTE) steps.push({ checkin: C, status: 'ok', at: t + 2 * SECOND });
     if (t === T0 + 30 * HOUR + MINUTE) steps.push({ checkin: D, status: 'in_progress', at: t + 3 * SECOND });
+    // Heartbeats keep a run open past its max runtime; a second close and a late start of it are ignored.
+    if (t === T0 + 12 * HOUR + MINUTE) steps.push({ checkin: A, status: 'in_progress', at: t + SECOND, id: id(3) });
+    if (t === T0 + 12 * HOUR + 16 * MINUTE) steps.push({ checkin: A, status: 'in_progress', at: t + SECOND, id: id(3) });
+    if (t === T0 + 12 * HOUR + 31 * MINUTE) steps.push({ checkin: A, status: 'ok', at: t + SECOND, id: id(3) });
+    if (t === T0 + 12 * HOUR + 36 * MINUTE) steps.push({ checkin: A, status: 'error', at: t + SECOND, id: id(3) });
+    if (t === T0 + 12 * HOUR + 41 * MINUTE) steps.push({ checkin: A, status: 'in_progress', at: t + SECOND, id: id(3) });
   }
   return steps;
 }
@@ -105,6 +112,45 @@ describe('detection: snapshot and restore', () => {
     const sizes = [...reference.snapshots()].map((snapshot) => JSON.stringify(snapshot).length);
     expect(sizes.length).toBe(5);
     expect(Math.max(...sizes)).toBeLessThan(600);
+  });
+
+  it('restores a snapshot written before heartbeats and the finished list (3-item runs, last_finished only)', () => {
+    const after = new PartitionDetector();
+    after.setMonitor(A, hourly());
+    after.restoreClock(T0 + MINUTE);
+    const old: TrackSnapshotV1 = {
+      v: 1,
+      monitor_id: A,
+      environment: ENV,
+      clock: T0 + MINUTE,
+      resolved: T0,
+      anchor: T0,
+      result: 'ok',
+      state: 'ok',
+      streak: 0,
+      last_miss: null,
+      collapsed_from: null,
+      held: [],
+      last_finished: id(7),
+      schedule_key: 'crontab|UTC|0 * * * *',
+      suspended: null,
+      configured: true,
+      runs: [[id(8), T0 + 10 * SECOND, 0]],
+    };
+    after.restore(old);
+    // The remembered finished run's late start opens nothing; the open run times out 20 minutes after its start.
+    const late = after.checkin({
+      monitor_id: A,
+      environment: ENV,
+      checkin_id: id(7),
+      run_match: 'exact',
+      status: 'in_progress',
+      received_at: T0 + 2 * MINUTE,
+      duration_ms: null,
+    });
+    expect(late.run.ignored).toBe('late_start');
+    expect(after.pulse(T0 + 20 * MINUTE + 10 * SECOND).outcomes).toMatchObject([{ kind: 'timeout', checkinId: id(8) }]);
+    expect([...after.snapshots()][0]).toMatchObject({ last_finished: null, finished: [runKey(id(7))], runs: [[id(8), T0 + 10 * SECOND, 1]] });
   });
 
   it('a monitor resumed while the partition moved comes back as new', () => {

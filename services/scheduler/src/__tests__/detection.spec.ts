@@ -403,6 +403,41 @@ describe('detection: pause, disable, configuration', () => {
     expect(h.detector.track(MONITOR, ENV)?.openRuns).toEqual([]);
   });
 
+  it('an in_progress repeated with the same id is a heartbeat: the max runtime counts from the latest one', () => {
+    const h = new Harness().monitor(hourly());
+    const id = runId();
+    h.checkin('in_progress', T0 + 5 * SECOND, { checkin_id: id, run_match: 'exact' });
+    h.every(MINUTE, T0, T0 + 15 * MINUTE);
+    h.checkin('in_progress', T0 + 15 * MINUTE, { checkin_id: id, run_match: 'exact' });
+    h.every(10 * SECOND, T0 + 15 * MINUTE, T0 + 35 * MINUTE - 10 * SECOND);
+    expect(h.outcomes).toEqual([]);
+    expect(h.detector.track(MONITOR, ENV)?.nextDue()).toBe(T0 + 35 * MINUTE);
+    h.pulse(T0 + 35 * MINUTE);
+    expect(h.outcomes).toMatchObject([{ kind: 'timeout', checkinId: id, dueAt: T0 + 35 * MINUTE, startedAt: T0 + 5 * SECOND }]);
+    // A heartbeat after the timeout does not undo it.
+    h.checkin('in_progress', T0 + 36 * MINUTE, { checkin_id: id, run_match: 'exact' });
+    h.every(MINUTE, T0 + 36 * MINUTE, T0 + 58 * MINUTE);
+    expect(h.outcomes).toHaveLength(1);
+    expect(h.state).toBe('timeout');
+  });
+
+  it('a second close of a finished run is ignored: the first result stands and nothing is counted', () => {
+    const h = new Harness().monitor(hourly());
+    const id = runId();
+    h.checkin('in_progress', T0 + 5 * SECOND, { checkin_id: id, run_match: 'exact' });
+    expect(h.checkin('error', T0 + MINUTE, { checkin_id: id, run_match: 'exact' }).finished).toBe('error');
+    const second = h.checkin('ok', T0 + 2 * MINUTE, { checkin_id: id, run_match: 'exact' });
+    expect(second.run.ignored).toBe('finished');
+    expect(second.finished).toBeNull();
+    expect(second.creditedSlot).toBeNull();
+    expect(h.state).toBe('error');
+    // Not a heartbeat for the next slot either: 01:00 is still missed.
+    h.every(MINUTE, T0 + 2 * MINUTE, T0 + HOUR + 5 * MINUTE);
+    expect(h.slots('missed')).toEqual([iso(T0 + HOUR)]);
+    // A late start of it is ignored too.
+    expect(h.checkin('in_progress', T0 + HOUR + 6 * MINUTE, { checkin_id: id, run_match: 'exact' }).creditedSlot).toBeNull();
+  });
+
   it('an invalid schedule throws before anything changes; a deleted monitor drops its tracks', () => {
     const h = new Harness().monitor(hourly());
     h.checkin('ok', T0);

@@ -1,4 +1,4 @@
-import { TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
+import { runDeadline, runKey, TrackRuns, type OpenRun, type ResolvedSignal } from '@vigil/runs';
 import type { Queued } from './due-queue';
 import type { MonitorSettings } from './settings';
 import type { CheckinResult, DetectionCheckin, DetectionResult, MissedOutcome, Outcome, TimeoutOutcome, TrackSnapshotV1, TrackState } from './types';
@@ -74,10 +74,11 @@ export class MonitorHandle {
  *    `missed` for that slot. A check-in received at or after the deadline is too late for that slot (the
  *    miss is emitted first, then the check-in records a late run): the same outcome whether the pulse for the
  *    deadline was processed before the check-in or long after it. Long outages collapse: `MISS_STREAK_LIMIT`.
- * 4. Timeout: a run open at start + max runtime (`timeoutFromMargin`: + margin, the Healthchecks grace) times
- *    out exactly once, measured from the run's first start as `TrackRuns` keeps it (a re-touch does not extend
- *    it). A later ok/error closes it (the duration is recorded by history), but the timeout stands and the
- *    track stays `timeout`. A run pushed out of the ledger by newer runs before its time times out at once
+ * 4. Timeout: a run open at its latest `in_progress` + max runtime (`timeoutFromMargin`: + margin, the
+ *    Healthchecks grace) times out exactly once: an `in_progress` repeated for an open run (same id, or a
+ *    re-touch without one) is a heartbeat that moves the deadline, as Sentry's `timeout_at`, never past four
+ *    weeks after the start (`runDeadline`). A later ok/error closes it (the duration is recorded by history),
+ *    but the timeout stands and the track stays `timeout`. A run pushed out of the ledger by newer runs before its time times out at once
  *    (`abandoned`), since nothing can close it any more.
  * 5. New tracks are never missed and never late. Paused: nothing is produced, check-ins only keep the runs
  *    ledger (so run resolution still agrees with history); resuming returns the track to `new` and exempts
@@ -88,7 +89,9 @@ export class MonitorHandle {
  *    check-in is on Kafka; the notification can come late) fold into the runs and are kept (the last
  *    `MAX_HELD_CHECKINS`); when the configuration arrives they are applied in order as if it had been known,
  *    so a slot between them that nothing covered is still missed.
- * 7. A start that arrives after its own result (exact id) opens nothing (`TrackRuns`): no false timeout.
+ * 7. A start that arrives after its own result (exact id) opens nothing (`TrackRuns`): no false timeout. It
+ *    and a second result for a finished run (Sentry's `checkin_finished`) are ignored: they count for no
+ *    slot and change no result.
  * 8. Healthchecks' rules (`MonitorSettings.healthchecks`: checks made by a ping URL or the Healthchecks API).
  *    A start never counts on a track with nothing credited yet (new, or just resumed): the check stays `new`
  *    with its run open, and goes down only if that run outlives its grace time (rule 4). With an interval
@@ -115,8 +118,8 @@ export class Track implements Queued {
   private collapsedFrom: number | null = null;
   /** Counting check-ins before the config was known: [received_at, `HeldKind`] pairs, flat, oldest first. */
   private held: number[] | null = null;
-  /** The runs ledger's memory of the last finished run (kept here: the ledger exists only while runs are open). */
-  private lastFinished: string | null = null;
+  /** The runs ledger's memory of the runs finished last (kept here: the ledger exists only while runs are open). */
+  private finishedRuns: readonly number[] | null = null;
   /** The key of the rule the state was computed under; null until configured. Shared string, not a copy. */
   private ruleKey: string | null = null;
   private suspended: 'paused' | 'disabled' | null = null;
@@ -160,7 +163,7 @@ export class Track implements Queued {
     }
     if (this.runs) {
       for (const run of this.runs.openRuns) {
-        const deadline = run.startedAt + settings.timeoutMs;
+        const deadline = runDeadline(run, settings.timeoutMs);
         if (deadline < due && !this.isSettled(run.checkinId)) due = deadline;
       }
     }
@@ -185,11 +188,11 @@ export class Track implements Queued {
     this.advance(signal.received_at, out);
     const at = this.clock;
     const before = this.runs ? [...this.runs.openRuns] : NO_RUNS;
-    const ledger = this.runs ?? new TrackRuns(NO_RUNS, this.lastFinished);
+    const ledger = this.runs ?? new TrackRuns(NO_RUNS, this.finishedRuns);
     const run: ResolvedSignal = ledger.apply(signal);
     const after = ledger.openRuns;
     this.runs = after.length > 0 ? ledger : null;
-    this.lastFinished = ledger.lastFinished;
+    this.finishedRuns = ledger.finishedRuns.length > 0 ? ledger.finishedRuns : null;
     const closedTimedOutRun = run.closedRun && includes(this.timedOutRuns, run.checkinId);
     const settings = this.active();
 
@@ -203,8 +206,14 @@ export class Track implements Queued {
     this.timedOutRuns = stillOpen(this.timedOutRuns, after);
     this.exemptRuns = stillOpen(this.exemptRuns, after);
 
-    const finished = (signal.status === 'ok' || signal.status === 'error') && !closedTimedOutRun && this.suspended === null ? signal.status : null;
+    const ignored = run.ignored !== undefined;
+    const finished = (signal.status === 'ok' || signal.status === 'error') && !closedTimedOutRun && !ignored && this.suspended === null ? signal.status : null;
     const result: CheckinResult = { outcomes: out.outcomes, transitions: out.transitions, run, creditedSlot: null, closedTimedOutRun, finished };
+    if (ignored) {
+      this.record(emitted, out);
+      this.report(at, out);
+      return result;
+    }
     if (this.ruleKey === null) {
       // Rule 6; whether a start counts is decided when the configuration is known (rule 8).
       if (this.counts(null, signal.status, run.closedRun))
@@ -284,15 +293,15 @@ export class Track implements Queued {
       last_miss: this.lastMiss,
       collapsed_from: this.collapsedFrom,
       held: pairs(this.held),
-      last_finished: this.lastFinished,
+      last_finished: null,
+      finished: this.finishedRuns ? [...this.finishedRuns] : [],
       schedule_key: this.ruleKey,
       suspended: this.suspended,
       configured: this.ruleKey !== null,
-      runs: this.openRuns.map((run) => [
-        run.checkinId,
-        run.startedAt,
-        includes(this.timedOutRuns, run.checkinId) ? 1 : includes(this.exemptRuns, run.checkinId) ? 2 : 0,
-      ]),
+      runs: this.openRuns.map((run) => {
+        const flag = includes(this.timedOutRuns, run.checkinId) ? 1 : includes(this.exemptRuns, run.checkinId) ? 2 : 0;
+        return run.touchedAt === undefined ? [run.checkinId, run.startedAt, flag] : [run.checkinId, run.startedAt, flag, run.touchedAt];
+      }),
     };
   }
 
@@ -313,13 +322,15 @@ export class Track implements Queued {
     track.lastMiss = snapshot.last_miss;
     track.collapsedFrom = snapshot.collapsed_from;
     track.held = snapshot.held.length > 0 ? snapshot.held.flat() : null;
-    track.lastFinished = snapshot.last_finished;
+    // Snapshots from before `finished` hold the last one only.
+    const finished = snapshot.finished ?? (snapshot.last_finished === null ? [] : [runKey(snapshot.last_finished)]);
+    track.finishedRuns = finished.length > 0 ? finished : null;
     track.ruleKey = snapshot.configured ? snapshot.schedule_key : null;
     track.suspended = snapshot.suspended;
     if (snapshot.runs.length > 0) {
       track.runs = new TrackRuns(
-        snapshot.runs.map(([checkinId, startedAt]) => ({ checkinId, startedAt })),
-        snapshot.last_finished,
+        snapshot.runs.map(([checkinId, startedAt, , touchedAt]) => (touchedAt === undefined ? { checkinId, startedAt } : { checkinId, startedAt, touchedAt })),
+        track.finishedRuns,
       );
       const flagged = (flag: number) => {
         const ids = snapshot.runs.filter((run) => run[2] === flag).map((run) => run[0]);
@@ -458,7 +469,7 @@ export class Track implements Queued {
   private evaluateTimeouts(settings: MonitorSettings, now: number, emitted: Outcome[]): void {
     if (!this.runs) return;
     for (const run of this.runs.openRuns) {
-      const deadline = run.startedAt + settings.timeoutMs;
+      const deadline = runDeadline(run, settings.timeoutMs);
       if (deadline <= now && !this.isSettled(run.checkinId)) emitted.push(this.timeout(settings, run, deadline, now, false));
     }
   }

@@ -1,0 +1,30 @@
+import { sql } from './sql';
+
+/**
+ * How the signals of one run in the `checkins` table (grouped by `checkin_id`, and environment where several are
+ * read) fold into the run's status and duration: one definition for every reader, so the check-ins list, the
+ * timeline, issues and environments agree. The rules are Sentry's consumer's (`update_existing_check_in`):
+ *
+ * - a timeout the scheduler recorded stands: a close that came after it brings only its duration;
+ * - otherwise the first `ok`/`error` stands: a second close of a finished run changes nothing, and an
+ *   `in_progress` that arrived after the close (it was overtaken) never reopens the run;
+ * - otherwise the latest other signal (`in_progress`, `missed`); logs and ignored pings never count, and a run of
+ *   nothing else folds to `''`.
+ *
+ * The SQL runs on ClickHouse 18.16 and current releases.
+ */
+export const RUN_STATUS = sql`multiIf(countIf(status = 'timeout') > 0, 'timeout',
+             countIf(status IN ('ok', 'error')) > 0, argMinIf(toString(status), received_at_ms, status IN ('ok', 'error')),
+             argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')))`;
+
+/** The run's duration: the one history resolved for its first close (after a timeout, the late close's). */
+export const RUN_DURATION = sql`argMinIf(duration_ms, received_at_ms, status IN ('ok', 'error'))`;
+
+/**
+ * The run is open: started, and neither closed nor timed out. (History's run ledger keeps a timed-out run open
+ * until its late close; see `RUN_STARTED_NOT_CLOSED`.)
+ */
+export const RUN_OPEN = sql`(countIf(status = 'in_progress') > 0 AND countIf(status IN ('ok', 'error', 'timeout')) = 0)`;
+
+/** The run started and no `ok`/`error` closed it yet, timed out or not: open in the runs ledger (libs/runs). */
+export const RUN_STARTED_NOT_CLOSED = sql`(countIf(status = 'in_progress') > 0 AND countIf(status IN ('ok', 'error')) = 0)`;
