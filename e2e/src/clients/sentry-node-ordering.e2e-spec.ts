@@ -136,7 +136,8 @@ async function projectProcessingErrors(prefix: string): Promise<string[]> {
 
 beforeAll(async () => {
   vigil = await Vigil.start({}, { scheduler: true });
-  second = await ServiceProcess.start('ingest', { ...vigil.env, VIGIL_INGEST_PORT: String(Number(vigil.env['VIGIL_INGEST_PORT']) + 60) });
+  const port = Number(vigil.env['VIGIL_INGEST_PORT']);
+  second = await ServiceProcess.start('ingest', { ...vigil.env, VIGIL_INGEST_PORT: String(port + 60), VIGIL_INGEST_METRICS_PORT: String(port + 66) });
   proxy = new RoundRobin([vigil.ingestUrl, second.url]);
   const url = new URL(vigil.credentials.VIGIL_DSN);
   url.host = new URL(await proxy.open()).host;
