@@ -1,18 +1,9 @@
-import {
-  checkinMessageV1Example,
-  encodeMessage,
-  PARTITION_POSITION_KEY,
-  type MonitorEventV1,
-  type MonitorStateV1,
-  type RunResultV1,
-  type TopicName,
-  type TopicPayloads,
-} from '@vigil/contracts';
-import type { StoredRecord } from '@vigil/kafka';
+import { checkinMessageV1Example, PARTITION_POSITION_KEY, type MonitorEventV1 } from '@vigil/contracts';
 import { createLogger } from '@vigil/logging';
 import type { MonitorConfigInput } from '../detection';
-import { DetectionEngine, type EngineSink, type SchedulerInput } from '../engine/detection-engine';
+import { DetectionEngine, type SchedulerInput } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
+import { FakeKafka } from './fake-kafka';
 import { HOUR, hourly, MINUTE, SECOND, T0 } from './detection-harness';
 
 const logger = createLogger('engine-spec', 'silent');
@@ -21,58 +12,6 @@ const OTHER = '5a7c9e1b-3d5f-4a7c-9e1b-3d5f7a9c1e3c';
 const ORG = '2d1f4b8e-7c6a-4f3e-9b2d-1a0c9e8f7d6c';
 const RUN = '00000000-0000-4000-8000-00000000abcd';
 const noHeartbeat = { heartbeat: async () => undefined };
-
-interface Written {
-  topic: TopicName;
-  key: string;
-  value: string | null;
-  partition: number | undefined;
-}
-
-/** Kafka as the engine sees it: an append-only log per topic, and a switch that makes the next sends fail. */
-class FakeKafka implements EngineSink {
-  readonly log: Written[] = [];
-  failNext = false;
-
-  async produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void> {
-    if (this.failNext) throw new Error('broker unavailable');
-    this.log.push({ topic, key, value: encodeMessage(topic, payload), partition });
-  }
-
-  async tombstone(topic: TopicName, key: string, partition?: number): Promise<void> {
-    if (this.failNext) throw new Error('broker unavailable');
-    this.log.push({ topic, key, value: null, partition });
-  }
-
-  readonly readState = async (partitions: readonly number[], onRecord: (record: StoredRecord) => void): Promise<number> => {
-    let count = 0;
-    this.log.forEach((written, offset) => {
-      if (written.topic !== 'vigil.scheduler-state.v1' || !partitions.includes(written.partition ?? -1)) return;
-      onRecord({
-        partition: written.partition!,
-        offset: String(offset),
-        key: written.key,
-        value: written.value === null ? null : Buffer.from(written.value),
-        timestamp: 0,
-        headers: {},
-      });
-      count += 1;
-    });
-    return count;
-  };
-
-  events(): MonitorEventV1[] {
-    return this.log.filter((w) => w.topic === 'vigil.monitor-events.v1').map((w) => JSON.parse(w.value!) as MonitorEventV1);
-  }
-
-  results(): RunResultV1[] {
-    return this.log.filter((w) => w.topic === 'vigil.run-results.v1').map((w) => JSON.parse(w.value!) as RunResultV1);
-  }
-
-  states(): MonitorStateV1[] {
-    return this.log.filter((w) => w.topic === 'vigil.monitor-states.v1').map((w) => JSON.parse(w.value!) as MonitorStateV1);
-  }
-}
 
 function directory(monitors: Array<[string, MonitorConfigInput]> = [[MONITOR, hourly()]]): MonitorDirectory {
   const found = new MonitorDirectory(logger);

@@ -1,20 +1,17 @@
 import {
   checkinMessageV1Example,
   confirmedCheckinEventId,
-  encodeMessage,
   monitorIdFor,
   PARTITION_POSITION_KEY,
   type CheckinMessageV1,
   type ProcessingErrorV1,
   type RunResultV1,
   type SchedulerStateV1,
-  type TopicName,
-  type TopicPayloads,
 } from '@vigil/contracts';
-import type { StoredRecord } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
-import { DetectionEngine, type EngineSink, type SchedulerInput } from '../engine/detection-engine';
+import { DetectionEngine, type SchedulerInput } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
+import { FakeKafka } from './fake-kafka';
 import { hourly, SECOND, T0 } from './detection-harness';
 
 // Decision 0021: a Sentry check-in for a slug ingest did not know is published `unconfirmed` under the id the
@@ -28,46 +25,6 @@ const MONITOR = monitorIdFor(PROJECT, SLUG);
 const RUN = '00000000-0000-4000-8000-00000000abcd';
 const WAIT = 10 * SECOND;
 const noHeartbeat = { heartbeat: async () => undefined };
-
-interface Written {
-  topic: TopicName;
-  key: string;
-  value: string | null;
-  partition: number | undefined;
-}
-
-class FakeKafka implements EngineSink {
-  readonly log: Written[] = [];
-
-  async produce<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void> {
-    this.log.push({ topic, key, value: encodeMessage(topic, payload), partition });
-  }
-
-  async tombstone(topic: TopicName, key: string, partition?: number): Promise<void> {
-    this.log.push({ topic, key, value: null, partition });
-  }
-
-  readonly readState = async (partitions: readonly number[], onRecord: (record: StoredRecord) => void): Promise<number> => {
-    let count = 0;
-    this.log.forEach((written, offset) => {
-      if (written.topic !== 'vigil.scheduler-state.v1' || !partitions.includes(written.partition ?? -1)) return;
-      onRecord({
-        partition: written.partition!,
-        offset: String(offset),
-        key: written.key,
-        value: written.value === null ? null : Buffer.from(written.value),
-        timestamp: 0,
-        headers: {},
-      });
-      count += 1;
-    });
-    return count;
-  };
-
-  of<T>(topic: TopicName): T[] {
-    return this.log.filter((w) => w.topic === topic).map((w) => JSON.parse(w.value!) as T);
-  }
-}
 
 class Partition {
   private offset = 0;
