@@ -263,6 +263,31 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
+      'Ingest: how often every ingest instance writes a beat into every check-ins partition, in milliseconds (decision 0023): the outage guard reads their silence as an outage of ingest. 0: never (then turn VIGIL_OUTAGE_GUARD off too, or every miss after the last beat is recorded as unknown).',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(10000)
+  VIGIL_INGEST_BEAT_MS = 1000;
+
+  @ConfigVariable({
+    description:
+      "Scheduler: the outage guard (decision 0023). on: a miss whose window overlaps an outage of Vigil's own pipeline (no ingest beat for VIGIL_OUTAGE_GUARD_INGEST_SILENCE_MS, or the check-in volume collapsed against its baseline) is recorded as unknown and alerts nobody; off: every miss is a miss.",
+  })
+  @IsIn(['on', 'off'])
+  VIGIL_OUTAGE_GUARD = 'on';
+
+  @ConfigVariable({
+    description:
+      'Scheduler: event time without an ingest beat after which ingest counts as down (decision 0023), in milliseconds. Misses due in the last few seconds before it are held back until it is decided (at most this long), so it bounds the extra detection delay while ingest is in doubt.',
+  })
+  @IsInt()
+  @Min(3000)
+  @Max(300000)
+  VIGIL_OUTAGE_GUARD_INGEST_SILENCE_MS = 10000;
+
+  @ConfigVariable({
+    description:
       'Scheduler: a clock pulse dated further than this ahead of its host clock is skipped (a producer with a wrong clock must not make every monitor miss years of slots), in milliseconds.',
   })
   @IsInt()

@@ -181,9 +181,28 @@ export function monitorEnvironmentKey(monitorId: string, environment: string): s
  */
 export const PULSE_HEADER = 'vigil-pulse';
 
+/**
+ * An ingest beat (decision 0023): a record like a pulse, with this header instead, that every running ingest
+ * instance writes into every partition of `vigil.checkins.v1` every VIGIL_INGEST_BEAT_MS, dated by its own clock.
+ * It says "an ingest instance was alive and reached Kafka at this time"; it does not move any clock. The
+ * scheduler's outage guard reads the silence of beats as an outage of ingest; every other consumer skips them.
+ */
+export const INGEST_BEAT_HEADER = 'vigil-ingest-beat';
+
+type RecordHeaders = Readonly<Record<string, Buffer | string | Array<Buffer | string> | undefined>> | undefined;
+
 /** The event time a pulse record carries, or null if the headers are not a pulse's. */
-export function pulseTime(headers: Readonly<Record<string, Buffer | string | Array<Buffer | string> | undefined>> | undefined): number | null {
-  const raw = headers?.[PULSE_HEADER];
+export function pulseTime(headers: RecordHeaders): number | null {
+  return headerTime(headers, PULSE_HEADER);
+}
+
+/** The event time an ingest beat carries, or null if the headers are not a beat's. */
+export function ingestBeatTime(headers: RecordHeaders): number | null {
+  return headerTime(headers, INGEST_BEAT_HEADER);
+}
+
+function headerTime(headers: RecordHeaders, name: string): number | null {
+  const raw = headers?.[name];
   if (raw === undefined) return null;
   const text = (Array.isArray(raw) ? raw[0] : raw)?.toString() ?? '';
   return /^\d{1,16}$/.test(text) ? Number(text) : null;

@@ -1,5 +1,14 @@
 import type { VigilConfig } from '@vigil/config';
-import { ContractViolationError, decodeMessage, physicalTopicName, pulseTime, type DeadLetterV1, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import {
+  ContractViolationError,
+  decodeMessage,
+  ingestBeatTime,
+  physicalTopicName,
+  pulseTime,
+  type DeadLetterV1,
+  type TopicName,
+  type TopicPayloads,
+} from '@vigil/contracts';
 import type { Logger } from '@vigil/logging';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { classifyFailure, describeFailure, type FailureKind } from './failure';
@@ -23,7 +32,17 @@ export interface ConsumedPulse<T extends TopicName> {
   at: number;
 }
 
-export type ConsumedItem<T extends TopicName> = ConsumedMessage<T> | ConsumedPulse<T>;
+/** An ingest beat read from a partition, in its place among the messages (see INGEST_BEAT_HEADER). */
+export interface ConsumedBeat<T extends TopicName> {
+  kind: 'beat';
+  topic: T;
+  partition: number;
+  offset: string;
+  /** The event time the beat carries (the ingest host's clock), epoch milliseconds. */
+  at: number;
+}
+
+export type ConsumedItem<T extends TopicName> = ConsumedMessage<T> | ConsumedPulse<T> | ConsumedBeat<T>;
 
 export interface BatchContext {
   /** Keeps this member in its group during long work on one batch (a state rebuild); throws once it lost its partitions. */
@@ -94,7 +113,7 @@ export interface TopicConsumerOptions<T extends TopicName> {
   handleBatch: (messages: ConsumedMessage<T>[]) => Promise<void>;
   /**
    * Consumers that keep event time (the scheduler) set this: the batch then goes to `handleItems` instead,
-   * with the pulses in their place among the messages. Everyone else never sees a pulse.
+   * with the pulses and ingest beats in their place among the messages. Everyone else never sees either.
    */
   handleItems?: (items: ConsumedItem<T>[], context: BatchContext) => Promise<void>;
   fromBeginning?: boolean;
@@ -471,6 +490,11 @@ export class TopicConsumer<T extends TopicName> {
         const at = pulseTime(message.headers);
         if (at !== null) {
           items.push({ kind: 'pulse', topic, partition: batch.partition, offset: message.offset, at });
+          continue;
+        }
+        const beat = ingestBeatTime(message.headers);
+        if (beat !== null) {
+          items.push({ kind: 'beat', topic, partition: batch.partition, offset: message.offset, at: beat });
           continue;
         }
         try {

@@ -1,5 +1,5 @@
 import { compatibilityPartitioner, Producer, ProduceAcks, type MessageToProduce } from '@platformatic/kafka';
-import { encodeMessage, physicalTopicName, PULSE_HEADER, TOPICS, type TopicName, type TopicPayloads } from '@vigil/contracts';
+import { encodeMessage, INGEST_BEAT_HEADER, physicalTopicName, PULSE_HEADER, TOPICS, type TopicName, type TopicPayloads } from '@vigil/contracts';
 import type { Logger } from '@vigil/logging';
 import type { KafkaConnection } from './kafka-client';
 
@@ -115,8 +115,20 @@ export class TopicProducer {
    * once Kafka acknowledged all of them. Only topics that carry pulses take them.
    */
   pulse(topic: TopicName, partitions: readonly number[], at: number): Promise<void> {
+    return this.timeRecords(PULSE_HEADER, topic, partitions, at);
+  }
+
+  /**
+   * Writes an ingest beat at event time `at` into each of the given partitions (see INGEST_BEAT_HEADER): the
+   * outage guard's sign that an ingest instance is alive and reaches Kafka. Only topics that carry pulses take them.
+   */
+  beat(topic: TopicName, partitions: readonly number[], at: number): Promise<void> {
+    return this.timeRecords(INGEST_BEAT_HEADER, topic, partitions, at);
+  }
+
+  private timeRecords(name: string, topic: TopicName, partitions: readonly number[], at: number): Promise<void> {
     if (!TOPICS[topic].carriesPulses) return Promise.reject(new Error(`${topic} does not carry clock pulses`));
-    const header = Buffer.from(PULSE_HEADER);
+    const header = Buffer.from(name);
     const time = Buffer.from(String(Math.trunc(at)));
     return Promise.all(partitions.map((partition) => this.enqueue(topic, null, '', partition, new Map([[header, time]])))).then(() => undefined);
   }

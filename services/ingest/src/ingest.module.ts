@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { KafkaProducerModule, PostgresModule, ServiceCoreModule } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
+import { IngestBeat } from './beat/ingest-beat';
 import { IngestCatalog } from './catalog/ingest-catalog';
 import { ProcessingErrorRecorder } from './checkins/processing-errors';
 import { RecordCheckinsUseCase } from './checkins/record-checkins.usecase';
@@ -28,6 +29,7 @@ export class IngestModule {
       // The check-in routes are registered on Fastify directly: see http/ingest-routes.ts.
       providers: [
         { provide: IngestMetrics, useFactory: (config: VigilConfig) => new IngestMetrics(config), inject: [VigilConfig] },
+        IngestBeat,
         EnvelopeHandler,
         CronHandler,
         PingHandler,

@@ -22,7 +22,7 @@ export interface IssueEventV1 {
   monitor_slug: string;
   environment: string;
   /** The run result that caused this event: a failure (opened, updated) or `ok` (resolved). */
-  status: RunResultKind;
+  status: Exclude<RunResultKind, 'unknown'>;
   checkin_id: string;
   slot: number | null;
   /**
@@ -69,7 +69,7 @@ export const issueEventV1Schema: TopicSchema<IssueEventV1> = {
     monitor_id: { type: 'string', pattern: UUID_PATTERN },
     monitor_slug: { type: 'string', minLength: 1, maxLength: 50 },
     environment: { type: 'string', minLength: 1, maxLength: 64 },
-    status: { type: 'string', enum: [...RUN_RESULT_KINDS] },
+    status: { type: 'string', enum: RUN_RESULT_KINDS.filter((kind) => kind !== 'unknown') },
     checkin_id: { type: 'string', pattern: UUID_PATTERN },
     slot: { type: ['integer', 'null'], minimum: 0 },
     failure_count: { type: 'integer', minimum: 1 },

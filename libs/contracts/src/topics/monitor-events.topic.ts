@@ -1,7 +1,7 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
 
 /** Outcomes the scheduler derives from the clock; clients never send these. */
-export const MONITOR_EVENT_KINDS = ['missed', 'timeout'] as const;
+export const MONITOR_EVENT_KINDS = ['missed', 'timeout', 'unknown'] as const;
 export type MonitorEventKind = (typeof MONITOR_EVENT_KINDS)[number];
 
 /**

@@ -1,6 +1,6 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
 
-export const RUN_RESULT_KINDS = ['ok', 'error', 'missed', 'timeout'] as const;
+export const RUN_RESULT_KINDS = ['ok', 'error', 'missed', 'timeout', 'unknown'] as const;
 export type RunResultKind = (typeof RUN_RESULT_KINDS)[number];
 
 /**

@@ -81,7 +81,22 @@ export interface PartitionPositionV1 {
    * unconfirmed`, decision 0021), oldest first. Absent: none (positions written before the field).
    */
   waiting?: CheckinMessageV1[];
+  /**
+   * The ingest beats this partition had seen at `offset` (decision 0023): the latest beat's event time and the
+   * latest silences of every ingest instance, `[from, to]` (`to` null while silent), oldest first, at most
+   * `MAX_INGEST_SILENCES`. Absent: no beat seen yet (positions written before the field, or beats turned off).
+   */
+  ingest_beats?: IngestBeatsV1;
 }
+
+/** What a partition's outage guard knows of ingest beats (see `PartitionPositionV1.ingest_beats`). */
+export interface IngestBeatsV1 {
+  last: number;
+  silences: Array<[number, number | null]>;
+}
+
+/** The silences of ingest a position keeps: enough for the longest window of a miss (a slot to its deadline). */
+export const MAX_INGEST_SILENCES = 50;
 
 /**
  * The scheduler's state changelog (compacted). Partition p holds the state of check-ins partition p: one
@@ -179,6 +194,20 @@ export const schedulerStateV1Schema: TopicSchema<SchedulerStateV1> = {
             clock: nullableInteger,
             offset: { type: 'string', pattern: '^-?[0-9]{1,20}$' },
             waiting: { type: 'array', maxItems: MAX_WAITING_CHECKINS, items: waitingCheckinSchema },
+            ingest_beats: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['last', 'silences'],
+              properties: {
+                last: { type: 'integer', minimum: 0 },
+                silences: {
+                  type: 'array',
+                  maxItems: MAX_INGEST_SILENCES,
+                  // [from, to]: to is null while the silence lasts
+                  items: { type: 'array', minItems: 2, maxItems: 2, items: { type: ['integer', 'null'], minimum: 0 } },
+                },
+              },
+            },
           },
         },
       ],

@@ -134,7 +134,7 @@ describe('kafka producer and consumer', () => {
     await expect(producer.produce('vigil.checkins.v1', 'k', { ...checkinMessageV1Example, status: 'missed' as 'ok' })).rejects.toThrow(/status/);
   });
 
-  it('a pulse lands in each partition after what was acknowledged before it; consumers that keep no time never see one', async () => {
+  it('a pulse and an ingest beat land in each partition after what was acknowledged before them; consumers that keep no time never see either', async () => {
     const monitorId = randomUUID();
     const key = monitorEnvironmentKey(monitorId, 'production');
     const message = (i: number): CheckinMessageV1 => ({
@@ -150,12 +150,14 @@ describe('kafka producer and consumer', () => {
     const pulseAt = Date.now() - 30 * 24 * 3600_000 - Math.floor(Math.random() * 1_000_000);
     await Promise.all(before.map((m) => producer.produce('vigil.checkins.v1', key, m)));
     await producer.pulse('vigil.checkins.v1', partitions, pulseAt);
+    await producer.beat('vigil.checkins.v1', partitions, pulseAt + 1);
     await Promise.all(after.map((m) => producer.produce('vigil.checkins.v1', key, m)));
     await expect(producer.pulse('vigil.monitor-events.v1', [0], pulseAt)).rejects.toThrow(/does not carry clock pulses/);
 
     const timeKeeper: ConsumedItem<'vigil.checkins.v1'>[] = [];
     const plain: ConsumedMessage<'vigil.checkins.v1'>[] = [];
-    const mine = (item: ConsumedItem<'vigil.checkins.v1'>) => (item.kind === 'pulse' ? item.at === pulseAt : item.payload.monitor_id === monitorId);
+    const mine = (item: ConsumedItem<'vigil.checkins.v1'>) =>
+      item.kind === 'pulse' ? item.at === pulseAt : item.kind === 'beat' ? item.at === pulseAt + 1 : item.payload.monitor_id === monitorId;
     const consumers = [
       new TopicConsumer(kafka, logger, {
         groupId: `kafka-int-${randomUUID()}`,
@@ -179,14 +181,15 @@ describe('kafka producer and consumer', () => {
     ];
     await Promise.all(consumers.map((consumer) => consumer.start()));
     try {
-      await waitFor('every pulse and message', () => timeKeeper.length >= 5 + 12 && plain.length >= 5, { timeoutMs: 30000 });
+      await waitFor('every pulse and message', () => timeKeeper.length >= 5 + 2 * 12 && plain.length >= 5, { timeoutMs: 30000 });
     } finally {
       await Promise.all(consumers.map((consumer) => consumer.stop()));
     }
     expect(new Set(timeKeeper.filter((item) => item.kind === 'pulse').map((item) => item.partition))).toEqual(new Set(partitions));
+    expect(new Set(timeKeeper.filter((item) => item.kind === 'beat').map((item) => item.partition))).toEqual(new Set(partitions));
     const partition = timeKeeper.find((item) => item.kind === 'message')!.partition;
-    const track = timeKeeper.filter((item) => item.partition === partition).map((item) => (item.kind === 'pulse' ? 'pulse' : item.payload.event_id));
-    expect(track).toEqual([...before.map((m) => m.event_id), 'pulse', ...after.map((m) => m.event_id)]);
+    const track = timeKeeper.filter((item) => item.partition === partition).map((item) => (item.kind === 'message' ? item.payload.event_id : item.kind));
+    expect(track).toEqual([...before.map((m) => m.event_id), 'pulse', 'beat', ...after.map((m) => m.event_id)]);
     expect(plain.map((m) => m.payload.event_id)).toEqual([...before, ...after].map((m) => m.event_id));
   });
 });

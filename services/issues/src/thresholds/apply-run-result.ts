@@ -30,6 +30,8 @@ export interface Applied {
  * Pure: the same state and result give the same answer, with the same deterministic ids.
  */
 export function applyRunResult(state: TrackState, result: RunResultV1, thresholds: Thresholds, muted: boolean): Applied {
+  // A slot Vigil could not judge (its own outage, decision 0023) is neither a failure nor a success.
+  if (result.kind === 'unknown') return { state, transition: null, duplicate: false };
   const fingerprint = resultFingerprint(result.event_id);
   if (state.recentResults.includes(fingerprint)) return { state, transition: null, duplicate: true };
   const recentResults = remember(state.recentResults, fingerprint);
@@ -78,7 +80,7 @@ function issueEvent(kind: IssueEventKind, issue: OpenIssue, result: RunResultV1,
     monitor_id: result.monitor_id,
     monitor_slug: result.monitor_slug,
     environment: result.environment,
-    status: result.kind,
+    status: counted(result.kind),
     checkin_id: result.checkin_id,
     slot: result.slot,
     failure_count: issue.failureCount,
@@ -86,4 +88,10 @@ function issueEvent(kind: IssueEventKind, issue: OpenIssue, result: RunResultV1,
     resolved_at: resolvedAt,
     muted,
   };
+}
+
+/** The kinds that count toward an issue; `applyRunResult` returns before an `unknown` gets here. */
+function counted(kind: RunResultV1['kind']): IssueEventV1['status'] {
+  if (kind === 'unknown') throw new Error('an unknown run result changes no issue');
+  return kind;
 }

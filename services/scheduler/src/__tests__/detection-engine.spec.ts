@@ -47,6 +47,14 @@ class Partition {
   pulse(at: number): SchedulerInput {
     return { kind: 'pulse', topic: 'vigil.checkins.v1', partition: this.partition, offset: String(this.offset++), at };
   }
+
+  /** Ingest beats every second over [from, to] (decision 0023). */
+  beats(from: number, to: number): SchedulerInput[] {
+    const items: SchedulerInput[] = [];
+    for (let at = from; at <= to; at += SECOND)
+      items.push({ kind: 'beat', topic: 'vigil.checkins.v1', partition: this.partition, offset: String(this.offset++), at });
+    return items;
+  }
 }
 
 const slotsOf = (events: MonitorEventV1[]) => events.map((event) => `${event.kind}@${(event.slot - T0) / HOUR}h`);
@@ -340,6 +348,123 @@ describe('detection engine: publishing, changelog and restore', () => {
       const early = new DetectionEngine(withDrop(T0 + 20 * MINUTE), kafka2, kafka2.readState, logger);
       await early.restore([3]);
       expect(early.detector(3)?.track(MONITOR, 'staging')?.state).toBe('ok');
+    });
+  });
+
+  describe('the outage guard: a miss while ingest is silent is unknown (decision 0023)', () => {
+    const guard = { beats: { silenceMs: 10 * SECOND, freshMs: 3 * SECOND } };
+    const DEADLINE_1H = T0 + HOUR + 5 * MINUTE;
+
+    it('misses whose window overlaps a silence of ingest are published as unknown, alerting nobody; a miss after ingest is back is a miss', async () => {
+      const kafka = new FakeKafka();
+      const acknowledged: number[] = [];
+      const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, {
+        maxPulseAheadMs: 365 * 24 * HOUR,
+        outageGuard: guard,
+        acknowledged: (dueAt) => acknowledged.push(dueAt),
+      });
+      const p = new Partition();
+      const silentFrom = T0 + HOUR + 3 * MINUTE;
+      const backAt = T0 + 2 * HOUR + 30 * MINUTE;
+      await engine.handle(
+        [
+          ...p.beats(T0, T0 + 20 * SECOND),
+          p.checkin('ok', T0 + 10 * SECOND),
+          p.pulse(T0 + 20 * SECOND),
+          ...p.beats(silentFrom - 5 * SECOND, silentFrom),
+          p.pulse(silentFrom + 2 * SECOND),
+          // ingest is killed: no beat until backAt
+          p.pulse(T0 + HOUR + 6 * MINUTE),
+          p.pulse(T0 + 2 * HOUR + 6 * MINUTE),
+          ...p.beats(backAt, backAt + 2 * SECOND),
+          p.pulse(backAt + 2 * SECOND),
+          ...p.beats(T0 + 3 * HOUR + 6 * MINUTE - 2 * SECOND, T0 + 3 * HOUR + 6 * MINUTE),
+          p.pulse(T0 + 3 * HOUR + 6 * MINUTE),
+        ],
+        noHeartbeat,
+      );
+      expect(slotsOf(kafka.events())).toEqual(['unknown@1h', 'unknown@2h', 'missed@3h']);
+      expect(kafka.events().map((event) => event.event_id.split(':').pop())).toEqual(['unknown', 'unknown', 'missed']);
+      expect(kafka.results().map((result) => result.kind)).toEqual(['ok', 'unknown', 'unknown', 'missed']);
+      // The detection delay is of what alerts: only the real miss.
+      expect(acknowledged).toEqual([T0 + 3 * HOUR + 5 * MINUTE]);
+    });
+
+    it('while beats are overdue but ingest is not yet silent, the miss waits: a beat then makes it a miss', async () => {
+      const kafka = new FakeKafka();
+      const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, { maxPulseAheadMs: 365 * 24 * HOUR, outageGuard: guard });
+      const p = new Partition();
+      await engine.handle(
+        [...p.beats(T0, T0 + 20 * SECOND), p.checkin('ok', T0 + 10 * SECOND), ...p.beats(DEADLINE_1H - 30 * SECOND, DEADLINE_1H - 4 * SECOND)],
+        noHeartbeat,
+      );
+      await engine.handle([p.pulse(DEADLINE_1H + SECOND)], noHeartbeat);
+      expect(kafka.events()).toEqual([]);
+      expect(engine.detector(3)?.clock).toBe(DEADLINE_1H - SECOND);
+      await engine.handle([...p.beats(DEADLINE_1H + 2 * SECOND, DEADLINE_1H + 2 * SECOND), p.pulse(DEADLINE_1H + 3 * SECOND)], noHeartbeat);
+      expect(slotsOf(kafka.events())).toEqual(['missed@1h']);
+    });
+
+    it('while beats are overdue, the miss waits: the silence reaching its bound makes it unknown', async () => {
+      const kafka = new FakeKafka();
+      const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, { maxPulseAheadMs: 365 * 24 * HOUR, outageGuard: guard });
+      const p = new Partition();
+      await engine.handle(
+        [...p.beats(T0, T0 + 20 * SECOND), p.checkin('ok', T0 + 10 * SECOND), ...p.beats(DEADLINE_1H - 30 * SECOND, DEADLINE_1H - 4 * SECOND)],
+        noHeartbeat,
+      );
+      await engine.handle([p.pulse(DEADLINE_1H + SECOND)], noHeartbeat);
+      expect(kafka.events()).toEqual([]);
+      await engine.handle([p.pulse(DEADLINE_1H + 7 * SECOND)], noHeartbeat);
+      expect(slotsOf(kafka.events())).toEqual(['unknown@1h']);
+    });
+
+    it('a partition moved mid-silence continues from the changelog with the same verdicts', async () => {
+      const p = new Partition();
+      const items = [
+        ...p.beats(T0, T0 + 20 * SECOND),
+        p.checkin('ok', T0 + 10 * SECOND),
+        p.pulse(T0 + 20 * SECOND),
+        p.pulse(T0 + HOUR + 6 * MINUTE), // silent since T0 + 23 s: unknown
+        p.pulse(T0 + 2 * HOUR + 6 * MINUTE),
+        ...p.beats(T0 + 2 * HOUR + 10 * MINUTE, T0 + 2 * HOUR + 10 * MINUTE + 2 * SECOND),
+        p.pulse(T0 + 2 * HOUR + 10 * MINUTE + 2 * SECOND),
+        ...p.beats(T0 + 3 * HOUR + 6 * MINUTE - SECOND, T0 + 3 * HOUR + 6 * MINUTE),
+        p.pulse(T0 + 3 * HOUR + 6 * MINUTE),
+      ];
+      const options = { maxPulseAheadMs: 365 * 24 * HOUR, outageGuard: guard };
+      const straight = new FakeKafka();
+      await new DetectionEngine(directory(), straight, straight.readState, logger, options).handle(items, noHeartbeat);
+      expect(slotsOf(straight.events())).toEqual(['unknown@1h', 'unknown@2h', 'missed@3h']);
+
+      const moved = new FakeKafka();
+      const first = new DetectionEngine(directory(), moved, moved.readState, logger, options);
+      await first.handle(items.slice(0, 24), noHeartbeat); // up to the first miss, in the silence
+      first.assigned([]);
+      const second = new DetectionEngine(directory(), moved, moved.readState, logger, options);
+      await second.handle(items.slice(24), noHeartbeat);
+      expect(slotsOf(moved.events())).toEqual(slotsOf(straight.events()));
+    });
+
+    it("the instance's volume rule marks the misses it covers; with the guard off every miss is a miss", async () => {
+      const p = new Partition();
+      const items = [p.checkin('ok', T0 + 10 * SECOND), p.pulse(T0 + HOUR + 6 * MINUTE), p.pulse(T0 + 2 * HOUR + 6 * MINUTE)];
+      const collapse = { from: T0 + HOUR + 30 * MINUTE, to: T0 + 2 * HOUR + 10 * MINUTE };
+      const guarded = new FakeKafka();
+      await new DetectionEngine(directory(), guarded, guarded.readState, logger, {
+        maxPulseAheadMs: 365 * 24 * HOUR,
+        outageGuard: { ...guard, covers: (from, to) => from < collapse.to && to >= collapse.from },
+      }).handle(items, noHeartbeat);
+      expect(slotsOf(guarded.events())).toEqual(['missed@1h', 'unknown@2h']);
+
+      // Off: beats are read and ignored, and a silence of hours changes nothing.
+      const q = new Partition();
+      const off = new FakeKafka();
+      await new DetectionEngine(directory(), off, off.readState, logger, { maxPulseAheadMs: 365 * 24 * HOUR }).handle(
+        [...q.beats(T0, T0 + 2 * SECOND), q.checkin('ok', T0 + 10 * SECOND), q.pulse(T0 + HOUR + 6 * MINUTE), q.pulse(T0 + 2 * HOUR + 6 * MINUTE)],
+        noHeartbeat,
+      );
+      expect(slotsOf(off.events())).toEqual(['missed@1h', 'missed@2h']);
     });
   });
 });

@@ -17,6 +17,8 @@ import {
 } from '@vigil/contracts';
 import type { BatchContext, ConsumedItem, StoredRecord } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
+import { MAX_EARLY_TOLERANCE_MS } from '@vigil/schedule';
+import { PartitionIngestBeats, type IngestBeatsSettings } from '../outage-guard/ingest-beats';
 import { PartitionDetector, toMonitorEventV1, type DetectionResult, type Outcome, type Transition } from '../detection';
 import type { MonitorDirectory } from './monitor-directory';
 
@@ -52,9 +54,11 @@ interface Judged {
   transitions: Transition[];
   confirmed: CheckinMessageV1[];
   refused: ProcessingErrorV1[];
+  /** Event ids of the misses the outage guard covers: published as `unknown` (decision 0023). */
+  unknown: Set<string>;
 }
 
-const nothing = (): Judged => ({ results: [], transitions: [], confirmed: [], refused: [] });
+const nothing = (): Judged => ({ results: [], transitions: [], confirmed: [], refused: [], unknown: new Set() });
 
 /** Changing it would change the ids of recorded `unknown_monitor` errors: never change it. */
 const REFUSAL_NAMESPACE = Buffer.from('6b0e4c7a92d14f3b8e5a1c9d07f2b468', 'hex');
@@ -71,6 +75,8 @@ interface PartitionState {
   waiting: CheckinMessageV1[];
   /** `waiting` changed since the position was last written. */
   waitingChanged: boolean;
+  /** Ingest's beats as this partition saw them (decision 0023); null with the outage guard off. */
+  beats: PartitionIngestBeats | null;
 }
 
 const UUID_LENGTH = 36;
@@ -96,6 +102,13 @@ export interface DetectionEngineOptions {
   unconfirmedWaitMs?: number;
   /** Called with each missed or timeout outcome's deadline (event time) once Kafka acknowledged it (for metrics). */
   acknowledged?: (dueAt: number) => void;
+  /**
+   * The outage guard (decision 0023); absent: off. `beats`: how each partition reads ingest's beats (a miss whose
+   * window overlaps a silence of ingest is `unknown`); `covers`: the instance's volume rule, asked for the same.
+   */
+  outageGuard?: { beats: IngestBeatsSettings; covers?: (from: number, to: number) => boolean };
+  /** Called with each miss published as `unknown` (for metrics). */
+  unknown?: () => void;
 }
 
 export const DEFAULT_UNCONFIRMED_WAIT_MS = 10_000;
@@ -169,9 +182,9 @@ export class DetectionEngine {
     for (const state of this.partitions.values()) {
       if (!state.detector.knows(monitorId)) continue;
       if (deleted) {
-        merge(state.pending, state.detector.applySettings(monitorId, null));
+        this.merge(state.pending, state.detector.applySettings(monitorId, null), state);
       } else if (settings) {
-        merge(state.pending, state.detector.applySettings(monitorId, settings));
+        this.merge(state.pending, state.detector.applySettings(monitorId, settings), state);
       }
     }
   }
@@ -202,6 +215,7 @@ export class DetectionEngine {
         pending: nothing(),
         waiting: [],
         waitingChanged: false,
+        beats: this.options.outageGuard ? new PartitionIngestBeats(this.options.outageGuard.beats) : null,
       });
     }
     const started = Date.now();
@@ -259,7 +273,9 @@ export class DetectionEngine {
       const offset = BigInt(item.offset);
       if (offset <= state.lastOffset) continue;
       state.lastOffset = offset;
-      if (item.kind === 'pulse') {
+      if (item.kind === 'beat') {
+        state.beats?.beat(item.at);
+      } else if (item.kind === 'pulse') {
         const limit = (this.options.now ?? Date.now)() + this.options.maxPulseAheadMs;
         if (item.at > limit) {
           this.logger.error(
@@ -268,7 +284,9 @@ export class DetectionEngine {
           );
           continue;
         }
-        merge(result, state.detector.pulse(item.at));
+        // While ingest is in doubt (beats overdue, not yet silent long enough) the clock waits (decision 0023).
+        const at = state.beats ? state.beats.admit(item.at) : item.at;
+        this.merge(result, state.detector.pulse(at), state);
       } else if (item.payload.monitor_existence === 'unconfirmed') {
         // Judged below, with the partition's waiting check-ins: it changes nothing until its monitor is confirmed.
         state.waiting.push(item.payload);
@@ -278,7 +296,7 @@ export class DetectionEngine {
         // A check-in from before its environment was dropped belongs to the history that was deleted.
         if (droppedAt !== null && item.payload.received_at <= droppedAt) continue;
         const checkin = state.detector.checkin(item.payload);
-        merge(result, checkin);
+        this.merge(result, checkin, state);
         if (checkin.finished) {
           const signal = item.payload;
           result.results.push({
@@ -419,6 +437,7 @@ export class DetectionEngine {
         if (message.position.clock !== null) state.detector.restoreClock(message.position.clock);
         state.lastOffset = BigInt(message.position.offset);
         state.waiting = message.position.waiting ?? [];
+        if (this.options.outageGuard) state.beats = PartitionIngestBeats.restore(this.options.outageGuard.beats, message.position.ingest_beats);
       }
       return;
     }
@@ -427,7 +446,7 @@ export class DetectionEngine {
       return;
     }
     const message = this.decode(record);
-    if (message?.track) merge(state.pending, state.detector.restore(message.track));
+    if (message?.track) this.merge(state.pending, state.detector.restore(message.track), state);
   }
 
   private decode(record: StoredRecord): SchedulerStateV1 | null {
@@ -466,9 +485,13 @@ export class DetectionEngine {
             at: judged.at,
           };
         } else {
-          const event = toMonitorEventV1(judged, identity);
+          const detected = toMonitorEventV1(judged, identity);
+          const unknown = batch.unknown.has(judged.eventId);
+          const event: MonitorEventV1 = unknown ? { ...detected, kind: 'unknown', event_id: unknownEventId(detected.event_id) } : detected;
           logged.push(event);
-          deadlines.push(judged.dueAt);
+          if (unknown) this.options.unknown?.();
+          // The detection delay is of what alerts: a miss held while ingest was in doubt is not one.
+          else deadlines.push(judged.dueAt);
           sends.push(this.send('vigil.monitor-events.v1', key, event));
           result = {
             version: 1,
@@ -522,6 +545,7 @@ export class DetectionEngine {
       }
       // The position goes after the tracks in the same partition, so a restore that sees it sees them too.
       const clock = state.detector.clock;
+      const beats = state.beats?.snapshot();
       sends.push(
         this.send(
           'vigil.scheduler-state.v1',
@@ -534,6 +558,7 @@ export class DetectionEngine {
               clock: Number.isFinite(clock) ? clock : null,
               offset: state.lastOffset.toString(),
               ...(state.waiting.length > 0 ? { waiting: state.waiting } : {}),
+              ...(beats ? { ingest_beats: beats } : {}),
             },
           },
           partition,
@@ -559,6 +584,20 @@ export class DetectionEngine {
     };
   }
 
+  /**
+   * Adds what detection produced to a batch's results; a miss whose window for a check-in (from the earliest a
+   * check-in could count for its first slot to its deadline) overlaps an outage the guard saw is marked `unknown`.
+   */
+  private merge(into: Judged, from: DetectionResult, state: PartitionState): void {
+    for (const outcome of from.outcomes) {
+      into.results.push(outcome);
+      if (outcome.kind !== 'missed' || !this.options.outageGuard) continue;
+      const opens = (outcome.coversFrom ?? outcome.slot) - MAX_EARLY_TOLERANCE_MS;
+      if (state.beats?.covers(opens, outcome.dueAt) || this.options.outageGuard.covers?.(opens, outcome.dueAt)) into.unknown.add(outcome.eventId);
+    }
+    for (const transition of from.transitions) into.transitions.push(transition);
+  }
+
   /** A message its schema rejects is a bug to log, not a reason to stop the partition for ever. */
   private send<T extends TopicName>(topic: T, key: string, payload: TopicPayloads[T], partition?: number): Promise<void> {
     return this.sink.produce(topic, key, payload, partition).catch((error: unknown) => {
@@ -568,7 +607,7 @@ export class DetectionEngine {
   }
 }
 
-function merge(into: Judged, from: DetectionResult): void {
-  for (const outcome of from.outcomes) into.results.push(outcome);
-  for (const transition of from.transitions) into.transitions.push(transition);
+/** The event id a miss the outage guard covers is published under (`...:missed` becomes `...:unknown`). */
+export function unknownEventId(missedEventId: string): string {
+  return missedEventId.replace(/:missed$/, ':unknown');
 }

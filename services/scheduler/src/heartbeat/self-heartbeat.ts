@@ -9,6 +9,8 @@ export interface PathHealth {
   clockLagMs: number | null;
   /** Check-ins the scheduler's group has not read yet; null: Kafka did not say. */
   lagMessages: number | null;
+  /** The outage guard's open incident (no ingest beats, or the volume collapsed), if any (decision 0023). */
+  outage?: 'ingest_silent' | 'volume_collapsed' | null;
 }
 
 export interface HeartbeatLimits {
@@ -23,6 +25,8 @@ export function withheldBecause(health: PathHealth, limits: HeartbeatLimits): st
   if (health.clockLagMs > limits.maxClockLagMs) return `the scheduler's clock is ${Math.round(health.clockLagMs / 1000)} s behind`;
   if (health.lagMessages === null) return 'Kafka does not tell the consumer lag';
   if (health.lagMessages > limits.maxLag) return `the scheduler is ${health.lagMessages} check-ins behind`;
+  if (health.outage === 'ingest_silent') return 'no ingest instance writes beats (the outage guard holds ingest down)';
+  if (health.outage === 'volume_collapsed') return 'the check-in volume collapsed (the outage guard holds the pipeline down)';
   return null;
 }
 

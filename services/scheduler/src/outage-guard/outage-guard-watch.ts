@@ -8,8 +8,8 @@ const CAUSES = ['ingest_silent', 'volume_collapsed'] as const satisfies readonly
 /**
  * Feeds the outage guard with what the scheduler judged (check-ins at their received_at, pulses as each partition's clock),
  * logs each incident once when it opens and once when it closes, and exports `vigil_outage_guard_active{cause}`
- * for the operators' one alert. It only observes: turning the misses of an incident into `unknown` is the
- * remaining part of decision 0023.
+ * for the operators' one alert. Its volume rule also marks misses `unknown` (`covers`); each partition
+ * judges ingest's silence itself, in its own order (`PartitionIngestBeats`).
  */
 export class OutageGuardWatch {
   private readonly guard = new OutageGuard();
@@ -35,6 +35,16 @@ export class OutageGuardWatch {
     }
   }
 
+  /** True when a volume collapse the guard saw overlaps [from, to] (ingest's silence is judged per partition). */
+  coversCollapse(from: number, to: number): boolean {
+    return this.guard.covers(from, to, 'volume_collapsed');
+  }
+
+  /** The open incident's cause, if any (the self-heartbeat stops while one is open). */
+  get incident(): IncidentCause | null {
+    return this.guard.current?.cause ?? null;
+  }
+
   /** Per check-ins partition, the latest pulse this watch has seen after counting the check-ins before it. */
   private readonly clocks = new Map<number, number>();
 
@@ -48,6 +58,7 @@ export class OutageGuardWatch {
   observe(items: readonly ConsumedItem<'vigil.checkins.v1'>[], assignment: readonly number[]): void {
     for (const item of items) {
       if (item.kind === 'message') this.guard.checkin(item.payload.received_at);
+      else if (item.kind === 'beat') this.guard.ingestBeat(item.at);
       else if (item.at > (this.clocks.get(item.partition) ?? Number.NEGATIVE_INFINITY)) this.clocks.set(item.partition, item.at);
     }
     let at = Number.POSITIVE_INFINITY;

@@ -139,9 +139,10 @@ export class OutageGuard {
    * True when an incident overlaps [from, to]: a miss whose window for a check-in (its slot to its deadline) is
    * such is recorded as `unknown`, not missed.
    */
-  covers(from: number, to: number): boolean {
-    if (this.open && to >= this.open.from) return true;
-    return this.closed.some((incident) => from < (incident.to ?? Number.POSITIVE_INFINITY) && to >= incident.from);
+  covers(from: number, to: number, cause?: IncidentCause): boolean {
+    const overlaps = (incident: Incident) =>
+      (cause === undefined || incident.cause === cause) && from < (incident.to ?? Number.POSITIVE_INFINITY) && to >= incident.from;
+    return (this.open !== null && overlaps(this.open)) || this.closed.some(overlaps);
   }
 
   /** The baseline check-ins per minute at `now`, or null when there is not enough history (for metrics and logs). */

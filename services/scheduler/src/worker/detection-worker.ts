@@ -4,10 +4,12 @@ import { VigilConfig } from '@vigil/config';
 import { TOPICS } from '@vigil/contracts';
 import { consumerSettings, createKafkaClient, readPartitionsToEnd, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
+import { FixedCounter } from '@vigil/metrics';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
 import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
 import { SelfHeartbeat, type PathHealth } from '../heartbeat/self-heartbeat';
+import { freshMsFor } from '../outage-guard/ingest-beats';
 import { OutageGuardWatch } from '../outage-guard/outage-guard-watch';
 import { schedulerMetrics } from './scheduler-metrics';
 
@@ -30,6 +32,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private assignment: readonly number[] = [];
   /** Observes a detection's delay (null: metrics off). */
   private readonly detected: ((dueAt: number) => void) | null;
+  private readonly unknownCount: FixedCounter<Record<string, never>> | null;
 
   constructor(
     @Inject(VigilConfig) private readonly config: VigilConfig,
@@ -55,9 +58,29 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
           for (const id of ids) this.monitorChanged(id, current.get(id) ?? null);
         },
         acknowledged: (dueAt) => this.detected?.(dueAt),
+        ...(config.VIGIL_OUTAGE_GUARD === 'on'
+          ? {
+              outageGuard: {
+                beats: {
+                  silenceMs: config.VIGIL_OUTAGE_GUARD_INGEST_SILENCE_MS,
+                  freshMs: freshMsFor(config.VIGIL_INGEST_BEAT_MS, config.VIGIL_OUTAGE_GUARD_INGEST_SILENCE_MS),
+                },
+                covers: (from: number, to: number) => this.guard.coversCollapse(from, to),
+              },
+            }
+          : {}),
+        unknown: () => this.unknownCount?.inc({}),
       },
     );
     this.detected = config.VIGIL_METRICS === 'on' ? schedulerMetrics(this.engine).detected : null;
+    this.unknownCount =
+      config.VIGIL_METRICS === 'on'
+        ? new FixedCounter(
+            'vigil_scheduler_unknown_total',
+            "Misses recorded as unknown because the outage guard held Vigil's own pipeline responsible (decision 0023).",
+            {},
+          )
+        : null;
     this.consumer = new TopicConsumer(kafka, logger, {
       groupId: 'vigil-scheduler',
       service: 'scheduler',
@@ -123,6 +146,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       consuming: this.consumer.isConsuming,
       clockLagMs: clocks.length > 0 ? Date.now() - Math.min(...clocks) : null,
       lagMessages: lags === null ? null : lags.reduce((sum, lag) => sum + lag.messages, 0),
+      outage: this.guard.incident,
     };
   }
 
