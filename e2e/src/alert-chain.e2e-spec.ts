@@ -56,14 +56,8 @@ interface Delivery {
 }
 
 /** The API's answer, its JSON read as `T` (the assertions check it). */
-async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const response = await fetch(`${vigil.api.url}/api/0/organizations/${vigil.credentials.VIGIL_ORG}/${path}`, {
-    method,
-    headers: { authorization: `Bearer ${vigil.credentials.VIGIL_API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
+function call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+  return vigil.api.call<T>(method, path, body);
 }
 
 /** A check-in as @sentry/node's captureCheckIn sends it: an envelope to ingest, with the DSN's key. */

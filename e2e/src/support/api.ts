@@ -27,6 +27,8 @@ export interface ApiCheckin {
   duration: number | null;
   dateCreated: string;
   dateUpdated: string;
+  /** The slot the run counts for (ISO), or null. */
+  expectedTime: string | null;
 }
 
 export interface RunQuery {
@@ -44,6 +46,17 @@ export class VigilApi {
 
   private async get(path: string): Promise<Response> {
     return fetch(`${this.url}/api/0/organizations/${this.organization}/${path}`, { headers: { authorization: `Bearer ${this.token}` } });
+  }
+
+  /** Any organization endpoint, as a script with the token calls it: the status and the JSON answer, read as `T`. */
+  async call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
+    const response = await fetch(`${this.url}/api/0/organizations/${this.organization}/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T };
   }
 
   /** The monitor, or undefined when the API answers 404. */

@@ -125,6 +125,11 @@ export class EventTimeline {
     return this.producer.pulse('vigil.checkins.v1', ALL_CHECKIN_PARTITIONS, at);
   }
 
+  /** An ingest beat at event time `at` in every check-ins partition, as a running ingest writes them (decision 0023). */
+  beat(at: number): Promise<void> {
+    return this.producer.beat('vigil.checkins.v1', ALL_CHECKIN_PARTITIONS, at);
+  }
+
   /**
    * Waits until the scheduler's group has committed every check-in and pulse written so far (the scheduler
    * commits a batch only after Kafka acknowledged the events it produced), then until this reader has read
