@@ -35,6 +35,8 @@ describe('detection: slots and misses', () => {
         dueAt: T0 + HOUR + 5 * MINUTE,
         emittedAt: T0 + HOUR + 5 * MINUTE,
         coversFrom: null,
+        // A check-in up to a minute early counts for an hourly slot: the window the outage guard looks at (0023).
+        opensAt: T0 + HOUR - MINUTE,
       },
     ]);
     h.every(SECOND, T0 + HOUR + 5 * MINUTE, T0 + HOUR + 10 * MINUTE);

@@ -457,6 +457,7 @@ export class Track implements Queued {
       dueAt: slot + settings.marginMs,
       emittedAt: now,
       coversFrom,
+      opensAt: (coversFrom ?? slot) - settings.rule.earlyTolerance(coversFrom ?? slot, this.anchor),
     };
     emitted.push(outcome);
     this.streak += 1;

@@ -53,6 +53,8 @@ export interface MissedOutcome extends OutcomeBase {
    * stands for: every slot from `coversFrom` to `slot` was missed, and only `slot` has its own event.
    */
   coversFrom: number | null;
+  /** The earliest a check-in counts for the (first) slot: with `dueAt`, the window a check-in could have come in. */
+  opensAt: number;
 }
 
 /** A started run not closed in time. Event id `<monitor>:<environment>:<checkin_id>:timeout`. */

@@ -17,7 +17,6 @@ import {
 } from '@vigil/contracts';
 import type { BatchContext, ConsumedItem, StoredRecord } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
-import { MAX_EARLY_TOLERANCE_MS } from '@vigil/schedule';
 import { PartitionIngestBeats, type IngestBeatsSettings } from '../outage-guard/ingest-beats';
 import { PartitionDetector, toMonitorEventV1, type DetectionResult, type Outcome, type Transition } from '../detection';
 import type { MonitorDirectory } from './monitor-directory';
@@ -592,8 +591,7 @@ export class DetectionEngine {
     for (const outcome of from.outcomes) {
       into.results.push(outcome);
       if (outcome.kind !== 'missed' || !this.options.outageGuard) continue;
-      const opens = (outcome.coversFrom ?? outcome.slot) - MAX_EARLY_TOLERANCE_MS;
-      if (state.beats?.covers(opens, outcome.dueAt) || this.options.outageGuard.covers?.(opens, outcome.dueAt)) into.unknown.add(outcome.eventId);
+      if (state.beats?.covers(outcome.opensAt, outcome.dueAt) || this.options.outageGuard.covers?.(outcome.opensAt, outcome.dueAt)) into.unknown.add(outcome.eventId);
     }
     for (const transition of from.transitions) into.transitions.push(transition);
   }
