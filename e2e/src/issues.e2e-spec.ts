@@ -233,7 +233,14 @@ beforeAll(async () => {
 
   timeline = await EventTimeline.start(testConfig());
   feed = await IssueFeed.start(testConfig());
-  const schedulerEnv = { ...vigil.env, VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * DAY) };
+  const schedulerEnv = {
+    ...vigil.env,
+    VIGIL_SCHEDULER_PULSE_MS: '0',
+    // The test's clock runs days ahead of the beats of the ingest it started: the outage guard would rightly read
+    // that as ingest's silence and record every miss as unknown (decision 0023; outage-guard.e2e-spec.ts tests it).
+    VIGIL_OUTAGE_GUARD: 'off',
+    VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * DAY),
+  };
   services.push(...(await Promise.all([ServiceProcess.start('scheduler', schedulerEnv), ServiceProcess.start('issues', vigil.env)])));
   base = Math.ceil((Date.now() + 2 * DAY) / (2 * HOUR)) * 2 * HOUR;
 

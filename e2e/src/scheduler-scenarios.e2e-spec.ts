@@ -213,7 +213,14 @@ beforeAll(async () => {
   // The scheduler's partition clocks only move forward: start from empty topics, whatever spec ran before.
   await resetTestTopics(testConfig());
   vigil = await Vigil.start();
-  schedulerEnv = { ...vigil.env, VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * 24 * 3600_000) };
+  schedulerEnv = {
+    ...vigil.env,
+    VIGIL_SCHEDULER_PULSE_MS: '0',
+    // The test's clock runs days ahead of the beats of the ingest it started: the outage guard would rightly read
+    // that as ingest's silence and record every miss as unknown (decision 0023; outage-guard.e2e-spec.ts tests it).
+    VIGIL_OUTAGE_GUARD: 'off',
+    VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(90 * 24 * 3600_000),
+  };
   await Promise.all(
     SCENARIO_MONITORS.map(async (name) => {
       const slug = uniqueSlug(`sched-${name}`);

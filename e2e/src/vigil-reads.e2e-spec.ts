@@ -183,7 +183,14 @@ beforeAll(async () => {
 
   timeline = await EventTimeline.start(testConfig());
   feed = await IssueFeed.start(testConfig());
-  const schedulerEnv = { ...vigil.env, VIGIL_SCHEDULER_PULSE_MS: '0', VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(24 * HOUR) };
+  const schedulerEnv = {
+    ...vigil.env,
+    VIGIL_SCHEDULER_PULSE_MS: '0',
+    VIGIL_SCHEDULER_MAX_PULSE_AHEAD_MS: String(24 * HOUR),
+    // The test's pulse runs ahead of the beats of the ingest it started: the outage guard would read that as
+    // ingest's silence (decision 0023; outage-guard.e2e-spec.ts tests it).
+    VIGIL_OUTAGE_GUARD: 'off',
+  };
   services.push(...(await Promise.all([ServiceProcess.start('scheduler', schedulerEnv), ServiceProcess.start('issues', vigil.env)])));
   await timeline.waitForSchedulerGroup(1);
 
