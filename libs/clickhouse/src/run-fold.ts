@@ -8,8 +8,12 @@ import { sql } from './sql';
  * - a timeout the scheduler recorded stands: a close that came after it brings only its duration;
  * - otherwise the first `ok`/`error` stands: a second close of a finished run changes nothing, and an
  *   `in_progress` that arrived after the close (it was overtaken) never reopens the run;
- * - otherwise the latest other signal (`in_progress`, `missed`); logs and ignored pings never count, and a run of
- *   nothing else folds to `''`.
+ * - otherwise the latest other signal (`in_progress`, `missed`, `unknown`); logs and ignored pings never count, and a
+ *   run of nothing else folds to `''`.
+ *
+ * A miss or an unknown (a miss while Vigil's own pipeline was down, decision 0023) is a run of its own, one row under
+ * the check-in id the scheduler minted for it: it folds to its status, a closed run (never open, no duration) that
+ * is neither a success nor a failure for `unknown`.
  *
  * The SQL runs on ClickHouse 18.16 and current releases.
  */
