@@ -26,6 +26,7 @@ const DAY = 24 * HOUR;
 const HOURLY: SentryMonitorConfig = { schedule: { type: 'crontab', value: '0 * * * *' }, checkin_margin: 5, max_runtime: 30 };
 /** The result of each hour: O ok, E error, M missed, T timeout. */
 const HOURS = ['O', 'E', 'M', 'O', 'T', 'M', 'E', 'O', 'O', 'E', 'O', 'O', 'O'] as const;
+/** The scheduler records no `unknown` here: no outage guard incident happens in this timeline. */
 const KIND: Record<(typeof HOURS)[number], Exclude<RunResultKind, 'unknown'>> = { O: 'ok', E: 'error', M: 'missed', T: 'timeout' };
 /** Hours whose ok or error is a run with a start (in_progress first, the result a minute later). */
 const STARTED_RUNS = new Set([7, 9]);

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { createDataSource } from '@vigil/db';
-import { createKafkaClient } from '@vigil/kafka';
+import type { MonitorEventV1 } from '@vigil/contracts';
+import { monitorEnvironmentKey } from '@vigil/contracts';
+import { createKafkaClient, kafkaConnection, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
 import type { Admin } from 'kafkajs';
@@ -25,7 +27,9 @@ import { createOrganization, EventTimeline, IssueFeed, pageLinks, SETUP_ENVIRONM
  * ok 3 s (resolves it), a start never finished. In `staging`: ok 10 s. The pulse at the next slot + 40 min
  * times the start out (due a minute after it) and misses that slot in both environments: issue 2
  * (timeout, then missed) in production, issue 3 (missed) in staging.
- * Monitor B: every 10 minutes (UTC), one ok; the pulse misses the slots since.
+ * Monitor B: every 10 minutes (UTC), one ok; the pulse misses the slots since. In `outage`, a run the scheduler
+ * recorded as `unknown` (a miss while Vigil's own pipeline was down, decision 0023), written by the test to
+ * `vigil.monitor-events.v1` as the scheduler writes it.
  */
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -41,6 +45,8 @@ const services: ServiceProcess[] = [];
 const slugA = uniqueSlug('reads-hourly');
 const slugB = uniqueSlug('reads-interval');
 let monitorA = '';
+/** Monitor B's unknown run in `outage`. */
+let unknownEvent: MonitorEventV1;
 let other: { slug: string; token: string };
 
 /** Run ids as the test sent them (32 hex digits, as SDKs send them). */
@@ -179,7 +185,7 @@ beforeAll(async () => {
   });
   await vigil.createMonitor(slugB, { schedule: { type: 'interval', value: 10, unit: 'minute' }, checkin_margin: 1 });
   monitorA = await vigil.monitorId(slugA);
-  await vigil.monitorId(slugB);
+  const monitorB = await vigil.monitorId(slugB);
 
   timeline = await EventTimeline.start(testConfig());
   feed = await IssueFeed.start(testConfig());
@@ -217,6 +223,27 @@ beforeAll(async () => {
   await timeline.caughtUp();
   await feed.caughtUp();
   const prefix = testConfig().VIGIL_KAFKA_TOPIC_PREFIX;
+  const [project] = await db.query<Array<{ organization_id: string }>>('SELECT organization_id FROM projects WHERE id = $1', [
+    Number(vigil.credentials.VIGIL_PROJECT_ID),
+  ]);
+  const unknownSlot = pulseAt - 20 * MINUTE;
+  unknownEvent = {
+    version: 1,
+    event_id: `${monitorB}:outage:${unknownSlot}:unknown`,
+    kind: 'unknown',
+    organization_id: project!.organization_id,
+    project_id: Number(vigil.credentials.VIGIL_PROJECT_ID),
+    monitor_id: monitorB,
+    monitor_slug: slugB,
+    environment: 'outage',
+    slot: unknownSlot,
+    checkin_id: randomUUID(),
+    emitted_at: pulseAt,
+  };
+  const producer = new TopicProducer(kafkaConnection(testConfig(), 'vigil-reads-e2e'), createLogger('vigil-reads-e2e', 'silent'), { prefix, lingerMs: 0 });
+  await producer.connect();
+  await producer.produce('vigil.monitor-events.v1', monitorEnvironmentKey(monitorB, 'outage'), unknownEvent);
+  await producer.close();
   for (const topic of ['checkins', 'monitor-events', 'monitor-states']) {
     await waitForGroupCommit(admin, `${prefix}vigil-history`, `${prefix}vigil.${topic}.v1`, `history to write every ${topic} record`, 30000);
   }
@@ -476,8 +503,25 @@ describe('monitor environments', () => {
   });
 });
 
+describe('check-ins', () => {
+  it('lists a run Vigil could not judge (its own pipeline was down) as unknown, dated at its slot', async () => {
+    const listed = await ok<Array<Record<string, unknown>>>(`monitors/${slugB}/checkins/?environment=outage`);
+    expect(listed).toEqual([
+      expect.objectContaining({
+        id: unknownEvent.checkin_id,
+        environment: 'outage',
+        status: 'unknown',
+        duration: null,
+        dateCreated: iso(unknownEvent.slot),
+        dateUpdated: iso(unknownEvent.slot),
+        expectedTime: iso(unknownEvent.slot),
+      }),
+    ]);
+  });
+});
+
 describe('timeline', () => {
-  const STATUSES = ['ok', 'error', 'missed', 'timeout', 'in_progress'] as const;
+  const STATUSES = ['ok', 'error', 'missed', 'timeout', 'in_progress', 'unknown'] as const;
   type Entry = [at: number, status: (typeof STATUSES)[number], duration: number | null];
 
   /** Nearest rank, as the API documents it: the value at floor(level × n) of the sorted durations. */
@@ -528,7 +572,7 @@ describe('timeline', () => {
     const all: Entry[] = [...production(), [beganAt(runs.f), 'ok', 10_000], [slot1, 'missed', null], [Date.parse(setupRun.dateCreated), 'ok', null]];
     const answer = await ok<Timeline>(query());
     expect(answer).toEqual(expected(range().start, 2, null, all));
-    expect(answer.totals).toEqual({ ok: 5, error: 1, missed: 2, timeout: 1, in_progress: 0 });
+    expect(answer.totals).toEqual({ ok: 5, error: 1, missed: 2, timeout: 1, in_progress: 0, unknown: 0 });
   });
 
   it('a range per day, and the default range (the last 24 hours per hour)', async () => {

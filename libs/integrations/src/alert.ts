@@ -11,7 +11,11 @@
 export const ALERT_KINDS = ['opened', 'resolved', 'test'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** `missed`, `timeout` and `error` make an issue; `ok` resolves one. */
+/**
+ * `missed`, `timeout` and `error` make an issue; `ok` resolves one: the statuses an issue event carries
+ * (`ISSUE_EVENT_STATUSES` in libs/contracts). `unknown` (a miss while Vigil's own pipeline was down, decision 0023)
+ * is not one: the issues service ignores it, so it never reaches an alert.
+ */
 export const ALERT_STATUSES = ['missed', 'timeout', 'error', 'ok'] as const;
 export type AlertStatus = (typeof ALERT_STATUSES)[number];
 

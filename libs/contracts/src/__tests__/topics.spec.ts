@@ -6,6 +6,9 @@ import {
   TOPICS,
   checkinMessageV1Example,
   decodeMessage,
+  issueEventV1Example,
+  monitorEventV1Example,
+  runResultV1Example,
   encodeMessage,
   monitorEnvironmentKey,
   physicalTopicName,
@@ -45,6 +48,18 @@ describe('topic contracts', () => {
     expect(caught).toBeInstanceOf(ContractViolationError);
     expect((caught as ContractViolationError).field).toBe('/status');
     expect((caught as ContractViolationError).rule).toBe('enum');
+  });
+
+  it('carries an unknown outcome (a miss during an outage of Vigil) on monitor events and run results, never on issue events', () => {
+    const eventId = `${monitorEventV1Example.monitor_id}:production:${monitorEventV1Example.slot}:unknown`;
+    const event = { ...monitorEventV1Example, kind: 'unknown' as const, event_id: eventId };
+    expect(decodeMessage('vigil.monitor-events.v1', Buffer.from(encodeMessage('vigil.monitor-events.v1', event)))).toEqual(event);
+    const result = { ...runResultV1Example, kind: 'unknown' as const, event_id: eventId };
+    expect(decodeMessage('vigil.run-results.v1', Buffer.from(encodeMessage('vigil.run-results.v1', result)))).toEqual(result);
+    // An issue is opened by failures and resolved by an ok: an issue event about an unknown is a bug, refused.
+    expect(() => decodeMessage('vigil.issues.v1', JSON.stringify({ ...issueEventV1Example, status: 'unknown' }))).toThrow(
+      expect.objectContaining({ field: '/status', rule: 'enum' }),
+    );
   });
 
   it('carries a ping body that is not UTF-8 as base64, and still reads messages written without body_encoding', () => {

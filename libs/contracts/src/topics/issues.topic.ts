@@ -1,8 +1,16 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
-import { RUN_RESULT_KINDS, type RunResultKind } from './run-results.topic';
+import type { RunResultKind } from './run-results.topic';
 
 export const ISSUE_EVENT_KINDS = ['issue.opened', 'issue.updated', 'issue.resolved'] as const;
 export type IssueEventKind = (typeof ISSUE_EVENT_KINDS)[number];
+
+/**
+ * The run results an issue event can carry: the failures that open and update issues and the `ok` that resolves
+ * them. `unknown` (a miss while Vigil's own pipeline was down, decision 0023) is not among them: the issues
+ * service ignores it, so no issue event and no alert ever comes from one.
+ */
+export const ISSUE_EVENT_STATUSES = ['ok', 'error', 'missed', 'timeout'] as const satisfies readonly RunResultKind[];
+export type IssueEventStatus = (typeof ISSUE_EVENT_STATUSES)[number];
 
 /**
  * A change of a monitor-environment's issue, written by the issues service: `issue.opened` when
@@ -22,7 +30,7 @@ export interface IssueEventV1 {
   monitor_slug: string;
   environment: string;
   /** The run result that caused this event: a failure (opened, updated) or `ok` (resolved). */
-  status: Exclude<RunResultKind, 'unknown'>;
+  status: IssueEventStatus;
   checkin_id: string;
   slot: number | null;
   /**
@@ -69,7 +77,7 @@ export const issueEventV1Schema: TopicSchema<IssueEventV1> = {
     monitor_id: { type: 'string', pattern: UUID_PATTERN },
     monitor_slug: { type: 'string', minLength: 1, maxLength: 50 },
     environment: { type: 'string', minLength: 1, maxLength: 64 },
-    status: { type: 'string', enum: RUN_RESULT_KINDS.filter((kind) => kind !== 'unknown') },
+    status: { type: 'string', enum: [...ISSUE_EVENT_STATUSES] },
     checkin_id: { type: 'string', pattern: UUID_PATTERN },
     slot: { type: ['integer', 'null'], minimum: 0 },
     failure_count: { type: 'integer', minimum: 1 },

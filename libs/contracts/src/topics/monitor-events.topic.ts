@@ -1,18 +1,23 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
 
-/** Outcomes the scheduler derives from the clock; clients never send these. */
+/**
+ * Outcomes the scheduler derives from the clock; clients never send these. `unknown` is a miss Vigil cannot
+ * blame on the job: its window for a check-in overlapped an incident of Vigil's own pipeline (the outage guard,
+ * decision 0023), so the check-in may have been sent and lost. It is recorded and shown, never alerted on.
+ */
 export const MONITOR_EVENT_KINDS = ['missed', 'timeout', 'unknown'] as const;
 export type MonitorEventKind = (typeof MONITOR_EVENT_KINDS)[number];
 
 /**
- * A run that did not happen (missed) or did not finish within max_runtime (timeout).
- * Keyed by monitor-environment, like check-ins.
+ * A run that did not happen (missed), did not finish within max_runtime (timeout), or did not report while Vigil
+ * could not have heard it (unknown). Keyed by monitor-environment, like check-ins.
  */
 export interface MonitorEventV1 {
   version: 1;
   /**
    * Deterministic, so a repeat after a restart or rebalance can be dropped: `<monitor_id>:<environment>:<slot>:missed`
-   * for a miss, `<monitor_id>:<environment>:<checkin_id>:timeout` for a timeout (two runs of one slot can each time out).
+   * for a miss (`...:<slot>:unknown` for an unknown one), `<monitor_id>:<environment>:<checkin_id>:timeout` for a
+   * timeout (two runs of one slot can each time out).
    */
   event_id: string;
   kind: MonitorEventKind;
@@ -23,7 +28,7 @@ export interface MonitorEventV1 {
   environment: string;
   /** The expected run time (schedule slot) this outcome is about, epoch milliseconds. */
   slot: number;
-  /** For a timeout, the in-progress check-in that ran too long; for a miss, a check-in id minted for the miss. */
+  /** For a timeout, the in-progress check-in that ran too long; for a miss or unknown, a check-in id minted for it. */
   checkin_id: string;
   /** Event time of the clock pulse that produced it, epoch milliseconds. */
   emitted_at: number;

@@ -1,18 +1,23 @@
 import { UUID_PATTERN, type TopicSchema } from '../formats';
 
+/**
+ * `ok` and `error` a check-in reported; `missed` and `timeout` the scheduler detected; `unknown` a miss whose window
+ * overlapped an outage of Vigil's own pipeline (decision 0023): neither a failure nor a success, so it counts toward
+ * no issue threshold and breaks no streak.
+ */
 export const RUN_RESULT_KINDS = ['ok', 'error', 'missed', 'timeout', 'unknown'] as const;
 export type RunResultKind = (typeof RUN_RESULT_KINDS)[number];
 
 /**
  * Every finished run of a monitor-environment as the scheduler judged it, in the order it judged them: results
- * check-ins reported (`ok`, `error`) and outcomes it detected (`missed`, `timeout`) in one stream, keyed by
+ * check-ins reported (`ok`, `error`) and outcomes it detected (`missed`, `timeout`, `unknown`) in one stream, keyed by
  * monitor-environment, so a consumer counting consecutive failures and recoveries (the issues service) sees
  * them in the right order without merging two topics. Not included: starts and logs, a result closing a run
  * that had already timed out (the timeout stands), and anything of a paused or disabled monitor.
  */
 export interface RunResultV1 {
   version: 1;
-  /** Deterministic: the check-in's `event_id`, or the monitor event's `event_id` for a miss or timeout. */
+  /** Deterministic: the check-in's `event_id`, or the monitor event's `event_id` for a miss, timeout or unknown. */
   event_id: string;
   kind: RunResultKind;
   organization_id: string;
@@ -20,7 +25,7 @@ export interface RunResultV1 {
   monitor_id: string;
   monitor_slug: string;
   environment: string;
-  /** The run: the check-in id, the timed-out run's id, or the id minted for a miss. */
+  /** The run: the check-in id, the timed-out run's id, or the id minted for a miss (or an unknown). */
   checkin_id: string;
   /** The expected run time it counts for (the slot a check-in was credited at, a miss's slot), or null. */
   slot: number | null;

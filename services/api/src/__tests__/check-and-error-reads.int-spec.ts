@@ -15,7 +15,7 @@ const MINUTE = 60_000;
 const T0 = Math.floor((Date.now() - 60 * MINUTE) / 1000) * 1000;
 const PROJECT_ID = randomInt(1_000_000, 2_000_000);
 const monitorId = randomUUID();
-const run = { a: randomUUID(), b: randomUUID(), c: randomUUID(), d: randomUUID(), e: randomUUID(), missed: randomUUID() };
+const run = { a: randomUUID(), b: randomUUID(), c: randomUUID(), d: randomUUID(), e: randomUUID(), missed: randomUUID(), unknown: randomUUID() };
 
 interface SignalOptions {
   durationMs?: number;
@@ -88,6 +88,9 @@ const SIGNALS = [
   signal(run.a, 'in_progress', T0),
   signal(run.a, 'ok', T0 + MINUTE, { durationMs: 60_000, body: 'hello' }),
   signal(run.b, 'log', T0 + 5 * MINUTE, { body: '/wA=', bodyEncoding: 'base64' }),
+  // A slot Vigil could not judge (its own pipeline was down, decision 0023): the scheduler's run, no ping, and no
+  // state change (the check stays as it was: no flip).
+  signal(run.unknown, 'unknown', T0 + 12 * MINUTE, { source: 'scheduler' }),
   // Delivered twice: one ping.
   signal(run.c, 'in_progress', T0 + 10 * MINUTE, { eventId: duplicate, runMatch: 'latest_open' }),
   signal(run.c, 'in_progress', T0 + 10 * MINUTE, { eventId: duplicate, runMatch: 'latest_open' }),
@@ -219,6 +222,7 @@ describe('the check-ins list and the monitors of an environment', () => {
       window: { key, inclusive: false, direction: 'older', fetch: 3, empty: false },
     });
     expect(older.map((entry) => [entry.checkin_id, entry.status, entry.date_updated_ms])).toEqual([
+      [run.unknown, 'unknown', T0 + 12 * MINUTE],
       [run.c, 'in_progress', T0 + 10 * MINUTE],
       [run.a, 'ok', T0 + MINUTE],
     ]);

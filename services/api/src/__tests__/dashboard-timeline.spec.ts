@@ -1,13 +1,16 @@
-import { aggregateStatus, mergeTicks, MIN_TICK_PX, type TickCounts, type TimelineBucket } from '../web/timeline/ticks';
+import { runDisplay } from '../web/monitor-view';
+import { aggregateStatus, mergeTicks, MIN_TICK_PX, zeroTickCounts, type TickCounts, type TimelineBucket } from '../web/timeline/ticks';
 import { bucketsFromStats, timelineSvg } from '../web/timeline/timeline-svg';
 
-const counts = (partial: Partial<TickCounts>): TickCounts => ({ ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0, ...partial });
+const counts = (partial: Partial<TickCounts>): TickCounts => ({ ...zeroTickCounts(), ...partial });
 const MINUTE = 60_000;
 const buckets = (...list: Array<Partial<TickCounts> | null>): TimelineBucket[] =>
   list.map((partial, index) => ({ start: index * MINUTE, counts: counts(partial ?? {}) }));
 
-describe('tick colours follow precedence: error > timeout > missed > ok > in progress', () => {
+describe("tick colours follow Sentry's precedence: unknown > error > timeout > missed > ok > in progress", () => {
   it.each([
+    [{ unknown: 1, error: 3, ok: 5 }, 'unknown'],
+    [{ unknown: 2, in_progress: 1 }, 'unknown'],
     [{ ok: 5, error: 1 }, 'error'],
     [{ ok: 5, timeout: 1, missed: 3 }, 'timeout'],
     [{ ok: 5, missed: 1 }, 'missed'],
@@ -59,10 +62,11 @@ describe('timelineSvg', () => {
   it('draws the stats endpoint buckets as rects with a title per tick and a label that sums the runs', () => {
     const filled = bucketsFromStats(
       [
-        [0, 2, 0, 0, 0, 0],
-        [3, 0, 1, 0, 0, 0],
-        [99, 1, 0, 0, 0, 0],
+        [0, 2, 0, 0, 0, 0, 0],
+        [3, 0, 1, 0, 0, 0, 0],
+        [99, 1, 0, 0, 0, 0, 0],
       ],
+      ['ok', 'error', 'missed', 'timeout', 'in_progress', 'unknown'],
       0,
       MINUTE,
       4,
@@ -72,5 +76,35 @@ describe('timelineSvg', () => {
     expect(svg).toContain('aria-label="Runs of &#60;job&#62;: 2 okay, 1 failed"');
     expect(svg.match(/<rect /g)).toHaveLength(2);
     expect(svg).toContain('class="t-error"');
+  });
+
+  it('reads the counts in the order the answer names them, and shows an unknown run in its own colour with what it means', () => {
+    const filled = bucketsFromStats(
+      [
+        [1, 1, 3],
+        [2, 0, 2],
+      ],
+      ['unknown', 'ok', 'some-future-status'],
+      0,
+      MINUTE,
+      3,
+    );
+    expect(filled.map((bucket) => [bucket.counts.unknown, bucket.counts.ok])).toEqual([
+      [0, 0],
+      [1, 3],
+      [0, 2],
+    ]);
+    const svg = timelineSvg(filled, MINUTE, 'Runs');
+    expect(svg).toContain('class="t-unknown"');
+    expect(svg).toContain('<title>1970-01-01 00:01 to 00:02 UTC: 3 okay, 1 unknown (Vigil could not tell: its own pipeline was down)</title>');
+    expect(svg).toContain('aria-label="Runs: 5 okay, 1 unknown (Vigil could not tell: its own pipeline was down)"');
+  });
+});
+
+describe("the monitor page's check-in list", () => {
+  it('shows an unknown run as unknown, with what it means, and never as a failure', () => {
+    expect(runDisplay('unknown')).toEqual({ icon: 'unknown', label: 'Unknown — Vigil could not tell: its own pipeline was down' });
+    expect(runDisplay('missed')).toEqual({ icon: 'missed', label: 'Missed' });
+    expect(runDisplay('later-status')).toEqual({ icon: 'new', label: 'later-status' });
   });
 });

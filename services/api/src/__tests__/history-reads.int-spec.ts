@@ -10,6 +10,8 @@ import { IssueRunsRepository } from '../issues/issue-runs.repository';
 import { MonitorEnvironmentRepository } from '../monitor-environments/monitor-environment.repository';
 import { timelineRange } from '../monitor-timeline/timeline-range';
 import { TimelineRepository } from '../monitor-timeline/timeline.repository';
+import { MonitorStatsRepository } from '../monitor-stats/monitor-stats.repository';
+import { statsRange } from '../monitor-stats/stats-range';
 
 /**
  * The API's history reads on real ClickHouse (18.16 here, so every query is checked against the oldest
@@ -20,7 +22,7 @@ const HOUR = 60 * MINUTE;
 const BASE = Date.UTC(2030, 0, 1);
 const PROJECT_ID = 424242;
 
-type Status = 'in_progress' | 'ok' | 'error' | 'missed' | 'timeout' | 'log';
+type Status = 'in_progress' | 'ok' | 'error' | 'missed' | 'timeout' | 'unknown' | 'log';
 type Source = 'sentry_envelope' | 'sentry_cron' | 'ping' | 'scheduler';
 
 const monitorId = randomUUID();
@@ -35,6 +37,7 @@ const run = {
   r8: randomUUID(),
   r9: randomUUID(),
   r10: randomUUID(),
+  r11: randomUUID(),
 };
 
 function signal(checkinId: string, status: Status, at: number, options: { duration?: number; environment?: string; source?: Source; eventId?: string } = {}) {
@@ -50,7 +53,7 @@ function signal(checkinId: string, status: Status, at: number, options: { durati
     duration_ms: options.duration ?? null,
     received_at: toClickHouseDateTime(at),
     received_at_ms: at,
-    source: options.source ?? (status === 'missed' ? 'scheduler' : 'sentry_envelope'),
+    source: options.source ?? (status === 'missed' || status === 'unknown' ? 'scheduler' : 'sentry_envelope'),
   };
 }
 
@@ -81,8 +84,10 @@ const SIGNALS = [
   signal(run.r2, 'ok', BASE + 20 * MINUTE, { duration: 5_000, eventId: duplicateEventId }),
   signal(run.r2, 'ok', BASE + 20 * MINUTE, { duration: 5_000, eventId: duplicateEventId }),
   signal(run.r3, 'error', BASE + 30 * MINUTE, { duration: 2_000 }),
-  // Hour 1: a miss (dated at its slot) and a run that timed out.
+  // Hour 1: a miss (dated at its slot), a run that timed out, and a miss while Vigil's own pipeline was down
+  // (unknown, dated at its slot: a closed run of its own, neither a failure nor a success).
   signal(run.r4, 'missed', BASE + HOUR),
+  signal(run.r11, 'unknown', BASE + HOUR + 30 * MINUTE),
   signal(run.r5, 'in_progress', BASE + HOUR + 5 * MINUTE),
   signal(run.r5, 'timeout', BASE + HOUR + 35 * MINUTE, { source: 'scheduler' }),
   // Hour 2: a run still open, a run of logs alone (no run), and an ok in staging.
@@ -129,9 +134,9 @@ describe('the timeline', () => {
   it('counts each run once, in the bucket where it began, with exact duration percentiles per bucket and over the range', async () => {
     const result = await timelines().buckets({ projectId: PROJECT_ID, monitorId, environment: null, range });
     expect(result.rows).toEqual([
-      { bucket: 0, counts: { ok: 2, error: 1, missed: 0, timeout: 0, in_progress: 0 }, duration: { p50: 5_000, p90: 60_000, p99: 60_000 } },
-      { bucket: 1, counts: { ok: 0, error: 0, missed: 1, timeout: 1, in_progress: 0 }, duration: { p50: null, p90: null, p99: null } },
-      { bucket: 2, counts: { ok: 1, error: 0, missed: 0, timeout: 0, in_progress: 1 }, duration: { p50: 9_000, p90: 9_000, p99: 9_000 } },
+      { bucket: 0, counts: { ok: 2, error: 1, missed: 0, timeout: 0, in_progress: 0, unknown: 0 }, duration: { p50: 5_000, p90: 60_000, p99: 60_000 } },
+      { bucket: 1, counts: { ok: 0, error: 0, missed: 1, timeout: 1, in_progress: 0, unknown: 1 }, duration: { p50: null, p90: null, p99: null } },
+      { bucket: 2, counts: { ok: 1, error: 0, missed: 0, timeout: 0, in_progress: 1, unknown: 0 }, duration: { p50: 9_000, p90: 9_000, p99: 9_000 } },
     ]);
     // Sorted 2000, 5000, 9000, 60000: p50 is the value at floor(0.5 × 4) = 2.
     expect(result.duration).toEqual({ p50: 9_000, p90: 60_000, p99: 60_000 });
@@ -140,9 +145,9 @@ describe('the timeline', () => {
   it('one environment', async () => {
     const result = await timelines().buckets({ projectId: PROJECT_ID, monitorId, environment: 'production', range });
     expect(result.rows.map((row) => [row.bucket, row.counts])).toEqual([
-      [0, { ok: 2, error: 1, missed: 0, timeout: 0, in_progress: 0 }],
-      [1, { ok: 0, error: 0, missed: 1, timeout: 1, in_progress: 0 }],
-      [2, { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 1 }],
+      [0, { ok: 2, error: 1, missed: 0, timeout: 0, in_progress: 0, unknown: 0 }],
+      [1, { ok: 0, error: 0, missed: 1, timeout: 1, in_progress: 0, unknown: 1 }],
+      [2, { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 1, unknown: 0 }],
     ]);
     expect(result.duration).toEqual({ p50: 5_000, p90: 60_000, p99: 60_000 });
   });
@@ -150,7 +155,51 @@ describe('the timeline', () => {
   it('per day: one bucket holds the day', async () => {
     const daily = timelineRange({ start: new Date(BASE + HOUR).toISOString(), end: new Date(BASE + 2 * HOUR).toISOString(), resolution: '1d' }, Date.now());
     const result = await timelines().buckets({ projectId: PROJECT_ID, monitorId, environment: null, range: daily });
-    expect(result.rows.map((row) => [row.bucket, row.counts])).toEqual([[0, { ok: 4, error: 1, missed: 1, timeout: 1, in_progress: 1 }]]);
+    expect(result.rows.map((row) => [row.bucket, row.counts])).toEqual([[0, { ok: 4, error: 1, missed: 1, timeout: 1, in_progress: 1, unknown: 1 }]]);
+  });
+});
+
+describe('an unknown run (a miss while Vigil was down, decision 0023)', () => {
+  it("the check-ins list shows it as unknown, dated at its slot, among the monitor's other runs (newest start first)", async () => {
+    const listed = await new CheckinHistoryRepository(clickhouse).listForMonitor(PROJECT_ID, monitorId, {
+      environments: ['production'],
+      range: { startMs: BASE + HOUR, endMs: BASE + 2 * HOUR - 1 },
+      window: keysetWindow(RUN_KEY_CODEC, null, 10),
+    });
+    expect(listed).toEqual([
+      {
+        checkin_id: run.r11,
+        environment: 'production',
+        status: 'unknown',
+        duration_ms: null,
+        date_created_ms: BASE + HOUR + 30 * MINUTE,
+        date_updated_ms: BASE + HOUR + 30 * MINUTE,
+      },
+      expect.objectContaining({ checkin_id: run.r5, status: 'timeout' }),
+      expect.objectContaining({ checkin_id: run.r4, status: 'missed' }),
+    ]);
+  });
+
+  it('the monitors stats count it per bucket under its own status', async () => {
+    // Stats read nothing from the future: these runs are hours old.
+    const monitor = randomUUID();
+    const hour = Math.floor(Date.now() / HOUR) * HOUR - 4 * HOUR;
+    await clickhouse.insert(
+      'checkins',
+      [
+        signal(randomUUID(), 'ok', hour + 10 * MINUTE, { duration: 1_000 }),
+        signal(randomUUID(), 'unknown', hour + HOUR),
+        signal(randomUUID(), 'unknown', hour + HOUR + 30 * MINUTE),
+        signal(randomUUID(), 'missed', hour + 2 * HOUR),
+      ].map((row) => ({ ...row, monitor_id: monitor })),
+    );
+    const range = statsRange({ since: hour / 1000, until: (hour + 3 * HOUR) / 1000, resolution: '3600' }, Date.now());
+    const rows = await new MonitorStatsRepository(clickhouse).counts({ projectIds: [PROJECT_ID], monitorIds: [monitor], environments: null, range });
+    expect(rows.map((row) => [row.environment, row.bucket, row.counts])).toEqual([
+      ['production', 0, { ok: 1, error: 0, missed: 0, timeout: 0, in_progress: 0, unknown: 0 }],
+      ['production', 1, { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0, unknown: 2 }],
+      ['production', 2, { ok: 0, error: 0, missed: 1, timeout: 0, in_progress: 0, unknown: 0 }],
+    ]);
   });
 });
 
@@ -316,7 +365,7 @@ describe("a run's status, as Sentry's consumer judges it (one fold for every rea
       environment: null,
       range: timelineRange({ start: new Date(at).toISOString(), end: new Date(at + HOUR).toISOString(), resolution: '1h' }, Date.now()),
     });
-    expect(timeline.rows.map((row) => row.counts)).toEqual([{ ok: 1, error: 1, missed: 0, timeout: 1, in_progress: 1 }]);
+    expect(timeline.rows.map((row) => row.counts)).toEqual([{ ok: 1, error: 1, missed: 0, timeout: 1, in_progress: 1, unknown: 0 }]);
     const byId = await new IssueRunsRepository(clickhouse).byIds({ projectId: PROJECT_ID, monitorId: monitor, environment: 'production' }, [timedOut]);
     expect(byId.get(timedOut)).toMatchObject({ status: 'timeout', durationMs: 35 * MINUTE });
     const facts = await new MonitorEnvironmentRepository(clickhouse, dataSource).facts(PROJECT_ID, monitor, null);

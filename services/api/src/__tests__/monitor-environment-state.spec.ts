@@ -1,5 +1,6 @@
 import type { EnvironmentFacts, EnvironmentRun } from '../monitor-environments/monitor-environment.repository';
-import { environmentState, type MonitorTiming } from '../monitor-environments/monitor-environment-state';
+import { ScheduleRegistry } from '@vigil/schedule';
+import { environmentState, expectedTimeOf, ruleOf, type MonitorTiming } from '../monitor-environments/monitor-environment-state';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -149,5 +150,19 @@ describe('environmentState', () => {
       at('2026-05-04T10:01:00Z'),
     );
     expect(iso(sentry.nextCheckIn)).toBe('2026-05-04T10:01:00.000Z');
+  });
+});
+
+describe("expectedTimeOf (a check-in's expectedTime)", () => {
+  const rule = ruleOf(HOURLY_BERLIN, new ScheduleRegistry());
+
+  it('a miss and an unknown are runs of their slot, dated at it: they were expected then', () => {
+    expect(iso(expectedTimeOf(rule, 'missed', at('2026-03-28T10:00:00Z')))).toBe('2026-03-28T10:00:00.000Z');
+    expect(iso(expectedTimeOf(rule, 'unknown', at('2026-03-28T10:00:00Z')))).toBe('2026-03-28T10:00:00.000Z');
+  });
+
+  it('a run a client started is credited at its slot', () => {
+    expect(iso(expectedTimeOf(rule, 'ok', at('2026-03-28T10:03:00Z')))).toBe('2026-03-28T10:00:00.000Z');
+    expect(expectedTimeOf(null, 'ok', at('2026-03-28T10:03:00Z'))).toBeNull();
   });
 });

@@ -75,15 +75,15 @@ describe('fillBuckets', () => {
 
   it('lists every bucket in order, the empty ones with zero counts and no percentiles, and totals the counts', () => {
     const buckets = fillBuckets(range, [
-      { bucket: 2, counts: { ok: 1, error: 2, missed: 0, timeout: 0, in_progress: 0 }, duration: { p50: 10, p90: 20, p99: 20 } },
-      { bucket: 0, counts: { ok: 3, error: 0, missed: 1, timeout: 0, in_progress: 1 }, duration: { p50: 5, p90: 5, p99: 5 } },
+      { bucket: 2, counts: { ok: 1, error: 2, missed: 0, timeout: 0, in_progress: 0, unknown: 0 }, duration: { p50: 10, p90: 20, p99: 20 } },
+      { bucket: 0, counts: { ok: 3, error: 0, missed: 1, timeout: 0, in_progress: 1, unknown: 2 }, duration: { p50: 5, p90: 5, p99: 5 } },
     ]);
     expect(buckets.map((bucket) => [iso(bucket.start), Object.values(bucket.counts).join(','), bucket.duration.p50])).toEqual([
-      ['2026-05-01T00:00:00.000Z', '3,0,1,0,1', 5],
-      ['2026-05-01T01:00:00.000Z', '0,0,0,0,0', null],
-      ['2026-05-01T02:00:00.000Z', '1,2,0,0,0', 10],
-      ['2026-05-01T03:00:00.000Z', '0,0,0,0,0', null],
+      ['2026-05-01T00:00:00.000Z', '3,0,1,0,1,2', 5],
+      ['2026-05-01T01:00:00.000Z', '0,0,0,0,0,0', null],
+      ['2026-05-01T02:00:00.000Z', '1,2,0,0,0,0', 10],
+      ['2026-05-01T03:00:00.000Z', '0,0,0,0,0,0', null],
     ]);
-    expect(totalCounts(buckets)).toEqual({ ok: 4, error: 2, missed: 1, timeout: 0, in_progress: 1 });
+    expect(totalCounts(buckets)).toEqual({ ok: 4, error: 2, missed: 1, timeout: 0, in_progress: 1, unknown: 2 });
   });
 });

@@ -92,13 +92,13 @@ export function environmentState(
 
 /**
  * The time a run was expected at (Sentry's `expectedTime`), by the scheduler's rules: the slot its first signal
- * is credited at, or for a miss (recorded when the margin ran out) the slot at or before that. An interval
- * run is credited at its own minute unless it came on time for the coming slot, which a reader without the
- * track cannot tell: it shows that minute. Null without a usable schedule.
+ * is credited at. A miss or an unknown is history's run of the slot itself (dated at it, whatever the schedule
+ * says now), so it is its own start. An interval run is credited at its own minute unless it came on time for the
+ * coming slot, which a reader without the track cannot tell: it shows that minute. Null without a usable schedule.
  */
-export function expectedTimeOf(rule: SlotRule | null, monitor: MonitorTiming, status: string, startedAtMs: number): number | null {
+export function expectedTimeOf(rule: SlotRule | null, status: string, startedAtMs: number): number | null {
   if (!rule) return null;
-  if (status === 'missed') return rule.slotAtOrBefore(startedAtMs - checkinMarginMs(monitor.checkinMargin), NaN);
+  if (status === 'missed' || status === 'unknown') return startedAtMs;
   const slot = rule.creditFor(startedAtMs, NaN);
   return Number.isFinite(slot) ? slot : null;
 }

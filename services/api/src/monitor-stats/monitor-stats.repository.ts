@@ -1,10 +1,21 @@
-import { joinSql, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
+import {
+  joinSql,
+  RUN_STATUS_COUNTS,
+  RUN_STATUSES,
+  runStatusCounts,
+  sql,
+  type ClickHouse,
+  type RunStatus,
+  type RunStatusCounts,
+  type SqlFragment,
+} from '@vigil/clickhouse';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import type { StatsRange } from './stats-range';
 
-export const STATS_STATUSES = ['ok', 'error', 'missed', 'timeout', 'in_progress'] as const;
-export type StatsStatus = (typeof STATS_STATUSES)[number];
-export type StatsCounts = Record<StatsStatus, number>;
+/** The statuses each bucket counts, in the order of its counts: every status a run folds to (`unknown` last). */
+export const STATS_STATUSES = RUN_STATUSES;
+export type StatsStatus = RunStatus;
+export type StatsCounts = RunStatusCounts;
 
 export interface StatsRow {
   monitorId: string;
@@ -14,15 +25,10 @@ export interface StatsRow {
   counts: StatsCounts;
 }
 
-interface Row {
+interface Row extends Record<RunStatus, string | number> {
   monitor_id: string;
   environment: string;
   bucket: string | number;
-  ok: string | number;
-  error: string | number;
-  missed: string | number;
-  timeout: string | number;
-  in_progress: string | number;
 }
 
 /**
@@ -54,11 +60,7 @@ export class MonitorStatsRepository {
     const rows = await this.clickhouse.query<Row>(sql`
       SELECT monitor_id, environment,
              intDiv(date_created_ms - ${start}, ${bucketMs}) AS bucket,
-             countIf(run_status = 'ok') AS ok,
-             countIf(run_status = 'error') AS error,
-             countIf(run_status = 'missed') AS missed,
-             countIf(run_status = 'timeout') AS timeout,
-             countIf(run_status = 'in_progress') AS in_progress
+             ${RUN_STATUS_COUNTS}
         FROM (
           SELECT monitor_id, environment, checkin_id,
                  argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
@@ -75,7 +77,7 @@ export class MonitorStatsRepository {
       monitorId: row.monitor_id,
       environment: row.environment,
       bucket: Number(row.bucket),
-      counts: { ok: Number(row.ok), error: Number(row.error), missed: Number(row.missed), timeout: Number(row.timeout), in_progress: Number(row.in_progress) },
+      counts: runStatusCounts(row),
     }));
   }
 }

@@ -1,3 +1,4 @@
+import { RUN_STATUSES, zeroRunStatusCounts, type RunStatus, type RunStatusCounts } from '@vigil/clickhouse';
 import { DomainError } from '@vigil/errors';
 import { parseStatsPeriod, parseTimestamp } from '../common/time-range';
 
@@ -95,9 +96,10 @@ export function timelineRange(input: TimelineRangeInput, now: number): TimelineR
   return { start: alignedStart, end: alignedEnd, resolution, bucketMs, buckets };
 }
 
-export const TIMELINE_STATUSES = ['ok', 'error', 'missed', 'timeout', 'in_progress'] as const;
-export type TimelineStatus = (typeof TIMELINE_STATUSES)[number];
-export type StatusCounts = Record<TimelineStatus, number>;
+/** The statuses a timeline counts runs of: every status a run folds to (`unknown` last). */
+export const TIMELINE_STATUSES = RUN_STATUSES;
+export type TimelineStatus = RunStatus;
+export type StatusCounts = RunStatusCounts;
 
 export interface Percentiles {
   p50: number | null;
@@ -121,7 +123,7 @@ export interface TimelineBucket {
 export const NO_PERCENTILES: Percentiles = { p50: null, p90: null, p99: null };
 
 export function zeroCounts(): StatusCounts {
-  return { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0 };
+  return zeroRunStatusCounts();
 }
 
 /** Every bucket of the range in order, those without runs included (zero counts, no percentiles). */

@@ -1,4 +1,4 @@
-import { RUN_DURATION, RUN_STATUS, sql, type ClickHouse, type SqlFragment } from '@vigil/clickhouse';
+import { RUN_DURATION, RUN_STATUS, RUN_STATUS_COUNTS, runStatusCounts, sql, type ClickHouse, type RunStatus, type SqlFragment } from '@vigil/clickhouse';
 import { MAX_OPEN_RUN_AGE_MS } from '@vigil/runs';
 import type { BucketRow, Percentiles, TimelineRange } from './timeline-range';
 
@@ -9,13 +9,8 @@ export interface TimelineQuery {
   range: TimelineRange;
 }
 
-interface BucketResult {
+interface BucketResult extends Record<RunStatus, string | number> {
   bucket: string | number;
-  ok: string | number;
-  error: string | number;
-  missed: string | number;
-  timeout: string | number;
-  in_progress: string | number;
   durations: string | number;
   quantiles: Array<string | number>;
 }
@@ -49,11 +44,7 @@ export class TimelineRepository {
     const [rows, totals] = await Promise.all([
       this.clickhouse.query<BucketResult>(sql`
         SELECT intDiv(date_created_ms - ${start}, ${bucketMs}) AS bucket,
-               countIf(run_status = 'ok') AS ok,
-               countIf(run_status = 'error') AS error,
-               countIf(run_status = 'missed') AS missed,
-               countIf(run_status = 'timeout') AS timeout,
-               countIf(run_status = 'in_progress') AS in_progress,
+               ${RUN_STATUS_COUNTS},
                count(run_duration_ms) AS durations,
                quantilesExact(0.5, 0.9, 0.99)(run_duration_ms) AS quantiles
           FROM (${runs})
@@ -67,13 +58,7 @@ export class TimelineRepository {
     return {
       rows: rows.map((row) => ({
         bucket: Number(row.bucket),
-        counts: {
-          ok: Number(row.ok),
-          error: Number(row.error),
-          missed: Number(row.missed),
-          timeout: Number(row.timeout),
-          in_progress: Number(row.in_progress),
-        },
+        counts: runStatusCounts(row),
         duration: percentiles(row.durations, row.quantiles),
       })),
       duration: total ? percentiles(total.durations, total.quantiles) : { p50: null, p90: null, p99: null },

@@ -301,7 +301,12 @@ export const CHECKIN: JsonSchema = objectOf(
   {
     id: { type: 'string' },
     environment: { type: 'string' },
-    status: { type: 'string', enum: ['in_progress', 'ok', 'error', 'missed', 'timeout'] },
+    status: {
+      type: 'string',
+      enum: ['in_progress', 'ok', 'error', 'missed', 'timeout', 'unknown'],
+      description:
+        '`unknown`: no check-in came while Vigil itself could not have received one (its own pipeline was down), so Vigil cannot tell whether the job ran; never alerted on.',
+    },
     duration: nullable({ type: 'integer', minimum: 0, description: 'Milliseconds.' }),
     dateCreated: ISO_DATE_TIME,
     dateUpdated: ISO_DATE_TIME,

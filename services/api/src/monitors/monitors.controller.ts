@@ -270,6 +270,6 @@ export async function listCheckins(
   const config = presentConfig(monitor);
   return pageItems(request, reply, {
     ...page,
-    items: page.items.map((row) => presentCheckin(row, expectedTimeOf(rule, timing, row.status, row.date_created_ms), config)),
+    items: page.items.map((row) => presentCheckin(row, expectedTimeOf(rule, row.status, row.date_created_ms), config)),
   });
 }

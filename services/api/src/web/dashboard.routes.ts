@@ -220,7 +220,7 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     const range = RANGES[filters.range];
     const now = Date.now();
     const until = Math.ceil(now / 1000);
-    const stats: ApiMonitorStats = { start: '', end: '', resolution: range.resolution, buckets: 0, monitors: {} };
+    const stats: ApiMonitorStats = { start: '', end: '', resolution: range.resolution, buckets: 0, statuses: [], monitors: {} };
     const chunks = Array.from({ length: Math.ceil(sorted.length / 100) }, (_, index) =>
       sorted.slice(index * 100, index * 100 + 100).map((monitor) => monitor.slug),
     );
@@ -234,7 +234,7 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     for (const answer of answers) {
       if (answer.status !== 200) throw apiFailure(answer);
       Object.assign(stats.monitors, answer.body.monitors);
-      Object.assign(stats, { start: answer.body.start, end: answer.body.end, buckets: answer.body.buckets });
+      Object.assign(stats, { start: answer.body.start, end: answer.body.end, buckets: answer.body.buckets, statuses: answer.body.statuses });
     }
     const rows = sorted.map((monitor) => monitorRow(monitor, stats.buckets > 0 ? stats : null, now, worstStatus(monitor)));
     const failing = countFailing(rows);

@@ -1,7 +1,7 @@
 import type { VigilConfig } from '@vigil/config';
 import { queryString, type ApiErrorBody } from './http/api-client';
 import { PageError, type Session } from './page-context';
-import { displayStatus, FAILING, scheduleAsWritten, scheduleInWords, STATUS_LABELS, type ApiMonitor, type DisplayStatus } from './monitor-view';
+import { displayStatus, FAILING, runDisplay, scheduleAsWritten, scheduleInWords, STATUS_LABELS, type ApiMonitor } from './monitor-view';
 import { fingerprint, RANGES, relativeText, type ApiMonitorStats } from './page-data';
 import { sendingSnippets } from './snippets';
 import { bucketsFromStats, timelineSvg } from './timeline/timeline-svg';
@@ -104,7 +104,13 @@ export class MonitorPage {
         vigilState: env.state,
         lastCheckInStatus: env.lastCheckInRun?.status ?? null,
       });
-      const buckets = bucketsFromStats(stats.body.monitors[slug]?.[env.name] ?? [], start, stats.body.resolution * 1000, stats.body.buckets);
+      const buckets = bucketsFromStats(
+        stats.body.monitors[slug]?.[env.name] ?? [],
+        stats.body.statuses,
+        start,
+        stats.body.resolution * 1000,
+        stats.body.buckets,
+      );
       return {
         name: env.name,
         status,
@@ -119,11 +125,11 @@ export class MonitorPage {
       };
     });
     const checkinRows = checkins.body.map((checkin) => {
-      const icon: DisplayStatus = (['ok', 'error', 'missed', 'timeout', 'in_progress'] as const).find((status) => status === checkin.status) ?? 'new';
+      const { icon, label } = runDisplay(checkin.status);
       return {
         status: checkin.status,
         icon,
-        statusLabel: STATUS_LABELS[icon] ?? checkin.status,
+        statusLabel: label,
         started: checkin.dateCreated,
         startedText: isoText(checkin.dateCreated, zone),
         updated: checkin.dateUpdated,

@@ -1,4 +1,5 @@
 import cronstrue from 'cronstrue';
+import { UNKNOWN_MEANING } from './timeline/ticks';
 
 /** A monitor as the API answers it (`MONITOR` in monitors/monitor.schemas.ts), as far as the pages read it. */
 export interface ApiMonitorEnvironment {
@@ -49,6 +50,17 @@ export const STATUS_LABELS: Record<DisplayStatus, string> = {
   paused: 'Paused',
   disabled: 'Disabled',
 };
+
+/**
+ * The icon and label of one run in the monitor page's check-in list (the API's check-in `status`): a display
+ * status, or `unknown`, a miss while Vigil's own pipeline was down, which is no failure and which no environment
+ * ever shows (so it is not among the list's filters).
+ */
+export function runDisplay(status: string): { icon: DisplayStatus | 'unknown'; label: string } {
+  if (status === 'unknown') return { icon: 'unknown', label: `Unknown — ${UNKNOWN_MEANING}` };
+  const icon = (['ok', 'error', 'missed', 'timeout', 'in_progress'] as const).find((known) => known === status);
+  return icon ? { icon, label: STATUS_LABELS[icon] } : { icon: 'new', label: status };
+}
 
 const FROM_SENTRY_STATUS: Record<string, DisplayStatus> = { active: 'new', ok: 'ok', error: 'error', missed_checkin: 'missed', timeout: 'timeout' };
 

@@ -18,6 +18,8 @@ export interface ApiMonitorStats {
   end: string;
   resolution: number;
   buckets: number;
+  /** The order of the counts in each bucket. */
+  statuses: string[];
   monitors: Record<string, Record<string, number[][]>>;
 }
 
@@ -60,7 +62,9 @@ export function environmentRows(monitor: ApiMonitor, stats: ApiMonitorStats | nu
   const start = stats ? Date.parse(stats.start) : 0;
   return monitor.environments.map((environment) => {
     const status = displayStatus(monitor, environment);
-    const buckets = stats ? bucketsFromStats(stats.monitors[monitor.slug]?.[environment.name] ?? [], start, stats.resolution * 1000, stats.buckets) : [];
+    const buckets = stats
+      ? bucketsFromStats(stats.monitors[monitor.slug]?.[environment.name] ?? [], stats.statuses, start, stats.resolution * 1000, stats.buckets)
+      : [];
     const label = `${STATUS_LABELS[status]}${environment.isMuted ? ' (muted)' : ''}`;
     return {
       name: environment.name,

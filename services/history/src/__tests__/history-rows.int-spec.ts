@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { ClickHouse, sql } from '@vigil/clickhouse';
-import { monitorEventV1Example, monitorStateV1Example, processingErrorV1Example } from '@vigil/contracts';
-import { testConfig } from '@vigil/testing';
+import { ClickHouse, RUN_OPEN, RUN_STATUS, sql } from '@vigil/clickhouse';
+import { monitorEnvironmentKey, monitorEventV1Example, monitorStateV1Example, processingErrorV1Example, type MonitorEventV1 } from '@vigil/contracts';
+import { createKafkaClient, ensureTopics, kafkaConnection, TopicProducer } from '@vigil/kafka';
+import { createLogger } from '@vigil/logging';
+import { testConfig, waitFor } from '@vigil/testing';
 import { rowFromMonitorEvent } from '../checkins/checkin-row';
+import { HistoryConsumer } from '../checkins/history-consumer';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
 import { rowFromProcessingError } from '../processing-errors/processing-error-row';
 
 /**
  * The rows history inserts for the scheduler's outcomes, its state changes and processing errors, as ClickHouse
  * stores them (on 18.16 in the integration tier, on current ClickHouse in integration-clickhouse-current):
- * every value read back as written. (Check-in rows: clickhouse-run-store.int-spec.ts.)
+ * every value read back as written. (Check-in rows: clickhouse-run-store.int-spec.ts.) The last test runs history's
+ * consumer on real Kafka: what the scheduler publishes reaches the table.
  */
 describe('history rows', () => {
   const clickhouse = ClickHouse.connect(testConfig());
@@ -62,6 +66,68 @@ describe('history rows', () => {
           FROM checkins WHERE monitor_id = ${monitorId}`),
     ).toEqual([
       { status: 'missed', source: 'scheduler', at_ms: String(monitorEventV1Example.slot), duration_ms: null, run_match: 'exact', body_encoding: 'utf8' },
+    ]);
+  });
+
+  it('an unknown outcome (a miss while Vigil was down) on Kafka becomes a closed run with status unknown, dated at its slot', async () => {
+    // History consumes its own topics here: each ClickHouse tier (18.16, current) gets a prefix of its own, so the two
+    // projects never share a consumer group, whichever order or concurrency jest runs them in. The test run's prefix
+    // starts it, so the next run's reset deletes these topics and groups too.
+    const base = testConfig();
+    const tier = process.env['VIGIL_TEST_CLICKHOUSE'] === 'current' ? 'current' : 'stack';
+    const config = testConfig({ VIGIL_KAFKA_TOPIC_PREFIX: `${base.VIGIL_KAFKA_TOPIC_PREFIX}history-rows-${tier}.` });
+    const logger = createLogger('history-rows-int-test', 'silent');
+    // Global setup deleted this prefix's topics moments ago: creating them again can still collide with that.
+    const kafka = createKafkaClient(config, 'history-rows-int-test', logger);
+    await waitFor('the test topics', async () => (await ensureTopics(kafka, config.VIGIL_KAFKA_TOPIC_PREFIX), true), { timeoutMs: 30_000, intervalMs: 500 });
+    const producer = new TopicProducer(kafkaConnection(config, 'history-rows-int-test'), logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
+    const history = new HistoryConsumer(clickhouse, config, logger, producer);
+
+    const monitorId = randomUUID();
+    const slot = 1_796_000_040_000;
+    const event = (kind: MonitorEventV1['kind'], at: number): MonitorEventV1 => ({
+      ...monitorEventV1Example,
+      event_id: `${monitorId}:production:${at}:${kind}`,
+      kind,
+      monitor_id: monitorId,
+      slot: at,
+      checkin_id: randomUUID(),
+      emitted_at: at + 120_000,
+    });
+    const unknown = event('unknown', slot);
+    const missed = event('missed', slot + 60_000);
+    await producer.connect();
+    try {
+      await history.start();
+      await producer.produce('vigil.monitor-events.v1', monitorEnvironmentKey(monitorId, 'production'), unknown);
+      await producer.produce('vigil.monitor-events.v1', monitorEnvironmentKey(monitorId, 'production'), missed);
+      await waitFor(
+        'history to write both outcomes',
+        async () =>
+          Number((await clickhouse.query<{ n: string | number }>(sql`SELECT count() AS n FROM checkins WHERE monitor_id = ${monitorId}`))[0]?.n) === 2,
+        { timeoutMs: 60_000, intervalMs: 200 },
+      );
+    } finally {
+      await history.stop();
+      await producer.close();
+    }
+
+    expect(
+      await clickhouse.query<Record<string, unknown>>(sql`
+        SELECT checkin_id, toString(status) AS status, toString(source) AS source, toString(received_at_ms) AS at_ms, duration_ms
+          FROM checkins WHERE monitor_id = ${monitorId} ORDER BY received_at_ms`),
+    ).toEqual([
+      { checkin_id: unknown.checkin_id, status: 'unknown', source: 'scheduler', at_ms: String(slot), duration_ms: null },
+      { checkin_id: missed.checkin_id, status: 'missed', source: 'scheduler', at_ms: String(slot + 60_000), duration_ms: null },
+    ]);
+    // Every reader's fold: the unknown is a run of its own, closed, with its own status.
+    expect(
+      await clickhouse.query<Record<string, unknown>>(sql`
+        SELECT checkin_id, ${RUN_STATUS} AS run_status, ${RUN_OPEN} AS open
+          FROM checkins WHERE monitor_id = ${monitorId} GROUP BY checkin_id ORDER BY min(received_at_ms)`),
+    ).toEqual([
+      { checkin_id: unknown.checkin_id, run_status: 'unknown', open: 0 },
+      { checkin_id: missed.checkin_id, run_status: 'missed', open: 0 },
     ]);
   });
 });

@@ -2,7 +2,7 @@ import { toClickHouseDateTime } from '@vigil/clickhouse';
 import type { BodyEncoding, CheckinMessageV1, CheckinSignal, CheckinSource, MonitorEventKind, MonitorEventV1, RunMatch } from '@vigil/contracts';
 import type { ResolvedSignal } from '@vigil/runs';
 
-/** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001, 0002). */
+/** A row of the ClickHouse `checkins` table (libs/clickhouse/migrations/0001, 0002, 0005, 0006, 0009). */
 export interface CheckinRow extends Record<string, unknown> {
   event_id: string;
   checkin_id: string;
@@ -54,8 +54,12 @@ export function rowFromCheckin(message: CheckinMessageV1, resolved: ResolvedSign
   };
 }
 
-/** A missed or timed-out run is history like any other check-in, dated at its slot. */
+/**
+ * A missed, unknown or timed-out run is history like any other check-in: a miss and an unknown (a miss while
+ * Vigil's own pipeline was down, decision 0023) dated at their slot, a timeout when it was detected.
+ */
 export function rowFromMonitorEvent(event: MonitorEventV1): CheckinRow {
+  const at = event.kind === 'timeout' ? event.emitted_at : event.slot;
   return {
     event_id: event.event_id,
     checkin_id: event.checkin_id,
@@ -66,8 +70,8 @@ export function rowFromMonitorEvent(event: MonitorEventV1): CheckinRow {
     environment: event.environment,
     status: event.kind,
     duration_ms: null,
-    received_at: toClickHouseDateTime(event.kind === 'missed' ? event.slot : event.emitted_at),
-    received_at_ms: event.kind === 'missed' ? event.slot : event.emitted_at,
+    received_at: toClickHouseDateTime(at),
+    received_at_ms: at,
     release: '',
     trace_id: '',
     source: 'scheduler',

@@ -22,7 +22,7 @@ function result(kind: RunResultKind, index: number, tag = ''): RunResultV1 {
   };
 }
 
-/** `'E M O'`: error, missed, ok (T: timeout). */
+/** `'E M O'`: error, missed, ok (T: timeout; unknowns are added by the tests that need them). */
 function sequence(text: string, tag = ''): RunResultV1[] {
   return text
     .split(/\s+/)
@@ -57,42 +57,42 @@ function summarize(events: readonly IssueEventV1[], results: readonly RunResultV
   );
 }
 
-describe('applyRunResult: failure and recovery thresholds', () => {
-  // Each row: failure threshold, recovery threshold, the results in order, the events expected.
-  const table: Array<[number, number, string, string[]]> = [
-    // Threshold 1: every failure outside an issue opens one, every ok resolves it.
-    [1, 1, 'O', []],
-    [1, 1, 'E', ['opened#0(1)']],
-    [1, 1, 'M O', ['opened#0(1)', 'resolved#1(1)']],
-    [1, 1, 'T M E O', ['opened#0(1)', 'updated#1(2)', 'updated#2(3)', 'resolved#3(3)']],
-    [1, 1, 'E O T O O', ['opened#0(1)', 'resolved#1(1)', 'opened#2(1)', 'resolved#3(1)']],
-    // Threshold 2: fewer consecutive failures never open an issue; an ok in between starts the count again.
-    [2, 1, 'E', []],
-    [2, 1, 'M O T', []],
-    [2, 1, 'E M', ['opened#1(2)']],
-    [2, 1, 'T O M E O', ['opened#3(2)', 'resolved#4(2)']],
-    [2, 1, 'M T E O E', ['opened#1(2)', 'updated#2(3)', 'resolved#3(3)']],
-    // Threshold 3.
-    [3, 1, 'E M', []],
-    [3, 1, 'E M O T E', []],
-    [3, 1, 'E M T', ['opened#2(3)']],
-    [3, 1, 'T T O M E T O', ['opened#5(3)', 'resolved#6(3)']],
-    [3, 1, 'M M M M O', ['opened#2(3)', 'updated#3(4)', 'resolved#4(4)']],
-    // Recovery 2 and 3: a failure before the streak completes starts it again and attaches to the issue.
-    [1, 2, 'E O', ['opened#0(1)']],
-    [1, 2, 'E O O', ['opened#0(1)', 'resolved#2(1)']],
-    [1, 2, 'E O M O O', ['opened#0(1)', 'updated#2(2)', 'resolved#4(2)']],
-    [1, 3, 'M O O', ['opened#0(1)']],
-    [1, 3, 'M O O O', ['opened#0(1)', 'resolved#3(1)']],
-    [1, 3, 'M O O T O O O', ['opened#0(1)', 'updated#3(2)', 'resolved#6(2)']],
-    // Both above 1, with mixed failures.
-    [2, 2, 'O E M O T M E O O E O O O', ['opened#2(2)', 'updated#4(3)', 'updated#5(4)', 'updated#6(5)', 'resolved#8(5)']],
-    [3, 3, 'O E M O T M E O O E O O O', ['opened#6(3)', 'updated#9(4)', 'resolved#12(4)']],
-    [2, 3, 'E T O O M O O O', ['opened#1(2)', 'updated#4(3)', 'resolved#7(3)']],
-    [3, 2, 'M E O M E T O E O O', ['opened#5(3)', 'updated#7(4)', 'resolved#9(4)']],
-  ];
+// Each row: failure threshold, recovery threshold, the results in order, the events expected.
+const TABLE: Array<[number, number, string, string[]]> = [
+  // Threshold 1: every failure outside an issue opens one, every ok resolves it.
+  [1, 1, 'O', []],
+  [1, 1, 'E', ['opened#0(1)']],
+  [1, 1, 'M O', ['opened#0(1)', 'resolved#1(1)']],
+  [1, 1, 'T M E O', ['opened#0(1)', 'updated#1(2)', 'updated#2(3)', 'resolved#3(3)']],
+  [1, 1, 'E O T O O', ['opened#0(1)', 'resolved#1(1)', 'opened#2(1)', 'resolved#3(1)']],
+  // Threshold 2: fewer consecutive failures never open an issue; an ok in between starts the count again.
+  [2, 1, 'E', []],
+  [2, 1, 'M O T', []],
+  [2, 1, 'E M', ['opened#1(2)']],
+  [2, 1, 'T O M E O', ['opened#3(2)', 'resolved#4(2)']],
+  [2, 1, 'M T E O E', ['opened#1(2)', 'updated#2(3)', 'resolved#3(3)']],
+  // Threshold 3.
+  [3, 1, 'E M', []],
+  [3, 1, 'E M O T E', []],
+  [3, 1, 'E M T', ['opened#2(3)']],
+  [3, 1, 'T T O M E T O', ['opened#5(3)', 'resolved#6(3)']],
+  [3, 1, 'M M M M O', ['opened#2(3)', 'updated#3(4)', 'resolved#4(4)']],
+  // Recovery 2 and 3: a failure before the streak completes starts it again and attaches to the issue.
+  [1, 2, 'E O', ['opened#0(1)']],
+  [1, 2, 'E O O', ['opened#0(1)', 'resolved#2(1)']],
+  [1, 2, 'E O M O O', ['opened#0(1)', 'updated#2(2)', 'resolved#4(2)']],
+  [1, 3, 'M O O', ['opened#0(1)']],
+  [1, 3, 'M O O O', ['opened#0(1)', 'resolved#3(1)']],
+  [1, 3, 'M O O T O O O', ['opened#0(1)', 'updated#3(2)', 'resolved#6(2)']],
+  // Both above 1, with mixed failures.
+  [2, 2, 'O E M O T M E O O E O O O', ['opened#2(2)', 'updated#4(3)', 'updated#5(4)', 'updated#6(5)', 'resolved#8(5)']],
+  [3, 3, 'O E M O T M E O O E O O O', ['opened#6(3)', 'updated#9(4)', 'resolved#12(4)']],
+  [2, 3, 'E T O O M O O O', ['opened#1(2)', 'updated#4(3)', 'resolved#7(3)']],
+  [3, 2, 'M E O M E T O E O O', ['opened#5(3)', 'updated#7(4)', 'resolved#9(4)']],
+];
 
-  it.each(table)('failure %i, recovery %i: %s', (failure, recovery, text, expected) => {
+describe('applyRunResult: failure and recovery thresholds', () => {
+  it.each(TABLE)('failure %i, recovery %i: %s', (failure, recovery, text, expected) => {
     const results = sequence(text);
     const { events } = play(results, thresholds(failure, recovery));
     expect(summarize(events, results)).toEqual(expected);
@@ -154,6 +154,43 @@ describe('applyRunResult: failure and recovery thresholds', () => {
       resolved_at: results[2]!.at,
       muted: true,
     });
+  });
+});
+
+describe('applyRunResult: an unknown result (a miss while Vigil was down) is ignored', () => {
+  /** Unknowns between the results: none, one, two, one, ... after result i (and two before the first). */
+  function interleaved(results: readonly RunResultV1[]): RunResultV1[] {
+    const unknown = (index: number, n: number) => result('unknown', 1000 + index * 3 + n, 'unknown-');
+    const out: RunResultV1[] = [unknown(-1, 0), unknown(-1, 1)];
+    results.forEach((item, index) => {
+      out.push(item);
+      for (let n = 0; n < [0, 1, 2, 1][index % 4]!; n += 1) out.push(unknown(index, n));
+    });
+    return out;
+  }
+
+  it.each(TABLE)('failure %i, recovery %i: %s with unknowns interleaved gives the same events', (failure, recovery, text, expected) => {
+    const results = sequence(text);
+    const without = play(results, thresholds(failure, recovery));
+    const withUnknowns = play(interleaved(results), thresholds(failure, recovery));
+    expect(summarize(withUnknowns.events, results)).toEqual(expected);
+    expect(withUnknowns.events).toEqual(without.events);
+    expect(withUnknowns.state).toEqual(without.state);
+  });
+
+  it('opens nothing however many come, and leaves the state as it was', () => {
+    const unknowns = Array.from({ length: 5 }, (_, index) => result('unknown', index, 'unknown-'));
+    expect(play(unknowns, thresholds(1, 1))).toEqual({ state: NEW_TRACK, events: [] });
+    const failing = play(sequence('E E'), thresholds(3, 1)).state;
+    const applied = applyRunResult(failing, unknowns[0]!, thresholds(3, 1), false);
+    expect(applied).toEqual({ state: failing, transition: null, duplicate: false });
+  });
+
+  it('neither updates nor resolves an open issue', () => {
+    const open = play(sequence('M'), thresholds(1, 1)).state;
+    expect(open.openIssue).not.toBeNull();
+    const applied = applyRunResult(open, result('unknown', 1, 'unknown-'), thresholds(1, 1), false);
+    expect(applied).toEqual({ state: open, transition: null, duplicate: false });
   });
 });
 

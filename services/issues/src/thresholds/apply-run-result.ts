@@ -1,4 +1,4 @@
-import type { IssueEventKind, IssueEventV1, RunResultV1 } from '@vigil/contracts';
+import type { IssueEventKind, IssueEventStatus, IssueEventV1, RunResultV1 } from '@vigil/contracts';
 import { issueEventId, issueId } from './issue-ids';
 import type { OpenIssue, Thresholds, TrackState } from './issue-track';
 import { remember, resultFingerprint } from './recent-results';
@@ -12,7 +12,7 @@ export interface IssueTransition {
 
 export interface Applied {
   state: TrackState;
-  /** Null when the result changed no issue (a failure below the threshold, an ok with nothing open). */
+  /** Null when the result changed no issue (a failure below the threshold, an ok with nothing open, an unknown). */
   transition: IssueTransition | null;
   /** The result was applied before (its fingerprint is among the track's recent ones): nothing changed. */
   duplicate: boolean;
@@ -25,24 +25,27 @@ export interface Applied {
  *   open it attaches to it (`issue.updated`), otherwise the streak reaching `failureIssueThreshold` opens one
  *   (`issue.opened`, counting the whole streak);
  * - an `ok` ends the failure streak and extends the ok streak; with an issue open, the streak reaching
- *   `recoveryThreshold` resolves it (`issue.resolved`). A new issue then needs the full failure threshold.
+ *   `recoveryThreshold` resolves it (`issue.resolved`). A new issue then needs the full failure threshold;
+ * - an `unknown` (a miss while Vigil's own pipeline was down, decision 0023) changes nothing: it is neither a
+ *   failure nor an ok, so both streaks go on across it as if it were not there, and it opens, updates and
+ *   resolves nothing. It is not remembered either: with no state change, applying it twice is harmless.
  * Thresholds are read at each result, so a changed threshold applies from the next one; below 1 counts as 1.
  * Pure: the same state and result give the same answer, with the same deterministic ids.
  */
 export function applyRunResult(state: TrackState, result: RunResultV1, thresholds: Thresholds, muted: boolean): Applied {
-  // A slot Vigil could not judge (its own outage, decision 0023) is neither a failure nor a success.
-  if (result.kind === 'unknown') return { state, transition: null, duplicate: false };
   const fingerprint = resultFingerprint(result.event_id);
   if (state.recentResults.includes(fingerprint)) return { state, transition: null, duplicate: true };
+  const kind = result.kind;
+  if (kind === 'unknown') return { state, transition: null, duplicate: false };
   const recentResults = remember(state.recentResults, fingerprint);
 
-  if (result.kind === 'ok') {
+  if (kind === 'ok') {
     const consecutiveOks = state.consecutiveOks + 1;
     const open = state.openIssue;
     if (open && consecutiveOks >= Math.max(1, thresholds.recoveryThreshold)) {
       return {
         state: { consecutiveFailures: 0, consecutiveOks, openIssue: null, recentResults },
-        transition: { event: issueEvent('issue.resolved', open, result, muted, result.at), at: result.at },
+        transition: { event: issueEvent('issue.resolved', open, result, kind, muted, result.at), at: result.at },
         duplicate: false,
       };
     }
@@ -54,7 +57,7 @@ export function applyRunResult(state: TrackState, result: RunResultV1, threshold
     const issue: OpenIssue = { ...state.openIssue, failureCount: state.openIssue.failureCount + 1 };
     return {
       state: { consecutiveFailures, consecutiveOks: 0, openIssue: issue, recentResults },
-      transition: { event: issueEvent('issue.updated', issue, result, muted, null), at: result.at },
+      transition: { event: issueEvent('issue.updated', issue, result, kind, muted, null), at: result.at },
       duplicate: false,
     };
   }
@@ -62,14 +65,21 @@ export function applyRunResult(state: TrackState, result: RunResultV1, threshold
     const issue: OpenIssue = { id: issueId(result.monitor_id, result.environment, result.event_id), failureCount: consecutiveFailures, openedAt: result.at };
     return {
       state: { consecutiveFailures, consecutiveOks: 0, openIssue: issue, recentResults },
-      transition: { event: issueEvent('issue.opened', issue, result, muted, null), at: result.at },
+      transition: { event: issueEvent('issue.opened', issue, result, kind, muted, null), at: result.at },
       duplicate: false,
     };
   }
   return { state: { consecutiveFailures, consecutiveOks: 0, openIssue: null, recentResults }, transition: null, duplicate: false };
 }
 
-function issueEvent(kind: IssueEventKind, issue: OpenIssue, result: RunResultV1, muted: boolean, resolvedAt: number | null): IssueEventV1 {
+function issueEvent(
+  kind: IssueEventKind,
+  issue: OpenIssue,
+  result: RunResultV1,
+  status: IssueEventStatus,
+  muted: boolean,
+  resolvedAt: number | null,
+): IssueEventV1 {
   return {
     version: 1,
     event_id: issueEventId(issue.id, kind, result.event_id),
@@ -80,7 +90,7 @@ function issueEvent(kind: IssueEventKind, issue: OpenIssue, result: RunResultV1,
     monitor_id: result.monitor_id,
     monitor_slug: result.monitor_slug,
     environment: result.environment,
-    status: counted(result.kind),
+    status,
     checkin_id: result.checkin_id,
     slot: result.slot,
     failure_count: issue.failureCount,
@@ -88,10 +98,4 @@ function issueEvent(kind: IssueEventKind, issue: OpenIssue, result: RunResultV1,
     resolved_at: resolvedAt,
     muted,
   };
-}
-
-/** The kinds that count toward an issue; `applyRunResult` returns before an `unknown` gets here. */
-function counted(kind: RunResultV1['kind']): IssueEventV1['status'] {
-  if (kind === 'unknown') throw new Error('an unknown run result changes no issue');
-  return kind;
 }

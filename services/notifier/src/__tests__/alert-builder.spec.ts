@@ -1,4 +1,5 @@
-import { buildWebhookBody } from '@vigil/integrations';
+import { decodeMessage, ISSUE_EVENT_STATUSES } from '@vigil/contracts';
+import { ALERT_STATUSES, buildWebhookBody, STATUS_LABEL } from '@vigil/integrations';
 import { buildAlert } from '../alerts/alert-builder';
 import { issueEvent, ISSUE_ID, MONITOR_ID, PROJECT_ID } from './issue-event-fixture';
 
@@ -59,5 +60,15 @@ describe('buildAlert', () => {
 
   it('refuses issue.updated, which notifies nobody', () => {
     expect(() => buildAlert(issueEvent({ kind: 'issue.updated' }), CONTEXT, DELIVERY_ID, APP)).toThrow(/notifies nobody/);
+  });
+});
+
+describe('an unknown run (a miss while Vigil itself was down) never alerts', () => {
+  it('no issue event carries it, so no alert is built for it; every status an issue event carries has its words', () => {
+    expect([...ISSUE_EVENT_STATUSES].sort()).toEqual([...ALERT_STATUSES].sort());
+    expect(ALERT_STATUSES).not.toContain('unknown');
+    expect(Object.keys(STATUS_LABEL).sort()).toEqual([...ALERT_STATUSES].sort());
+    // What the notifier consumes is decoded against the contract: an issue event about an unknown is refused there.
+    expect(() => decodeMessage('vigil.issues.v1', JSON.stringify({ ...issueEvent({}), status: 'unknown' }))).toThrow('status');
   });
 });

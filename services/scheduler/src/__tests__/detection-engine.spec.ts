@@ -388,6 +388,9 @@ describe('detection engine: publishing, changelog and restore', () => {
       expect(kafka.results().map((result) => result.kind)).toEqual(['ok', 'unknown', 'unknown', 'missed']);
       // The detection delay is of what alerts: only the real miss.
       expect(acknowledged).toEqual([T0 + 3 * HOUR + 5 * MINUTE]);
+      // An unknown slot is no result: the monitor was up and stays up (late from its slot while held in doubt, ok
+      // again once the slot is judged unknown); the real miss after the recovery takes it down.
+      expect(kafka.states().map((state) => `${state.from}->${state.to}`)).toEqual(['new->ok', 'ok->late', 'late->ok', 'ok->missed']);
     });
 
     it('while beats are overdue but ingest is not yet silent, the miss waits: a beat then makes it a miss', async () => {

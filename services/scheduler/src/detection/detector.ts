@@ -1,7 +1,7 @@
 import { DueQueue } from './due-queue';
 import { MonitorSettingsRegistry, type MonitorSettings } from './settings';
 import { MonitorHandle, Track } from './track';
-import type { CheckinResult, DetectionCheckin, DetectionResult, MonitorConfigInput, TrackSnapshotV1 } from './types';
+import type { CheckinResult, DetectionCheckin, DetectionResult, MonitorConfigInput, OutageVerdict, TrackSnapshotV1 } from './types';
 
 /**
  * Where a detector finds the settings of a monitor it meets for the first time (a check-in, a restored track):
@@ -40,6 +40,8 @@ export class PartitionDetector {
   private readonly deleted: TrackChange[] = [];
   private time = -Infinity;
   private count = 0;
+  /** The outage guard's verdict on a miss's window (decision 0023); null: every miss is a miss. */
+  outage: OutageVerdict | null = null;
 
   /**
    * Monitors come from `setMonitor`, or, when a `source` is given, are looked up the first time the partition
@@ -84,7 +86,7 @@ export class PartitionDetector {
 
   /** `setMonitor` with settings already resolved (by this detector's registry). Null deletes the monitor. */
   applySettings(monitorId: string, settings: MonitorSettings | null): DetectionResult {
-    const out: DetectionResult = { outcomes: [], transitions: [] };
+    const out: DetectionResult = { outcomes: [], transitions: [], ...(this.outage ? { outage: this.outage } : {}) };
     if (settings === null) {
       const handle = this.monitors.get(monitorId);
       if (!handle) return out;
@@ -108,7 +110,7 @@ export class PartitionDetector {
   }
 
   checkin(signal: DetectionCheckin): CheckinResult {
-    const out: DetectionResult = { outcomes: [], transitions: [] };
+    const out: DetectionResult = { outcomes: [], transitions: [], ...(this.outage ? { outage: this.outage } : {}) };
     const handle = this.handle(signal.monitor_id);
     let track = handle.track(signal.environment);
     if (!track) {
@@ -128,7 +130,7 @@ export class PartitionDetector {
    * (a restored detector returns exactly what the original would have).
    */
   pulse(at: number): DetectionResult {
-    const out: DetectionResult = { outcomes: [], transitions: [] };
+    const out: DetectionResult = { outcomes: [], transitions: [], ...(this.outage ? { outage: this.outage } : {}) };
     if (at > this.time) this.time = at;
     const due: Array<{ due: number; track: Track }> = [];
     for (let track = this.queue.popDue(this.time); track; track = this.queue.popDue(this.time)) {
@@ -156,7 +158,7 @@ export class PartitionDetector {
    * resumed or paused while the partition moved); outcomes come with the next pulse.
    */
   restore(snapshot: TrackSnapshotV1): DetectionResult {
-    const out: DetectionResult = { outcomes: [], transitions: [] };
+    const out: DetectionResult = { outcomes: [], transitions: [], ...(this.outage ? { outage: this.outage } : {}) };
     const handle = this.handle(snapshot.monitor_id);
     const existing = handle.track(snapshot.environment);
     const track = Track.restore({ ...snapshot, environment: this.intern(snapshot.environment) }, handle);

@@ -495,8 +495,14 @@ export class Track implements Queued {
   private record(emitted: Outcome[], out: DetectionResult): void {
     if (emitted.length === 0) return;
     if (emitted.length > 1) emitted.sort((a, b) => a.dueAt - b.dueAt);
-    this.result = emitted[emitted.length - 1]!.kind === 'missed' ? MISSED : TIMEOUT;
-    for (const outcome of emitted) out.outcomes.push(outcome);
+    let last: Outcome | null = null;
+    for (const outcome of emitted) {
+      if (outcome.kind === 'missed' && out.outage?.(outcome.opensAt, outcome.dueAt)) outcome.unknown = true;
+      else last = outcome;
+      out.outcomes.push(outcome);
+    }
+    // An unknown slot is no result: the track stays as its last real outcome left it (decision 0023).
+    if (last) this.result = last.kind === 'missed' ? MISSED : TIMEOUT;
   }
 
   private computeState(): TrackState {

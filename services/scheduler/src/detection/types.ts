@@ -55,6 +55,8 @@ export interface MissedOutcome extends OutcomeBase {
   coversFrom: number | null;
   /** The earliest a check-in counts for the (first) slot: with `dueAt`, the window a check-in could have come in. */
   opensAt: number;
+  /** Set when the outage guard covers the window: published as `unknown`, and the track's result stays as it was. */
+  unknown?: true;
 }
 
 /** A started run not closed in time. Event id `<monitor>:<environment>:<checkin_id>:timeout`. */
@@ -85,7 +87,15 @@ export interface Transition {
 export interface DetectionResult {
   outcomes: Outcome[];
   transitions: Transition[];
+  /**
+   * The outage guard's verdict (decision 0023), given by the detector's owner: true when an outage of Vigil itself
+   * overlaps a miss's window for a check-in [opensAt, dueAt]. Such a miss is marked `unknown` and does not change
+   * the track's result (a monitor that was up stays up).
+   */
+  outage?: OutageVerdict;
 }
+
+export type OutageVerdict = (opensAt: number, dueAt: number) => boolean;
 
 export interface CheckinResult extends DetectionResult {
   /** The run the signal resolved to (the same answer history computes with `TrackRuns`). */

@@ -181,9 +181,9 @@ export class DetectionEngine {
     for (const state of this.partitions.values()) {
       if (!state.detector.knows(monitorId)) continue;
       if (deleted) {
-        this.merge(state.pending, state.detector.applySettings(monitorId, null), state);
+        this.merge(state.pending, state.detector.applySettings(monitorId, null));
       } else if (settings) {
-        this.merge(state.pending, state.detector.applySettings(monitorId, settings), state);
+        this.merge(state.pending, state.detector.applySettings(monitorId, settings));
       }
     }
   }
@@ -217,6 +217,7 @@ export class DetectionEngine {
         beats: this.options.outageGuard ? new PartitionIngestBeats(this.options.outageGuard.beats) : null,
       });
     }
+    for (const state of fresh.values()) this.judgeOutages(state);
     const started = Date.now();
     const records = await this.readState(
       partitions,
@@ -285,7 +286,7 @@ export class DetectionEngine {
         }
         // While ingest is in doubt (beats overdue, not yet silent long enough) the clock waits (decision 0023).
         const at = state.beats ? state.beats.admit(item.at) : item.at;
-        this.merge(result, state.detector.pulse(at), state);
+        this.merge(result, state.detector.pulse(at));
       } else if (item.payload.monitor_existence === 'unconfirmed') {
         // Judged below, with the partition's waiting check-ins: it changes nothing until its monitor is confirmed.
         state.waiting.push(item.payload);
@@ -295,7 +296,7 @@ export class DetectionEngine {
         // A check-in from before its environment was dropped belongs to the history that was deleted.
         if (droppedAt !== null && item.payload.received_at <= droppedAt) continue;
         const checkin = state.detector.checkin(item.payload);
-        this.merge(result, checkin, state);
+        this.merge(result, checkin);
         if (checkin.finished) {
           const signal = item.payload;
           result.results.push({
@@ -445,7 +446,7 @@ export class DetectionEngine {
       return;
     }
     const message = this.decode(record);
-    if (message?.track) this.merge(state.pending, state.detector.restore(message.track), state);
+    if (message?.track) this.merge(state.pending, state.detector.restore(message.track));
   }
 
   private decode(record: StoredRecord): SchedulerStateV1 | null {
@@ -584,14 +585,23 @@ export class DetectionEngine {
   }
 
   /**
-   * Adds what detection produced to a batch's results; a miss whose window for a check-in (from the earliest a
-   * check-in could count for its first slot to its deadline) overlaps an outage the guard saw is marked `unknown`.
+   * Gives the partition's detector the outage guard's verdict on a miss's window: a silence of ingest this partition
+   * saw, or a volume collapse the instance's guard saw (decision 0023).
    */
-  private merge(into: Judged, from: DetectionResult, state: PartitionState): void {
+  private judgeOutages(state: PartitionState): void {
+    const guard = this.options.outageGuard;
+    if (!guard) return;
+    state.detector.outage = (opensAt, dueAt) => (state.beats?.covers(opensAt, dueAt) ?? false) || (guard.covers?.(opensAt, dueAt) ?? false);
+  }
+
+  /**
+   * Adds what detection produced to a batch's results; a miss the detector marked (its window for a check-in
+   * overlaps an outage the guard saw: `judgeOutages`) is to be published as `unknown`.
+   */
+  private merge(into: Judged, from: DetectionResult): void {
     for (const outcome of from.outcomes) {
       into.results.push(outcome);
-      if (outcome.kind !== 'missed' || !this.options.outageGuard) continue;
-      if (state.beats?.covers(outcome.opensAt, outcome.dueAt) || this.options.outageGuard.covers?.(outcome.opensAt, outcome.dueAt)) into.unknown.add(outcome.eventId);
+      if (outcome.kind === 'missed' && outcome.unknown) into.unknown.add(outcome.eventId);
     }
     for (const transition of from.transitions) into.transitions.push(transition);
   }

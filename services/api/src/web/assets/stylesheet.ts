@@ -4,11 +4,13 @@ export const APP_CSS = String.raw`
   color-scheme: light dark;
   --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --link: #0550ae; --focus: #0969da;
   --ok: #1a7f37; --error: #cf222e; --timeout: #82071e; --missed: #9a6700; --late: #bc4c00; --progress: #6e7781; --paused: #6e7781; --new: #0550ae;
+  --unknown: #8250df;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23; --link: #4493f8; --focus: #4493f8;
     --ok: #3fb950; --error: #f85149; --timeout: #ff7b72; --missed: #d29922; --late: #db6d28; --progress: #9198a1; --paused: #9198a1; --new: #4493f8;
+    --unknown: #ab7df8;
   }
 }
 * { box-sizing: border-box; }
@@ -57,16 +59,19 @@ li.monitor { border-bottom: 1px solid var(--line); padding: .6rem 0; }
 }
 svg.timeline { width: 100%; height: 16px; display: block; background: var(--panel); border-radius: 3px; }
 .t-ok { fill: var(--ok); } .t-error { fill: var(--error); } .t-timeout { fill: var(--timeout); } .t-missed { fill: var(--missed); } .t-in_progress { fill: var(--progress); }
+.t-unknown { fill: var(--unknown); }
 .icon { display: inline-block; width: 1.1rem; height: 1.1rem; border-radius: 50%; border: 2px solid transparent; vertical-align: middle; }
 .s-ok { background: var(--ok); } .s-error { background: var(--error); } .s-timeout { background: var(--timeout); } .s-missed { background: var(--missed); }
 .s-late { background: var(--late); } .s-in_progress { border-color: var(--progress); border-top-color: transparent; }
 .s-paused, .s-disabled { background: repeating-linear-gradient(90deg, var(--paused) 0 3px, transparent 3px 6px); }
 .s-new { border-color: var(--new); }
+.s-unknown { background: repeating-linear-gradient(45deg, var(--unknown) 0 3px, transparent 3px 5px); }
 .muted-mark { font-size: .8em; color: var(--muted); border: 1px solid var(--line); border-radius: 4px; padding: 0 .3rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .3rem 1rem; font-size: .85em; color: var(--muted); margin: .6rem 0; }
 .legend span::before { content: ""; display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .3rem; vertical-align: -1px; }
 .legend .l-ok::before { background: var(--ok); } .legend .l-error::before { background: var(--error); } .legend .l-timeout::before { background: var(--timeout); }
 .legend .l-missed::before { background: var(--missed); } .legend .l-in_progress::before { background: var(--progress); }
+.legend .l-unknown::before { background: var(--unknown); }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .table-wrap { overflow-x: auto; }

@@ -1,14 +1,24 @@
+import { TIMELINE_STATUSES, zeroCounts, type StatusCounts, type TimelineStatus } from '../../monitor-timeline/timeline-range';
+
 /**
  * The tick timeline: buckets of run counts per status, merged into ticks at least MIN_TICK_PX wide, each coloured
  * by the first status of TICK_PRECEDENCE it holds (Sentry's order: a failure is never hidden by the oks beside
- * it). Pure, so the merging is unit-tested; the page draws the ticks as SVG.
+ * it, and an unknown run marks its tick before anything else). Pure, so the merging is unit-tested; the page draws
+ * the ticks as SVG.
  */
-export const TICK_STATUSES = ['ok', 'error', 'missed', 'timeout', 'in_progress'] as const;
-export type TickStatus = (typeof TICK_STATUSES)[number];
-export type TickCounts = Record<TickStatus, number>;
+export const TICK_STATUSES = TIMELINE_STATUSES;
+export type TickStatus = TimelineStatus;
+export type TickCounts = StatusCounts;
 
-/** The colour a bucket takes: the first status with a run, in this order. */
-export const TICK_PRECEDENCE: readonly TickStatus[] = ['error', 'timeout', 'missed', 'ok', 'in_progress'];
+/**
+ * The colour a bucket takes: the first status with a run, in this order. `unknown` first, as Sentry's timeline
+ * orders it: a tick that holds a run Vigil could not judge (its own pipeline was down) says so, whatever else the
+ * tick holds (its title still counts every status).
+ */
+export const TICK_PRECEDENCE: readonly TickStatus[] = ['unknown', 'error', 'timeout', 'missed', 'ok', 'in_progress'];
+
+/** What an unknown run means, wherever the dashboard shows one. */
+export const UNKNOWN_MEANING = 'Vigil could not tell: its own pipeline was down';
 
 export const TICK_LABELS: Record<TickStatus, string> = {
   ok: 'Okay',
@@ -16,6 +26,7 @@ export const TICK_LABELS: Record<TickStatus, string> = {
   missed: 'Missed',
   timeout: 'Timed out',
   in_progress: 'In progress',
+  unknown: 'Unknown',
 };
 
 /** A tick narrower than this absorbs its neighbours, so every tick can be seen and pointed at. */
@@ -39,7 +50,7 @@ export interface Tick {
 }
 
 export function zeroTickCounts(): TickCounts {
-  return { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0 };
+  return zeroCounts();
 }
 
 /** The status a set of counts shows; null when it holds no run. */

@@ -1,4 +1,4 @@
-import { mergeTicks, TICK_LABELS, TICK_STATUSES, type TickCounts, type TimelineBucket } from './ticks';
+import { mergeTicks, TICK_LABELS, TICK_STATUSES, UNKNOWN_MEANING, zeroTickCounts, type TickCounts, type TickStatus, type TimelineBucket } from './ticks';
 
 /** Width of the SVG's coordinate space; the SVG stretches to its box, and ticks merge to be seen at this width. */
 export const TIMELINE_WIDTH = 600;
@@ -7,19 +7,29 @@ const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.
 
 function describe(counts: TickCounts): string {
   return TICK_STATUSES.filter((status) => counts[status] > 0)
-    .map((status) => `${counts[status]} ${TICK_LABELS[status].toLowerCase()}`)
+    .map((status) => `${counts[status]} ${TICK_LABELS[status].toLowerCase()}${status === 'unknown' ? ` (${UNKNOWN_MEANING})` : ''}`)
     .join(', ');
 }
 
-/** Buckets of the stats endpoint (`[index, ok, error, missed, timeout, in_progress]`, only those with runs) for one environment. */
-export function bucketsFromStats(rows: ReadonlyArray<readonly number[]>, start: number, bucketMs: number, count: number): TimelineBucket[] {
-  const buckets: TimelineBucket[] = Array.from({ length: count }, (_, index) => ({
-    start: start + index * bucketMs,
-    counts: { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0 },
-  }));
-  for (const [index = -1, ok = 0, error = 0, missed = 0, timeout = 0, inProgress = 0] of rows) {
+/**
+ * Buckets of the stats endpoint for one environment: only those with runs, each `[index, ...counts]` in the order
+ * of the answer's `statuses` (a status the dashboard does not know is left out).
+ */
+export function bucketsFromStats(
+  rows: ReadonlyArray<readonly number[]>,
+  statuses: readonly string[],
+  start: number,
+  bucketMs: number,
+  count: number,
+): TimelineBucket[] {
+  const buckets: TimelineBucket[] = Array.from({ length: count }, (_, index) => ({ start: start + index * bucketMs, counts: zeroTickCounts() }));
+  const known = (status: string): status is TickStatus => (TICK_STATUSES as readonly string[]).includes(status);
+  for (const [index = -1, ...counts] of rows) {
     const bucket = buckets[index];
-    if (bucket) bucket.counts = { ok, error, missed, timeout, in_progress: inProgress };
+    if (!bucket) continue;
+    statuses.forEach((status, position) => {
+      if (known(status)) bucket.counts[status] = counts[position] ?? 0;
+    });
   }
   return buckets;
 }
@@ -30,7 +40,7 @@ export function bucketsFromStats(rows: ReadonlyArray<readonly number[]>, start: 
  */
 export function timelineSvg(buckets: readonly TimelineBucket[], bucketMs: number, label: string): string {
   const ticks = mergeTicks(buckets, bucketMs, TIMELINE_WIDTH);
-  const totals: TickCounts = { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0 };
+  const totals = zeroTickCounts();
   for (const tick of ticks) for (const status of TICK_STATUSES) totals[status] += tick.counts[status];
   const summary = describe(totals) || 'no runs';
   const rects = ticks

@@ -94,6 +94,6 @@ export const MONITORS_PAGE = String.raw`<h1>Monitors</h1>
   <div class="field"><label for="f-range">Timeline</label><select id="f-range" name="range"><% it.ranges.forEach(function (r) { %><option value="<%= r %>"<%= r === it.filters.range ? ' selected' : '' %>><%= r %></option><% }) %></select></div>
   <button type="submit">Apply</button>
 </form>
-<div class="legend" aria-hidden="true"><span class="l-ok">Okay</span><span class="l-error">Failed</span><span class="l-timeout">Timed out</span><span class="l-missed">Missed</span><span class="l-in_progress">In progress</span></div>
+<div class="legend" aria-hidden="true"><span class="l-ok">Okay</span><span class="l-error">Failed</span><span class="l-timeout">Timed out</span><span class="l-missed">Missed</span><span class="l-in_progress">In progress</span><span class="l-unknown">Unknown (Vigil could not tell: its own pipeline was down)</span></div>
 <%~ it.list %>
 `;
