@@ -228,14 +228,18 @@ describe('alert chain: envelope → scheduler → issues → notifier → webhoo
   });
 
   it('the two deliveries, read through the API: one successful attempt each, the ids the receiver saw; nothing else sent', async () => {
+    let last: unknown = null;
     const settled = await waitFor(
       'two final deliveries',
       async () => {
-        const { json } = await call<Delivery[] | null>('GET', `issues/${issueId}/deliveries/`);
+        const { status, json } = await call<Delivery[] | null>('GET', `issues/${issueId}/deliveries/`);
+        last = { status, json };
         return Array.isArray(json) && json.length === 2 && json.every((delivery) => delivery.status === 'succeeded') ? json : undefined;
       },
       { timeoutMs: 10000 },
-    );
+    ).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; last answer: ${JSON.stringify(last)}`);
+    });
     expect(
       settled
         .map((delivery) => [delivery.kind, delivery.status, delivery.attemptCount, delivery.integration.id, delivery.monitor.slug, delivery.environment])

@@ -1,28 +1,51 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ServiceProcess, testEnv, waitFor } from '@vigil/testing';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
 import { HttpReceiver } from './support';
 
 /**
  * Issue #14: VIGIL_SELF_HEARTBEAT_URL. A loopback receiver stands in for the outside monitor (Healthchecks.io,
- * another Vigil): heartbeats arrive while the scheduler consumes and its clock runs on pulses through Kafka, stop
- * while the scheduler is stopped, and come back when it runs again. The interval is 1 s here (60 s by default).
+ * another Vigil): heartbeats arrive while the path a check-in takes is healthy (an ingest writes its beats, the
+ * scheduler consumes and its clock runs on pulses through Kafka), stop when the scheduler is stopped, when ingest is
+ * killed (the outage guard holds it down, decision 0023) and when the Kafka broker stops (the stack's own Kafka, as
+ * consumer-outages.e2e-spec.ts stops it), and come back after each. The interval is 1 s here (60 s by default).
  */
 describe('self-heartbeat', () => {
   let receiver: HttpReceiver;
   let scheduler: ServiceProcess;
+  let ingest: ServiceProcess;
   const path = '/ok/self-heartbeat';
+  let env: Record<string, string>;
+
+  /** Waits until five intervals pass without a heartbeat; returns when the last one came. */
+  async function silence(what: string, timeoutMs: number): Promise<number> {
+    return waitFor(
+      what,
+      () => {
+        const last = receiver.to(path).at(-1)?.at ?? 0;
+        return Date.now() - last >= 5000 ? last : undefined;
+      },
+      { timeoutMs, intervalMs: 250 },
+    );
+  }
+
+  async function resumed(what: string): Promise<void> {
+    const before = receiver.to(path).length;
+    await waitFor(what, () => receiver.to(path).length >= before + 2, { timeoutMs: 120000, intervalMs: 200 });
+  }
 
   beforeAll(async () => {
+    // A scheduler restores its partitions from the changelog: start from empty topics, whatever ran before.
+    await resetTestTopics(testConfig());
     receiver = await new HttpReceiver().start();
-    scheduler = await ServiceProcess.start(
-      'scheduler',
-      testEnv({ VIGIL_SELF_HEARTBEAT_URL: receiver.url(path), VIGIL_SELF_HEARTBEAT_INTERVAL_MS: '1000', VIGIL_KAFKA_SESSION_TIMEOUT_MS: '6000' }),
-    );
+    env = testEnv({ VIGIL_SELF_HEARTBEAT_URL: receiver.url(path), VIGIL_SELF_HEARTBEAT_INTERVAL_MS: '1000', VIGIL_KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    [ingest, scheduler] = await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('scheduler', env)]);
   });
 
   afterAll(async () => {
     scheduler?.resume();
-    await scheduler?.stop();
+    await Promise.allSettled([scheduler?.stop(), ingest?.stop()]);
     await receiver?.stop();
   });
 
@@ -47,4 +70,30 @@ describe('self-heartbeat', () => {
     await waitFor('heartbeats again', () => receiver.to(path).length >= before + 2, { timeoutMs: 90000, intervalMs: 200 });
     expect(receiver.to(path)[before]!.at).toBeGreaterThan(pausedAt + 6000);
   });
+
+  it('stops when ingest is killed (no beats: the outage guard holds ingest down), and resumes once ingest is back', async () => {
+    await resumed('heartbeats before ingest is killed');
+    await ingest.kill();
+    const killedAt = Date.now();
+    const last = await silence('the heartbeats to stop after ingest was killed', 60000);
+    // Ingest counts as down after 10 s without a beat; one more interval may already be on its way.
+    expect(last - killedAt).toBeLessThan(15000);
+    ingest = await ServiceProcess.start('ingest', env);
+    await resumed('heartbeats after ingest is back');
+  }, 180_000);
+
+  it('stops within two minutes of Kafka stopping, and resumes once Kafka is back', async () => {
+    await resumed('heartbeats before the broker stops');
+    const stack = (action: 'up' | 'down') =>
+      execFileSync('bash', [join(REPO_ROOT, 'deploy/local/stack.sh'), action, 'kafka'], { stdio: 'inherit', env: process.env });
+    stack('down');
+    const stoppedAt = Date.now();
+    try {
+      const last = await silence('the heartbeats to stop after the broker stopped', 120000);
+      expect(last - stoppedAt).toBeLessThan(120000);
+    } finally {
+      stack('up');
+    }
+    await resumed('heartbeats after the broker is back');
+  }, 300_000);
 });
