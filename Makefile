@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e test-rules status tools lock-check helm-test image
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e test-e2e-realtime test-rules status tools lock-check helm-test image
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -28,7 +28,9 @@ status:
 ## test: formatting and lint first (they fail fast), then every tier on the real stack: unit, integration, end-to-end
 test: deps lock-check format-check build lint tools
 	bash $(STACK) up
-	$(MAKE) --no-print-directory test-rules test-unit test-integration test-e2e helm-test
+	$(MAKE) --no-print-directory test-rules test-unit
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-integration test-e2e-realtime
+	$(MAKE) --no-print-directory test-e2e helm-test
 
 ## test-rules: the operators' alerting rules (deploy/prometheus) are valid and fire as their unit tests say
 PROMTOOL := $${VIGIL_TOOLS_DIR:-$$HOME/.cache/vigil/tools}/bin/promtool
@@ -45,6 +47,11 @@ test-integration:
 
 test-e2e:
 	npx jest --config jest.config.js --selectProjects e2e --ci --runInBand --forceExit
+
+## test-e2e-realtime: end-to-end specs that mostly wait on the wall clock (*.realtime-spec.ts), on test slot 8 so
+## that they run beside the integration tier without sharing its ports, topics or databases
+test-e2e-realtime:
+	VIGIL_TEST_SLOT=8 npx jest --config jest.config.js --selectProjects e2e-realtime --ci --runInBand --forceExit
 
 ## tools: the third-party clients the end-to-end tests drive (Python sentry-sdk, schemathesis, runitor), cached in ~/.cache/vigil/tools;
 ## runitor is built from third_party/runitor (needs Go) where the Go module proxy does not serve it

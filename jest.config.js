@@ -63,5 +63,13 @@ module.exports = {
       testMatch: ['<rootDir>/e2e/src/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
     },
+    {
+      // End-to-end specs that spend minutes waiting on the wall clock with little CPU (a service killed for three
+      // minutes): `make test` runs them on a test slot of their own beside the integration tier.
+      ...common,
+      displayName: 'e2e-realtime',
+      testMatch: ['<rootDir>/e2e/src/**/*.realtime-spec.ts'],
+      globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+    },
   ],
 };
