@@ -1,0 +1,296 @@
+import { expect } from '@jest/globals';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '@vigil/config';
+import { createDataSource } from '@vigil/db';
+import { verifyWebhookSignature } from '@vigil/integrations';
+import { REPO_ROOT, ServiceProcess, waitFor } from '@vigil/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { DataSource } from 'typeorm';
+import { addMember, apiCall, HttpReceiver, uniqueSlug, Vigil } from './support';
+import { launchChromium, resetPassword, seriousAxeViolations, signIn } from './support/browser';
+
+/**
+ * The dashboard's pages beyond the monitors (#16) in headless Chromium on the real stack: ingest, history,
+ * scheduler, issues, notifier and the API as processes. An issue opened and resolved by a job's pings shows its
+ * runs and its webhook deliveries; a webhook integration made in the form sends a test to a loopback receiver;
+ * a read-only member sees no write control and a forged write is refused; axe finds nothing serious on any page.
+ * With VIGIL_SCREENSHOTS=1 the screenshots are written to docs/images/.
+ */
+
+let vigil: Vigil;
+let db: DataSource;
+let browser: Browser;
+let web: string;
+let org: string;
+let organizationId: string;
+let readOnly: { email: string; password: string };
+const services: ServiceProcess[] = [];
+const receiver = new HttpReceiver();
+
+function pingUrl(slug: string, suffix = ''): string {
+  return `${vigil.ingestUrl}/ping/${vigil.credentials.VIGIL_PING_KEY}/${slug}${suffix}`;
+}
+
+async function ping(url: string): Promise<void> {
+  const response = await fetch(url);
+  if (response.status >= 300) throw new Error(`ping ${url}: ${response.status} ${await response.text()}`);
+}
+
+async function signedIn(email: string, password: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  await signIn(page, web, email, password);
+  return { context, page };
+}
+
+const ownerPage = (options: Parameters<Browser['newContext']>[0] = {}) =>
+  signedIn(vigil.credentials.VIGIL_ADMIN_EMAIL, vigil.credentials.VIGIL_ADMIN_PASSWORD, options);
+
+/** The API as the seeded owner's organization token sees it. */
+const api = (method: string, path: string, body?: unknown) => apiCall(web, vigil.credentials.VIGIL_API_TOKEN, method, path, body);
+
+/** Submits a form by clicking `button` and answers the response to the POST (the page then shows it). */
+async function submit(page: Page, button: string): Promise<number> {
+  const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click(button)]);
+  await page.waitForLoadState('load');
+  return response.status();
+}
+
+beforeAll(async () => {
+  await receiver.start();
+  // Loopback receivers: the notifier and the API's test notifications may reach 127.0.0.0/8 here.
+  vigil = await Vigil.start({ VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8', VIGIL_NOTIFIER_POLL_MS: '100' }, { scheduler: true });
+  services.push(...(await Promise.all([ServiceProcess.start('issues', vigil.env), ServiceProcess.start('notifier', vigil.env)])));
+  web = vigil.api.url;
+  org = vigil.credentials.VIGIL_ORG;
+  db = createDataSource(loadConfig({ ...process.env, ...vigil.env }), { poolSize: 1 });
+  await db.initialize();
+  await db.query('DELETE FROM sign_in_failures');
+  const rows: Array<{ id: string }> = await db.query('SELECT id FROM organizations WHERE slug = $1', [org]);
+  organizationId = rows[0]!.id;
+  const email = `${uniqueSlug('pages-viewer')}@example.com`;
+  await addMember(db, organizationId, email, 'read-only');
+  readOnly = { email, password: resetPassword(vigil.env, email, org) };
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await Promise.all(services.map((service) => service.stop()));
+  await db?.destroy();
+  await vigil?.stop();
+  await receiver.stop();
+});
+
+interface ApiIssue {
+  id: string;
+  status: string;
+}
+
+describe('dashboard: issues', () => {
+  it('shows an open issue with the run that opened it, then resolved with the run that resolved it and its webhook deliveries', async () => {
+    const slug = uniqueSlug('pages-issue');
+    const hookPath = `/hook/${slug}`;
+    await ping(pingUrl(slug, '?create=1'));
+    const integration = await api('POST', `organizations/${org}/integrations/`, {
+      name: `Hook ${slug}`,
+      type: 'webhook',
+      config: { url: receiver.url(hookPath), secret: 'a-secret-of-at-least-16-characters' },
+    });
+    expect(integration.status).toBe(201);
+    const integrationId = (integration.json as { id: string }).id;
+    const rule = await api('POST', `organizations/${org}/alert-rules/`, {
+      project: vigil.credentials.VIGIL_PROJECT,
+      monitor: slug,
+      integration: integrationId,
+    });
+    expect(rule.status).toBe(201);
+
+    await ping(pingUrl(slug, '/fail'));
+    const opened = await waitFor(
+      'the issue the failed ping opens',
+      async () => ((await api('GET', `organizations/${org}/issues/?monitor=${slug}`)).json as ApiIssue[])[0],
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/issues/`);
+    expect(await page.getAttribute(`tr[data-issue="${opened.id}"]`, 'data-status')).toBe('open');
+    expect(await page.$('nav[aria-label="Main"] a[aria-current="page"][href$="/issues/"]')).not.toBeNull();
+
+    await ping(pingUrl(slug));
+    await waitFor('the issue resolved and both webhooks delivered', async () => {
+      const issue = (await api('GET', `organizations/${org}/issues/${opened.id}/`)).json as ApiIssue;
+      return issue.status === 'resolved' && receiver.to(hookPath).length >= 2;
+    });
+    // Open issues no longer list it; resolved ones do.
+    await page.goto(`${web}/orgs/${org}/issues/`);
+    expect(await page.$(`tr[data-issue="${opened.id}"]`)).toBeNull();
+    await page.selectOption('#i-status', 'resolved');
+    await Promise.all([page.waitForURL(/status=resolved/), page.click('form.filters button[type="submit"]')]);
+    await Promise.all([page.waitForURL(new RegExp(`/issues/${opened.id}/$`)), page.click(`tr[data-issue="${opened.id}"] td:first-child a`)]);
+
+    expect(await page.getAttribute('tr[data-role="Opened it"]', 'data-status')).toBe('error');
+    expect(await page.getAttribute('tr[data-role="Resolved it"]', 'data-status')).toBe('ok');
+    await waitFor('both deliveries succeeded', async () => {
+      await page.reload();
+      const statuses = await page.evaluate<string[]>(
+        `[...document.querySelectorAll('li.delivery')].map((item) => item.getAttribute('data-status') + ' ' + item.getAttribute('data-kind'))`,
+      );
+      return statuses.sort().join(',') === 'succeeded opened,succeeded resolved' ? statuses : undefined;
+    });
+    expect(await page.textContent('li.delivery[data-kind="opened"] tr[data-outcome="delivered"]')).toContain('HTTP 200');
+    // Times say their zone: the browser rewrote them into its own, named.
+    expect(await page.textContent('dl.facts time')).toMatch(/(UTC|GMT)/);
+    await context.close();
+  });
+
+  it('answers a 404 page for an issue that does not exist or another organization', async () => {
+    const { context, page } = await ownerPage();
+    expect((await page.goto(`${web}/orgs/${org}/issues/00000000-0000-4000-8000-000000000000/`))!.status()).toBe(404);
+    expect((await page.goto(`${web}/orgs/${org}/issues/not-a-uuid/`))!.status()).toBe(404);
+    expect((await page.goto(`${web}/orgs/another-organization/issues/`))!.status()).toBe(404);
+    expect(await page.textContent('h1')).toBe('Not found');
+    await context.close();
+  });
+});
+
+describe('dashboard: alerts', () => {
+  it('creates a webhook integration (a bad URL is shown beside its field), sends a test to a loopback receiver and shows its result', async () => {
+    const name = uniqueSlug('pages-hook');
+    const hookPath = `/hook/${name}`;
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/alerts/`);
+    await Promise.all([page.waitForURL(/integrations\/new\?type=webhook$/), page.click('a.add-integration[href$="type=webhook"]')]);
+    const secret = await page.inputValue('#f-secret');
+    expect(secret.length).toBeGreaterThanOrEqual(16);
+    await page.fill('#f-name', name);
+    await page.fill('#f-url', 'not a url');
+    expect(await submit(page, 'form button.primary')).toBe(400);
+    expect(await page.textContent('#f-url-error')).toMatch(/config\.url/);
+    expect(await page.inputValue('#f-name')).toBe(name);
+
+    await page.fill('#f-url', receiver.url(hookPath));
+    await page.fill('#f-secret', secret);
+    expect(await submit(page, 'form button.primary')).toBe(303);
+    expect(await page.textContent('#flash')).toContain('Created');
+
+    expect(await submit(page, 'button[value="test"]')).toBe(200);
+    expect(await page.getAttribute('#test-result', 'data-status')).toBe('succeeded');
+    expect(await page.textContent('#test-result')).toContain('HTTP 200');
+    const [received] = receiver.to(hookPath);
+    expect(received).toBeDefined();
+    expect(JSON.parse(received!.body)).toMatchObject({ type: 'test' });
+    const signature = received!.headers['vigil-signature'];
+    expect(verifyWebhookSignature(secret, Array.isArray(signature) ? signature[0] : signature, received!.body)).toMatchObject({ valid: true });
+
+    // The integration as a script reads it: what the form made.
+    const listed = (await api('GET', `organizations/${org}/integrations/`)).json as Array<{ name: string; type: string; config: { url: string } }>;
+    expect(listed.find((item) => item.name === name)).toMatchObject({ type: 'webhook', config: { url: receiver.url(hookPath) } });
+    await context.close();
+  });
+
+  it('creates an alert rule in the form, and an unknown monitor is named beside its field', async () => {
+    const name = uniqueSlug('pages-rule');
+    const created = await api('POST', `organizations/${org}/integrations/`, { name, type: 'email', config: { to: ['ops@example.com'] } });
+    const integrationId = (created.json as { id: string }).id;
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/alerts/rules/new?integration=${integrationId}`);
+    expect(await page.inputValue('#f-integration')).toBe(integrationId);
+    await page.fill('#f-monitor', 'no-such-monitor-here');
+    await page.fill('#f-environments', 'production, staging');
+    expect(await submit(page, 'button[value="save"]')).toBe(400);
+    expect(await page.textContent('#f-monitor-error')).toContain('no-such-monitor-here');
+    await page.fill('#f-monitor', '');
+    expect(await submit(page, 'button[value="save"]')).toBe(303);
+    expect(new URL(page.url()).pathname).toBe(`/orgs/${org}/alerts/`);
+    const rules = (await api('GET', `organizations/${org}/alert-rules/`)).json as Array<{
+      integration: { id: string };
+      environments: string[] | null;
+      monitor: unknown;
+    }>;
+    expect(rules.find((rule) => rule.integration.id === integrationId)).toMatchObject({ environments: ['production', 'staging'], monitor: null });
+    await context.close();
+  });
+
+  it('shows a read-only member no write controls, and refuses a test notification the member forges', async () => {
+    const hookPath = `/hook/${uniqueSlug('pages-ro')}`;
+    const created = await api('POST', `organizations/${org}/integrations/`, {
+      name: uniqueSlug('pages-ro'),
+      type: 'webhook',
+      config: { url: receiver.url(hookPath), secret: 'a-secret-of-at-least-16-characters' },
+    });
+    const id = (created.json as { id: string }).id;
+    const { context, page } = await signedIn(readOnly.email, readOnly.password);
+    await page.goto(`${web}/orgs/${org}/alerts/`);
+    expect(await page.$$('a.add-integration, a[href$="/alerts/rules/new"]')).toHaveLength(0);
+    await page.goto(`${web}/orgs/${org}/alerts/integrations/${id}/`);
+    expect(await page.$$('main form[method="post"], button[value="test"], button[value="delete"]')).toHaveLength(0);
+    expect((await page.goto(`${web}/orgs/${org}/alerts/integrations/new?type=webhook`))!.status()).toBe(403);
+    const csrf = await page.getAttribute('meta[name="csrf-token"]', 'content');
+    const forged = await context.request.post(`${web}/orgs/${org}/alerts/integrations/${id}`, { form: { _csrf: csrf ?? '', action: 'test' }, maxRedirects: 0 });
+    expect(forged.status()).toBe(403);
+    // Without the CSRF token, even the owner's session is refused.
+    const owner = await ownerPage();
+    const noCsrf = await owner.context.request.post(`${web}/orgs/${org}/alerts/integrations/${id}`, { form: { action: 'test' }, maxRedirects: 0 });
+    expect(noCsrf.status()).toBe(403);
+    expect(receiver.to(hookPath)).toHaveLength(0);
+    await owner.context.close();
+    await context.close();
+  });
+});
+
+describe('dashboard pages: accessibility and widths', () => {
+  const shots = process.env['VIGIL_SCREENSHOTS'] === '1' ? join(REPO_ROOT, 'docs/images') : join(REPO_ROOT, '.stack/test-screenshots');
+
+  /** The pages as an owner sees them, each with a selector that says it has loaded. */
+  async function pages(): Promise<Array<{ name: string; path: string }>> {
+    const integrations = (await api('GET', `organizations/${org}/integrations/`)).json as Array<{ id: string; type: string }>;
+    const issues = (await api('GET', `organizations/${org}/issues/`)).json as ApiIssue[];
+    const hook = integrations.find((item) => item.type === 'webhook');
+    return [
+      { name: 'issues', path: `/orgs/${org}/issues/?status=all` },
+      ...(issues[0] ? [{ name: 'issue', path: `/orgs/${org}/issues/${issues[0].id}/` }] : []),
+      { name: 'alerts', path: `/orgs/${org}/alerts/` },
+      ...(hook ? [{ name: 'integration', path: `/orgs/${org}/alerts/integrations/${hook.id}/` }] : []),
+      { name: 'rule', path: `/orgs/${org}/alerts/rules/new` },
+    ];
+  }
+
+  it('has no serious or critical axe-core violation on any of these pages', async () => {
+    const { context, page } = await ownerPage({ bypassCSP: true });
+    const found: Record<string, unknown> = {};
+    const expected: Record<string, unknown> = {};
+    for (const { name, path } of await pages()) {
+      await page.goto(`${web}${path}`);
+      found[name] = await seriousAxeViolations(page);
+      expected[name] = [];
+    }
+    expect(found).toEqual(expected);
+    await context.close();
+  });
+
+  it('is readable at 390 px and 1440 px wide, light and dark (screenshots)', async () => {
+    mkdirSync(shots, { recursive: true });
+    const list = await pages();
+    for (const [width, height] of [
+      [390, 844],
+      [1440, 900],
+    ] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const { context, page } = await ownerPage({ viewport: { width, height }, colorScheme });
+        for (const { name, path } of list) {
+          await page.goto(`${web}${path}`);
+          // Nothing wider than the viewport (no sideways scrolling on a phone): the elements that stick out, if any.
+          const wider = await page.evaluate<string[]>(
+            `[...document.querySelectorAll('body *')].filter((node) => node.getBoundingClientRect().right > ${width} && !node.parentElement.closest('.table-wrap')).map((node) => node.tagName + '.' + node.className + ' ' + Math.round(node.getBoundingClientRect().right)).slice(0, 8)`,
+          );
+          expect({ name, width, wider }).toEqual({ name, width, wider: [] });
+          expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+          if (colorScheme === 'light') await page.screenshot({ path: join(shots, `dashboard-${name}-${width}.png`), fullPage: false });
+        }
+        await context.close();
+      }
+    }
+  });
+});

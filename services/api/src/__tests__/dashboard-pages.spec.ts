@@ -1,0 +1,159 @@
+import { PageError } from '../web/page-context';
+import { configSummary, integrationBody, recipients, ruleBody, type ApiIntegration } from '../web/pages/alerts-page';
+import { deliveryRow, issueFilters, runRow, type ApiDelivery } from '../web/pages/issues-page';
+import { durationText, formFieldOf, refusalOf, utcText } from '../web/pages/page-kit';
+
+const answer = (status: number, error?: { message: string; field?: string }) => ({ status, body: error ? { error } : null, headers: {} });
+
+describe('dashboard forms: the API refusal beside its field', () => {
+  it('names the form field of an API field', () => {
+    expect(formFieldOf('config.url')).toBe('url');
+    expect(formFieldOf('config.to[3]')).toBe('to');
+    expect(formFieldOf('environments[0]')).toBe('environments');
+    expect(formFieldOf('name')).toBe('name');
+    expect(formFieldOf(undefined)).toBeNull();
+  });
+
+  it('puts a 400 beside the field the form has, and at the top otherwise', () => {
+    expect(refusalOf(answer(400, { message: 'config.url must be an absolute http or https URL', field: 'config.url' }), ['name', 'url'])).toEqual({
+      status: 400,
+      error: 'Nothing was saved: see the field marked below.',
+      fieldErrors: { url: 'config.url must be an absolute http or https URL' },
+    });
+    expect(refusalOf(answer(400, { message: 'config must be an object', field: 'config' }), ['name', 'url'])).toEqual({
+      status: 400,
+      error: 'config must be an object',
+      fieldErrors: {},
+    });
+  });
+
+  it('answers a refusal of the role or a missing object as an error page, never as a form error', () => {
+    expect(() => refusalOf(answer(403, { message: 'alerts:write needs the member role or higher' }), ['name'])).toThrow(PageError);
+    try {
+      refusalOf(answer(404, { message: 'integration "x" not found' }), ['name']);
+    } catch (error) {
+      expect(error).toMatchObject({ status: 404, heading: 'Not found' });
+    }
+  });
+});
+
+describe('dashboard alerts: form to API body', () => {
+  it('sends what was typed, recipients as a list', () => {
+    expect(recipients('a@example.com\n b@example.com, c@example.com;;')).toEqual(['a@example.com', 'b@example.com', 'c@example.com']);
+    expect(integrationBody('email', { name: ' Ops ', to: 'a@example.com\nb@example.com' }, 'create')).toEqual({
+      name: 'Ops',
+      type: 'email',
+      config: { to: ['a@example.com', 'b@example.com'] },
+    });
+    expect(integrationBody('webhook', { name: 'Hook', url: 'not a url', secret: 'x' }, 'create')).toEqual({
+      name: 'Hook',
+      type: 'webhook',
+      config: { url: 'not a url', secret: 'x' },
+    });
+  });
+
+  it('leaves an empty credential out of an edit (the API keeps the stored one) and never sends the type', () => {
+    expect(integrationBody('webhook', { name: 'Hook', url: 'https://example.com/h', secret: '' }, 'update')).toEqual({
+      name: 'Hook',
+      config: { url: 'https://example.com/h' },
+    });
+    expect(integrationBody('pagerduty', { name: 'PD', routing_key: '', severity: 'warning' }, 'update')).toEqual({
+      name: 'PD',
+      config: { severity: 'warning' },
+    });
+    expect(integrationBody('slack', { name: 'S', webhook_url: '' }, 'update')).toEqual({ name: 'S', config: {} });
+  });
+
+  it('makes a whole rule of the form: empty monitor and environments mean every one, unchecked boxes false', () => {
+    expect(ruleBody({ project: 'default', monitor: '', integration: 'abc', environments: '', on_open: 'on' })).toEqual({
+      project: 'default',
+      monitor: null,
+      integration: 'abc',
+      environments: null,
+      on_open: true,
+      on_resolve: false,
+    });
+    expect(ruleBody({ project: 'p', monitor: 'nightly', integration: 'i', environments: 'production, staging,,', on_resolve: 'on' })).toMatchObject({
+      monitor: 'nightly',
+      environments: ['production', 'staging'],
+      on_open: false,
+      on_resolve: true,
+    });
+  });
+
+  it('summarises a config as the API showed it, credentials redacted', () => {
+    const integration = (type: ApiIntegration['type'], config: Record<string, unknown>): ApiIntegration => ({
+      id: 'i',
+      name: 'n',
+      type,
+      config,
+      dateCreated: '',
+      dateUpdated: '',
+    });
+    expect(configSummary(integration('email', { to: ['a@example.com', 'b@example.com'] }))).toBe('a@example.com, b@example.com');
+    expect(configSummary(integration('pagerduty', { routing_key: '[REDACTED]abcd', severity: 'critical' }))).toBe(
+      'routing key [REDACTED]abcd, severity critical',
+    );
+    expect(configSummary(integration('webhook', { url: 'https://example.com/h', secret: '[REDACTED]' }))).toBe('https://example.com/h');
+  });
+});
+
+describe('dashboard issues', () => {
+  it('shows open issues unless asked otherwise, and drops a cursor that is not one', () => {
+    expect(issueFilters({})).toEqual({ status: 'open', project: '', monitor: '', cursor: '' });
+    expect(issueFilters({ status: 'resolved', cursor: '1700000000000:abc:0' })).toMatchObject({ status: 'resolved', cursor: '1700000000000:abc:0' });
+    expect(issueFilters({ status: 'everything', cursor: '<script>' })).toMatchObject({ status: 'open', cursor: '' });
+  });
+
+  it('names a run that history no longer holds, and each attempt of a delivery', () => {
+    expect(runRow('Resolved it', null)).toEqual({ role: 'Resolved it', missing: true });
+    expect(
+      runRow('Opened it', { id: 'c', status: 'missed', duration: null, dateCreated: '2026-01-01T00:00:00.000Z', dateUpdated: '2026-01-01T00:05:00.000Z' }),
+    ).toMatchObject({
+      icon: 'missed',
+      statusLabel: 'Missed',
+      startedText: '2026-01-01 00:00:00 UTC',
+      duration: '',
+    });
+    const delivery: ApiDelivery = {
+      id: 'd',
+      kind: 'opened',
+      status: 'dead',
+      integration: { id: 'i', name: 'Hook', type: 'webhook' },
+      monitor: { slug: 'm', name: 'M' },
+      environment: 'production',
+      attemptCount: 1,
+      nextAttemptAt: null,
+      deadReason: 'permanent',
+      dateCreated: '2026-01-01T00:00:00.000Z',
+      attempts: [
+        {
+          attempt: 1,
+          outcome: 'permanent',
+          statusCode: 404,
+          errorCode: 'http_status',
+          error: 'the receiver answered 404',
+          durationMs: 12,
+          target: 'https://example.com',
+          response: 'no such hook',
+          dateStarted: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+    };
+    expect(deliveryRow(delivery).attempts[0]).toMatchObject({
+      outcome: 'permanent',
+      statusCode: 404,
+      error: 'http_status: the receiver answered 404',
+      duration: '12 ms',
+    });
+  });
+
+  it('writes times with their zone and durations as people read them', () => {
+    expect(utcText('2026-03-01T12:34:56.789Z')).toBe('2026-03-01 12:34:56 UTC');
+    expect(utcText(null)).toBe('');
+    expect(durationText(850)).toBe('850 ms');
+    expect(durationText(12_300)).toBe('12.3 s');
+    expect(durationText(185_000)).toBe('3 min 5 s');
+    expect(durationText(3_780_000)).toBe('1 h 3 min');
+  });
+});

@@ -1,0 +1,90 @@
+import type { FastifyReply } from 'fastify';
+import { AlertsPage } from './alerts-page';
+import { IssuesPage } from './issues-page';
+import type { Form, PageKit } from './page-kit';
+
+/**
+ * The dashboard's pages beyond the monitors (issues, alerts, settings, account, Vigil's status), registered on the
+ * API's Fastify instance by `registerDashboard` with its session and CSRF wrappers (`kit.page`): every POST here
+ * carries the form's CSRF token, and every write goes through the API, which applies the member's role.
+ */
+export function registerPages(kit: PageKit): void {
+  const { fastify, page, html } = kit;
+  const issues = new IssuesPage(kit);
+  const alerts = new AlertsPage(kit);
+  /** A form's outcome: a redirect after a change (303), or the page again with what happened. */
+  const answer = (reply: FastifyReply, outcome: { redirect?: string; status?: number; html?: string }): FastifyReply =>
+    outcome.redirect ? reply.redirect(outcome.redirect, 303) : html(reply, outcome.status ?? 200, outcome.html ?? '');
+  type Params = { org: string; id: string };
+
+  fastify.get(
+    '/orgs/:org/issues',
+    page(async (request, reply, session) => {
+      const { org } = request.params as { org: string };
+      return html(reply, 200, await issues.list(session, org, request.query as Form));
+    }),
+  );
+
+  fastify.get(
+    '/orgs/:org/issues/:id',
+    page(async (request, reply, session) => {
+      const { org, id } = request.params as { org: string; id: string };
+      return html(reply, 200, await issues.detail(session, org, id));
+    }),
+  );
+
+  // Alerts: integrations and rules.
+  fastify.get(
+    '/orgs/:org/alerts',
+    page(async (request, reply, session) => html(reply, 200, await alerts.overview(session, (request.params as Params).org))),
+  );
+  fastify.get(
+    '/orgs/:org/alerts/integrations/new',
+    page(async (request, reply, session) =>
+      answer(reply, await alerts.newIntegration(session, (request.params as Params).org, (request.query as Form)['type'])),
+    ),
+  );
+  fastify.post(
+    '/orgs/:org/alerts/integrations/new',
+    page(async (request, reply, session) =>
+      answer(reply, await alerts.createIntegration(session, (request.params as Params).org, (request.query as Form)['type'], request.body as Form)),
+    ),
+  );
+  fastify.get(
+    '/orgs/:org/alerts/integrations/:id',
+    page(async (request, reply, session) => {
+      const { org, id } = request.params as Params;
+      const created = (request.query as Form)['created'] === '1';
+      return answer(reply, await alerts.integration(session, org, id, created ? { flash: 'Created. Send a test notification to check that it arrives.' } : {}));
+    }),
+  );
+  fastify.post(
+    '/orgs/:org/alerts/integrations/:id',
+    page(async (request, reply, session) => {
+      const { org, id } = request.params as Params;
+      return answer(reply, await alerts.actOnIntegration(session, org, id, request.body as Form));
+    }),
+  );
+  fastify.get(
+    '/orgs/:org/alerts/rules/new',
+    page(async (request, reply, session) => answer(reply, await alerts.newRule(session, (request.params as Params).org, request.query as Form))),
+  );
+  fastify.post(
+    '/orgs/:org/alerts/rules/new',
+    page(async (request, reply, session) => answer(reply, await alerts.createRule(session, (request.params as Params).org, request.body as Form))),
+  );
+  fastify.get(
+    '/orgs/:org/alerts/rules/:id',
+    page(async (request, reply, session) => {
+      const { org, id } = request.params as Params;
+      return answer(reply, await alerts.rule(session, org, id));
+    }),
+  );
+  fastify.post(
+    '/orgs/:org/alerts/rules/:id',
+    page(async (request, reply, session) => {
+      const { org, id } = request.params as Params;
+      return answer(reply, await alerts.actOnRule(session, org, id, request.body as Form));
+    }),
+  );
+}
