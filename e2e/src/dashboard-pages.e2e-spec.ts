@@ -240,6 +240,45 @@ describe('dashboard: alerts', () => {
   });
 });
 
+describe('dashboard: account', () => {
+  it('changes the password only with the current one, shows each error beside its field, and signs out other sessions', async () => {
+    const email = `${uniqueSlug('pages-member')}@example.com`;
+    await addMember(db, organizationId, email, 'member');
+    const first = resetPassword(vigil.env, email, org);
+    const elsewhere = await signedIn(email, first);
+    const { context, page } = await signedIn(email, first);
+    await page.goto(`${web}/orgs/${org}/account/`);
+    const change = async (current: string, next: string, confirm: string): Promise<number> => {
+      await page.fill('#p-current_password', current);
+      await page.fill('#p-new_password', next);
+      await page.fill('#p-confirm_password', confirm);
+      return submit(page, 'form[action$="/account/password"] button');
+    };
+    const next = `a new password ${uniqueSlug('pw')}`;
+    expect(await change('not the password', next, next)).toBe(400);
+    expect(await page.textContent('#p-current_password-error')).toContain('current_password');
+    expect(await change(first, 'short', 'short')).toBe(400);
+    expect(await page.textContent('#p-new_password-error')).toContain('at least 12 characters');
+    expect(await change(first, next, `${next}!`)).toBe(400);
+    expect(await page.textContent('#p-confirm_password-error')).toContain('repeat');
+    expect(await change(first, next, next)).toBe(303);
+    expect(await page.textContent('#flash')).toContain('Password changed');
+    // This browser goes on; the other session ended; the old password no longer signs in, the new one does.
+    expect(new URL(page.url()).pathname).toBe(`/orgs/${org}/account/`);
+    await elsewhere.page.goto(`${web}/orgs/${org}/monitors/`);
+    expect(new URL(elsewhere.page.url()).pathname).toBe('/signin');
+    await elsewhere.page.fill('#email', email);
+    await elsewhere.page.fill('#password', first);
+    expect(await submit(elsewhere.page, 'button[type="submit"]')).toBe(401);
+    await signIn(elsewhere.page, web, email, next);
+    const stored: Array<{ password_hash: string }> = await db.query('SELECT password_hash FROM members WHERE email = $1', [email]);
+    expect(stored[0]!.password_hash).toMatch(/^scrypt\$15\$8\$1\$/);
+    await db.query('DELETE FROM sign_in_failures');
+    await elsewhere.context.close();
+    await context.close();
+  });
+});
+
 describe('dashboard pages: accessibility and widths', () => {
   const shots = process.env['VIGIL_SCREENSHOTS'] === '1' ? join(REPO_ROOT, 'docs/images') : join(REPO_ROOT, '.stack/test-screenshots');
 
@@ -254,6 +293,7 @@ describe('dashboard pages: accessibility and widths', () => {
       { name: 'alerts', path: `/orgs/${org}/alerts/` },
       ...(hook ? [{ name: 'integration', path: `/orgs/${org}/alerts/integrations/${hook.id}/` }] : []),
       { name: 'rule', path: `/orgs/${org}/alerts/rules/new` },
+      { name: 'account', path: `/orgs/${org}/account/` },
     ];
   }
 

@@ -1,3 +1,6 @@
+import { ChangePassword } from '../web/auth/change-password.usecase';
+import { hashPassword, verifyPassword } from '../web/auth/password';
+import type { WebSessionRepository } from '../web/auth/web-session.repository';
 import { PageError } from '../web/page-context';
 import { configSummary, integrationBody, recipients, ruleBody, type ApiIntegration } from '../web/pages/alerts-page';
 import { deliveryRow, issueFilters, runRow, type ApiDelivery } from '../web/pages/issues-page';
@@ -155,5 +158,65 @@ describe('dashboard issues', () => {
     expect(durationText(12_300)).toBe('12.3 s');
     expect(durationText(185_000)).toBe('3 min 5 s');
     expect(durationText(3_780_000)).toBe('1 h 3 min');
+  });
+});
+
+describe('changing one’s own password', () => {
+  /** The repository's part ChangePassword uses, in memory. */
+  function store(hash: string | null) {
+    const state = { hash, failures: 0, sessionsOpened: 0 };
+    const sessions = {
+      failures: async () => new Map([['account:m@example.com', state.failures]]),
+      recordFailure: async () => {
+        state.failures += 1;
+      },
+      passwordHashOf: async () => state.hash,
+      setPassword: async (_id: string, next: string) => {
+        state.hash = next;
+      },
+      open: async () => {
+        state.sessionsOpened += 1;
+        return 'vgs_new';
+      },
+    };
+    return { state, sessions: sessions as unknown as WebSessionRepository };
+  }
+  const limits = {
+    VIGIL_WEB_SESSION_HOURS: 1,
+    VIGIL_WEB_SIGNIN_WINDOW_MINUTES: 15,
+    VIGIL_WEB_SIGNIN_FAILURES_PER_ACCOUNT: 2,
+    VIGIL_WEB_SIGNIN_FAILURES_PER_ADDRESS: 50,
+  };
+  const member = { memberId: 'm', email: 'M@example.com' };
+
+  it('needs the current password, counts a wrong one as a failed sign-in, and stops at the limit', async () => {
+    const { state, sessions } = store(await hashPassword('the current password'));
+    const change = new ChangePassword(sessions, limits);
+    const next = { current: 'a wrong password', next: 'a brand new password', confirm: 'a brand new password' };
+    await expect(change.run(member, next, '127.0.0.1')).rejects.toMatchObject({ code: 'wrong_password', field: 'current_password' });
+    await expect(change.run(member, next, '127.0.0.1')).rejects.toMatchObject({ code: 'wrong_password' });
+    await expect(change.run(member, { ...next, current: 'the current password' }, '127.0.0.1')).rejects.toMatchObject({ kind: 'rate_limited' });
+    expect(state.sessionsOpened).toBe(0);
+  });
+
+  it('checks the new password and its repetition, then stores its scrypt hash and opens a new session', async () => {
+    const { state, sessions } = store(await hashPassword('the current password'));
+    const change = new ChangePassword(sessions, limits);
+    const current = 'the current password';
+    await expect(change.run(member, { current, next: 'short', confirm: 'short' }, 'a')).rejects.toMatchObject({ field: 'new_password' });
+    await expect(change.run(member, { current, next: 'a brand new password', confirm: 'a brand new passw0rd' }, 'a')).rejects.toMatchObject({
+      field: 'confirm_password',
+    });
+    expect(await change.run(member, { current, next: 'a brand new password', confirm: 'a brand new password' }, 'a')).toBe('vgs_new');
+    expect(await verifyPassword('a brand new password', state.hash!)).toBe(true);
+  });
+
+  it('refuses a member who has no password yet', async () => {
+    const { sessions } = store(null);
+    await expect(
+      new ChangePassword(sessions, limits).run(member, { current: '', next: 'a brand new password', confirm: 'a brand new password' }, 'a'),
+    ).rejects.toMatchObject({
+      code: 'wrong_password',
+    });
   });
 });

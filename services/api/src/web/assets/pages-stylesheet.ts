@@ -27,6 +27,8 @@ legend { font-weight: 600; padding: 0 .3rem; }
 .checks label { display: inline-flex; gap: .4rem; align-items: center; font-weight: 400; }
 .checks input { min-height: auto; }
 textarea { background: var(--bg); border: 1px solid var(--line); border-radius: 6px; padding: .35rem .5rem; width: min(100%, 32rem); }
+form.narrow { max-width: 24rem; }
+form.narrow input { width: 100%; }
 input.wide { width: min(100%, 32rem); }
 .hint { color: var(--muted); font-size: .85em; margin: .2rem 0 0; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 0 1.5rem; }

@@ -1,4 +1,6 @@
 import type { FastifyReply } from 'fastify';
+import { setCookie, SESSION_COOKIE } from '../http/cookies';
+import { AccountPage } from './account-page';
 import { AlertsPage } from './alerts-page';
 import { IssuesPage } from './issues-page';
 import type { Form, PageKit } from './page-kit';
@@ -12,6 +14,7 @@ export function registerPages(kit: PageKit): void {
   const { fastify, page, html } = kit;
   const issues = new IssuesPage(kit);
   const alerts = new AlertsPage(kit);
+  const account = new AccountPage(kit);
   /** A form's outcome: a redirect after a change (303), or the page again with what happened. */
   const answer = (reply: FastifyReply, outcome: { redirect?: string; status?: number; html?: string }): FastifyReply =>
     outcome.redirect ? reply.redirect(outcome.redirect, 303) : html(reply, outcome.status ?? 200, outcome.html ?? '');
@@ -85,6 +88,29 @@ export function registerPages(kit: PageKit): void {
     page(async (request, reply, session) => {
       const { org, id } = request.params as Params;
       return answer(reply, await alerts.actOnRule(session, org, id, request.body as Form));
+    }),
+  );
+
+  // Account: the member's own password.
+  fastify.get(
+    '/orgs/:org/account',
+    page(async (request, reply, session) => {
+      const changed = (request.query as Form)['changed'] === '1';
+      return answer(
+        reply,
+        await account.render(session, (request.params as Params).org, changed ? { flash: 'Password changed. Your other sessions were signed out.' } : {}),
+      );
+    }),
+  );
+  fastify.post(
+    '/orgs/:org/account/password',
+    page(async (request, reply, session) => {
+      const { org } = request.params as Params;
+      const outcome = await account.changePassword(session, org, request.body as Form, request.ip);
+      if (!outcome.token) return answer(reply, outcome);
+      // Every session ended with the change; this browser goes on with a new one.
+      setCookie(request, reply, SESSION_COOKIE, outcome.token, kit.config.VIGIL_WEB_SESSION_HOURS * 3600);
+      return reply.redirect(`/orgs/${encodeURIComponent(org)}/account/?changed=1`, 303);
     }),
   );
 }

@@ -1,3 +1,4 @@
+import { ACCOUNT_TEMPLATES } from './account-templates';
 import { ALERT_TEMPLATES } from './alerts-templates';
 import { DELIVERIES, ISSUE_PAGE, ISSUES_PAGE } from './issues-templates';
 
@@ -7,4 +8,5 @@ export const PAGE_TEMPLATES: Record<string, string> = {
   '@issues': ISSUES_PAGE,
   '@issue': ISSUE_PAGE,
   ...ALERT_TEMPLATES,
+  ...ACCOUNT_TEMPLATES,
 };
