@@ -8,7 +8,7 @@ import { REPO_ROOT, ServiceProcess, waitFor } from '@vigil/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { addMember, apiCall, HttpReceiver, uniqueSlug, Vigil } from './support';
-import { launchChromium, resetPassword, seriousAxeViolations, signIn } from './support/browser';
+import { launchChromium, resetPassword, resetPasswordFromStdin, seriousAxeViolations, signIn } from './support/browser';
 
 /**
  * The dashboard's pages beyond the monitors (#16) in headless Chromium on the real stack: ingest, history,
@@ -275,6 +275,21 @@ describe('dashboard: account', () => {
     expect(stored[0]!.password_hash).toMatch(/^scrypt\$15\$8\$1\$/);
     await db.query('DELETE FROM sign_in_failures');
     await elsewhere.context.close();
+    await context.close();
+  });
+});
+
+describe('vigil admin reset-password', () => {
+  it('sets a password read from standard input (refusing a short one), which then signs in', async () => {
+    const email = `${uniqueSlug('pages-reset')}@example.com`;
+    await addMember(db, organizationId, email, 'admin');
+    const short = resetPasswordFromStdin(vigil.env, email, org, 'too short');
+    expect(short).toEqual({ status: 1, output: expect.stringContaining('at least 12 characters') });
+    const password = `piped ${uniqueSlug('password')}`;
+    const done = resetPasswordFromStdin(vigil.env, email, org, password);
+    expect(done).toEqual({ status: 0, output: expect.stringContaining(`password of ${email} in ${org} set from standard input`) });
+    expect(done.output).not.toContain(password);
+    const { context } = await signedIn(email, password);
     await context.close();
   });
 });
