@@ -279,6 +279,125 @@ describe('dashboard: account', () => {
   });
 });
 
+describe('dashboard: project settings', () => {
+  /** A project of its own, so rotating its keys does not stop the other tests' pings. */
+  async function project(): Promise<string> {
+    const slug = uniqueSlug('pages-proj').slice(0, 40);
+    expect((await api('POST', `organizations/${org}/projects/`, { name: slug, slug })).status).toBe(201);
+    return slug;
+  }
+
+  it('creates a project API key shown once, which works until it is revoked', async () => {
+    const slug = await project();
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/settings/?project=${slug}`);
+    await page.fill('#s-api-name', 'from the dashboard');
+    expect(await submit(page, 'button[value="create-api-key"]')).toBe(201);
+    const key = (await page.textContent('#one-time-secret'))!.trim();
+    expect(key).toMatch(/^vgw_/);
+    const checks = (apiKey: string) => fetch(`${web}/api/v3/checks/`, { headers: { 'x-api-key': apiKey } });
+    expect((await checks(key)).status).toBe(200);
+    // Shown once: not on the page any more, only its prefix.
+    await page.goto(`${web}/orgs/${org}/settings/?project=${slug}`);
+    expect(await page.$('#one-time-secret')).toBeNull();
+    expect(await page.content()).not.toContain(key);
+    expect(await page.textContent('table.api-keys')).toContain(key.slice(0, 12));
+    expect(await submit(page, 'table.api-keys button[value="revoke-api-key"]')).toBe(303);
+    expect(await page.getAttribute('table.api-keys tr[data-api-key]', 'data-revoked')).toBe('true');
+    expect((await checks(key)).status).toBe(401);
+    await context.close();
+  });
+
+  it('rotates the ping key and a DSN key, and revokes a DSN key', async () => {
+    const slug = await project();
+    const before = (await api('GET', `projects/${org}/${slug}/`)).json as { pingKey: string };
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/settings/?project=${slug}`);
+    expect(await page.textContent('#ping-url')).toContain(before.pingKey);
+    expect(await submit(page, 'button[value="rotate-ping-key"]')).toBe(303);
+    const after = (await api('GET', `projects/${org}/${slug}/`)).json as { pingKey: string };
+    expect(after.pingKey).not.toBe(before.pingKey);
+    expect(await page.textContent('#ping-url')).toContain(after.pingKey);
+
+    const keys = async () => (await api('GET', `projects/${org}/${slug}/keys/`)).json as Array<{ id: string; name: string; isActive: boolean }>;
+    const [first] = await keys();
+    expect(await submit(page, `tr[data-key="${first!.id}"] button[value="rotate-dsn-key"]`)).toBe(303);
+    expect(await page.textContent('#flash')).toContain('rotated');
+    const rotated = await keys();
+    expect(rotated.find((key) => key.id === first!.id)).toMatchObject({ isActive: false });
+    const fresh = rotated.find((key) => key.isActive)!;
+    expect(fresh.name).toBe(first!.name);
+    expect(await submit(page, `tr[data-key="${fresh.id}"] button[value="revoke-dsn-key"]`)).toBe(303);
+    expect((await keys()).every((key) => !key.isActive)).toBe(true);
+    await context.close();
+  });
+
+  it('invites a member with a link shown once, which sets a password and signs in once; an owner sets roles', async () => {
+    const email = `${uniqueSlug('pages-invitee')}@example.com`;
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/settings/`);
+    await page.fill('#f-email', 'not an address');
+    expect(await submit(page, 'button[value="invite"]')).toBe(400);
+    expect(await page.textContent('#f-email-error')).toContain('email');
+    await page.fill('#f-email', email);
+    await page.selectOption('#f-role', 'admin');
+    expect(await submit(page, 'button[value="invite"]')).toBe(201);
+    const link = new URL((await page.textContent('#one-time-secret'))!.trim());
+    const token = link.searchParams.get('token')!;
+    expect(token).toMatch(/^vgi_[0-9a-f]{64}$/);
+    const stored: Array<{ token_hash: string }> = await db.query(
+      'SELECT token_hash FROM member_invites i JOIN members m ON m.id = i.member_id WHERE m.email = $1',
+      [email],
+    );
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.token_hash).not.toContain(token.slice(4, 20));
+
+    const guest = await browser.newContext();
+    const invitee = await guest.newPage();
+    await invitee.goto(`${web}/invite?token=${token}`);
+    expect(await invitee.textContent('h1')).toContain(org);
+    const password = `invited ${uniqueSlug('pw')}`;
+    await invitee.fill('#p-new_password', password);
+    await invitee.fill('#p-confirm_password', `${password}?`);
+    expect(await submit(invitee, 'form button.primary')).toBe(400);
+    expect(await invitee.textContent('#p-confirm_password-error')).toContain('repeat');
+    await invitee.fill('#p-new_password', password);
+    await invitee.fill('#p-confirm_password', password);
+    expect(await submit(invitee, 'form button.primary')).toBe(303);
+    expect(new URL(invitee.url()).pathname).toBe(`/orgs/${org}/monitors/`);
+    expect(await invitee.textContent('header .who')).toContain(`${email} · admin`);
+    // Once only.
+    expect((await invitee.goto(`${web}/invite?token=${token}`))!.status()).toBe(404);
+    await guest.close();
+
+    // The owner makes the new member read-only.
+    await page.goto(`${web}/orgs/${org}/settings/`);
+    await page.selectOption(`tr[data-member="${email}"] select`, 'read-only');
+    expect(await submit(page, `tr[data-member="${email}"] button[value="set-role"]`)).toBe(303);
+    const members = (await api('GET', `organizations/${org}/members/`)).json;
+    expect(members).toEqual(expect.arrayContaining([expect.objectContaining({ email, role: 'read-only' })]));
+    await context.close();
+  });
+
+  it('shows a read-only member the keys but no write control and no members, and refuses a rotation the member forges', async () => {
+    const slug = await project();
+    const before = (await api('GET', `projects/${org}/${slug}/`)).json as { pingKey: string };
+    const { context, page } = await signedIn(readOnly.email, readOnly.password);
+    await page.goto(`${web}/orgs/${org}/settings/?project=${slug}`);
+    expect(await page.$$('main form[method="post"]')).toHaveLength(0);
+    expect(await page.$('#members')).toBeNull();
+    expect(await page.$('table.dsn-keys tr[data-key]')).not.toBeNull();
+    const csrf = await page.getAttribute('meta[name="csrf-token"]', 'content');
+    const forged = await context.request.post(`${web}/orgs/${org}/settings/actions`, {
+      form: { _csrf: csrf ?? '', action: 'rotate-ping-key', project: slug },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(((await api('GET', `projects/${org}/${slug}/`)).json as { pingKey: string }).pingKey).toBe(before.pingKey);
+    await context.close();
+  });
+});
+
 describe('vigil admin reset-password', () => {
   it('sets a password read from standard input (refusing a short one), which then signs in', async () => {
     const email = `${uniqueSlug('pages-reset')}@example.com`;
@@ -309,6 +428,7 @@ describe('dashboard pages: accessibility and widths', () => {
       ...(hook ? [{ name: 'integration', path: `/orgs/${org}/alerts/integrations/${hook.id}/` }] : []),
       { name: 'rule', path: `/orgs/${org}/alerts/rules/new` },
       { name: 'account', path: `/orgs/${org}/account/` },
+      { name: 'settings', path: `/orgs/${org}/settings/` },
     ];
   }
 

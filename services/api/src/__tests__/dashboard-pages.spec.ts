@@ -1,9 +1,11 @@
+import { isInviteToken, newInviteToken } from '@vigil/db';
 import { ChangePassword } from '../web/auth/change-password.usecase';
 import { hashPassword, verifyPassword } from '../web/auth/password';
 import type { WebSessionRepository } from '../web/auth/web-session.repository';
 import { PageError } from '../web/page-context';
 import { configSummary, integrationBody, recipients, ruleBody, type ApiIntegration } from '../web/pages/alerts-page';
 import { deliveryRow, issueFilters, runRow, type ApiDelivery } from '../web/pages/issues-page';
+import { assignableRoles } from '../web/pages/settings-page';
 import { durationText, formFieldOf, refusalOf, utcText } from '../web/pages/page-kit';
 
 const answer = (status: number, error?: { message: string; field?: string }) => ({ status, body: error ? { error } : null, headers: {} });
@@ -218,5 +220,22 @@ describe('changing one’s own password', () => {
     ).rejects.toMatchObject({
       code: 'wrong_password',
     });
+  });
+});
+
+describe('dashboard settings', () => {
+  it('offers the roles the API lets each role hand out', () => {
+    expect(assignableRoles('owner')).toEqual(['owner', 'admin', 'member', 'read-only']);
+    expect(assignableRoles('admin')).toEqual(['admin', 'member', 'read-only']);
+    expect(assignableRoles('member')).toEqual(['member', 'read-only']);
+    expect(assignableRoles('nobody')).toEqual([]);
+  });
+
+  it('makes invite tokens of 256 random bits and knows them by their shape', () => {
+    const token = newInviteToken();
+    expect(isInviteToken(token)).toBe(true);
+    expect(newInviteToken()).not.toBe(token);
+    expect(isInviteToken(`${token}x`)).toBe(false);
+    expect(isInviteToken('vgs_' + token.slice(4))).toBe(false);
   });
 });

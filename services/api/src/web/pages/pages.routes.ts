@@ -2,6 +2,10 @@ import type { FastifyReply } from 'fastify';
 import { setCookie, SESSION_COOKIE } from '../http/cookies';
 import { AccountPage } from './account-page';
 import { AlertsPage } from './alerts-page';
+import { InviteRepository } from '../auth/invite.repository';
+import { DataSource } from 'typeorm';
+import { InvitePage } from './invite-page';
+import { SettingsPage } from './settings-page';
 import { IssuesPage } from './issues-page';
 import type { Form, PageKit } from './page-kit';
 
@@ -15,6 +19,9 @@ export function registerPages(kit: PageKit): void {
   const issues = new IssuesPage(kit);
   const alerts = new AlertsPage(kit);
   const account = new AccountPage(kit);
+  const invites = new InviteRepository(kit.app.get(DataSource));
+  const settings = new SettingsPage(kit, invites);
+  const invitePage = new InvitePage(kit, invites);
   /** A form's outcome: a redirect after a change (303), or the page again with what happened. */
   const answer = (reply: FastifyReply, outcome: { redirect?: string; status?: number; html?: string }): FastifyReply =>
     outcome.redirect ? reply.redirect(outcome.redirect, 303) : html(reply, outcome.status ?? 200, outcome.html ?? '');
@@ -113,4 +120,17 @@ export function registerPages(kit: PageKit): void {
       return reply.redirect(`/orgs/${encodeURIComponent(org)}/account/?changed=1`, 303);
     }),
   );
+
+  // Project settings: keys, members (invitations) and teams.
+  fastify.get(
+    '/orgs/:org/settings',
+    page(async (request, reply, session) => answer(reply, await settings.render(session, (request.params as Params).org, request.query as Form))),
+  );
+  fastify.post(
+    '/orgs/:org/settings/actions',
+    page(async (request, reply, session) => answer(reply, await settings.act(session, (request.params as Params).org, request.body as Form))),
+  );
+  // An invite link: signed out, so outside `page`; its form has its own CSRF token.
+  fastify.get('/invite', (request, reply) => invitePage.show(request, reply));
+  fastify.post('/invite', (request, reply) => invitePage.accept(request, reply));
 }
