@@ -413,6 +413,52 @@ describe('vigil admin reset-password', () => {
   });
 });
 
+describe("dashboard: Vigil's own status", () => {
+  const state = (page: Page, service: string) => page.getAttribute(`tr[data-service="${service}"]`, 'data-state');
+
+  it('shows admins each service ready, the clock lag and consumer lags, and a stopped service as unreachable', async () => {
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/status/`);
+    expect(await page.evaluate<string[]>(`[...document.querySelectorAll('tr[data-service]')].map((row) => row.getAttribute('data-service'))`)).toEqual([
+      'ingest',
+      'api',
+      'scheduler',
+      'issues',
+      'notifier',
+      'history',
+    ]);
+    // The scheduler's clock exists once its first pulse went through Kafka.
+    await waitFor('every service ready and the clock lag shown', async () => {
+      await page.reload();
+      const states = await page.evaluate<string[]>(`[...document.querySelectorAll('tr[data-service]')].map((row) => row.getAttribute('data-state'))`);
+      const clock = (await page.textContent('tr[data-service="scheduler"] .clock-lag'))!.trim();
+      return states.every((value) => value === 'ready') && clock !== '' ? clock : undefined;
+    });
+    expect(await page.textContent('tr[data-service="scheduler"] .clock-lag')).toMatch(/^\s*\d+\.\d s\s*$/);
+    expect(await page.textContent('tr[data-service="history"] .consumer-lag')).toContain('checkins');
+
+    const notifier = services.find((service) => service.name === 'notifier')!;
+    await notifier.stop();
+    await page.reload();
+    expect(await state(page, 'notifier')).toBe('down');
+    expect(await page.textContent('.summary')).toContain('5 of 6 services ready');
+    services.splice(services.indexOf(notifier), 1, await ServiceProcess.start('notifier', vigil.env));
+    await page.reload();
+    expect(await state(page, 'notifier')).toBe('ready');
+    await context.close();
+  });
+
+  it('is for admins and owners only: a member gets 403 and no Status link; another organization is a 404', async () => {
+    const { context, page } = await signedIn(readOnly.email, readOnly.password);
+    expect(await page.$('nav[aria-label="Main"] a[href$="/status/"]')).toBeNull();
+    expect((await page.goto(`${web}/orgs/${org}/status/`))!.status()).toBe(403);
+    await context.close();
+    const owner = await ownerPage();
+    expect((await owner.page.goto(`${web}/orgs/another-organization/status/`))!.status()).toBe(404);
+    await owner.context.close();
+  });
+});
+
 describe('dashboard pages: accessibility and widths', () => {
   const shots = process.env['VIGIL_SCREENSHOTS'] === '1' ? join(REPO_ROOT, 'docs/images') : join(REPO_ROOT, '.stack/test-screenshots');
 
@@ -429,6 +475,7 @@ describe('dashboard pages: accessibility and widths', () => {
       { name: 'rule', path: `/orgs/${org}/alerts/rules/new` },
       { name: 'account', path: `/orgs/${org}/account/` },
       { name: 'settings', path: `/orgs/${org}/settings/` },
+      { name: 'status', path: `/orgs/${org}/status/` },
     ];
   }
 

@@ -1,4 +1,5 @@
 import { isInviteToken, newInviteToken } from '@vigil/db';
+import { parseMetricsText } from '@vigil/metrics';
 import { ChangePassword } from '../web/auth/change-password.usecase';
 import { hashPassword, verifyPassword } from '../web/auth/password';
 import type { WebSessionRepository } from '../web/auth/web-session.repository';
@@ -6,6 +7,7 @@ import { PageError } from '../web/page-context';
 import { configSummary, integrationBody, recipients, ruleBody, type ApiIntegration } from '../web/pages/alerts-page';
 import { deliveryRow, issueFilters, runRow, type ApiDelivery } from '../web/pages/issues-page';
 import { assignableRoles } from '../web/pages/settings-page';
+import { lags, readiness, statusTargets } from '../web/pages/status-page';
 import { durationText, formFieldOf, refusalOf, utcText } from '../web/pages/page-kit';
 
 const answer = (status: number, error?: { message: string; field?: string }) => ({ status, body: error ? { error } : null, headers: {} });
@@ -237,5 +239,66 @@ describe('dashboard settings', () => {
     expect(newInviteToken()).not.toBe(token);
     expect(isInviteToken(`${token}x`)).toBe(false);
     expect(isInviteToken('vgs_' + token.slice(4))).toBe(false);
+  });
+});
+
+describe('dashboard status of Vigil', () => {
+  const ports = {
+    VIGIL_INGEST_PORT: 8080,
+    VIGIL_API_PORT: 8081,
+    VIGIL_SCHEDULER_PORT: 8082,
+    VIGIL_ISSUES_PORT: 8083,
+    VIGIL_NOTIFIER_PORT: 8084,
+    VIGIL_HISTORY_PORT: 8085,
+    VIGIL_INGEST_METRICS_PORT: 8090,
+  };
+
+  it('asks each service at its configured port on loopback, or where VIGIL_STATUS_URLS says', () => {
+    expect(statusTargets({ ...ports, VIGIL_STATUS_URLS: '' }).slice(0, 3)).toEqual([
+      { name: 'ingest', readyUrl: 'http://127.0.0.1:8080/readyz', metricsUrl: 'http://127.0.0.1:8090/metrics' },
+      { name: 'api', readyUrl: 'http://127.0.0.1:8081/readyz', metricsUrl: 'http://127.0.0.1:8081/metrics' },
+      { name: 'scheduler', readyUrl: 'http://127.0.0.1:8082/readyz', metricsUrl: 'http://127.0.0.1:8082/metrics' },
+    ]);
+    const targets = statusTargets({
+      ...ports,
+      VIGIL_STATUS_URLS: 'ingest=http://vigil-ingest:8080/,ingest-metrics=http://vigil-ingest:8090,scheduler=https://s.example',
+    });
+    expect(targets.find((target) => target.name === 'ingest')).toEqual({
+      name: 'ingest',
+      readyUrl: 'http://vigil-ingest:8080/readyz',
+      metricsUrl: 'http://vigil-ingest:8090/metrics',
+    });
+    expect(targets.find((target) => target.name === 'scheduler')).toMatchObject({ readyUrl: 'https://s.example/readyz' });
+    expect(targets.find((target) => target.name === 'history')).toMatchObject({ readyUrl: 'http://127.0.0.1:8085/readyz' });
+  });
+
+  it('reads readiness from /readyz: ready, not ready with the failing checks, or unreachable', () => {
+    expect(readiness({ status: 200, body: { status: 'ready', checks: { postgres: true } } })).toEqual({ state: 'ready', detail: '', failing: [] });
+    expect(readiness({ status: 503, body: { status: 'not_ready', checks: { postgres: true, kafka: false } } })).toEqual({
+      state: 'not_ready',
+      detail: 'failing: kafka',
+      failing: ['kafka'],
+    });
+    expect(readiness({ status: 502, body: null })).toMatchObject({ state: 'not_ready', detail: 'answered 502' });
+    expect(readiness({ error: 'ECONNREFUSED' })).toEqual({ state: 'down', detail: 'ECONNREFUSED', failing: [] });
+  });
+
+  it('sums each topic’s consumer lag and reads the clock lag from the metrics', () => {
+    const samples = parseMetricsText(
+      [
+        'vigil_clock_lag_seconds 1.5',
+        'vigil_consumer_lag_messages{service="history",topic="vigil.checkins.v1"} 3',
+        'vigil_consumer_lag_messages{service="history",topic="vigil.checkins.v1"} 2',
+        'vigil_consumer_lag_messages{service="history",topic="vigil.alerts.v1"} 0',
+      ].join('\n'),
+    );
+    expect(lags(samples)).toEqual({
+      clockLagSeconds: 1.5,
+      consumerLag: [
+        { topic: 'vigil.alerts.v1', messages: 0 },
+        { topic: 'vigil.checkins.v1', messages: 5 },
+      ],
+    });
+    expect(lags([])).toEqual({ clockLagSeconds: null, consumerLag: [] });
   });
 });

@@ -6,6 +6,7 @@ import { InviteRepository } from '../auth/invite.repository';
 import { DataSource } from 'typeorm';
 import { InvitePage } from './invite-page';
 import { SettingsPage } from './settings-page';
+import { StatusPage } from './status-page';
 import { IssuesPage } from './issues-page';
 import type { Form, PageKit } from './page-kit';
 
@@ -22,6 +23,7 @@ export function registerPages(kit: PageKit): void {
   const invites = new InviteRepository(kit.app.get(DataSource));
   const settings = new SettingsPage(kit, invites);
   const invitePage = new InvitePage(kit, invites);
+  const status = new StatusPage(kit);
   /** A form's outcome: a redirect after a change (303), or the page again with what happened. */
   const answer = (reply: FastifyReply, outcome: { redirect?: string; status?: number; html?: string }): FastifyReply =>
     outcome.redirect ? reply.redirect(outcome.redirect, 303) : html(reply, outcome.status ?? 200, outcome.html ?? '');
@@ -133,4 +135,10 @@ export function registerPages(kit: PageKit): void {
   // An invite link: signed out, so outside `page`; its form has its own CSRF token.
   fastify.get('/invite', (request, reply) => invitePage.show(request, reply));
   fastify.post('/invite', (request, reply) => invitePage.accept(request, reply));
+
+  // The status of Vigil itself, for admins and owners.
+  fastify.get(
+    '/orgs/:org/status',
+    page(async (request, reply, session) => html(reply, 200, await status.render(session, (request.params as Params).org))),
+  );
 }

@@ -1,6 +1,7 @@
 import { ACCOUNT_TEMPLATES } from './account-templates';
 import { ALERT_TEMPLATES } from './alerts-templates';
 import { SETTINGS_TEMPLATES } from './settings-templates';
+import { STATUS_PAGE } from './status-templates';
 import { DELIVERIES, ISSUE_PAGE, ISSUES_PAGE } from './issues-templates';
 
 /** The templates of the pages beyond monitors (issues, alerts, settings, account, status), by the name pages render them with. */
@@ -11,4 +12,5 @@ export const PAGE_TEMPLATES: Record<string, string> = {
   ...ALERT_TEMPLATES,
   ...ACCOUNT_TEMPLATES,
   ...SETTINGS_TEMPLATES,
+  '@status': STATUS_PAGE,
 };
