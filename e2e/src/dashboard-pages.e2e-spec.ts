@@ -492,6 +492,27 @@ describe('dashboard pages: accessibility and widths', () => {
     await context.close();
   });
 
+  it('works from the keyboard: Tab reaches the nav and the forms, Enter follows and submits', async () => {
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/alerts/`);
+    const focused = () => page.evaluate<string>('document.activeElement ? document.activeElement.textContent.trim() : ""');
+    let steps = 0;
+    while ((await focused()) !== 'Webhook' && steps < 60) {
+      await page.keyboard.press('Tab');
+      steps += 1;
+    }
+    expect(await focused()).toBe('Webhook');
+    await Promise.all([page.waitForURL(/type=webhook$/), page.keyboard.press('Enter')]);
+    await page.focus('#f-name');
+    await page.keyboard.type(uniqueSlug('pages-keys'));
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(receiver.url('/hook/keyboard'));
+    const [response] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.keyboard.press('Enter')]);
+    expect(response.status()).toBe(303);
+    await page.waitForSelector('#flash');
+    await context.close();
+  });
+
   it('is readable at 390 px and 1440 px wide, light and dark (screenshots)', async () => {
     mkdirSync(shots, { recursive: true });
     const list = await pages();

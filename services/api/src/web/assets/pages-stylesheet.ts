@@ -15,7 +15,9 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 ul.deliveries, ul.plain { list-style: none; padding: 0; margin: 0; }
 li.delivery { border: 1px solid var(--line); border-radius: 8px; padding: .5rem .8rem; margin-bottom: .6rem; }
 li.delivery p { margin: 0 0 .4rem; }
-td code, dd code { overflow-wrap: anywhere; }
+dd code { overflow-wrap: anywhere; }
+/* Long tokens (DSNs, URLs, ids) wrap in a column at least 16 characters wide rather than one character a line. */
+td code { overflow-wrap: anywhere; display: inline-block; min-width: 16ch; max-width: 100%; }
 .secret { border: 2px solid var(--ok); border-radius: 8px; padding: .6rem .9rem; margin-bottom: 1rem; }
 .secret code { display: block; font-size: 1em; padding: .4rem; background: var(--panel); overflow-wrap: anywhere; user-select: all; }
 .row-form { display: flex; flex-wrap: wrap; gap: .4rem; align-items: center; margin: 0; }
