@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@vigil/testing';
@@ -24,12 +24,21 @@ export async function signIn(page: Page, webUrl: string, email: string, password
 
 /** A new password for a member, from the reset CLI (`vigil admin reset-password`), as an operator would set one. */
 export function resetPassword(env: Record<string, string>, email: string, org: string): string {
-  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/reset-password.js'), email, '--org', org], {
+  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/cli/dist/main.js'), 'admin', 'reset-password', email, '--org', org], {
     env: { ...process.env, ...env },
   }).toString();
   const password = /^VIGIL_ADMIN_PASSWORD=(.+)$/m.exec(output)?.[1];
   if (!password) throw new Error(`reset-password printed no password:\n${output}`);
   return password;
+}
+
+/** `vigil admin reset-password --stdin`: sets the password piped to it; answers the exit code and what it printed. */
+export function resetPasswordFromStdin(env: Record<string, string>, email: string, org: string, password: string): { status: number; output: string } {
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'services/cli/dist/main.js'), 'admin', 'reset-password', email, '--org', org, '--stdin'], {
+    env: { ...process.env, ...env },
+    input: `${password}\n`,
+  });
+  return { status: result.status ?? -1, output: `${result.stdout.toString()}${result.stderr.toString()}` };
 }
 
 export interface AxeViolation {

@@ -121,6 +121,20 @@ libs/config declares; `make helm-test` renders the chart and refuses any other. 
 {{- $_ := set $env "VIGIL_SMTP_USER" $v.smtp.user -}}
 {{- $_ := set $env "VIGIL_SMTP_FROM" $v.smtp.from -}}
 {{- end -}}
+{{- if eq .component "api" -}}
+{{- /* The dashboard's Status page asks every service's /readyz and /metrics through its Service. */ -}}
+{{- $urls := list -}}
+{{- range $name := list "ingest" "api" "scheduler" "issues" "notifier" "history" -}}
+{{- $s := index $v.services $name | default dict -}}
+{{- if $s.enabled -}}
+{{- $urls = append $urls (printf "%s=http://%s-%s:%v" $name (include "vigil.fullname" $root) $name $s.port) -}}
+{{- if and (eq $name "ingest") $s.metricsPort -}}
+{{- $urls = append $urls (printf "ingest-metrics=http://%s-ingest:%v" (include "vigil.fullname" $root) $s.metricsPort) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $_ := set $env "VIGIL_STATUS_URLS" (join "," $urls) -}}
+{{- end -}}
 {{- $svc := index $v.services .component | default dict -}}
 {{- if $svc.port -}}
 {{- $_ := set $env (printf "VIGIL_%s_PORT" (upper .component)) $svc.port -}}

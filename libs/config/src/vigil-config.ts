@@ -85,6 +85,19 @@ export class VigilConfig {
   @Max(60000)
   VIGIL_WEB_POLL_MS = 2500;
 
+  @ConfigVariable({
+    description:
+      "Dashboard: where the Status page reaches each service, comma-separated <service>=<base URL> (ingest, api, scheduler, issues, notifier, history; ingest-metrics for ingest's /metrics listener). Each base URL answers /readyz and /metrics. A service left out is looked for at http://127.0.0.1:<its VIGIL_*_PORT> (ingest's metrics at VIGIL_INGEST_METRICS_PORT), as in the local stack.",
+  })
+  @Matches(
+    /^$|^(ingest|ingest-metrics|api|scheduler|issues|notifier|history)=https?:\/\/[^,\s]+(,(ingest|ingest-metrics|api|scheduler|issues|notifier|history)=https?:\/\/[^,\s]+)*$/,
+    {
+      message:
+        'must be empty or a comma-separated list of <service>=<http(s) URL> with services among ingest, ingest-metrics, api, scheduler, issues, notifier, history',
+    },
+  )
+  VIGIL_STATUS_URLS = '';
+
   @ConfigVariable({ description: 'Port of the scheduler health endpoints.' })
   @Port()
   VIGIL_SCHEDULER_PORT = 8082;

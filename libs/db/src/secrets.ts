@@ -43,6 +43,15 @@ export function newSessionToken(): string {
   return `vgs_${randomBytes(32).toString('hex')}`;
 }
 
+/** A dashboard invitation token (`vgi_` and 64 hex characters): the secret of an invite link, stored as SHA-256. */
+export function newInviteToken(): string {
+  return `vgi_${randomBytes(32).toString('hex')}`;
+}
+
+export function isInviteToken(token: string): boolean {
+  return /^vgi_[0-9a-f]{64}$/.test(token);
+}
+
 export function isSessionToken(token: string): boolean {
   return token.startsWith('vgs_');
 }

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig, type VigilConfig } from '@vigil/config';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCommandLine, USAGE, UsageError, type ServiceCommand } from './command-line';
 import { checkMigrations, describe, isCurrent, migrate } from './migrate';
@@ -15,6 +17,17 @@ const SERVICES: Record<ServiceCommand, () => Promise<unknown>> = {
 };
 
 const CHECK_INTERVAL_MS = 2000;
+
+/** The api service's password reset (it owns members, scrypt and sessions): run as its own process, stdin passed through. */
+function runPasswordReset(args: readonly string[]): Promise<number> {
+  // services/cli/dist → services/api/dist, in the repository and in the image (/app/services/...) alike.
+  const script = join(__dirname, '../../api/dist/cli/reset-password.js');
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [script, ...args], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
 
 function configOrExit(): VigilConfig {
   try {
@@ -41,6 +54,8 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'service':
       await SERVICES[command.service]();
       return -1; // the service runs on, and exits by its own signal handling
+    case 'reset-password':
+      return runPasswordReset([command.email, ...(command.org ? ['--org', command.org] : []), ...(command.stdin ? ['--stdin'] : [])]);
     case 'migrate': {
       const config = configOrExit();
       if (!command.check) {

@@ -5,6 +5,7 @@ import { DeliveryEntity } from './delivery.entity';
 import { IntegrationEntity } from './integration.entity';
 import { IssueTrackEntity } from './issue-track.entity';
 import { IssueEntity } from './issue.entity';
+import { MemberInviteEntity } from './member-invite.entity';
 import { MemberEntity } from './member.entity';
 import { MonitorEnvironmentEntity } from './monitor-environment.entity';
 import { MonitorEntity } from './monitor.entity';
@@ -24,6 +25,7 @@ export * from './delivery.entity';
 export * from './integration.entity';
 export * from './issue-track.entity';
 export * from './issue.entity';
+export * from './member-invite.entity';
 export * from './member.entity';
 export * from './monitor-environment.entity';
 export * from './monitor.entity';
@@ -55,4 +57,5 @@ export const ENTITIES = [
   DeliveryAttemptEntity,
   WebSessionEntity,
   SignInFailureEntity,
+  MemberInviteEntity,
 ];

@@ -9,6 +9,7 @@ import { IssuesByOrganization1795970000000 } from './1795970000000-issues-by-org
 import { MonitorEnvironmentDrops1795980000000 } from './1795980000000-monitor-environment-drops';
 import { DeliveryRetention1795995000000 } from './1795995000000-delivery-retention';
 import { DashboardSignIn1796100000000 } from './1796100000000-dashboard-sign-in';
+import { MemberInvites1796655445006 } from './1796655445006-member-invites';
 
 /** Every migration in order. Generate a new one with `npm run db:migration:generate -- <name>` and list it here. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   MonitorEnvironmentDrops1795980000000,
   DeliveryRetention1795995000000,
   DashboardSignIn1796100000000,
+  MemberInvites1796655445006,
 ];

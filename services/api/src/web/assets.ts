@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { APP_CSS } from './assets/stylesheet';
+import { PAGES_CSS } from './assets/pages-stylesheet';
 import { APP_JS } from './assets/browser-script';
 
 /** One static file of the dashboard, served under a name that changes with its content. */
@@ -35,7 +36,7 @@ export class DashboardAssets {
 
   constructor() {
     this.htmx = asset('htmx-2.0.11', 'min.js', 'text/javascript; charset=utf-8', readFileSync(require.resolve('htmx.org/dist/htmx.min.js')));
-    this.css = asset('vigil', 'css', 'text/css; charset=utf-8', Buffer.from(APP_CSS));
+    this.css = asset('vigil', 'css', 'text/css; charset=utf-8', Buffer.from(APP_CSS + PAGES_CSS));
     this.js = asset('vigil', 'js', 'text/javascript; charset=utf-8', Buffer.from(APP_JS));
     this.faviconOk = asset('favicon-ok', 'svg', 'image/svg+xml', favicon('#1a7f37', 'M9 16.5l4.5 4.5L23 11.5'));
     this.faviconFailing = asset('favicon-failing', 'svg', 'image/svg+xml', favicon('#cf222e', 'M16 9v8M16 23v0.5'));

@@ -15,6 +15,7 @@ import { PRE_SESSION_CSRF_COOKIE, readCookie, SESSION_COOKIE, setCookie } from '
 import { DISPLAY_STATUSES, displayStatus, FAILING, sortFailingFirst, STATUS_LABELS, worstStatus, type ApiMonitor } from './monitor-view';
 import { countFailing, fingerprint, monitorRow, nextCursor, RANGE_NAMES, RANGES, type ApiMonitorStats, type RangeName } from './page-data';
 import { MonitorPage } from './monitor-page';
+import { registerPages } from './pages/pages.routes';
 import { DashboardViews, type SessionView } from './views/dashboard-views';
 
 type Form = Record<string, string | undefined>;
@@ -326,4 +327,7 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
       );
     }),
   );
+
+  // Issues, alerts, settings, account and Vigil's status (pages/): the same session, CSRF and error pages.
+  registerPages({ app, fastify, config, views, sessions, page, html, sessionView });
 }

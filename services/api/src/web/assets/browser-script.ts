@@ -1,7 +1,7 @@
 /**
  * The dashboard's only script besides htmx: sends the CSRF token with htmx requests, keeps the tab title and the
  * favicon on the failing count, and shows times relative to now with the exact time in the viewer's zone and the
- * monitor's zone on hover. Pages work without it; it adds live updates and local times.
+ * monitor's zone on hover; times marked `data-local` (UTC from the server) are shown in the viewer's zone, named. Pages work without it; it adds live updates and local times.
  */
 export const APP_JS = String.raw`
 (function () {
@@ -34,6 +34,7 @@ export const APP_JS = String.raw`
       var zone = node.getAttribute('data-zone');
       node.title = exact(date) + (zone ? '\n' + exact(date, zone) : '') + '\n' + date.toISOString();
       if (node.hasAttribute('data-relative')) node.textContent = relative(date);
+      else if (node.hasAttribute('data-local')) node.textContent = exact(date);
     }
   }
   function status() {

@@ -41,6 +41,12 @@ export class WebSessionRepository {
     await this.dataSource.query('DELETE FROM web_sessions WHERE token_hash = $1', [hashSecret(token)]);
   }
 
+  /** The member's password hash, null when the member has none (never signed in with a password). */
+  async passwordHashOf(memberId: string): Promise<string | null> {
+    const rows: Array<{ password_hash: string | null }> = await this.dataSource.query('SELECT password_hash FROM members WHERE id = $1', [memberId]);
+    return rows[0]?.password_hash ?? null;
+  }
+
   /** Sets a member's password hash and ends every session the member has (a reset signs out everywhere). */
   async setPassword(memberId: string, passwordHash: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {

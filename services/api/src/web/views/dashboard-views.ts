@@ -2,6 +2,7 @@ import { Eta } from 'eta';
 import type { DashboardAssets } from '../assets';
 import { ENV_ROW, ERROR_PAGE, LAYOUT, MONITOR_LIST, MONITORS_PAGE, SIGN_IN } from './templates';
 import { MONITOR_PAGE, MONITOR_STATE } from './monitor-templates';
+import { PAGE_TEMPLATES } from './page-templates';
 
 /** Who is signed in, as the header shows it. */
 export interface SessionView {
@@ -15,6 +16,8 @@ export interface PageFrame {
   session: SessionView | null;
   csrf: string | null;
   failing?: number;
+  /** The main nav's entry of this page (`aria-current`). */
+  current?: string;
 }
 
 /** Renders the dashboard's templates (Eta, escaping by default) into whole pages or fragments. */
@@ -31,6 +34,7 @@ export class DashboardViews {
       '@monitors': MONITORS_PAGE,
       '@monitor': MONITOR_PAGE,
       '@monitor-state': MONITOR_STATE,
+      ...PAGE_TEMPLATES,
     };
     for (const [name, template] of Object.entries(templates)) this.eta.loadTemplate(name, template);
   }
@@ -48,6 +52,7 @@ export class DashboardViews {
       faviconOk: this.assets.faviconOk.path,
       faviconFailing: this.assets.faviconFailing.path,
     };
-    return this.eta.render('@layout', { ...frame, failing: frame.failing ?? 0, assets, body });
+    const current = frame.current ?? (name === '@monitors' || name === '@monitor' ? 'monitors' : undefined);
+    return this.eta.render('@layout', { ...frame, current, failing: frame.failing ?? 0, assets, body });
   }
 }

@@ -19,7 +19,7 @@ export const LAYOUT = String.raw`<!doctype html>
 <header class="top">
   <a class="brand" href="/">Vigil</a>
   <% if (it.session) { %>
-  <nav aria-label="Main"><a href="/orgs/<%= it.session.org %>/monitors/">Monitors</a></nav>
+  <nav aria-label="Main"><% [['monitors', 'Monitors'], ['issues', 'Issues'], ['alerts', 'Alerts'], ['settings', 'Settings'], ['account', 'Account']].concat(it.session.role === 'admin' || it.session.role === 'owner' ? [['status', 'Status']] : []).forEach(function (link) { %><a href="/orgs/<%= it.session.org %>/<%= link[0] %>/"<% if (it.current === link[0]) { %> aria-current="page"<% } %>><%= link[1] %></a><% }) %></nav>
   <span class="who"><%= it.session.email %> · <%= it.session.role %></span>
   <form method="post" action="/signout"><input type="hidden" name="_csrf" value="<%= it.csrf %>"><button type="submit">Sign out</button></form>
   <% } %>
