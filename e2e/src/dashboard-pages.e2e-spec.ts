@@ -479,17 +479,31 @@ describe('dashboard pages: accessibility and widths', () => {
     ];
   }
 
-  it('has no serious or critical axe-core violation on any of these pages', async () => {
-    const { context, page } = await ownerPage({ bypassCSP: true });
+  it('has no serious or critical axe-core violation on any of these pages, in the light and the dark theme', async () => {
     const found: Record<string, unknown> = {};
     const expected: Record<string, unknown> = {};
-    for (const { name, path } of await pages()) {
-      await page.goto(`${web}${path}`);
-      found[name] = await seriousAxeViolations(page);
-      expected[name] = [];
+    const list = await pages();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { context, page } = await ownerPage({ bypassCSP: true, colorScheme });
+      for (const { name, path } of list) {
+        await page.goto(`${web}${path}`);
+        found[`${name} ${colorScheme}`] = (await seriousAxeViolations(page)).map(
+          (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+        );
+        expected[`${name} ${colorScheme}`] = [];
+      }
+      await context.close();
     }
+    // The invite page, signed out.
+    const guest = await browser.newContext({ bypassCSP: true });
+    const page = await guest.newPage();
+    await page.goto(`${web}/invite?token=vgi_${'0'.repeat(64)}`);
+    found['invite'] = (await seriousAxeViolations(page)).map(
+      (violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
+    expected['invite'] = [];
+    await guest.close();
     expect(found).toEqual(expected);
-    await context.close();
   });
 
   it('works from the keyboard: Tab reaches the nav and the forms, Enter follows and submits', async () => {
