@@ -108,10 +108,7 @@ export class MonitorEnvironmentRepository {
     const [states, recent, settings] = await Promise.all([
       this.states(scope),
       this.latestRuns(scope, perEnvironment, since),
-      this.settings(
-        monitors.map((monitor) => monitor.id),
-        environments,
-      ),
+      this.settings(monitors, environments),
     ]);
     // The window answers for an environment when its `perEnvironment` latest runs all began in it. The others a
     // state or settings name, and every environment of a monitor nothing names, are read whole.
@@ -199,10 +196,7 @@ export class MonitorEnvironmentRepository {
           FROM checkins
          PREWHERE status = 'in_progress'
          WHERE ${recently} AND source != 'scheduler'`),
-      this.settings(
-        monitors.map((monitor) => monitor.id),
-        environments,
-      ),
+      this.settings(monitors, environments),
     ]);
     const entry = (monitorId: string, name: string): EnvironmentFacts => {
       let byName = result.get(monitorId);
@@ -306,10 +300,14 @@ export class MonitorEnvironmentRepository {
 
   /** Per-environment mute and drop (a `monitor_environments` row) and the open issue, from Postgres. */
   private async settings(
-    monitorIds: readonly string[],
+    monitors: ReadonlyArray<{ projectId: number; id: string }>,
     environments: readonly string[] | null,
   ): Promise<Array<{ monitorId: string; environment: string; settings: EnvironmentSettings }>> {
     if (environments !== null && !environments.every(isPostgresText)) return [];
+    // A long list is read by its projects (thousands of ids cost more to send than the few rows they save).
+    const byProject = monitors.length > MONITORS_NAMED_IN_A_QUERY;
+    const wanted = byProject ? new Set(monitors.map((monitor) => monitor.id)) : null;
+    const scope = byProject ? 'monitor_id IN (SELECT id FROM monitors WHERE project_id = ANY($1::integer[]))' : 'monitor_id = ANY($1::uuid[])';
     const rows: Array<{
       monitor_id: string;
       environment: string;
@@ -321,22 +319,24 @@ export class MonitorEnvironmentRepository {
       `SELECT monitor_id, environment, bool_or(is_muted) AS is_muted, (extract(epoch FROM max(dropped_at)) * 1000)::bigint::text AS dropped_at_ms,
                 max(open_issue_id::text) AS open_issue_id, max(opened_at) AS opened_at
            FROM (SELECT monitor_id, environment, is_muted, dropped_at, NULL::uuid AS open_issue_id, NULL::timestamptz AS opened_at
-                   FROM monitor_environments WHERE monitor_id = ANY($1::uuid[])
+                   FROM monitor_environments WHERE ${scope}
                  UNION ALL
-                 SELECT monitor_id, environment, false, NULL, id, opened_at FROM issues WHERE monitor_id = ANY($1::uuid[]) AND status = 'open') AS known
+                 SELECT monitor_id, environment, false, NULL, id, opened_at FROM issues WHERE ${scope} AND status = 'open') AS known
           WHERE $2::text[] IS NULL OR environment = ANY($2::text[])
           GROUP BY monitor_id, environment`,
-      [monitorIds, environments],
+      [byProject ? [...new Set(monitors.map((monitor) => monitor.projectId))] : monitors.map((monitor) => monitor.id), environments],
     );
-    return rows.map((row) => ({
-      monitorId: row.monitor_id,
-      environment: row.environment,
-      settings: {
-        isMuted: row.is_muted === true,
-        droppedAt: row.dropped_at_ms === null ? null : Number(row.dropped_at_ms),
-        openIssue: row.open_issue_id === null ? null : { id: row.open_issue_id, openedAt: row.opened_at! },
-      },
-    }));
+    return rows
+      .filter((row) => wanted === null || wanted.has(row.monitor_id))
+      .map((row) => ({
+        monitorId: row.monitor_id,
+        environment: row.environment,
+        settings: {
+          isMuted: row.is_muted === true,
+          droppedAt: row.dropped_at_ms === null ? null : Number(row.dropped_at_ms),
+          openIssue: row.open_issue_id === null ? null : { id: row.open_issue_id, openedAt: row.opened_at! },
+        },
+      }));
   }
 }
 

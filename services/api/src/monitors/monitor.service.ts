@@ -273,7 +273,7 @@ export class MonitorService {
       const timing = { ...monitor.config, status: monitor.status };
       result.set(
         monitor.id,
-        [...known.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => environmentState(name, value, timing, now, SCHEDULES)),
+        [...known.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => environmentState(name, value, timing, now, SCHEDULES, 0)),
       );
     }
     return result;
