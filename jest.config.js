@@ -51,6 +51,7 @@ module.exports = {
         '<rootDir>/libs/clickhouse/src/**/*.int-spec.ts',
         '<rootDir>/services/api/src/__tests__/history-reads.int-spec.ts',
         '<rootDir>/services/api/src/__tests__/check-and-error-reads.int-spec.ts',
+        '<rootDir>/services/api/src/__tests__/dashboard-reads.int-spec.ts',
         '<rootDir>/services/history/src/**/*.int-spec.ts',
       ],
       globalSetup: '<rootDir>/libs/testing/src/jest/current-clickhouse-setup.ts',

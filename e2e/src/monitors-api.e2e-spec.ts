@@ -33,6 +33,7 @@ interface Answer<T = unknown> {
   status: number;
   json: T;
   link: string | null;
+  headers: Headers;
 }
 
 /** A monitor as the API shows it: the fields these tests read by name (the assertions check the whole). */
@@ -71,7 +72,7 @@ async function call<T = unknown>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T, link: response.headers.get('link') };
+  return { status: response.status, json: (text === '' ? null : JSON.parse(text)) as T, link: response.headers.get('link'), headers: response.headers };
 }
 
 /** Follows `rel` links from `path` until `results` is false; returns every page's items in order. */
@@ -730,7 +731,44 @@ describe('list', () => {
     expect(await slugs('environment=never-seen')).toEqual([]);
   });
 
+  it('sort=status: failing first over every page, state= keeps a status, X-Hits and X-Failing count; monitors-stats answers for the same page', async () => {
+    expect(await checkin(made[3]!, 'status=error')).toBe(202);
+    for (const index of [0, 2, 5]) expect(await checkin(made[index]!, 'status=ok')).toBe(202);
+    const slugs = async (query: string) =>
+      ((await call('GET', `monitors/?query=${prefix}&${query}`)).json as Array<{ slug: string }>).map((monitor) => monitor.slug);
+    await waitFor(
+      'the check-ins in history',
+      async () => ((await slugs('state=ok')).length === 3 && (await slugs('state=failing')).length === 1 ? true : undefined),
+      {
+        timeoutMs: 20000,
+      },
+    );
+    // The error, then the monitors without a check-in (new), then the ones that are fine: by name within each.
+    const ordered = [made[3], made[1], made[4], made[6], made[0], made[2], made[5]];
+    expect((await allPages(`monitors/?query=${prefix}&sort=status&per_page=3`)).map((monitor) => monitor['slug'])).toEqual(ordered);
+    const second = await call<Array<{ slug: string }>>('GET', `monitors/?query=${prefix}&sort=status&per_page=3&cursor=3:1:0`);
+    expect(second.json.map((monitor) => monitor.slug)).toEqual(ordered.slice(3, 6));
+    expect([second.headers.get('x-hits'), second.headers.get('x-failing')]).toEqual(['7', '1']);
+    expect(await slugs('state=failing')).toEqual([made[3]]);
+    expect(await slugs('state=new&state=ok')).toEqual(ordered.slice(1));
+    const byName = await call('GET', `monitors/?query=${prefix}&per_page=3`);
+    expect([byName.headers.get('x-hits'), byName.headers.get('x-failing')]).toEqual(['7', null]);
+    // The timelines of that page, selected as the list selects it.
+    const now = Math.ceil(Date.now() / 1000);
+    const stats = await call<{ monitors: Record<string, Record<string, number[][]>> }>(
+      'GET',
+      `monitors-stats/?query=${prefix}&sort=status&per_page=3&cursor=3:1:0&since=${now - 3600}&until=${now}`,
+    );
+    expect(stats.status).toBe(200);
+    expect(Object.keys(stats.json.monitors).sort()).toEqual(ordered.slice(3, 6).sort());
+    expect(Object.keys(stats.json.monitors[made[0]!]!)).toEqual(['production']);
+    expect(stats.headers.get('x-hits')).toBe('7');
+    expect(pageLinks(stats.link)).toMatchObject({ previous: { results: true }, next: { results: true } });
+  });
+
   it.each([
+    ['sort=size', 'sort'],
+    ['state=broken', 'state[0]'],
     ['cursor=abc', 'cursor'],
     ['cursor=x:1:0', 'cursor'],
     ['per_page=0', 'per_page'],

@@ -27,6 +27,8 @@ import { MonitorEnvironmentsController } from './monitor-environments/monitor-en
 import { MonitorTimelineController } from './monitor-timeline/monitor-timeline.controller';
 import { MonitorStatsRepository } from './monitor-stats/monitor-stats.repository';
 import { MonitorsStatsController } from './monitor-stats/monitors-stats.controller';
+import { MonitorsVersionController } from './monitors/monitors-version.controller';
+import { MonitorsVersionRepository } from './monitors/monitors-version.repository';
 import { TimelineRepository } from './monitor-timeline/timeline.repository';
 import { MemberRepository } from './members/member.repository';
 import { MemberService } from './members/member.service';
@@ -70,6 +72,7 @@ export class ApiModule {
         MonitorEnvironmentsController,
         MonitorTimelineController,
         MonitorsStatsController,
+        MonitorsVersionController,
         ProcessingErrorsController,
         IntegrationsController,
         AlertRulesController,
@@ -110,6 +113,11 @@ export class ApiModule {
         // Plain classes (no Nest), so integration tests run them on real ClickHouse.
         { provide: IssueRunsRepository, useFactory: (clickhouse: ClickHouse) => new IssueRunsRepository(clickhouse), inject: [ClickHouse] },
         { provide: MonitorStatsRepository, useFactory: (clickhouse: ClickHouse) => new MonitorStatsRepository(clickhouse), inject: [ClickHouse] },
+        {
+          provide: MonitorsVersionRepository,
+          useFactory: (clickhouse: ClickHouse, dataSource: DataSource) => new MonitorsVersionRepository(clickhouse, dataSource),
+          inject: [ClickHouse, DataSource],
+        },
         { provide: TimelineRepository, useFactory: (clickhouse: ClickHouse) => new TimelineRepository(clickhouse), inject: [ClickHouse] },
         {
           provide: MonitorEnvironmentRepository,

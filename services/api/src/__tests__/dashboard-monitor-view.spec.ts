@@ -1,4 +1,8 @@
-import { displayStatus, scheduleInWords, sortFailingFirst, type ApiMonitor, type ApiMonitorEnvironment } from '../web/monitor-view';
+import type { TrackState } from '@vigil/contracts';
+import type { EnvironmentFacts } from '../monitor-environments/monitor-environment.repository';
+import type { MonitorKey } from '../monitors/monitor-read.repository';
+import { orderByStatus } from '../monitors/order-by-status';
+import { displayStatus, scheduleInWords, type ApiMonitor, type ApiMonitorEnvironment } from '../web/monitor-view';
 import { nextCursor, relativeText } from '../web/page-data';
 
 const environment = (partial: Partial<ApiMonitorEnvironment>): ApiMonitorEnvironment => ({
@@ -49,17 +53,43 @@ describe('displayStatus', () => {
   });
 });
 
-describe('sortFailingFirst', () => {
-  it('puts failing monitors first, then late, new, ok and paused, by name within each', () => {
-    const sorted = sortFailingFirst([
-      monitor('a-ok', [environment({ vigilState: 'ok' })]),
-      monitor('b-paused', [environment({ vigilState: 'error' })], 'paused'),
-      monitor('c-late', [environment({ vigilState: 'late' })]),
-      monitor('d-error-in-one', [environment({ vigilState: 'ok' }), environment({ name: 'staging', vigilState: 'error' })]),
-      monitor('e-missed', [environment({ vigilState: 'missed' })]),
-      monitor('f-new', []),
-    ]);
-    expect(sorted.map((item) => item.slug)).toEqual(['d-error-in-one', 'e-missed', 'c-late', 'f-new', 'a-ok', 'b-paused']);
+describe('orderByStatus (the monitors list with sort=status)', () => {
+  const key = (slug: string, status: MonitorKey['status'] = 'active'): MonitorKey => ({ id: slug, projectId: 1, slug, status });
+  const facts = (state: TrackState | null, lastRun: string | null = null): EnvironmentFacts => ({
+    state: state === null ? null : { state, at: 0 },
+    runs:
+      lastRun === null ? [] : [{ checkinId: 'r', status: lastRun, durationMs: null, dateCreatedMs: 0, dateUpdatedMs: 0, countedAtMs: null, resultAtMs: null }],
+    settings: { isMuted: false, openIssue: null, droppedAt: null },
+  });
+  // In the list's order by name, as Postgres reads it.
+  const monitors = [key('a-ok'), key('b-paused', 'paused'), key('c-late'), key('d-error-in-one'), key('e-missed'), key('f-new'), key('g-running')];
+  const byMonitor = new Map<string, Map<string, EnvironmentFacts>>([
+    ['a-ok', new Map([['production', facts('ok')]])],
+    ['b-paused', new Map([['production', facts('error')]])],
+    ['c-late', new Map([['production', facts('late')]])],
+    [
+      'd-error-in-one',
+      new Map([
+        ['production', facts('ok')],
+        ['staging', facts('error')],
+      ]),
+    ],
+    ['e-missed', new Map([['production', facts('missed', 'in_progress')]])],
+    ['g-running', new Map([['production', facts('ok', 'in_progress')]])],
+  ]);
+
+  it('puts failing monitors first, then late, running, new, ok and paused, by name within each, and counts the failing', () => {
+    const ordered = orderByStatus(monitors, byMonitor, null);
+    expect(ordered.monitors.map((item) => item.slug)).toEqual(['d-error-in-one', 'e-missed', 'c-late', 'g-running', 'f-new', 'a-ok', 'b-paused']);
+    expect(ordered.failing).toBe(2);
+  });
+
+  it('keeps the monitors with an environment in one of the states asked for; failing is error, timeout or missed', () => {
+    expect(orderByStatus(monitors, byMonitor, ['failing']).monitors.map((item) => item.slug)).toEqual(['d-error-in-one', 'e-missed']);
+    // d has an environment that is ok: it is found, and still counted as failing by its worst one.
+    expect(orderByStatus(monitors, byMonitor, ['ok'])).toEqual({ monitors: [key('d-error-in-one'), key('a-ok')], failing: 1 });
+    expect(orderByStatus(monitors, byMonitor, ['new', 'paused']).monitors.map((item) => item.slug)).toEqual(['f-new', 'b-paused']);
+    expect(orderByStatus(monitors, byMonitor, ['in_progress']).monitors.map((item) => item.slug)).toEqual(['g-running']);
   });
 });
 

@@ -78,6 +78,26 @@ describe('timelineSvg', () => {
     expect(svg).toContain('class="t-error"');
   });
 
+  it("titles each tick with its span in UTC (the end's date only on another day) and its runs, in short markup", () => {
+    const day = Date.UTC(2026, 11, 7);
+    const hours = 8 * 60 * MINUTE;
+    const svg = timelineSvg(
+      [
+        { start: day - hours, counts: counts({ ok: 2 }) },
+        { start: day, counts: counts({ ok: 1, error: 1 }) },
+      ],
+      hours,
+      'Runs',
+    );
+    expect(svg.match(/<title>[^<]*<\/title>/g)).toEqual([
+      '<title>12-06 16:00 to 12-07 00:00 UTC: 2 okay</title>',
+      '<title>12-07 00:00 to 08:00 UTC: 1 okay, 1 failed</title>',
+    ]);
+    // Two ticks of 300 px each, a pixel apart; height and corners come from the stylesheet.
+    expect(svg).toContain('<rect class="t-ok" x="0" width="299" height="12">');
+    expect(svg).toContain('<rect class="t-error" x="300" width="299" height="12">');
+  });
+
   it('reads the counts in the order the answer names them, and shows an unknown run in its own colour with what it means', () => {
     const filled = bucketsFromStats(
       [
@@ -96,8 +116,8 @@ describe('timelineSvg', () => {
     ]);
     const svg = timelineSvg(filled, MINUTE, 'Runs');
     expect(svg).toContain('class="t-unknown"');
-    expect(svg).toContain('<title>1970-01-01 00:01 to 00:02 UTC: 3 okay, 1 unknown (Vigil could not tell: its own pipeline was down)</title>');
-    expect(svg).toContain('aria-label="Runs: 5 okay, 1 unknown (Vigil could not tell: its own pipeline was down)"');
+    expect(svg).toContain('<title>01-01 00:01 to 00:02 UTC: 3 okay, 1 unknown</title>');
+    expect(svg).toContain('aria-label="Runs: 5 okay, 1 unknown"');
   });
 });
 

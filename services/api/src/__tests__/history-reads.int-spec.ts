@@ -10,7 +10,7 @@ import { IssueRunsRepository } from '../issues/issue-runs.repository';
 import { MonitorEnvironmentRepository } from '../monitor-environments/monitor-environment.repository';
 import { timelineRange } from '../monitor-timeline/timeline-range';
 import { TimelineRepository } from '../monitor-timeline/timeline.repository';
-import { MonitorStatsRepository } from '../monitor-stats/monitor-stats.repository';
+import { MonitorStatsRepository, STATS_STATUSES } from '../monitor-stats/monitor-stats.repository';
 import { statsRange } from '../monitor-stats/stats-range';
 
 /**
@@ -195,10 +195,17 @@ describe('an unknown run (a miss while Vigil was down, decision 0023)', () => {
     );
     const range = statsRange({ since: hour / 1000, until: (hour + 3 * HOUR) / 1000, resolution: '3600' }, Date.now());
     const rows = await new MonitorStatsRepository(clickhouse).counts({ projectIds: [PROJECT_ID], monitorIds: [monitor], environments: null, range });
-    expect(rows.map((row) => [row.environment, row.bucket, row.counts])).toEqual([
-      ['production', 0, { ok: 1, error: 0, missed: 0, timeout: 0, in_progress: 0, unknown: 0 }],
-      ['production', 1, { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0, unknown: 2 }],
-      ['production', 2, { ok: 0, error: 0, missed: 1, timeout: 0, in_progress: 0, unknown: 0 }],
+    // [bucket, ...counts in the order of STATS_STATUSES: ok, error, missed, timeout, in_progress, unknown]
+    expect(STATS_STATUSES).toEqual(['ok', 'error', 'missed', 'timeout', 'in_progress', 'unknown']);
+    expect(rows.map((row) => [row.environment, row.buckets])).toEqual([
+      [
+        'production',
+        [
+          [0, 1, 0, 0, 0, 0, 0],
+          [1, 0, 0, 0, 0, 0, 2],
+          [2, 0, 0, 1, 0, 0, 0],
+        ],
+      ],
     ]);
   });
 });

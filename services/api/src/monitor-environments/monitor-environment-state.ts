@@ -56,6 +56,7 @@ export function ruleOf(monitor: MonitorTiming, registry: ScheduleRegistry): Slot
  *   or of one without a counted check-in.
  * - The next expected check-in and the time it is missed come from `expectationOf` (libs/schedule), with the
  *   scheduler's slot rules and margin defaults.
+ * - `upcoming` scheduled times are listed (none where they are not shown: the monitor serializer has no field for them).
  */
 export function environmentState(
   name: string,
@@ -63,6 +64,7 @@ export function environmentState(
   monitor: MonitorTiming,
   now: number,
   registry = new ScheduleRegistry(),
+  upcoming = UPCOMING_SLOTS,
 ): EnvironmentState {
   // Healthchecks' rules for a period count each success or failure, not starts (the scheduler's `Track`, rule 8).
   const resultsCount = monitor.timeoutFromMargin === true && monitor.scheduleType === 'interval';
@@ -75,7 +77,7 @@ export function environmentState(
   const expectation = rule ? expectationOf({ rule, countedAt, marginMs: checkinMarginMs(monitor.checkinMargin), now: eventTime }) : null;
   const state = facts.state?.state ?? null;
   const expecting = monitor.status === 'active' && state !== 'new' && state !== 'paused' && expectation !== null;
-  const slots = rule && (rule.kind === 'crontab' || expectation) ? upcomingSlots(rule, expectation?.anchor ?? null, eventTime, UPCOMING_SLOTS) : [];
+  const slots = upcoming > 0 && rule && (rule.kind === 'crontab' || expectation) ? upcomingSlots(rule, expectation?.anchor ?? null, eventTime, upcoming) : [];
   return {
     name,
     state,

@@ -1,4 +1,4 @@
-import { ENVIRONMENT } from '../monitors/monitor.schemas';
+import { ENVIRONMENT, MONITOR_LIST_QUERY } from '../monitors/monitor.schemas';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
 import { ISO_DATE_TIME, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { STATS_STATUSES } from './monitor-stats.repository';
@@ -8,8 +8,8 @@ const EPOCH_SECONDS: JsonSchema = { type: 'integer', minimum: 0, maximum: 410244
 
 export const MONITOR_STATS_QUERY = {
   monitor: {
-    description: 'The monitors, by slug (repeat the parameter, 1 to 100).',
-    required: true,
+    description:
+      'The monitors, by slug (repeat the parameter, 1 to 100). Left out: the monitors of a page of the monitors list (the parameters below marked so).',
     schema: { type: 'array', items: { type: 'string', minLength: 1, maxLength: SLUG_MAX, pattern: SLUG_PATTERN }, minItems: 1, maxItems: 100 } as JsonSchema,
   },
   since: { description: 'Start of the range, seconds since the epoch (default: until minus 24 hours).', schema: EPOCH_SECONDS },
@@ -20,9 +20,14 @@ export const MONITOR_STATS_QUERY = {
   },
   environment: {
     // Few, so the longest request line (100 slugs and these) stays well inside the 16 KiB Node allows.
-    description: 'Only these environments (repeat the parameter, at most 5).',
+    description: 'Only these environments (repeat the parameter, at most 5); without `monitor`, also only monitors that have one, as the list.',
     schema: { type: 'array', items: ENVIRONMENT, maxItems: 5 } as JsonSchema,
   },
+  ...Object.fromEntries(
+    Object.entries(MONITOR_LIST_QUERY)
+      .filter(([name]) => name !== 'environment')
+      .map(([name, parameter]) => [name, { ...parameter, description: `Without \`monitor\`, as the monitors list takes it: ${parameter.description}` }]),
+  ),
 };
 
 const BUCKET: JsonSchema = {
@@ -43,7 +48,7 @@ export const MONITOR_STATS: JsonSchema = objectOf(
     monitors: {
       type: 'object',
       description:
-        'Per monitor slug, per environment, the buckets that hold runs (empty ones are left out). A run counts in the bucket where it began (a miss: its slot), with its latest status. Every monitor asked for is present, with no environment when it had no run.',
+        'Per monitor slug, per environment, the buckets that hold runs (empty ones are left out). A run counts in the bucket where it began (a miss: its slot), with its latest status; a run is known to have begun before the range by its signals in the day before `since` (one that began earlier, with no signal in that day, counts from its first signal after it). Every monitor asked for is present, with no environment when it had no run.',
       additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: BUCKET } },
     },
   },

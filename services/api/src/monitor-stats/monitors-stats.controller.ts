@@ -1,15 +1,19 @@
-import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Req, Res } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { OrganizationAccess } from '../auth/organization-access';
 import { ORG_PARAM } from '../common/openapi/common-params';
 import { Endpoint } from '../common/openapi/endpoint.decorator';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pageItems } from '../common/pagination/link-header';
 import { MonitorReadRepository } from '../monitors/monitor-read.repository';
+import { MONITOR_LIST_HEADERS } from '../monitors/monitor.schemas';
+import { MonitorService, type MonitorListQuery } from '../monitors/monitor.service';
 import { MonitorStatsRepository, STATS_STATUSES } from './monitor-stats.repository';
 import { MONITOR_STATS, MONITOR_STATS_QUERY } from './monitor-stats.schemas';
 import { statsRange } from './stats-range';
 
-interface MonitorStatsQuery {
-  monitor: string[];
+interface MonitorStatsQuery extends Omit<MonitorListQuery, 'environment'> {
+  monitor?: string[];
   since?: number;
   until?: number;
   resolution?: string;
@@ -22,6 +26,7 @@ export class MonitorsStatsController {
   constructor(
     private readonly access: OrganizationAccess,
     private readonly reads: MonitorReadRepository,
+    private readonly monitors: MonitorService,
     private readonly stats: MonitorStatsRepository,
   ) {}
 
@@ -29,24 +34,39 @@ export class MonitorsStatsController {
   @Endpoint({
     summary: 'Get the timelines of many monitors',
     description:
-      "Runs per status, per monitor, environment and bucket, like Sentry's `monitors-stats`: `?monitor=a&monitor=b&since=<s>&until=<s>&resolution=5m`. A slug the organization does not have is a 404 naming it.",
+      "Runs per status, per monitor, environment and bucket, like Sentry's `monitors-stats`: `?monitor=a&monitor=b&since=<s>&until=<s>&resolution=5m`. A slug the organization does not have is a 404 naming it. " +
+      "Without `monitor`, the monitors of one page of the monitors list: the same `query`, `project`, `environment`, `owner`, `sort`, `state`, `cursor` and `per_page` select them (the dashboard asks for a page and its timelines at once); the answer then has the list's `Link`, `X-Hits` and `X-Failing` headers.",
     auth: 'bearer',
     params: ORG_PARAM,
     query: MONITOR_STATS_QUERY,
-    response: { status: 200, description: 'The buckets with runs.', schema: MONITOR_STATS },
+    response: { status: 200, description: 'The buckets with runs.', schema: MONITOR_STATS, headers: MONITOR_LIST_HEADERS },
   })
   async get(
     @Param('org') org: string,
     @Headers('authorization') authorization: string | undefined,
     @Query() query: MonitorStatsQuery,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
     const range = statsRange({ since: query.since, until: query.until, resolution: query.resolution }, Date.now());
-    const slugs = [...new Set(query.monitor)];
-    const monitors = await this.reads.findBySlugs(grant.organizationId, slugs);
-    const found = new Set(monitors.map((monitor) => monitor.slug));
-    const missing = slugs.find((slug) => !found.has(slug));
-    if (missing !== undefined) throw new DomainError('not_found', 'unknown_monitor', `monitor "${missing}" not found`, 'monitor');
+    let slugs: string[];
+    let monitors: ReadonlyArray<{ id: string; projectId: number; slug: string }>;
+    if (query.monitor !== undefined && query.monitor.length > 0) {
+      slugs = [...new Set(query.monitor)];
+      monitors = await this.reads.findBySlugs(grant.organizationId, slugs);
+      const found = new Set(monitors.map((monitor) => monitor.slug));
+      const missing = slugs.find((slug) => !found.has(slug));
+      if (missing !== undefined) throw new DomainError('not_found', 'unknown_monitor', `monitor "${missing}" not found`, 'monitor');
+    } else {
+      // A page of the list, as the monitors list answers it (its Link and counts too).
+      const { page, hits, failing } = await this.monitors.listPage(grant.organizationId, query);
+      void reply.header('x-hits', String(hits));
+      if (failing !== null) void reply.header('x-failing', String(failing));
+      pageItems(request, reply, page);
+      monitors = page.items;
+      slugs = page.items.map((monitor) => monitor.slug);
+    }
     const rows = await this.stats.counts({
       projectIds: [...new Set(monitors.map((monitor) => monitor.projectId))],
       monitorIds: monitors.map((monitor) => monitor.id),
@@ -57,9 +77,9 @@ export class MonitorsStatsController {
     const byMonitor: Record<string, Record<string, number[][]>> = Object.fromEntries(slugs.map((slug) => [slug, {}]));
     for (const row of rows) {
       const slug = slugOf.get(row.monitorId);
-      if (slug === undefined || row.bucket < 0 || row.bucket >= range.buckets) continue;
-      const environments = byMonitor[slug]!;
-      (environments[row.environment] ??= []).push([row.bucket, ...STATS_STATUSES.map((status) => row.counts[status])]);
+      const buckets = row.buckets.filter(([index = -1]) => index >= 0 && index < range.buckets);
+      if (slug === undefined || buckets.length === 0) continue;
+      byMonitor[slug]![row.environment] = buckets;
     }
     return {
       start: new Date(range.start).toISOString(),

@@ -17,6 +17,14 @@ export interface MonitorView extends MonitorValues {
   timeoutFromMargin: boolean;
 }
 
+/** A monitor as ordering a list by status reads it. */
+export interface MonitorKey {
+  id: string;
+  projectId: number;
+  slug: string;
+  status: MonitorView['status'];
+}
+
 /** Which monitors a list shows; a filter left out (undefined) does not narrow it. */
 export interface MonitorListFilter {
   projectIds?: readonly number[];
@@ -67,37 +75,62 @@ function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+const LIST_WHERE = `p.organization_id = $1
+          AND ($2::integer[] IS NULL OR m.project_id = ANY($2::integer[]))
+          AND ($3::text IS NULL OR m.name ILIKE $3 OR m.slug ILIKE $3 OR m.id::text = lower($4::text))
+          AND ($5::text[] IS NULL OR m.owner = ANY($5::text[]) OR ($6::boolean AND m.owner IS NULL))
+          AND ($7::text[] IS NULL OR m.id::text = ANY($7::text[])
+               OR EXISTS (SELECT 1 FROM monitor_environments e WHERE e.monitor_id = m.id AND e.environment = ANY($8::text[])))`;
+
+/** The parameters $1 to $8 of LIST_WHERE. */
+function listParameters(organizationId: string, filter: MonitorListFilter): unknown[] {
+  return [
+    organizationId,
+    filter.projectIds ?? null,
+    filter.query === undefined ? null : likePattern(filter.query),
+    filter.query ?? null,
+    filter.owners ?? null,
+    filter.unassigned ?? false,
+    filter.environments?.historyMonitorIds ?? null,
+    filter.environments?.names ?? [],
+  ];
+}
+
 /** Monitors of an organization (through their projects) and their per-environment settings, from Postgres. */
 @Injectable()
 export class MonitorReadRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** A page of the organization's monitors, by name (then slug, project and id, so pages never overlap). */
-  async list(organizationId: string, filter: MonitorListFilter, offset: number, limit: number): Promise<MonitorView[]> {
-    const rows: MonitorRow[] = await this.dataSource.query(
-      `${MONITOR_SELECT}
-        WHERE p.organization_id = $1
-          AND ($2::integer[] IS NULL OR m.project_id = ANY($2::integer[]))
-          AND ($3::text IS NULL OR m.name ILIKE $3 OR m.slug ILIKE $3 OR m.id::text = lower($4::text))
-          AND ($5::text[] IS NULL OR m.owner = ANY($5::text[]) OR ($6::boolean AND m.owner IS NULL))
-          AND ($7::text[] IS NULL OR m.id::text = ANY($7::text[])
-               OR EXISTS (SELECT 1 FROM monitor_environments e WHERE e.monitor_id = m.id AND e.environment = ANY($8::text[])))
+  /**
+   * What `list` finds, in its order, with only what ordering by status and reading history need: every one
+   * (ordering a list of thousands by status reads it whole), or from `offset` at most `limit`.
+   */
+  async listKeys(organizationId: string, filter: MonitorListFilter, offset = 0, limit: number | null = null): Promise<MonitorKey[]> {
+    const rows: Array<{ id: string; project_id: number; slug: string; status: MonitorView['status'] }> = await this.dataSource.query(
+      `SELECT m.id, m.project_id, m.slug, m.status FROM monitors m JOIN projects p ON p.id = m.project_id
+        WHERE ${LIST_WHERE}
         ORDER BY m.name, m.slug, m.project_id, m.id
         OFFSET $9 LIMIT $10`,
-      [
-        organizationId,
-        filter.projectIds ?? null,
-        filter.query === undefined ? null : likePattern(filter.query),
-        filter.query ?? null,
-        filter.owners ?? null,
-        filter.unassigned ?? false,
-        filter.environments?.historyMonitorIds ?? null,
-        filter.environments?.names ?? [],
-        offset,
-        limit,
-      ],
+      [...listParameters(organizationId, filter), offset, limit],
     );
-    return rows.map(toMonitorView);
+    return rows.map((row) => ({ id: row.id, projectId: Number(row.project_id), slug: row.slug, status: row.status }));
+  }
+
+  /** The organization's monitors with these ids, in the order given. */
+  async byIds(organizationId: string, ids: readonly string[]): Promise<MonitorView[]> {
+    if (ids.length === 0) return [];
+    const rows: MonitorRow[] = await this.dataSource.query(`${MONITOR_SELECT} WHERE p.organization_id = $1 AND m.id = ANY($2::uuid[])`, [organizationId, ids]);
+    const byId = new Map(rows.map((row) => [row.id, toMonitorView(row)]));
+    return ids.map((id) => byId.get(id)).filter((monitor): monitor is MonitorView => monitor !== undefined);
+  }
+
+  /** How many monitors `list` finds, all pages together. */
+  async count(organizationId: string, filter: MonitorListFilter): Promise<number> {
+    const rows: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM monitors m JOIN projects p ON p.id = m.project_id WHERE ${LIST_WHERE}`,
+      listParameters(organizationId, filter),
+    );
+    return Number(rows[0]?.n ?? 0);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { TRACK_STATES } from '@vigil/contracts';
 import { INTERVAL_UNITS, MONITOR_CONFIG_LIMITS as LIMITS, MONITOR_STATUSES, SCHEDULE_TYPES } from '@vigil/db';
-import { CURSOR_QUERY } from '../common/pagination/pagination.schemas';
+import { CURSOR_QUERY, LINK_HEADER } from '../common/pagination/pagination.schemas';
+import { DISPLAY_STATUSES, STATE_FILTERS } from '../monitor-environments/display-status';
 import { PER_PAGE_QUERY } from '../common/openapi/common-params';
 import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonSchema } from '../common/openapi/json-schema';
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
@@ -257,8 +258,29 @@ export const MONITOR_LIST_QUERY = {
     { type: 'string', minLength: 1, maxLength: LIMITS.ownerMaxLength, pattern: TEXT },
     'Only monitors of these owners (repeat the parameter); `unassigned`: monitors without one.',
   ),
+  sort: {
+    description:
+      "`name` (the default): by name. `status`: failing first, as the dashboard lists them: by the monitor's worst environment status in the order " +
+      `${DISPLAY_STATUSES.join(', ')} (each environment's status from \`vigilState\`, \`lastCheckInStatus\` and \`status\`: in progress while a run is open and nothing failed), then by name. ` +
+      'The statuses are read for every matching monitor at once, from the last 24 hours of check-ins and the latest states; the environments of each monitor shown are read whole.',
+    schema: { type: 'string', enum: ['name', 'status'] } as JsonSchema,
+  },
+  state: REPEATABLE(
+    { type: 'string', enum: [...STATE_FILTERS] },
+    'Only monitors with an environment in one of these statuses (as `sort=status` reads them; repeat the parameter); `failing`: error, timeout or missed. A monitor without environments has its own (`new`, `paused`, `disabled`). Sorts as `sort=status`.',
+  ),
   ...CURSOR_QUERY,
   ...PER_PAGE_QUERY,
+};
+
+/** The monitors list's headers: the pages' `Link`, and how many monitors match. */
+export const MONITOR_LIST_HEADERS = {
+  ...LINK_HEADER,
+  'x-hits': { description: 'How many monitors match the filters, all pages together.', schema: { type: 'string', pattern: '^[0-9]+$' } as JsonSchema },
+  'x-failing': {
+    description: 'With `sort=status` or `state`: how many of those are failing (their worst environment is error, timeout or missed).',
+    schema: { type: 'string', pattern: '^[0-9]+$' } as JsonSchema,
+  },
 };
 
 export const MONITOR_GET_QUERY = {

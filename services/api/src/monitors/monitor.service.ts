@@ -1,13 +1,40 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@vigil/errors';
 import { CheckinHistoryRepository } from '../checkins/checkin-history.repository';
+import { parseCursor, type Page } from '../common/pagination/cursor';
+import { offsetPage, offsetWindow, pageOfList } from '../common/pagination/offset-pagination';
+import type { StateFilter } from '../monitor-environments/display-status';
+import { ScheduleRegistry } from '@vigil/schedule';
 import { environmentState, type EnvironmentState } from '../monitor-environments/monitor-environment-state';
 import { MonitorEnvironmentRepository } from '../monitor-environments/monitor-environment.repository';
 import { writeMonitorAlertRule } from './monitor-alert-rule';
 import { alertRuleOf, newMonitorValues, mutedOf, updatedMonitorValues, type MonitorBody } from './monitor-input';
-import { MonitorReadRepository, type MonitorListFilter, type MonitorView } from './monitor-read.repository';
+import { MonitorReadRepository, type MonitorKey, type MonitorListFilter, type MonitorView } from './monitor-read.repository';
 import { MonitorRepository, type Also } from './monitor.repository';
 import { presentMonitor } from './monitor.presenter';
+import { orderByStatus, type MonitorsByStatus } from './order-by-status';
+
+/** Which monitors a list shows, and which page of them (`MONITOR_LIST_QUERY`, validated). */
+export interface MonitorListQuery {
+  query?: string;
+  project?: string[];
+  environment?: string[];
+  owner?: string[];
+  sort?: 'name' | 'status';
+  state?: StateFilter[];
+  cursor?: string;
+  per_page: number;
+}
+
+/** A page of a monitors list: its monitors, how many match in all (`X-Hits`), how many of those fail (by status only). */
+export interface MonitorListPage {
+  page: Page<MonitorKey>;
+  hits: number;
+  failing: number | null;
+}
+
+/** Slot rules are shared and immutable: one registry for every request. */
+const SCHEDULES = new ScheduleRegistry();
 
 export function unknownMonitor(reference: string): DomainError {
   return new DomainError('not_found', 'unknown_monitor', `monitor "${reference}" not found`, 'monitor_slug');
@@ -135,6 +162,49 @@ export class MonitorService {
     );
   }
 
+  /**
+   * The page a monitors list query asks for (the list endpoint, and monitors-stats for the same page): by name,
+   * paged in Postgres, or by status (`sort=status`, or a `state` filter), ordered over every monitor found.
+   */
+  async listPage(organizationId: string, query: MonitorListQuery): Promise<MonitorListPage> {
+    const projectIds = await this.projectFilter(organizationId, query.project);
+    const owners = query.owner?.filter((owner) => owner !== 'unassigned');
+    const filter: MonitorListFilter = {
+      ...(projectIds ? { projectIds } : {}),
+      ...(query.query !== undefined && query.query.trim() !== '' ? { query: query.query.trim() } : {}),
+      ...(query.owner && query.owner.length > 0 ? { owners: owners ?? [], unassigned: query.owner.includes('unassigned') } : {}),
+    };
+    const environments = await this.environmentFilter(organizationId, projectIds, query.environment);
+    if (environments) filter.environments = environments;
+    const cursor = parseCursor(query.cursor);
+    const states = query.state && query.state.length > 0 ? query.state : null;
+    if (query.sort === 'status' || states !== null) {
+      const found = await this.byStatus(organizationId, filter, query.environment && query.environment.length > 0 ? query.environment : null, states);
+      return { page: pageOfList(found.monitors, cursor, query.per_page), hits: found.monitors.length, failing: found.failing };
+    }
+    const window = offsetWindow(cursor, query.per_page);
+    const [rows, hits] = await Promise.all([
+      this.reads.listKeys(organizationId, filter, window.offset, window.fetch),
+      this.reads.count(organizationId, filter),
+    ]);
+    return { page: offsetPage(rows, window, query.per_page), hits, failing: null };
+  }
+
+  /**
+   * The monitors `filter` finds, failing first (`sort=status`: by their worst environment's status in the order
+   * of DISPLAY_STATUSES, then by name), only those with an environment in one of `states` when given. The status
+   * is the one the dashboard shows, read for every monitor at once (`MonitorEnvironmentRepository.statusesOf`).
+   */
+  async byStatus(
+    organizationId: string,
+    filter: MonitorListFilter,
+    environments: readonly string[] | null,
+    states: readonly StateFilter[] | null,
+  ): Promise<MonitorsByStatus> {
+    const all = await this.reads.listKeys(organizationId, filter);
+    return orderByStatus(all, await this.environmentFacts.statusesOf(all, environments), states);
+  }
+
   async project(organizationId: string, reference: string | number): Promise<{ id: number; slug: string }> {
     const [found] = await this.reads.projects(organizationId, [String(reference)]);
     if (!found) throw unknownProject(reference, 'invalid');
@@ -203,7 +273,7 @@ export class MonitorService {
       const timing = { ...monitor.config, status: monitor.status };
       result.set(
         monitor.id,
-        [...known.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => environmentState(name, value, timing, now)),
+        [...known.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => environmentState(name, value, timing, now, SCHEDULES, 0)),
       );
     }
     return result;

@@ -10,11 +10,10 @@ import { arrayOf } from '../common/openapi/json-schema';
 import { parseCursor } from '../common/pagination/cursor';
 import { keysetPage, keysetWindow } from '../common/pagination/keyset-pagination';
 import { pageItems } from '../common/pagination/link-header';
-import { offsetPage, offsetWindow } from '../common/pagination/offset-pagination';
 import { LINK_HEADER } from '../common/pagination/pagination.schemas';
 import { parseTimeRange, type TimeRangeQuery } from '../common/time-range';
 import type { MonitorBody } from './monitor-input';
-import { MonitorReadRepository, type MonitorListFilter, type MonitorView } from './monitor-read.repository';
+import { MonitorReadRepository, type MonitorView } from './monitor-read.repository';
 import { presentCheckin, presentConfig } from './monitor.presenter';
 import { expectedTimeOf, ruleOf } from '../monitor-environments/monitor-environment-state';
 import { ScheduleRegistry } from '@vigil/schedule';
@@ -27,24 +26,16 @@ import {
   MONITOR_DELETE_QUERY,
   MONITOR_ENVIRONMENT_UPDATE,
   MONITOR_GET_QUERY,
+  MONITOR_LIST_HEADERS,
   MONITOR_LIST_QUERY,
   MONITOR_UPDATE,
 } from './monitor.schemas';
-import { MonitorService } from './monitor.service';
+import { MonitorService, type MonitorListQuery } from './monitor.service';
 
 type Auth = string | undefined;
 export const SLUG_PARAMS = { ...ORG_PARAM, slug: { description: 'The monitor slug (or its id).' } };
 const ENVIRONMENT_PARAMS = { ...SLUG_PARAMS, environment: { description: 'The environment name.' } };
 const ENVIRONMENT_NAME = /^[^/\r\n\f\t\0]{1,64}$/;
-
-interface MonitorListQuery {
-  query?: string;
-  project?: string[];
-  environment?: string[];
-  owner?: string[];
-  cursor?: string;
-  per_page: number;
-}
 
 /** Slot rules are shared and immutable: one registry for every request. */
 const SCHEDULES = new ScheduleRegistry();
@@ -76,11 +67,12 @@ export class MonitorsController {
   @Get()
   @Endpoint({
     summary: 'List monitors',
-    description: 'By name, a page at a time: follow the `Link` header\'s `rel="next"` while its `results` is "true".',
+    description:
+      'By name, or failing first with `sort=status`, a page at a time: follow the `Link` header\'s `rel="next"` while its `results` is "true". `X-Hits` says how many monitors match, all pages together.',
     auth: 'bearer',
     params: ORG_PARAM,
     query: MONITOR_LIST_QUERY,
-    response: { status: 200, description: "A page of the organization's monitors.", schema: arrayOf(MONITOR), headers: LINK_HEADER },
+    response: { status: 200, description: "A page of the organization's monitors.", schema: arrayOf(MONITOR), headers: MONITOR_LIST_HEADERS },
   })
   async list(
     @Param('org') org: string,
@@ -90,19 +82,14 @@ export class MonitorsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>[]> {
     const grant = await this.access.authorize(authorization, org, 'org:read');
-    const window = offsetWindow(parseCursor(query.cursor), query.per_page);
-    const projectIds = await this.monitors.projectFilter(grant.organizationId, query.project);
-    const owners = query.owner?.filter((owner) => owner !== 'unassigned');
-    const filter: MonitorListFilter = {
-      ...(projectIds ? { projectIds } : {}),
-      ...(query.query !== undefined && query.query.trim() !== '' ? { query: query.query.trim() } : {}),
-      ...(query.owner && query.owner.length > 0 ? { owners: owners ?? [], unassigned: query.owner.includes('unassigned') } : {}),
-    };
-    const environments = await this.monitors.environmentFilter(grant.organizationId, projectIds, query.environment);
-    if (environments) filter.environments = environments;
-    const rows = await this.reads.list(grant.organizationId, filter, window.offset, window.fetch);
-    const page = offsetPage(rows, window, query.per_page);
-    return pageItems(request, reply, { ...page, items: await this.monitors.present(grant.organizationId, page.items, nonEmpty(query.environment)) });
+    const { page, hits, failing } = await this.monitors.listPage(grant.organizationId, query);
+    void reply.header('x-hits', String(hits));
+    if (failing !== null) void reply.header('x-failing', String(failing));
+    const monitors = await this.reads.byIds(
+      grant.organizationId,
+      page.items.map((monitor) => monitor.id),
+    );
+    return pageItems(request, reply, { ...page, items: await this.monitors.present(grant.organizationId, monitors, nonEmpty(query.environment)) });
   }
 
   @Post()

@@ -12,16 +12,19 @@ import { WebSessionRepository } from './auth/web-session.repository';
 import { ApiClient, queryString } from './http/api-client';
 import { apiFailure, PageError, type Session } from './page-context';
 import { PRE_SESSION_CSRF_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './http/cookies';
-import { DISPLAY_STATUSES, displayStatus, FAILING, sortFailingFirst, STATUS_LABELS, worstStatus, type ApiMonitor } from './monitor-view';
-import { countFailing, fingerprint, monitorRow, nextCursor, RANGE_NAMES, RANGES, type ApiMonitorStats, type RangeName } from './page-data';
+import { STATE_FILTERS } from '../monitor-environments/display-status';
+import { DISPLAY_STATUSES, STATUS_LABELS, worstStatus, type ApiMonitor } from './monitor-view';
+import { fingerprint, monitorRow, nextCursor, RANGE_NAMES, RANGES, type ApiMonitorStats, type RangeName } from './page-data';
 import { MonitorPage } from './monitor-page';
 import { registerPages } from './pages/pages.routes';
 import { DashboardViews, type SessionView } from './views/dashboard-views';
 
 type Form = Record<string, string | undefined>;
 
-/** Most monitors the list shows (ten API pages); the summary says when there are more. */
-const LIST_LIMIT = 1000;
+/** Monitors on a page of the list (failing first over all of them); the page says how many there are and links the next. */
+const LIST_PAGE_SIZE = 50;
+/** A poll answered 204 whose page is the same under a new version gets the new `since` in this header (the browser script keeps it). */
+const SINCE_HEADER = 'x-vigil-since';
 const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
 
@@ -180,78 +183,100 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     status: string;
     q: string;
     range: RangeName;
+    page: number;
   }
   const listFilters = (query: Form): ListFilters => ({
     project: (query['project'] ?? '').slice(0, 64),
     environment: (query['environment'] ?? '').slice(0, 64),
-    status: (DISPLAY_STATUSES as readonly string[]).includes(query['status'] ?? '') || query['status'] === 'failing' ? (query['status'] as string) : '',
+    status: (STATE_FILTERS as readonly string[]).includes(query['status'] ?? '') ? (query['status'] as string) : '',
     q: (query['q'] ?? '').slice(0, 200),
     range: (RANGE_NAMES as string[]).includes(query['range'] ?? '') ? (query['range'] as RangeName) : '24h',
+    page: /^[1-9][0-9]{0,5}$/.test(query['page'] ?? '') ? Number(query['page']) : 1,
   });
+  /** The list's own URL with these filters (the page number left out on the first page). */
+  const listUrl = (org: string, filters: ListFilters, path = 'monitors/'): string =>
+    `/orgs/${encodeURIComponent(org)}/${path}${queryString({ ...filters, page: filters.page > 1 ? filters.page : undefined })}`;
 
-  async function monitorList(session: Session, org: string, filters: ListFilters): Promise<{ html: string; failing: number; version: string }> {
+  /** The organization's monitors version (`monitors-version`), read before the list so a change during the read is seen by the next poll. */
+  async function monitorsVersion(session: Session, org: string): Promise<string> {
+    const answer = await session.api.get<{ version: string }>(`/api/0/organizations/${encodeURIComponent(org)}/monitors-version/`);
+    if (answer.status !== 200) throw apiFailure(answer);
+    return answer.body.version;
+  }
+
+  /**
+   * One page of the list (LIST_PAGE_SIZE monitors, failing first over every monitor the filters find: the API's
+   * `sort=status`), with its timelines from one stats query. `since` is what the poll sends back: the monitors'
+   * version, until when the page stays right without a change (the next timeline bucket or expected check-in),
+   * and a fingerprint of what it shows.
+   */
+  async function monitorList(
+    session: Session,
+    org: string,
+    filters: ListFilters,
+    version: string,
+  ): Promise<{ html: string; failing: number; since: string; fingerprint: string }> {
     const began = Date.now();
-    // Pages of 100, three at a time (offset cursors `100:<page>:0`, as the Link header names them), until one says
-    // there is no next page or LIST_LIMIT is reached.
-    const listUrl = (cursor?: string): string =>
-      `/api/0/organizations/${encodeURIComponent(org)}/monitors/${queryString({ project: filters.project, environment: filters.environment, query: filters.q, per_page: 100, cursor })}`;
-    const monitors: ApiMonitor[] = [];
-    let cursor: string | null = null;
-    for (let page = 0; page < LIST_LIMIT / 100; page += 3) {
-      const wave = Array.from({ length: Math.min(3, LIST_LIMIT / 100 - page) }, (_, index) => page + index);
-      const answers = await Promise.all(wave.map((index) => session.api.get<ApiMonitor[]>(listUrl(index === 0 ? undefined : `100:${index}:0`))));
-      let more = true;
-      for (const answer of answers) {
-        if (answer.status !== 200) throw apiFailure(answer);
-        if (!more) break;
-        monitors.push(...answer.body);
-        cursor = nextCursor(answer.headers['link']);
-        more = cursor !== null;
-      }
-      if (!more) break;
-    }
-    const truncated = cursor !== null;
-    const matching = monitors.filter((monitor) => {
-      if (filters.status === '') return true;
-      const statuses = monitor.environments.map((environment) => displayStatus(monitor, environment));
-      if (statuses.length === 0) statuses.push(worstStatus(monitor));
-      return filters.status === 'failing' ? statuses.some((status) => FAILING.has(status)) : statuses.includes(filters.status as (typeof statuses)[number]);
-    });
-    const sorted = sortFailingFirst(matching);
     const range = RANGES[filters.range];
     const now = Date.now();
     const until = Math.ceil(now / 1000);
-    const stats: ApiMonitorStats = { start: '', end: '', resolution: range.resolution, buckets: 0, statuses: [], monitors: {} };
-    const chunks = Array.from({ length: Math.ceil(sorted.length / 100) }, (_, index) =>
-      sorted.slice(index * 100, index * 100 + 100).map((monitor) => monitor.slug),
-    );
-    const answers = await Promise.all(
-      chunks.map((slugs) =>
-        session.api.get<ApiMonitorStats>(
-          `/api/0/organizations/${encodeURIComponent(org)}/monitors-stats/${queryString({ monitor: slugs, since: until - range.seconds, until, resolution: String(range.resolution), environment: filters.environment })}`,
-        ),
-      ),
-    );
-    for (const answer of answers) {
+    const selection = {
+      project: filters.project,
+      environment: filters.environment,
+      query: filters.q,
+      state: filters.status,
+      sort: 'status',
+      per_page: LIST_PAGE_SIZE,
+      cursor: filters.page > 1 ? `${LIST_PAGE_SIZE}:${filters.page - 1}:0` : undefined,
+    };
+    const list = await session.api.get<ApiMonitor[]>(`/api/0/organizations/${encodeURIComponent(org)}/monitors/${queryString(selection)}`);
+    if (list.status !== 200) throw apiFailure(list);
+    const monitors = list.body;
+    const total = Number(list.headers['x-hits'] ?? monitors.length);
+    const failing = Number(list.headers['x-failing'] ?? 0);
+    // The page's timelines by slug, after the page: asking monitors-stats for the same page of the list at once would
+    // be as fast on an idle machine but order the whole list twice (bench:web: 10-20 % more CPU a page).
+    let stats: ApiMonitorStats | null = null;
+    if (monitors.length > 0) {
+      const answer = await session.api.get<ApiMonitorStats>(
+        `/api/0/organizations/${encodeURIComponent(org)}/monitors-stats/${queryString({
+          monitor: monitors.map((monitor) => monitor.slug),
+          since: until - range.seconds,
+          until,
+          resolution: String(range.resolution),
+          environment: filters.environment,
+        })}`,
+      );
       if (answer.status !== 200) throw apiFailure(answer);
-      Object.assign(stats.monitors, answer.body.monitors);
-      Object.assign(stats, { start: answer.body.start, end: answer.body.end, buckets: answer.body.buckets, statuses: answer.body.statuses });
+      stats = answer.body;
     }
-    const rows = sorted.map((monitor) => monitorRow(monitor, stats.buckets > 0 ? stats : null, now, worstStatus(monitor)));
-    const failing = countFailing(rows);
-    const data = { org, monitors: rows, failing, total: rows.length, truncated, rangeLabel: filters.range };
-    // The fingerprint leaves out the poll URL (which carries it) and relative times (the browser keeps those current).
-    const version = fingerprint(
+    const rows = monitors.map((monitor) => monitorRow(monitor, stats, now, worstStatus(monitor)));
+    const first = (filters.page - 1) * LIST_PAGE_SIZE;
+    const pages = {
+      first: monitors.length === 0 ? 0 : first + 1,
+      last: first + monitors.length,
+      previous: filters.page > 1 ? listUrl(org, { ...filters, page: Math.min(filters.page - 1, Math.max(1, Math.ceil(total / LIST_PAGE_SIZE))) }) : null,
+      next: nextCursor(list.headers['link']) !== null ? listUrl(org, { ...filters, page: filters.page + 1 }) : null,
+      firstPage: filters.page > 1 ? listUrl(org, { ...filters, page: 1 }) : null,
+      size: LIST_PAGE_SIZE,
+    };
+    const data = { org, monitors: rows, failing, total, pages, rangeLabel: filters.range };
+    // The fingerprint leaves out relative times (the browser keeps those current).
+    const shown = fingerprint(
       JSON.stringify({
         ...data,
         monitors: rows.map((row) => ({ ...row, environments: row.environments.map((env) => ({ ...env, lastCheckInText: '', nextCheckInText: '' })) })),
       }),
     );
-    const liveUrl = `/orgs/${encodeURIComponent(org)}/monitors-live${queryString({ ...filters, since: version })}`;
-    // A list that takes long to read polls less often (at most a quarter of the API's time per open tab): with
-    // thousands of monitors a fixed interval would keep the API busy with one tab (docs/benchmarks.md, bench:web).
+    // Without a change, the page stays right until its timeline gains a bucket or an expected check-in is missed.
+    const expiries = monitors.flatMap((monitor) => monitor.environments.map((env) => (env.nextCheckInLatest ? Date.parse(env.nextCheckInLatest) : Infinity)));
+    const nextBucket = (Math.floor(now / 1000 / range.resolution) + 1) * range.resolution * 1000;
+    const validUntil = Math.min(nextBucket, ...expiries.filter((at) => at > now));
+    const since = `${version}.${validUntil.toString(36)}.${shown}`;
+    // A list that takes long to read polls less often (at most a quarter of the API's time per open tab).
     const pollMs = Math.max(config.VIGIL_WEB_POLL_MS, Math.ceil((4 * (Date.now() - began)) / 500) * 500);
-    return { html: views.fragment('@monitor-list', { ...data, liveUrl, pollMs }), failing, version };
+    const liveUrl = listUrl(org, filters, 'monitors-live');
+    return { html: views.fragment('@monitor-list', { ...data, liveUrl, since, pollMs }), failing, since, fingerprint: shown };
   }
 
   fastify.get(
@@ -259,11 +284,15 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     page(async (request, reply, session) => {
       const { org } = request.params as { org: string };
       const filters = listFilters(request.query as Form);
-      const projects = await session.api.get<Array<{ slug: string; name: string }>>(`/api/0/organizations/${encodeURIComponent(org)}/projects/`);
+      const [projects, version, member] = await Promise.all([
+        session.api.get<Array<{ slug: string; name: string }>>(`/api/0/organizations/${encodeURIComponent(org)}/projects/`),
+        monitorsVersion(session, org),
+        sessionView(session),
+      ]);
       if (projects.status !== 200) throw apiFailure(projects);
-      const list = await monitorList(session, org, filters);
+      const list = await monitorList(session, org, filters, version);
       const statuses = [{ value: 'failing', label: 'Failing' }, ...DISPLAY_STATUSES.map((status) => ({ value: status, label: STATUS_LABELS[status] }))];
-      const body = views.page({ title: 'Monitors', session: await sessionView(session), csrf: session.csrf, failing: list.failing }, '@monitors', {
+      const body = views.page({ title: 'Monitors', session: member, csrf: session.csrf, failing: list.failing }, '@monitors', {
         org,
         filters,
         projects: projects.body,
@@ -280,8 +309,12 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     page(async (request, reply, session) => {
       const { org } = request.params as { org: string };
       const query = request.query as Form;
-      const list = await monitorList(session, org, listFilters(query));
-      if (query['since'] === list.version) return reply.status(204).header('cache-control', 'no-store').send();
+      const [sentVersion = '', sentUntil = '', sentFingerprint = ''] = (query['since'] ?? '').split('.');
+      const version = await monitorsVersion(session, org);
+      // Nothing changed and no time passed that changes the page: answered from the version alone.
+      if (version === sentVersion && Date.now() < parseInt(sentUntil, 36)) return reply.status(204).header('cache-control', 'no-store').send();
+      const list = await monitorList(session, org, listFilters(query), version);
+      if (list.fingerprint === sentFingerprint) return reply.status(204).header('cache-control', 'no-store').header(SINCE_HEADER, list.since).send();
       return html(reply, 200, list.html);
     }),
   );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { bucketsFromStats, timelineSvg } from './timeline/timeline-svg';
-import { displayStatus, FAILING, scheduleAsWritten, scheduleInWords, STATUS_LABELS, type ApiMonitor, type DisplayStatus } from './monitor-view';
+import { displayStatus, scheduleAsWritten, scheduleInWords, STATUS_LABELS, type ApiMonitor, type DisplayStatus } from './monitor-view';
 
 /** The timeline ranges the pages offer, and the bucket size each uses (at most 180 buckets). */
 export const RANGES = {
@@ -94,10 +94,6 @@ export function monitorRow(monitor: ApiMonitor, stats: ApiMonitorStats | null, n
     scheduleWritten: scheduleAsWritten(monitor.config),
     environments: environmentRows(monitor, stats, now),
   };
-}
-
-export function countFailing(rows: ReadonlyArray<{ status: DisplayStatus }>): number {
-  return rows.filter((row) => FAILING.has(row.status)).length;
 }
 
 /** A short fingerprint of what a fragment shows: the poll sends it back and gets 204 while it is the same. */

@@ -9,6 +9,14 @@ export const APP_JS = String.raw`
   var csrf = document.querySelector('meta[name="csrf-token"]');
   document.addEventListener('htmx:configRequest', function (event) {
     if (csrf) event.detail.headers['X-CSRF-Token'] = csrf.getAttribute('content');
+    // A live part's poll says what it shows (data-since); the server answers 204 while that is still right.
+    var since = event.detail.elt && event.detail.elt.getAttribute('data-since');
+    if (since && event.detail.verb === 'get') event.detail.parameters['since'] = since;
+  });
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var xhr = event.detail.xhr;
+    var since = xhr && xhr.status === 204 ? xhr.getResponseHeader('X-Vigil-Since') : null;
+    if (since && event.detail.elt) event.detail.elt.setAttribute('data-since', since);
   });
   var rtf = typeof Intl.RelativeTimeFormat === 'function' ? new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' }) : null;
   var steps = [[60, 'second'], [60, 'minute'], [24, 'hour'], [30, 'day'], [12, 'month'], [Infinity, 'year']];

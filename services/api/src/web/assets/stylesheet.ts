@@ -42,6 +42,7 @@ label { display: block; font-weight: 600; font-size: .9em; margin-bottom: .2rem;
 .filters { display: flex; flex-wrap: wrap; gap: .6rem; align-items: flex-end; margin-bottom: 1rem; }
 .filters .field { margin: 0; }
 .summary { margin: 0 0 .8rem; }
+nav.pages { display: flex; gap: 1rem; justify-content: flex-end; padding: .6rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 ul.monitors { list-style: none; padding: 0; margin: 0; border-top: 1px solid var(--line); }
 li.monitor { border-bottom: 1px solid var(--line); padding: .6rem 0; }
@@ -57,7 +58,8 @@ li.monitor { border-bottom: 1px solid var(--line); padding: .6rem 0; }
   .env .when { grid-column: 2 / -1; }
   .axis { display: none; }
 }
-svg.timeline { width: 100%; height: 16px; display: block; background: var(--panel); border-radius: 3px; }
+svg.timeline { width: 100%; height: 16px; padding: 2px 0; display: block; background: var(--panel); border-radius: 3px; }
+svg.timeline rect { rx: 2px; }
 .t-ok { fill: var(--ok); } .t-error { fill: var(--error); } .t-timeout { fill: var(--timeout); } .t-missed { fill: var(--missed); } .t-in_progress { fill: var(--progress); }
 .t-unknown { fill: var(--unknown); }
 .icon { display: inline-block; width: 1.1rem; height: 1.1rem; border-radius: 50%; border: 2px solid transparent; vertical-align: middle; }

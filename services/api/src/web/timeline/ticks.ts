@@ -55,7 +55,8 @@ export function zeroTickCounts(): TickCounts {
 
 /** The status a set of counts shows; null when it holds no run. */
 export function aggregateStatus(counts: TickCounts): TickStatus | null {
-  return TICK_PRECEDENCE.find((status) => counts[status] > 0) ?? null;
+  for (const status of TICK_PRECEDENCE) if (counts[status] > 0) return status;
+  return null;
 }
 
 function add(into: TickCounts, counts: TickCounts): void {

@@ -60,11 +60,15 @@ export const ENV_ROW = String.raw`<div class="env" data-env="<%= it.env.name %>"
 </div>
 `;
 
-/** The monitors list, also answered alone to the page's poll (`/live`) when it changed. */
-export const MONITOR_LIST = String.raw`<div id="monitor-list" data-failing="<%= it.failing %>" data-title="Monitors · Vigil" hx-get="<%= it.liveUrl %>" hx-trigger="every <%= it.pollMs %>ms" hx-swap="outerHTML">
-<p class="summary" aria-live="polite"><strong><%= it.failing %> failing</strong> of <%= it.total %> monitor<%= it.total === 1 ? '' : 's' %><% if (it.truncated) { %> (the first <%= it.total %>)<% } %>.</p>
+/**
+ * The monitors list, also answered alone to the page's poll (`/monitors-live`) when it changed. The poll sends
+ * `data-since` back (the browser script adds it, and keeps the one a 204 answer brings).
+ */
+export const MONITOR_LIST = String.raw`<div id="monitor-list" data-failing="<%= it.failing %>" data-title="Monitors · Vigil" data-since="<%= it.since %>" hx-get="<%= it.liveUrl %>" hx-trigger="every <%= it.pollMs %>ms" hx-swap="outerHTML">
+<p class="summary" aria-live="polite"><strong><%= it.failing %> failing</strong> of <%= it.total %> monitor<%= it.total === 1 ? '' : 's' %><% if (it.total > it.monitors.length && it.monitors.length > 0) { %>, failing first: <%= it.pages.first %> to <%= it.pages.last %> here<% } %>.</p>
 <% if (it.monitors.length === 0) { %>
-<p class="notice">No monitor matches. A job creates one with its first check-in: see the README ("Point your client at Vigil").</p>
+<% if (it.pages.firstPage) { %><p class="notice">This page is past the last one. <a href="<%= it.pages.firstPage %>">First page</a></p>
+<% } else { %><p class="notice">No monitor matches. A job creates one with its first check-in: see the README ("Point your client at Vigil").</p><% } %>
 <% } else { %>
 <div class="axis" aria-hidden="true"><span></span><span></span><span class="ends"><span><%= it.rangeLabel %> ago</span><span>now</span></span><span>Last check-in</span><span>Next expected</span></div>
 <ul class="monitors">
@@ -81,6 +85,9 @@ export const MONITOR_LIST = String.raw`<div id="monitor-list" data-failing="<%= 
 </li>
 <% }) %>
 </ul>
+<% } %>
+<% if (it.pages.previous || it.pages.next) { %>
+<nav class="pages" aria-label="Pages of the list"><% if (it.pages.previous) { %><a href="<%= it.pages.previous %>" rel="prev">Previous <%= it.pages.size %></a><% } %><% if (it.pages.next) { %><a href="<%= it.pages.next %>" rel="next">Next <%= Math.min(it.pages.size, it.total - it.pages.last) %></a><% } %></nav>
 <% } %>
 </div>
 `;
