@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@vigil/config';
 import { createDataSource } from '@vigil/db';
-import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig } from '@vigil/testing';
+import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { addMember, apiCall, uniqueSlug, Vigil } from './support';
@@ -189,6 +189,29 @@ describe('dashboard: the monitors list, live', () => {
     expect(await page.getAttribute(`li[data-slug="${slug}"] .env .icon`, 'aria-label')).toBe('Missed');
     await context.close();
   }, 240_000);
+
+  it("answers its poll with 204 from the monitors' version while nothing changed, and with the list once a check-in changed it", async () => {
+    const { context } = await ownerPage();
+    const org = vigil.credentials.VIGIL_ORG;
+    const page = await context.request.get(`${web}/orgs/${org}/monitors/`);
+    const since = /data-since="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    expect(since).toMatch(/^[\w-]+\.[0-9a-z]+\.[\w-]+$/);
+    const poll = () => context.request.get(`${web}/orgs/${org}/monitors-live?since=${encodeURIComponent(since)}`, { maxRedirects: 0 });
+    expect((await poll()).status()).toBe(204);
+    const slug = uniqueSlug('dash-poll');
+    await createByPing(slug);
+    const answer = await waitFor(
+      'the poll to answer with the list',
+      async () => {
+        const polled = await poll();
+        return polled.status() === 204 ? undefined : polled;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(answer.status()).toBe(200);
+    expect(await answer.text()).toContain(`data-slug="${slug}"`);
+    await context.close();
+  });
 
   it('keeps its filters in the URL: status=failing shows only failing monitors', async () => {
     const ok = uniqueSlug('dash-ok');
