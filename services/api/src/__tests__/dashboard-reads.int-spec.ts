@@ -176,21 +176,22 @@ describe('the statuses of a whole list', () => {
 
 describe("the timelines of a page's monitors", () => {
   it('count each run in the bucket it began in, one row per monitor-environment with its buckets in order', async () => {
+    // [bucket, ...counts in the order of STATS_STATUSES: ok, error, missed, timeout, in_progress, unknown]
     const range = statsRange({ since: (NOW - 6 * HOUR) / 1000, until: NOW / 1000, resolution: '1h' }, NOW);
     const rows = await new MonitorStatsRepository(clickhouse).counts({ projectIds: [PROJECT_ID], monitorIds: [hourly, running], environments: null, range });
     const byMonitor = Object.fromEntries(rows.map((row) => [`${row.monitorId === hourly ? 'hourly' : 'running'}:${row.environment}`, row.buckets]));
     // Six hourly runs, one in five an error; the long run began before the range (its start is in the lookback day).
     const hourlyIndex = (hour: number): number => (3 * DAY - 6 * HOUR + hour * HOUR) / HOUR;
     expect(byMonitor['hourly:production']).toEqual(
-      Array.from({ length: 6 }, (_, hour) => [hour, hourlyIndex(hour) % 5 === 4 ? 0 : 1, hourlyIndex(hour) % 5 === 4 ? 1 : 0, 0, 0, 0]),
+      Array.from({ length: 6 }, (_, hour) => [hour, hourlyIndex(hour) % 5 === 4 ? 0 : 1, hourlyIndex(hour) % 5 === 4 ? 1 : 0, 0, 0, 0, 0]),
     );
     expect(byMonitor['running:production']).toEqual([
-      [0, 1, 0, 0, 0, 0],
-      [1, 1, 0, 0, 0, 0],
-      [2, 1, 0, 0, 0, 0],
-      [3, 1, 0, 0, 0, 0],
-      [4, 0, 1, 0, 0, 0],
-      [5, 0, 0, 0, 0, 1],
+      [0, 1, 0, 0, 0, 0, 0],
+      [1, 1, 0, 0, 0, 0, 0],
+      [2, 1, 0, 0, 0, 0, 0],
+      [3, 1, 0, 0, 0, 0, 0],
+      [4, 0, 1, 0, 0, 0, 0],
+      [5, 0, 0, 0, 0, 1, 0],
     ]);
     expect(Object.keys(byMonitor).sort()).toEqual(['hourly:production', 'running:production']);
   });
@@ -209,7 +210,7 @@ describe("the timelines of a page's monitors", () => {
     ]);
     const range = statsRange({ since: (NOW - 6 * HOUR) / 1000, until: NOW / 1000, resolution: '1h' }, NOW);
     const rows = await new MonitorStatsRepository(clickhouse).counts({ projectIds: [PROJECT_ID], monitorIds: [monitorId], environments: null, range });
-    expect(rows).toEqual([{ monitorId, environment: 'production', buckets: [[3, 0, 1, 0, 0, 0]] }]);
+    expect(rows).toEqual([{ monitorId, environment: 'production', buckets: [[3, 0, 1, 0, 0, 0, 0]] }]);
   });
 });
 
