@@ -365,7 +365,9 @@ async function main(): Promise<void> {
   log(`stack: ${await ensureStack()}`);
   // Every check-in goes to one monitor: its rate limit is set far above the offered load, so the limiter
   // runs on every check-in but never refuses one.
-  const env = testEnv({ VIGIL_LOG_LEVEL: 'warn', VIGIL_CHECKIN_RATE_PER_MINUTE: '1000000', VIGIL_CHECKIN_RATE_BURST: '1000000' });
+  // No ingest beats (decision 0023): 12 records a second whatever the load, which the Kafka check would count as
+  // check-ins that nobody sent.
+  const env = testEnv({ VIGIL_LOG_LEVEL: 'warn', VIGIL_CHECKIN_RATE_PER_MINUTE: '1000000', VIGIL_CHECKIN_RATE_BURST: '1000000', VIGIL_INGEST_BEAT_MS: '0' });
   const config = testConfig();
   log(
     `resetting test slot ${process.env['VIGIL_TEST_SLOT']}'s stores (${new URL(config.VIGIL_POSTGRES_URL).pathname.slice(1)}, topics ${config.VIGIL_KAFKA_TOPIC_PREFIX}*)`,
