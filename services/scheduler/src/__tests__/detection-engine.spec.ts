@@ -393,7 +393,8 @@ describe('detection engine: publishing, changelog and restore', () => {
       expect(kafka.states().map((state) => `${state.from}->${state.to}`)).toEqual(['new->ok', 'ok->late', 'late->ok', 'ok->missed']);
     });
 
-    it('while beats are overdue but ingest is not yet silent, the miss waits: a beat then makes it a miss', async () => {
+    /** An ok, beats until 4 s before the 1h deadline, then a pulse past it: the miss is held, ingest in doubt. */
+    async function heldMiss(): Promise<{ kafka: FakeKafka; engine: DetectionEngine; p: Partition }> {
       const kafka = new FakeKafka();
       const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, { maxPulseAheadMs: 365 * 24 * HOUR, outageGuard: guard });
       const p = new Partition();
@@ -403,21 +404,18 @@ describe('detection engine: publishing, changelog and restore', () => {
       );
       await engine.handle([p.pulse(DEADLINE_1H + SECOND)], noHeartbeat);
       expect(kafka.events()).toEqual([]);
+      return { kafka, engine, p };
+    }
+
+    it('while beats are overdue but ingest is not yet silent, the miss waits: a beat then makes it a miss', async () => {
+      const { kafka, engine, p } = await heldMiss();
       expect(engine.detector(3)?.clock).toBe(DEADLINE_1H - SECOND);
       await engine.handle([...p.beats(DEADLINE_1H + 2 * SECOND, DEADLINE_1H + 2 * SECOND), p.pulse(DEADLINE_1H + 3 * SECOND)], noHeartbeat);
       expect(slotsOf(kafka.events())).toEqual(['missed@1h']);
     });
 
     it('while beats are overdue, the miss waits: the silence reaching its bound makes it unknown', async () => {
-      const kafka = new FakeKafka();
-      const engine = new DetectionEngine(directory(), kafka, kafka.readState, logger, { maxPulseAheadMs: 365 * 24 * HOUR, outageGuard: guard });
-      const p = new Partition();
-      await engine.handle(
-        [...p.beats(T0, T0 + 20 * SECOND), p.checkin('ok', T0 + 10 * SECOND), ...p.beats(DEADLINE_1H - 30 * SECOND, DEADLINE_1H - 4 * SECOND)],
-        noHeartbeat,
-      );
-      await engine.handle([p.pulse(DEADLINE_1H + SECOND)], noHeartbeat);
-      expect(kafka.events()).toEqual([]);
+      const { kafka, engine, p } = await heldMiss();
       await engine.handle([p.pulse(DEADLINE_1H + 7 * SECOND)], noHeartbeat);
       expect(slotsOf(kafka.events())).toEqual(['unknown@1h']);
     });
