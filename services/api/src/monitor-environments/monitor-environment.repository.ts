@@ -146,16 +146,7 @@ export class MonitorEnvironmentRepository {
             null,
           );
     const runs = [...recent.filter((row) => !readWhole.has(trackKey(row))), ...whole];
-    const entry = (monitorId: string, name: string): EnvironmentFacts => {
-      let byName = result.get(monitorId);
-      if (!byName) result.set(monitorId, (byName = new Map<string, EnvironmentFacts>()));
-      let found = byName.get(name);
-      if (!found) {
-        found = { state: null, runs: [], settings: { isMuted: false, openIssue: null, droppedAt: null } };
-        byName.set(name, found);
-      }
-      return found;
-    };
+    const entry = (monitorId: string, name: string): EnvironmentFacts => factsEntry(result, monitorId, name);
     for (const row of states) entry(row.monitor_id, row.environment).state = { state: row.state, at: Number(row.changed_at_ms) };
     for (const row of runs) entry(row.monitor_id, row.environment).runs.push(runOf(row));
     for (const facts of result.values()) for (const known of facts.values()) known.runs.sort(newestFirst);
@@ -198,16 +189,7 @@ export class MonitorEnvironmentRepository {
          WHERE ${recently} AND source != 'scheduler'`),
       this.settings(monitors, environments),
     ]);
-    const entry = (monitorId: string, name: string): EnvironmentFacts => {
-      let byName = result.get(monitorId);
-      if (!byName) result.set(monitorId, (byName = new Map<string, EnvironmentFacts>()));
-      let found = byName.get(name);
-      if (!found) {
-        found = { state: null, runs: [], settings: { isMuted: false, openIssue: null, droppedAt: null } };
-        byName.set(name, found);
-      }
-      return found;
-    };
+    const entry = (monitorId: string, name: string): EnvironmentFacts => factsEntry(result, monitorId, name);
     for (const row of states)
       if (wanted.has(row.monitor_id)) entry(row.monitor_id, row.environment).state = { state: row.state, at: Number(row.changed_at_ms) };
     // The newest run matters where it may be running; where no state says more, the monitor is read whole below.
@@ -397,4 +379,16 @@ function forgetDropped(result: Map<string, Map<string, EnvironmentFacts>>): void
       if (facts.runs.length === 0 && facts.state === null && !facts.settings.isMuted && facts.settings.openIssue === null) byName.delete(name);
     }
   }
+}
+
+/** The facts of one monitor-environment in `result`, created empty the first time it is asked for. */
+function factsEntry(result: Map<string, Map<string, EnvironmentFacts>>, monitorId: string, name: string): EnvironmentFacts {
+  let byName = result.get(monitorId);
+  if (!byName) result.set(monitorId, (byName = new Map<string, EnvironmentFacts>()));
+  let found = byName.get(name);
+  if (!found) {
+    found = { state: null, runs: [], settings: { isMuted: false, openIssue: null, droppedAt: null } };
+    byName.set(name, found);
+  }
+  return found;
 }
