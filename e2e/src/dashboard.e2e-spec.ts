@@ -195,10 +195,15 @@ describe('dashboard: the monitors list, live', () => {
   it("answers its poll with 204 from the monitors' version while nothing changed, and with the list once a check-in changed it", async () => {
     const { context } = await ownerPage();
     const org = vigil.credentials.VIGIL_ORG;
-    const page = await context.request.get(`${web}/orgs/${org}/monitors/?q=dash-`);
-    const since = /data-since="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+    // The poll asks with the page's own filters (its hx-get), as the browser does: the list is paged, failing first,
+    // and earlier specs' monitors would push this spec's new one off an unfiltered first page.
+    const page = await context.request.get(`${web}/orgs/${org}/monitors/?q=dash-poll`);
+    const html = await page.text();
+    const since = /data-since="([^"]+)"/.exec(html)?.[1] ?? '';
+    const live = (/hx-get="([^"]+)"/.exec(html)?.[1] ?? '').replaceAll('&amp;', '&');
     expect(since).toMatch(/^[\w-]+\.[0-9a-z]+\.[\w-]+$/);
-    const poll = () => context.request.get(`${web}/orgs/${org}/monitors-live?since=${encodeURIComponent(since)}`, { maxRedirects: 0 });
+    expect(live).toContain('q=dash-poll');
+    const poll = () => context.request.get(`${web}${live}&since=${encodeURIComponent(since)}`, { maxRedirects: 0 });
     expect((await poll()).status()).toBe(204);
     const slug = uniqueSlug('dash-poll');
     await createByPing(slug);
@@ -327,6 +332,8 @@ describe('dashboard: accessibility, widths and themes', () => {
     await page.goto(`${web}/signin`);
     const found: Record<string, unknown> = { signin: await seriousAxeViolations(page) };
     await signIn(page, web, vigil.credentials.VIGIL_ADMIN_EMAIL, vigil.credentials.VIGIL_ADMIN_PASSWORD);
+    // Paged, failing first: filtered to this monitor so that earlier specs' monitors cannot push it off the page.
+    await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/?q=${slug}`);
     await page.waitForSelector(`li[data-slug="${slug}"]`, { timeout: 30_000 });
     found['monitors'] = await seriousAxeViolations(page);
     await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/`);
