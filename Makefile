@@ -4,7 +4,7 @@ SHELL := /bin/bash
 STACK := deploy/local/stack.sh
 CREDENTIALS := .stack/credentials.env
 
-.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e test-e2e-realtime test-rules status tools lock-check helm-test image
+.PHONY: up down test deps build lint format format-check migrate topics seed test-unit test-integration test-e2e test-e2e-shard-1 test-e2e-shard-2 test-e2e-realtime test-rules status tools lock-check helm-test image
 
 ## up: install, start Kafka/Postgres/ClickHouse and every service, seed, print URLs and credentials
 up: deps build
@@ -30,7 +30,8 @@ test: deps lock-check format-check build lint tools
 	bash $(STACK) up
 	$(MAKE) --no-print-directory test-rules test-unit
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-integration test-e2e-realtime
-	$(MAKE) --no-print-directory test-e2e helm-test
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e-shard-1 test-e2e-shard-2
+	$(MAKE) --no-print-directory helm-test
 
 ## test-rules: the operators' alerting rules (deploy/prometheus) are valid and fire as their unit tests say
 PROMTOOL := $${VIGIL_TOOLS_DIR:-$$HOME/.cache/vigil/tools}/bin/promtool
@@ -47,6 +48,14 @@ test-integration:
 
 test-e2e:
 	npx jest --config jest.config.js --selectProjects e2e --ci --runInBand --forceExit
+
+## test-e2e-shard-N: half of the end-to-end tier (e2e/shard-sequencer.js deals the specs out by duration), shard 1 on
+## test slot 0 and shard 2 on slot 9: make test runs both at once, each with its own ports, topics and databases
+E2E_SHARD = npx jest --config jest.config.js --selectProjects e2e --ci --runInBand --forceExit --shard
+test-e2e-shard-1:
+	VIGIL_TEST_SLOT=0 $(E2E_SHARD)=1/2
+test-e2e-shard-2:
+	VIGIL_TEST_SLOT=9 $(E2E_SHARD)=2/2
 
 ## test-e2e-realtime: end-to-end specs that mostly wait on the wall clock (*.realtime-spec.ts), on test slot 8 so
 ## that they run beside the integration tier without sharing its ports, topics or databases

@@ -29,6 +29,8 @@ const common = {
 module.exports = {
   // Integration and end-to-end tests start processes and wait on real services; unit tests finish long before.
   testTimeout: 120000,
+  // `--shard=i/n` deals specs out by their measured duration (make test runs the end-to-end tier as two shards).
+  testSequencer: '<rootDir>/e2e/shard-sequencer.js',
   projects: [
     {
       ...common,

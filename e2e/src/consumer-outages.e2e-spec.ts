@@ -1,12 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { monitorEnvironmentKey, TOPICS, type DeadLetterV1, type RunResultV1 } from '@vigil/contracts';
 import { createKafkaClient, kafkaConnection, partitionForKey, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
-import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
+import { resetTestTopics, ServiceProcess, testConfig, waitFor } from '@vigil/testing';
 import type { Admin } from 'kafkajs';
-import { EventTimeline, HttpReceiver, IssueFeed, uniqueSlug, Vigil, type ReceivedRequest } from './support';
+import { EventTimeline, HttpReceiver, IssueFeed, PrivateKafka, uniqueSlug, Vigil, type ReceivedRequest } from './support';
 
 /**
  * Issue #19: no consumer dies silently, no message blocks a partition. Every consuming service is a real process
@@ -20,8 +18,9 @@ import { EventTimeline, HttpReceiver, IssueFeed, uniqueSlug, Vigil, type Receive
  * before any outage, after a stall of every consumer, and after a restart of the Kafka broker: detection,
  * alerting and history work again each time.
  *
- * The broker restart restarts the Kafka of the stack the tests run on (deploy/local/stack.sh with the same
- * VIGIL_STACK_DIR and ports), and waits for it to be ready again before the next test.
+ * Everything here runs on a Kafka broker of the spec's own (PrivateKafka: deploy/local/stack.sh with a directory and
+ * ports of its own), which the broker restart stops and starts again, waiting for it to be ready before the next
+ * test; the stack's shared broker keeps serving the specs that run beside this one.
  */
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -34,6 +33,7 @@ type Consumer = (typeof CONSUMERS)[number];
 const GROUPS: Record<Consumer, string> = { scheduler: 'vigil-scheduler', issues: 'vigil-issues', notifier: 'vigil-notifier', history: 'vigil-history' };
 
 let vigil: Vigil;
+let kafka: PrivateKafka;
 let timeline: EventTimeline;
 let feed: IssueFeed;
 let admin: Admin;
@@ -65,11 +65,6 @@ async function readiness(target: ServiceProcess): Promise<{ status: number; cons
 async function members(name: Consumer): Promise<number> {
   const { groups } = await admin.describeGroups([`${vigil.env['VIGIL_KAFKA_TOPIC_PREFIX']}${GROUPS[name]}`]);
   return groups[0]?.members.length ?? 0;
-}
-
-/** Runs deploy/local/stack.sh against the stack the tests use (its VIGIL_STACK_DIR and ports are in the environment). */
-function stack(...args: string[]): void {
-  execFileSync('bash', [join(REPO_ROOT, 'deploy/local/stack.sh'), ...args], { stdio: 'inherit', env: process.env });
 }
 
 async function everyConsumerReady(what: string, timeoutMs: number): Promise<void> {
@@ -137,18 +132,24 @@ async function missAndRecover(k: number, runsBefore: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  await resetTestTopics(testConfig());
+  kafka = await PrivateKafka.start();
   await receiver.start();
-  const overrides = { VIGIL_KAFKA_SESSION_TIMEOUT_MS: String(SESSION_MS), VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8', VIGIL_NOTIFIER_POLL_MS: '100' };
+  const overrides = {
+    VIGIL_KAFKA_BROKERS: kafka.brokers,
+    VIGIL_KAFKA_SESSION_TIMEOUT_MS: String(SESSION_MS),
+    VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8',
+    VIGIL_NOTIFIER_POLL_MS: '100',
+  };
+  await resetTestTopics(testConfig(overrides));
   vigil = await Vigil.start(overrides);
   const config = testConfig(overrides);
   const logger = createLogger('consumer-outages-e2e', 'silent');
-  const kafka = createKafkaClient(config, 'consumer-outages-e2e', logger);
-  admin = kafka.admin();
+  const client = createKafkaClient(config, 'consumer-outages-e2e', logger);
+  admin = client.admin();
   await admin.connect();
   producer = new TopicProducer(kafkaConnection(config, 'consumer-outages-e2e'), logger, { prefix: config.VIGIL_KAFKA_TOPIC_PREFIX, lingerMs: 0 });
   await producer.connect();
-  deadLetterReader = new TopicConsumer(kafka, logger, {
+  deadLetterReader = new TopicConsumer(client, logger, {
     groupId: `dead-letters-e2e-${randomUUID()}`,
     topics: ['vigil.dead-letters.v1'],
     prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
@@ -218,6 +219,7 @@ afterAll(async () => {
   await Promise.allSettled(Object.values(started).map((process) => process.stop()));
   await vigil?.stop();
   await receiver.stop();
+  await kafka?.destroy();
 });
 
 describe('consumers survive a stall and a broker restart; a poison message is dead-lettered', () => {
@@ -250,7 +252,7 @@ describe('consumers survive a stall and a broker restart; a poison message is de
   }, 180_000);
 
   it('a Kafka broker restart: every consumer reports it is not consuming while the broker is down, then each rejoins and a miss is detected, alerted and recorded', async () => {
-    stack('down', 'kafka');
+    await kafka.down();
     try {
       let last = '';
       await waitFor(
@@ -265,7 +267,7 @@ describe('consumers survive a stall and a broker restart; a poison message is de
         throw new Error(`${error instanceof Error ? error.message : String(error)}; last: ${last}`);
       });
     } finally {
-      stack('up', 'kafka');
+      await kafka.up();
     }
     await everyConsumerReady('every consumer back in its group after the broker restart', 120000);
     for (const name of CONSUMERS) expect(service(name).exitCode).toBeUndefined();

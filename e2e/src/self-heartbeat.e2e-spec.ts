@@ -1,15 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
-import { HttpReceiver } from './support';
+import { resetTestTopics, ServiceProcess, testConfig, testEnv, waitFor } from '@vigil/testing';
+import { HttpReceiver, PrivateKafka } from './support';
 
 /**
  * Issue #14: VIGIL_SELF_HEARTBEAT_URL. A loopback receiver stands in for the outside monitor (Healthchecks.io,
  * another Vigil): heartbeats arrive while the path a check-in takes is healthy (an ingest writes its beats, the
  * scheduler consumes and its clock runs on pulses through Kafka), stop when the scheduler is stopped, when ingest is
- * killed (the outage guard holds it down, decision 0023) and when the Kafka broker stops (the stack's own Kafka, as
- * consumer-outages.e2e-spec.ts stops it), and come back after each. The interval is 1 s here (60 s by default).
+ * killed (the outage guard holds it down, decision 0023) and when the Kafka broker stops, and come back after each.
+ * The broker is the spec's own (PrivateKafka), so stopping it disturbs no spec running beside this one. The interval is 1 s here (60 s by default).
  */
 describe('self-heartbeat', () => {
   let receiver: HttpReceiver;
@@ -17,6 +15,7 @@ describe('self-heartbeat', () => {
   let ingest: ServiceProcess;
   const path = '/ok/self-heartbeat';
   let env: Record<string, string>;
+  let kafka: PrivateKafka;
 
   /** Waits until five intervals pass without a heartbeat; returns when the last one came. */
   async function silence(what: string, timeoutMs: number): Promise<number> {
@@ -37,9 +36,15 @@ describe('self-heartbeat', () => {
 
   beforeAll(async () => {
     // A scheduler restores its partitions from the changelog: start from empty topics, whatever ran before.
-    await resetTestTopics(testConfig());
+    kafka = await PrivateKafka.start();
+    await resetTestTopics(testConfig({ VIGIL_KAFKA_BROKERS: kafka.brokers }));
     receiver = await new HttpReceiver().start();
-    env = testEnv({ VIGIL_SELF_HEARTBEAT_URL: receiver.url(path), VIGIL_SELF_HEARTBEAT_INTERVAL_MS: '1000', VIGIL_KAFKA_SESSION_TIMEOUT_MS: '6000' });
+    env = testEnv({
+      VIGIL_KAFKA_BROKERS: kafka.brokers,
+      VIGIL_SELF_HEARTBEAT_URL: receiver.url(path),
+      VIGIL_SELF_HEARTBEAT_INTERVAL_MS: '1000',
+      VIGIL_KAFKA_SESSION_TIMEOUT_MS: '6000',
+    });
     [ingest, scheduler] = await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('scheduler', env)]);
   });
 
@@ -47,6 +52,7 @@ describe('self-heartbeat', () => {
     scheduler?.resume();
     await Promise.allSettled([scheduler?.stop(), ingest?.stop()]);
     await receiver?.stop();
+    await kafka?.destroy();
   });
 
   it('arrives every interval while healthy, stops while the scheduler is stopped, and resumes after', async () => {
@@ -84,15 +90,13 @@ describe('self-heartbeat', () => {
 
   it('stops within two minutes of Kafka stopping, and resumes once Kafka is back', async () => {
     await resumed('heartbeats before the broker stops');
-    const stack = (action: 'up' | 'down') =>
-      execFileSync('bash', [join(REPO_ROOT, 'deploy/local/stack.sh'), action, 'kafka'], { stdio: 'inherit', env: process.env });
-    stack('down');
+    await kafka.down();
     const stoppedAt = Date.now();
     try {
       const last = await silence('the heartbeats to stop after the broker stopped', 120000);
       expect(last - stoppedAt).toBeLessThan(120000);
     } finally {
-      stack('up');
+      await kafka.up();
     }
     await resumed('heartbeats after the broker is back');
   }, 300_000);

@@ -11,3 +11,4 @@ export * from './management';
 export * from './link-header';
 export * from './healthchecks';
 export * from './prometheus';
+export * from './private-kafka';
