@@ -6,7 +6,7 @@
 const Sequencer = require('@jest/test-sequencer').default;
 const { basename } = require('node:path');
 
-// Seconds each spec took in a full `make test` (docs/operations.md, "The test tiers"); groups run in one shard.
+// Seconds each spec took in a full `make test` (docs/architecture.md says how the tiers run); a group runs in one shard.
 const SECONDS = {
   'dashboard.e2e-spec.ts': 240,
   'dashboard-pages.e2e-spec.ts': 150,
