@@ -10,7 +10,7 @@ const { basename } = require('node:path');
 // says how the tiers run). A group runs in one shard.
 const SECONDS = {
   'dashboard.e2e-spec.ts': 165,
-  'healthchecks-api.e2e-spec.ts': 186,
+  'healthchecks-api.e2e-spec.ts': 165,
   'dashboard-pages.e2e-spec.ts': 174,
   'consumer-outages.e2e-spec.ts': 117,
   'api-fuzz.e2e-spec.ts': 108,
