@@ -5,14 +5,20 @@ import { HttpReceiver, PrivateKafka } from './support';
 /**
  * Issue #14: VIGIL_SELF_HEARTBEAT_URL. A loopback receiver stands in for the outside monitor (Healthchecks.io,
  * another Vigil): heartbeats arrive while the path a check-in takes is healthy (an ingest writes its beats, the
- * scheduler consumes and its clock runs on pulses through Kafka), stop when the scheduler is stopped, when ingest is
- * killed (the outage guard holds it down, decision 0023) and when the Kafka broker stops, and come back after each.
- * The broker is the spec's own (PrivateKafka), so stopping it disturbs no spec running beside this one. The interval is 1 s here (60 s by default).
+ * scheduler consumes and its clock runs on pulses through Kafka, the consumers after it keep up), stop when the
+ * scheduler is stopped, when history is stopped (its group falls behind), when ingest is killed (the outage guard holds
+ * it down, decision 0023) and when the Kafka broker stops, and come back after each.
+ * The broker is the spec's own (PrivateKafka), so stopping it disturbs no spec running beside this one. The interval
+ * is 1 s here (60 s by default).
  */
+/** The lag bound of every consumer group here (10,000 by default): a stopped consumer passes it within seconds. */
+const MAX_LAG = 500;
+
 describe('self-heartbeat', () => {
   let receiver: HttpReceiver;
   let scheduler: ServiceProcess;
   let ingest: ServiceProcess;
+  let history: ServiceProcess;
   const path = '/ok/self-heartbeat';
   let env: Record<string, string>;
   let kafka: PrivateKafka;
@@ -43,14 +49,20 @@ describe('self-heartbeat', () => {
       VIGIL_KAFKA_BROKERS: kafka.brokers,
       VIGIL_SELF_HEARTBEAT_URL: receiver.url(path),
       VIGIL_SELF_HEARTBEAT_INTERVAL_MS: '1000',
+      VIGIL_SELF_HEARTBEAT_MAX_LAG: String(MAX_LAG),
       VIGIL_KAFKA_SESSION_TIMEOUT_MS: '6000',
     });
-    [ingest, scheduler] = await Promise.all([ServiceProcess.start('ingest', env), ServiceProcess.start('scheduler', env)]);
+    [ingest, scheduler, history] = await Promise.all([
+      ServiceProcess.start('ingest', env),
+      ServiceProcess.start('scheduler', env),
+      ServiceProcess.start('history', env),
+    ]);
   });
 
   afterAll(async () => {
     scheduler?.resume();
-    await Promise.allSettled([scheduler?.stop(), ingest?.stop()]);
+    history?.resume();
+    await Promise.allSettled([scheduler?.stop(), ingest?.stop(), history?.stop()]);
     await receiver?.stop();
     await kafka?.destroy();
   });
@@ -76,6 +88,25 @@ describe('self-heartbeat', () => {
     await waitFor('heartbeats again', () => receiver.to(path).length >= before + 2, { timeoutMs: 90000, intervalMs: 200 });
     expect(receiver.to(path)[before]!.at).toBeGreaterThan(pausedAt + 6000);
   });
+
+  it('stops while the history service is stopped and its group falls behind, and resumes once it caught up', async () => {
+    await resumed('heartbeats before history stops');
+    // The check-ins topic carries the pulses (48 a second) and ingest's beats (12): a stopped history falls behind
+    // by about 60 messages a second, past the bound within seconds.
+    history.pause();
+    const pausedAt = Date.now();
+    try {
+      const last = await silence('the heartbeats to stop while history is stopped', 60000);
+      expect(last - pausedAt).toBeLessThan(30000);
+    } finally {
+      history.resume();
+    }
+    // Withheld for history's lag, not for something else that went wrong meanwhile.
+    expect(scheduler.logs).toMatch(
+      /self-heartbeat withheld[^\n]*the vigil-history consumer group is \d+ messages behind|the vigil-history consumer group is \d+ messages behind[^\n]*self-heartbeat withheld/,
+    );
+    await resumed('heartbeats after history caught up');
+  }, 180_000);
 
   it('stops when ingest is killed (no beats: the outage guard holds ingest down), and resumes once ingest is back', async () => {
     await resumed('heartbeats before ingest is killed');

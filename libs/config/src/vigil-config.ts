@@ -318,7 +318,7 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      "Scheduler: a URL Vigil sends a GET to every VIGIL_SELF_HEARTBEAT_INTERVAL_MS while its own path is healthy (the scheduler is in its consumer group, a clock pulse went through Kafka to it within VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS, and it is at most VIGIL_SELF_HEARTBEAT_MAX_LAG check-ins behind): point it at an outside dead man's switch (a Healthchecks.io or another Vigil's ping URL) so that Vigil being down alerts someone. Empty: off.",
+      "Scheduler: a URL Vigil sends a GET to every VIGIL_SELF_HEARTBEAT_INTERVAL_MS while its own path is healthy (the scheduler is in its consumer group, a clock pulse went through Kafka to it within VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS, ingest writes its beats, every consumer group is at most VIGIL_SELF_HEARTBEAT_MAX_LAG messages behind, and the notifier delivers): point it at an outside dead man's switch (a Healthchecks.io or another Vigil's ping URL) so that Vigil being down alerts someone. Empty: off.",
     secret: true,
   })
   @Matches(/^$|^https?:\/\/\S+$/, { message: 'must be empty or an http(s) URL' })
@@ -340,7 +340,7 @@ export class VigilConfig {
   VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS = 30000;
 
   @ConfigVariable({
-    description: "Scheduler: the self-heartbeat is withheld while the scheduler's consumer group is more than this many messages behind on vigil.checkins.v1.",
+    description: "Scheduler: the self-heartbeat is withheld while any consumer group (the scheduler's, issues', the notifier's, history's) is more than this many messages behind.",
   })
   @IsInt()
   @Min(1)

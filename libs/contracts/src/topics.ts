@@ -160,6 +160,13 @@ export const TOPICS: { readonly [T in TopicName]: TopicDefinition<T> } = {
 export const TOPIC_NAMES = Object.keys(TOPICS) as TopicName[];
 
 /**
+ * The Kafka consumer group of each consuming service, before the deployment's topic prefix (which groups carry too).
+ * The scheduler's self-heartbeat reads the others' lag by these names.
+ */
+export const CONSUMER_GROUPS = { scheduler: 'vigil-scheduler', issues: 'vigil-issues', notifier: 'vigil-notifier', history: 'vigil-history' } as const;
+export type ConsumingService = keyof typeof CONSUMER_GROUPS;
+
+/**
  * The physical topic name: an optional prefix lets several Vigil installations (or a test run) share
  * one Kafka cluster without reading each other's messages.
  */

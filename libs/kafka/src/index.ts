@@ -4,3 +4,4 @@ export * from './topic-admin';
 export * from './topic-consumer';
 export * from './topic-producer';
 export * from './partition-reader';
+export * from './group-lag';

@@ -12,6 +12,7 @@ import {
 import type { Logger } from '@vigil/logging';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { classifyFailure, describeFailure, type FailureKind } from './failure';
+import { partitionLag } from './group-lag';
 
 export interface ConsumedMessage<T extends TopicName> {
   kind: 'message';
@@ -295,9 +296,7 @@ export class TopicConsumer<T extends TopicName> {
         let messages = 0;
         for (const end of ends) {
           const high = Number(end.high);
-          const at = done.get(end.partition) ?? -1;
-          const from = at >= 0 ? at : (this.options.fromBeginning ?? true) ? Number(end.low) : high;
-          messages += Math.max(0, high - from);
+          messages += partitionLag(high, done.get(end.partition) ?? -1, (this.options.fromBeginning ?? true) ? Number(end.low) : high);
         }
         lags.push({ service, topic, messages });
       }

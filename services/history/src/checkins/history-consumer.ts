@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@vigil/clickhouse';
 import type { VigilConfig } from '@vigil/config';
-import type { CheckinMessageV1, MonitorEventV1, MonitorStateV1, ProcessingErrorV1 } from '@vigil/contracts';
+import { CONSUMER_GROUPS, type CheckinMessageV1, type MonitorEventV1, type MonitorStateV1, type ProcessingErrorV1 } from '@vigil/contracts';
 import { consumerSettings, createKafkaClient, TopicConsumer, type ConsumedMessage, type DeadLetterSink } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
@@ -35,7 +35,7 @@ export class HistoryConsumer {
     this.runs = new RunResolver(this.store);
     this.metrics = config.VIGIL_METRICS === 'on' ? new HistoryMetrics() : null;
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
-      groupId: 'vigil-history',
+      groupId: CONSUMER_GROUPS.history,
       service: 'history',
       topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.processing-errors.v1', 'vigil.monitor-states.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
+import { CONSUMER_GROUPS } from '@vigil/contracts';
 import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
@@ -27,7 +28,7 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
     if (config.VIGIL_METRICS === 'on') issuesMetrics(dataSource);
     const useCase = new ApplyRunResults(new IssueRepository(dataSource), producer, logger);
     this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-issues', logger), logger, {
-      groupId: 'vigil-issues',
+      groupId: CONSUMER_GROUPS.issues,
       service: 'issues',
       topics: ['vigil.run-results.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,

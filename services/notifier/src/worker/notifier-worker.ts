@@ -1,6 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
+import { CONSUMER_GROUPS } from '@vigil/contracts';
 import { deliver, deliveryDepsFromConfig, retryPolicyFromConfig, type DeliveryDeps } from '@vigil/integrations';
 import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
@@ -54,7 +55,7 @@ export class NotifierWorker implements OnModuleInit, BeforeApplicationShutdown {
     });
     const transitions = new RecordTransitions(new TransitionRepository(dataSource), { appUrl: config.VIGIL_PUBLIC_APP_URL }, logger);
     this.consumer = new TopicConsumer(createKafkaClient(config, 'vigil-notifier', logger), logger, {
-      groupId: 'vigil-notifier',
+      groupId: CONSUMER_GROUPS.notifier,
       service: 'notifier',
       topics: ['vigil.issues.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,

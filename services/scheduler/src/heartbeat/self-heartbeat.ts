@@ -11,7 +11,29 @@ export interface PathHealth {
   lagMessages: number | null;
   /** The outage guard's open incident (no ingest beats, or the volume collapsed), if any (decision 0023). */
   outage?: 'ingest_silent' | 'volume_collapsed' | null;
+  /** The other consuming services' groups (issues, notifier, history) and the messages each has yet to read; null: Kafka did not say. */
+  groupsLag?: ReadonlyArray<{ group: string; messages: number }> | null;
+  /** Alert deliveries (tests left out) that finished in the last `NOTIFICATIONS_WINDOW_MS`; null: Postgres did not say. */
+  notifications?: FinishedNotifications | null;
 }
+
+export interface FinishedNotifications {
+  succeeded: number;
+  /** Dead-lettered: refused for good, or out of attempts. */
+  dead: number;
+  /** Integrations the dead ones were for. */
+  deadIntegrations: number;
+}
+
+/** How far back the notifier's finished deliveries are read. */
+export const NOTIFICATIONS_WINDOW_MS = 15 * 60_000;
+
+/**
+ * The notifier is held to be failing when, in the window, nothing was delivered and at least this many deliveries to
+ * at least two integrations were dead-lettered: one user's broken endpoint is theirs to fix (the delivery log shows
+ * it), every endpoint failing at once is Vigil's.
+ */
+export const DEAD_NOTIFICATIONS_MIN = 3;
 
 export interface HeartbeatLimits {
   maxClockLagMs: number;
@@ -27,6 +49,14 @@ export function withheldBecause(health: PathHealth, limits: HeartbeatLimits): st
   if (health.lagMessages > limits.maxLag) return `the scheduler is ${health.lagMessages} check-ins behind`;
   if (health.outage === 'ingest_silent') return 'no ingest instance writes beats (the outage guard holds ingest down)';
   if (health.outage === 'volume_collapsed') return 'the check-in volume collapsed (the outage guard holds the pipeline down)';
+  if (health.groupsLag === null) return "Kafka does not tell the other consumer groups' lag";
+  const behind = (health.groupsLag ?? []).find((lag) => lag.messages > limits.maxLag);
+  if (behind) return `the ${behind.group} consumer group is ${behind.messages} messages behind`;
+  if (health.notifications === null) return "Postgres does not tell the notifier's deliveries";
+  const notifications = health.notifications;
+  if (notifications && notifications.succeeded === 0 && notifications.dead >= DEAD_NOTIFICATIONS_MIN && notifications.deadIntegrations >= 2) {
+    return `the notifier dead-lettered every alert that finished in the last ${NOTIFICATIONS_WINDOW_MS / 60_000} minutes (${notifications.dead}, to ${notifications.deadIntegrations} integrations)`;
+  }
   return null;
 }
 

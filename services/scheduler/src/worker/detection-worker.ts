@@ -1,14 +1,16 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { TOPICS } from '@vigil/contracts';
+import { CONSUMER_GROUPS, TOPICS } from '@vigil/contracts';
 import { consumerSettings, createKafkaClient, readPartitionsToEnd, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { FixedCounter } from '@vigil/metrics';
+import { DataSource } from 'typeorm';
 import { DetectionEngine } from '../engine/detection-engine';
 import { MonitorDirectory } from '../engine/monitor-directory';
 import { MonitorFeed, type FeedMonitor } from '../monitors/monitor-feed';
-import { SelfHeartbeat, type PathHealth } from '../heartbeat/self-heartbeat';
+import { DownstreamLagProbe, finishedNotifications } from '../heartbeat/path-probes';
+import { NOTIFICATIONS_WINDOW_MS, SelfHeartbeat, type PathHealth } from '../heartbeat/self-heartbeat';
 import { freshMsFor } from '../outage-guard/ingest-beats';
 import { OutageGuardWatch } from '../outage-guard/outage-guard-watch';
 import { schedulerMetrics } from './scheduler-metrics';
@@ -27,6 +29,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
   private pulseTimer: NodeJS.Timeout | null = null;
   private feedLoaded = false;
   private heartbeat: SelfHeartbeat | null = null;
+  private readonly downstreamLag: DownstreamLagProbe;
   private readonly guard: OutageGuardWatch;
   /** The check-ins partitions the group gave this instance at its latest join. */
   private assignment: readonly number[] = [];
@@ -40,8 +43,10 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     @Inject(TopicProducer) private readonly producer: TopicProducer,
     private readonly feed: MonitorFeed,
     private readonly readiness: ReadinessRegistry,
+    @Inject(DataSource) private readonly db: DataSource,
   ) {
     const kafka = createKafkaClient(config, 'vigil-scheduler', logger);
+    this.downstreamLag = new DownstreamLagProbe(kafka, config.VIGIL_KAFKA_TOPIC_PREFIX);
     this.guard = new OutageGuardWatch(logger, config.VIGIL_METRICS === 'on');
     this.directory = new MonitorDirectory(logger);
     this.engine = new DetectionEngine(
@@ -82,7 +87,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
           )
         : null;
     this.consumer = new TopicConsumer(kafka, logger, {
-      groupId: 'vigil-scheduler',
+      groupId: CONSUMER_GROUPS.scheduler,
       service: 'scheduler',
       topics: ['vigil.checkins.v1'],
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
@@ -138,20 +143,30 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
     }
   }
 
-  /** What the self-heartbeat checks: this scheduler consumes, its clock runs on pulses through Kafka, it keeps up. */
+  /**
+   * What the self-heartbeat checks: this scheduler consumes, its clock runs on pulses through Kafka, it and the
+   * services after it (issues, notifier, history) keep up, and the notifier delivers.
+   */
   private async pathHealth(): Promise<PathHealth> {
     const clocks = this.engine.clocks();
-    const lags = await this.consumer.lag().catch(() => null);
+    const [lags, groupsLag, notifications] = await Promise.all([
+      this.consumer.lag().catch(() => null),
+      this.downstreamLag.read().catch(() => null),
+      finishedNotifications(this.db, NOTIFICATIONS_WINDOW_MS).catch(() => null),
+    ]);
     return {
       consuming: this.consumer.isConsuming,
       clockLagMs: clocks.length > 0 ? Date.now() - Math.min(...clocks) : null,
       lagMessages: lags === null ? null : lags.reduce((sum, lag) => sum + lag.messages, 0),
       outage: this.guard.incident,
+      groupsLag,
+      notifications,
     };
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.heartbeat?.stop();
+    await this.downstreamLag.stop();
     if (this.pulseTimer) clearInterval(this.pulseTimer);
     await this.consumer.stop();
   }
