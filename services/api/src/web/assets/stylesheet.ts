@@ -77,7 +77,7 @@ svg.timeline rect { rx: 2px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .table-wrap { overflow-x: auto; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: .8rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: .8rem; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: .7rem .9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
 .actions form { margin: 0; }
