@@ -7,7 +7,6 @@ import { RUN_LOOKBACK_MS } from '../checkins/run-lookback';
 import { FACTS_WINDOW_MS, MonitorEnvironmentRepository, type EnvironmentFacts } from '../monitor-environments/monitor-environment.repository';
 import { MonitorStatsRepository } from '../monitor-stats/monitor-stats.repository';
 import { statsRange } from '../monitor-stats/stats-range';
-import { MonitorReadRepository } from '../monitors/monitor-read.repository';
 import { MonitorsVersionRepository } from '../monitors/monitors-version.repository';
 
 /**
@@ -263,38 +262,6 @@ describe("the duration percentiles of a page's monitors", () => {
     expect(await stats.durations({ projectIds: [PROJECT_ID], monitorIds: [monitorId], environments: ['staging'], range })).toEqual([
       { monitorId, environment: 'staging', buckets: [[1, 1, 3000, 3000]] },
     ]);
-  });
-});
-
-describe('the monitors list filtered by tags', () => {
-  it('keeps the monitors with every tag asked for (words of their Healthchecks tags), and shows the tags as words', async () => {
-    const organizationId = randomUUID();
-    await dataSource.query('INSERT INTO organizations (id, slug, name) VALUES ($1, $2, $2)', [organizationId, `tags-${organizationId.slice(0, 8)}`]);
-    const [project] = await dataSource.query<Array<{ id: number }>>(
-      'INSERT INTO projects (organization_id, slug, name, ping_key) VALUES ($1, $2, $2, $3) RETURNING id',
-      [organizationId, 'jobs', randomUUID().replace(/-/g, '')],
-    );
-    const tagged: Array<[string, string]> = [
-      ['both', 'prod  db'],
-      ['prod-only', 'prod'],
-      ['prefix', 'production db'],
-      ['untagged', ''],
-    ];
-    for (const [slug, tags] of tagged)
-      await dataSource.query(
-        `INSERT INTO monitors (id, project_id, slug, name, ping_uuid, schedule_type, schedule_crontab, tags) VALUES ($1, $2, $3, $3, $4, 'crontab', '0 3 * * *', $5)`,
-        [randomUUID(), Number(project!.id), slug, randomUUID(), tags],
-      );
-    const reads = new MonitorReadRepository(dataSource);
-    const slugs = async (tags?: string[]) => (await reads.listKeys(organizationId, tags ? { tags } : {})).map((monitor) => monitor.slug).sort();
-    expect(await slugs()).toEqual(['both', 'prefix', 'prod-only', 'untagged']);
-    expect(await slugs(['prod'])).toEqual(['both', 'prod-only']);
-    expect(await slugs(['prod', 'db'])).toEqual(['both']);
-    expect(await slugs(['db', 'prod'])).toEqual(['both']);
-    expect(await slugs(['nightly'])).toEqual([]);
-    expect(await reads.count(organizationId, { tags: ['db'] })).toBe(2);
-    const [both] = await reads.findBySlugs(organizationId, ['both']);
-    expect(both!.tags).toEqual(['prod', 'db']);
   });
 });
 
