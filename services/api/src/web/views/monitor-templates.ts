@@ -25,7 +25,7 @@ export const MONITOR_STATE = String.raw`<div id="monitor-state" data-failing="<%
 </div>
 <h2>Check-ins</h2>
 <% if (it.checkins.length === 0) { %><p class="muted">No check-ins have been recorded yet.</p><% } else { %>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Check-ins (scrolls sideways on a narrow screen)"><table>
 <caption class="visually-hidden">The latest runs, newest first</caption>
 <thead><tr><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Last signal</th><th scope="col">Duration</th><th scope="col">Environment</th><th scope="col">Expected</th></tr></thead>
 <tbody>
@@ -49,7 +49,7 @@ export const MONITOR_STATE = String.raw`<div id="monitor-state" data-failing="<%
 <h2 id="processing-errors">Processing errors</h2>
 <% if (it.processingErrors.length === 0) { %><p class="muted">No processing error: every check-in was applied as sent.</p><% } else { %>
 <p class="muted">Check-ins that were refused or not applied as sent, newest first.</p>
-<div class="table-wrap"><table class="processing-errors">
+<div class="table-wrap" tabindex="0" role="region" aria-label="Processing errors (scrolls sideways on a narrow screen)"><table class="processing-errors">
 <caption class="visually-hidden">Processing errors of this monitor, newest first</caption>
 <thead><tr><th scope="col">When</th><th scope="col">Error</th><th scope="col">Environment</th><th scope="col">Source</th></tr></thead>
 <tbody>
