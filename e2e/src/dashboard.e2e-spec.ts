@@ -1,4 +1,5 @@
 import { expect } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '@vigil/config';
@@ -7,7 +8,7 @@ import { REPO_ROOT, resetTestTopics, ServiceProcess, testConfig, waitFor } from 
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DataSource } from 'typeorm';
 import { addMember, apiCall, uniqueSlug, Vigil } from './support';
-import { cookieNamed, launchChromium, resetPassword, seriousAxeViolations, signIn } from './support/browser';
+import { cookieNamed, launchChromium, resetPassword, seriousAxeViolations, signIn, type AxeViolation } from './support/browser';
 
 /**
  * The dashboard (#16) in headless Chromium on the real stack: ingest, history and the API (which serves the
@@ -25,6 +26,7 @@ const LIVE_BOUND_MS = 5000;
 
 let vigil: Vigil;
 let scheduler: ServiceProcess;
+let issues: ServiceProcess;
 let db: DataSource;
 let browser: Browser;
 let web: string;
@@ -91,6 +93,85 @@ async function watchLateThenMissed(): Promise<LateThenMissed> {
 
 let lateThenMissed: Promise<LateThenMissed> | undefined;
 
+/** A Sentry check-in to the DSN cron endpoint (query mode: `duration` in seconds) for a monitor that exists. */
+async function cronCheckin(slug: string, values: Record<string, string>, project = vigil.credentials.VIGIL_PROJECT_ID, key = vigil.publicKey): Promise<void> {
+  const response = await fetch(`${vigil.ingestUrl}/api/${project}/cron/${slug}/${key}/?${new URLSearchParams(values).toString()}`);
+  if (response.status !== 202) throw new Error(`check-in for ${slug}: ${response.status} ${await response.text()}`);
+}
+
+/** Runs that finished with these durations (seconds), each its own run in production (of the default project unless `dsn` names another). */
+async function finishedRuns(
+  slug: string,
+  runs: ReadonlyArray<readonly [string, number]>,
+  dsn: { project: string; key: string } = { project: vigil.credentials.VIGIL_PROJECT_ID, key: vigil.publicKey },
+): Promise<void> {
+  for (const [status, seconds] of runs)
+    await cronCheckin(slug, { status, duration: String(seconds), check_in_id: randomUUID(), environment: 'production' }, dsn.project, dsn.key);
+}
+
+/**
+ * A check-in in an envelope whose monitor_config is invalid: for a monitor that exists, ingest keeps the check-in
+ * under the monitor's current config and records the processing error `invalid_monitor_config`.
+ */
+async function checkinWithInvalidConfig(slug: string): Promise<void> {
+  const item = {
+    check_in_id: randomUUID().replace(/-/g, ''),
+    monitor_slug: slug,
+    status: 'ok',
+    environment: 'production',
+    monitor_config: { schedule: { type: 'crontab', value: '61 * * * *' } },
+  };
+  const response = await fetch(`${vigil.ingestUrl}/api/${vigil.credentials.VIGIL_PROJECT_ID}/envelope/`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-sentry-envelope',
+      'x-sentry-auth': `Sentry sentry_version=7, sentry_key=${vigil.publicKey}, sentry_client=vigil-e2e/1.0`,
+    },
+    body: [JSON.stringify({ sent_at: new Date().toISOString() }), JSON.stringify({ type: 'check_in' }), JSON.stringify(item)].join('\n'),
+  });
+  if (response.status !== 200) throw new Error(`envelope for ${slug}: ${response.status} ${await response.text()}`);
+}
+
+/** A Healthchecks check made through the Management API v3 (tags are set only there). */
+async function createCheck(slug: string, tags: string): Promise<void> {
+  const created = await fetch(`${web}/api/v3/checks/`, {
+    method: 'POST',
+    headers: { 'x-api-key': vigil.credentials.VIGIL_PROJECT_API_KEY, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: slug, slug, tags }),
+  });
+  if (created.status !== 201) throw new Error(`check ${slug}: ${created.status} ${await created.text()}`);
+}
+
+/** The value at position floor(level × n) of the sorted values: the API's exact percentiles. */
+function exactQuantile(values: readonly number[], level: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(Math.floor(level * sorted.length), sorted.length - 1)]!;
+}
+
+interface ApiRun {
+  status: string;
+  duration: number | null;
+  dateCreated: string;
+}
+
+interface ChartBucket {
+  start: string;
+  runs: string;
+  p50: string;
+  p99: string;
+  title: string;
+}
+
+/** The duration chart's bars of one environment on the open monitor page. */
+async function chartBuckets(page: Page, environment: string): Promise<ChartBucket[]> {
+  return page.evaluate<ChartBucket[]>(
+    `[...document.querySelectorAll('section[data-env="${environment}"] svg.durations g.d-bucket')].map((g) => ({
+      start: g.getAttribute('data-start'), runs: g.getAttribute('data-runs'), p50: g.getAttribute('data-p50'), p99: g.getAttribute('data-p99'),
+      title: g.querySelector('title').textContent,
+    }))`,
+  );
+}
+
 beforeAll(async () => {
   // The scheduler's partition clocks only move forward: start from empty topics, whatever ran before.
   await resetTestTopics(testConfig());
@@ -110,7 +191,8 @@ beforeAll(async () => {
   const email = `${uniqueSlug('viewer')}@example.com`;
   await addMember(db, organizationId, email, 'read-only');
   readOnly = { email, password: resetPassword(vigil.env, email, vigil.credentials.VIGIL_ORG) };
-  scheduler = await ServiceProcess.start('scheduler', vigil.env);
+  // The issues service opens and resolves the issues a monitor page lists.
+  [scheduler, issues] = await Promise.all([ServiceProcess.start('scheduler', vigil.env), ServiceProcess.start('issues', vigil.env)]);
   browser = await launchChromium();
   lateThenMissed = watchLateThenMissed();
   // Read by the last test; until then a failure must not count as unhandled.
@@ -120,6 +202,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await lateThenMissed?.catch(() => undefined);
   await browser?.close();
+  await issues?.stop();
   await scheduler?.stop();
   await db?.destroy();
   await vigil?.stop();
@@ -247,6 +330,36 @@ describe('dashboard: the monitors list, live', () => {
     await context.close();
   });
 
+  it('shows tags as labels and filters by tag (every word typed must match), kept in the URL and in the poll', async () => {
+    const prefix = uniqueSlug('dash-tag');
+    await createCheck(`${prefix}-both`, 'prod db');
+    await createCheck(`${prefix}-prod`, 'prod');
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/?q=${prefix}`);
+    const tagsOf = (slug: string) =>
+      page.evaluate<string[]>(`[...document.querySelectorAll('li[data-slug="${slug}"] ul.tags li.tag')].map((tag) => tag.textContent)`);
+    expect(await tagsOf(`${prefix}-both`)).toEqual(['prod', 'db']);
+    expect(await tagsOf(`${prefix}-prod`)).toEqual(['prod']);
+    await page.fill('#f-tag', 'db prod');
+    await Promise.all([page.waitForURL(/tag=db\+prod/), page.click('form.filters button[type="submit"]')]);
+    const slugs = await page.evaluate<string[]>("[...document.querySelectorAll('li.monitor')].map((item) => item.getAttribute('data-slug'))");
+    expect(slugs).toEqual([`${prefix}-both`]);
+    expect(await page.inputValue('#f-tag')).toBe('db prod');
+    expect(await page.getAttribute('#monitor-list', 'hx-get')).toContain('tag=db+prod');
+    // A tag label links to the list with only that tag.
+    await page.fill('#f-tag', '');
+    await Promise.all([page.waitForURL(/[?&]tag=&/), page.click('form.filters button[type="submit"]')]);
+    await Promise.all([page.waitForURL(/tag=prod(&|$)/), page.click(`li[data-slug="${prefix}-both"] li.tag a[href*="tag=prod&"]`)]);
+    expect((await page.evaluate<string[]>("[...document.querySelectorAll('li.monitor')].map((item) => item.getAttribute('data-slug'))")).sort()).toEqual([
+      `${prefix}-both`,
+      `${prefix}-prod`,
+    ]);
+    // The monitor page shows them too.
+    await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/${prefix}-both/`);
+    expect(await page.evaluate<string[]>("[...document.querySelectorAll('main > ul.tags li.tag')].map((tag) => tag.textContent)")).toEqual(['prod', 'db']);
+    await context.close();
+  });
+
   it('answers 404 pages for a monitor that does not exist and for another organization', async () => {
     const { context, page } = await ownerPage();
     expect((await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/no-such-monitor/`))!.status()).toBe(404);
@@ -285,6 +398,162 @@ describe('dashboard: a monitor page', () => {
     expect(await page.inputValue('#e-schedule')).toBe('61 * * * *');
     const monitor = await apiCall(web, vigil.credentials.VIGIL_API_TOKEN, 'GET', `organizations/${vigil.credentials.VIGIL_ORG}/monitors/${slug}/`);
     expect(monitor.json).toMatchObject({ config: { schedule_type: 'interval' } });
+    await context.close();
+  });
+
+  it('draws a duration chart: p50 and p99 per bucket of the chosen range of the runs that finished ok or error, as the API reads them', async () => {
+    const org = vigil.credentials.VIGIL_ORG;
+    const token = vigil.credentials.VIGIL_API_TOKEN;
+    const slug = uniqueSlug('dash-dur');
+    const created = await apiCall(web, token, 'POST', `organizations/${org}/monitors/`, {
+      project: vigil.credentials.VIGIL_PROJECT,
+      name: slug,
+      slug,
+      config: { schedule_type: 'crontab', schedule: '0 * * * *' },
+    });
+    expect(created.status).toBe(201);
+    await finishedRuns(slug, [
+      ['ok', 1],
+      ['ok', 2],
+      ['error', 4],
+      ['ok', 10],
+    ]);
+    // A run still in progress has no duration: it is in the check-ins, not in the chart.
+    await cronCheckin(slug, { status: 'in_progress', check_in_id: randomUUID(), environment: 'production' });
+    const runs = await waitFor(
+      'the four finished runs and the open one in history',
+      async () => {
+        const answer = await apiCall(web, token, 'GET', `organizations/${org}/monitors/${slug}/checkins/`);
+        const list = answer.json as ApiRun[];
+        // (A miss, should the hour turn meanwhile, is a run of its own without a duration.)
+        const finished = list.filter((run) => run.duration !== null && ['ok', 'error'].includes(run.status));
+        return finished.length === 4 && list.some((run) => run.status === 'in_progress') ? list : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    // The expectation from the runs as the API lists them: per 4-hour bucket of the 30-day range (aligned to the epoch).
+    const bucketMs = 4 * 3_600_000;
+    const byBucket = new Map<number, number[]>();
+    for (const run of runs) {
+      if (run.duration === null || !['ok', 'error'].includes(run.status)) continue;
+      const start = Math.floor(Date.parse(run.dateCreated) / bucketMs) * bucketMs;
+      byBucket.set(start, [...(byBucket.get(start) ?? []), run.duration]);
+    }
+    expect([...byBucket.values()].flat().sort((a, b) => a - b)).toEqual([1000, 2000, 4000, 10_000]);
+    const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+    const expected = [...byBucket]
+      .sort(([a], [b]) => a - b)
+      .map(([start, durations]) => ({
+        start: new Date(start).toISOString(),
+        runs: String(durations.length),
+        p50: String(exactQuantile(durations, 0.5)),
+        p99: String(exactQuantile(durations, 0.99)),
+        title: `p50 ${seconds(exactQuantile(durations, 0.5))}, p99 ${seconds(exactQuantile(durations, 0.99))} (${durations.length} run${durations.length === 1 ? '' : 's'})`,
+      }));
+    // In the usual case of one bucket: sorted 1, 2, 4, 10 s, p50 at position 2 (4 s), p99 at position 3 (10 s).
+    if (expected.length === 1) expect(expected[0]).toMatchObject({ p50: '4000', p99: '10000', runs: '4' });
+
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/monitors/${slug}/?range=30d`);
+    expect(await page.getAttribute('nav.ranges a[aria-current="page"]', 'href')).toBe(`/orgs/${org}/monitors/${slug}/?range=30d`);
+    const drawn = await chartBuckets(page, 'production');
+    expect(drawn.map(({ title, ...rest }) => ({ ...rest, title: title.replace(/^.*UTC: /, '') }))).toEqual(expected);
+    // Each title says its time span with its zone.
+    for (const bucket of drawn) expect(bucket.title).toMatch(/^\d\d-\d\d \d\d:\d\d to (\d\d-\d\d )?\d\d:\d\d UTC: p50 /);
+    const label = (await page.getAttribute('section[data-env="production"] svg.durations', 'aria-label')) ?? '';
+    expect(label).toMatch(
+      /^Run durations in production over the last 30 days: p50 and p99 per 4 hours of the runs that finished ok or error, from 0 to \d+ s; 4 runs/,
+    );
+    expect(await page.getAttribute('section[data-env="production"] svg.durations', 'role')).toBe('img');
+    expect(await page.textContent('section[data-env="production"] .d-y')).toMatch(/^\d+ s[\d.]+ s0 s$/);
+    // The live poll keeps the range.
+    expect(await page.getAttribute('#monitor-state', 'hx-get')).toContain('range=30d');
+
+    // A script reads the same numbers from the API.
+    const now = Math.ceil(Date.now() / 1000);
+    const stats = await apiCall(
+      web,
+      token,
+      'GET',
+      `organizations/${org}/monitors-stats/?monitor=${slug}&since=${now - 30 * 86400}&until=${now}&resolution=4h&durations=true`,
+    );
+    const body = stats.json as { start: string; resolution: number; durationFields: string[]; durations: Record<string, Record<string, number[][]>> };
+    expect(body.durationFields).toEqual(['runs', 'p50', 'p99']);
+    expect(
+      body.durations[slug]!['production']!.map(([index, count, p50, p99]) => ({
+        start: new Date(Date.parse(body.start) + index! * body.resolution * 1000).toISOString(),
+        runs: String(count),
+        p50: String(p50),
+        p99: String(p99),
+      })),
+    ).toEqual(expected.map(({ title: _title, ...rest }) => rest));
+    await context.close();
+  });
+
+  it('lists its issues, open and resolved, newest first, linking to the Issues page, and its processing errors; empty states otherwise', async () => {
+    const org = vigil.credentials.VIGIL_ORG;
+    const token = vigil.credentials.VIGIL_API_TOKEN;
+    const slug = uniqueSlug('dash-iss');
+    await createByPing(slug);
+    const { context, page } = await ownerPage();
+    await page.goto(`${web}/orgs/${org}/monitors/${slug}/`);
+    expect(await page.textContent('#monitor-state')).toContain('No issue: no environment has reached its failure threshold.');
+    expect(await page.textContent('#monitor-state')).toContain('No processing error: every check-in was applied as sent.');
+    expect(await page.$('section[data-env] .d-empty')).not.toBeNull();
+
+    await checkinWithInvalidConfig(slug);
+    const errors = await waitFor(
+      'the processing error',
+      async () => {
+        const answer = await apiCall(web, token, 'GET', `projects/${org}/${vigil.credentials.VIGIL_PROJECT}/monitors/${slug}/processing-errors/`);
+        const list = answer.json as Array<{ id: string; errors: Array<{ code: string }> }>;
+        return list.length > 0 ? list : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(errors[0]!.errors.map((error) => error.code)).toContain('invalid_monitor_config');
+    const issueList = async (): Promise<Array<{ id: string; status: string; dateOpened: string; dateResolved: string | null }>> =>
+      (await apiCall(web, token, 'GET', `organizations/${org}/issues/?monitor=${slug}`)).json as Array<{
+        id: string;
+        status: string;
+        dateOpened: string;
+        dateResolved: string | null;
+      }>;
+    // Fail (an issue opens), recover (it resolves), fail again (a second one opens).
+    await ping(pingUrl(slug, '/fail'));
+    await waitFor('the first issue', async () => ((await issueList()).length === 1 ? true : undefined), { timeoutMs: 30_000 });
+    await ping(pingUrl(slug));
+    await waitFor('the first issue resolved', async () => ((await issueList())[0]?.status === 'resolved' ? true : undefined), { timeoutMs: 30_000 });
+    await ping(pingUrl(slug, '/fail'));
+    const found = await waitFor(
+      'the second issue',
+      async () => {
+        const list = await issueList();
+        return list.length === 2 ? list : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(found.map((issue) => issue.status)).toEqual(['open', 'resolved']);
+
+    // The open page shows them without a reload.
+    const rows = `#monitor-state tr[data-issue]`;
+    // (A selector, not a function: the page's CSP forbids evaluating strings in it.)
+    await page.waitForSelector('#monitor-state table.monitor-issues tbody tr:nth-child(2)', { timeout: LIVE_BOUND_MS });
+    const shown = await page.evaluate<Array<[string, string, string, string[]]>>(
+      `[...document.querySelectorAll('${rows}')].map((row) => [row.getAttribute('data-issue'), row.getAttribute('data-status'), row.querySelector('a').getAttribute('href'), [...row.querySelectorAll('time')].map((t) => t.getAttribute('datetime'))])`,
+    );
+    expect(shown).toEqual(
+      found.map((issue) => [
+        issue.id,
+        issue.status,
+        `/orgs/${org}/issues/${issue.id}/`,
+        [issue.dateOpened, ...(issue.dateResolved ? [issue.dateResolved] : [])],
+      ]),
+    );
+    expect(await page.getAttribute(`#monitor-state tr[data-error="${errors[0]!.id}"]`, 'data-code')).toContain('invalid_monitor_config');
+    // The link opens the issue's page.
+    await Promise.all([page.waitForURL(new RegExp(`/issues/${found[1]!.id}/$`)), page.click(`tr[data-issue="${found[1]!.id}"] a`)]);
+    expect(await page.getAttribute('tr[data-role="Resolved it"]', 'data-status')).toBe('ok');
     await context.close();
   });
 
@@ -357,6 +626,47 @@ describe('dashboard: accessibility, widths and themes', () => {
     await context.close();
   });
 
+  it('has none on a monitor page with tags, a duration chart, issues and processing errors, nor on its list, light and dark, at 390 and 1440 px', async () => {
+    const org = vigil.credentials.VIGIL_ORG;
+    const slug = uniqueSlug('dash-axe-full');
+    await createCheck(slug, 'prod db');
+    await finishedRuns(slug, [
+      ['ok', 1.5],
+      ['ok', 3],
+      ['error', 40],
+    ]);
+    await checkinWithInvalidConfig(slug);
+    await ping(pingUrl(slug, '/fail'));
+    await waitFor(
+      'the issue and the processing error',
+      async () => {
+        const [issueList, errors] = await Promise.all([
+          apiCall(web, vigil.credentials.VIGIL_API_TOKEN, 'GET', `organizations/${org}/issues/?monitor=${slug}`),
+          apiCall(web, vigil.credentials.VIGIL_API_TOKEN, 'GET', `projects/${org}/${vigil.credentials.VIGIL_PROJECT}/monitors/${slug}/processing-errors/`),
+        ]);
+        return (issueList.json as unknown[]).length > 0 && (errors.json as unknown[]).length > 0 ? true : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    const found: Record<string, AxeViolation[]> = {};
+    for (const width of [390, 1440]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const { context, page } = await ownerPage({ bypassCSP: true, colorScheme, viewport: { width, height: 900 } });
+        await page.goto(`${web}/orgs/${org}/monitors/${slug}/?range=1h`);
+        await page.waitForSelector('section[data-env="production"] svg.durations g.d-bucket');
+        await page.waitForSelector('#monitor-state tr[data-issue]');
+        found[`monitor ${width} ${colorScheme}`] = await seriousAxeViolations(page);
+        expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+        await page.goto(`${web}/orgs/${org}/monitors/?q=${slug}&tag=prod`);
+        await page.waitForSelector(`li[data-slug="${slug}"] li.tag`);
+        found[`monitors ${width} ${colorScheme}`] = await seriousAxeViolations(page);
+        await context.close();
+      }
+    }
+    expect(found).toEqual(Object.fromEntries(Object.keys(found).map((key) => [key, []])));
+    expect(Object.keys(found)).toHaveLength(8);
+  });
+
   /** A project of named jobs for the screenshots: one failing, one running, the others fine. */
   async function showcase(): Promise<string> {
     const org = vigil.credentials.VIGIL_ORG;
@@ -375,6 +685,20 @@ describe('dashboard: accessibility, widths and themes', () => {
       await ping(`${base}${slug}?create=1`);
       for (const suffix of pings) await ping(`${base}${slug}${suffix}`);
     }
+    // Earlier runs with durations for the monitor page's chart, sent with the project's DSN.
+    const keys = await apiCall(web, token, 'GET', `projects/${org}/shop/keys/`);
+    const key = (keys.json as Array<{ public: string; isActive: boolean }>).find((candidate) => candidate.isActive)!.public;
+    const dsn = { project: (project.json as { id: string }).id, key };
+    await finishedRuns(
+      'invoice-sync',
+      [
+        ['ok', 42],
+        ['ok', 48],
+        ['ok', 51],
+        ['error', 95],
+      ],
+      dsn,
+    );
     return 'shop';
   }
 
@@ -395,7 +719,8 @@ describe('dashboard: accessibility, widths and themes', () => {
         const background = await page.evaluate<string>('getComputedStyle(document.body).backgroundColor');
         expect(background).toBe(colorScheme === 'dark' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
         await page.screenshot({ path: join(shots, `dashboard-monitors-${width}-${colorScheme}.png`), fullPage: false });
-        await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/invoice-sync/`);
+        await page.goto(`${web}/orgs/${vigil.credentials.VIGIL_ORG}/monitors/invoice-sync/?range=1h`);
+        await page.waitForSelector('section[data-env="production"] svg.durations g.d-bucket', { timeout: 30_000 });
         expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
         await page.screenshot({ path: join(shots, `dashboard-monitor-${width}-${colorScheme}.png`), fullPage: false });
         await context.close();

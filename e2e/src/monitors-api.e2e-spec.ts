@@ -204,6 +204,8 @@ describe('create and get', () => {
       project: { id: vigil.credentials.VIGIL_PROJECT_ID, slug: vigil.credentials.VIGIL_PROJECT, name: expect.any(String) },
       // Sentry's actor: a team is named by its slug; the owner is stored by the team's id.
       owner: { type: 'team', id: team.id, name: team.slug },
+      // Vigil's field beside Sentry's: Healthchecks tags, none for a monitor made here.
+      tags: [],
       config: {
         schedule_type: 'crontab',
         schedule: '0 3 * * *',
@@ -731,6 +733,41 @@ describe('list', () => {
     expect(await slugs('environment=never-seen')).toEqual([]);
   });
 
+  it("shows a check's Healthchecks tags as words and filters by tag: repeated, a monitor has every one", async () => {
+    const tagPrefix = uniqueSlug('tagged');
+    const checks: Array<[string, string]> = [
+      [`${tagPrefix}-both`, 'prod  db'],
+      [`${tagPrefix}-prod`, 'prod'],
+      [`${tagPrefix}-none`, ''],
+    ];
+    for (const [slug, tags] of checks) {
+      const created = await fetch(`${vigil.api.url}/api/v3/checks/`, {
+        method: 'POST',
+        headers: { 'x-api-key': vigil.credentials.VIGIL_PROJECT_API_KEY, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: slug, slug, tags }),
+      });
+      expect(created.status).toBe(201);
+    }
+    const listed = async (query: string) =>
+      (await call<Array<{ slug: string; tags: string[] }>>('GET', `monitors/?query=${tagPrefix}&${query}`)).json.map((monitor) => [monitor.slug, monitor.tags]);
+    expect(await listed('')).toEqual([
+      [`${tagPrefix}-both`, ['prod', 'db']],
+      [`${tagPrefix}-none`, []],
+      [`${tagPrefix}-prod`, ['prod']],
+    ]);
+    expect(await listed('tag=prod')).toEqual([
+      [`${tagPrefix}-both`, ['prod', 'db']],
+      [`${tagPrefix}-prod`, ['prod']],
+    ]);
+    expect(await listed('tag=db&tag=prod')).toEqual([[`${tagPrefix}-both`, ['prod', 'db']]]);
+    expect(await listed('tag=pro')).toEqual([]);
+    // The same selection for a page of timelines.
+    const stats = await call<{ monitors: Record<string, unknown> }>('GET', `monitors-stats/?query=${tagPrefix}&tag=db`);
+    expect(Object.keys(stats.json.monitors)).toEqual([`${tagPrefix}-both`]);
+    // One monitor's answer has them too.
+    expect((await call<{ tags: string[] }>('GET', `monitors/${tagPrefix}-both/`)).json.tags).toEqual(['prod', 'db']);
+  });
+
   it('sort=status: failing first over every page, state= keeps a status, X-Hits and X-Failing count; monitors-stats answers for the same page', async () => {
     expect(await checkin(made[3]!, 'status=error')).toBe(202);
     for (const index of [0, 2, 5]) expect(await checkin(made[index]!, 'status=ok')).toBe(202);
@@ -778,6 +815,8 @@ describe('list', () => {
     ['environment=a%00b', 'environment[0]'],
     ['query=a%00b', 'query'],
     ['owner=a%00b', 'owner[0]'],
+    ['tag=prod%20db', 'tag[0]'],
+    ['tag=a%00b', 'tag[0]'],
   ])('refuses ?%s naming %s', async (query, field) => {
     const answer = await call<ApiError>('GET', `monitors/?${query}`);
     expect(answer.status).toBe(query.startsWith('project') ? 404 : 400);

@@ -25,6 +25,7 @@ const monitor = (slug: string, environments: ApiMonitorEnvironment[], status: Ap
   isMuted: false,
   project: { id: '1', slug: 'default', name: 'Default' },
   owner: null,
+  tags: [],
   config: {
     schedule_type: 'crontab',
     schedule: '0 3 * * *',

@@ -214,6 +214,57 @@ describe("the timelines of a page's monitors", () => {
   });
 });
 
+describe("the duration percentiles of a page's monitors", () => {
+  it('take the runs that finished ok or error with a duration, per environment and bucket, with exact p50 and p99', async () => {
+    const monitorId = randomUUID();
+    const start = NOW - HOUR;
+    const run = (status: string, at: number, durationMs: number, environment = 'production') =>
+      signal(monitorId, randomUUID(), status, at, { durationMs, environment });
+    const closedTwice = randomUUID();
+    const timedOut = randomUUID();
+    const errored = randomUUID();
+    const lateStart = randomUUID();
+    await clickhouse.insert('checkins', [
+      // Bucket 0 (10 minutes): four finished runs, 1 s, 2 s, 4 s (an error, started and closed) and 10 s ...
+      signal(monitorId, closedTwice, 'ok', start + MINUTE, { durationMs: 1000 }),
+      run('ok', start + 2 * MINUTE, 2000),
+      run('ok', start + 3 * MINUTE, 10_000),
+      signal(monitorId, errored, 'in_progress', start + 4 * MINUTE),
+      signal(monitorId, errored, 'error', start + 4 * MINUTE + 4000, { durationMs: 4000 }),
+      // ... the first run's second close changes nothing; a miss, an open run and a timeout (its late close brings
+      // a duration) have none that counts.
+      signal(monitorId, closedTwice, 'ok', start + 5 * MINUTE, { durationMs: 50_000 }),
+      signal(monitorId, randomUUID(), 'missed', start + 6 * MINUTE),
+      signal(monitorId, randomUUID(), 'in_progress', start + 7 * MINUTE),
+      signal(monitorId, timedOut, 'in_progress', start + 8 * MINUTE),
+      signal(monitorId, timedOut, 'timeout', start + 9 * MINUTE),
+      signal(monitorId, timedOut, 'ok', start + 9 * MINUTE + 30_000, { durationMs: 99_000 }),
+      // Bucket 2: a run of no time at all counts (Sentry's average leaves a zero out).
+      run('ok', start + 25 * MINUTE, 0),
+      // Another environment, bucket 1.
+      run('ok', start + 15 * MINUTE, 3000, 'staging'),
+      // Began before the range: not in it, although it closed in it.
+      signal(monitorId, lateStart, 'in_progress', start - 5 * MINUTE),
+      signal(monitorId, lateStart, 'ok', start + 35 * MINUTE, { durationMs: 40 * MINUTE }),
+    ]);
+    const range = statsRange({ since: start / 1000, until: NOW / 1000, resolution: '10m' }, NOW);
+    const stats = new MonitorStatsRepository(clickhouse);
+    const rows = await stats.durations({ projectIds: [PROJECT_ID], monitorIds: [monitorId], environments: null, range });
+    const byEnvironment = Object.fromEntries(rows.map((row) => [row.environment, row.buckets]));
+    // [bucket, runs, p50, p99]: sorted 1, 2, 4, 10 s; p50 at floor(0.5 × 4) = 2 (4 s), p99 at floor(0.99 × 4) = 3 (10 s).
+    expect(byEnvironment).toEqual({
+      production: [
+        [0, 4, 4000, 10_000],
+        [2, 1, 0, 0],
+      ],
+      staging: [[1, 1, 3000, 3000]],
+    });
+    expect(await stats.durations({ projectIds: [PROJECT_ID], monitorIds: [monitorId], environments: ['staging'], range })).toEqual([
+      { monitorId, environment: 'staging', buckets: [[1, 1, 3000, 3000]] },
+    ]);
+  });
+});
+
 describe("the monitors' version", () => {
   it('changes when history writes a check-in or a state, or a monitor changes, and stays the same otherwise', async () => {
     const organizationId = randomUUID();

@@ -147,10 +147,4 @@ export function normalizeCron(expression: string, timezone: string): string {
   return fields.join(' ');
 }
 
-/** `"a b  c"` → `['a', 'b', 'c']`: Healthchecks' tags are words separated by spaces. */
-export function tagList(tags: string): string[] {
-  return tags
-    .split(' ')
-    .filter((tag) => tag.trim() !== '')
-    .map((tag) => tag.trim());
-}
+export { tagList } from '../common/tags';

@@ -1,7 +1,7 @@
 import { ENVIRONMENT, MONITOR_LIST_QUERY } from '../monitors/monitor.schemas';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
 import { ISO_DATE_TIME, objectOf, type JsonSchema } from '../common/openapi/json-schema';
-import { STATS_STATUSES } from './monitor-stats.repository';
+import { DURATION_FIELDS, DURATION_STATUSES, STATS_STATUSES } from './monitor-stats.repository';
 import { MAX_STATS_BUCKETS, RESOLUTION_PATTERN, STATS_RESOLUTIONS_S } from './stats-range';
 
 const EPOCH_SECONDS: JsonSchema = { type: 'integer', minimum: 0, maximum: 4102444800 };
@@ -17,6 +17,10 @@ export const MONITOR_STATS_QUERY = {
   resolution: {
     description: `Bucket size: seconds, or a number with s, m, h or d; one of ${STATS_RESOLUTIONS_S.join(', ')} seconds. Default: the finest with at most ${MAX_STATS_BUCKETS} buckets.`,
     schema: { type: 'string', pattern: RESOLUTION_PATTERN } as JsonSchema,
+  },
+  durations: {
+    description: `\`true\`: the answer also has \`durations\`, the p50 and p99 of the run durations per monitor, environment and bucket (runs that finished ${DURATION_STATUSES.join(' or ')} with a duration).`,
+    schema: { type: 'boolean' } as JsonSchema,
   },
   environment: {
     // Few, so the longest request line (100 slugs and these) stays well inside the 16 KiB Node allows.
@@ -38,6 +42,15 @@ const BUCKET: JsonSchema = {
   description: 'A bucket with runs: its index from `start`, then the runs per status in the order of `statuses`.',
 };
 
+const DURATION_BUCKET: JsonSchema = {
+  type: 'array',
+  items: { type: 'integer', minimum: 0 },
+  minItems: 1 + DURATION_FIELDS.length,
+  maxItems: 1 + DURATION_FIELDS.length,
+  description:
+    'A bucket with durations: its index from `start`, then the order of `durationFields`: how many runs it takes, their p50 and their p99 in milliseconds.',
+};
+
 export const MONITOR_STATS: JsonSchema = objectOf(
   {
     start: { ...ISO_DATE_TIME, description: 'The range, widened to whole buckets (aligned to the epoch).' },
@@ -51,7 +64,20 @@ export const MONITOR_STATS: JsonSchema = objectOf(
         'Per monitor slug, per environment, the buckets that hold runs (empty ones are left out). A run counts in the bucket where it began (a miss: its slot), with its latest status; a run is known to have begun before the range by its signals in the day before `since` (one that began earlier, with no signal in that day, counts from its first signal after it). Every monitor asked for is present, with no environment when it had no run.',
       additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: BUCKET } },
     },
+    durationFields: {
+      type: 'array',
+      items: { type: 'string', enum: [...DURATION_FIELDS] },
+      description: 'With `durations=true`: the order of the values after the index in each duration bucket.',
+    },
+    durations: {
+      type: 'object',
+      description:
+        `With \`durations=true\`: per monitor slug, per environment, the buckets that hold a run that finished ${DURATION_STATUSES.join(' or ')} with a duration (others are left out: a miss, a timeout, an unknown or an open run has no duration to compare). ` +
+        "A run counts in the bucket where it began, with the duration of its first close (a second close changes nothing). p50 and p99 are exact: the value at position floor(level × n) of the bucket's n sorted durations (one run: both are its duration). " +
+        "Sentry's monitor stats report one average per bucket over every environment (a zero duration left out); Vigil reports two percentiles per environment, zeros included. Every monitor asked for is present.",
+      additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: DURATION_BUCKET } },
+    },
   },
   ['start', 'end', 'resolution', 'buckets', 'statuses', 'monitors'],
-  "Runs per status of many monitors at once, per bucket (Vigil's counterpart of Sentry's monitors-stats, compact: the dashboard's monitors list draws its timelines from it).",
+  "Runs per status of many monitors at once, per bucket (Vigil's counterpart of Sentry's monitors-stats, compact: the dashboard's monitors list draws its timelines from it), and with `durations=true` their duration percentiles (the monitor page's duration chart).",
 );

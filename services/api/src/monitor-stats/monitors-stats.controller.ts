@@ -8,7 +8,7 @@ import { pageItems } from '../common/pagination/link-header';
 import { MonitorReadRepository } from '../monitors/monitor-read.repository';
 import { MONITOR_LIST_HEADERS } from '../monitors/monitor.schemas';
 import { MonitorService, type MonitorListQuery } from '../monitors/monitor.service';
-import { MonitorStatsRepository, STATS_STATUSES } from './monitor-stats.repository';
+import { DURATION_FIELDS, MonitorStatsRepository, STATS_STATUSES, type StatsRow } from './monitor-stats.repository';
 import { MONITOR_STATS, MONITOR_STATS_QUERY } from './monitor-stats.schemas';
 import { statsRange } from './stats-range';
 
@@ -17,6 +17,7 @@ interface MonitorStatsQuery extends Omit<MonitorListQuery, 'environment'> {
   since?: number;
   until?: number;
   resolution?: string;
+  durations?: boolean;
   environment?: string[];
 }
 
@@ -35,6 +36,7 @@ export class MonitorsStatsController {
     summary: 'Get the timelines of many monitors',
     description:
       "Runs per status, per monitor, environment and bucket, like Sentry's `monitors-stats`: `?monitor=a&monitor=b&since=<s>&until=<s>&resolution=5m`. A slug the organization does not have is a 404 naming it. " +
+      '`durations=true` adds the p50 and p99 of the run durations per monitor, environment and bucket (runs that finished `ok` or `error`; the monitor page draws its duration chart from them). ' +
       "Without `monitor`, the monitors of one page of the monitors list: the same `query`, `project`, `environment`, `owner`, `sort`, `state`, `cursor` and `per_page` select them (the dashboard asks for a page and its timelines at once); the answer then has the list's `Link`, `X-Hits` and `X-Failing` headers.",
     auth: 'bearer',
     params: ORG_PARAM,
@@ -67,27 +69,33 @@ export class MonitorsStatsController {
       monitors = page.items;
       slugs = page.items.map((monitor) => monitor.slug);
     }
-    const rows = await this.stats.counts({
+    const selection = {
       projectIds: [...new Set(monitors.map((monitor) => monitor.projectId))],
       monitorIds: monitors.map((monitor) => monitor.id),
       environments: query.environment && query.environment.length > 0 ? query.environment : null,
       range,
-    });
+    };
+    const [counts, durations] = await Promise.all([this.stats.counts(selection), query.durations === true ? this.stats.durations(selection) : null]);
     const slugOf = new Map(monitors.map((monitor) => [monitor.id, monitor.slug]));
-    const byMonitor: Record<string, Record<string, number[][]>> = Object.fromEntries(slugs.map((slug) => [slug, {}]));
-    for (const row of rows) {
-      const slug = slugOf.get(row.monitorId);
-      const buckets = row.buckets.filter(([index = -1]) => index >= 0 && index < range.buckets);
-      if (slug === undefined || buckets.length === 0) continue;
-      byMonitor[slug]![row.environment] = buckets;
-    }
+    /** Per slug, per environment, the rows' buckets within the range (every slug present, an environment only with buckets). */
+    const bySlug = (rows: readonly StatsRow[]): Record<string, Record<string, number[][]>> => {
+      const found: Record<string, Record<string, number[][]>> = Object.fromEntries(slugs.map((slug) => [slug, {}]));
+      for (const row of rows) {
+        const slug = slugOf.get(row.monitorId);
+        const buckets = row.buckets.filter(([index = -1]) => index >= 0 && index < range.buckets);
+        if (slug === undefined || buckets.length === 0) continue;
+        found[slug]![row.environment] = buckets;
+      }
+      return found;
+    };
     return {
       start: new Date(range.start).toISOString(),
       end: new Date(range.end).toISOString(),
       resolution: range.bucketMs / 1000,
       buckets: range.buckets,
       statuses: [...STATS_STATUSES],
-      monitors: byMonitor,
+      monitors: bySlug(counts),
+      ...(durations === null ? {} : { durationFields: [...DURATION_FIELDS], durations: bySlug(durations) }),
     };
   }
 }

@@ -3,6 +3,7 @@ import { configFromRow, MONITOR_CONFIG_COLUMNS, type MonitorConfigRow } from '@v
 import { DataSource } from 'typeorm';
 import { isPostgresText } from '../common/postgres-text';
 import { isUuid } from '../common/request-body';
+import { tagList } from '../common/tags';
 import type { MonitorSchedule, MonitorValues } from './monitor-input';
 import type { OwnerActor } from './monitor.presenter';
 
@@ -15,6 +16,8 @@ export interface MonitorView extends MonitorValues {
   createdAt: Date;
   /** Healthchecks' rules (a check made by a ping URL or the Healthchecks API): see the scheduler's `Track`, rule 8. */
   timeoutFromMargin: boolean;
+  /** Healthchecks' tags (`monitors.tags`, words separated by spaces), as words in their order. */
+  tags: string[];
 }
 
 /** A monitor as ordering a list by status reads it. */
@@ -35,6 +38,8 @@ export interface MonitorListFilter {
   unassigned?: boolean;
   /** Monitors having one of these environments: those whose history has them (`historyMonitorIds`) or with settings for them. */
   environments?: { names: readonly string[]; historyMonitorIds: readonly string[] };
+  /** Monitors having every one of these tags (words of `monitors.tags`), as Healthchecks' `?tag=` filters checks. */
+  tags?: readonly string[];
 }
 
 export interface MonitorRow extends MonitorConfigRow {
@@ -46,9 +51,10 @@ export interface MonitorRow extends MonitorConfigRow {
   name: string;
   is_muted: boolean;
   created_at: Date;
+  tags: string;
 }
 
-export const MONITOR_SELECT = `SELECT m.id, m.project_id, p.slug AS project_slug, p.name AS project_name, m.slug, m.name, m.is_muted, m.created_at,
+export const MONITOR_SELECT = `SELECT m.id, m.project_id, p.slug AS project_slug, p.name AS project_name, m.slug, m.name, m.is_muted, m.created_at, m.tags,
        ${MONITOR_CONFIG_COLUMNS.map((column) => `m.${column}`).join(', ')}
   FROM monitors m JOIN projects p ON p.id = m.project_id`;
 
@@ -67,6 +73,7 @@ export function toMonitorView(row: MonitorRow): MonitorView {
     config: schedule satisfies MonitorSchedule,
     createdAt: row.created_at,
     timeoutFromMargin: row.timeout_from_margin === true,
+    tags: tagList(row.tags ?? ''),
   };
 }
 
@@ -80,9 +87,10 @@ const LIST_WHERE = `p.organization_id = $1
           AND ($3::text IS NULL OR m.name ILIKE $3 OR m.slug ILIKE $3 OR m.id::text = lower($4::text))
           AND ($5::text[] IS NULL OR m.owner = ANY($5::text[]) OR ($6::boolean AND m.owner IS NULL))
           AND ($7::text[] IS NULL OR m.id::text = ANY($7::text[])
-               OR EXISTS (SELECT 1 FROM monitor_environments e WHERE e.monitor_id = m.id AND e.environment = ANY($8::text[])))`;
+               OR EXISTS (SELECT 1 FROM monitor_environments e WHERE e.monitor_id = m.id AND e.environment = ANY($8::text[])))
+          AND ($9::text[] IS NULL OR string_to_array(m.tags, ' ') @> $9::text[])`;
 
-/** The parameters $1 to $8 of LIST_WHERE. */
+/** The parameters $1 to $9 of LIST_WHERE. */
 function listParameters(organizationId: string, filter: MonitorListFilter): unknown[] {
   return [
     organizationId,
@@ -93,6 +101,7 @@ function listParameters(organizationId: string, filter: MonitorListFilter): unkn
     filter.unassigned ?? false,
     filter.environments?.historyMonitorIds ?? null,
     filter.environments?.names ?? [],
+    filter.tags ?? null,
   ];
 }
 
@@ -110,7 +119,7 @@ export class MonitorReadRepository {
       `SELECT m.id, m.project_id, m.slug, m.status FROM monitors m JOIN projects p ON p.id = m.project_id
         WHERE ${LIST_WHERE}
         ORDER BY m.name, m.slug, m.project_id, m.id
-        OFFSET $9 LIMIT $10`,
+        OFFSET $10 LIMIT $11`,
       [...listParameters(organizationId, filter), offset, limit],
     );
     return rows.map((row) => ({ id: row.id, projectId: Number(row.project_id), slug: row.slug, status: row.status }));

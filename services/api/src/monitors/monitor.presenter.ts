@@ -78,6 +78,7 @@ export function presentMonitor(monitor: MonitorView, environments: readonly Envi
     isUpserting: false,
     project: { id: String(monitor.projectId), slug: monitor.projectSlug, name: monitor.projectName },
     owner,
+    tags: monitor.tags,
     config: presentConfig(monitor),
     environments: environments.map((environment) => presentMonitorEnvironment(monitor, environment)),
     dateCreated: monitor.createdAt.toISOString(),

@@ -7,6 +7,7 @@ import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonS
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
 import { NO_NUL_PATTERN as TEXT } from '../common/postgres-text';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
+import { TAG_MAX, TAG_PATTERN } from '../common/tags';
 
 /** An environment name, as ingest accepts it from SDKs (and without NUL, which Postgres cannot store). */
 export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t\\u0000]+$' };
@@ -108,6 +109,10 @@ export const MONITOR: JsonSchema = objectOf(
     isUpserting: { type: 'boolean', description: 'Always false: Vigil writes a monitor and the check-in that upserts it in one transaction.' },
     project: objectOf({ id: ID_STRING, slug: { type: 'string' }, name: { type: 'string' } }, ['id', 'slug', 'name']),
     owner: OWNER_ACTOR,
+    tags: arrayOf(
+      { type: 'string' },
+      "Vigil's own (not in Sentry's serializer): the monitor's Healthchecks tags as words, in the order written (`tags` of the Management API v3, a text of words separated by spaces); empty without tags.",
+    ),
     config: CONFIG,
     environments: arrayOf(
       MONITOR_ENVIRONMENT_ENTRY,
@@ -115,7 +120,7 @@ export const MONITOR: JsonSchema = objectOf(
     ),
     dateCreated: ISO_DATE_TIME,
   },
-  ['id', 'slug', 'name', 'status', 'type', 'isMuted', 'isUpserting', 'project', 'owner', 'config', 'environments', 'dateCreated'],
+  ['id', 'slug', 'name', 'status', 'type', 'isMuted', 'isUpserting', 'project', 'owner', 'tags', 'config', 'environments', 'dateCreated'],
 );
 
 const INTERVAL_VALUE: JsonSchema = { type: 'integer', minimum: 1, maximum: LIMITS.intervalMax };
@@ -268,6 +273,10 @@ export const MONITOR_LIST_QUERY = {
   state: REPEATABLE(
     { type: 'string', enum: [...STATE_FILTERS] },
     'Only monitors with an environment in one of these statuses (as `sort=status` reads them; repeat the parameter); `failing`: error, timeout or missed. A monitor without environments has its own (`new`, `paused`, `disabled`). Sorts as `sort=status`.',
+  ),
+  tag: REPEATABLE(
+    { type: 'string', minLength: 1, maxLength: TAG_MAX, pattern: TAG_PATTERN },
+    "Only monitors with this tag (a word of their Healthchecks tags, exact and case-sensitive); repeated, only monitors with all of them, as Healthchecks' `?tag=` filters checks.",
   ),
   ...CURSOR_QUERY,
   ...PER_PAGE_QUERY,

@@ -22,6 +22,7 @@ export interface MonitorListQuery {
   owner?: string[];
   sort?: 'name' | 'status';
   state?: StateFilter[];
+  tag?: string[];
   cursor?: string;
   per_page: number;
 }
@@ -173,6 +174,7 @@ export class MonitorService {
       ...(projectIds ? { projectIds } : {}),
       ...(query.query !== undefined && query.query.trim() !== '' ? { query: query.query.trim() } : {}),
       ...(query.owner && query.owner.length > 0 ? { owners: owners ?? [], unassigned: query.owner.includes('unassigned') } : {}),
+      ...(query.tag && query.tag.length > 0 ? { tags: [...new Set(query.tag)] } : {}),
     };
     const environments = await this.environmentFilter(organizationId, projectIds, query.environment);
     if (environments) filter.environments = environments;

@@ -13,13 +13,17 @@ import { ApiClient, queryString } from './http/api-client';
 import { apiFailure, PageError, type Session } from './page-context';
 import { PRE_SESSION_CSRF_COOKIE, readCookie, SESSION_COOKIE, setCookie } from './http/cookies';
 import { STATE_FILTERS } from '../monitor-environments/display-status';
+import { tagList } from '../common/tags';
 import { DISPLAY_STATUSES, STATUS_LABELS, worstStatus, type ApiMonitor } from './monitor-view';
 import { fingerprint, monitorRow, nextCursor, RANGE_NAMES, RANGES, type ApiMonitorStats, type RangeName } from './page-data';
-import { MonitorPage } from './monitor-page';
+import { MonitorPage, monitorRange } from './monitor-page';
 import { registerPages } from './pages/pages.routes';
 import { DashboardViews, type SessionView } from './views/dashboard-views';
 
 type Form = Record<string, string | undefined>;
+
+/** At most this many tags in the list's tag filter (words of the field; the API takes up to 100). */
+const MAX_FILTER_TAGS = 10;
 
 /** Monitors on a page of the list (failing first over all of them); the page says how many there are and links the next. */
 const LIST_PAGE_SIZE = 50;
@@ -181,14 +185,20 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     project: string;
     environment: string;
     status: string;
+    /** Tags separated by spaces: only monitors with every one (the API's repeated `tag=`). */
+    tag: string;
     q: string;
     range: RangeName;
     page: number;
   }
+  /** The tag filter's words: typed in one field as words separated by spaces, or repeated in the URL (`tag=a&tag=b`). */
+  const tagWords = (value: string | string[] | undefined): string[] =>
+    [...new Set(tagList((Array.isArray(value) ? value.join(' ') : (value ?? '')).slice(0, 200)))].slice(0, MAX_FILTER_TAGS);
   const listFilters = (query: Form): ListFilters => ({
     project: (query['project'] ?? '').slice(0, 64),
     environment: (query['environment'] ?? '').slice(0, 64),
     status: (STATE_FILTERS as readonly string[]).includes(query['status'] ?? '') ? (query['status'] as string) : '',
+    tag: tagWords((query as Record<string, string | string[] | undefined>)['tag']).join(' '),
     q: (query['q'] ?? '').slice(0, 200),
     range: (RANGE_NAMES as string[]).includes(query['range'] ?? '') ? (query['range'] as RangeName) : '24h',
     page: /^[1-9][0-9]{0,5}$/.test(query['page'] ?? '') ? Number(query['page']) : 1,
@@ -225,6 +235,7 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
       environment: filters.environment,
       query: filters.q,
       state: filters.status,
+      tag: tagWords(filters.tag),
       sort: 'status',
       per_page: LIST_PAGE_SIZE,
       cursor: filters.page > 1 ? `${LIST_PAGE_SIZE}:${filters.page - 1}:0` : undefined,
@@ -276,7 +287,9 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     // A list that takes long to read polls less often (at most a quarter of the API's time per open tab).
     const pollMs = Math.max(config.VIGIL_WEB_POLL_MS, Math.ceil((4 * (Date.now() - began)) / 500) * 500);
     const liveUrl = listUrl(org, filters, 'monitors-live');
-    return { html: views.fragment('@monitor-list', { ...data, liveUrl, since, pollMs }), failing, since, fingerprint: shown };
+    // A tag of a monitor links to the list with only that tag (the other filters kept).
+    const tagUrl = (tag: string): string => listUrl(org, { ...filters, tag, page: 1 });
+    return { html: views.fragment('@monitor-list', { ...data, liveUrl, since, pollMs, tagUrl }), failing, since, fingerprint: shown };
   }
 
   fastify.get(
@@ -322,7 +335,13 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
   fastify.get(
     '/orgs/:org/monitors/:slug',
     page(async (request, reply, session) =>
-      html(reply, 200, await monitorPage.render(session, request.params as { org: string; slug: string }, await sessionView(session), {})),
+      html(
+        reply,
+        200,
+        await monitorPage.render(session, request.params as { org: string; slug: string }, await sessionView(session), {
+          range: monitorRange((request.query as Form)['range']),
+        }),
+      ),
     ),
   );
 
@@ -330,8 +349,9 @@ export function registerDashboard(app: NestFastifyApplication, config: VigilConf
     '/orgs/:org/monitors/:slug/live',
     page(async (request, reply, session) => {
       const { org, slug } = request.params as { org: string; slug: string };
-      const state = await monitorPage.state(session, org, slug);
-      if ((request.query as Form)['since'] === state.version) return reply.status(204).header('cache-control', 'no-store').send();
+      const query = request.query as Form;
+      const state = await monitorPage.state(session, org, slug, monitorRange(query['range']));
+      if (query['since'] === state.version) return reply.status(204).header('cache-control', 'no-store').send();
       return html(reply, 200, state.html);
     }),
   );

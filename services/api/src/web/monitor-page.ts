@@ -2,8 +2,11 @@ import type { VigilConfig } from '@vigil/config';
 import { queryString, type ApiErrorBody } from './http/api-client';
 import { PageError, type Session } from './page-context';
 import { displayStatus, FAILING, runDisplay, scheduleAsWritten, scheduleInWords, STATUS_LABELS, type ApiMonitor } from './monitor-view';
-import { fingerprint, RANGES, relativeText, type ApiMonitorStats } from './page-data';
+import { fingerprint, RANGE_NAMES, RANGES, relativeText, type ApiMonitorStats, type RangeName } from './page-data';
+import { utcText } from './pages/page-kit';
+import type { ApiIssue } from './pages/issues-page';
 import { sendingSnippets } from './snippets';
+import { durationBucketsFromStats, durationChart } from './timeline/duration-chart';
 import { bucketsFromStats, timelineSvg } from './timeline/timeline-svg';
 import type { DashboardViews, SessionView } from './views/dashboard-views';
 
@@ -26,6 +29,25 @@ interface ApiCheckin {
   dateUpdated: string;
   expectedTime: string | null;
 }
+
+/** A processing error as the API lists it (`PROCESSING_ERROR` in processing-errors/processing-error.schemas.ts). */
+interface ApiProcessingError {
+  id: string;
+  environment: string | null;
+  source: string;
+  errors: Array<{ code: string; field: string | null; message: string }>;
+  dateCreated: string;
+}
+
+/** How many of its newest issues and processing errors the page shows (each section links to where the rest are). */
+const SECTION_SIZE = 10;
+
+/** The range of the page's timelines and duration charts (`?range=`), the list's 24 hours unless it names another. */
+export function monitorRange(value: string | undefined): RangeName {
+  return (RANGE_NAMES as readonly string[]).includes(value ?? '') ? (value as RangeName) : '24h';
+}
+
+const RANGE_WORDS: Record<RangeName, string> = { '1h': 'the last hour', '24h': 'the last 24 hours', '7d': 'the last 7 days', '30d': 'the last 30 days' };
 
 /** Form fields of the edit form, as the API names them in its errors (`config.<field>` or the field). */
 const EDIT_FIELDS = ['schedule', 'checkin_margin', 'max_runtime', 'timezone'] as const;
@@ -75,19 +97,34 @@ export class MonitorPage {
     return answer.body;
   }
 
-  async state(session: Session, org: string, slug: string, known?: ApiMonitor): Promise<{ html: string; version: string; failing: number }> {
+  /**
+   * What changes while the page is open, over the range the page shows: each environment's state, timeline and
+   * duration chart, the latest check-ins, the monitor's newest issues and processing errors.
+   */
+  async state(
+    session: Session,
+    org: string,
+    slug: string,
+    rangeName: RangeName,
+    known?: ApiMonitor,
+  ): Promise<{ html: string; version: string; failing: number }> {
     const monitor = known ?? (await this.monitor(session, org, slug));
-    const range = RANGES['24h'];
+    const range = RANGES[rangeName];
     const until = Math.ceil(Date.now() / 1000);
-    const [environments, checkins, stats, organization] = await Promise.all([
+    const orgBase = `/api/0/organizations/${encodeURIComponent(org)}`;
+    const [environments, checkins, stats, organization, issues, processingErrors] = await Promise.all([
       session.api.get<ApiEnvironment[]>(`${this.base(org, slug)}/environments/`),
       session.api.get<ApiCheckin[]>(`${this.base(org, slug)}/checkins/${queryString({ per_page: 25 })}`),
       session.api.get<ApiMonitorStats>(
-        `/api/0/organizations/${encodeURIComponent(org)}/monitors-stats/${queryString({ monitor: [slug], since: until - range.seconds, until, resolution: String(range.resolution) })}`,
+        `${orgBase}/monitors-stats/${queryString({ monitor: [slug], since: until - range.seconds, until, resolution: String(range.resolution), durations: 'true' })}`,
       ),
-      session.api.get<{ access: string[] }>(`/api/0/organizations/${encodeURIComponent(org)}/`),
+      session.api.get<{ access: string[] }>(`${orgBase}/`),
+      session.api.get<ApiIssue[]>(`${orgBase}/issues/${queryString({ project: monitor.project.slug, monitor: slug, per_page: SECTION_SIZE })}`),
+      session.api.get<ApiProcessingError[]>(
+        `/api/0/projects/${encodeURIComponent(org)}/${encodeURIComponent(monitor.project.slug)}/monitors/${encodeURIComponent(slug)}/processing-errors/${queryString({ per_page: SECTION_SIZE })}`,
+      ),
     ]);
-    for (const answer of [environments, checkins, stats, organization]) {
+    for (const answer of [environments, checkins, stats, organization, issues, processingErrors]) {
       if (answer.status !== 200) throw new PageError(answer.status, 'Something went wrong', errorOf(answer.body).message);
     }
     const now = Date.now();
@@ -116,7 +153,18 @@ export class MonitorPage {
         status,
         statusLabel: STATUS_LABELS[status],
         isMuted: env.isMuted || monitor.isMuted,
-        timeline: timelineSvg(buckets, stats.body.resolution * 1000, `Runs in ${env.name} over 24 hours`),
+        timeline: timelineSvg(buckets, stats.body.resolution * 1000, `Runs in ${env.name} over ${RANGE_WORDS[rangeName]}`),
+        durations: durationChart(
+          durationBucketsFromStats(
+            stats.body.durations?.[slug]?.[env.name] ?? [],
+            stats.body.durationFields ?? [],
+            start,
+            stats.body.resolution * 1000,
+            stats.body.buckets,
+          ),
+          { start, bucketMs: stats.body.resolution * 1000, buckets: stats.body.buckets },
+          `Run durations in ${env.name} over ${RANGE_WORDS[rangeName]}`,
+        ),
         lastCheckIn: env.lastCheckIn,
         lastCheckInText: env.lastCheckIn ? relativeText(env.lastCheckIn, now) : '',
         nextCheckIn: env.nextCheckIn,
@@ -140,13 +188,43 @@ export class MonitorPage {
         expectedText: checkin.expectedTime ? isoText(checkin.expectedTime, zone) : '',
       };
     });
+    const issueRows = issues.body.map((issue) => ({
+      id: issue.id,
+      status: issue.status,
+      environment: issue.environment,
+      failureCount: issue.failureCount,
+      openingStatus: issue.openingStatus,
+      openingLabel: STATUS_LABELS[issue.openingStatus],
+      opened: issue.dateOpened,
+      openedText: utcText(issue.dateOpened),
+      resolved: issue.dateResolved,
+      resolvedText: utcText(issue.dateResolved),
+    }));
+    const errorRows = processingErrors.body.map((entry) => ({
+      id: entry.id,
+      environment: entry.environment,
+      source: entry.source,
+      errors: entry.errors.map((error) => ({ code: error.code, text: error.field ? `${error.field}: ${error.message}` : error.message })),
+      at: entry.dateCreated,
+      atText: utcText(entry.dateCreated),
+    }));
     const failing = envRows.filter((row) => FAILING.has(row.status)).length;
     const canWrite = organization.body.access.includes('monitors:write');
     const data = {
       org,
       monitor,
+      range: rangeName,
+      ranges: RANGE_NAMES.map((name) => ({
+        name,
+        words: RANGE_WORDS[name],
+        url: `/orgs/${encodeURIComponent(org)}/monitors/${encodeURIComponent(slug)}/${queryString({ range: name })}`,
+      })),
       environments: envRows,
       checkins: checkinRows,
+      issues: issueRows,
+      moreIssuesUrl: `/orgs/${encodeURIComponent(org)}/issues/${queryString({ status: 'all', project: monitor.project.slug, monitor: slug })}`,
+      processingErrors: errorRows,
+      sectionSize: SECTION_SIZE,
       failing,
       zone,
       canWrite,
@@ -154,7 +232,7 @@ export class MonitorPage {
       pollMs: this.config.VIGIL_WEB_POLL_MS,
     };
     const version = fingerprint(JSON.stringify({ ...data, environments: envRows.map((row) => ({ ...row, lastCheckInText: '', nextCheckInText: '' })) }));
-    const liveUrl = `/orgs/${encodeURIComponent(org)}/monitors/${encodeURIComponent(slug)}/live${queryString({ since: version })}`;
+    const liveUrl = `/orgs/${encodeURIComponent(org)}/monitors/${encodeURIComponent(slug)}/live${queryString({ range: rangeName, since: version })}`;
     return { html: this.views.fragment('@monitor-state', { ...data, liveUrl }), version, failing };
   }
 
@@ -162,12 +240,18 @@ export class MonitorPage {
     session: Session,
     params: { org: string; slug: string },
     who: SessionView,
-    extras: { error?: string | undefined; fieldErrors?: Record<string, string> | undefined; form?: Record<string, string | undefined>; flash?: string },
+    extras: {
+      error?: string | undefined;
+      fieldErrors?: Record<string, string> | undefined;
+      form?: Record<string, string | undefined>;
+      flash?: string;
+      range?: RangeName;
+    },
   ): Promise<string> {
     const { org, slug } = params;
     const monitor = await this.monitor(session, org, slug);
     const [state, organization, project, keys] = await Promise.all([
-      this.state(session, org, slug, monitor),
+      this.state(session, org, slug, extras.range ?? '24h', monitor),
       session.api.get<{ access: string[] }>(`/api/0/organizations/${encodeURIComponent(org)}/`),
       session.api.get<{ pingUrl: string }>(`/api/0/projects/${encodeURIComponent(org)}/${encodeURIComponent(monitor.project.slug)}/`),
       session.api.get<Array<{ isActive: boolean; dsn: { public: string; crons: string } }>>(

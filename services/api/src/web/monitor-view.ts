@@ -22,6 +22,8 @@ export interface ApiMonitor {
   isMuted: boolean;
   project: { id: string; slug: string; name: string };
   owner: { type: string; name: string } | null;
+  /** Healthchecks' tags as words (Vigil's field beside Sentry's). */
+  tags: string[];
   config: {
     schedule_type: 'crontab' | 'interval';
     schedule: string | [number, string];

@@ -21,6 +21,10 @@ export interface ApiMonitorStats {
   /** The order of the counts in each bucket. */
   statuses: string[];
   monitors: Record<string, Record<string, number[][]>>;
+  /** With `durations=true`: the order of the values after each duration bucket's index (`runs`, `p50`, `p99`). */
+  durationFields?: string[];
+  /** With `durations=true`: per slug, per environment, `[index, runs, p50, p99]` of the buckets with durations. */
+  durations?: Record<string, Record<string, number[][]>>;
 }
 
 /** Text for a time relative to `now` ("3 min ago", "in 2 h"); the browser script keeps it current. */
@@ -49,6 +53,7 @@ export interface MonitorRow {
   name: string;
   project: string;
   owner: string | null;
+  tags: string[];
   status: DisplayStatus;
   paused: boolean;
   isMuted: boolean;
@@ -86,6 +91,7 @@ export function monitorRow(monitor: ApiMonitor, stats: ApiMonitorStats | null, n
     name: monitor.name,
     project: monitor.project.name,
     owner: monitor.owner?.name ?? null,
+    tags: monitor.tags,
     status,
     paused: monitor.status !== 'active',
     isMuted: monitor.isMuted,

@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { DomainError } from '@vigil/errors';
 import { NO_NUL_PATTERN } from '../postgres-text';
+import { TAG_PATTERN } from '../tags';
 
 /**
  * One ajv error as the API's 400: the field named the way the client wrote it (`config.schedule`, `per_page`,
@@ -80,6 +81,7 @@ function rule(error: ErrorObject): string {
     case 'multipleOf':
       return `must be a multiple of ${String(params['multipleOf'])}`;
     case 'pattern':
+      if (params['pattern'] === TAG_PATTERN) return 'must be one tag, a word without spaces or NUL characters (repeat the parameter for more tags)';
       return params['pattern'] === NO_NUL_PATTERN ? 'must not contain NUL characters' : `must match ${String(params['pattern'])}`;
     case 'format':
       return `must be a valid ${String(params['format'])}`;

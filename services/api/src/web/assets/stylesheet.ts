@@ -4,13 +4,13 @@ export const APP_CSS = String.raw`
   color-scheme: light dark;
   --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa; --link: #0550ae; --focus: #0969da;
   --ok: #1a7f37; --error: #cf222e; --timeout: #82071e; --missed: #9a6700; --late: #bc4c00; --progress: #6e7781; --paused: #6e7781; --new: #0550ae;
-  --unknown: #8250df;
+  --unknown: #8250df; --p50: #0550ae; --p99: #9ec5fe;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23; --link: #4493f8; --focus: #4493f8;
     --ok: #3fb950; --error: #f85149; --timeout: #ff7b72; --missed: #d29922; --late: #db6d28; --progress: #9198a1; --paused: #9198a1; --new: #4493f8;
-    --unknown: #ab7df8;
+    --unknown: #ab7df8; --p50: #4493f8; --p99: #1f4a80;
   }
 }
 * { box-sizing: border-box; }
@@ -77,10 +77,28 @@ svg.timeline rect { rx: 2px; }
 table { border-collapse: collapse; width: 100%; }
 th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 .table-wrap { overflow-x: auto; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(16rem, 1fr)); gap: .8rem; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(18rem, 1fr)); gap: .8rem; }
 .card { border: 1px solid var(--line); border-radius: 8px; padding: .7rem .9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
 .actions form { margin: 0; }
+ul.tags { display: inline-flex; flex-wrap: wrap; gap: .25rem; list-style: none; padding: 0; margin: 0; }
+li.tag { font-size: .8em; border: 1px solid var(--line); background: var(--panel); border-radius: 999px; padding: 0 .45rem; }
+li.tag a { color: inherit; text-decoration: none; }
+li.tag a:hover { text-decoration: underline; }
+nav.ranges { display: flex; flex-wrap: wrap; gap: .3rem .8rem; align-items: baseline; margin: .8rem 0 0; }
+nav.ranges a[aria-current="page"] { font-weight: 700; color: var(--fg); }
+figure.durations { margin: .6rem 0; }
+figure.durations figcaption { font-size: .85em; color: var(--muted); margin-bottom: .2rem; }
+figure.durations .key::before { content: ""; display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .25rem; vertical-align: -1px; }
+figure.durations .k-p50::before { background: var(--p50); } figure.durations .k-p99::before { background: var(--p99); }
+.d-plot { display: grid; grid-template-columns: auto 1fr; gap: .3rem; }
+.d-y { display: flex; flex-direction: column; justify-content: space-between; text-align: right; font-size: .75em; color: var(--muted); line-height: 1; }
+.d-x { display: flex; justify-content: space-between; font-size: .75em; color: var(--muted); margin-left: 2.5rem; }
+svg.durations { width: 100%; height: 80px; display: block; background: var(--panel); border-radius: 3px; }
+svg.durations .d-grid { stroke: var(--line); stroke-width: 1px; vector-effect: non-scaling-stroke; fill: none; }
+svg.durations .d-hit { fill: transparent; }
+svg.durations .d-p50 { fill: var(--p50); } svg.durations .d-p99 { fill: var(--p99); }
+.d-empty { font-size: .85em; margin: .2rem 0 0; }
 details { margin: .6rem 0; }
 summary { cursor: pointer; font-weight: 600; }
 `;

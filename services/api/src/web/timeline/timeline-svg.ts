@@ -3,7 +3,7 @@ import { mergeTicks, TICK_LABELS, TICK_STATUSES, zeroTickCounts, type TickCounts
 /** Width of the SVG's coordinate space; the SVG stretches to its box, and ticks merge to be seen at this width. */
 export const TIMELINE_WIDTH = 600;
 
-const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+export const escape = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function describe(counts: TickCounts): string {
   let text = '';
@@ -20,7 +20,7 @@ const LOWER_LABELS = Object.fromEntries(TICK_STATUSES.map((status) => [status, T
 const MINUTES = new Map<number, string>();
 
 /** `12-07 13:00`: the year is never in doubt on a timeline of at most 90 days. */
-function minute(ms: number): string {
+export function minute(ms: number): string {
   let text = MINUTES.get(ms);
   if (text === undefined) {
     text = new Date(ms).toISOString().slice(5, 16).replace('T', ' ');
@@ -31,14 +31,14 @@ function minute(ms: number): string {
 }
 
 /** A tick's time span in UTC: `12-07 13:00 to 15:00`, or `12-07 20:00 to 12-08 04:00` across midnight. */
-function span(start: number, end: number): string {
+export function span(start: number, end: number): string {
   const from = minute(start);
   const to = minute(end);
   return `${from} to ${from.slice(0, 5) === to.slice(0, 5) ? to.slice(6) : to} UTC`;
 }
 
 /** A coordinate with at most one decimal, without a trailing `.0`. */
-function px(value: number): string {
+export function px(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 

@@ -79,6 +79,7 @@ export const MONITOR_LIST = String.raw`<div id="monitor-list" data-failing="<%= 
     <span class="muted"><%= m.slug %> · <%= m.project %><% if (m.owner) { %> · <%= m.owner %><% } %></span>
     <span title="<%= m.scheduleWritten %>"><%= m.scheduleWords %> <code><%= m.scheduleWritten %></code></span>
     <% if (m.paused) { %><span class="muted-mark">paused</span><% } %><% if (m.isMuted) { %><span class="muted-mark">muted</span><% } %>
+    <% if (m.tags.length > 0) { %><ul class="tags" aria-label="Tags of <%= m.name %>"><% m.tags.forEach(function (t) { %><li class="tag"><a href="<%= it.tagUrl(t) %>" title="Only monitors tagged <%= t %>"><%= t %></a></li><% }) %></ul><% } %>
   </div>
   <% if (m.environments.length === 0) { %><p class="muted">No check-in yet.</p><% } %>
   <% m.environments.forEach(function (env) { %><%~ include('@env-row', { env: env, zone: m.zone }) %><% }) %>
@@ -97,6 +98,7 @@ export const MONITORS_PAGE = String.raw`<h1>Monitors</h1>
   <div class="field"><label for="f-project">Project</label><select id="f-project" name="project"><option value="">All projects</option><% it.projects.forEach(function (p) { %><option value="<%= p.slug %>"<%= p.slug === it.filters.project ? ' selected' : '' %>><%= p.name %></option><% }) %></select></div>
   <div class="field"><label for="f-environment">Environment</label><input id="f-environment" name="environment" value="<%= it.filters.environment %>" placeholder="all" size="12"></div>
   <div class="field"><label for="f-status">Status</label><select id="f-status" name="status"><option value="">Any status</option><% it.statuses.forEach(function (s) { %><option value="<%= s.value %>"<%= s.value === it.filters.status ? ' selected' : '' %>><%= s.label %></option><% }) %></select></div>
+  <div class="field"><label for="f-tag">Tag</label><input id="f-tag" name="tag" value="<%= it.filters.tag %>" placeholder="any" size="12" aria-describedby="f-tag-help"><p class="visually-hidden" id="f-tag-help">Words separated by spaces: only monitors with every one of them</p></div>
   <div class="field"><label for="f-q">Search</label><input id="f-q" name="q" type="search" value="<%= it.filters.q %>" placeholder="name or slug" size="16"></div>
   <div class="field"><label for="f-range">Timeline</label><select id="f-range" name="range"><% it.ranges.forEach(function (r) { %><option value="<%= r %>"<%= r === it.filters.range ? ' selected' : '' %>><%= r %></option><% }) %></select></div>
   <button type="submit">Apply</button>

@@ -2,6 +2,8 @@ import { domainErrorOf } from '@vigil/errors/testing';
 import { impliedErrors, type EndpointSpec } from '../endpoint-spec';
 import { PER_PAGE, arrayOf, nullable, objectOf } from '../json-schema';
 import { RequestValidator } from '../request-validator';
+import { MONITOR_STATS_QUERY } from '../../../monitor-stats/monitor-stats.schemas';
+import { MONITOR_LIST_QUERY } from '../../../monitors/monitor.schemas';
 
 const spec: EndpointSpec = {
   summary: 'test',
@@ -152,5 +154,29 @@ describe('RequestValidator with an optional body', () => {
   it('takes no body, but refuses a JSON null (a body that is not an object)', () => {
     expect(optional.body(undefined)).toBeUndefined();
     expect(domainErrorOf(() => optional.body(null))).toMatchObject({ code: 'invalid_body' });
+  });
+});
+
+describe('the monitors list and stats queries', () => {
+  const list = new RequestValidator({ summary: 'list', auth: 'bearer', query: MONITOR_LIST_QUERY, response: { status: 200, description: 'ok' } });
+  const stats = new RequestValidator({ summary: 'stats', auth: 'bearer', query: MONITOR_STATS_QUERY, response: { status: 200, description: 'ok' } });
+
+  it('take tag= once or repeated, and refuse a tag with a space or NUL naming it and the rule', () => {
+    expect(list.query({ tag: 'prod' })).toMatchObject({ tag: ['prod'] });
+    expect(list.query({ tag: ['prod', 'db'] })).toMatchObject({ tag: ['prod', 'db'] });
+    expect(stats.query({ tag: ['db'] })).toMatchObject({ tag: ['db'] });
+    expect(domainErrorOf(() => list.query({ tag: ['prod', 'prod db'] }))).toMatchObject({
+      code: 'invalid_tag',
+      field: 'tag[1]',
+      message: 'tag[1] must be one tag, a word without spaces or NUL characters (repeat the parameter for more tags)',
+    });
+    expect(domainErrorOf(() => list.query({ tag: 'a\u0000b' }))).toMatchObject({ field: 'tag[0]' });
+    expect(domainErrorOf(() => list.query({ tag: '' }))).toMatchObject({ field: 'tag[0]', message: 'tag[0] must be at least 1 characters long' });
+  });
+
+  it('take durations=true for the duration percentiles and refuse another value naming it', () => {
+    expect(stats.query({ durations: 'true' })).toMatchObject({ durations: true });
+    expect(stats.query({})).not.toHaveProperty('durations');
+    expect(domainErrorOf(() => stats.query({ durations: 'yes' }))).toMatchObject({ field: 'durations', message: 'durations must be a boolean' });
   });
 });
