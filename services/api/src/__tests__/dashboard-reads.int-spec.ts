@@ -212,6 +212,38 @@ describe("the timelines of a page's monitors", () => {
     const rows = await new MonitorStatsRepository(clickhouse).counts({ projectIds: [PROJECT_ID], monitorIds: [monitorId], environments: null, range });
     expect(rows).toEqual([{ monitorId, environment: 'production', buckets: [[3, 0, 1, 0, 0, 0, 0]] }]);
   });
+  it('fold each run as every reader does: a timeout stands, the first close stands, an overtaken start never reopens', async () => {
+    const monitorId = randomUUID();
+    const [timedOut, closedTwice, overtaken, plain] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    await clickhouse.insert('checkins', [
+      // Timed out, then a late ok: a timeout (the late close brings only its duration).
+      signal(monitorId, timedOut, 'in_progress', NOW - 5 * HOUR),
+      signal(monitorId, timedOut, 'timeout', NOW - 5 * HOUR + 30 * MINUTE),
+      signal(monitorId, timedOut, 'ok', NOW - 5 * HOUR + 40 * MINUTE, { durationMs: 40 * MINUTE }),
+      // Closed ok, then error: the first close stands.
+      signal(monitorId, closedTwice, 'ok', NOW - 4 * HOUR, { durationMs: 1 }),
+      signal(monitorId, closedTwice, 'error', NOW - 4 * HOUR + MINUTE, { durationMs: 1 }),
+      // A job of a millisecond whose start arrived after its close: ok, not running.
+      signal(monitorId, overtaken, 'ok', NOW - 3 * HOUR, { durationMs: 1 }),
+      signal(monitorId, overtaken, 'in_progress', NOW - 3 * HOUR + 1),
+      // A log alone is no run.
+      signal(monitorId, plain, 'log', NOW - 2 * HOUR),
+    ]);
+    const range = statsRange({ since: (NOW - 6 * HOUR) / 1000, until: NOW / 1000, resolution: '1h' }, NOW);
+    const rows = await new MonitorStatsRepository(clickhouse).counts({ projectIds: [PROJECT_ID], monitorIds: [monitorId], environments: null, range });
+    // [bucket, ok, error, missed, timeout, in_progress, unknown]
+    expect(rows).toEqual([
+      {
+        monitorId,
+        environment: 'production',
+        buckets: [
+          [1, 0, 0, 0, 1, 0, 0],
+          [2, 1, 0, 0, 0, 0, 0],
+          [3, 1, 0, 0, 0, 0, 0],
+        ],
+      },
+    ]);
+  });
 });
 
 describe("the duration percentiles of a page's monitors", () => {

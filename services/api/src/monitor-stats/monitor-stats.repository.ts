@@ -92,8 +92,9 @@ function toStatsRows(rows: readonly Row[]): StatsRow[] {
 
 /**
  * Runs per status, monitor-environment and bucket, for many monitors in one query (the monitors list draws a
- * timeline for each). Runs are folded from their signals as the timeline of one monitor folds them
- * (`TimelineRepository`): a run counts in the bucket where it began, with its latest status.
+ * timeline for each). Runs are folded from their signals as every reader folds them (`RUN_STATUS`: a timeout
+ * stands, the first close stands, a start that arrived after its close never reopens the run); a run counts in the
+ * bucket where it began.
  */
 export class MonitorStatsRepository {
   constructor(private readonly clickhouse: ClickHouse) {}
@@ -112,7 +113,7 @@ export class MonitorStatsRepository {
                  ${RUN_STATUS_COUNTS}
             FROM (
               SELECT monitor_id, environment, checkin_id,
-                     argMaxIf(toString(status), received_at_ms, status NOT IN ('log', 'ign')) AS run_status,
+                     ${RUN_STATUS} AS run_status,
                      min(received_at_ms) AS date_created_ms
                 FROM checkins
                WHERE ${selection(query, from, to)}

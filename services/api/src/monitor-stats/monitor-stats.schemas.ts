@@ -61,7 +61,7 @@ export const MONITOR_STATS: JsonSchema = objectOf(
     monitors: {
       type: 'object',
       description:
-        'Per monitor slug, per environment, the buckets that hold runs (empty ones are left out). A run counts in the bucket where it began (a miss: its slot), with its latest status; a run is known to have begun before the range by its signals in the day before `since` (one that began earlier, with no signal in that day, counts from its first signal after it). Every monitor asked for is present, with no environment when it had no run.',
+        'Per monitor slug, per environment, the buckets that hold runs (empty ones are left out). A run counts in the bucket where it began (a miss: its slot), with its status folded as the check-ins list folds it (a timeout stands, the first close stands, a start that arrived after its close never reopens the run); a run is known to have begun before the range by its signals in the day before `since` (one that began earlier, with no signal in that day, counts from its first signal after it). Every monitor asked for is present, with no environment when it had no run.',
       additionalProperties: { type: 'object', additionalProperties: { type: 'array', items: BUCKET } },
     },
     durationFields: {

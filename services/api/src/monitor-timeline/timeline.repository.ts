@@ -28,7 +28,7 @@ function percentiles(durations: string | number, quantiles: Array<string | numbe
 
 /**
  * A monitor's runs per bucket from ClickHouse. Each run is folded from its signals as the check-ins list folds it
- * (its latest status; a miss is a run of its own, dated at its slot) and counted in the bucket where it began.
+ * (`RUN_STATUS`; a miss is a run of its own, dated at its slot) and counted in the bucket where it began.
  * A run's signals span up to the longest a run can stay open, so that much is read before the range (to know
  * where a run began) and after it (to know how it ended). Durations are exact percentiles (`quantilesExact`: the
  * value at position floor(level × n) of the sorted durations) of the runs that have one. SQL for ClickHouse
