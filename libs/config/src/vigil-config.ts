@@ -340,7 +340,8 @@ export class VigilConfig {
   VIGIL_SELF_HEARTBEAT_MAX_CLOCK_LAG_MS = 30000;
 
   @ConfigVariable({
-    description: "Scheduler: the self-heartbeat is withheld while any consumer group (the scheduler's, issues', the notifier's, history's) is more than this many messages behind.",
+    description:
+      "Scheduler: the self-heartbeat is withheld while any consumer group (the scheduler's, issues', the notifier's, history's) is more than this many messages behind.",
   })
   @IsInt()
   @Min(1)
