@@ -67,6 +67,8 @@ class Generator {
     let errors = 0;
     let runs = 0;
     let failuresSent = 0;
+    let slow = 0;
+    const slowPerSecond = new Map<number, number>();
     let lastAnswer = 0;
     let lastScheduled = 0;
     let slot = 0;
@@ -95,6 +97,8 @@ class Generator {
           latency: latencyOf(all.values),
           latencyPing: latencyOf(pings.values),
           latencyEnvelope: latencyOf(envelopes.values),
+          slow,
+          worstSecond: [...slowPerSecond].reduce((worst, [second, count]) => (count > worst.slow ? { second, slow: count } : worst), { second: 0, slow: 0 }),
           acceptedStarts,
           acceptedFinishes,
           failuresSent,
@@ -145,6 +149,11 @@ class Generator {
                 ok += 1;
                 all.push(now - scheduled);
                 latencies.push(now - scheduled);
+                if (now - scheduled > spec.slowMs) {
+                  slow += 1;
+                  const second = Math.floor((scheduled - begin) / 1000);
+                  slowPerSecond.set(second, (slowPerSecond.get(second) ?? 0) + 1);
+                }
                 (phase === 'start' ? acceptedStarts : acceptedFinishes).push(run);
                 if (index % sampleEvery === 0) onSample({ slug: monitor.slug, checkinId, status, ackAt: performance.timeOrigin + now });
               } else {

@@ -35,6 +35,8 @@ export interface GeneratorStep {
   /** Check-ins per second offered (starts and finishes together). */
   rate: number;
   seconds: number;
+  /** Answers slower than this (ms from the scheduled send) are counted apart. */
+  slowMs: number;
 }
 
 export type ToGenerator = GeneratorInit | GeneratorStep;
@@ -68,6 +70,10 @@ export interface StepLoad {
   latency: Latency;
   latencyPing: Latency;
   latencyEnvelope: Latency;
+  /** 2xx answers slower than the step's `slowMs`. */
+  slow: number;
+  /** The second of the step (from its start) holding the most slow answers, and how many. */
+  worstSecond: { second: number; slow: number };
   /** Run numbers (within the step) whose start, and whose finish, ingest answered with 2xx. */
   acceptedStarts: number[];
   acceptedFinishes: number[];

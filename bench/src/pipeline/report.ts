@@ -21,6 +21,8 @@ export interface Options {
   settleTimeoutSec: number;
   p99LimitMs: number;
   idleSeconds: number;
+  quietPercent: number;
+  quietWaitSec: number;
   logLevel: string;
   write: boolean;
 }
@@ -31,6 +33,8 @@ export interface StepReport {
   before: Reading;
   atEnd: Reading;
   settled: Reading;
+  /** The machine's CPU use in the 3 s before the step (the bench waits for it to be quiet), % of all cores. */
+  busyBefore: number;
   /** The machine's CPU use from the step's start to its last answer, % of all cores. */
   machinePercent: number;
   loadBefore: number[];
@@ -53,7 +57,7 @@ export interface Report {
   createMs: number;
   loaded: number;
   silent: number;
-  idle: { from: Reading; to: Reading };
+  idle: { from: Reading; to: Reading; busyBefore: number };
   steps: StepReport[];
   caughtUpLag: number;
 }
@@ -107,6 +111,7 @@ export function renderReport(report: Report): string {
       { title: 'ingest p50 ms', align: 'right' },
       { title: 'ingest p99 ms', align: 'right' },
       { title: 'p99 pings / envelopes ms', align: 'right' },
+      { title: `over ${fmt(options.p99LimitMs)} ms (worst second)`, align: 'right' },
       { title: 'visibility p50 / p99 s (seen of sampled)', align: 'right' },
       { title: 'in ClickHouse exactly once' },
       { title: 'CPU µs per check-in, all processes', align: 'right' },
@@ -125,6 +130,7 @@ export function renderReport(report: Report): string {
         ms(load.latency.p50),
         ms(load.latency.p99),
         `${ms(load.latencyPing.p99)} / ${ms(load.latencyEnvelope.p99)}`,
+        `${fmt(load.slow)} (${fmt(load.worstSecond.slow)} in s ${fmt(load.worstSecond.second)})`,
         visibilityCell(step.visibility),
         historyCell(step.history),
         fmt(total),
@@ -184,7 +190,8 @@ export function renderReport(report: Report): string {
     return (
       `Step ${index + 1}: ${fmt(step.load.runs)} runs (${fmt(step.load.failuresSent)} failing); ClickHouse held every accepted check-in ${sec(step.historyMs)} s after the last answer, ` +
       `the consumers were within ${fmt(report.caughtUpLag)} messages of the end ${sec(step.settleMs)} s after it${step.history.caughtUp ? '' : ' (**not caught up within the timeout**)'}; ` +
-      `${fmt(step.visibility.requests)} API requests by the visibility poller; webhooks received: ${webhooks || 'none'}; load average ${loads(step.loadBefore)} at the start.`
+      `${fmt(step.visibility.requests)} API requests by the visibility poller; webhooks received: ${webhooks || 'none'}; ` +
+      `the machine ${fmt(step.busyBefore)} % busy in the 3 s before the step, load average ${loads(step.loadBefore)} at its start.`
     );
   });
 
@@ -228,7 +235,8 @@ export function renderReport(report: Report): string {
     '',
     `CPU time (user + system, from /proc) from the step's start until ClickHouse held its check-ins and the consumers had caught up, divided by the check-ins accepted in the step. ` +
       `Postgres is the postmaster, every process it forked (backends, checkpointer, WAL writer, autovacuum) and what its exited children used; the stores serve the whole machine, so other work on them counts too. ` +
-      `"idle" is each process's use over ${fmt(options.idleSeconds)} s with the services running and no load, before the first step (clock pulses, polls, neighbours); the last row takes that background out.`,
+      `"idle" is each process's use over ${fmt(options.idleSeconds)} s with the services running and no load, before the first step (clock pulses, polls, neighbours; the machine was ${fmt(report.idle.busyBefore)} % busy just before); the last row takes that background out. ` +
+      `Before the idle measurement and each step the bench waits up to ${fmt(options.quietWaitSec)} s for the machine's CPU use to stay under ${fmt(options.quietPercent)} % for 3 s.`,
     '',
     cpuTable,
     '',

@@ -7,7 +7,7 @@ import { describeMachine } from '../support/machine';
 import { writeSection } from '../support/markdown';
 import { positiveOption } from '../support/options';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
-import { machineTicks } from '../support/proc';
+import { machineTicks, waitForQuiet } from '../support/proc';
 import { seedDefault, type Seed } from '../support/seed';
 import { consumerLag, type Lag } from './consumer-lag';
 import { checkHistory, type HistoryCheck } from './history-check';
@@ -44,6 +44,9 @@ import { WebhookReceiver } from './webhook-receiver';
  *   --settle-timeout 120        seconds to wait after a step for ClickHouse to hold its check-ins and the consumers to catch up
  *   --p99-limit 20              ingest p99 (ms) beyond which no further step runs
  *   --idle-seconds 10           the idle measurement before the first step (the background of every process)
+ *   --quiet-percent 40, --quiet-wait 120: before the idle measurement and before each step, wait (at most quiet-wait
+ *                               seconds) until the machine's CPU use stays under quiet-percent for 3 s; the services'
+ *                               own background (clock pulses, polls) is part of it
  *   --log-level info            the services' log level (info is their default)
  *   --no-write                  print only; leave docs/benchmarks.md alone
  */
@@ -72,6 +75,8 @@ function parseOptions(argv: readonly string[]): Options {
     settleTimeoutSec: number('settle-timeout', 120),
     p99LimitMs: number('p99-limit', 20),
     idleSeconds: number('idle-seconds', 10),
+    quietPercent: number('quiet-percent', 40),
+    quietWaitSec: number('quiet-wait', 120),
     logLevel: levelIndex === -1 ? 'info' : (argv[levelIndex + 1] ?? 'info'),
     write: !argv.includes('--no-write'),
   };
@@ -93,6 +98,13 @@ async function api<T>(origin: string, seed: Seed, method: string, path: string, 
   const text = await response.text();
   if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** Waits for the machine to be quiet (other work on it would take the cores the bench measures); returns its CPU use. */
+async function quiet(options: Options): Promise<number> {
+  const busy = await waitForQuiet(options.quietPercent, options.quietWaitSec * 1000);
+  if (busy > options.quietPercent) log(`the machine is still ${busy.toFixed(0)} % busy after ${options.quietWaitSec} s; measuring anyway`);
+  return busy;
 }
 
 function lagTotal(lags: readonly Lag[], service: string): number {
@@ -158,6 +170,7 @@ async function main(): Promise<void> {
     const metricsUrls = CONSUMERS.map((name) => services.get(name)!.metricsUrl);
 
     // The background: every process with the services running and no load (pulses, polls, the neighbours' work).
+    const idleQuiet = await quiet(options);
     log(`idle for ${options.idleSeconds} s`);
     const idleFrom = readAll(processes);
     await sleep(options.idleSeconds * 1000);
@@ -167,17 +180,18 @@ async function main(): Promise<void> {
     const steps: StepReport[] = [];
     for (const [index, rate] of options.steps.entries()) {
       const step = index + 1;
-      log(`step ${step}: ${rate} check-ins/s for ${options.stepSeconds} s`);
+      const busyBefore = await quiet(options);
+      log(`step ${step}: ${rate} check-ins/s for ${options.stepSeconds} s (machine ${busyBefore.toFixed(0)} % busy before it)`);
       const loadBefore = loadavg();
       const ticksBefore = machineTicks();
       const before = readAll(processes);
-      const load = await generator.step({ type: 'step', step, rate, seconds: options.stepSeconds });
+      const load = await generator.step({ type: 'step', step, rate, seconds: options.stepSeconds, slowMs: options.p99LimitMs });
       const atEnd = readAll(processes);
       const ticksAtEnd = machineTicks();
       const loadAtEnd = loadavg();
       const lagAtEnd = await consumerLag(metricsUrls);
       log(
-        `step ${step}: ${load.ok}/${load.scheduled} accepted, p50 ${load.latency.p50.toFixed(2)} ms, p99 ${load.latency.p99.toFixed(2)} ms; lag ${CONSUMERS.map((name) => `${name} ${lagTotal(lagAtEnd, name)}`).join(', ')}`,
+        `step ${step}: ${load.ok}/${load.scheduled} accepted, p50 ${load.latency.p50.toFixed(2)} ms, p99 ${load.latency.p99.toFixed(2)} ms, max ${load.latency.max.toFixed(0)} ms, ${load.slow} over ${options.p99LimitMs} ms (most in second ${load.worstSecond.second}: ${load.worstSecond.slow}); lag ${CONSUMERS.map((name) => `${name} ${lagTotal(lagAtEnd, name)}`).join(', ')}`,
       );
       for (const example of load.failureExamples) log(`  failed: ${example}`);
 
@@ -207,6 +221,7 @@ async function main(): Promise<void> {
         before,
         atEnd,
         settled,
+        busyBefore,
         machinePercent: ((ticksAtEnd.busy - ticksBefore.busy) / Math.max(1, ticksAtEnd.total - ticksBefore.total)) * 100,
         loadBefore,
         loadAtEnd,
@@ -237,7 +252,7 @@ async function main(): Promise<void> {
       createMs,
       loaded: population.loaded.length,
       silent: population.silent.length,
-      idle: { from: idleFrom, to: idleTo },
+      idle: { from: idleFrom, to: idleTo, busyBefore: idleQuiet },
       steps,
       caughtUpLag: CAUGHT_UP_LAG,
     };
