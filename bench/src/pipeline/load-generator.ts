@@ -23,8 +23,8 @@ import {
  * Every job run is a start and a finish with the same id: `in_progress` then `ok` (or `error`) with one
  * `check_in_id` in a Sentry envelope, or `/start?rid=` then success (or `/fail`) for a ping URL. A slot of the
  * schedule carries the finish of the oldest open run once that run is `runSeconds` old, else the start of a new
- * run, so starts and finishes together leave at exactly `rate`; after the step's last slot the open runs finish
- * at their due times. A finish never leaves before its start was answered (ingest would otherwise publish them in
+ * run, so starts and finishes together leave at exactly `rate`, in alternating blocks of `runSeconds` (every slot
+ * while a run is due is a finish); after the step's last slot the open runs finish at their due times. A finish never leaves before its start was answered (ingest would otherwise publish them in
  * either order); waiting for it counts in the finish's latency. Run r goes to monitor r mod M, alternating
  * Sentry monitors and ping URLs, and fails when `runFails(r)` (about 1 %).
  */

@@ -218,7 +218,9 @@ export function renderReport(report: Report): string {
     '',
     `The load generator is a process of its own: open loop, check-in n of a step leaves at n / rate whatever ingest does, over at most ${options.connections} keep-alive connections, and latency counts from the scheduled send time. ` +
       `Each job run is a start and a finish ${fmt(options.runSeconds)} s later with the same id (\`in_progress\` then \`ok\` in a Sentry envelope with one \`check_in_id\`; \`/ping/<uuid>/start?rid=\` then \`/ping/<uuid>?rid=\`), run r on loaded monitor r mod ${fmt(report.loaded)} (Sentry and ping alternating), ` +
-      'about 1 % of the finishes failures (`error`, `/fail`); a finish waits for its start to be answered. "offered" is the check-ins scheduled over the schedule\'s span (the last runs finish after the step\'s last slot, at half the rate), "achieved" the 2xx answers over the time from the first scheduled send to the last answer. ' +
+      'about 1 % of the finishes failures (`error`, `/fail`); a finish waits for its start to be answered. ' +
+      `A slot of the schedule carries the finish of the oldest open run once it is due, else a new start, so starts and finishes alternate in blocks of ${fmt(options.runSeconds)} s (all starts, then all finishes) at a constant rate; runs still open after the last slot finish at their due time. ` +
+      '"offered" is the check-ins scheduled over the schedule\'s span, "achieved" the 2xx answers over the time from the first scheduled send to the last answer. ' +
       `Steps of ${fmt(options.stepSeconds)} s at ${options.steps.map((rate) => fmt(rate)).join(', ')} check-ins/s, stopping after a step whose ingest p99 passed ${options.p99LimitMs} ms or that lost a check-in.`,
     '',
     `**Visibility** is the time from ingest's 2xx answer until the check-in is readable through the API, for one accepted check-in in ${fmt(options.sampleEvery)}: the bench asks \`GET /api/0/organizations/<org>/monitors/<slug>/checkins/\` about each monitor with sampled check-ins outstanding at most every ${fmt(options.pollMs)} ms (4 requests in flight at most) until the run is listed (a start) or closed (a finish); ` +
