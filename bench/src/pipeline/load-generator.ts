@@ -260,6 +260,10 @@ export class LoadGenerator {
     });
   }
 
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   stop(): void {
     if (this.child.connected) this.child.disconnect();
   }

@@ -68,7 +68,8 @@ function pssMiB(pid: number): number {
   return kib / 1024;
 }
 
-function single(name: string, pid: number): MeasuredProcess {
+/** One process, by its pid. */
+export function single(name: string, pid: number): MeasuredProcess {
   return { name, cpu: () => cpuSeconds(pid), memoryMiB: () => memory(pid).rssMiB };
 }
 

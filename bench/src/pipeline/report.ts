@@ -54,6 +54,8 @@ export interface Report {
   date: string;
   options: Options;
   processNames: string[];
+  /** The last this many processes are the bench's own, left out of the totals. */
+  harness: number;
   createMs: number;
   loaded: number;
   silent: number;
@@ -98,6 +100,7 @@ function visibilityCell(result: VisibilityResult): string {
 
 export function renderReport(report: Report): string {
   const { options, steps } = report;
+  const vigilOnly = (values: readonly number[]) => values.slice(0, report.processNames.length - report.harness);
   const idleSeconds = (report.idle.to.at - report.idle.from.at) / 1000;
   const idlePercent = report.idle.from.cpu.map((from, index) => (((report.idle.to.cpu[index] ?? Number.NaN) - from) / idleSeconds) * 100);
 
@@ -114,13 +117,13 @@ export function renderReport(report: Report): string {
       { title: `over ${fmt(options.p99LimitMs)} ms (worst second)`, align: 'right' },
       { title: 'visibility p50 / p99 s (seen of sampled)', align: 'right' },
       { title: 'in ClickHouse exactly once' },
-      { title: 'CPU µs per check-in, all processes', align: 'right' },
+      { title: 'CPU µs per check-in, Vigil and its stores', align: 'right' },
       { title: 'machine CPU', align: 'right' },
       { title: 'load average at the end', align: 'right' },
     ],
     steps.map((step, index) => {
       const { load } = step;
-      const total = cpuPerCheckin(step).reduce((sum, value) => sum + value, 0);
+      const total = vigilOnly(cpuPerCheckin(step)).reduce((sum, value) => sum + value, 0);
       return [
         String(index + 1),
         fmt(offered(load)),
@@ -142,20 +145,26 @@ export function renderReport(report: Report): string {
 
   const stepTitles = steps.map((step, index) => ({ title: `step ${index + 1} (${fmt(step.load.rate)}/s)`, align: 'right' as const }));
   const perCheckin = steps.map(cpuPerCheckin);
-  const cpuRows = report.processNames.map((name, process) => [
-    name,
+  const cpuRow = (process: number) => [
+    report.processNames[process] ?? '?',
     `${fmt(idlePercent[process] ?? Number.NaN, 1)} %`,
     ...perCheckin.map((values) => fmt(values[process] ?? Number.NaN)),
-  ]);
-  const totals = perCheckin.map((values) => values.reduce((sum, value) => sum + value, 0));
-  const idleTotal = idlePercent.reduce((sum, value) => sum + value, 0);
-  cpuRows.push(['**all**', `${fmt(idleTotal, 1)} %`, ...totals.map((value) => `**${fmt(value)}**`)]);
+  ];
+  const vigilCount = report.processNames.length - report.harness;
+  const cpuRows = Array.from({ length: vigilCount }, (_, process) => cpuRow(process));
+  const totals = perCheckin.map((values) => vigilOnly(values).reduce((sum, value) => sum + value, 0));
+  const idleTotal = vigilOnly(idlePercent).reduce((sum, value) => sum + value, 0);
+  cpuRows.push(['**all of Vigil and its stores**', `${fmt(idleTotal, 1)} %`, ...totals.map((value) => `**${fmt(value)}**`)]);
   // The background each step would have cost with no load at all, spread over its check-ins.
   const netOfIdle = steps.map((step, index) => {
     const seconds = (step.settled.at - step.before.at) / 1000;
     return (totals[index] ?? Number.NaN) - ((idleTotal / 100) * seconds * 1e6) / Math.max(1, step.load.ok);
   });
   cpuRows.push(['all, less the idle background', '', ...netOfIdle.map((value) => fmt(value))]);
+  for (let process = vigilCount; process < report.processNames.length; process++) {
+    const [name, ...cells] = cpuRow(process);
+    cpuRows.push([`${name} (not counted)`, ...cells]);
+  }
   const cpuTable = markdownTable([{ title: 'process' }, { title: 'idle (% of a core)', align: 'right' }, ...stepTitles], cpuRows);
 
   const memoryTable = markdownTable(
@@ -237,7 +246,7 @@ export function renderReport(report: Report): string {
     '',
     `CPU time (user + system, from /proc) from the step's start until ClickHouse held its check-ins and the consumers had caught up, divided by the check-ins accepted in the step. ` +
       `Postgres is the postmaster, every process it forked (backends, checkpointer, WAL writer, autovacuum) and what its exited children used; the stores serve the whole machine, so other work on them counts too. ` +
-      `"idle" is each process's use over ${fmt(options.idleSeconds)} s with the services running and no load, before the first step (clock pulses, polls, neighbours; the machine was ${fmt(report.idle.busyBefore)} % busy just before); the last row takes that background out. ` +
+      `"idle" is each process's use over ${fmt(options.idleSeconds)} s with the services running and no load, before the first step (clock pulses, polls, neighbours; the machine was ${fmt(report.idle.busyBefore)} % busy just before); the "all, less" row takes that background out. The bench's own processes (the load generator; the bench process, which polls the API, receives the webhooks and counts) are shown last and left out of the totals. ` +
       `Before the idle measurement and each step the bench waits up to ${fmt(options.quietWaitSec)} s for the machine's CPU use to stay under ${fmt(options.quietPercent)} % for 3 s.`,
     '',
     cpuTable,
