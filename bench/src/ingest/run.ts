@@ -3,7 +3,7 @@ import { physicalTopicName } from '@vigil/contracts';
 import { createKafkaClient } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv } from '@vigil/testing';
-import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { markdownTable, writeSection } from '../support/markdown';
 import { positiveOption } from '../support/options';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
 import { cpuWindow, findChild, memory, waitForQuiet, type CpuWindow } from '../support/proc';
+import { seedDefault } from '../support/seed';
 import { BENCH_MONITOR_SLUG, createMonitorEnvelope, ENVELOPE_CONTENT_TYPE, envelopeRequest, pingRequest, sentryAuth } from './payloads';
 
 /**
@@ -83,24 +84,6 @@ interface Seed {
 
 function log(message: string): void {
   process.stderr.write(`[bench:ingest] ${message}\n`);
-}
-
-/** The default organization, project and DSN key of the bench's own database, through the same CLI `make up` uses. */
-function seedDefault(env: Record<string, string>): { projectId: number; publicKey: string } {
-  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  const values = new Map(
-    output
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-  const projectId = Number(values.get('VIGIL_PROJECT_ID'));
-  const dsn = values.get('VIGIL_DSN');
-  if (!Number.isInteger(projectId) || !dsn) throw new Error(`seed-default printed no project or DSN:\n${output}`);
-  return { projectId, publicKey: new URL(dsn).username };
 }
 
 /** Creates the bench monitor by sending one envelope with monitor_config, then reads its ping UUID. */

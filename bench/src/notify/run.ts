@@ -1,6 +1,5 @@
 import './slot';
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
@@ -14,6 +13,7 @@ import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable, writeSection } from '../support/markdown';
 import { positiveOption } from '../support/options';
 import { cpuSeconds, findChild, machineTicks, waitForQuiet } from '../support/proc';
+import { seedDefault, type Seed } from '../support/seed';
 
 /**
  * `npm run bench:notify` (issue #5): N monitors (1,000) miss their run in the same second; how long from the
@@ -81,39 +81,6 @@ function log(message: string): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Seed {
-  org: string;
-  project: string;
-  projectId: number;
-  publicKey: string;
-  token: string;
-}
-
-/** The default organization of the bench's own database, through the same CLI `make up` uses. */
-function seedDefault(env: Record<string, string>): Seed {
-  const output = execFileSync(process.execPath, [join(REPO_ROOT, 'services/api/dist/cli/seed-default.js')], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-  });
-  const values = new Map(
-    output
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-  const dsn = values.get('VIGIL_DSN');
-  const seed = {
-    org: values.get('VIGIL_ORG') ?? '',
-    project: values.get('VIGIL_PROJECT') ?? '',
-    projectId: Number(values.get('VIGIL_PROJECT_ID')),
-    publicKey: dsn ? new URL(dsn).username : '',
-    token: values.get('VIGIL_API_TOKEN') ?? '',
-  };
-  if (!seed.org || !seed.project || !Number.isInteger(seed.projectId) || !seed.publicKey || !seed.token)
-    throw new Error(`seed-default printed too little:\n${output}`);
-  return seed;
-}
 
 /** One webhook as the receiver read it. */
 interface Received {

@@ -91,7 +91,7 @@ export function latencyOf(samples: Float64Array): Latency {
 }
 
 /** A growable list of numbers without boxing. */
-class Samples {
+export class Samples {
   private data = new Float64Array(1 << 16);
   private size = 0;
 
