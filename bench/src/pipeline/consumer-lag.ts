@@ -1,4 +1,8 @@
-/** One `vigil_consumer_lag_messages` series: a service's consumer group on one topic. */
+import { CONSUMER_GROUPS, type ConsumingService } from '@vigil/contracts';
+import { committedGroupLag } from '@vigil/kafka';
+import type { Admin } from 'kafkajs';
+
+/** One consumer group's lag on one topic. */
 export interface Lag {
   service: string;
   topic: string;
@@ -6,28 +10,20 @@ export interface Lag {
 }
 
 /**
- * Every consumer group's lag as its service exports it on /metrics (`vigil_consumer_lag_messages{service,topic}`,
- * read from Kafka at each scrape: docs/operations.md). A service that does not answer gives no series.
+ * Every consuming service's group lag, read from the broker (committed offsets against the partitions' ends, as the
+ * services' `vigil_consumer_lag_messages` and the self-heartbeat read it). Asked of Kafka directly rather than scraped
+ * from /metrics: a service that is saturated answers its scrape late, and its lag query there has a 1.5 s budget, so
+ * the series would be missing exactly when the lag matters. Topic names are given without the deployment's prefix.
  */
-export async function consumerLag(metricsUrls: readonly string[]): Promise<Lag[]> {
-  const pages = await Promise.all(
-    metricsUrls.map(async (url) => {
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(5000) });
-        return response.ok ? await response.text() : '';
-      } catch {
-        return '';
-      }
-    }),
+export async function consumerLag(admin: Admin, prefix: string, services: readonly ConsumingService[]): Promise<Lag[]> {
+  const lags = await Promise.all(
+    services.map(async (service) =>
+      (await committedGroupLag(admin, `${prefix}${CONSUMER_GROUPS[service]}`)).map((lag) => ({
+        service,
+        topic: lag.topic.startsWith(prefix) ? lag.topic.slice(prefix.length) : lag.topic,
+        messages: lag.messages,
+      })),
+    ),
   );
-  const lags: Lag[] = [];
-  for (const page of pages) {
-    for (const line of page.split('\n')) {
-      const match = /^vigil_consumer_lag_messages\{([^}]*)\}\s+(\S+)/.exec(line);
-      if (!match) continue;
-      const labels = new Map([...(match[1] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((label) => [label[1] ?? '', label[2] ?? '']));
-      lags.push({ service: labels.get('service') ?? '?', topic: labels.get('topic') ?? '?', messages: Number(match[2]) });
-    }
-  }
-  return lags.sort((a, b) => a.service.localeCompare(b.service) || a.topic.localeCompare(b.topic));
+  return lags.flat().sort((a, b) => a.service.localeCompare(b.service) || a.topic.localeCompare(b.topic));
 }

@@ -2,6 +2,10 @@ import './slot';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { ConsumingService } from '@vigil/contracts';
+import { createKafkaClient } from '@vigil/kafka';
+import { createLogger } from '@vigil/logging';
+import type { Admin } from 'kafkajs';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
 import { describeMachine } from '../support/machine';
 import { writeSection } from '../support/markdown';
@@ -52,7 +56,7 @@ import { WebhookReceiver } from './webhook-receiver';
  */
 
 const SERVICES: readonly ServiceName[] = ['ingest', 'api', 'history', 'scheduler', 'issues', 'notifier'];
-const CONSUMERS: readonly ServiceName[] = ['history', 'scheduler', 'issues', 'notifier'];
+const CONSUMERS: readonly ConsumingService[] = ['history', 'scheduler', 'issues', 'notifier'];
 /** Messages a consumer group may lag behind and still count as caught up: the scheduler writes clock pulses into the check-ins topic all the time. */
 const CAUGHT_UP_LAG = 200;
 
@@ -138,6 +142,7 @@ async function main(): Promise<void> {
   const services = new Map<ServiceName, ServiceProcess>();
   let generator: LoadGenerator | undefined;
   let poller: VisibilityPoller | undefined;
+  let admin: Admin | undefined;
   try {
     log(`starting ${SERVICES.join(', ')}`);
     const startedServices = await Promise.allSettled(SERVICES.map(async (name) => services.set(name, await ServiceProcess.start(name, env))));
@@ -179,7 +184,10 @@ async function main(): Promise<void> {
     );
     // The bench's own processes, shown apart and left out of the totals: they share the cores too.
     const processes = [...vigil, single('bench (poller, receiver, counts)', process.pid), single('load generator', generator.pid ?? -1)];
-    const metricsUrls = CONSUMERS.map((name) => services.get(name)!.metricsUrl);
+    const kafkaAdmin = createKafkaClient(config, 'bench-pipeline', createLogger('bench-pipeline', 'warn')).admin();
+    await kafkaAdmin.connect();
+    admin = kafkaAdmin;
+    const lagNow = () => consumerLag(kafkaAdmin, config.VIGIL_KAFKA_TOPIC_PREFIX, CONSUMERS);
 
     // The background: every process with the services running and no load (pulses, polls, the neighbours' work).
     const idleQuiet = await quiet(options);
@@ -201,7 +209,7 @@ async function main(): Promise<void> {
       const atEnd = readAll(processes);
       const ticksAtEnd = machineTicks();
       const loadAtEnd = loadavg();
-      const lagAtEnd = await consumerLag(metricsUrls);
+      const lagAtEnd = await lagNow();
       log(
         `step ${step}: ${load.ok}/${load.scheduled} accepted, p50 ${load.latency.p50.toFixed(2)} ms, p99 ${load.latency.p99.toFixed(2)} ms, max ${load.latency.max.toFixed(0)} ms, ${load.slow} over ${options.p99LimitMs} ms (most in second ${load.worstSecond.second}: ${load.worstSecond.slow}); lag ${CONSUMERS.map((name) => `${name} ${lagTotal(lagAtEnd, name)}`).join(', ')}`,
       );
@@ -217,10 +225,10 @@ async function main(): Promise<void> {
         await sleep(1000);
       }
       const historyMs = Date.now() - settleStart;
-      let lagAfter = await consumerLag(metricsUrls);
+      let lagAfter = await lagNow();
       while (CONSUMERS.some((name) => lagTotal(lagAfter, name) > CAUGHT_UP_LAG) && Date.now() < settleDeadline) {
         await sleep(1000);
-        lagAfter = await consumerLag(metricsUrls);
+        lagAfter = await lagNow();
       }
       const caughtUp = !CONSUMERS.some((name) => lagTotal(lagAfter, name) > CAUGHT_UP_LAG);
       const settled = readAll(processes);
@@ -281,6 +289,7 @@ async function main(): Promise<void> {
       if (errors.length > 0) log(`${name} logged errors, the last:\n${errors.slice(-3).join('\n')}`);
     }
   } finally {
+    await admin?.disconnect().catch(() => undefined);
     poller?.stop();
     generator?.stop();
     await Promise.allSettled([...services.values()].map((service) => service.stop()));

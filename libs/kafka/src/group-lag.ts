@@ -9,19 +9,21 @@ export function partitionLag(high: number, committed: number, uncommitted: numbe
 }
 
 /**
- * A consumer group's lag over every partition it has committed, from the broker (`groupId` is the physical name,
- * prefix included). It needs no list of the group's topics, so one service can read another's; partitions the group
- * never committed count as read, since only the group knows where it would start. 0 for a group that does not exist.
- * Rejects when Kafka does not answer.
+ * A consumer group's lag on each topic it has committed offsets for, from the broker (`groupId` and the topics are
+ * physical names, prefix included). It needs no list of the group's topics, so one service (or a benchmark) can read
+ * another's; partitions the group never committed count as read, since only the group knows where it would start. No
+ * entries for a group that does not exist. Rejects when Kafka does not answer.
  */
-export async function committedGroupLag(admin: Admin, groupId: string): Promise<number> {
-  let messages = 0;
+export async function committedGroupLag(admin: Admin, groupId: string): Promise<Array<{ topic: string; messages: number }>> {
+  const lags: Array<{ topic: string; messages: number }> = [];
   for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
     const ends = new Map((await admin.fetchTopicOffsets(topic)).map((end) => [end.partition, Number(end.high)]));
+    let messages = 0;
     for (const { partition, offset } of partitions) {
       const committed = Number(offset);
       messages += partitionLag(ends.get(partition) ?? committed, committed, ends.get(partition) ?? 0);
     }
+    lags.push({ topic, messages });
   }
-  return messages;
+  return lags;
 }

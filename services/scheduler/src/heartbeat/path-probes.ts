@@ -22,7 +22,12 @@ export class DownstreamLagProbe {
       this.admin ??= this.kafka.admin();
       await this.admin.connect(); // kafkajs: a no-op once connected
       const admin = this.admin;
-      return await Promise.all(DOWNSTREAM_GROUPS.map(async (group) => ({ group, messages: await committedGroupLag(admin, `${this.prefix}${group}`) })));
+      return await Promise.all(
+        DOWNSTREAM_GROUPS.map(async (group) => ({
+          group,
+          messages: (await committedGroupLag(admin, `${this.prefix}${group}`)).reduce((sum, lag) => sum + lag.messages, 0),
+        })),
+      );
     } catch (error) {
       await this.stop();
       throw error;
