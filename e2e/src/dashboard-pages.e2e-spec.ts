@@ -112,7 +112,11 @@ describe('dashboard: issues', () => {
       'the issue the failed ping opens',
       async () => ((await api('GET', `organizations/${org}/issues/?monitor=${slug}`)).json as ApiIssue[])[0],
       { timeoutMs: 30_000, intervalMs: 200 },
-    );
+    ).catch((error: unknown) => {
+      // Once seen in a full run under load (CI, 2026-12-07): the services' warnings say where the check-in stopped.
+      const logs = [vigil.logs, ...services.map((service) => `--- ${service.name} ---\n${service.logs}`)].join('\n');
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\n${logs.slice(-20_000)}`);
+    });
     const { context, page } = await ownerPage();
     await page.goto(`${web}/orgs/${org}/issues/`);
     expect(await page.getAttribute(`tr[data-issue="${opened.id}"]`, 'data-status')).toBe('open');

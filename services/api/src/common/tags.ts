@@ -13,5 +13,6 @@ export function tagList(tags: string): string[] {
 
 /** One tag in a filter: a word, without spaces or NUL (a tag never holds one: spaces separate them). */
 export const TAG_PATTERN = '^[^\\s\\u0000]+$';
-/** Healthchecks' limit on the whole tags text. */
-export const TAG_MAX = 500;
+/** The monitors list's `tag=` filter: at most this many tags, of at most TAG_FILTER_LENGTH characters each. */
+export const TAG_FILTER_MAX = 10;
+export const TAG_FILTER_LENGTH = 100;

@@ -7,7 +7,7 @@ import { ID_STRING, ISO_DATE_TIME, UUID, arrayOf, nullable, objectOf, type JsonS
 import { ISO_TIMESTAMP_PATTERN, STATS_PERIOD_PATTERN } from '../common/time-range';
 import { NO_NUL_PATTERN as TEXT } from '../common/postgres-text';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/slug';
-import { TAG_MAX, TAG_PATTERN } from '../common/tags';
+import { TAG_FILTER_LENGTH, TAG_FILTER_MAX, TAG_PATTERN } from '../common/tags';
 
 /** An environment name, as ingest accepts it from SDKs (and without NUL, which Postgres cannot store). */
 export const ENVIRONMENT: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[^/\\r\\n\\f\\t\\u0000]+$' };
@@ -274,10 +274,18 @@ export const MONITOR_LIST_QUERY = {
     { type: 'string', enum: [...STATE_FILTERS] },
     'Only monitors with an environment in one of these statuses (as `sort=status` reads them; repeat the parameter); `failing`: error, timeout or missed. A monitor without environments has its own (`new`, `paused`, `disabled`). Sorts as `sort=status`.',
   ),
-  tag: REPEATABLE(
-    { type: 'string', minLength: 1, maxLength: TAG_MAX, pattern: TAG_PATTERN },
-    "Only monitors with this tag (a word of their Healthchecks tags, exact and case-sensitive); repeated, only monitors with all of them, as Healthchecks' `?tag=` filters checks.",
-  ),
+  // At most TAG_FILTER_MAX tags of TAG_FILTER_LENGTH characters: as many as a person filters by, and the URL stays within
+  // the request line's limit (431 past it) even when every character is percent-encoded UTF-8.
+  tag: {
+    description:
+      `Only monitors with this tag (a word of their Healthchecks tags, exact and case-sensitive); repeated, only monitors with all of them, as Healthchecks' \`?tag=\` filters checks. ` +
+      `At most ${TAG_FILTER_MAX} tags of at most ${TAG_FILTER_LENGTH} characters each.`,
+    schema: {
+      type: 'array',
+      items: { type: 'string', minLength: 1, maxLength: TAG_FILTER_LENGTH, pattern: TAG_PATTERN },
+      maxItems: TAG_FILTER_MAX,
+    } as JsonSchema,
+  },
   ...CURSOR_QUERY,
   ...PER_PAGE_QUERY,
 };
