@@ -259,7 +259,7 @@ export function renderReport(report: Report): string {
     '',
     '### Consumer lag at the end of each step',
     '',
-    "`vigil_consumer_lag_messages` from each consumer's /metrics when the step's last check-in was answered (messages its group has not processed: the end of each partition minus the committed offset, summed per topic).",
+    "Each consuming service's group, read from the broker when the step's last check-in was answered (as `vigil_consumer_lag_messages` and the self-heartbeat read it: messages the group has not processed, the end of each partition minus the committed offset, summed per topic).",
     '',
     lagTable,
     '',
