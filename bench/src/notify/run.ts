@@ -9,8 +9,9 @@ import { createKafkaClient, readPartitionsToEnd, type StoredRecord } from '@vigi
 import { createLogger } from '@vigil/logging';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
 import { Client } from 'pg';
+import { logServiceErrors, publishSection } from '../support/finish';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
-import { markdownTable, writeSection } from '../support/markdown';
+import { markdownTable } from '../support/markdown';
 import { positiveOption } from '../support/options';
 import { cpuSeconds, findChild, machineTicks, waitForQuiet } from '../support/proc';
 import { seedDefault, type Seed } from '../support/seed';
@@ -657,16 +658,8 @@ async function main(): Promise<void> {
       },
     };
     const section = renderReport(report);
-    process.stdout.write(`\n${section}\n`);
-    if (options.write) {
-      const file = join(REPO_ROOT, 'docs', 'benchmarks.md');
-      writeSection(file, 'notify', section, PREAMBLE);
-      log(`wrote ${file}`);
-    }
-    for (const [name, service] of services) {
-      const errors = service.logs.split('\n').filter((line) => line.includes('"level":50') || line.includes('"level":"error"'));
-      if (errors.length > 0) log(`${name} logged errors, the last:\n${errors.slice(-3).join('\n')}`);
-    }
+    publishSection('notify', section, options.write, PREAMBLE, log);
+    logServiceErrors(services, log);
   } finally {
     await Promise.allSettled([...services.values()].map((service) => service.stop()));
     await pg.end().catch(() => undefined);

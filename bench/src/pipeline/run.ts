@@ -1,14 +1,13 @@
 import './slot';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { ConsumingService } from '@vigil/contracts';
 import { createKafkaClient } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import type { Admin } from 'kafkajs';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
+import { logServiceErrors, publishSection } from '../support/finish';
 import { describeMachine } from '../support/machine';
-import { writeSection } from '../support/markdown';
 import { positiveOption } from '../support/options';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
 import { machineTicks, waitForQuiet } from '../support/proc';
@@ -278,16 +277,8 @@ async function main(): Promise<void> {
       caughtUpLag: CAUGHT_UP_LAG,
     };
     const section = renderReport(report);
-    process.stdout.write(`\n${section}\n`);
-    if (options.write) {
-      const file = join(REPO_ROOT, 'docs', 'benchmarks.md');
-      writeSection(file, 'pipeline', section, BENCHMARKS_PREAMBLE);
-      log(`wrote ${file}`);
-    }
-    for (const [name, service] of services) {
-      const errors = service.logs.split('\n').filter((line) => line.includes('"level":50') || line.includes('"level":"error"'));
-      if (errors.length > 0) log(`${name} logged errors, the last:\n${errors.slice(-3).join('\n')}`);
-    }
+    publishSection('pipeline', section, options.write, BENCHMARKS_PREAMBLE, log);
+    logServiceErrors(services, log);
   } finally {
     await admin?.disconnect().catch(() => undefined);
     poller?.stop();
