@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { runBench } from '../support/finish';
 import { formatSummary, summarizeProfile } from '../support/cpu-profile';
 import { runLoad, type LoadRequest, type LoadResult } from '../support/load';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
@@ -445,10 +446,4 @@ async function main(): Promise<void> {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench:ingest] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('ingest', main);

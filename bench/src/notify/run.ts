@@ -9,7 +9,7 @@ import { createKafkaClient, readPartitionsToEnd, type StoredRecord } from '@vigi
 import { createLogger } from '@vigil/logging';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
 import { Client } from 'pg';
-import { logServiceErrors, publishSection } from '../support/finish';
+import { logServiceErrors, publishSection, runBench } from '../support/finish';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
 import { markdownTable } from '../support/markdown';
 import { positiveOption } from '../support/options';
@@ -668,10 +668,4 @@ async function main(): Promise<void> {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench:notify] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('notify', main);

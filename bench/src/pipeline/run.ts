@@ -6,7 +6,7 @@ import { createKafkaClient } from '@vigil/kafka';
 import { createLogger } from '@vigil/logging';
 import type { Admin } from 'kafkajs';
 import { ensureStack, REPO_ROOT, resetTestStores, ServiceProcess, testConfig, testEnv, type ServiceName } from '@vigil/testing';
-import { logServiceErrors, publishSection } from '../support/finish';
+import { logServiceErrors, publishSection, runBench } from '../support/finish';
 import { describeMachine } from '../support/machine';
 import { positiveOption } from '../support/options';
 import { BENCHMARKS_PREAMBLE } from '../support/preamble';
@@ -289,10 +289,4 @@ async function main(): Promise<void> {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench:pipeline] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('pipeline', main);

@@ -13,6 +13,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { runBench } from '../support/finish';
 import { formatSummary, summarizeProfile } from '../support/cpu-profile';
 import { formatHeapSummary, summarizeHeapSnapshot } from '../support/heap-snapshot';
 import { describeMachine, machineLine, type Machine } from '../support/machine';
@@ -1101,10 +1102,4 @@ async function main(): Promise<void> {
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    process.stderr.write(`[bench:scheduler] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runBench('scheduler', main);

@@ -18,3 +18,14 @@ export function logServiceErrors(services: Iterable<readonly [string, { readonly
     if (errors.length > 0) log(`${name} logged errors, the last:\n${errors.slice(-3).join('\n')}`);
   }
 }
+
+/** Runs a bench's `main` and exits: 0 when it finished, 1 with the error's stack when it failed. */
+export function runBench(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`[bench:${name}] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
