@@ -55,5 +55,6 @@ export function runStatusCounts(row: Readonly<Record<RunStatus, string | number>
 
 /** No run of any status. */
 export function zeroRunStatusCounts(): RunStatusCounts {
-  return Object.fromEntries(RUN_STATUSES.map((status) => [status, 0])) as RunStatusCounts;
+  // A literal, not built from RUN_STATUSES: pages make thousands of these (the type lists every status).
+  return { ok: 0, error: 0, missed: 0, timeout: 0, in_progress: 0, unknown: 0 };
 }

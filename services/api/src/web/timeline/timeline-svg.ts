@@ -55,14 +55,16 @@ export function bucketsFromStats(
 ): TimelineBucket[] {
   // Empty buckets share one frozen zero (mergeTicks copies the counts it adds up): a page has thousands of them.
   const buckets: TimelineBucket[] = Array.from({ length: count }, (_, index) => ({ start: start + index * bucketMs, counts: NO_RUNS }));
-  const drawn = statuses.map((status) => ((TICK_STATUSES as readonly string[]).includes(status) ? (status as TickStatus) : null));
-  for (const [index = -1, ...counts] of rows) {
-    const bucket = buckets[index];
+  // Each drawn status with its position in a row (after the row's bucket index).
+  const drawn: Array<[TickStatus, number]> = [];
+  statuses.forEach((status, position) => {
+    if ((TICK_STATUSES as readonly string[]).includes(status)) drawn.push([status as TickStatus, position + 1]);
+  });
+  for (const row of rows) {
+    const bucket = buckets[row[0] ?? -1];
     if (!bucket) continue;
     const filled = zeroTickCounts();
-    drawn.forEach((status, position) => {
-      if (status) filled[status] = counts[position] ?? 0;
-    });
+    for (const [status, position] of drawn) filled[status] = row[position] ?? 0;
     bucket.counts = filled;
   }
   return buckets;
