@@ -13,6 +13,7 @@ import type { Logger } from '@vigil/logging';
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { classifyFailure, describeFailure, type FailureKind } from './failure';
 import { partitionLag } from './group-lag';
+import { TurnBatcher } from './turn-batcher';
 
 export interface ConsumedMessage<T extends TopicName> {
   kind: 'message';
@@ -117,6 +118,15 @@ export interface TopicConsumerOptions<T extends TopicName> {
    * with the pulses and ingest beats in their place among the messages. Everyone else never sees either.
    */
   handleItems?: (items: ConsumedItem<T>[], context: BatchContext) => Promise<void>;
+  /**
+   * `handleBatch` gets the messages of every partition of a topic that one fetch brought at once (each partition's
+   * in order, one partition after another): one insert or one transaction per fetch instead of one per partition.
+   * One such call runs at a time per topic; batches that arrive meanwhile join the next. When the call fails, each
+   * partition's batch is handled alone, one after the other, with the retries, splitting and dead letters of a
+   * consumer without this. Not with `handleItems`. Give `partitionsConcurrently` the partitions this instance may
+   * own, or the batches come a few at a time.
+   */
+  coalescePartitions?: boolean;
   fromBeginning?: boolean;
   /**
    * How many partitions' batches may be in the handler at once (1). Order within a partition is kept; a
@@ -153,6 +163,14 @@ class BatchAbandoned extends Error {
 interface Attempt {
   active: () => boolean;
   heartbeat: () => Promise<void>;
+}
+
+/** One partition's batch of one fetch, waiting to be handled with the others (`coalescePartitions`). */
+interface PartitionBatch<T extends TopicName> {
+  partition: number;
+  items: ConsumedItem<T>[];
+  raw: ReadonlyMap<string, KafkaMessage>;
+  attempt: Attempt;
 }
 
 const deadLetterCounts = new Map<string, { service: string; topic: string; reason: DeadLetterV1['reason']; count: number }>();
@@ -209,6 +227,8 @@ export class TopicConsumer<T extends TopicName> {
   private restartTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
   private readonly handlersRunning = new Map<symbol, number>();
+  /** With `coalescePartitions`: the partitions' batches gathered per topic (see the option). */
+  private readonly together = new Map<T, TurnBatcher<PartitionBatch<T>>>();
   private readonly blockedPartitions = new Set<string>();
   private readonly failureListeners: Array<(error: Error) => void> = [];
   private failure: Error | null = null;
@@ -223,6 +243,7 @@ export class TopicConsumer<T extends TopicName> {
     private readonly logger: Logger,
     private readonly options: TopicConsumerOptions<T>,
   ) {
+    if (options.coalescePartitions && options.handleItems) throw new Error('coalescePartitions works with handleBatch, not handleItems');
     this.settings = { ...DEFAULT_CONSUMER_SETTINGS, ...options.settings };
     this.groupId = `${options.prefix}${options.groupId}`;
     for (const topic of options.topics) this.byPhysicalName.set(physicalTopicName(topic, options.prefix), topic);
@@ -351,6 +372,8 @@ export class TopicConsumer<T extends TopicName> {
       retry: { initialRetryTime: 100, retries: 8, restartOnFailure: async () => false },
     });
     this.consumer = consumer;
+    // The partitions' batches of one fetch commit their offsets in one request.
+    const commits = new TurnBatcher<{ topic: string; partition: number; offset: string }>((offsets) => consumer.commitOffsets(offsets));
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (generation !== this.generation) return;
       const continuous = this.memberId !== null && this.memberId === event.payload.memberId;
@@ -380,7 +403,7 @@ export class TopicConsumer<T extends TopicName> {
         partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 1,
         autoCommit: false,
         eachBatchAutoResolve: false,
-        eachBatch: (payload) => this.consumeBatch(payload, generation, consumer),
+        eachBatch: (payload) => this.consumeBatch(payload, generation, commits),
       });
     } catch (error) {
       if (generation === this.generation && this.state !== 'stopped') {
@@ -471,7 +494,11 @@ export class TopicConsumer<T extends TopicName> {
   }
 
   // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
-  private async consumeBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, generation: number, consumer: Consumer): Promise<void> {
+  private async consumeBatch(
+    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    generation: number,
+    commits: TurnBatcher<{ topic: string; partition: number; offset: string }>,
+  ): Promise<void> {
     const attempt: Attempt = {
       active: () => isRunning() && !isStale() && generation === this.generation && this.state !== 'stopped' && this.state !== 'failed',
       heartbeat: async () => {
@@ -510,7 +537,10 @@ export class TopicConsumer<T extends TopicName> {
           await this.deadLetter(topic, batch.partition, message, 'contract', 0, error, attempt);
         }
       }
-      if (items.length > 0) await this.apply(topic, batch.partition, items, raw, attempt, true);
+      if (this.options.coalescePartitions) {
+        // Pulses and beats alone are nothing for handleBatch: the offsets only move on.
+        if (items.some((item) => item.kind === 'message')) await this.togetherBatcher(topic).add({ partition: batch.partition, items, raw, attempt });
+      } else if (items.length > 0) await this.apply(topic, batch.partition, items, raw, attempt, true);
     } catch (error) {
       if (error instanceof BatchAbandoned) return;
       throw error;
@@ -521,9 +551,49 @@ export class TopicConsumer<T extends TopicName> {
     const last = batch.messages[batch.messages.length - 1];
     if (last) {
       resolveOffset(last.offset);
-      await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      await commits.add({ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() });
     }
     await heartbeat();
+  }
+
+  private togetherBatcher(topic: T): TurnBatcher<PartitionBatch<T>> {
+    let batcher = this.together.get(topic);
+    if (!batcher) {
+      batcher = new TurnBatcher((batches) => this.applyTogether(topic, batches), { serial: true });
+      this.together.set(topic, batcher);
+    }
+    return batcher;
+  }
+
+  /**
+   * `coalescePartitions`: one handler call for the batches of several partitions; if it fails, each batch alone, one
+   * after the other, as `apply` handles a batch. Returns the failure of each batch (undefined where it was handled).
+   */
+  private async applyTogether(topic: T, batches: readonly PartitionBatch<T>[]): Promise<unknown[]> {
+    const live = batches.filter((batch) => batch.attempt.active());
+    if (live.length > 1) {
+      const attempt: Attempt = { active: () => live.every((batch) => batch.attempt.active()), heartbeat: () => live[0]!.attempt.heartbeat() };
+      try {
+        await this.callHandler(
+          live.flatMap((batch) => batch.items),
+          attempt,
+        );
+        for (const batch of live) this.blockedPartitions.delete(`${topic}/${batch.partition}`);
+        return batches.map((batch) => (live.includes(batch) ? undefined : new BatchAbandoned()));
+      } catch (error) {
+        this.logger.debug({ topic, partitions: live.map((batch) => batch.partition), err: error }, 'batches handled together failed: each partition alone');
+      }
+    }
+    const failures: unknown[] = [];
+    for (const batch of batches) {
+      try {
+        await this.apply(topic, batch.partition, batch.items, batch.raw, batch.attempt, true);
+        failures.push(undefined);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    return failures;
   }
 
   /**

@@ -1,14 +1,14 @@
 // expect from @jest/globals: its asymmetric matchers are typed, @types/jest's are any.
 import { expect } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { checkinMessageV1Example, monitorEnvironmentKey, type CheckinMessageV1, type DeadLetterV1 } from '@vigil/contracts';
+import { checkinMessageV1Example, monitorEnvironmentKey, TOPICS, type CheckinMessageV1, type DeadLetterV1 } from '@vigil/contracts';
 import { createLogger } from '@vigil/logging';
 import { testConfig, waitFor } from '@vigil/testing';
 import { StoreUnavailableError } from '../failure';
 import { createKafkaClient, kafkaConnection } from '../kafka-client';
 import { ensureTopics } from '../topic-admin';
 import { deadLetterTotals, TopicConsumer } from '../topic-consumer';
-import { TopicProducer } from '../topic-producer';
+import { partitionForKey, TopicProducer } from '../topic-producer';
 
 /** A Postgres data error as typeorm raises it (what the issues service met with a NUL byte). */
 function dataError(): Error {
@@ -117,6 +117,80 @@ describe('TopicConsumer: retries, dead letters, outages', () => {
     // Each poison message got exactly its attempts once it was alone; before that, the batches it was in failed too.
     for (const id of poison) expect(attempts.get(id)).toBeGreaterThanOrEqual(3);
     expect(deadLetterTotals()).toContainEqual({ service: 'test', topic: 'vigil.checkins.v1', reason: 'rejected', count: expect.any(Number) });
+  });
+
+  it('coalescePartitions: the batches of several partitions come in one handler call, each partition in order; a poison message in one is dead-lettered and the others are applied, and every offset is committed', async () => {
+    // Six monitor-environments on at least three partitions, produced before the consumer starts: the first fetch brings them all.
+    const tracks: CheckinMessageV1[][] = [];
+    const partitionsUsed = new Set<number>();
+    while (tracks.length < 6 || partitionsUsed.size < 3) {
+      const monitorId = randomUUID();
+      const sent = Array.from({ length: 20 }, (_, i): CheckinMessageV1 => ({
+        ...checkinMessageV1Example,
+        monitor_id: monitorId,
+        event_id: randomUUID(),
+        received_at: 1795000000000 + i,
+      }));
+      await Promise.all(sent.map((message) => producer.produce('vigil.checkins.v1', monitorEnvironmentKey(monitorId, 'production'), message)));
+      partitionsUsed.add(partitionForKey(monitorEnvironmentKey(monitorId, 'production'), TOPICS['vigil.checkins.v1'].partitions));
+      tracks.push(sent);
+    }
+    const mineIds = new Set(tracks.map((sent) => sent[0]!.monitor_id));
+    const poison = tracks[0]![11]!.event_id;
+    const applied = new Map<string, string[]>();
+    const calls: number[][] = [];
+    const disorder: string[] = [];
+    const group = `together-${randomUUID()}`;
+    const consumer = new TopicConsumer(kafka, logger, {
+      groupId: group,
+      service: 'test',
+      topics: ['vigil.checkins.v1'],
+      prefix,
+      settings,
+      deadLetters: producer,
+      coalescePartitions: true,
+      partitionsConcurrently: TOPICS['vigil.checkins.v1'].partitions,
+      handleBatch: async (messages) => {
+        const mine = messages.filter((m) => mineIds.has(m.payload.monitor_id));
+        if (mine.length > 0) calls.push([...new Set(mine.map((m) => m.partition))]);
+        // Each partition's messages in order: the offsets of one partition only grow within a call.
+        const last = new Map<number, bigint>();
+        for (const message of messages) {
+          const offset = BigInt(message.offset);
+          if (offset <= (last.get(message.partition) ?? -1n)) disorder.push(`${message.partition}/${message.offset}`);
+          last.set(message.partition, offset);
+        }
+        for (const message of mine) {
+          if (message.payload.event_id === poison) throw dataError();
+          const list = applied.get(message.payload.monitor_id) ?? [];
+          if (!list.includes(message.payload.event_id)) list.push(message.payload.event_id);
+          applied.set(message.payload.monitor_id, list);
+        }
+      },
+    });
+    await consumer.start();
+    try {
+      await waitFor(
+        'every message but the poison applied, and its dead letter',
+        () =>
+          [...applied.values()].reduce((sum, list) => sum + list.length, 0) === tracks.length * 20 - 1 &&
+          letters.some((letter) => letter.group === group && letter.reason === 'rejected'),
+        { timeoutMs: 60000 },
+      );
+      await waitFor('every offset committed', async () => (await consumer.lag()).every((lag) => lag.messages === 0), { timeoutMs: 20000 });
+    } finally {
+      await consumer.stop();
+    }
+    for (const sent of tracks) {
+      const expected = sent.map((message) => message.event_id).filter((id) => id !== poison);
+      expect(applied.get(sent[0]!.monitor_id)).toEqual(expected);
+    }
+    expect(disorder).toEqual([]);
+    expect(calls.some((partitions) => partitions.length >= 2)).toBe(true);
+    // Earlier tests left a malformed message on the topic (a `contract` letter of this group): only the rejected one here.
+    const mine = letters.filter((letter) => letter.group === group && letter.reason === 'rejected');
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ reason: 'rejected', attempts: 3, key: monitorEnvironmentKey(tracks[0]![0]!.monitor_id, 'production') });
   });
 
   it('a store that is unavailable is waited for, however many attempts that takes: nothing is dead-lettered, /readyz would say not consuming meanwhile', async () => {

@@ -1,6 +1,6 @@
 import type { ClickHouse } from '@vigil/clickhouse';
 import type { VigilConfig } from '@vigil/config';
-import { CONSUMER_GROUPS, type CheckinMessageV1, type MonitorEventV1, type MonitorStateV1, type ProcessingErrorV1 } from '@vigil/contracts';
+import { CONSUMER_GROUPS, TOPICS, type CheckinMessageV1, type MonitorEventV1, type MonitorStateV1, type ProcessingErrorV1 } from '@vigil/contracts';
 import { consumerSettings, createKafkaClient, TopicConsumer, type ConsumedMessage, type DeadLetterSink } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { rowFromMonitorState } from '../monitor-states/monitor-state-row';
@@ -12,10 +12,11 @@ import { HistoryMetrics, type HistoryTable } from './history-metrics';
 import { RunResolver } from './run-resolver';
 
 type HistoryTopic = 'vigil.checkins.v1' | 'vigil.monitor-events.v1' | 'vigil.processing-errors.v1' | 'vigil.monitor-states.v1';
+const HISTORY_TOPICS: readonly HistoryTopic[] = ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.processing-errors.v1', 'vigil.monitor-states.v1'];
 
 /**
  * Consumes check-ins, monitor events, processing errors and monitor state changes and writes them to ClickHouse,
- * one insert per batch. Check-ins are first resolved to their runs (see `RunResolver`). Offsets are committed after the
+ * one insert per topic and fetch (the batches of every partition the fetch brought, `coalescePartitions`). Check-ins are first resolved to their runs (see `RunResolver`). Offsets are committed after the
  * insert, so a crash repeats a batch rather than losing it; a repeat is recognised by its event ids. A plain class
  * (the service runs it through `HistoryWriter`), so the integration tests run it on real Kafka and ClickHouse.
  */
@@ -37,9 +38,13 @@ export class HistoryConsumer {
     this.consumer = new TopicConsumer<HistoryTopic>(createKafkaClient(config, 'vigil-history', logger), logger, {
       groupId: CONSUMER_GROUPS.history,
       service: 'history',
-      topics: ['vigil.checkins.v1', 'vigil.monitor-events.v1', 'vigil.processing-errors.v1', 'vigil.monitor-states.v1'],
+      topics: HISTORY_TOPICS,
       prefix: config.VIGIL_KAFKA_TOPIC_PREFIX,
       handleBatch: (messages) => this.write(messages),
+      // A fetch's partitions of a topic are one insert (and one read of their runs): ClickHouse makes a part per
+      // insert, and a part per partition and fetch cost more than the rows (bench:pipeline, docs/benchmarks.md).
+      coalescePartitions: true,
+      partitionsConcurrently: HISTORY_TOPICS.reduce((sum, topic) => sum + TOPICS[topic].partitions, 0),
       onGroupJoin: () => this.runs.forget(),
       settings: consumerSettings(config),
       deadLetters,

@@ -26,7 +26,7 @@ export interface BatchOutcome {
 }
 
 /**
- * Applies a batch of `vigil.run-results.v1` (one partition, in order) to the monitor-environments' counting
+ * Applies a batch of `vigil.run-results.v1` (one or more partitions, each in order) to the monitor-environments' counting
  * state and publishes the issue events, exactly once in effect. In ONE Postgres transaction:
  * 1. read the batch's monitors (thresholds, mute) and the muted environments;
  * 2. lock the batch's tracks (`SELECT ... FOR UPDATE`), creating new ones;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry, ROOT_LOGGER, watchConsumer } from '@vigil/bootstrap';
 import { VigilConfig } from '@vigil/config';
-import { CONSUMER_GROUPS } from '@vigil/contracts';
+import { CONSUMER_GROUPS, TOPICS } from '@vigil/contracts';
 import { consumerSettings, createKafkaClient, TopicConsumer, TopicProducer } from '@vigil/kafka';
 import type { Logger } from '@vigil/logging';
 import { DataSource } from 'typeorm';
@@ -36,9 +36,9 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
         await useCase.execute(messages);
       },
       fromBeginning: true,
-      // Partition batches are independent (different monitor-environments): several overlap their Postgres
-      // round trips. Bounded well below the connection pool.
-      partitionsConcurrently: 4,
+      // The partitions' batches of a fetch are one transaction (they hold different monitor-environments).
+      coalescePartitions: true,
+      partitionsConcurrently: TOPICS['vigil.run-results.v1'].partitions,
       settings: consumerSettings(config),
       deadLetters: producer,
     });
