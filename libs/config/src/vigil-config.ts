@@ -355,6 +355,15 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
+      'History writer: how long each fetch from Kafka waits for messages to gather (unless a megabyte came sooner) before they are written, one ClickHouse insert per topic. ClickHouse makes a part of every insert and merges it into the others, so a few large inserts cost it a fraction of many small ones (bench:pipeline); a check-in is readable through the API up to this much later. 0: write what each fetch brings at once.',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(5000)
+  VIGIL_HISTORY_BATCH_WAIT_MS = 1000;
+
+  @ConfigVariable({
+    description:
       'Retention, in days: check-in history, processing errors and state changes (ClickHouse), and finished notification deliveries with their attempts (Postgres), are deleted once older. ClickHouse 20.3 and later expire rows by TTL; older servers (18.16) drop whole monthly partitions once the month is entirely older (docs/clickhouse.md). At least 30: a run stays open up to 28 days, and its start must still be there when it closes.',
   })
   @IsInt()

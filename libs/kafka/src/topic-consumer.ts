@@ -127,6 +127,11 @@ export interface TopicConsumerOptions<T extends TopicName> {
    * own, or the batches come a few at a time.
    */
   coalescePartitions?: boolean;
+  /**
+   * Larger batches, later: each fetch waits at the broker up to `maxWaitMs` for `minBytes` to gather (kafkajs'
+   * `minBytes` and `maxWaitTimeInMs`). Without it a fetch returns as soon as anything is there.
+   */
+  gather?: { minBytes: number; maxWaitMs: number };
   fromBeginning?: boolean;
   /**
    * How many partitions' batches may be in the handler at once (1). Order within a partition is kept; a
@@ -366,7 +371,8 @@ export class TopicConsumer<T extends TopicName> {
       sessionTimeout: this.settings.sessionTimeoutMs,
       heartbeatInterval,
       // Heartbeats go out between fetches: an idle fetch must return well within the session timeout.
-      maxWaitTimeInMs: Math.min(5000, Math.floor(this.settings.sessionTimeoutMs / 4)),
+      maxWaitTimeInMs: Math.min(this.options.gather?.maxWaitMs ?? 5000, 5000, Math.floor(this.settings.sessionTimeoutMs / 4)),
+      ...(this.options.gather ? { minBytes: this.options.gather.minBytes } : {}),
       // This class restarts a crashed consumer itself, as a new instance: kafkajs' own restart does not cover
       // the crashes that need it most (a lost membership, restart: false).
       retry: { initialRetryTime: 100, retries: 8, restartOnFailure: async () => false },

@@ -44,6 +44,8 @@ export class HistoryConsumer {
       // A fetch's partitions of a topic are one insert (and one read of their runs): ClickHouse makes a part per
       // insert, and a part per partition and fetch cost more than the rows (bench:pipeline, docs/benchmarks.md).
       coalescePartitions: true,
+      // Fewer, larger inserts: a second of check-ins is one part, not one per fetch (VIGIL_HISTORY_BATCH_WAIT_MS).
+      ...(config.VIGIL_HISTORY_BATCH_WAIT_MS > 0 ? { gather: { minBytes: 1 << 20, maxWaitMs: config.VIGIL_HISTORY_BATCH_WAIT_MS } } : {}),
       partitionsConcurrently: HISTORY_TOPICS.reduce((sum, topic) => sum + TOPICS[topic].partitions, 0),
       onGroupJoin: () => this.runs.forget(),
       settings: consumerSettings(config),
