@@ -415,12 +415,12 @@ export class VigilConfig {
 
   @ConfigVariable({
     description:
-      'Notifier: how often the delivery worker looks for due deliveries (retries, and deliveries other instances created), in milliseconds; new deliveries of its own consumer are sent at once.',
+      'Notifier: how often the delivery worker looks for due deliveries (retries, and deliveries other instances created), in milliseconds; new deliveries of its own consumer are sent at once. Each look is a Postgres query: at 200 ms an idle notifier and Postgres used about 5 % of a core between them (bench:pipeline).',
   })
   @IsInt()
   @Min(10)
   @Max(60000)
-  VIGIL_NOTIFIER_POLL_MS = 200;
+  VIGIL_NOTIFIER_POLL_MS = 1000;
 
   @ConfigVariable({
     description:
