@@ -1,6 +1,7 @@
 import { kafkaBrokers, type VigilConfig } from '@vigil/config';
 import type { Logger } from '@vigil/logging';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import './kafkajs-idle-loop';
 
 const LEVELS: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
