@@ -8,11 +8,11 @@ import RequestQueue from 'kafkajs/src/network/requestQueue';
  * request waits or a throttle is to be waited out; a request that is queued schedules its own check, and one that
  * finishes checks the queue, as before.
  */
-const original = RequestQueue.prototype.scheduleCheckPendingRequests;
+const unpatched = RequestQueue.prototype.scheduleCheckPendingRequests;
 
 export function scheduleOnlyWhenNeeded(this: RequestQueue): void {
   if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
-  original.call(this);
+  unpatched.call(this);
 }
 
 RequestQueue.prototype.scheduleCheckPendingRequests = scheduleOnlyWhenNeeded;

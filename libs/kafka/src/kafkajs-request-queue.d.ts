@@ -12,8 +12,8 @@ declare module 'kafkajs/src/network/requestQueue' {
     pending: unknown[];
     throttledUntil: number;
     throttleCheckTimeoutId: NodeJS.Timeout | null;
-    checkPendingRequests(): void;
-    scheduleCheckPendingRequests(): void;
+    checkPendingRequests: (this: RequestQueue) => void;
+    scheduleCheckPendingRequests: (this: RequestQueue) => void;
   }
   export = RequestQueue;
 }

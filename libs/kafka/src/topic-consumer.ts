@@ -499,12 +499,13 @@ export class TopicConsumer<T extends TopicName> {
     return this.failure;
   }
 
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
   private async consumeBatch(
-    { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload,
+    payload: EachBatchPayload,
     generation: number,
     commits: TurnBatcher<{ topic: string; partition: number; offset: string }>,
   ): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const attempt: Attempt = {
       active: () => isRunning() && !isStale() && generation === this.generation && this.state !== 'stopped' && this.state !== 'failed',
       heartbeat: async () => {
