@@ -471,6 +471,15 @@ export class VigilConfig {
   VIGIL_KAFKA_LINGER_MS = 2;
 
   @ConfigVariable({
+    description:
+      "Consumers (the scheduler, issues, the notifier): after a fetch brings a small batch, how long it waits before handling it, in milliseconds, so the next fetch brings what arrived meanwhile: under load one fetch, one handling and one offset commit carry many messages instead of one each, and an idle consumer still waits at the broker. Every message is handled up to this much later (the scheduler's detection lag included). 0: at once. History has its own wait (VIGIL_HISTORY_BATCH_WAIT_MS).",
+  })
+  @IsInt()
+  @Min(0)
+  @Max(1000)
+  VIGIL_KAFKA_CONSUMER_LINGER_MS = 50;
+
+  @ConfigVariable({
     description: 'Kafka: replicas of each topic that `vigil migrate` creates (1 on a single broker; 3 on a production cluster). Existing topics keep theirs.',
   })
   @IsInt()

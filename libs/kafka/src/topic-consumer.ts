@@ -132,6 +132,12 @@ export interface TopicConsumerOptions<T extends TopicName> {
    * `minBytes` and `maxWaitTimeInMs`). Without it a fetch returns as soon as anything is there.
    */
   gather?: { minBytes: number; maxWaitMs: number };
+  /**
+   * After a fetch that brought fewer than LINGER_BATCH messages of a partition, wait this long before handling them:
+   * the next fetch then brings what arrived meanwhile (see VIGIL_KAFKA_CONSUMER_LINGER_MS). An idle consumer is not
+   * woken by it, unlike a short `gather` wait.
+   */
+  lingerMs?: number;
   fromBeginning?: boolean;
   /**
    * How many partitions' batches may be in the handler at once (1). Order within a partition is kept; a
@@ -191,6 +197,9 @@ function countDeadLetter(service: string, topic: string, reason: DeadLetterV1['r
   if (entry) entry.count += 1;
   else deadLetterCounts.set(key, { service, topic, reason, count: 1 });
 }
+
+/** A partition's batch at least this large is handled at once, whatever `lingerMs` says: a backlog needs no gathering. */
+const LINGER_BATCH = 500;
 
 /** A watchdog tick later than this (it ticks every second) means the process itself was stopped or starved. */
 const STALL_MS = 3000;
@@ -515,6 +524,10 @@ export class TopicConsumer<T extends TopicName> {
     if (!attempt.active()) return;
     const topic = this.byPhysicalName.get(batch.topic);
     if (topic === undefined) return;
+    if (this.options.lingerMs && batch.messages.length < LINGER_BATCH) {
+      await sleep(this.options.lingerMs);
+      if (!attempt.active()) return;
+    }
     const raw = new Map<string, KafkaMessage>();
     const items: ConsumedItem<T>[] = [];
     try {

@@ -40,6 +40,7 @@ export class IssuesWorker implements OnModuleInit, BeforeApplicationShutdown {
       coalescePartitions: true,
       partitionsConcurrently: TOPICS['vigil.run-results.v1'].partitions,
       settings: consumerSettings(config),
+      lingerMs: config.VIGIL_KAFKA_CONSUMER_LINGER_MS,
       deadLetters: producer,
     });
   }

@@ -107,6 +107,7 @@ export class DetectionWorker implements OnModuleInit, BeforeApplicationShutdown 
       // Partitions are independent: one partition's batch waits for its acknowledgements while another's runs.
       partitionsConcurrently: TOPICS['vigil.checkins.v1'].partitions,
       settings: consumerSettings(config),
+      lingerMs: config.VIGIL_KAFKA_CONSUMER_LINGER_MS,
       deadLetters: producer,
     });
   }
