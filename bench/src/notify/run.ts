@@ -425,7 +425,8 @@ async function main(): Promise<void> {
 
   const receiver = new Receiver();
   const hookUrl = await receiver.start();
-  const env = testEnv({ VIGIL_LOG_LEVEL: options.logLevel, VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8' });
+  // The 1,000 monitors are created through ingest within seconds: over the default creation limit of a project (600 a minute).
+  const env = testEnv({ VIGIL_LOG_LEVEL: options.logLevel, VIGIL_NOTIFIER_ALLOWED_CIDRS: '127.0.0.0/8', VIGIL_INGEST_MONITOR_CREATIONS_PER_MINUTE: '0' });
   const seed = seedDefault(env);
   const services = new Map<ServiceName, ServiceProcess>();
   const pg = new Client({ connectionString: env['VIGIL_POSTGRES_URL'] });

@@ -47,7 +47,7 @@ describe('loadConfig', () => {
       VIGIL_SMTP_HOST: '',
       VIGIL_SMTP_TLS: 'starttls',
       VIGIL_PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com/v2/enqueue',
-      VIGIL_NOTIFIER_POLL_MS: 1000,
+      VIGIL_NOTIFIER_POLL_MS: 200,
       VIGIL_NOTIFIER_CONCURRENCY: 64,
       VIGIL_PUBLIC_APP_URL: 'http://127.0.0.1:8081',
     });

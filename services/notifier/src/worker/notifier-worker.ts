@@ -69,7 +69,6 @@ export class NotifierWorker implements OnModuleInit, BeforeApplicationShutdown {
       // round trips. Bounded well below the connection pool.
       partitionsConcurrently: 4,
       settings: consumerSettings(config),
-      lingerMs: config.VIGIL_KAFKA_CONSUMER_LINGER_MS,
       deadLetters: producer,
     });
   }
