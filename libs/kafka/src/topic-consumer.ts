@@ -176,6 +176,9 @@ interface Attempt {
   heartbeat: () => Promise<void>;
 }
 
+/** One partition's offset to commit (kafkajs `commitOffsets` takes many at once). */
+type OffsetCommit = { topic: string; partition: number; offset: string };
+
 /** One partition's batch of one fetch, waiting to be handled with the others (`coalescePartitions`). */
 interface PartitionBatch<T extends TopicName> {
   partition: number;
@@ -388,7 +391,7 @@ export class TopicConsumer<T extends TopicName> {
     });
     this.consumer = consumer;
     // The partitions' batches of one fetch commit their offsets in one request.
-    const commits = new TurnBatcher<{ topic: string; partition: number; offset: string }>((offsets) => consumer.commitOffsets(offsets));
+    const commits = new TurnBatcher<OffsetCommit>((offsets) => consumer.commitOffsets(offsets));
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
       if (generation !== this.generation) return;
       const continuous = this.memberId !== null && this.memberId === event.payload.memberId;
@@ -508,11 +511,7 @@ export class TopicConsumer<T extends TopicName> {
     return this.failure;
   }
 
-  private async consumeBatch(
-    payload: EachBatchPayload,
-    generation: number,
-    commits: TurnBatcher<{ topic: string; partition: number; offset: string }>,
-  ): Promise<void> {
+  private async consumeBatch(payload: EachBatchPayload, generation: number, commits: TurnBatcher<OffsetCommit>): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/unbound-method -- kafkajs passes closures; its types declare them as methods
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const attempt: Attempt = {
